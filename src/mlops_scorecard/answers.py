@@ -1,0 +1,231 @@
+"""Answers files: one assessment's respondents and their answers.
+
+See ``docs/answers-format.md``. An answers file names its framework (``id`` or
+``id@version``) and question set; :func:`load_assessment` reads it, finds the
+framework and checks every answer against it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .datafiles import atomic_write_text, read_document, validation_problems
+from .errors import AnswersError, ScorecardError
+from .framework import ANSWER_KEYS, AnswerKey, Framework, QuestionSet, get_framework
+
+__all__ = [
+    "Answer",
+    "AnswerSet",
+    "Respondent",
+    "check_answers",
+    "dump_answers",
+    "load_answers",
+    "load_assessment",
+    "parse_answers",
+]
+
+_BOOL_KEYS = {True: "yes", False: "no"}
+
+
+class Answer(BaseModel):
+    """One respondent's answer to one question."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    answer: AnswerKey
+    comment: str = Field(default="", max_length=5000)
+    evidence: list[str] = Field(default_factory=list, max_length=50)
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _answer_key(cls, value: Any) -> Any:
+        # YAML 1.1 reads unquoted yes/no as booleans; answer keys are case-insensitive.
+        if isinstance(value, bool):
+            return _BOOL_KEYS[value]
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _evidence_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [value] if value.strip() else []
+        return [] if value is None else value
+
+    @field_validator("comment", mode="before")
+    @classmethod
+    def _comment_text(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class Respondent(BaseModel):
+    """A person (or an anonymous respondent) and their answers by question id."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(default="", max_length=200)
+    role: str = Field(default="", max_length=100)
+    answers: dict[str, Answer] = Field(default_factory=dict)
+
+    @field_validator("name", "role", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _short_answers(cls, value: Any) -> Any:
+        # `q-id: yes` is short for `q-id: {answer: yes}`.
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            return value
+        return {
+            str(qid): {"answer": a} if isinstance(a, str | bool) or a is None else a
+            for qid, a in value.items()
+        }
+
+
+class AnswerSet(BaseModel):
+    """The content of an answers file."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    framework: str = Field(min_length=1)
+    question_set: QuestionSet = "core"
+    unit: str = ""
+    title: str = ""
+    date: dt.date | None = None
+    respondents: list[Respondent] = Field(default_factory=list)
+
+    @field_validator("unit", "title", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return "" if value is None else str(value)
+
+    def respondent_label(self, index: int) -> str:
+        """How messages and reports name respondent ``index``."""
+        name = self.respondents[index].name
+        return name if name else f"respondent {index + 1}"
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data in the file format, with short answers where nothing else is set."""
+        data: dict[str, Any] = {"framework": self.framework, "question_set": self.question_set}
+        if self.unit:
+            data["unit"] = self.unit
+        if self.title:
+            data["title"] = self.title
+        if self.date:
+            data["date"] = self.date.isoformat()
+        data["respondents"] = []
+        for r in self.respondents:
+            answers: dict[str, Any] = {}
+            for qid, a in r.answers.items():
+                if a.comment or a.evidence:
+                    full: dict[str, Any] = {"answer": a.answer}
+                    if a.comment:
+                        full["comment"] = a.comment
+                    if a.evidence:
+                        full["evidence"] = list(a.evidence)
+                    answers[qid] = full
+                else:
+                    answers[qid] = a.answer
+            entry: dict[str, Any] = {}
+            if r.name:
+                entry["name"] = r.name
+            if r.role:
+                entry["role"] = r.role
+            entry["answers"] = answers
+            data["respondents"].append(entry)
+        return data
+
+
+def parse_answers(data: Any, *, source: str = "<answers>", text: str | None = None) -> AnswerSet:
+    """Validate already-parsed answers data (the file's structure, not the framework)."""
+    if not isinstance(data, dict):
+        raise AnswersError(
+            "an answers file must be a mapping with framework, question_set and respondents",
+            source=source,
+        )
+    try:
+        answers = AnswerSet.model_validate(data)
+    except ValidationError as exc:
+        problems = validation_problems(exc, data, text)
+        problems = [p.replace("Input should be 'yes', 'partly', 'no', 'na' or 'unknown'",
+                              "unknown answer key (use " + ", ".join(ANSWER_KEYS) + ")")
+                    for p in problems]
+        raise AnswersError(problems, source=source) from None
+    names = [r.name for r in answers.respondents if r.name]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise AnswersError(f"respondents: duplicate name {', '.join(map(repr, dupes))}", source=source)
+    return answers
+
+
+def load_answers(path: str | Path) -> AnswerSet:
+    """Read an answers file (YAML or JSON) without checking it against a framework."""
+    data, text = read_document(path, error=AnswersError)
+    return parse_answers(data, source=str(path), text=text)
+
+
+def check_answers(answers: AnswerSet, framework: Framework, *, source: str | None = None) -> None:
+    """Raise :class:`AnswersError` listing every answer that does not fit ``framework``.
+
+    Unknown question ids, questions outside the chosen set, and a framework id or
+    version that differs from the file's are errors; an unanswered question is not.
+    """
+    problems: list[str] = []
+    fid, _, version = answers.framework.partition("@")
+    if fid != framework.id:
+        problems.append(f"framework: the file is for {fid!r}, not {framework.id!r}")
+    elif version and version != framework.version:
+        problems.append(
+            f"framework: the file is for version {version!r}, but {framework.id} is {framework.version!r}"
+        )
+    in_set = {q.id for _, q in framework.iter_questions(answers.question_set)}
+    for i, r in enumerate(answers.respondents):
+        who = f"respondents[{i}] ({answers.respondent_label(i)})"
+        for qid in r.answers:
+            if framework.question(qid) is None:
+                problems.append(f"{who}: answer to {qid!r}: unknown question id")
+            elif qid not in in_set:
+                problems.append(
+                    f"{who}: answer to {qid!r}: question is not in the {answers.question_set!r} set"
+                    " (use question_set: full)"
+                )
+            elif r.answers[qid].answer not in framework.scale:
+                problems.append(
+                    f"{who}: answer to {qid!r}: {r.answers[qid].answer!r} is not on this framework's scale"
+                )
+        if len(problems) > 50:
+            problems.append("... stopped after 50 problems")
+            break
+    if problems:
+        raise AnswersError(problems, source=source)
+
+
+def load_assessment(path: str | Path, framework: Framework | None = None) -> tuple[Framework, AnswerSet]:
+    """Read an answers file, find its framework (unless given) and check the answers."""
+    answers = load_answers(path)
+    if framework is None:
+        try:
+            framework = get_framework(answers.framework)
+        except ScorecardError as exc:
+            raise AnswersError(f"framework: {exc}", source=str(path)) from None
+    check_answers(answers, framework, source=str(path))
+    return framework, answers
+
+
+def dump_answers(answers: AnswerSet, path: str | Path) -> None:
+    """Write an answers file atomically; ``.json`` gives JSON, anything else YAML."""
+    data = answers.to_data()
+    if str(path).lower().endswith(".json"):
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    atomic_write_text(path, text)

@@ -1,0 +1,35 @@
+"""Errors raised by the library.
+
+Every error a user can cause (a broken file, an unknown id, a bad answer) is a
+:class:`ScorecardError`. The CLI and the web app print its message and exit or answer
+with a 4xx; nothing else is expected to reach a user.
+"""
+
+from __future__ import annotations
+
+__all__ = ["AnswersError", "FrameworkError", "ScorecardError"]
+
+
+class ScorecardError(Exception):
+    """A problem the user can fix, with the file and the place it concerns.
+
+    ``problems`` holds one line per problem; ``str(error)`` joins them, each prefixed
+    with the source file so that a message can be read on its own.
+    """
+
+    def __init__(self, problems: str | list[str], *, source: str | None = None) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.source = source
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        prefix = f"{self.source}: " if self.source else ""
+        return "\n".join(prefix + problem for problem in self.problems)
+
+
+class FrameworkError(ScorecardError):
+    """A framework file or reference that cannot be used."""
+
+
+class AnswersError(ScorecardError):
+    """An answers file that cannot be read or does not fit its framework."""

@@ -1,0 +1,87 @@
+"""A filled-in sample assessment, for trying the tool and for tests.
+
+The answers are drawn from a seeded random generator around a plausible maturity
+profile, so the same call always gives the same file, and the sample stays valid
+when the framework's questions change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from .answers import Answer, AnswerSet, Respondent
+from .framework import Framework, QuestionSet
+
+__all__ = ["example_answers"]
+
+#: Probability of a "yes"-ish answer per dimension: a team strong on model
+#: development, weak on monitoring and continuous improvement.
+_PROFILE = {
+    "governance": 0.55,
+    "data-management": 0.6,
+    "model-development": 0.75,
+    "deployment": 0.5,
+    "monitoring": 0.3,
+    "continuous-improvement": 0.25,
+}
+
+_PEOPLE = [
+    ("Alex Moreno", "ml-engineer"),
+    ("Priya Natarajan", "data-scientist"),
+    ("Jonas Weber", "data-engineer"),
+    ("Grace Liu", "product"),
+    ("Samuel Okafor", "leadership"),
+]
+
+_COMMENTS = {
+    "yes": ["In place for all our production models.", "Documented in the team wiki and followed."],
+    "partly": [
+        "Only for the two oldest models.",
+        "We do it, but by hand and not every time.",
+        "Exists on paper; not enforced.",
+    ],
+    "no": ["Not yet; on the roadmap for next quarter.", "Nobody owns this today."],
+    "unknown": ["Not sure who handles this."],
+    "na": ["We have no models in production yet for this."],
+}
+
+
+def example_answers(
+    framework: Framework,
+    *,
+    respondents: int = 4,
+    question_set: QuestionSet = "core",
+    seed: int = 7,
+    unit: str = "Payments ML team",
+    date: dt.date | None = None,
+) -> AnswerSet:
+    """A deterministic sample assessment of ``framework`` with several respondents."""
+    rng = random.Random(seed)
+    people = []
+    for i in range(respondents):
+        name, role = _PEOPLE[i % len(_PEOPLE)]
+        if i >= len(_PEOPLE):
+            name = f"{name} {i // len(_PEOPLE) + 1}"
+        answers: dict[str, Answer] = {}
+        for dim, q in framework.iter_questions(question_set):
+            p = _PROFILE.get(dim.id, 0.5)
+            roll = rng.random()
+            if roll < 0.04:
+                key = "unknown"
+            elif roll < 0.06:
+                key = "na"
+            else:
+                x = rng.random()
+                key = "yes" if x < p * 0.8 else "partly" if x < p * 0.8 + 0.3 else "no"
+            comment = rng.choice(_COMMENTS[key]) if rng.random() < 0.2 else ""
+            answers[q.id] = Answer(answer=key, comment=comment)  # type: ignore[arg-type]
+        people.append(Respondent(name=name, role=role, answers=answers))
+    return AnswerSet(
+        framework=framework.ref,
+        question_set=question_set,
+        unit=unit,
+        title=f"{unit}: MLOps assessment",
+        date=date or dt.date(2026, 10, 1),
+        respondents=people,
+    )

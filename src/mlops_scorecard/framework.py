@@ -1,0 +1,278 @@
+"""Frameworks: the questionnaire as versioned data.
+
+A framework file (YAML or JSON, see ``docs/framework-format.md``) holds the answer
+scale, the levels (score bands) and the dimensions with their questions. Loading
+validates it and reports every problem with the file, the line and the place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .datafiles import read_document, validation_problems
+from .errors import FrameworkError
+
+__all__ = [
+    "ANSWER_KEYS",
+    "DEFAULT_SCALE",
+    "QUESTION_SETS",
+    "Dimension",
+    "Framework",
+    "Level",
+    "Question",
+    "QuestionSet",
+    "ScaleChoice",
+    "builtin_frameworks",
+    "get_framework",
+    "load_framework",
+    "parse_framework",
+]
+
+AnswerKey = Literal["yes", "partly", "no", "na", "unknown"]
+ANSWER_KEYS: tuple[str, ...] = ("yes", "partly", "no", "na", "unknown")
+#: Keys that carry a value on the scale; the others are counted but never scored.
+VALUED_KEYS: tuple[str, ...] = ("yes", "partly", "no")
+QuestionSet = Literal["core", "full"]
+QUESTION_SETS: tuple[str, ...] = ("core", "full")
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+Weight = Annotated[float, Field(gt=0, le=1000)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class ScaleChoice(_Model):
+    """One answer choice: its label and value (``None`` for choices never scored)."""
+
+    label: str
+    value: float | None = Field(default=None, ge=0, le=1)
+    description: str = ""
+
+
+DEFAULT_SCALE: dict[str, ScaleChoice] = {
+    "yes": ScaleChoice(label="Yes", value=1.0),
+    "partly": ScaleChoice(label="Partly", value=0.5),
+    "no": ScaleChoice(label="No", value=0.0),
+    "na": ScaleChoice(label="Not applicable"),
+    "unknown": ScaleChoice(label="Don't know"),
+}
+
+
+class Level(_Model):
+    """A score band: scores from ``min`` up to the next level's ``min`` get this level."""
+
+    id: Slug
+    name: str = Field(min_length=1)
+    min: float = Field(ge=0, le=100)
+    description: str = ""
+
+
+class Question(_Model):
+    """A question with a stable id; ``set`` is ``core`` or ``extended``."""
+
+    id: Slug
+    text: str = Field(min_length=1)
+    set: Literal["core", "extended"] = "core"
+    weight: Weight = 1.0
+    guidance: str = ""
+    recommendation: str = ""
+
+
+class Dimension(_Model):
+    """A dimension (the article's "layer") with its questions."""
+
+    id: Slug
+    title: str = Field(min_length=1)
+    weight: Weight = 1.0
+    description: str = ""
+    questions: list[Question] = Field(min_length=1)
+
+    def questions_in(self, question_set: QuestionSet) -> list[Question]:
+        """The questions asked when the assessment uses ``question_set``."""
+        if question_set == "full":
+            return list(self.questions)
+        return [q for q in self.questions if q.set == "core"]
+
+
+class Source(_Model):
+    """Where a framework comes from, for citation in reports."""
+
+    title: str = ""
+    author: str = ""
+    year: int | None = None
+    url: str = ""
+    citation: str = ""
+
+
+class Framework(_Model):
+    """A validated framework. Use :func:`load_framework` or :func:`get_framework`."""
+
+    format: Literal[1] = 1
+    id: Slug
+    version: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1)
+    description: str = ""
+    source: Source = Source()
+    overall: Literal["weighted-mean", "minimum"] = "weighted-mean"
+    scale: dict[str, ScaleChoice] = Field(default_factory=lambda: dict(DEFAULT_SCALE))
+    levels: list[Level] = Field(min_length=1)
+    dimensions: list[Dimension] = Field(min_length=1)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # `version: 1.0` in YAML is a float; a version is text.
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    @field_validator("scale", mode="before")
+    @classmethod
+    def _scale_keys(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        # YAML 1.1 reads unquoted yes/no keys as booleans.
+        keys = {True: "yes", False: "no"}
+        return {keys.get(k, k) if isinstance(k, bool) else k: v for k, v in value.items()}
+
+    @model_validator(mode="after")
+    def _check(self) -> Framework:
+        problems: list[str] = []
+        unknown = [k for k in self.scale if k not in ANSWER_KEYS]
+        if unknown:
+            problems.append(
+                f"scale: unknown scale key {', '.join(map(repr, unknown))} "
+                f"(allowed: {', '.join(ANSWER_KEYS)})"
+            )
+        for key in ("yes", "no"):
+            if key not in self.scale:
+                problems.append(f"scale: the key {key!r} is required")
+        for key, choice in self.scale.items():
+            if key in VALUED_KEYS and choice.value is None:
+                problems.append(f"scale.{key}: needs a value between 0 and 1")
+            if key in ("na", "unknown") and choice.value is not None:
+                problems.append(f"scale.{key}: carries no value; remove 'value'")
+        if self.levels and self.levels[0].min != 0:
+            problems.append("levels[0]: the first level must start at min 0")
+        for i in range(1, len(self.levels)):
+            if self.levels[i].min <= self.levels[i - 1].min:
+                problems.append(f"levels[{i}] ({self.levels[i].id}): min must be above the previous level's")
+        _duplicates(problems, "levels", [lv.id for lv in self.levels], "level id")
+        _duplicates(problems, "dimensions", [d.id for d in self.dimensions], "dimension id")
+        _duplicates(
+            problems, "questions", [q.id for d in self.dimensions for q in d.questions], "question id"
+        )
+        for i, dim in enumerate(self.dimensions):
+            if not dim.questions_in("core"):
+                problems.append(f"dimensions[{i}] ({dim.id}): has no core question")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def ref(self) -> str:
+        """``id@version``, the reference an assessment pins."""
+        return f"{self.id}@{self.version}"
+
+    @cached_property
+    def _questions_by_id(self) -> dict[str, tuple[Dimension, Question]]:
+        return {q.id: (d, q) for d in self.dimensions for q in d.questions}
+
+    def question(self, question_id: str) -> tuple[Dimension, Question] | None:
+        """The dimension and question with this id, or ``None``."""
+        return self._questions_by_id.get(question_id)
+
+    def dimension(self, dimension_id: str) -> Dimension | None:
+        """The dimension with this id, or ``None``."""
+        return next((d for d in self.dimensions if d.id == dimension_id), None)
+
+    def iter_questions(self, question_set: QuestionSet = "full") -> Iterator[tuple[Dimension, Question]]:
+        """Every ``(dimension, question)`` in the set, in framework order."""
+        for dim in self.dimensions:
+            for q in dim.questions_in(question_set):
+                yield dim, q
+
+    def level_for(self, score: float | None) -> Level | None:
+        """The level whose band holds ``score``; ``None`` for no score."""
+        if score is None:
+            return None
+        found = self.levels[0]
+        for level in self.levels:
+            if score >= level.min:
+                found = level
+        return found
+
+    def value_of(self, answer: str) -> float | None:
+        """The value an answer key carries on this framework's scale."""
+        choice = self.scale.get(answer)
+        return None if choice is None else choice.value
+
+
+def _duplicates(problems: list[str], where: str, ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            problems.append(f"{where}: duplicate {what} {i!r}")
+        seen.add(i)
+
+
+def parse_framework(data: Any, *, source: str = "<framework>", text: str | None = None) -> Framework:
+    """Validate already-parsed framework data; raises :class:`FrameworkError`."""
+    if not isinstance(data, dict):
+        raise FrameworkError("a framework must be a mapping with id, version, dimensions, ...", source=source)
+    try:
+        return Framework.model_validate(data)
+    except ValidationError as exc:
+        raise FrameworkError(validation_problems(exc, data, text), source=source) from None
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Load and validate a framework file (YAML or JSON)."""
+    data, text = read_document(path, error=FrameworkError)
+    return parse_framework(data, source=str(path), text=text)
+
+
+_BUILTIN_CACHE: dict[str, Framework] = {}
+
+
+def builtin_frameworks() -> list[Framework]:
+    """The frameworks shipped with the package, sorted by id then version."""
+    if not _BUILTIN_CACHE:
+        folder = resources.files("mlops_scorecard") / "frameworks"
+        for entry in folder.iterdir():
+            if entry.name.endswith((".yaml", ".yml")):
+                with resources.as_file(entry) as path:
+                    fw = load_framework(path)
+                _BUILTIN_CACHE[fw.ref] = fw
+    return sorted(_BUILTIN_CACHE.values(), key=lambda f: (f.id, _version_key(f.version)))
+
+
+def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in version.split("."))
+
+
+def get_framework(ref: str) -> Framework:
+    """Find a framework by ``id``, ``id@version`` or the path of a framework file.
+
+    A bare id takes the newest built-in version.
+    """
+    if ref.endswith((".yaml", ".yml", ".json")) or "/" in ref or Path(ref).is_file():
+        return load_framework(ref)
+    fid, _, version = ref.partition("@")
+    matches = [f for f in builtin_frameworks() if f.id == fid]
+    if not matches:
+        known = ", ".join(sorted({f.id for f in builtin_frameworks()}))
+        raise FrameworkError(f"unknown framework {fid!r} (built-in: {known}; or give a file path)")
+    if not version:
+        return matches[-1]
+    for fw in matches:
+        if fw.version == version:
+            return fw
+    versions = ", ".join(f.version for f in matches)
+    raise FrameworkError(f"framework {fid!r} has no version {version!r} (available: {versions})")

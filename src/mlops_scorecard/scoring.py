@@ -1,0 +1,290 @@
+"""Scores per dimension, overall and per respondent (the method is in docs/scoring.md).
+
+Answers become a respondents x questions matrix of values (NaN where an answer
+carries no value), so that ten thousand respondents score in milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .answers import AnswerSet
+from .framework import ANSWER_KEYS, VALUED_KEYS, Dimension, Framework, Level, Question, QuestionSet
+
+__all__ = [
+    "Counts",
+    "DimensionScore",
+    "QuestionResult",
+    "RespondentScore",
+    "ScoreResult",
+    "answer_matrix",
+    "score",
+]
+
+#: Column of the code matrix for a question nobody answered.
+UNANSWERED = len(ANSWER_KEYS)
+_CODE = {key: i for i, key in enumerate(ANSWER_KEYS)}
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How the respondent x question cells of a dimension (or all) were answered."""
+
+    answered: int
+    na: int
+    unknown: int
+    unanswered: int
+
+    @property
+    def total(self) -> int:
+        """All cells: respondents x questions."""
+        return self.answered + self.na + self.unknown + self.unanswered
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of cells with a scored answer (yes, partly, no); ``None`` if no cells."""
+        return self.answered / self.total if self.total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for reports and the API."""
+        return {
+            "answered": self.answered,
+            "na": self.na,
+            "unknown": self.unknown,
+            "unanswered": self.unanswered,
+            "total": self.total,
+            "coverage": None if self.coverage is None else round(self.coverage, 4),
+        }
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question across respondents: its mean value and the answer distribution."""
+
+    question: Question
+    dimension_id: str
+    value: float | None
+    distribution: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for reports and the API."""
+        return {
+            "id": self.question.id,
+            "set": self.question.set,
+            "weight": self.question.weight,
+            "value": _round(self.value, 4),
+            "distribution": dict(self.distribution),
+        }
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    """A dimension's score (``None`` when no question has a value) and its counts."""
+
+    dimension: Dimension
+    score: float | None
+    level: Level | None
+    counts: Counts
+    questions: list[QuestionResult] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        """The dimension id."""
+        return self.dimension.id
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for reports and the API."""
+        return {
+            "id": self.dimension.id,
+            "title": self.dimension.title,
+            "weight": self.dimension.weight,
+            "score": _round(self.score),
+            "level": None if self.level is None else self.level.id,
+            "counts": self.counts.to_dict(),
+            "questions": [q.to_dict() for q in self.questions],
+        }
+
+
+@dataclass(frozen=True)
+class RespondentScore:
+    """The scores one respondent's answers alone would give."""
+
+    name: str
+    role: str
+    overall: float | None
+    dimensions: dict[str, float | None]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for reports and the API."""
+        return {
+            "name": self.name,
+            "role": self.role,
+            "overall": _round(self.overall),
+            "dimensions": {k: _round(v) for k, v in self.dimensions.items()},
+        }
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Everything derived from one assessment's answers."""
+
+    framework: Framework
+    question_set: QuestionSet
+    overall: float | None
+    level: Level | None
+    dimensions: list[DimensionScore]
+    respondents: list[RespondentScore]
+    counts: Counts
+
+    def dimension(self, dimension_id: str) -> DimensionScore:
+        """The score of one dimension; ``KeyError`` for an unknown id."""
+        for d in self.dimensions:
+            if d.id == dimension_id:
+                return d
+        raise KeyError(dimension_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the ``result`` part of the JSON report and ``score --format json``."""
+        return {
+            "framework": {"id": self.framework.id, "version": self.framework.version},
+            "question_set": self.question_set,
+            "overall": _round(self.overall),
+            "level": None if self.level is None else self.level.id,
+            "level_name": None if self.level is None else self.level.name,
+            "respondent_count": len(self.respondents),
+            "counts": self.counts.to_dict(),
+            "dimensions": [d.to_dict() for d in self.dimensions],
+            "respondents": [r.to_dict() for r in self.respondents],
+        }
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def answer_matrix(framework: Framework, answers: AnswerSet) -> tuple[list[Question], npt.NDArray[np.int8]]:
+    """The questions of the set and a respondents x questions matrix of answer codes.
+
+    Codes index :data:`~mlops_scorecard.framework.ANSWER_KEYS`; :data:`UNANSWERED`
+    marks a question a respondent left out. Answers outside the set are ignored
+    (:func:`~mlops_scorecard.answers.check_answers` reports them).
+    """
+    questions = [q for _, q in framework.iter_questions(answers.question_set)]
+    codes = np.full((len(answers.respondents), len(questions)), UNANSWERED, dtype=np.int8)
+    for row, respondent in enumerate(answers.respondents):
+        given = respondent.answers
+        if not given:
+            continue
+        codes[row] = [_CODE[given[q.id].answer] if q.id in given else UNANSWERED for q in questions]
+    return questions, codes
+
+
+def _weighted_scores(values: FloatArray, weights: FloatArray) -> FloatArray:
+    """100 x weighted mean over the last axis, skipping NaN; NaN where nothing has a value."""
+    has = ~np.isnan(values)
+    den = (has * weights).sum(axis=-1)
+    num = (np.where(has, values, 0.0) * weights).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def _overall(framework: Framework, dim_scores: FloatArray) -> FloatArray:
+    """Overall score(s) from dimension scores on the last axis."""
+    if framework.overall == "minimum":
+        has = ~np.isnan(dim_scores)
+        filled = np.where(has, dim_scores, np.inf)
+        out = filled.min(axis=-1)
+        return np.where(has.any(axis=-1), out, np.nan)
+    weights = np.array([d.weight for d in framework.dimensions], dtype=float)
+    # dimension scores are already on 0-100; _weighted_scores multiplies by 100
+    return _weighted_scores(dim_scores, weights) / 100.0
+
+
+def _opt(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+def score(framework: Framework, answers: AnswerSet) -> ScoreResult:
+    """Score an assessment: per dimension, overall, per respondent, with counts and levels."""
+    questions, codes = answer_matrix(framework, answers)
+    lookup = np.array(
+        [np.nan if framework.value_of(k) is None else framework.value_of(k) for k in ANSWER_KEYS]
+        + [np.nan],
+        dtype=float,
+    )
+    values = lookup[codes]  # respondents x questions
+    weights = np.array([q.weight for q in questions], dtype=float)
+    has = ~np.isnan(values)
+    n_values = has.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        q_means = np.where(n_values > 0, np.where(has, values, 0.0).sum(axis=0) / np.maximum(n_values, 1), np.nan)
+    # distribution: counts of each code per question (columns: ANSWER_KEYS + unanswered)
+    dist = np.stack([(codes == c).sum(axis=0) for c in range(UNANSWERED + 1)], axis=1)
+
+    spans: list[tuple[Dimension, slice]] = []
+    start = 0
+    for dim in framework.dimensions:
+        n = len(dim.questions_in(answers.question_set))
+        spans.append((dim, slice(start, start + n)))
+        start += n
+
+    dim_scores = np.array([_weighted_scores(q_means[s], weights[s]) for _, s in spans], dtype=float)
+    if len(answers.respondents):
+        per_resp = np.stack([_weighted_scores(values[:, s], weights[s]) for _, s in spans], axis=1)
+    else:
+        per_resp = np.zeros((0, len(spans)))
+    overall = _opt(float(_overall(framework, dim_scores)))
+    resp_overall = _overall(framework, per_resp) if len(per_resp) else np.zeros(0)
+
+    keys = [*ANSWER_KEYS, "unanswered"]
+    dimensions = []
+    for (dim, s), dscore in zip(spans, dim_scores, strict=True):
+        d = dist[s].sum(axis=0)
+        counts = Counts(
+            answered=int(sum(d[_CODE[k]] for k in VALUED_KEYS)),
+            na=int(d[_CODE["na"]]),
+            unknown=int(d[_CODE["unknown"]]),
+            unanswered=int(d[UNANSWERED]),
+        )
+        qresults = [
+            QuestionResult(
+                question=questions[i],
+                dimension_id=dim.id,
+                value=_opt(float(q_means[i])),
+                distribution={k: int(v) for k, v in zip(keys, dist[i], strict=True)},
+            )
+            for i in range(s.start, s.stop)
+        ]
+        value = _opt(float(dscore))
+        dimensions.append(DimensionScore(dim, value, framework.level_for(value), counts, qresults))
+
+    respondents = [
+        RespondentScore(
+            name=answers.respondent_label(i),
+            role=r.role,
+            overall=_opt(float(resp_overall[i])),
+            dimensions={dim.id: _opt(float(per_resp[i, j])) for j, (dim, _) in enumerate(spans)},
+        )
+        for i, r in enumerate(answers.respondents)
+    ]
+    total = Counts(
+        answered=sum(d.counts.answered for d in dimensions),
+        na=sum(d.counts.na for d in dimensions),
+        unknown=sum(d.counts.unknown for d in dimensions),
+        unanswered=sum(d.counts.unanswered for d in dimensions),
+    )
+    return ScoreResult(
+        framework=framework,
+        question_set=answers.question_set,
+        overall=overall,
+        level=framework.level_for(overall),
+        dimensions=dimensions,
+        respondents=respondents,
+        counts=total,
+    )
