@@ -144,6 +144,10 @@ def validation_problems(
     problems = []
     for err in exc.errors(include_url=False)[:limit]:
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        if not loc and err["type"] == "value_error":
+            # whole-document checks put one "place: problem" per line; no line number to give
+            problems.extend(str(err["msg"]).removeprefix("Value error, ").splitlines())
+            continue
         place = format_location(loc, data) or "top level"
         msg = err["msg"]
         if err["type"] == "extra_forbidden":

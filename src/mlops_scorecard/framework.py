@@ -144,12 +144,10 @@ class Framework(_Model):
     @model_validator(mode="after")
     def _check(self) -> Framework:
         problems: list[str] = []
-        unknown = [k for k in self.scale if k not in ANSWER_KEYS]
-        if unknown:
-            problems.append(
-                f"scale: unknown scale key {', '.join(map(repr, unknown))} "
-                f"(allowed: {', '.join(ANSWER_KEYS)})"
-            )
+        for k in self.scale:
+            if k not in ANSWER_KEYS:
+                allowed = ", ".join(ANSWER_KEYS)
+                problems.append(f"scale.{k}: unknown scale key (allowed: {allowed})")
         for key in ("yes", "no"):
             if key not in self.scale:
                 problems.append(f"scale: the key {key!r} is required")
@@ -163,16 +161,21 @@ class Framework(_Model):
         for i in range(1, len(self.levels)):
             if self.levels[i].min <= self.levels[i - 1].min:
                 problems.append(f"levels[{i}] ({self.levels[i].id}): min must be above the previous level's")
-        _duplicates(problems, "levels", [lv.id for lv in self.levels], "level id")
-        _duplicates(problems, "dimensions", [d.id for d in self.dimensions], "dimension id")
-        _duplicates(
-            problems, "questions", [q.id for d in self.dimensions for q in d.questions], "question id"
-        )
+        dims = list(enumerate(self.dimensions))
+        level_places = [(f"levels[{i}]", lv.id) for i, lv in enumerate(self.levels)]
+        question_places = [
+            (f"dimensions[{i}] ({d.id}).questions[{j}]", q.id)
+            for i, d in dims
+            for j, q in enumerate(d.questions)
+        ]
+        _duplicates(problems, level_places, "level id")
+        _duplicates(problems, [(f"dimensions[{i}]", d.id) for i, d in dims], "dimension id")
+        _duplicates(problems, question_places, "question id")
         for i, dim in enumerate(self.dimensions):
             if not dim.questions_in("core"):
                 problems.append(f"dimensions[{i}] ({dim.id}): has no core question")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))  # one problem a line, see validation_problems
         return self
 
     @property
@@ -204,7 +207,8 @@ class Framework(_Model):
             return None
         found = self.levels[0]
         for level in self.levels:
-            if score >= level.min:
+            # tolerance: 5 respondents' means can give 59.99999999999999 for an exact 60
+            if score >= level.min - 1e-9:
                 found = level
         return found
 
@@ -214,12 +218,13 @@ class Framework(_Model):
         return None if choice is None else choice.value
 
 
-def _duplicates(problems: list[str], where: str, ids: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for i in ids:
+def _duplicates(problems: list[str], places: list[tuple[str, str]], what: str) -> None:
+    seen: dict[str, str] = {}
+    for place, i in places:
         if i in seen:
-            problems.append(f"{where}: duplicate {what} {i!r}")
-        seen.add(i)
+            problems.append(f"{place}: duplicate {what} {i!r} (first used at {seen[i]})")
+        else:
+            seen[i] = place
 
 
 def parse_framework(data: Any, *, source: str = "<framework>", text: str | None = None) -> Framework:

@@ -202,8 +202,9 @@ def _overall(framework: Framework, dim_scores: FloatArray) -> FloatArray:
         out = filled.min(axis=-1)
         return np.where(has.any(axis=-1), out, np.nan)
     weights = np.array([d.weight for d in framework.dimensions], dtype=float)
-    # dimension scores are already on 0-100; _weighted_scores multiplies by 100
-    return _weighted_scores(dim_scores, weights) / 100.0
+    # dimension scores are already on 0-100; _weighted_scores multiplies by 100.
+    # clip: with fractional weights, 100 everywhere can come out as 100.00000000000006
+    return np.clip(_weighted_scores(dim_scores, weights) / 100.0, 0.0, 100.0)
 
 
 def _opt(x: float) -> float | None:

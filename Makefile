@@ -1,0 +1,52 @@
+# One entry point for people and CI. `make demo` and `make test` are the README's
+# Quick start; both create the virtual environment in .venv on first use.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test lint typecheck unit bench clean help
+
+help:
+	@echo "make demo   - set up and write a sample assessment's scores, charts and reports to $(OUT)/"
+	@echo "make test   - set up and run ruff, mypy and the whole test suite"
+	@echo "make bench  - run the benchmarks and write benchmarks/results/latest.json"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mlops-scorecard needs Python 3.11 or newer; set PYTHON=python3.x")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: $(VENV)/.installed
+	@mkdir -p $(OUT)
+	$(BIN)/mlops-scorecard example -o $(OUT)/answers.yaml --force
+	$(BIN)/mlops-scorecard score $(OUT)/answers.yaml
+	$(BIN)/mlops-scorecard chart $(OUT)/answers.yaml --kind radar -o $(OUT)/radar.svg --force
+	$(BIN)/mlops-scorecard chart $(OUT)/answers.yaml --kind stellar -o $(OUT)/stellar.svg --force
+	$(BIN)/mlops-scorecard report $(OUT)/answers.yaml -o $(OUT)/report.html --force
+	$(BIN)/mlops-scorecard report $(OUT)/answers.yaml -o $(OUT)/report.pdf --force
+	@echo
+	@echo "Done: open $(OUT)/report.html (also report.pdf, radar.svg, stellar.svg) in $(abspath $(OUT))"
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py --output benchmarks/results/latest.json
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

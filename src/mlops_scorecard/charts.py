@@ -1,0 +1,283 @@
+"""Radar and "stellar" charts of dimension scores, as SVG, PNG or PDF bytes.
+
+The article behind the default framework shows the six dimension scores as a radar
+chart and as a stellar chart (each dimension a spike). Both share one polar frame:
+an axis per dimension starting at the top and going clockwise, 0-100 outwards.
+
+matplotlib is imported only when a chart is drawn, so that importing this module (and
+the CLI) stays fast. Drawing uses :class:`matplotlib.figure.Figure` with a backend
+canvas, never pyplot, and runs inside :func:`matplotlib.rc_context` from matplotlib's
+defaults, so the output neither depends on nor changes the caller's settings.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
+
+from .errors import ScorecardError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.projections.polar import PolarAxes
+
+    from .scoring import ScoreResult
+
+__all__ = ["ChartFormat", "ChartKind", "Series", "render_chart", "series_from_result", "write_chart"]
+
+ChartKind = Literal["radar", "stellar"]
+ChartFormat = Literal["svg", "png", "pdf"]
+
+#: Okabe-Ito colours, ordered so the first few contrast best on white; yellow is last
+#: because it is the hardest to see.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow
+)
+
+_RINGS = (20, 40, 60, 80, 100)
+_LABEL_WIDTH = 16  # characters per line of an axis label
+_LABEL_LINES = 3  # beyond this a label is cut with an ellipsis, so the layout stays bounded
+_STAR_DIP = 0.1  # stellar: the outline dips to this share of the neighbours' mean
+
+# Settings that make output legible, searchable and byte-for-byte reproducible.
+_RC: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],  # ships with matplotlib, so every machine has it
+    "svg.fonttype": "none",  # keep SVG text as <text>, not paths
+    "svg.hashsalt": "mlops-scorecard",  # otherwise SVG ids are random per run
+    "pdf.fonttype": 42,  # TrueType: selectable text, sharper than Type 3
+}
+# Per format: drop the metadata that would change on every run.
+_METADATA: dict[str, dict[str, Any]] = {
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None, "ModDate": None},
+    "png": {"Software": None},
+}
+# rcParams are global to matplotlib: serialise drawing so threads (the web app) do
+# not see each other's settings.
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Series:
+    """One outline on a chart.
+
+    ``values`` has one score (0-100) per axis; ``None`` (no score) is drawn at 0 with a
+    hollow marker. ``band`` is an optional ``(low, high)`` per axis drawn as a
+    translucent band; ``dashed`` draws the outline dashed (e.g. for targets).
+    """
+
+    name: str
+    values: list[float | None]
+    band: tuple[list[float | None], list[float | None]] | None = None
+    dashed: bool = False
+
+
+def render_chart(
+    kind: ChartKind,
+    labels: list[str],
+    series: list[Series],
+    fmt: ChartFormat = "svg",
+    *,
+    title: str | None = None,
+    size: float = 6.0,
+    dpi: int = 150,
+) -> bytes:
+    """Draw a radar or stellar chart of ``series`` over the axes ``labels``.
+
+    ``size`` is the width in inches (the height grows for a legend when there is more
+    than one series); ``dpi`` sets PNG resolution. The same input always gives the
+    same bytes. Raises :class:`ScorecardError` for an unknown kind or format and
+    :class:`ValueError` when a series does not have one value per label.
+    """
+    if kind not in get_args(ChartKind):
+        raise ScorecardError(f"unknown chart kind {kind!r} (use radar or stellar)")
+    if fmt not in get_args(ChartFormat):
+        raise ScorecardError(f"unknown chart format {fmt!r} (use svg, png or pdf)")
+    if not labels:
+        raise ValueError("a chart needs at least one axis label")
+    for s in series:
+        lists = [s.values, *(s.band or ())]
+        if any(len(v) != len(labels) for v in lists):
+            raise ValueError(f"series {s.name!r}: need {len(labels)} values, one per label")
+
+    import matplotlib
+
+    with _LOCK, matplotlib.rc_context():
+        matplotlib.rcdefaults()  # start from defaults, whatever the user's matplotlibrc
+        matplotlib.rcParams.update(_RC)
+        fig = _figure(kind, labels, series, title, size, dpi, fmt)
+        out = io.BytesIO()
+        fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+    return out.getvalue()
+
+
+def series_from_result(
+    result: ScoreResult, *, respondents: bool = False
+) -> tuple[list[str], list[Series]]:
+    """Labels (dimension titles) and series for :func:`render_chart` from a score.
+
+    One series ``Overall``; with ``respondents=True`` also one per respondent, named
+    ``Name (role)`` (just ``Name`` when the role is empty).
+    """
+    labels = [d.dimension.title for d in result.dimensions]
+    series = [Series("Overall", [d.score for d in result.dimensions])]
+    if respondents:
+        for r in result.respondents:
+            name = f"{r.name} ({r.role})" if r.role else r.name
+            series.append(Series(name, [r.dimensions.get(d.id) for d in result.dimensions]))
+    return labels, series
+
+
+def write_chart(
+    path: str | Path,
+    kind: ChartKind,
+    labels: list[str],
+    series: list[Series],
+    *,
+    title: str | None = None,
+) -> None:
+    """Render a chart to ``path``, in the format its suffix names (.svg, .png, .pdf).
+
+    The file is replaced atomically. An unknown suffix raises :class:`ScorecardError`.
+    """
+    from .datafiles import atomic_write_bytes  # imports YAML and pydantic: load on use
+
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in get_args(ChartFormat):
+        raise ScorecardError(
+            f"cannot write a chart as {suffix or 'a file without suffix'!r}:"
+            " use a .svg, .png or .pdf file name",
+            source=str(path),
+        )
+    data = render_chart(kind, labels, series, cast(ChartFormat, suffix), title=title)
+    atomic_write_bytes(path, data)
+
+
+def _radii(values: list[float | None]) -> tuple[list[float], list[bool]]:
+    """Values clipped to 0-100 with missing ones (None, NaN) at 0, and which were missing."""
+    missing = [v is None or math.isnan(v) for v in values]
+    radii = [0.0 if m else min(100.0, max(0.0, float(v or 0.0))) for v, m in zip(values, missing)]
+    return radii, missing
+
+
+def _outline(kind: ChartKind, radii: list[float]) -> tuple[list[float], list[float]]:
+    """Closed outline (thetas, radii): a polygon, or for stellar a star with dips between axes."""
+    n = len(radii)
+    step = 2 * math.pi / n
+    thetas: list[float] = []
+    rs: list[float] = []
+    for i, r in enumerate(radii):
+        thetas.append(i * step)
+        rs.append(r)
+        if kind == "stellar":
+            # The dip between two axes makes each dimension a spike of its own.
+            thetas.append((i + 0.5) * step)
+            rs.append(_STAR_DIP * (r + radii[(i + 1) % n]) / 2)
+    return [*thetas, 2 * math.pi], [*rs, rs[0]]
+
+
+def _figure(
+    kind: ChartKind,
+    labels: list[str],
+    series: list[Series],
+    title: str | None,
+    size: float,
+    dpi: int,
+    fmt: ChartFormat,
+) -> Figure:
+    from matplotlib.figure import Figure
+
+    font = max(6.0, 1.6 * size)  # text scales with the chart, but stays readable
+    legend_cols = 1 if size < 5 else 2
+    legend_rows = math.ceil(len(series) / legend_cols) if len(series) > 1 else 0
+    # Extra height for the title and legend keeps the circle as large as without them.
+    height = size + (legend_rows * 1.5 * font / 72 + 0.15 if legend_rows else 0)
+    height += 2 * font / 72 if title else 0
+    fig = Figure(figsize=(size, height), dpi=dpi, layout="constrained")
+    _attach_canvas(fig, fmt)
+    ax = cast("PolarAxes", fig.add_subplot(projection="polar"))
+    _frame(ax, labels, font)
+
+    fill_alpha = 0.25 if len(series) == 1 else 0.15 if len(series) <= 3 else 0.07
+    thetas_axes = [2 * math.pi * i / len(labels) for i in range(len(labels))]
+    for i, s in enumerate(series):
+        color = PALETTE[i % len(PALETTE)]
+        radii, missing = _radii(s.values)
+        thetas, rs = _outline(kind, radii)
+        if s.band is not None:
+            # low/high fall back to the value where missing, so the band just pinches.
+            low = [r if m else v for r, v, m in zip(radii, *_radii(s.band[0]))]
+            high = [r if m else v for r, v, m in zip(radii, *_radii(s.band[1]))]
+            _, lo = _outline(kind, low)
+            _, hi = _outline(kind, high)
+            # Outer outline one way and inner back the other way fills just the ring.
+            ax.fill([*thetas, *thetas[::-1]], [*hi, *lo[::-1]], color=color, alpha=0.15, lw=0)
+        ax.fill(thetas, rs, color=color, alpha=fill_alpha * (0.5 if s.dashed else 1), lw=0)
+        ax.plot(thetas, rs, color=color, lw=1.8, ls="--" if s.dashed else "-", label=s.name)
+        scored = [(t, r) for t, r, m in zip(thetas_axes, radii, missing) if not m]
+        if scored:
+            ax.plot(*zip(*scored), ls="", marker="o", ms=5, color=color)
+        gaps = [t for t, m in zip(thetas_axes, missing) if m]
+        if gaps:
+            ax.plot(gaps, [0.0] * len(gaps), ls="", marker="o", ms=6, mfc="white", mec=color, mew=1.5)
+
+    if len(series) > 1:
+        handles, names = ax.get_legend_handles_labels()
+        names = [textwrap.shorten(n, 48, placeholder="…") for n in names]
+        fig.legend(
+            handles, names, loc="outside lower center", ncols=legend_cols, fontsize=0.9 * font, frameon=False
+        )
+    if title:
+        fig.suptitle(title, fontsize=1.25 * font, fontweight="bold")
+    return fig
+
+
+def _attach_canvas(fig: Figure, fmt: ChartFormat) -> None:
+    """Give the figure the canvas of the output format (no pyplot, no global backend)."""
+    if fmt == "png":
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    elif fmt == "svg":
+        from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+        FigureCanvasSVG(fig)
+    else:
+        from matplotlib.backends.backend_pdf import FigureCanvasPdf
+
+        FigureCanvasPdf(fig)
+
+
+def _frame(ax: PolarAxes, labels: list[str], font: float) -> None:
+    """The polar frame: axes clockwise from the top, labelled rings at 20..100."""
+    n = len(labels)
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.set_ylim(0, 100)
+    # Ring labels sit half-way between the first two axes, clear of the axis labels.
+    ax.set_rgrids(_RINGS, [str(r) for r in _RINGS], angle=180 / n, fontsize=0.75 * font, color="#555555")
+    wrapped = [
+        textwrap.fill(label, _LABEL_WIDTH, max_lines=_LABEL_LINES, placeholder="…") for label in labels
+    ]
+    ax.set_thetagrids([360 * i / n for i in range(n)], wrapped, fontsize=font)
+    ax.tick_params(axis="x", pad=0.6 * font)
+    ax.grid(color="#cccccc", lw=0.8)
+    ax.spines["polar"].set_color("#999999")
+    # Align each label away from the circle: left on the right side, top at the bottom...
+    for label, i in zip(ax.get_xticklabels(), range(n)):
+        x, y = math.sin(2 * math.pi * i / n), math.cos(2 * math.pi * i / n)
+        label.set_horizontalalignment("left" if x > 0.1 else "right" if x < -0.1 else "center")
+        label.set_verticalalignment("bottom" if y > 0.1 else "top" if y < -0.1 else "center")

@@ -1,0 +1,206 @@
+"""What the Markdown, HTML and PDF reports show, built once from the report data.
+
+The three renderers take their strings from here, so that a score reads "48.6" and a
+missing one "—" in every format, and a change of wording is made in one place.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from .data import ReportData
+
+if TYPE_CHECKING:
+    import jinja2
+
+__all__ = [
+    "ANSWER_COLOURS",
+    "DISTRIBUTION_KEYS",
+    "NO_SCORE",
+    "fmt_pct",
+    "fmt_score",
+    "jinja_env",
+    "report_view",
+]
+
+NO_SCORE = "—"
+#: Columns of a question's distribution, in the order the reports show them.
+DISTRIBUTION_KEYS = ("yes", "partly", "no", "na", "unknown", "unanswered")
+ANSWER_COLOURS = {
+    "yes": "#2e7d32",
+    "partly": "#f0a202",
+    "no": "#c62828",
+    "na": "#90a4ae",
+    "unknown": "#7e57c2",
+    "unanswered": "#e0e0e0",
+}
+#: From the lowest level to the highest; a framework with other than five levels
+#: takes evenly spread colours from this ramp.
+_LEVEL_RAMP = ("#c62828", "#ef6c00", "#f0a202", "#7cb342", "#2e7d32")
+
+
+def fmt_score(value: float | None) -> str:
+    """A 0-100 score with one decimal; ``—`` for no score."""
+    return NO_SCORE if value is None else f"{value:.1f}"
+
+
+def fmt_pct(value: float | None) -> str:
+    """A 0-1 share as a whole percentage; ``—`` when there is nothing to divide."""
+    return NO_SCORE if value is None else f"{value:.0%}"
+
+
+def _level_colours(levels: list[dict[str, Any]]) -> dict[str, str]:
+    n = len(levels)
+    last = len(_LEVEL_RAMP) - 1
+    return {
+        lv["id"]: _LEVEL_RAMP[round(i * last / (n - 1)) if n > 1 else last]
+        for i, lv in enumerate(levels)
+    }
+
+
+def report_view(data: ReportData) -> dict[str, Any]:
+    """Display strings and rows for the renderers, derived only from ``data``."""
+    assessment = data["assessment"]
+    fw = assessment["framework"]
+    result = data["result"]
+    levels = {lv["id"]: lv for lv in data["levels"]}
+    colours = _level_colours(data["levels"])
+    labels = {c["key"]: c["label"] for c in data["scale"]}
+    labels["unanswered"] = "No answer"
+
+    def level_name(level_id: str | None) -> str:
+        return levels[level_id]["name"] if level_id in levels else "no score"
+
+    rows = []
+    for dim in result["dimensions"]:
+        rows.append(
+            {
+                "id": dim["id"],
+                "title": dim["title"],
+                "score": dim["score"],
+                "score_text": fmt_score(dim["score"]),
+                "level": level_name(dim["level"]),
+                "colour": colours.get(dim["level"] or "", "#bdbdbd"),
+                "coverage": fmt_pct(dim["counts"]["coverage"]),
+                "bar": 0.0 if dim["score"] is None else max(0.0, min(100.0, dim["score"])),
+            }
+        )
+
+    values = {q["id"]: q["value"] for d in result["dimensions"] for q in d["questions"]}
+    scored = {d["id"]: d for d in result["dimensions"]}
+    sections = []
+    for block in data["answers"]:
+        dim = scored.get(block["dimension"])
+        questions = []
+        for q in block["questions"]:
+            value = values.get(q["id"])
+            total = sum(q["distribution"].values())
+            questions.append(
+                {
+                    "id": q["id"],
+                    "text": q["text"],
+                    "set": q["set"],
+                    "value": NO_SCORE if value is None else fmt_score(100 * value),
+                    "distribution": [
+                        {
+                            "key": key,
+                            "label": labels.get(key, key),
+                            "count": q["distribution"].get(key, 0),
+                            "share": q["distribution"].get(key, 0) / total if total else 0.0,
+                            "colour": ANSWER_COLOURS[key],
+                        }
+                        for key in DISTRIBUTION_KEYS
+                    ],
+                    "responses": [
+                        {**r, "label": labels.get(r["answer"], r["answer"])} for r in q["responses"]
+                    ],
+                }
+            )
+        sections.append(
+            {
+                "id": block["dimension"],
+                "title": block["title"],
+                "score": fmt_score(dim["score"] if dim else None),
+                "level": level_name(dim["level"] if dim else None),
+                "questions": questions,
+            }
+        )
+
+    trust = data["trust"]
+    roles = ", ".join(f"{role} ({count})" for role, count in trust["roles"].items())
+    facts = [
+        ("Respondents", f"{trust['respondent_count']}" + (f": {roles}" if roles else "")),
+        (
+            "Coverage",
+            f"{fmt_pct(trust['coverage'])} of {trust['cells']} answers carry a score"
+            f" ({trust['respondent_count']} respondents x {trust['question_count']} questions)",
+        ),
+        ("Don't know", f"{trust['unknown_count']} ({fmt_pct(trust['unknown_share'])})"),
+        ("Not applicable", str(trust["na_count"])),
+        ("No answer", str(trust["unanswered_count"])),
+        (
+            "Dimensions without a score",
+            ", ".join(d["title"] for d in trust["dimensions_without_score"]) or "none",
+        ),
+    ]
+    heading = assessment["title"] or (
+        f"{assessment['unit']}: {fw['title']}" if assessment["unit"] else fw["title"]
+    )
+    source = fw["source"]
+    return {
+        "heading": heading,
+        "meta": [
+            ("Unit", assessment["unit"] or NO_SCORE),
+            ("Date", assessment["date"] or NO_SCORE),
+            ("Framework", f"{fw['title']} {fw['version']} ({fw['id']})"),
+            ("Question set", assessment["question_set"]),
+            ("Generated", data["generated_at"]),
+        ],
+        "overall": fmt_score(result["overall"]),
+        "overall_level": level_name(result["level"]),
+        "overall_colour": colours.get(result["level"] or "", "#bdbdbd"),
+        "overall_bar": 0.0 if result["overall"] is None else result["overall"],
+        "rows": rows,
+        "levels": [
+            {**lv, "colour": colours[lv["id"]], "range": f"{lv['min']:g}-{lv['max']:g}"}
+            for lv in data["levels"]
+        ],
+        "facts": facts,
+        "warnings": [w["message"] for w in trust["warnings"]],
+        "limitations": trust["limitations"],
+        "respondents": [
+            {**r, "overall": fmt_score(s["overall"])}
+            for r, s in zip(trust["respondents"], result["respondents"], strict=True)
+        ],
+        "sections": sections,
+        "source": " ".join(
+            part
+            for part in (source.get("author", ""), _year(source.get("year")), source.get("title", ""))
+            if part
+        ),
+        "source_url": source.get("url", ""),
+        "tool": f"{data['tool']['name']} {data['tool']['version']}",
+    }
+
+
+def _year(year: int | None) -> str:
+    return f"({year})" if year else ""
+
+
+@cache
+def jinja_env(autoescape: bool) -> jinja2.Environment:
+    """The template environment, built once per process (parsing templates is slow)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mlops_scorecard.reports", "templates"),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,  # a typo in a template fails, not renders blank
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["score"] = fmt_score
+    env.filters["pct"] = fmt_pct
+    return env

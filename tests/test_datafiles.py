@@ -1,0 +1,157 @@
+"""Reading, parsing and writing data files; error messages with file, line and place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from mlops_scorecard import datafiles
+from mlops_scorecard.datafiles import (
+    atomic_write_bytes,
+    atomic_write_text,
+    format_location,
+    parse_document,
+    read_document,
+    validation_problems,
+)
+from mlops_scorecard.errors import AnswersError, FrameworkError, ScorecardError
+
+Write = Callable[[str, str], Path]
+
+
+def test_error_message_prefixes_every_problem_with_the_source() -> None:
+    err = ScorecardError(["a: bad", "b: worse"], source="f.yaml")
+    assert str(err) == "f.yaml: a: bad\nf.yaml: b: worse"
+    assert err.problems == ["a: bad", "b: worse"]
+    assert str(ScorecardError("plain")) == "plain"
+
+
+def test_read_yaml_and_json(write: Write) -> None:
+    data, text = read_document(write("a.yaml", "a: 1\nb: [x, y]\n"))
+    assert data == {"a": 1, "b": ["x", "y"]}
+    assert text.startswith("a: 1")
+    data, _ = read_document(write("a.json", '{"a": 1}'))
+    assert data == {"a": 1}
+
+
+def test_unquoted_yes_is_a_boolean_in_yaml() -> None:
+    # the reason answers and scales map True/False back to "yes"/"no"
+    assert parse_document("a: yes\nb: no\n", source="x") == {"a": True, "b": False}
+
+
+def test_missing_file_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(FrameworkError, match=r"nope\.yaml: file not found"):
+        read_document(tmp_path / "nope.yaml", error=FrameworkError)
+
+
+def test_directory_is_not_a_file(tmp_path: Path) -> None:
+    with pytest.raises(ScorecardError, match="is a directory"):
+        read_document(tmp_path)
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("name: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ScorecardError, match=r"latin1\.yaml: not UTF-8 text .* at byte 9"):
+        read_document(path)
+
+
+def test_too_large_file(write: Write, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(datafiles, "MAX_FILE_BYTES", 10)
+    with pytest.raises(ScorecardError, match="larger than"):
+        read_document(write("big.yaml", "x: " + "a" * 20))
+
+
+def test_bad_yaml_gives_line_and_column(write: Write) -> None:
+    path = write("bad.yaml", "a: 1\nb: [1, 2\nc: 3\n")
+    with pytest.raises(AnswersError) as info:
+        read_document(path, error=AnswersError)
+    message = str(info.value)
+    assert message.startswith(f"{path}: line ")
+    assert "invalid YAML" in message
+
+
+def test_bad_json_gives_line(write: Write) -> None:
+    path = write("bad.json", '{\n  "a": 1,\n  "b": [1,]\n}\n')
+    with pytest.raises(ScorecardError) as info:
+        read_document(path)
+    assert str(info.value).startswith(f"{path}: line 3: invalid JSON: ")
+
+
+def test_json_suffix_is_parsed_strictly_as_json(write: Write) -> None:
+    # YAML would accept this; a .json file must be JSON
+    with pytest.raises(ScorecardError, match="invalid JSON"):
+        read_document(write("a.json", "a: 1\n"))
+
+
+def test_format_location_names_ids_and_names() -> None:
+    data = {"dimensions": [{"id": "gov", "questions": [{"id": "q1"}, {"text": "no id"}]}]}
+    loc: list[int | str] = ["dimensions", 0, "questions", 1, "weight"]
+    assert format_location(loc, data) == "dimensions[0] (gov).questions[1].weight"
+    loc = ["dimensions", 0, "questions", 0, "text"]
+    assert format_location(loc, data) == "dimensions[0] (gov).questions[0] (q1).text"
+    people = {"respondents": [{"name": "Ann"}]}
+    assert format_location(["respondents", 0, "role"], people) == "respondents[0] (Ann).role"
+    assert format_location(["x", 5], None) == "x[5]"
+    assert format_location([]) == ""
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    weight: float
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: list[_Item]
+
+
+def _problems(text: str, data: Any, limit: int = 20) -> list[str]:
+    with pytest.raises(ValidationError) as info:
+        _Doc.model_validate(data)
+    return validation_problems(info.value, data, text, limit=limit)
+
+
+def test_validation_problems_give_line_place_and_readable_message() -> None:
+    text = "items:\n  - id: a\n    weight: 1\n  - id: b\n    weight: heavy\n    colour: red\n"
+    data = {"items": [{"id": "a", "weight": 1}, {"id": "b", "weight": "heavy", "colour": "red"}]}
+    problems = _problems(text, data)
+    assert "line 5: items[1] (b).weight: Input should be a valid number" in problems[0]
+    assert problems[1] == "line 6: items[1] (b).colour: unknown field"
+
+
+def test_validation_problems_missing_field_and_limit() -> None:
+    data = {"items": [{"weight": 1}, {"weight": 2}, {"weight": 3}]}
+    problems = _problems("", data, limit=2)
+    assert problems == [
+        "items[0].id: required field is missing",
+        "items[1].id: required field is missing",
+        "... and 1 more problems",
+    ]
+
+
+def test_atomic_write_replaces_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    path = tmp_path / "out.txt"
+    atomic_write_text(path, "first")
+    atomic_write_text(path, "second é")
+    assert path.read_text(encoding="utf-8") == "second é"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_write_failure_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "out.bin"
+    atomic_write_bytes(path, b"old")
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(datafiles.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write_bytes(path, b"new")
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.bin"]
