@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck unit bench clean help
+.PHONY: demo test lint typecheck unit bench docs clean help
 
 help:
 	@echo "make demo   - set up and write a sample assessment's scores, charts and reports to $(OUT)/"
@@ -47,6 +47,9 @@ test: lint typecheck unit
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py --output benchmarks/results/latest.json
+
+docs: $(VENV)/.installed
+	$(BIN)/python -m typer mlops_scorecard.cli utils docs --name mlops-scorecard --output docs/cli.md
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

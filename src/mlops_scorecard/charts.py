@@ -28,7 +28,14 @@ if TYPE_CHECKING:
 
     from .scoring import ScoreResult
 
-__all__ = ["ChartFormat", "ChartKind", "Series", "render_chart", "series_from_result", "write_chart"]
+__all__ = [
+    "ChartFormat",
+    "ChartKind",
+    "Series",
+    "render_chart",
+    "series_from_result",
+    "write_chart",
+]
 
 ChartKind = Literal["radar", "stellar"]
 ChartFormat = Literal["svg", "png", "pdf"]
@@ -57,7 +64,6 @@ _RC: dict[str, Any] = {
     "font.sans-serif": ["DejaVu Sans"],  # ships with matplotlib, so every machine has it
     "svg.fonttype": "none",  # keep SVG text as <text>, not paths
     "svg.hashsalt": "mlops-scorecard",  # otherwise SVG ids are random per run
-    "pdf.fonttype": 42,  # TrueType: selectable text, sharper than Type 3
 }
 # Per format: drop the metadata that would change on every run.
 _METADATA: dict[str, dict[str, Any]] = {
@@ -203,13 +209,18 @@ def _figure(
     font = max(6.0, 1.6 * size)  # text scales with the chart, but stays readable
     legend_cols = 1 if size < 5 else 2
     legend_rows = math.ceil(len(series) / legend_cols) if len(series) > 1 else 0
+    wrapped = [
+        textwrap.fill(t, _LABEL_WIDTH, max_lines=_LABEL_LINES, placeholder="…") for t in labels
+    ]
     # Extra height for the title and legend keeps the circle as large as without them.
-    height = size + (legend_rows * 1.5 * font / 72 + 0.15 if legend_rows else 0)
+    height = _height(wrapped, font, size) + (
+        legend_rows * 1.5 * font / 72 + 0.15 if legend_rows else 0
+    )
     height += 2 * font / 72 if title else 0
     fig = Figure(figsize=(size, height), dpi=dpi, layout="constrained")
     _attach_canvas(fig, fmt)
     ax = cast("PolarAxes", fig.add_subplot(projection="polar"))
-    _frame(ax, labels, font)
+    _frame(ax, wrapped, font)
 
     fill_alpha = 0.25 if len(series) == 1 else 0.15 if len(series) <= 3 else 0.07
     thetas_axes = [2 * math.pi * i / len(labels) for i in range(len(labels))]
@@ -232,13 +243,20 @@ def _figure(
             ax.plot(*zip(*scored), ls="", marker="o", ms=5, color=color)
         gaps = [t for t, m in zip(thetas_axes, missing) if m]
         if gaps:
-            ax.plot(gaps, [0.0] * len(gaps), ls="", marker="o", ms=6, mfc="white", mec=color, mew=1.5)
+            ax.plot(
+                gaps, [0.0] * len(gaps), ls="", marker="o", ms=6, mfc="white", mec=color, mew=1.5
+            )
 
     if len(series) > 1:
         handles, names = ax.get_legend_handles_labels()
         names = [textwrap.shorten(n, 48, placeholder="…") for n in names]
         fig.legend(
-            handles, names, loc="outside lower center", ncols=legend_cols, fontsize=0.9 * font, frameon=False
+            handles,
+            names,
+            loc="outside lower center",
+            ncols=legend_cols,
+            fontsize=0.9 * font,
+            frameon=False,
         )
     if title:
         fig.suptitle(title, fontsize=1.25 * font, fontweight="bold")
@@ -268,11 +286,10 @@ def _frame(ax: PolarAxes, labels: list[str], font: float) -> None:
     ax.set_theta_direction(-1)
     ax.set_ylim(0, 100)
     # Ring labels sit half-way between the first two axes, clear of the axis labels.
-    ax.set_rgrids(_RINGS, [str(r) for r in _RINGS], angle=180 / n, fontsize=0.75 * font, color="#555555")
-    wrapped = [
-        textwrap.fill(label, _LABEL_WIDTH, max_lines=_LABEL_LINES, placeholder="…") for label in labels
-    ]
-    ax.set_thetagrids([360 * i / n for i in range(n)], wrapped, fontsize=font)
+    ax.set_rgrids(
+        _RINGS, [str(r) for r in _RINGS], angle=180 / n, fontsize=0.75 * font, color="#555555"
+    )
+    ax.set_thetagrids([360 * i / n for i in range(n)], labels, fontsize=font)
     ax.tick_params(axis="x", pad=0.6 * font)
     ax.grid(color="#cccccc", lw=0.8)
     ax.spines["polar"].set_color("#999999")
@@ -281,3 +298,23 @@ def _frame(ax: PolarAxes, labels: list[str], font: float) -> None:
         x, y = math.sin(2 * math.pi * i / n), math.cos(2 * math.pi * i / n)
         label.set_horizontalalignment("left" if x > 0.1 else "right" if x < -0.1 else "center")
         label.set_verticalalignment("bottom" if y > 0.1 else "top" if y < -0.1 else "center")
+
+
+def _height(wrapped: list[str], font: float, size: float) -> float:
+    """Height (inches) the circle and its labels need at width ``size``, so that a
+    square figure does not leave bands of white above and below a circle narrowed by
+    side labels. Text size is estimated (0.6 em a character); constrained layout does
+    the exact fit, so a wrong guess costs some white space, never clipping.
+    """
+    em, half = font / 72, size / 2 - 0.15
+    pad = 0.6 * em + 0.05
+    boxes = []  # per label: direction (x, y) from the centre, width, height
+    for i, text in enumerate(wrapped):
+        angle, lines = 2 * math.pi * i / len(wrapped), text.split("\n")
+        w, h = 0.6 * em * max(map(len, lines)), 1.25 * em * len(lines)
+        boxes.append((math.sin(angle), math.cos(angle), w, h))
+    # The radius is bounded by the side labels, which are aligned away from the circle.
+    r = min([half] + [(half - w) / abs(x) - pad for x, _, w, _ in boxes if abs(x) > 0.1])
+    up = [(r + pad) * y + (h if y > 0.1 else h / 2 if y >= -0.1 else 0) for _, y, _, h in boxes]
+    down = [-(r + pad) * y + (h if y < -0.1 else h / 2 if y <= 0.1 else 0) for _, y, _, h in boxes]
+    return max(r, *up) + max(r, *down) + 0.3

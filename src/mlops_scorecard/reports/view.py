@@ -21,6 +21,7 @@ __all__ = [
     "fmt_pct",
     "fmt_score",
     "jinja_env",
+    "md_escape",
     "report_view",
 ]
 
@@ -184,6 +185,18 @@ def report_view(data: ReportData) -> dict[str, Any]:
     }
 
 
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
+
+
+def md_escape(text: object) -> str:
+    """Text safe in a Markdown paragraph or table cell: specials escaped, one line.
+
+    ``<`` is escaped too, so that a comment holding HTML stays text in renderers that
+    would otherwise pass raw HTML through.
+    """
+    return " ".join(str(text).translate(_MD_SPECIAL).split())
+
+
 def _year(year: int | None) -> str:
     return f"({year})" if year else ""
 
@@ -203,4 +216,5 @@ def jinja_env(autoescape: bool) -> jinja2.Environment:
     )
     env.filters["score"] = fmt_score
     env.filters["pct"] = fmt_pct
+    env.filters["md"] = md_escape
     return env

@@ -1,0 +1,126 @@
+"""Reports for one assessment: HTML, Markdown, JSON and PDF.
+
+Every format renders from the same data (:func:`~mlops_scorecard.reports.data.report_data`,
+which is also the JSON report, see ``docs/report-format.md``). Importing this package is
+cheap: Jinja2, matplotlib and fpdf2 load only when a format that needs them is rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, get_args
+
+from ..datafiles import atomic_write_bytes
+from ..errors import ScorecardError
+
+if TYPE_CHECKING:
+    from ..answers import AnswerSet
+    from ..framework import Framework
+    from ..scoring import ScoreResult
+
+__all__ = ["REPORT_FORMATS", "ReportFormat", "format_for_path", "render_report", "write_report"]
+
+ReportFormat = Literal["html", "md", "json", "pdf"]
+REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
+
+_SUFFIXES: dict[str, ReportFormat] = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".pdf": "pdf",
+}
+
+
+def render_report(
+    framework: Framework,
+    answers: AnswerSet,
+    fmt: ReportFormat,
+    *,
+    result: ScoreResult | None = None,
+    generated_at: dt.datetime | None = None,
+) -> bytes:
+    """The report of one assessment in ``fmt`` (``html``, ``md``, ``json`` or ``pdf``).
+
+    ``result`` is ``score(framework, answers)``, computed when not given.
+    ``generated_at`` (default: now, UTC) is printed in the report and, for PDF, is the
+    document's creation date; fix it to get identical bytes for identical input.
+    Text formats are UTF-8.
+    """
+    if fmt not in REPORT_FORMATS:
+        raise ScorecardError(
+            f"unknown report format {fmt!r} (use one of: {', '.join(REPORT_FORMATS)})"
+        )
+    from .data import report_data
+
+    if result is None:
+        from ..scoring import score
+
+        result = score(framework, answers)
+    if generated_at is None:
+        # one instant for the whole report: the PDF date and the printed time agree
+        generated_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    data = report_data(framework, answers, result, generated_at=generated_at)
+
+    if fmt == "json":
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if fmt == "md":
+        from .markdown import render_markdown
+
+        return render_markdown(data).encode("utf-8")
+
+    from .figures import report_charts
+
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(data, report_charts(result, "svg")).encode("utf-8")
+
+    from .pdf import render_pdf
+
+    return render_pdf(data, report_charts(result, "png"), generated_at=generated_at)
+
+
+def format_for_path(path: str | Path) -> ReportFormat:
+    """The report format a file name asks for, by suffix; :class:`ScorecardError` if none."""
+    suffix = Path(path).suffix.lower()
+    fmt = _SUFFIXES.get(suffix)
+    if fmt is None:
+        known = ", ".join(_SUFFIXES)
+        what = f"suffix {suffix!r}" if suffix else "no suffix"
+        raise ScorecardError(
+            f"cannot tell the report format from {what} (use {known}, or give the format)",
+            source=str(path),
+        )
+    return fmt
+
+
+def write_report(
+    path: str | Path,
+    framework: Framework,
+    answers: AnswerSet,
+    fmt: ReportFormat | None = None,
+    *,
+    result: ScoreResult | None = None,
+    generated_at: dt.datetime | None = None,
+) -> ReportFormat:
+    """Render the report and write it to ``path`` atomically; returns the format used.
+
+    Without ``fmt`` the format comes from the suffix (``.html``/``.htm``, ``.md``,
+    ``.json``, ``.pdf``). An existing file is replaced only once the report is complete.
+    """
+    chosen = format_for_path(path) if fmt is None else fmt
+    if chosen not in REPORT_FORMATS:
+        raise ScorecardError(
+            f"unknown report format {chosen!r} (use one of: {', '.join(REPORT_FORMATS)})",
+            source=str(path),
+        )
+    body = render_report(framework, answers, chosen, result=result, generated_at=generated_at)
+    try:
+        atomic_write_bytes(path, body)
+    except OSError as exc:
+        raise ScorecardError(f"cannot write report: {exc.strerror}", source=str(path)) from None
+    return chosen
