@@ -7,7 +7,15 @@ with a 4xx; nothing else is expected to reach a user.
 
 from __future__ import annotations
 
-__all__ = ["AnswersError", "FrameworkError", "ScorecardError"]
+__all__ = [
+    "AnswersError",
+    "ConflictError",
+    "FrameworkError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "ScorecardError",
+]
 
 
 class ScorecardError(Exception):
@@ -33,3 +41,19 @@ class FrameworkError(ScorecardError):
 
 class AnswersError(ScorecardError):
     """An answers file that cannot be read or does not fit its framework."""
+
+
+class NotFoundError(ScorecardError):
+    """An id or token that does not exist (or is no longer valid)."""
+
+
+class ConflictError(ScorecardError):
+    """A change that clashes with the current state (closed assessment, stale revision, duplicate)."""
+
+
+class PermissionDeniedError(ScorecardError):
+    """The caller may not do this."""
+
+
+class RateLimitedError(ScorecardError):
+    """Too many attempts; try again later."""

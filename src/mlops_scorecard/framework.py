@@ -20,6 +20,7 @@ from .errors import FrameworkError
 
 __all__ = [
     "ANSWER_KEYS",
+    "AnswerKey",
     "DEFAULT_SCALE",
     "QUESTION_SETS",
     "Dimension",

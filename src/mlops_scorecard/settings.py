@@ -1,0 +1,33 @@
+"""Settings of the web service, from the environment (``MLOPS_SCORECARD_*``) or flags."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "default_database_url"]
+
+
+def default_database_url() -> str:
+    """The embedded default: a SQLite file in the user's data folder (XDG)."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{base / 'mlops-scorecard' / 'scorecard.db'}"
+
+
+class Settings(BaseSettings):
+    """Everything the web app needs to know; each field has an env variable."""
+
+    model_config = SettingsConfigDict(env_prefix="MLOPS_SCORECARD_", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    #: Signs session cookies. When unset, a random key is created once and kept in the
+    #: database, so that several workers on one database share it.
+    secret_key: str | None = None
+    #: Set the Secure flag on cookies (on by default behind HTTPS; off for localhost).
+    secure_cookies: bool = False
+    session_max_age: int = 8 * 3600
+    max_upload_bytes: int = 2 * 1024 * 1024
+    login_attempts_per_15min: int = 10

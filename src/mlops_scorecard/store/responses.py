@@ -1,0 +1,254 @@
+"""Invitations, respondents and their answers; import and export of answers files.
+
+A named invitation is a respondent row with a personal token. A shared link is
+anonymous: each visitor becomes a new respondent with no name and a personal token of
+their own. Tokens are stored hashed; the plain token is shown once, in the link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..answers import AnswerSet, check_answers
+from ..errors import ConflictError, NotFoundError, ScorecardError
+from ..framework import ANSWER_KEYS
+from .assessments import assessment_framework
+from .models import Answer, Assessment, Respondent, ShareLink, utcnow
+from .tokens import hash_token, new_token
+
+__all__ = [
+    "create_invitation",
+    "create_share_link",
+    "import_answer_set",
+    "join_shared",
+    "respondent_for_token",
+    "revoke_respondent",
+    "revoke_share_link",
+    "save_answer",
+    "submit",
+]
+
+
+def _writable(assessment: Assessment) -> None:
+    if assessment.status == "closed":
+        raise ConflictError("this assessment is closed; answers can no longer change")
+
+
+def create_invitation(
+    session: Session, *, assessment: Assessment, name: str = "", role: str = ""
+) -> tuple[Respondent, str]:
+    """A personal invitation: a respondent and the token of their link (shown once)."""
+    _writable(assessment)
+    token = new_token()
+    r = Respondent(
+        assessment_id=assessment.id,
+        token_hash=hash_token(token),
+        name=name.strip()[:200] or None,
+        role=role.strip()[:100],
+        source="invitation",
+    )
+    session.add(r)
+    session.flush()
+    return r, token
+
+
+def create_share_link(session: Session, *, assessment: Assessment) -> tuple[ShareLink, str]:
+    """A shared link: everyone who opens it answers anonymously (no name stored)."""
+    _writable(assessment)
+    token = new_token()
+    link = ShareLink(assessment_id=assessment.id, token_hash=hash_token(token))
+    session.add(link)
+    session.flush()
+    return link, token
+
+
+def revoke_share_link(session: Session, *, assessment: Assessment, link_id: int) -> ShareLink:
+    """Stop a shared link from admitting new respondents (answers given stay)."""
+    link = session.get(ShareLink, link_id)
+    if link is None or link.assessment_id != assessment.id:
+        raise NotFoundError(f"no shared link {link_id} in assessment {assessment.id}")
+    link.revoked_at = link.revoked_at or utcnow()
+    return link
+
+
+def revoke_respondent(session: Session, *, assessment: Assessment, respondent_id: int) -> Respondent:
+    """Invalidate a respondent's link and leave their answers out of the results."""
+    r = session.get(Respondent, respondent_id)
+    if r is None or r.assessment_id != assessment.id:
+        raise NotFoundError(f"no respondent {respondent_id} in assessment {assessment.id}")
+    _writable(assessment)
+    r.revoked_at = r.revoked_at or utcnow()
+    return r
+
+
+def join_shared(session: Session, *, token: str, role: str = "") -> tuple[Respondent, str]:
+    """Admit a new anonymous respondent through a shared link's token."""
+    link = session.scalar(select(ShareLink).where(ShareLink.token_hash == hash_token(token)))
+    if link is None or link.revoked_at is not None:
+        raise NotFoundError("this link is not valid (it may have been revoked)")
+    assessment = session.get(Assessment, link.assessment_id)
+    assert assessment is not None
+    if assessment.status != "open":
+        raise ConflictError(f"this assessment is {assessment.status}, not open for answers")
+    personal = new_token()
+    r = Respondent(
+        assessment_id=assessment.id,
+        token_hash=hash_token(personal),
+        name=None,
+        role=role[:100],
+        source="shared",
+    )
+    session.add(r)
+    session.flush()
+    return r, personal
+
+
+def respondent_for_token(session: Session, *, token: str) -> tuple[Respondent, Assessment]:
+    """The respondent behind a personal link, with their assessment."""
+    if not token or len(token) > 200:
+        raise NotFoundError("this link is not valid")
+    r = session.scalar(select(Respondent).where(Respondent.token_hash == hash_token(token)))
+    if r is None or r.revoked_at is not None:
+        raise NotFoundError("this link is not valid (it may have been revoked)")
+    assessment = session.get(Assessment, r.assessment_id)
+    assert assessment is not None
+    return r, assessment
+
+
+def save_answer(
+    session: Session,
+    *,
+    respondent: Respondent,
+    assessment: Assessment,
+    question_id: str,
+    answer: str,
+    comment: str = "",
+    evidence: list[str] | None = None,
+    expected_revision: int | None = None,
+) -> Answer:
+    """Save one answer at once (insert or update).
+
+    ``expected_revision`` is the revision the client last saw (0 for "none yet"); when
+    the stored answer has moved on (another tab saved), :class:`ConflictError` is
+    raised and nothing changes.
+    """
+    if assessment.status != "open":
+        raise ConflictError(f"this assessment is {assessment.status}; answers cannot be saved")
+    fw = assessment_framework(assessment)
+    found = fw.question(question_id)
+    if found is None:
+        raise NotFoundError(f"unknown question {question_id!r}")
+    if assessment.question_set == "core" and found[1].set != "core":
+        raise ScorecardError(f"question {question_id!r} is not in this assessment's question set")
+    if answer not in ANSWER_KEYS or answer not in fw.scale:
+        raise ScorecardError(
+            f"unknown answer {answer!r} (use {', '.join(k for k in ANSWER_KEYS if k in fw.scale)})"
+        )
+    if len(comment) > 5000:
+        raise ScorecardError("comment is longer than 5000 characters")
+    evidence = [e.strip() for e in (evidence or []) if e.strip()][:50]
+    row = session.scalar(
+        select(Answer).where(Answer.respondent_id == respondent.id, Answer.question_id == question_id)
+    )
+    current = 0 if row is None else row.revision
+    if expected_revision is not None and expected_revision != current:
+        raise ConflictError(
+            f"answer to {question_id!r} was changed elsewhere (revision {current}, you had {expected_revision}); "
+            "reload to see it"
+        )
+    if row is None:
+        row = Answer(
+            respondent_id=respondent.id,
+            question_id=question_id,
+            answer=answer,
+            comment=comment.strip(),
+            evidence=evidence,
+            revision=1,
+        )
+        session.add(row)
+    else:
+        row.answer, row.comment, row.evidence = answer, comment.strip(), evidence
+        row.revision = current + 1
+        row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def submit(session: Session, *, respondent: Respondent, assessment: Assessment) -> Respondent:
+    """Mark the respondent's answers as submitted (they may still change them while open)."""
+    if assessment.status != "open":
+        raise ConflictError(f"this assessment is {assessment.status}; it cannot take submissions")
+    respondent.submitted_at = utcnow()
+    return respondent
+
+
+def import_answer_set(
+    session: Session, *, assessment: Assessment, answers: AnswerSet, source: str = "upload"
+) -> list[Respondent]:
+    """Add every respondent of an answers file to the assessment, in one transaction.
+
+    The file must be for the assessment's framework (and version, when it names one)
+    and question set. Respondents whose name already exists are refused, so an upload
+    twice does not double the answers.
+    """
+    if assessment.status == "closed":
+        raise ConflictError("this assessment is closed; answers can no longer be added")
+    fw = assessment_framework(assessment)
+    check_answers(answers, fw, source=source)
+    if answers.question_set != assessment.question_set:
+        raise ScorecardError(
+            f"{source}: the file uses the {answers.question_set!r} question set; "
+            f"this assessment uses {assessment.question_set!r}"
+        )
+    existing = set(
+        session.scalars(
+            select(Respondent.name).where(
+                Respondent.assessment_id == assessment.id, Respondent.name.is_not(None)
+            )
+        )
+    )
+    added = []
+    for i, person in enumerate(answers.respondents):
+        if person.name and person.name in existing:
+            raise ConflictError(
+                f"{source}: respondent {person.name!r} already has answers in this assessment"
+            )
+        r = Respondent(
+            assessment_id=assessment.id,
+            token_hash=None,
+            name=person.name or None,
+            role=person.role,
+            source="upload",
+            submitted_at=utcnow(),
+        )
+        r.answers = [
+            Answer(
+                question_id=qid,
+                answer=a.answer,
+                comment=a.comment,
+                evidence=list(a.evidence),
+                revision=1,
+            )
+            for qid, a in person.answers.items()
+        ]
+        session.add(r)
+        added.append(r)
+        del i
+    session.flush()
+    return added
+
+
+def respondent_answers(respondent: Respondent) -> dict[str, dict[str, Any]]:
+    """A respondent's answers as plain data, with revisions (for the survey page)."""
+    return {
+        a.question_id: {
+            "answer": a.answer,
+            "comment": a.comment,
+            "evidence": a.evidence,
+            "revision": a.revision,
+        }
+        for a in respondent.answers
+    }

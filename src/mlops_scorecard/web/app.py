@@ -1,0 +1,196 @@
+"""The FastAPI application: middleware, error handling, and the routes.
+
+``create_app`` refuses a database that needs a migration, so a worker never runs
+against a schema it does not know. All state lives in the database and the signed
+session cookie, so any number of workers can serve the same database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .. import __version__
+from ..errors import ConflictError, NotFoundError, PermissionDeniedError, RateLimitedError, ScorecardError
+from ..settings import Settings
+from ..store.accounts import secret_key
+from ..store.db import DatabaseError, make_engine, needs_migration, session_factory
+from .context import AppState, templates
+from .security import LoginRequired
+
+__all__ = ["create_app"]
+
+_STATUS: list[tuple[type[ScorecardError], int]] = [
+    (LoginRequired, 401),
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (PermissionDeniedError, 403),
+    (RateLimitedError, 429),
+    (DatabaseError, 503),
+]
+
+
+def status_for(exc: ScorecardError) -> int:
+    """The HTTP status a library error maps to (422 for plain bad input)."""
+    for kind, code in _STATUS:
+        if isinstance(exc, kind):
+            return code
+    return 422
+
+
+def wants_json(request: Request) -> bool:
+    """API routes and clients asking for JSON get JSON errors; browsers get a page."""
+    path = request.url.path
+    if path.startswith("/api/") or path.endswith((".json",)) or "/answers" in path:
+        return True
+    return "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get(
+        "accept", ""
+    )
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """A JSON ``{"detail": ...}`` or the error page, never a traceback."""
+    if status == 401 and not wants_json(request):
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message, "user": None, "csrf_token": ""}, status_code=status
+    )
+
+
+class BodySizeLimit:
+    """Refuse request bodies above the limit (413) before they are read into memory."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _too_large(self.limit, send)
+            return
+        seen = 0
+
+        async def limited() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _BodyTooLarge:
+            await _too_large(self.limit, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(limit: int, send: Send) -> None:
+    body = f'{{"detail": "request body is larger than {limit // 1024} KiB"}}'.encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(settings: Settings | None = None, *, check_migrations: bool = True) -> FastAPI:
+    """Build the app for ``settings`` (from the environment when not given)."""
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+    if check_migrations and needs_migration(engine):
+        raise DatabaseError(
+            f"the database at {settings.database_url} needs a migration: run `mlops-scorecard db upgrade`"
+        )
+    sessions = session_factory(engine)
+    key = settings.secret_key
+    if not key:
+        try:
+            with sessions() as s, s.begin():
+                key = secret_key(s)
+        except IntegrityError:  # another worker created it at the same moment
+            with sessions() as s:
+                key = secret_key(s)
+
+    app = FastAPI(
+        title="mlops-scorecard",
+        version=__version__,
+        description="Team MLOps assessments: units, assessments, invitations, responses, results and reports.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.scorecard = AppState(settings=settings, engine=engine, sessions=sessions)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=key,
+        session_cookie="msc_session",
+        max_age=settings.session_max_age,
+        same_site="lax",
+        https_only=settings.secure_cookies,
+    )
+    app.add_middleware(BodySizeLimit, limit=settings.max_upload_bytes)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+
+    @app.exception_handler(ScorecardError)
+    async def _library_error(request: Request, exc: ScorecardError) -> Response:
+        return error_response(request, status_for(exc), str(exc))
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(request: Request, exc: OperationalError) -> Response:
+        return error_response(request, 503, "the database is busy or unavailable; try again in a moment")
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        return error_response(request, 409, "this clashes with a change saved at the same moment; reload and try again")
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
+        return error_response(request, 422, "; ".join(_one_line(e) for e in exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        return error_response(request, 500, "something went wrong on our side; the error has been logged")
+
+    from .routes import register
+
+    register(app)
+    return app
+
+
+def _one_line(error: Any) -> str:
+    loc = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
+    return f"{loc}: {error.get('msg', 'invalid')}" if loc else str(error.get("msg", "invalid"))
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Validation errors as JSON-safe data (the input echo is left out)."""
+    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]

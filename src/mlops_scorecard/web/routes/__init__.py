@@ -1,0 +1,14 @@
+"""All routes, registered in one place."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+__all__ = ["register"]
+
+
+def register(app: FastAPI) -> None:
+    """Add every router to the app."""
+    from . import auth
+
+    app.include_router(auth.router)
