@@ -66,12 +66,13 @@ def authenticate(
     """
     since = utcnow() - dt.timedelta(minutes=15)
     keys = [f"user:{username.strip().lower()}"] + ([f"client:{client}"] if client else [])
-    recent = session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
+    counts = session.execute(
+        select(LoginAttempt.key, func.count())
         .where(LoginAttempt.key.in_(keys), LoginAttempt.at >= since)
-    )
-    if (recent or 0) >= limit:
+        .group_by(LoginAttempt.key)
+    ).all()
+    recent = max((n for _, n in counts), default=0)
+    if recent >= limit:
         raise RateLimitedError("too many failed logins; wait 15 minutes and try again")
     user = session.scalar(select(User).where(User.username == username.strip()))
     try:

@@ -9,6 +9,7 @@ __all__ = ["register"]
 
 def register(app: FastAPI) -> None:
     """Add every router to the app."""
-    from . import auth
+    from . import auth, pages
 
     app.include_router(auth.router)
+    app.include_router(pages.router)

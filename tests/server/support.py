@@ -1,0 +1,88 @@
+"""Helpers shared by the server tests and their fixtures (not fixtures themselves)."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+BACKENDS = ["sqlite", "postgresql"]
+PASSWORD = "correct horse battery"
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster listening on 127.0.0.1."""
+
+    def __init__(self) -> None:
+        initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+        if not initdb or not pg_ctl:
+            pytest.fail(
+                "PostgreSQL server binaries (initdb, pg_ctl) not found: install the Debian package "
+                "'postgresql' (.ci/run does this)"
+            )
+        self.pg_ctl = pg_ctl
+        self.dir = Path(tempfile.mkdtemp(prefix="msc-pg-"))
+        self.data = self.dir / "data"
+        self.port = free_port()
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root.
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+            shutil.chown(self.dir, "postgres", "postgres")
+        self._run([initdb, "-D", str(self.data), "--auth=trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
+        opts = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        )
+        self._run([pg_ctl, "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "start"])
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, cmd: list[str]) -> None:
+        proc = subprocess.run([*self.as_user, *cmd], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            pytest.fail(f"{' '.join(cmd)} failed: {proc.stdout}\n{proc.stderr}")
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self._run([self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"])
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def login_client(app: FastAPI, role: str) -> TestClient:
+    """A client logged in as the user named after ``role`` (see ``users``)."""
+    c = TestClient(app, raise_server_exceptions=False)
+    page = c.get("/login")
+    token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    r = c.post(
+        "/login", data={"username": role, "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+    )
+    assert r.status_code == 303, r.text
+    return c
+
+
+def csrf_of(client: TestClient, path: str = "/") -> str:
+    """The CSRF token from a page the client can see."""
+    page = client.get(path)
+    return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
