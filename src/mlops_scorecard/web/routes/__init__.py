@@ -9,7 +9,10 @@ __all__ = ["register"]
 
 def register(app: FastAPI) -> None:
     """Add every router to the app."""
-    from . import auth, pages
+    from . import account, api, auth, pages, survey
 
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(account.router)
+    app.include_router(survey.router)
+    app.include_router(api.router)
