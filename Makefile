@@ -6,10 +6,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint typecheck unit bench docs clean help
+PORT   ?= 8000
+
+.PHONY: demo example test lint typecheck unit bench docs clean help
 
 help:
-	@echo "make demo   - set up and write a sample assessment's scores, charts and reports to $(OUT)/"
+	@echo "make demo    - set up, load the demo organization into $(OUT)/demo.db (SQLite) and serve it on port $(PORT)"
+	@echo "make example - set up and write a sample assessment's scores, charts and reports to $(OUT)/"
 	@echo "make test   - set up and run ruff, mypy and the whole test suite"
 	@echo "make bench  - run the benchmarks and write benchmarks/results/latest.json"
 
@@ -23,6 +26,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 demo: $(VENV)/.installed
+	@mkdir -p $(OUT)
+	$(BIN)/mlops-scorecard demo --database-url sqlite:///$(OUT)/demo.db --reset --serve --port $(PORT)
+
+example: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	$(BIN)/mlops-scorecard example -o $(OUT)/answers.yaml --force
 	$(BIN)/mlops-scorecard score $(OUT)/answers.yaml

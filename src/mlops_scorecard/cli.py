@@ -379,6 +379,11 @@ def report(
     typer.echo(f"wrote {output}")
 
 
+from .cli_server import register as _register_server_commands  # noqa: E402
+
+_register_server_commands(app, _ErrorsAsMessages)
+
+
 def main() -> None:
     """Entry point: run the app; an unexpected error is one line, not a traceback."""
     try:

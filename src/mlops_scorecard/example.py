@@ -55,17 +55,25 @@ def example_answers(
     seed: int = 7,
     unit: str = "Payments ML team",
     date: dt.date | None = None,
+    profile: dict[str, float] | None = None,
+    people: list[tuple[str, str]] | None = None,
 ) -> AnswerSet:
-    """A deterministic sample assessment of ``framework`` with several respondents."""
+    """A deterministic sample assessment of ``framework`` with several respondents.
+
+    ``profile`` gives, per dimension id, how likely a "yes"-ish answer is (0-1);
+    ``people`` gives ``(name, role)`` pairs to use instead of the built-in ones.
+    """
     rng = random.Random(seed)
-    people = []
+    profile = profile or _PROFILE
+    pool = people or _PEOPLE
+    respondents_out = []
     for i in range(respondents):
-        name, role = _PEOPLE[i % len(_PEOPLE)]
-        if i >= len(_PEOPLE):
-            name = f"{name} {i // len(_PEOPLE) + 1}"
+        name, role = pool[i % len(pool)]
+        if i >= len(pool):
+            name = f"{name} {i // len(pool) + 1}"
         answers: dict[str, Answer] = {}
         for dim, q in framework.iter_questions(question_set):
-            p = _PROFILE.get(dim.id, 0.5)
+            p = profile.get(dim.id, 0.5)
             roll = rng.random()
             if roll < 0.04:
                 key = "unknown"
@@ -75,13 +83,13 @@ def example_answers(
                 x = rng.random()
                 key = "yes" if x < p * 0.8 else "partly" if x < p * 0.8 + 0.3 else "no"
             comment = rng.choice(_COMMENTS[key]) if rng.random() < 0.2 else ""
-            answers[q.id] = Answer(answer=key, comment=comment)  # type: ignore[arg-type]
-        people.append(Respondent(name=name, role=role, answers=answers))
+            answers[q.id] = Answer.model_validate({"answer": key, "comment": comment})
+        respondents_out.append(Respondent(name=name, role=role, answers=answers))
     return AnswerSet(
         framework=framework.ref,
         question_set=question_set,
         unit=unit,
         title=f"{unit}: MLOps assessment",
         date=date or dt.date(2026, 10, 1),
-        respondents=people,
+        respondents=respondents_out,
     )
