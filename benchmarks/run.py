@@ -40,6 +40,7 @@ def median_seconds(fn: Callable[[], object], runs: int) -> float:
 
 def cold(args: list[str], runs: int) -> float:
     """Median wall time of a command in a fresh process."""
+
     def once() -> None:
         subprocess.run(args, check=True, capture_output=True)
 
@@ -88,14 +89,21 @@ def main() -> int:
 
     def record(name: str, value: float, unit: str, target: float | None, note: str = "") -> None:
         ok = None if target is None else value <= target
-        results.append({"name": name, "value": round(value, 4), "unit": unit, "target": target, "ok": ok, "note": note})
+        results.append(
+            {"name": name, "value": round(value, 4), "unit": unit, "target": target, "ok": ok, "note": note}
+        )
         mark = "" if ok is None else ("  ok" if ok else "  MISSED")
-        print(f"{name:<45} {value:10.4f} {unit}{'' if target is None else f'  (target {target})'}{mark}", flush=True)
+        print(
+            f"{name:<45} {value:10.4f} {unit}{'' if target is None else f'  (target {target})'}{mark}",
+            flush=True,
+        )
 
     record("cli --help (cold)", cold([*CLI, "--help"], args.runs), "s", 0.25)
 
     big = example_answers(fw, respondents=10_000, question_set="full")
-    record("score 10,000 respondents x 48 questions", median_seconds(lambda: score(fw, big), args.runs), "s", 0.5)
+    record(
+        "score 10,000 respondents x 48 questions", median_seconds(lambda: score(fw, big), args.runs), "s", 0.5
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         from mlops_scorecard.answers import dump_answers, load_assessment
@@ -111,16 +119,36 @@ def main() -> int:
         )
 
         small = example_answers(fw)
-        record("html report, both charts (in process)", median_seconds(lambda: render_report(fw, small, "html"), args.runs), "s", 0.5)
-        record("pdf report (in process)", median_seconds(lambda: render_report(fw, small, "pdf"), args.runs), "s", 2.0)
+        record(
+            "html report, both charts (in process)",
+            median_seconds(lambda: render_report(fw, small, "html"), args.runs),
+            "s",
+            0.5,
+        )
+        record(
+            "pdf report (in process)",
+            median_seconds(lambda: render_report(fw, small, "pdf"), args.runs),
+            "s",
+            2.0,
+        )
 
         answers = Path(tmp) / "answers.yaml"
         dump_answers(small, answers)
         html = Path(tmp) / "r.html"
         pdf = Path(tmp) / "r.pdf"
-        record("html report via CLI (cold process)", cold([*CLI, "report", str(answers), "-o", str(html), "--force"], args.runs), "s", None,
-               "includes Python start-up and importing matplotlib")
-        record("pdf report via CLI (cold process)", cold([*CLI, "report", str(answers), "-o", str(pdf), "--force"], args.runs), "s", 2.0)
+        record(
+            "html report via CLI (cold process)",
+            cold([*CLI, "report", str(answers), "-o", str(html), "--force"], args.runs),
+            "s",
+            None,
+            "includes Python start-up and importing matplotlib",
+        )
+        record(
+            "pdf report via CLI (cold process)",
+            cold([*CLI, "report", str(answers), "-o", str(pdf), "--force"], args.runs),
+            "s",
+            2.0,
+        )
         for fmt in ("html", "pdf"):
             code = (
                 "from mlops_scorecard.cli import app\n"

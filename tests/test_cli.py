@@ -113,7 +113,9 @@ def test_frameworks_validate_good_and_bad(tmp_path: Path) -> None:
     assert result.output.startswith("ok: mlops-scorecard@1.0.0")
 
     bad = tmp_path / "bad.yaml"
-    bad.write_text("id: x\nversion: 1\ntitle: X\nlevels: [{id: a, name: A, min: 0}]\ndimensions:\n  - id: d\n    title: D\n    weight: -1\n    questions: [{id: q, text: Q}]\n")
+    bad.write_text(
+        "id: x\nversion: 1\ntitle: X\nlevels: [{id: a, name: A, min: 0}]\ndimensions:\n  - id: d\n    title: D\n    weight: -1\n    questions: [{id: q, text: Q}]\n"
+    )
     assert_error(run("frameworks", "validate", str(bad)), "bad.yaml", "line 8", "dimensions[0] (d).weight")
 
     broken = tmp_path / "broken.yaml"
@@ -149,19 +151,25 @@ def test_score_table_and_json(answers_file: Path) -> None:
     data = json.loads(result.output)
     assert isinstance(data["overall"], float)
     assert data["level"] in {"initial", "repeatable", "defined", "managed", "optimizing"}
-    assert [d["id"] for d in data["dimensions"]][0] == "governance"
+    assert next(d["id"] for d in data["dimensions"]) == "governance"
     assert all(isinstance(d["score"], float) for d in data["dimensions"])
 
 
 @pytest.mark.parametrize(
     ("content", "fragments"),
     [
-        ("framework: mlops-scorecard\nrespondents:\n  - name: Ana\n    answers:\n      gov-nope: yes\n",
-         ["respondents[0] (Ana)", "'gov-nope'", "unknown question id"]),
-        ("framework: mlops-scorecard\nrespondents:\n  - name: Ana\n    answers:\n      gov-strategy: maybe\n",
-         ["line 5", "respondents[0] (Ana)", "gov-strategy", "unknown answer key"]),
-        ("framework: mlops-scorecard\nrespondents:\n  - name: Bo\n    answers:\n      gov-ethics: yes\n",
-         ["respondents[0] (Bo)", "'gov-ethics'", "not in the 'core' set"]),
+        (
+            "framework: mlops-scorecard\nrespondents:\n  - name: Ana\n    answers:\n      gov-nope: yes\n",
+            ["respondents[0] (Ana)", "'gov-nope'", "unknown question id"],
+        ),
+        (
+            "framework: mlops-scorecard\nrespondents:\n  - name: Ana\n    answers:\n      gov-strategy: maybe\n",
+            ["line 5", "respondents[0] (Ana)", "gov-strategy", "unknown answer key"],
+        ),
+        (
+            "framework: mlops-scorecard\nrespondents:\n  - name: Bo\n    answers:\n      gov-ethics: yes\n",
+            ["respondents[0] (Bo)", "'gov-ethics'", "not in the 'core' set"],
+        ),
         ("framework: mlops-scorecard@0.9\nrespondents: []\n", ["no version '0.9'"]),
         ("framework: other\nrespondents: []\n", ["unknown framework 'other'"]),
         ("framework: mlops-scorecard\nrespondents: [\n", ["invalid YAML", "line"]),
@@ -222,7 +230,9 @@ def test_report_bad_input(answers_file: Path, tmp_path: Path) -> None:
 
 def test_assess_then_resume(tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
-    result = run("assess", str(path), "--name", "Ana", "--role", "ml-engineer", input="y\np: partly done\nq\n")
+    result = run(
+        "assess", str(path), "--name", "Ana", "--role", "ml-engineer", input="y\np: partly done\nq\n"
+    )
     assert result.exit_code == 0, result.output
     assert "Dimension 1/6: Governance" in result.output
     assert "16 questions still open" in result.output
@@ -251,7 +261,13 @@ def test_assess_refuses_a_broken_file(tmp_path: Path) -> None:
 
 def test_entry_point_runs_without_traceback(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-c", "from mlops_scorecard.cli import main; main()", "score", str(tmp_path / "x.yaml")],
+        [
+            sys.executable,
+            "-c",
+            "from mlops_scorecard.cli import main; main()",
+            "score",
+            str(tmp_path / "x.yaml"),
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,14 @@ def test_bad_yaml_gives_line_and_column(write: Write) -> None:
     message = str(info.value)
     assert message.startswith(f"{path}: line ")
     assert "invalid YAML" in message
+
+
+def test_bad_yaml_value_is_a_user_error(write: Write) -> None:
+    # PyYAML's constructors raise plain ValueError for these; they must not escape
+    for text in ("d: 2026-02-30\n", "n: !!int abc\n"):
+        path = write("v.yaml", text)
+        with pytest.raises(AnswersError, match=r"v\.yaml: invalid YAML value: "):
+            read_document(path, error=AnswersError)
 
 
 def test_bad_json_gives_line(write: Write) -> None:
@@ -150,7 +159,7 @@ def test_atomic_write_failure_keeps_old_file(tmp_path: Path, monkeypatch: pytest
     def broken_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(datafiles.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         atomic_write_bytes(path, b"new")
     assert path.read_bytes() == b"old"

@@ -13,8 +13,18 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_cli_reference_is_up_to_date(tmp_path: Path) -> None:
     out = tmp_path / "cli.md"
     subprocess.run(
-        [sys.executable, "-m", "typer", "mlops_scorecard.cli", "utils", "docs", "--name", "mlops-scorecard",
-         "--output", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "typer",
+            "mlops_scorecard.cli",
+            "utils",
+            "docs",
+            "--name",
+            "mlops-scorecard",
+            "--output",
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )
@@ -37,7 +47,13 @@ def test_readme_quick_start_is_two_commands() -> None:
 
 def test_docs_named_in_the_readme_exist() -> None:
     readme = (ROOT / "README.md").read_text()
-    for name in ("scoring.md", "framework-format.md", "answers-format.md", "report-format.md", "cli.md",
-                 "architecture.md"):
+    for name in (
+        "scoring.md",
+        "framework-format.md",
+        "answers-format.md",
+        "report-format.md",
+        "cli.md",
+        "architecture.md",
+    ):
         assert f"docs/{name}" in readme
         assert (ROOT / "docs" / name).is_file(), name

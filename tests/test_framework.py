@@ -93,9 +93,7 @@ def test_unknown_scale_key(write: Write) -> None:
     scale = 'scale:\n  "yes": {label: Y, value: 1}\n  "no": {label: N, value: 0}\n'
     scale += "  maybe: {label: M, value: 0.3}\nlevels:"
     path, message = _broken(write, "levels:", scale)
-    assert f"{path}: scale.maybe: unknown scale key (allowed: yes, partly, no, na, unknown)" in (
-        message
-    )
+    assert f"{path}: scale.maybe: unknown scale key (allowed: yes, partly, no, na, unknown)" in (message)
 
 
 def test_negative_weight(write: Write) -> None:
@@ -108,25 +106,17 @@ def test_negative_weight(write: Write) -> None:
 
 def test_zero_weight(write: Write) -> None:
     path, message = _broken(write, "    title: Deployment\n", "    title: Deployment\n    weight: 0\n")
-    assert f"{path}: line 15: dimensions[1] (deployment).weight: Input should be greater than 0" in (
-        message
-    )
+    assert f"{path}: line 15: dimensions[1] (deployment).weight: Input should be greater than 0" in (message)
 
 
 def test_empty_dimension(write: Write) -> None:
-    path, message = _broken(
-        write, "    questions:\n      - {id: d1, text: Third}\n", "    questions: []\n"
-    )
-    assert f"{path}: line 15: dimensions[1] (deployment).questions: List should have at least 1" in (
-        message
-    )
+    path, message = _broken(write, "    questions:\n      - {id: d1, text: Third}\n", "    questions: []\n")
+    assert f"{path}: line 15: dimensions[1] (deployment).questions: List should have at least 1" in (message)
 
 
 def test_dimension_without_questions_field(write: Write) -> None:
     path, message = _broken(write, "    questions:\n      - {id: d1, text: Third}\n", "")
-    assert f"{path}: line 13: dimensions[1] (deployment).questions: required field is missing" in (
-        message
-    )
+    assert f"{path}: line 13: dimensions[1] (deployment).questions: required field is missing" in (message)
 
 
 def test_unknown_field(write: Write) -> None:
@@ -168,13 +158,7 @@ def test_bad_question_set_and_id(write: Write) -> None:
 
 
 def test_scale_rules(write: Write) -> None:
-    scale = (
-        "scale:\n"
-        "  partly: {label: P}\n"
-        '  "no": {label: N, value: 0}\n'
-        "  na: {label: NA, value: 0}\n"
-        "levels:"
-    )
+    scale = 'scale:\n  partly: {label: P}\n  "no": {label: N, value: 0}\n  na: {label: NA, value: 0}\nlevels:'
     path, message = _broken(write, "levels:", scale)
     lines = message.splitlines()
     assert f"{path}: scale: the key 'yes' is required" in lines
@@ -207,9 +191,7 @@ def test_every_problem_on_its_own_line(write: Write) -> None:
     assert info.value.problems == [
         "line 16: dimensions[1] (deployment).questions[0] (g1).weight: Input should be greater than 0"
     ]
-    text = BASE.replace("{id: d1, text: Third}", "{id: g1, text: Third}").replace(
-        "min: 0}", "min: 5}"
-    )
+    text = BASE.replace("{id: d1, text: Third}", "{id: g1, text: Third}").replace("min: 0}", "min: 5}")
     with pytest.raises(FrameworkError) as info:
         load_framework(write("many.yaml", text))
     assert len(info.value.problems) == 2
@@ -372,9 +354,7 @@ def test_get_framework_unknown_id() -> None:
 def test_get_framework_unknown_version() -> None:
     with pytest.raises(FrameworkError) as info:
         get_framework("mlops-scorecard@9.9")
-    assert str(info.value) == (
-        "framework 'mlops-scorecard' has no version '9.9' (available: 1.0.0)"
-    )
+    assert str(info.value) == ("framework 'mlops-scorecard' has no version '9.9' (available: 1.0.0)")
 
 
 def test_get_framework_by_path(write: Write) -> None:

@@ -26,7 +26,21 @@ _EXPORTS = {
     "example_answers": "example",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "AnswerSet",
+    "Framework",
+    "ScoreResult",
+    "ScorecardError",
+    "__version__",
+    "builtin_frameworks",
+    "dump_answers",
+    "example_answers",
+    "get_framework",
+    "load_answers",
+    "load_assessment",
+    "load_framework",
+    "score",
+]
 
 if TYPE_CHECKING:
     from .answers import AnswerSet, dump_answers, load_answers, load_assessment

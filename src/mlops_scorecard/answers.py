@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -156,9 +156,13 @@ def parse_answers(data: Any, *, source: str = "<answers>", text: str | None = No
         answers = AnswerSet.model_validate(data)
     except ValidationError as exc:
         problems = validation_problems(exc, data, text)
-        problems = [p.replace("Input should be 'yes', 'partly', 'no', 'na' or 'unknown'",
-                              "unknown answer key (use " + ", ".join(ANSWER_KEYS) + ")")
-                    for p in problems]
+        problems = [
+            p.replace(
+                "Input should be 'yes', 'partly', 'no', 'na' or 'unknown'",
+                "unknown answer key (use " + ", ".join(ANSWER_KEYS) + ")",
+            )
+            for p in problems
+        ]
         raise AnswersError(problems, source=source) from None
     names = [r.name for r in answers.respondents if r.name]
     dupes = sorted({n for n in names if names.count(n) > 1})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -22,6 +22,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .framework import Framework
+
 
 class _ErrorsAsMessages(TyperGroup):
     """Turns library and OS errors into ``error: ...`` lines and exit code 1."""
@@ -61,30 +62,30 @@ frameworks_app = typer.Typer(
 app.add_typer(frameworks_app, name="frameworks")
 
 
-class QSet(str, Enum):
+class QSet(StrEnum):
     core = "core"
     full = "full"
 
 
-class ChartKindOpt(str, Enum):
+class ChartKindOpt(StrEnum):
     radar = "radar"
     stellar = "stellar"
 
 
-class ReportFormatOpt(str, Enum):
+class ReportFormatOpt(StrEnum):
     html = "html"
     md = "md"
     json = "json"
     pdf = "pdf"
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     text = "text"
     json = "json"
     yaml = "yaml"
 
 
-class ScoreFormat(str, Enum):
+class ScoreFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -202,12 +203,14 @@ def frameworks_validate(
 
 @app.command()
 def example(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Answers file to write (.yaml or .json).")] = Path(
-        "example-answers.yaml"
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Answers file to write (.yaml or .json).")
+    ] = Path("example-answers.yaml"),
     framework: Annotated[str, typer.Option(help="Framework id, id@version or file.")] = "mlops-scorecard",
     respondents: Annotated[int, typer.Option(min=1, max=1000, help="How many respondents.")] = 4,
-    question_set: Annotated[QSet, typer.Option("--set", help="core (18) or full (48) questions.")] = QSet.core,
+    question_set: Annotated[
+        QSet, typer.Option("--set", help="core (18) or full (48) questions.")
+    ] = QSet.core,
     force: FORCE = False,
 ) -> None:
     """Write a filled-in sample answers file to try the other commands on.
@@ -230,8 +233,12 @@ def assess(
     path: Annotated[Path, typer.Argument(help="Answers file to write and resume (.yaml or .json).")],
     name: Annotated[str, typer.Option(help="Your name (leave empty to answer anonymously).")] = "",
     role: Annotated[str, typer.Option(help="Your role, e.g. ml-engineer, data-scientist, leadership.")] = "",
-    framework: Annotated[str, typer.Option(help="Framework id, id@version or file (new files).")] = "mlops-scorecard",
-    question_set: Annotated[QSet, typer.Option("--set", help="core or full questions (new files).")] = QSet.core,
+    framework: Annotated[
+        str, typer.Option(help="Framework id, id@version or file (new files).")
+    ] = "mlops-scorecard",
+    question_set: Annotated[
+        QSet, typer.Option("--set", help="core or full questions (new files).")
+    ] = QSet.core,
     unit: Annotated[str, typer.Option(help="The team or unit assessed (new files).")] = "",
     revise: Annotated[bool, typer.Option("--revise", help="Go through answered questions again.")] = False,
 ) -> None:
@@ -247,9 +254,7 @@ def assess(
     from .survey import open_survey, run_survey
 
     fw = get_framework(framework)
-    answers, index = open_survey(
-        path, fw, question_set=question_set.value, unit=unit, name=name, role=role
-    )
+    answers, index = open_survey(path, fw, question_set=question_set.value, unit=unit, name=name, role=role)
     if path.exists():
         fw = get_framework(answers.framework)
 
@@ -266,9 +271,7 @@ def assess(
         raise typer.Exit(130) from None
     typer.echo("")
     if outcome.remaining:
-        typer.echo(
-            f"Saved {path}: {outcome.remaining} questions still open; run the same command to resume."
-        )
+        typer.echo(f"Saved {path}: {outcome.remaining} questions still open; run the same command to resume.")
     else:
         mine = score(fw, answers).respondents[index]
         overall = "no score" if mine.overall is None else f"{mine.overall:.1f}"

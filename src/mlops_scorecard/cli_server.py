@@ -43,7 +43,9 @@ def _engine(database_url: str | None, *, migrated: bool = True) -> Engine:
     try:
         behind = needs_migration(engine)
     except Exception as exc:  # connection refused, bad credentials, unreadable file
-        raise DatabaseError(f"cannot open the database {url}: {exc.__class__.__name__}: {exc}".splitlines()[0]) from None
+        raise DatabaseError(
+            f"cannot open the database {url}: {exc.__class__.__name__}: {exc}".splitlines()[0]
+        ) from None
     if migrated and behind:
         raise DatabaseError(f"the database {url} needs a migration: run `mlops-scorecard db upgrade`")
     return engine
@@ -212,13 +214,20 @@ def serve(
         uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
     else:
         uvicorn.run(
-            "mlops_scorecard.web.asgi:app", host=host, port=port, workers=workers, log_level="warning", access_log=False
+            "mlops_scorecard.web.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            access_log=False,
         )
 
 
 def demo(
     database_url: DB_URL = None,
-    reset: Annotated[bool, typer.Option("--reset", help="Delete an existing SQLite demo file first.")] = False,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Delete an existing SQLite demo file first.")
+    ] = False,
     then_serve: Annotated[bool, typer.Option("--serve", help="Start the web service afterwards.")] = False,
     host: Annotated[str, typer.Option(help="With --serve: address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="With --serve: port.")] = 8000,
@@ -247,7 +256,9 @@ def demo(
     upgrade(engine)
     with transaction(session_factory(engine)) as s:
         if s.scalar(select(func.count()).select_from(Unit)):
-            raise ConflictError(f"the database {url} already has data; use an empty one (or --reset for SQLite)")
+            raise ConflictError(
+                f"the database {url} already has data; use an empty one (or --reset for SQLite)"
+            )
         summary = load_demo(s)
     typer.echo(
         f"demo loaded into {url}: {summary.units} units, {summary.assessments} assessments, "
@@ -282,7 +293,9 @@ def upload(
     try:
         with path.open("rb") as fh:
             response = httpx.post(
-                target, files={"file": (path.name, fh, "application/octet-stream")}, headers={"accept": "application/json"},
+                target,
+                files={"file": (path.name, fh, "application/octet-stream")},
+                headers={"accept": "application/json"},
                 timeout=30,
             )
     except httpx.HTTPError as exc:

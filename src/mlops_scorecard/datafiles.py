@@ -36,9 +36,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def read_document(
-    path: str | Path, *, error: type[ScorecardError] = ScorecardError
-) -> tuple[Any, str]:
+def read_document(path: str | Path, *, error: type[ScorecardError] = ScorecardError) -> tuple[Any, str]:
     """Read a YAML or JSON file and return ``(data, text)``.
 
     JSON is chosen by the ``.json`` suffix; anything else is read as YAML (which also
@@ -74,13 +72,15 @@ def parse_document(
         except json.JSONDecodeError as exc:
             raise error(f"line {exc.lineno}: invalid JSON: {exc.msg}", source=source) from None
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise error(f"{where}invalid YAML: {exc.problem or exc.context}", source=source) from None
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", source=source) from None
+    except ValueError as exc:  # a value the YAML constructors reject, e.g. `date: 2026-13-01`
+        raise error(f"invalid YAML value: {exc}", source=source) from None
 
 
 def format_location(loc: Sequence[int | str], data: Any = None) -> str:

@@ -20,9 +20,9 @@ from .errors import FrameworkError
 
 __all__ = [
     "ANSWER_KEYS",
-    "AnswerKey",
     "DEFAULT_SCALE",
     "QUESTION_SETS",
+    "AnswerKey",
     "Dimension",
     "Framework",
     "Level",

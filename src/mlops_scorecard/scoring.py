@@ -191,7 +191,8 @@ def _weighted_scores(values: FloatArray, weights: FloatArray) -> FloatArray:
     den = (has * weights).sum(axis=-1)
     num = (np.where(has, values, 0.0) * weights).sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1.0), np.nan)
+        # 100 * (num / den), not (100 * num) / den: num <= den, so the score stays <= 100
+        return np.where(den > 0, 100.0 * (num / np.where(den > 0, den, 1.0)), np.nan)
 
 
 def _overall(framework: Framework, dim_scores: FloatArray) -> FloatArray:
@@ -215,8 +216,7 @@ def score(framework: Framework, answers: AnswerSet) -> ScoreResult:
     """Score an assessment: per dimension, overall, per respondent, with counts and levels."""
     questions, codes = answer_matrix(framework, answers)
     lookup = np.array(
-        [np.nan if framework.value_of(k) is None else framework.value_of(k) for k in ANSWER_KEYS]
-        + [np.nan],
+        [np.nan if framework.value_of(k) is None else framework.value_of(k) for k in ANSWER_KEYS] + [np.nan],
         dtype=float,
     )
     values = lookup[codes]  # respondents x questions
@@ -224,7 +224,9 @@ def score(framework: Framework, answers: AnswerSet) -> ScoreResult:
     has = ~np.isnan(values)
     n_values = has.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        q_means = np.where(n_values > 0, np.where(has, values, 0.0).sum(axis=0) / np.maximum(n_values, 1), np.nan)
+        q_means = np.where(
+            n_values > 0, np.where(has, values, 0.0).sum(axis=0) / np.maximum(n_values, 1), np.nan
+        )
     # distribution: counts of each code per question (columns: ANSWER_KEYS + unanswered)
     dist = np.stack([(codes == c).sum(axis=0) for c in range(UNANSWERED + 1)], axis=1)
 

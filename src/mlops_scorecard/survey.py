@@ -66,7 +66,9 @@ def open_survey(
     if path.exists():
         fw, answers = load_assessment(path)
         if fw.id != framework.id:
-            raise AnswersError(f"this file is for framework {fw.id!r}, not {framework.id!r}", source=str(path))
+            raise AnswersError(
+                f"this file is for framework {fw.id!r}, not {framework.id!r}", source=str(path)
+            )
     else:
         answers = AnswerSet(
             framework=framework.ref, question_set=question_set, unit=unit, date=dt.date.today()

@@ -63,6 +63,9 @@ def print_score_table(
         rt.add_column("Overall", justify="right")
         for r in result.respondents:
             rt.add_row(
-                r.name, r.role, *[fmt_score(r.dimensions[d.id]) for d in result.dimensions], fmt_score(r.overall)
+                r.name,
+                r.role,
+                *[fmt_score(r.dimensions[d.id]) for d in result.dimensions],
+                fmt_score(r.overall),
             )
         console.print(rt)

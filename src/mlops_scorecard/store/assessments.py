@@ -20,11 +20,14 @@ from .units import get_unit
 __all__ = [
     "STATUSES",
     "answer_set",
+    "answer_sets_for",
     "assessment_framework",
     "create_assessment",
     "get_assessment",
+    "latest_results",
     "list_assessments",
     "result_for",
+    "results_for",
     "set_status",
     "update_assessment",
 ]
@@ -195,3 +198,94 @@ def result_for(session: Session, *, assessment: Assessment) -> dict[str, Any]:
     if assessment.status == "closed" and assessment.frozen_result is not None:
         return assessment.frozen_result
     return score_assessment(session, assessment=assessment).to_dict()
+
+
+def answer_sets_for(session: Session, *, assessments: list[Assessment]) -> dict[int, AnswerSet]:
+    """:func:`answer_set` of many assessments in one query (plain rows, no ORM objects).
+
+    Respondents without answers and revoked ones are left out, as in :func:`answer_set`.
+    """
+    from .models import Answer
+
+    out: dict[int, AnswerSet] = {}
+    if not assessments:
+        return out
+    people: dict[int, list[CoreRespondent]] = {a.id: [] for a in assessments}
+    rows = session.execute(
+        select(
+            Respondent.assessment_id,
+            Respondent.id,
+            Respondent.name,
+            Respondent.role,
+            Answer.question_id,
+            Answer.answer,
+            Answer.comment,
+            Answer.evidence,
+        )
+        .join(Answer, Answer.respondent_id == Respondent.id)
+        .where(Respondent.assessment_id.in_(list(people)), Respondent.revoked_at.is_(None))
+        .order_by(Respondent.assessment_id, Respondent.id, Answer.id)
+    )
+    current_id: int | None = None
+    current: dict[str, CoreAnswer] = {}
+    for aid, rid, name, role, qid, key, comment, evidence in rows:
+        if rid != current_id:
+            current_id, current = rid, {}
+            people[aid].append(CoreRespondent.model_construct(name=name or "", role=role or "", answers=current))
+        current[qid] = CoreAnswer.model_construct(
+            answer=cast(AnswerKey, key), comment=comment or "", evidence=list(evidence or [])
+        )
+    for a in assessments:
+        out[a.id] = AnswerSet.model_construct(
+            framework=f"{a.framework_id}@{a.framework_version}",
+            question_set=cast(QuestionSet, a.question_set),
+            unit="",
+            title=a.title,
+            date=a.date,
+            respondents=people[a.id],
+        )
+    return out
+
+
+def results_for(session: Session, *, assessments: list[Assessment]) -> dict[int, dict[str, Any]]:
+    """:func:`result_for` of many assessments: frozen results as stored, the rest scored
+    from answers loaded in one query."""
+    out: dict[int, dict[str, Any]] = {}
+    live = []
+    for a in assessments:
+        if a.status == "closed" and a.frozen_result is not None:
+            out[a.id] = a.frozen_result
+        else:
+            live.append(a)
+    sets = answer_sets_for(session, assessments=live)
+    for a in live:
+        out[a.id] = score(assessment_framework(a), sets[a.id]).to_dict()
+    return out
+
+
+def latest_results(session: Session) -> dict[int, tuple[Assessment, dict[str, Any]]]:
+    """Per unit id, its newest assessment (by date) that has answers, with its result.
+
+    Drafts are skipped; an open assessment nobody has answered yet gives way to the one
+    before it. A few queries whatever the number of units.
+    """
+    candidates: dict[int, list[int]] = {}
+    for aid, unit_id in session.execute(
+        select(Assessment.id, Assessment.unit_id)
+        .where(Assessment.status != "draft")
+        .order_by(Assessment.unit_id, Assessment.date.desc(), Assessment.id.desc())
+    ):
+        candidates.setdefault(unit_id, []).append(aid)
+    found: dict[int, tuple[Assessment, dict[str, Any]]] = {}
+    depth = 0
+    while True:
+        wanted = [ids[depth] for ids in candidates.values() if len(ids) > depth]
+        if not wanted:
+            return found
+        batch = list(session.scalars(select(Assessment).where(Assessment.id.in_(wanted))))
+        results = results_for(session, assessments=batch)
+        for a in batch:
+            if results[a.id].get("respondent_count"):
+                found[a.unit_id] = (a, results[a.id])
+                del candidates[a.unit_id]
+        depth += 1

@@ -31,12 +31,42 @@ _ORG = {
     "Customer Products": ["Recommendations", "Search Ranking", "Pricing"],
     "Risk & Finance": ["Fraud Detection", "Credit Scoring"],
 }
-_FIRST = ["Ana", "Ben", "Chen", "Dara", "Eli", "Fatima", "Gus", "Hana", "Ivan", "Jo", "Kofi", "Lena",
-          "Mateo", "Nia", "Omar", "Pia", "Quinn", "Rosa", "Sven", "Tara", "Uma", "Viktor", "Wen", "Yusuf"]
+_FIRST = [
+    "Ana",
+    "Ben",
+    "Chen",
+    "Dara",
+    "Eli",
+    "Fatima",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Jo",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nia",
+    "Omar",
+    "Pia",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tara",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Yusuf",
+]
 _LAST = ["Silva", "Kowalski", "Nguyen", "Okafor", "Schmidt", "Haddad", "Larsen", "Moreau", "Ito", "Petrov"]
 _ROLES = ["ml-engineer", "data-scientist", "data-engineer", "platform", "product", "compliance", "leadership"]
-_DIMENSIONS = ["governance", "data-management", "model-development", "deployment", "monitoring",
-               "continuous-improvement"]
+_DIMENSIONS = [
+    "governance",
+    "data-management",
+    "model-development",
+    "deployment",
+    "monitoring",
+    "continuous-improvement",
+]
 
 
 @dataclass
@@ -49,7 +79,9 @@ class DemoSummary:
     links: list[tuple[str, str]] = field(default_factory=list)
 
 
-def load_demo(session: Session, *, seed: int = 2026, quarters: int = 4, today: dt.date | None = None) -> DemoSummary:
+def load_demo(
+    session: Session, *, seed: int = 2026, quarters: int = 4, today: dt.date | None = None
+) -> DemoSummary:
     """Fill an empty database with the demo organization and a ``demo`` admin account."""
     rng = random.Random(seed)
     fw = get_framework("mlops-scorecard")
@@ -71,7 +103,9 @@ def load_demo(session: Session, *, seed: int = 2026, quarters: int = 4, today: d
             people = list(dict.fromkeys(people))  # names stay unique within a team
             for q in range(quarters):
                 date = _quarter_start(today, quarters - 1 - q)
-                profile = {d: min(0.95, max(0.05, p + pace * q + rng.uniform(-0.05, 0.05))) for d, p in base.items()}
+                profile = {
+                    d: min(0.95, max(0.05, p + pace * q + rng.uniform(-0.05, 0.05))) for d, p in base.items()
+                }
                 assessment = create_assessment(
                     session,
                     unit_id=team.id,
@@ -79,7 +113,7 @@ def load_demo(session: Session, *, seed: int = 2026, quarters: int = 4, today: d
                     date=date,
                     framework=fw.ref,
                     question_set="core",
-                    targets={d: 70.0 for d in _DIMENSIONS} if q == quarters - 1 else None,
+                    targets=dict.fromkeys(_DIMENSIONS, 70.0) if q == quarters - 1 else None,
                     status="open",
                 )
                 summary.assessments += 1

@@ -7,6 +7,7 @@ session cookie, so any number of workers can serve the same database.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,10 @@ def error_response(request: Request, status: int, message: str) -> Response:
     if wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
     return templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message, "user": None, "csrf_token": ""}, status_code=status
+        request,
+        "error.html",
+        {"status": status, "message": message, "user": None, "csrf_token": ""},
+        status_code=status,
     )
 
 
@@ -98,6 +102,28 @@ class BodySizeLimit:
             await self.app(scope, limited, send)
         except _BodyTooLarge:
             await _too_large(self.limit, send)
+
+
+class ServerTiming:
+    """Add ``Server-Timing: app;dur=<ms>`` to every response (what the benchmarks read)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+
+        async def timed_send(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                ms = (time.perf_counter() - start) * 1000
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"server-timing", f"app;dur={ms:.2f}".encode())]
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
 
 
 class _BodyTooLarge(Exception):
@@ -152,6 +178,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         https_only=settings.secure_cookies,
     )
     app.add_middleware(BodySizeLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(ServerTiming)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
 
     @app.exception_handler(ScorecardError)
@@ -164,7 +191,9 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> Response:
-        return error_response(request, 409, "this clashes with a change saved at the same moment; reload and try again")
+        return error_response(
+            request, 409, "this clashes with a change saved at the same moment; reload and try again"
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
@@ -193,4 +222,7 @@ def _one_line(error: Any) -> str:
 
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     """Validation errors as JSON-safe data (the input echo is left out)."""
-    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
+    return [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors()
+    ]

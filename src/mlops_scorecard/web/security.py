@@ -69,7 +69,9 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     expected = request.session.get("csrf")
     sent = submitted or request.headers.get("x-csrf-token") or ""
     if not expected or not hmac.compare_digest(str(expected), sent):
-        raise PermissionDeniedError("the form has expired or did not come from this site; reload the page and try again")
+        raise PermissionDeniedError(
+            "the form has expired or did not come from this site; reload the page and try again"
+        )
 
 
 def login(request: Request, user: User) -> None:
