@@ -4,10 +4,10 @@ The article behind the default framework shows the six dimension scores as a rad
 chart and as a stellar chart (each dimension a spike). Both share one polar frame:
 an axis per dimension starting at the top and going clockwise, 0-100 outwards.
 
-matplotlib is imported only when a chart is drawn, so that importing this module (and
-the CLI) stays fast. Drawing uses :class:`matplotlib.figure.Figure` with a backend
-canvas, never pyplot, and runs inside :func:`matplotlib.rc_context` from matplotlib's
-defaults, so the output neither depends on nor changes the caller's settings.
+matplotlib is imported only when a chart is drawn, so importing this module (and the
+CLI) stays fast. Drawing uses a bare ``Figure`` and backend canvas, never pyplot and its
+global state, inside ``rc_context`` from matplotlib's defaults: the output neither
+depends on nor changes the caller's settings.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import math
 import textwrap
 import threading
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
@@ -25,6 +26,7 @@ from .errors import ScorecardError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.projections.polar import PolarAxes
+    from matplotlib.typing import RcKeyType
 
     from .scoring import ScoreResult
 
@@ -33,6 +35,7 @@ __all__ = [
     "ChartKind",
     "Series",
     "render_chart",
+    "render_trend",
     "series_from_result",
     "write_chart",
 ]
@@ -42,7 +45,7 @@ ChartFormat = Literal["svg", "png", "pdf"]
 
 #: Okabe-Ito colours, ordered so the first few contrast best on white; yellow is last
 #: because it is the hardest to see.
-PALETTE: tuple[str, ...] = (
+_PALETTE: tuple[str, ...] = (
     "#0072B2",  # blue
     "#D55E00",  # vermillion
     "#009E73",  # bluish green
@@ -59,9 +62,10 @@ _LABEL_LINES = 3  # beyond this a label is cut with an ellipsis, so the layout s
 _STAR_DIP = 0.1  # stellar: the outline dips to this share of the neighbours' mean
 
 # Settings that make output legible, searchable and byte-for-byte reproducible.
-_RC: dict[str, Any] = {
+_RC: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],  # ships with matplotlib, so every machine has it
+    "text.parse_math": False,  # a "$" in a name is a dollar, not the start of a formula
     "svg.fonttype": "none",  # keep SVG text as <text>, not paths
     "svg.hashsalt": "mlops-scorecard",  # otherwise SVG ids are random per run
 }
@@ -103,17 +107,17 @@ def render_chart(
 ) -> bytes:
     """Draw a radar or stellar chart of ``series`` over the axes ``labels``.
 
-    ``size`` is the width in inches (the height grows for a legend when there is more
-    than one series); ``dpi`` sets PNG resolution. The same input always gives the
-    same bytes. Raises :class:`ScorecardError` for an unknown kind or format and
-    :class:`ValueError` when a series does not have one value per label.
+    ``size`` is the width in inches; the height follows from the labels, the title and
+    the legend (shown for more than one series). ``dpi`` sets the PNG resolution. The
+    same input always gives the same bytes. Raises :class:`ScorecardError` for an
+    unknown kind or format, :class:`ValueError` for a series without one value per label.
     """
     if kind not in get_args(ChartKind):
         raise ScorecardError(f"unknown chart kind {kind!r} (use radar or stellar)")
     if fmt not in get_args(ChartFormat):
         raise ScorecardError(f"unknown chart format {fmt!r} (use svg, png or pdf)")
-    if not labels:
-        raise ValueError("a chart needs at least one axis label")
+    if not labels or size <= 0 or dpi <= 0:
+        raise ValueError("a chart needs at least one label, a positive size and dpi")
     for s in series:
         lists = [s.values, *(s.band or ())]
         if any(len(v) != len(labels) for v in lists):
@@ -130,9 +134,7 @@ def render_chart(
     return out.getvalue()
 
 
-def series_from_result(
-    result: ScoreResult, *, respondents: bool = False
-) -> tuple[list[str], list[Series]]:
+def series_from_result(result: ScoreResult, *, respondents: bool = False) -> tuple[list[str], list[Series]]:
     """Labels (dimension titles) and series for :func:`render_chart` from a score.
 
     One series ``Overall``; with ``respondents=True`` also one per respondent, named
@@ -163,9 +165,9 @@ def write_chart(
 
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in get_args(ChartFormat):
+        what = f"the suffix '.{suffix}'" if suffix else "a name without a suffix"
         raise ScorecardError(
-            f"cannot write a chart as {suffix or 'a file without suffix'!r}:"
-            " use a .svg, .png or .pdf file name",
+            f"cannot tell the chart format from {what}: use a .svg, .png or .pdf file name",
             source=str(path),
         )
     data = render_chart(kind, labels, series, cast(ChartFormat, suffix), title=title)
@@ -175,14 +177,15 @@ def write_chart(
 def _radii(values: list[float | None]) -> tuple[list[float], list[bool]]:
     """Values clipped to 0-100 with missing ones (None, NaN) at 0, and which were missing."""
     missing = [v is None or math.isnan(v) for v in values]
-    radii = [0.0 if m else min(100.0, max(0.0, float(v or 0.0))) for v, m in zip(values, missing)]
+    radii = [
+        0.0 if m else min(100.0, max(0.0, float(v or 0.0))) for v, m in zip(values, missing, strict=True)
+    ]
     return radii, missing
 
 
 def _outline(kind: ChartKind, radii: list[float]) -> tuple[list[float], list[float]]:
     """Closed outline (thetas, radii): a polygon, or for stellar a star with dips between axes."""
-    n = len(radii)
-    step = 2 * math.pi / n
+    n, step = len(radii), 2 * math.pi / len(radii)
     thetas: list[float] = []
     rs: list[float] = []
     for i, r in enumerate(radii):
@@ -207,76 +210,65 @@ def _figure(
     from matplotlib.figure import Figure
 
     font = max(6.0, 1.6 * size)  # text scales with the chart, but stays readable
-    legend_cols = 1 if size < 5 else 2
-    legend_rows = math.ceil(len(series) / legend_cols) if len(series) > 1 else 0
-    wrapped = [
-        textwrap.fill(t, _LABEL_WIDTH, max_lines=_LABEL_LINES, placeholder="…") for t in labels
-    ]
+    cols = 1 if size < 5 else 2
+    rows = math.ceil(len(series) / cols) if len(series) > 1 else 0
+    wrap = [textwrap.fill(t, _LABEL_WIDTH, max_lines=_LABEL_LINES, placeholder="…") for t in labels]
     # Extra height for the title and legend keeps the circle as large as without them.
-    height = _height(wrapped, font, size) + (
-        legend_rows * 1.5 * font / 72 + 0.15 if legend_rows else 0
-    )
+    height = _height(wrap, font, size) + (rows * 1.5 * font / 72 + 0.15 if rows else 0)
     height += 2 * font / 72 if title else 0
     fig = Figure(figsize=(size, height), dpi=dpi, layout="constrained")
-    _attach_canvas(fig, fmt)
+    # The canvas of the output format, without pyplot or a global backend.
+    import_module(f"matplotlib.backends.backend_{'agg' if fmt == 'png' else fmt}").FigureCanvas(fig)
     ax = cast("PolarAxes", fig.add_subplot(projection="polar"))
-    _frame(ax, wrapped, font)
-
-    fill_alpha = 0.25 if len(series) == 1 else 0.15 if len(series) <= 3 else 0.07
-    thetas_axes = [2 * math.pi * i / len(labels) for i in range(len(labels))]
+    _frame(ax, wrap, font)
     for i, s in enumerate(series):
-        color = PALETTE[i % len(PALETTE)]
-        radii, missing = _radii(s.values)
-        thetas, rs = _outline(kind, radii)
-        if s.band is not None:
-            # low/high fall back to the value where missing, so the band just pinches.
-            low = [r if m else v for r, v, m in zip(radii, *_radii(s.band[0]))]
-            high = [r if m else v for r, v, m in zip(radii, *_radii(s.band[1]))]
-            _, lo = _outline(kind, low)
-            _, hi = _outline(kind, high)
-            # Outer outline one way and inner back the other way fills just the ring.
-            ax.fill([*thetas, *thetas[::-1]], [*hi, *lo[::-1]], color=color, alpha=0.15, lw=0)
-        ax.fill(thetas, rs, color=color, alpha=fill_alpha * (0.5 if s.dashed else 1), lw=0)
-        ax.plot(thetas, rs, color=color, lw=1.8, ls="--" if s.dashed else "-", label=s.name)
-        scored = [(t, r) for t, r, m in zip(thetas_axes, radii, missing) if not m]
-        if scored:
-            ax.plot(*zip(*scored), ls="", marker="o", ms=5, color=color)
-        gaps = [t for t, m in zip(thetas_axes, missing) if m]
-        if gaps:
-            ax.plot(
-                gaps, [0.0] * len(gaps), ls="", marker="o", ms=6, mfc="white", mec=color, mew=1.5
-            )
-
+        _draw_series(ax, kind, s, i, len(series), font / 9.6)
     if len(series) > 1:
-        handles, names = ax.get_legend_handles_labels()
-        names = [textwrap.shorten(n, 48, placeholder="…") for n in names]
-        fig.legend(
-            handles,
-            names,
-            loc="outside lower center",
-            ncols=legend_cols,
-            fontsize=0.9 * font,
-            frameon=False,
-        )
+        fig.legend(loc="outside lower center", ncols=cols, fontsize=0.9 * font, frameon=False)
     if title:
         fig.suptitle(title, fontsize=1.25 * font, fontweight="bold")
     return fig
 
 
-def _attach_canvas(fig: Figure, fmt: ChartFormat) -> None:
-    """Give the figure the canvas of the output format (no pyplot, no global backend)."""
-    if fmt == "png":
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
+def _draw_series(ax: PolarAxes, kind: ChartKind, s: Series, i: int, count: int, scale: float) -> None:
+    """One series: optional band, translucent fill, outline, markers (hollow where missing).
 
-        FigureCanvasAgg(fig)
-    elif fmt == "svg":
-        from matplotlib.backends.backend_svg import FigureCanvasSVG
-
-        FigureCanvasSVG(fig)
-    else:
-        from matplotlib.backends.backend_pdf import FigureCanvasPdf
-
-        FigureCanvasPdf(fig)
+    ``scale`` sizes lines and markers with the text, so small charts are not all ink.
+    """
+    color = _PALETTE[i % len(_PALETTE)]
+    z = 3 + (count - i) / count  # earlier series on top: the first is the main one
+    alpha = (0.25 if count == 1 else 0.15 if count <= 3 else 0.07) * (0.5 if s.dashed else 1)
+    radii, missing = _radii(s.values)
+    thetas, rs = _outline(kind, radii)
+    if s.band is not None:
+        # Where low or high is missing, fall back to the value: the band just pinches.
+        lo = [r if m else v for r, v, m in zip(radii, *_radii(s.band[0]), strict=True)]
+        hi = [r if m else v for r, v, m in zip(radii, *_radii(s.band[1]), strict=True)]
+        # Outer outline one way and inner one back the other way fills just the ring.
+        ring = [*_outline(kind, hi)[1], *_outline(kind, lo)[1][::-1]]
+        ax.fill([*thetas, *thetas[::-1]], ring, color=color, alpha=0.15, lw=0, zorder=z - 1)
+    ax.fill(thetas, rs, color=color, alpha=alpha, lw=0, zorder=z - 1)
+    style: dict[str, Any] = {"color": color, "zorder": z}
+    ax.plot(
+        thetas,
+        rs,
+        lw=1.8 * scale,
+        ls="--" if s.dashed else "-",
+        label=textwrap.shorten(s.name, 48, placeholder="…"),
+        **style,
+    )
+    axes = [2 * math.pi * k / len(radii) for k in range(len(radii))]
+    for hollow in (False, True):
+        at = [(t, r) for t, r, m in zip(axes, radii, missing, strict=True) if m == hollow]
+        if at:
+            face = "white" if hollow else color
+            marker: dict[str, Any] = {
+                "marker": "o",
+                "ms": 5.5 * scale,
+                "mfc": face,
+                "mew": 1.5 * scale,
+            }
+            ax.plot(*zip(*at, strict=True), ls="", **marker, **style)
 
 
 def _frame(ax: PolarAxes, labels: list[str], font: float) -> None:
@@ -286,15 +278,13 @@ def _frame(ax: PolarAxes, labels: list[str], font: float) -> None:
     ax.set_theta_direction(-1)
     ax.set_ylim(0, 100)
     # Ring labels sit half-way between the first two axes, clear of the axis labels.
-    ax.set_rgrids(
-        _RINGS, [str(r) for r in _RINGS], angle=180 / n, fontsize=0.75 * font, color="#555555"
-    )
+    ax.set_rgrids(_RINGS, [str(r) for r in _RINGS], angle=180 / n, fontsize=0.75 * font, color="#555555")
     ax.set_thetagrids([360 * i / n for i in range(n)], labels, fontsize=font)
     ax.tick_params(axis="x", pad=0.6 * font)
     ax.grid(color="#cccccc", lw=0.8)
     ax.spines["polar"].set_color("#999999")
     # Align each label away from the circle: left on the right side, top at the bottom...
-    for label, i in zip(ax.get_xticklabels(), range(n)):
+    for i, label in enumerate(ax.get_xticklabels()):
         x, y = math.sin(2 * math.pi * i / n), math.cos(2 * math.pi * i / n)
         label.set_horizontalalignment("left" if x > 0.1 else "right" if x < -0.1 else "center")
         label.set_verticalalignment("bottom" if y > 0.1 else "top" if y < -0.1 else "center")
@@ -318,3 +308,90 @@ def _height(wrapped: list[str], font: float, size: float) -> float:
     up = [(r + pad) * y + (h if y > 0.1 else h / 2 if y >= -0.1 else 0) for _, y, _, h in boxes]
     down = [-(r + pad) * y + (h if y < -0.1 else h / 2 if y <= 0.1 else 0) for _, y, _, h in boxes]
     return max(r, *up) + max(r, *down) + 0.3
+
+
+def render_trend(
+    points: list[str],
+    series: list[Series],
+    fmt: ChartFormat = "svg",
+    *,
+    title: str | None = None,
+    size: float = 8.0,
+    dpi: int = 150,
+) -> bytes:
+    """A line chart of each series (e.g. each dimension) across ``points`` (e.g. dates).
+
+    ``points`` label the x axis in order; each series has one score (0-100) per point,
+    ``None`` where there is none (the line breaks there). Dashed series are drawn
+    dashed. With no points the chart says so. The same input always gives the same
+    bytes. Raises :class:`ScorecardError` for an unknown format, :class:`ValueError`
+    for a series without one value per point.
+    """
+    if fmt not in get_args(ChartFormat):
+        raise ScorecardError(f"unknown chart format {fmt!r} (use svg, png or pdf)")
+    if size <= 0 or dpi <= 0:
+        raise ValueError("a chart needs a positive size and dpi")
+    for s in series:
+        if len(s.values) != len(points):
+            raise ValueError(f"series {s.name!r}: need {len(points)} values, one per point")
+
+    import matplotlib
+
+    with _LOCK, matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(_RC)
+        fig = _trend_figure(points, series, title, size, fmt)
+        out = io.BytesIO()
+        fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+    return out.getvalue()
+
+
+def _trend_figure(
+    points: list[str], series: list[Series], title: str | None, size: float, fmt: ChartFormat
+) -> Figure:
+    from matplotlib.figure import Figure
+
+    font = max(7.0, 1.2 * size)
+    cols = 3 if size >= 7 else 2
+    rows = math.ceil(len(series) / cols) if series else 0
+    height = 0.5 * size + rows * 1.5 * font / 72 + (2 * font / 72 if title else 0)
+    fig = Figure(figsize=(size, height), layout="constrained")
+    import_module(f"matplotlib.backends.backend_{'agg' if fmt == 'png' else fmt}").FigureCanvas(fig)
+    ax = fig.add_subplot()
+    ax.set_ylim(0, 100)
+    ax.set_yticks([0, *_RINGS])
+    ax.tick_params(labelsize=0.85 * font)
+    ax.grid(axis="y", color="#dddddd", lw=0.8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_ylabel("Score", fontsize=0.9 * font)
+    if not points:
+        ax.set_xticks([])
+        ax.text(0.5, 0.5, "No scores yet", transform=ax.transAxes, ha="center", va="center", fontsize=font)
+    else:
+        xs = list(range(len(points)))
+        ax.set_xlim(-0.3, len(points) - 0.7)
+        ax.set_xticks(xs, [textwrap.shorten(p, 24, placeholder="…") for p in points])
+        if len(points) > 6:
+            for label in ax.get_xticklabels():
+                label.set_rotation(30)
+                label.set_horizontalalignment("right")
+        for i, s in enumerate(series):
+            color = _PALETTE[i % len(_PALETTE)]
+            ys = [math.nan if v is None else min(100.0, max(0.0, float(v))) for v in s.values]
+            ax.plot(
+                xs,
+                ys,
+                color=color,
+                lw=1.8,
+                ls="--" if s.dashed else "-",
+                marker="o",
+                ms=4.5,
+                label=textwrap.shorten(s.name, 40, placeholder="…"),
+                zorder=3 + (len(series) - i) / len(series),
+            )
+    if series and points:
+        fig.legend(loc="outside lower center", ncols=cols, fontsize=0.85 * font, frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=1.15 * font, fontweight="bold")
+    return fig

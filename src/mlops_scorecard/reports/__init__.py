@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from ..datafiles import atomic_write_bytes
 from ..errors import ScorecardError
@@ -20,7 +21,14 @@ if TYPE_CHECKING:
     from ..framework import Framework
     from ..scoring import ScoreResult
 
-__all__ = ["REPORT_FORMATS", "ReportFormat", "format_for_path", "render_report", "write_report"]
+__all__ = [
+    "REPORT_FORMATS",
+    "ReportFormat",
+    "format_for_path",
+    "render_report",
+    "report_schema",
+    "write_report",
+]
 
 ReportFormat = Literal["html", "md", "json", "pdf"]
 REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
@@ -51,9 +59,7 @@ def render_report(
     Text formats are UTF-8.
     """
     if fmt not in REPORT_FORMATS:
-        raise ScorecardError(
-            f"unknown report format {fmt!r} (use one of: {', '.join(REPORT_FORMATS)})"
-        )
+        raise ScorecardError(f"unknown report format {fmt!r} (use one of: {', '.join(REPORT_FORMATS)})")
     from .data import report_data
 
     if result is None:
@@ -124,3 +130,10 @@ def write_report(
     except OSError as exc:
         raise ScorecardError(f"cannot write report: {exc.strerror}", source=str(path)) from None
     return chosen
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the JSON report, as shipped with the package."""
+    text = (resources.files("mlops_scorecard") / "schemas" / "report.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema

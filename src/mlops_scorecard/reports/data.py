@@ -156,7 +156,7 @@ def _trust(framework: Framework, answers: AnswerSet, result: ScoreResult) -> dic
     roles = Counter(r.role for r in answers.respondents if r.role)
     unscored = [{"id": d.id, "title": d.dimension.title} for d in result.dimensions if d.score is None]
     in_set = [q.id for _, q in framework.iter_questions(answers.question_set)]
-    respondents = []
+    respondents: list[dict[str, Any]] = []
     for i, r in enumerate(answers.respondents):
         given = [r.answers[qid].answer for qid in in_set if qid in r.answers]
         respondents.append(
@@ -169,7 +169,11 @@ def _trust(framework: Framework, answers: AnswerSet, result: ScoreResult) -> dic
                 "unanswered": len(in_set) - len(given),
             }
         )
-    silent = [r["name"] for r in respondents if r["unanswered"] == len(in_set)]
+    silent = [
+        answers.respondent_label(i)
+        for i, r in enumerate(answers.respondents)
+        if not any(qid in r.answers for qid in in_set)
+    ]
     return {
         "respondent_count": n,
         "roles": dict(sorted(roles.items())),
@@ -234,7 +238,7 @@ def _warnings(
     if unknown_share is not None and unknown_share > UNKNOWN_SHARE:
         warn(
             "many-unknown",
-            f"{unknown_share:.0%} of the answers are \"don't know\". Find out who knows"
+            f'{unknown_share:.0%} of the answers are "don\'t know". Find out who knows'
             " these practices and ask them.",
         )
     for dim in unscored:
@@ -247,8 +251,7 @@ def _warnings(
         names = ", ".join(silent)
         warn(
             "respondent-without-answers",
-            f"{names} gave no answers to the questions of this set"
-            " and so did not contribute to the scores.",
+            f"{names} gave no answers to the questions of this set and so did not contribute to the scores.",
         )
     return warnings
 

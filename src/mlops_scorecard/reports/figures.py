@@ -25,6 +25,4 @@ def report_charts(
     from ..charts import render_chart, series_from_result
 
     labels, series = series_from_result(result)
-    return {
-        kind: render_chart(kind, labels, series, fmt, size=size, dpi=dpi) for kind in CHART_KINDS
-    }
+    return {kind: render_chart(kind, labels, series, fmt, size=size, dpi=dpi) for kind in CHART_KINDS}

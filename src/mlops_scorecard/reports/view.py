@@ -6,6 +6,7 @@ missing one "—" in every format, and a change of wording is made in one place.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,10 @@ __all__ = [
     "NO_SCORE",
     "fmt_pct",
     "fmt_score",
+    "is_web_link",
     "jinja_env",
     "md_escape",
+    "md_link",
     "report_view",
 ]
 
@@ -38,7 +41,8 @@ ANSWER_COLOURS = {
 }
 #: From the lowest level to the highest; a framework with other than five levels
 #: takes evenly spread colours from this ramp.
-_LEVEL_RAMP = ("#c62828", "#ef6c00", "#f0a202", "#7cb342", "#2e7d32")
+#: Dark enough for white chip text (contrast about 4.5:1 or more).
+_LEVEL_RAMP = ("#c62828", "#d84315", "#a15c00", "#558b2f", "#2e7d32")
 
 
 def fmt_score(value: float | None) -> str:
@@ -55,8 +59,7 @@ def _level_colours(levels: list[dict[str, Any]]) -> dict[str, str]:
     n = len(levels)
     last = len(_LEVEL_RAMP) - 1
     return {
-        lv["id"]: _LEVEL_RAMP[round(i * last / (n - 1)) if n > 1 else last]
-        for i, lv in enumerate(levels)
+        lv["id"]: _LEVEL_RAMP[round(i * last / (n - 1)) if n > 1 else last] for i, lv in enumerate(levels)
     }
 
 
@@ -161,6 +164,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
         "overall": fmt_score(result["overall"]),
         "overall_level": level_name(result["level"]),
         "overall_colour": colours.get(result["level"] or "", "#bdbdbd"),
+        "coverage": fmt_pct(trust["coverage"]),
         "overall_bar": 0.0 if result["overall"] is None else result["overall"],
         "rows": rows,
         "levels": [
@@ -175,9 +179,12 @@ def report_view(data: ReportData) -> dict[str, Any]:
             for r, s in zip(trust["respondents"], result["respondents"], strict=True)
         ],
         "sections": sections,
-        "source": " ".join(
+        "source": ", ".join(
             part
-            for part in (source.get("author", ""), _year(source.get("year")), source.get("title", ""))
+            for part in (
+                " ".join(p for p in (source.get("author", ""), _year(source.get("year"))) if p),
+                f'"{source["title"]}"' if source.get("title") else "",
+            )
             if part
         ),
         "source_url": source.get("url", ""),
@@ -195,6 +202,23 @@ def md_escape(text: object) -> str:
     would otherwise pass raw HTML through.
     """
     return " ".join(str(text).translate(_MD_SPECIAL).split())
+
+
+_WEB_LINK = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+
+
+def is_web_link(text: str) -> bool:
+    """Whether evidence text is a plain http(s) URL that is safe to turn into a link.
+
+    Anything else (``javascript:``, ``file:``, text with spaces) stays text, so that a
+    respondent cannot plant a script or a local-file link in a report.
+    """
+    return _WEB_LINK.fullmatch(text.strip()) is not None
+
+
+def md_link(text: str) -> str:
+    """A Markdown autolink for a web URL; escaped text for anything else."""
+    return f"<{text.strip()}>" if is_web_link(text) else md_escape(text)
 
 
 def _year(year: int | None) -> str:
@@ -217,4 +241,6 @@ def jinja_env(autoescape: bool) -> jinja2.Environment:
     env.filters["score"] = fmt_score
     env.filters["pct"] = fmt_pct
     env.filters["md"] = md_escape
+    env.filters["md_link"] = md_link
+    env.tests["web_link"] = is_web_link
     return env

@@ -1,0 +1,42 @@
+"""The HTML report: one self-contained file that makes no request to any other host.
+
+Charts are SVG inlined as ``data:`` URIs (as images rather than inline ``<svg>`` so
+that the element ids matplotlib writes into each chart cannot clash), the CSS is in the
+page, and a Content-Security-Policy forbids the browser to load anything else.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+
+from .data import ReportData
+from .figures import CHART_KINDS, CHART_TITLES
+from .view import fmt_score, jinja_env, report_view
+
+__all__ = ["CONTENT_SECURITY_POLICY", "render_html"]
+
+#: Sent as a <meta> tag: even a link that slipped into a comment cannot load anything.
+CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def render_html(data: ReportData, charts: Mapping[str, bytes]) -> str:
+    """The HTML report of ``data``, with ``charts`` (SVG bytes by kind) inlined.
+
+    ``charts`` normally holds ``radar`` and ``stellar`` from
+    :func:`~.figures.report_charts`; a kind left out is left out of the page.
+    """
+    dims = ", ".join(f"{d['title']} {fmt_score(d['score'])}" for d in data["result"]["dimensions"])
+    figures = [
+        {
+            "kind": kind,
+            "title": CHART_TITLES[kind],
+            # the alt text carries the numbers, for screen readers and text browsers
+            "alt": f"{CHART_TITLES[kind]}: {dims}",
+            "src": "data:image/svg+xml;base64," + base64.b64encode(charts[kind]).decode("ascii"),
+        }
+        for kind in CHART_KINDS
+        if kind in charts
+    ]
+    template = jinja_env(autoescape=True).get_template("report.html.j2")
+    return template.render(data=data, v=report_view(data), figures=figures, csp=CONTENT_SECURITY_POLICY)
