@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -164,3 +165,17 @@ def test_atomic_write_failure_keeps_old_file(tmp_path: Path, monkeypatch: pytest
         atomic_write_bytes(path, b"new")
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.bin"]
+
+
+def test_atomic_write_gives_the_usual_mode_and_keeps_an_existing_one(tmp_path: Path) -> None:
+    new = tmp_path / "new.txt"
+    atomic_write_text(new, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~umask
+    kept = tmp_path / "kept.txt"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    atomic_write_text(kept, "new")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    assert kept.read_text() == "new"
