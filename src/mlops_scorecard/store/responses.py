@@ -7,11 +7,13 @@ their own. Tokens are stored hashed; the plain token is shown once, in the link.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..answers import Answer as CoreAnswer
 from ..answers import AnswerSet, check_answers
 from ..errors import ConflictError, NotFoundError, ScorecardError
 from ..framework import ANSWER_KEYS
@@ -20,14 +22,20 @@ from .models import Answer, Assessment, Respondent, ShareLink, utcnow
 from .tokens import hash_token, new_token
 
 __all__ = [
+    "comments_of",
     "create_invitation",
     "create_share_link",
     "import_answer_set",
     "join_shared",
+    "list_share_links",
+    "named_respondent",
+    "progress_of",
+    "replace_answers",
     "respondent_for_token",
     "revoke_respondent",
     "revoke_share_link",
     "save_answer",
+    "share_link_for_token",
     "submit",
 ]
 
@@ -252,3 +260,123 @@ def respondent_answers(respondent: Respondent) -> dict[str, dict[str, Any]]:
         }
         for a in respondent.answers
     }
+
+
+def share_link_for_token(session: Session, *, token: str) -> tuple[ShareLink, Assessment]:
+    """The valid (not revoked) shared link behind ``token``, with its assessment; admits nobody."""
+    if not token or len(token) > 200:
+        raise NotFoundError("this link is not valid")
+    link = session.scalar(select(ShareLink).where(ShareLink.token_hash == hash_token(token)))
+    if link is None or link.revoked_at is not None:
+        raise NotFoundError("this link is not valid (it may have been revoked)")
+    assessment = session.get(Assessment, link.assessment_id)
+    assert assessment is not None
+    return link, assessment
+
+
+def replace_answers(
+    session: Session,
+    *,
+    respondent: Respondent,
+    assessment: Assessment,
+    answers: Mapping[str, CoreAnswer],
+    role: str = "",
+) -> list[Answer]:
+    """Replace all of one respondent's answers with ``answers`` (e.g. an uploaded file).
+
+    Answers the file does not hold are removed; the others are saved through
+    :func:`save_answer` (revisions move on, so an open survey tab gets a conflict
+    instead of overwriting). Runs in the caller's transaction: all or nothing. The
+    respondent's ``role`` is set when they have none yet; a name is never taken over.
+    """
+    if assessment.status != "open":
+        raise ConflictError(f"this assessment is {assessment.status}; answers cannot be saved")
+    saved = [
+        save_answer(
+            session,
+            respondent=respondent,
+            assessment=assessment,
+            question_id=qid,
+            answer=a.answer,
+            comment=a.comment,
+            evidence=list(a.evidence),
+        )
+        for qid, a in answers.items()
+    ]
+    for row in session.scalars(select(Answer).where(Answer.respondent_id == respondent.id)):
+        if row.question_id not in answers:
+            session.delete(row)
+    if role and not respondent.role:
+        respondent.role = role.strip()[:100]
+    session.flush()
+    session.expire(respondent, ["answers"])  # the collection may still hold removed rows
+    return saved
+
+
+def progress_of(session: Session, *, assessment: Assessment) -> list[dict[str, Any]]:
+    """Every respondent of the assessment (revoked ones too) with how many questions
+    they answered, in the order they joined; one query, no answers loaded.
+
+    Each row: ``id``, ``name`` (``None`` when anonymous), ``role``, ``source``,
+    ``created_at``, ``submitted_at``, ``revoked_at``, ``answered``.
+    """
+    from sqlalchemy import func
+
+    rows = session.execute(
+        select(
+            Respondent.id,
+            Respondent.name,
+            Respondent.role,
+            Respondent.source,
+            Respondent.created_at,
+            Respondent.submitted_at,
+            Respondent.revoked_at,
+            func.count(Answer.id),
+        )
+        .outerjoin(Answer, Answer.respondent_id == Respondent.id)
+        .where(Respondent.assessment_id == assessment.id)
+        .group_by(Respondent.id)
+        .order_by(Respondent.id)
+    )
+    keys = ("id", "name", "role", "source", "created_at", "submitted_at", "revoked_at", "answered")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def comments_of(session: Session, *, assessment: Assessment) -> dict[str, list[str]]:
+    """The comments given per question id (without who gave them), oldest first;
+    revoked respondents' comments are left out like their answers."""
+    out: dict[str, list[str]] = {}
+    for qid, comment in session.execute(
+        select(Answer.question_id, Answer.comment)
+        .join(Respondent, Answer.respondent_id == Respondent.id)
+        .where(
+            Respondent.assessment_id == assessment.id,
+            Respondent.revoked_at.is_(None),
+            Answer.comment != "",
+        )
+        .order_by(Answer.id)
+    ):
+        out.setdefault(qid, []).append(comment)
+    return out
+
+
+def list_share_links(session: Session, *, assessment: Assessment) -> list[ShareLink]:
+    """The assessment's shared links (revoked ones too), oldest first."""
+    return list(
+        session.scalars(
+            select(ShareLink).where(ShareLink.assessment_id == assessment.id).order_by(ShareLink.id)
+        )
+    )
+
+
+def named_respondent(session: Session, *, assessment: Assessment, name: str) -> Respondent | None:
+    """The assessment's active (not revoked) respondent with this name, if any."""
+    return session.scalar(
+        select(Respondent)
+        .where(
+            Respondent.assessment_id == assessment.id,
+            Respondent.name == name,
+            Respondent.revoked_at.is_(None),
+        )
+        .limit(1)
+    )

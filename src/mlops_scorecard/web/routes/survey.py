@@ -1,7 +1,324 @@
-"""(being written)"""
+"""The respondent's side: shared links, the survey pages, autosave, review, submit, upload.
+
+No cookie and no CSRF token on these routes: the unguessable token in the URL is the
+respondent's only credential (see ``web/survey_view.py``), so a cross-site form could
+do nothing its author could not already do by opening the link. Every answer is saved
+as it is given (``survey.js`` posts each change to ``/r/{token}/answers``); without
+JavaScript, the form of each page saves all its answers when the respondent moves on.
+Database work of the async handlers runs in the thread pool, never on the event loop.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...store.assessments import assessment_framework
+from ...store.models import Answer
+from ...store.responses import (
+    join_shared,
+    replace_answers,
+    respondent_for_token,
+    save_answer,
+    share_link_for_token,
+    submit,
+)
+from ..app import status_for, wants_json
+from ..context import state
+from ..survey_view import (
+    PRIVATE_HEADERS,
+    ROLES,
+    AnswerIn,
+    Survey,
+    build_survey,
+    check_answer,
+    form_int,
+    form_str,
+    page,
+    parse_answer_json,
+    read_upload,
+)
 
 router = APIRouter(include_in_schema=False)
+
+CONFLICT = (
+    "this answer was changed in another tab or window after this page was loaded; "
+    "reload the page to see the saved answer (nothing saved is lost)"
+)
+
+
+def _survey(session: Session, token: str) -> Survey:
+    respondent, assessment = respondent_for_token(session, token=token)
+    return build_survey(respondent, assessment, token=token)
+
+
+def _load(request: Request, token: str) -> Survey:
+    with state(request).read() as session:
+        return _survey(session, token)
+
+
+def _page_number(n: str) -> int:
+    if not n.isdigit() or len(n) > 4:
+        raise NotFoundError("no such page in this survey")
+    return int(n)
+
+
+def _refuse_unless_open(status: str) -> None:
+    if status == "closed":
+        raise ConflictError("this assessment is closed; answers can no longer change")
+    if status != "open":
+        raise ConflictError("this assessment is not open yet; answers cannot be saved")
+
+
+# --- shared (anonymous) links ------------------------------------------------------
+
+
+@router.get("/join/{token}")
+def join_page(request: Request, token: str) -> Response:
+    """A shared link's landing page: what the survey is, an optional role, Start.
+
+    Nobody is admitted on GET, so link previews and crawlers create no respondents.
+    """
+    with state(request).read() as session:
+        _, assessment = share_link_for_token(session, token=token)
+        title, unit, status = assessment.title, assessment.unit.name, assessment.status
+    return page(request, "survey_join.html", token=token, title=title, unit=unit, status=status)
+
+
+@router.post("/join/{token}")
+async def join_submit(request: Request, token: str) -> Response:
+    """Admit a new anonymous respondent (no name stored) and send them to their own link."""
+    form = await request.form()
+    role = form_str(form, "role", max_length=100)
+    if role and role not in ROLES:
+        raise ScorecardError(f"unknown role {role!r} (use one of {', '.join(ROLES)}, or leave it empty)")
+
+    def admit() -> str:
+        with state(request).write() as session:
+            _, personal = join_shared(session, token=token, role=role)
+        return personal
+
+    personal = await run_in_threadpool(admit)
+    return RedirectResponse(f"/r/{personal}", status_code=303, headers=PRIVATE_HEADERS)
+
+
+# --- the survey pages --------------------------------------------------------------
+
+
+@router.get("/r/{token}")
+def survey_start(request: Request, token: str) -> Response:
+    """Title, unit, framework, time it takes, the anonymity note, and the upload form."""
+    survey = _load(request, token)
+    return page(request, "survey_start.html", s=survey)
+
+
+@router.get("/r/{token}/d/{n}")
+def survey_dimension(request: Request, token: str, n: str) -> Response:
+    """One dimension's questions, with the answers saved so far checked."""
+    number = _page_number(n)
+    survey = _load(request, token)
+    return page(request, "survey_dimension.html", s=survey, dim=survey.dimension(number))
+
+
+@dataclass
+class _PageSave:
+    survey: Survey
+    conflicts: list[str] = field(default_factory=list)
+    comments_without_answer: dict[str, str] = field(default_factory=dict)
+
+
+def _save_page(request: Request, token: str, number: int, form: Any) -> _PageSave:
+    with state(request).write() as session:
+        respondent, assessment = respondent_for_token(session, token=token)
+        before = build_survey(respondent, assessment, token=token)
+        dim = before.dimension(number)
+        _refuse_unless_open(assessment.status)
+        fw = assessment_framework(assessment)
+        result = _PageSave(before)
+        for q in dim.questions:
+            answer = form_str(form, f"answer-{q.id}", max_length=20)
+            comment = form_str(form, f"comment-{q.id}")
+            if not answer:
+                if comment and comment != q.comment:
+                    result.comments_without_answer[q.id] = comment
+                continue
+            check_answer(fw, assessment.question_set, q.id, answer)
+            if answer == q.answer and comment == q.comment:
+                continue  # unchanged (e.g. already autosaved): no new revision, no conflict
+            try:
+                save_answer(
+                    session,
+                    respondent=respondent,
+                    assessment=assessment,
+                    question_id=q.id,
+                    answer=answer,
+                    comment=comment,
+                    evidence=None,
+                    expected_revision=form_int(form, f"revision-{q.id}"),
+                )
+            except ConflictError:
+                result.conflicts.append(q.id)  # the other tab's answer stays; the rest is saved
+        session.expire(respondent, ["answers"])
+        result.survey = build_survey(respondent, assessment, token=token)
+    return result
+
+
+@router.post("/r/{token}/d/{n}")
+async def survey_dimension_submit(request: Request, token: str, n: str) -> Response:
+    """Without JavaScript: save every answer of the page, then go on (or back)."""
+    number = _page_number(n)
+    form = await request.form()
+    go = form_str(form, "go", max_length=10) or "next"
+    saved = await run_in_threadpool(_save_page, request, token, number, form)
+    survey = saved.survey
+    if saved.conflicts or saved.comments_without_answer:
+        return page(
+            request,
+            "survey_dimension.html",
+            status_code=409 if saved.conflicts else 422,
+            s=survey,
+            dim=survey.dimension(number),
+            conflicts=saved.conflicts,
+            pending_comments=saved.comments_without_answer,
+        )
+    if go == "prev":
+        target = f"/r/{token}/d/{number - 1}" if number > 1 else f"/r/{token}"
+    elif go == "review" or number >= len(survey.dimensions):
+        target = f"/r/{token}/review"
+    elif go == "stay":
+        target = f"/r/{token}/d/{number}"
+    else:
+        target = f"/r/{token}/d/{number + 1}"
+    return RedirectResponse(target, status_code=303, headers=PRIVATE_HEADERS)
+
+
+# --- autosave ----------------------------------------------------------------------
+
+
+def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
+    with state(request).write() as session:
+        respondent, assessment = respondent_for_token(session, token=token)
+        _refuse_unless_open(assessment.status)
+        fw = assessment_framework(assessment)
+        check_answer(fw, assessment.question_set, data.question_id, data.answer)
+        try:
+            row = save_answer(
+                session,
+                respondent=respondent,
+                assessment=assessment,
+                question_id=data.question_id,
+                answer=data.answer,
+                comment=data.comment,
+                evidence=None,
+                expected_revision=data.revision,
+            )
+        except ConflictError:
+            raise ConflictError(CONFLICT) from None
+        asked = [q.id for _, q in fw.iter_questions("full" if assessment.question_set == "full" else "core")]
+        answered = session.scalar(
+            select(func.count())
+            .select_from(Answer)
+            .where(Answer.respondent_id == respondent.id, Answer.question_id.in_(asked))
+        )
+        return {
+            "question_id": row.question_id,
+            "answer": row.answer,
+            "comment": row.comment,
+            "revision": row.revision,
+            "answered": int(answered or 0),
+            "total": len(asked),
+        }
+
+
+@router.post("/r/{token}/answers")
+async def survey_autosave(request: Request, token: str) -> Response:
+    """Save one answer (JSON ``{question_id, answer, comment, revision}``).
+
+    ``revision`` is the one the page last saw; when another tab saved in between, the
+    answer is refused with 409 and the stored one is kept. Errors are ``{"detail": ...}``.
+    """
+    data = parse_answer_json(await request.body())
+    result = await run_in_threadpool(_autosave, request, token, data)
+    return JSONResponse(result, headers=PRIVATE_HEADERS)
+
+
+# --- review, submit, thanks ----------------------------------------------------------
+
+
+@router.get("/r/{token}/review")
+def survey_review(request: Request, token: str, uploaded: int | None = None) -> Response:
+    """All answers, with the unanswered ones highlighted and links back to change them."""
+    survey = _load(request, token)
+    return page(request, "survey_review.html", s=survey, uploaded=uploaded)
+
+
+@router.post("/r/{token}/submit")
+async def survey_submit(request: Request, token: str) -> Response:
+    """Mark the answers as submitted (they may still change while the assessment is open)."""
+
+    def mark() -> None:
+        with state(request).write() as session:
+            respondent, assessment = respondent_for_token(session, token=token)
+            _refuse_unless_open(assessment.status)
+            submit(session, respondent=respondent, assessment=assessment)
+
+    await run_in_threadpool(mark)
+    return RedirectResponse(f"/r/{token}/thanks", status_code=303, headers=PRIVATE_HEADERS)
+
+
+@router.get("/r/{token}/thanks")
+def survey_thanks(request: Request, token: str) -> Response:
+    """The thank-you page after submitting."""
+    survey = _load(request, token)
+    return page(request, "survey_thanks.html", s=survey)
+
+
+# --- upload of an answers file from the terminal ---------------------------------------
+
+
+def _upload(request: Request, token: str, filename: str | None, data: bytes) -> int:
+    with state(request).write() as session:
+        respondent, assessment = respondent_for_token(session, token=token)
+        _refuse_unless_open(assessment.status)
+        person = read_upload(filename, data, assessment_framework(assessment), assessment.question_set)
+        replace_answers(
+            session, respondent=respondent, assessment=assessment, answers=person.answers, role=person.role
+        )
+        return len(person.answers)
+
+
+@router.post("/r/{token}/upload")
+async def survey_upload(request: Request, token: str) -> Response:
+    """Replace this respondent's answers with an answers file (``mlops-scorecard assess``).
+
+    The file must hold exactly one respondent, for this assessment's framework (and
+    version, when it names one) and question set. All answers change, or none.
+    """
+    form = await request.form()
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, UploadFile) or (not upload.filename and not upload.size):
+            raise ScorecardError("choose an answers file (YAML or JSON) to upload in the field 'file'")
+        limit = state(request).settings.max_upload_bytes
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise ScorecardError(f"the file is larger than {limit // 1024} KiB")
+        count = await run_in_threadpool(_upload, request, token, upload.filename, data)
+    except ScorecardError as exc:
+        if isinstance(exc, NotFoundError) or wants_json(request):
+            raise
+        survey = await run_in_threadpool(_load, request, token)
+        return page(
+            request, "survey_start.html", status_code=status_for(exc), s=survey, upload_error=str(exc)
+        )
+    if wants_json(request):
+        return JSONResponse({"answers": count}, headers=PRIVATE_HEADERS)
+    return RedirectResponse(f"/r/{token}/review?uploaded={count}", status_code=303, headers=PRIVATE_HEADERS)
