@@ -36,6 +36,7 @@ __all__ = [
     "Series",
     "render_chart",
     "render_trend",
+    "render_trend_with_bands",
     "series_from_result",
     "write_chart",
 ]
@@ -351,7 +352,7 @@ def _trend_figure(
 ) -> Figure:
     from matplotlib.figure import Figure
 
-    font = max(7.0, 1.2 * size)
+    font = max(8.0, 1.35 * size)
     cols = 3 if size >= 7 else 2
     rows = math.ceil(len(series) / cols) if series else 0
     height = 0.5 * size + rows * 1.5 * font / 72 + (2 * font / 72 if title else 0)
@@ -395,3 +396,47 @@ def _trend_figure(
     if title:
         fig.suptitle(title, fontsize=1.15 * font, fontweight="bold")
     return fig
+
+
+def render_trend_with_bands(
+    points: list[str],
+    series: list[Series],
+    fmt: ChartFormat = "svg",
+    *,
+    title: str | None = None,
+    size: float = 8.0,
+    dpi: int = 150,
+) -> bytes:
+    """:func:`render_trend`, plus each series' ``band`` (a low and a high per point,
+    e.g. bootstrap intervals) drawn as a translucent band in the series' colour.
+
+    A band is left out where its low or high is ``None``. Raises as :func:`render_trend`
+    does, and :class:`ValueError` for a band without one value per point.
+    """
+    if fmt not in get_args(ChartFormat):
+        raise ScorecardError(f"unknown chart format {fmt!r} (use svg, png or pdf)")
+    if size <= 0 or dpi <= 0:
+        raise ValueError("a chart needs a positive size and dpi")
+    for s in series:
+        if any(len(v) != len(points) for v in [s.values, *(s.band or ())]):
+            raise ValueError(f"series {s.name!r}: need {len(points)} values, one per point")
+
+    import matplotlib
+
+    with _LOCK, matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(_RC)
+        fig = _trend_figure(points, series, title, size, fmt)
+        if points and fig.axes:
+            ax, xs = fig.axes[0], list(range(len(points)))
+            banded = sum(1 for s in series if s.band is not None)
+            alpha = 0.18 if banded <= 2 else 0.1 if banded <= 4 else 0.06  # many bands: lighter
+            for i, s in enumerate(series):
+                if s.band is None:
+                    continue
+                lo = [math.nan if v is None else min(100.0, max(0.0, float(v))) for v in s.band[0]]
+                hi = [math.nan if v is None else min(100.0, max(0.0, float(v))) for v in s.band[1]]
+                ax.fill_between(xs, lo, hi, color=_PALETTE[i % len(_PALETTE)], alpha=alpha, lw=0, zorder=2)
+        out = io.BytesIO()
+        fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+    return out.getvalue()

@@ -9,10 +9,12 @@ __all__ = ["register"]
 
 def register(app: FastAPI) -> None:
     """Add every router to the app."""
-    from . import account, api, auth, pages, survey
+    from . import account, api, assessments, auth, invitations, pages, survey
 
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(assessments.router)
+    app.include_router(invitations.router)
     app.include_router(account.router)
     app.include_router(survey.router)
     app.include_router(api.router)

@@ -1,7 +1,124 @@
-"""(being written)"""
+"""The signed-in user's API tokens, and user management for admins."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...store.accounts import (
+    ROLES,
+    create_api_token,
+    create_user,
+    list_api_tokens,
+    list_users,
+    revoke_api_token,
+)
+from ...store.models import User
+from ..context import render, state
+from ..security import CurrentUser, form_text, require
+from .pages import NO_STORE, checked_form, parse_id
 
 router = APIRouter(include_in_schema=False)
+
+
+def _user_row(session: Any, current: CurrentUser) -> User:
+    row = session.get(User, current.id)
+    if row is None:  # deleted while signed in
+        raise NotFoundError("your account no longer exists")
+    assert isinstance(row, User)
+    return row
+
+
+def _account_page(request: Request, current: CurrentUser, **extra: Any) -> Response:
+    with state(request).read() as s:
+        tokens = list_api_tokens(s, user=_user_row(s, current))
+    extra.setdefault("new_token", None)
+    extra.setdefault("error", None)
+    response = render(request, "account.html", tokens=tokens, **extra)
+    response.headers.update(NO_STORE)
+    return response
+
+
+@router.get("/account")
+def account(request: Request) -> Response:
+    """The user's API tokens: name, created, last used, revoked."""
+    return _account_page(request, require(request, "viewer"))
+
+
+@router.post("/account/tokens")
+async def token_create(request: Request) -> Response:
+    """A new API token; the plain token is on this page once and never again."""
+    form = await checked_form(request, "viewer")
+    current = require(request, "viewer")
+    name = form_text(form, "name", max_length=100)
+    if not name:
+        return _account_page(request, current, status_code=422, error="give the token a name (what uses it?)")
+
+    def create() -> str:
+        with state(request).write() as s:
+            return create_api_token(s, user=_user_row(s, current), name=name)[1]
+
+    plain = await run_in_threadpool(create)
+    return _account_page(request, current, status_code=201, new_token=plain, new_name=name)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def token_revoke(request: Request, token_id: str) -> Response:
+    """Revoke one of the user's tokens (admins: anyone's)."""
+    await checked_form(request, "viewer")
+    current = require(request, "viewer")
+    tid = parse_id(token_id, "API token")
+
+    def revoke() -> None:
+        with state(request).write() as s:
+            revoke_api_token(s, token_id=tid, user=_user_row(s, current))
+
+    await run_in_threadpool(revoke)
+    return RedirectResponse("/account", status_code=303)
+
+
+def _users_page(request: Request, status: int = 200, **extra: Any) -> Response:
+    with state(request).read() as s:
+        users = list_users(s)
+    extra.setdefault("error", None)
+    extra.setdefault("values", {})
+    extra.setdefault("created", "")
+    return render(request, "admin_users.html", status_code=status, users=users, roles=ROLES, **extra)
+
+
+@router.get("/admin/users")
+def users_page(request: Request, created: str = "") -> Response:
+    """Every account with its role (admin)."""
+    require(request, "admin")
+    return _users_page(request, created=created[:100])
+
+
+@router.post("/admin/users")
+async def user_create(request: Request) -> Response:
+    """Create an account (admin)."""
+    form = await checked_form(request, "admin")
+    return await run_in_threadpool(_user_create, request, form)
+
+
+def _user_create(request: Request, form: FormData) -> Response:
+    values = {
+        "username": form_text(form, "username", max_length=300),
+        "role": form_text(form, "role", max_length=40),
+    }
+    password = form.get("password")
+    try:
+        if not isinstance(password, str) or len(password) > 1000:
+            raise ScorecardError("password must be text of at most 1000 characters")
+        with state(request).write() as s:
+            user = create_user(s, username=values["username"], password=password, role=values["role"])
+            username = user.username
+    except ScorecardError as exc:
+        status = 409 if isinstance(exc, ConflictError) else 422
+        return _users_page(request, status, error=str(exc), values=values)
+    return RedirectResponse(f"/admin/users?created={quote(username)}", status_code=303)

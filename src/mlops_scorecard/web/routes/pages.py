@@ -1,18 +1,151 @@
-"""Organization, unit and assessment pages (HTML)."""
+"""Organization and unit pages (HTML), and the form helpers the page routes share."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from typing import Any
 
-from ..context import render
-from ..security import require
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...store.assessments import latest_results, list_assessments, summary_results
+from ...store.models import Unit
+from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
+from ...trends import TrendEntry, build_trend
+from ..context import render, state
+from ..security import check_csrf, form_text, require
+from ..views import fmt_score, heat_legend, heatmap, unit_tree
 
 router = APIRouter(include_in_schema=False)
+
+_MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id would be a database error, not a 404
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def parse_id(value: str, what: str) -> int:
+    """A positive integer id from a URL, or :class:`NotFoundError`."""
+    if not value.isdigit() or not 0 < int(value) <= _MAX_ID:
+        raise NotFoundError(f"no {what} {value!r}")
+    return int(value)
+
+
+async def checked_form(request: Request, role: str) -> FormData:
+    """The submitted form of a user with at least ``role``, after the CSRF check."""
+    require(request, role)
+    form = await request.form()
+    token = form.get("csrf_token")
+    check_csrf(request, token if isinstance(token, str) else None)
+    return form
+
+
+def form_int(form: FormData, name: str, what: str) -> int | None:
+    """An optional id field: empty is ``None``; anything but a positive integer is a 422."""
+    text = form_text(form, name, max_length=20)
+    if not text:
+        return None
+    if not text.isdigit() or not 0 < int(text) <= _MAX_ID:
+        raise ScorecardError(f"{what} must be chosen from the list")
+    return int(text)
+
+
+def _org_page(request: Request, status: int = 200, error: str | None = None, values: Any = None) -> Response:
+    with state(request).read() as s:
+        units = list_units(s)
+        latest = latest_results(s)
+    roots, order = unit_tree(units)
+    return render(
+        request,
+        "organization.html",
+        status_code=status,
+        roots=roots,
+        order=order,
+        heat=heatmap(order, latest),
+        legend=heat_legend(),
+        kinds=UNIT_KINDS,
+        error=error,
+        values=values or {},
+    )
 
 
 @router.get("/")
 def organization(request: Request) -> Response:
-    """The organization page."""
+    """The unit tree and every unit's latest scores as a heatmap."""
     require(request, "viewer")
-    return render(request, "organization.html")
+    return _org_page(request)
+
+
+@router.post("/units")
+async def unit_create(request: Request) -> Response:
+    """Add a unit (facilitator); on to the new unit's page."""
+    form = await checked_form(request, "facilitator")
+    return await run_in_threadpool(_unit_create, request, form)
+
+
+def _unit_create(request: Request, form: FormData) -> Response:
+    values = {k: form_text(form, k, max_length=300) for k in ("name", "kind", "parent_id")}
+    try:
+        parent_id = form_int(form, "parent_id", "the parent unit")
+        with state(request).write() as s:
+            if parent_id is not None and s.get(Unit, parent_id) is None:
+                raise ScorecardError("the parent unit does not exist (any more); choose another")
+            unit = create_unit(s, name=values["name"], kind=values["kind"] or "team", parent_id=parent_id)
+            unit_id = unit.id
+    except ScorecardError as exc:
+        return _org_page(request, 409 if isinstance(exc, ConflictError) else 422, str(exc), values)
+    return RedirectResponse(f"/units/{unit_id}", status_code=303)
+
+
+def _unit_data(request: Request, unit_id: int) -> dict[str, Any]:
+    with state(request).read() as s:
+        unit = get_unit(s, unit_id=unit_id)
+        units = list_units(s)
+        assessments = list_assessments(s, unit_ids=[unit.id])
+        results = summary_results(s, assessments=assessments)
+    by_id = {u.id: u for u in units}
+    path = [unit]
+    while path[0].parent_id in by_id and len(path) < 50:
+        path.insert(0, by_id[path[0].parent_id])
+    trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, results[a.id]) for a in assessments)
+    rows = [
+        {
+            "a": a,
+            "respondents": int(results[a.id].get("respondent_count") or 0),
+            "overall": fmt_score(results[a.id].get("overall")),
+            "level": results[a.id].get("level_name") or "—",
+        }
+        for a in reversed(assessments)
+    ]
+    children = sorted((u for u in units if u.parent_id == unit.id), key=lambda u: u.name.lower())
+    return {"unit": unit, "path": path, "children": children, "rows": rows, "trend": trend}
+
+
+@router.get("/units/{unit_id}")
+def unit_page(request: Request, unit_id: str) -> Response:
+    """A unit: its assessments and the trend of each dimension across them."""
+    require(request, "viewer")
+    data = _unit_data(request, parse_id(unit_id, "unit"))
+    trend = data["trend"]
+    table = [
+        (title, [fmt_score(v) for v in trend.values(did)], _signed(trend.change(did)))
+        for did, title in trend.dimensions
+    ]
+    table.append(("Overall", [fmt_score(v) for v in trend.overall()], _signed(trend.change())))
+    return render(request, "unit.html", trend_table=table, **data)
+
+
+def _signed(value: float | None) -> str:
+    return "" if value is None else f"{value:+.1f}"
+
+
+@router.get("/units/{unit_id}/trend.svg")
+def unit_trend_chart(request: Request, unit_id: str) -> Response:
+    """The trend chart of a unit's dimension scores (SVG)."""
+    require(request, "viewer")
+    from ...charts import render_trend
+
+    data = _unit_data(request, parse_id(unit_id, "unit"))
+    trend = data["trend"]
+    svg = render_trend(trend.labels(), trend.series(), "svg", size=8.0)
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})

@@ -1,0 +1,330 @@
+"""Assessment pages: create, the results page, status changes, charts, downloads, upload."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+import yaml
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+
+from ...answers import AnswerSet, parse_answers
+from ...datafiles import parse_document
+from ...errors import AnswersError, ConflictError, NotFoundError, ScorecardError
+from ...framework import Framework, builtin_frameworks
+from ...store.assessments import (
+    answer_set,
+    assessment_framework,
+    create_assessment,
+    get_assessment,
+    results_for,
+    set_status,
+)
+from ...store.responses import comments_of, import_answer_set, list_share_links, progress_of
+from ...store.units import list_units
+from ..context import render, state
+from ..security import form_text, require
+from ..views import answers_view, progress_rows, score_rows, slug, unit_tree
+from .pages import checked_form, form_int, parse_id
+
+router = APIRouter(include_in_schema=False)
+
+_REPORT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+}
+_STATUS_ACTIONS = {
+    "draft": [("open", "Open for answers")],
+    "open": [("closed", "Close")],
+    "closed": [("open", "Reopen")],
+}
+
+
+# --- creating -------------------------------------------------------------------------
+
+
+def _dimensions(frameworks: list[Framework]) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for fw in frameworks:
+        for d in fw.dimensions:
+            seen.setdefault(d.id, d.title)
+    return list(seen.items())
+
+
+def _new_form(request: Request, status: int, error: str | None, values: dict[str, str]) -> Response:
+    frameworks = builtin_frameworks()
+    with state(request).read() as s:
+        _, order = unit_tree(list_units(s))
+    return render(
+        request,
+        "assessment_new.html",
+        status_code=status,
+        units=order,
+        frameworks=frameworks,
+        dimensions=_dimensions(frameworks),
+        error=error,
+        values=values,
+    )
+
+
+@router.get("/assessments/new")
+def assessment_new(request: Request, unit: str = "") -> Response:
+    """The form for a new assessment (facilitator)."""
+    require(request, "facilitator")
+    frameworks = builtin_frameworks()
+    values = {"unit_id": unit, "date": dt.date.today().isoformat(), "question_set": "core"}
+    if frameworks:
+        values["framework"] = frameworks[-1].ref
+    return _new_form(request, 200, None, values)
+
+
+@router.post("/assessments")
+async def assessment_create(request: Request) -> Response:
+    """Create a draft assessment; on bad input the form comes back with the reason (422)."""
+    form = await checked_form(request, "facilitator")
+    return await run_in_threadpool(_assessment_create, request, form)
+
+
+def _assessment_create(request: Request, form: FormData) -> Response:
+    values = {
+        k: form_text(form, k, max_length=300)
+        for k in ("unit_id", "title", "date", "framework", "question_set")
+    }
+    frameworks = {fw.ref: fw for fw in builtin_frameworks()}
+    for did, _ in _dimensions(list(frameworks.values())):
+        values[f"target_{did}"] = form_text(form, f"target_{did}", max_length=20)
+    try:
+        unit_id = form_int(form, "unit_id", "the unit")
+        if unit_id is None:
+            raise ScorecardError("choose the unit the assessment is for")
+        fw = frameworks.get(values["framework"])
+        if fw is None:
+            raise ScorecardError("choose one of the listed frameworks")
+        try:
+            date = dt.date.fromisoformat(values["date"]) if values["date"] else dt.date.today()
+        except ValueError:
+            raise ScorecardError(f"date {values['date']!r} is not a date (use YYYY-MM-DD)") from None
+        targets = _targets(values, fw)
+        with state(request).write() as s:
+            a = create_assessment(
+                s,
+                unit_id=unit_id,
+                title=values["title"],
+                date=date,
+                framework=fw.ref,
+                question_set=values["question_set"] or "core",
+                targets=targets,
+            )
+            new_id = a.id
+    except NotFoundError:
+        return _new_form(request, 422, "the unit does not exist (any more); choose another", values)
+    except ScorecardError as exc:
+        return _new_form(request, 422, str(exc), values)
+    return RedirectResponse(f"/assessments/{new_id}", status_code=303)
+
+
+def _targets(values: dict[str, str], fw: Framework) -> dict[str, float]:
+    targets: dict[str, float] = {}
+    for key, text in values.items():
+        if not key.startswith("target_") or not text:
+            continue
+        did = key[len("target_") :]
+        dim = fw.dimension(did)
+        if dim is None:
+            raise ScorecardError(f"target for {did!r}: not a dimension of {fw.title} {fw.version}")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ScorecardError(f"target for {dim.title}: {text!r} is not a number") from None
+        if not 0 <= number <= 100:
+            raise ScorecardError(f"target for {dim.title}: must be from 0 to 100")
+        targets[did] = number
+    return targets
+
+
+# --- the results page -------------------------------------------------------------------
+
+
+@router.get("/assessments/{assessment_id}")
+def assessment_page(request: Request, assessment_id: str, imported: str = "") -> Response:
+    """Status, response progress, scores, charts, answers per question, downloads."""
+    user = require(request, "viewer")
+    facilitator = user.can("facilitator")
+    with state(request).read() as s:
+        a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
+        unit = a.unit
+        fw = assessment_framework(a)
+        result = results_for(s, assessments=[a])[a.id]
+        progress = progress_of(s, assessment=a)
+        comments = comments_of(s, assessment=a)
+        links = list_share_links(s, assessment=a) if facilitator else []
+    question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set)))
+    people = progress_rows(progress, question_count)
+    active = [p for p in people if not p.revoked]
+    rows, overall = score_rows(fw, result, a.targets or {})
+    return render(
+        request,
+        "assessment.html",
+        a=a,
+        unit=unit,
+        framework=fw,
+        result=result,
+        rows=rows,
+        overall=overall,
+        has_targets=bool(a.targets),
+        people=people,
+        started=sum(1 for p in active if p.answered),
+        submitted=sum(1 for p in active if p.submitted),
+        active=len(active),
+        answers=answers_view(fw, result, comments),
+        links=links,
+        actions=_STATUS_ACTIONS.get(a.status, []) if facilitator else [],
+        facilitator=facilitator,
+        imported=imported if imported.isdigit() else "",
+    )
+
+
+@router.post("/assessments/{assessment_id}/status")
+async def assessment_status(request: Request, assessment_id: str) -> Response:
+    """Open, close or reopen (facilitator). Closing freezes the answers and the result."""
+    form = await checked_form(request, "facilitator")
+    aid = parse_id(assessment_id, "assessment")
+    status = form_text(form, "status", max_length=20)
+    if status not in ("open", "closed"):
+        raise ScorecardError("status must be 'open' or 'closed'")
+
+    def change() -> None:
+        with state(request).write() as s:
+            set_status(s, assessment=get_assessment(s, assessment_id=aid), status=status)
+
+    await run_in_threadpool(change)
+    return RedirectResponse(f"/assessments/{aid}", status_code=303)
+
+
+# --- charts and downloads ---------------------------------------------------------------
+
+
+@router.get("/assessments/{assessment_id}/chart/{kind}.svg")
+def assessment_chart(request: Request, assessment_id: str, kind: str) -> Response:
+    """The radar or stellar chart; current against a dashed target when targets are set."""
+    require(request, "viewer")
+    if kind not in ("radar", "stellar"):
+        raise NotFoundError(f"no chart {kind!r} (use radar or stellar)")
+    from ...charts import Series, render_chart
+
+    with state(request).read() as s:
+        a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
+        result = results_for(s, assessments=[a])[a.id]
+    dims = result.get("dimensions") or []
+    labels = [str(d.get("title")) for d in dims]
+    series = [Series("Current", [d.get("score") for d in dims])]
+    targets = a.targets or {}
+    if targets:
+        series.append(Series("Target", [targets.get(str(d.get("id"))) for d in dims], dashed=True))
+    svg = render_chart(cast(Any, kind), labels, series, "svg", size=5.5)
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})
+
+
+def _anonymized(answers: AnswerSet) -> AnswerSet:
+    """The answer set without names, in an order that does not follow who joined when."""
+    people = sorted(
+        answers.respondents,
+        key=lambda r: (r.role, sorted((q, a.answer, a.comment) for q, a in r.answers.items())),
+    )
+    return answers.model_copy(update={"respondents": [r.model_copy(update={"name": ""}) for r in people]})
+
+
+def _download(request: Request, assessment_id: str, suffix: str) -> tuple[Framework, AnswerSet, str]:
+    with state(request).read() as s:
+        a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
+        answers = answer_set(s, assessment=a)
+        name = f"{slug(a.unit.name)}-{slug(a.title)}-{a.date.isoformat()}.{suffix}"
+        return assessment_framework(a), answers, name
+
+
+@router.get("/assessments/{assessment_id}/report.{fmt}")
+def assessment_report(request: Request, assessment_id: str, fmt: str) -> Response:
+    """The core report as HTML, PDF, Markdown or JSON. Viewers get it without names."""
+    user = require(request, "viewer")
+    if fmt not in _REPORT_TYPES:
+        raise NotFoundError(f"no report format {fmt!r} (use html, pdf, md or json)")
+    from ...reports import render_report
+
+    fw, answers, name = _download(request, assessment_id, fmt)
+    if not user.can("facilitator"):
+        answers = _anonymized(answers)
+    body = render_report(fw, answers, cast(Any, fmt))
+    return Response(
+        body,
+        media_type=_REPORT_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="report-{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@router.get("/assessments/{assessment_id}/answers.yaml")
+def assessment_answers_file(request: Request, assessment_id: str) -> Response:
+    """The answers file of the assessment (facilitator): imports again without loss."""
+    require(request, "facilitator")
+    _, answers, name = _download(request, assessment_id, "yaml")
+    text = yaml.safe_dump(answers.to_data(), sort_keys=False, allow_unicode=True, width=100)
+    return Response(
+        text.encode("utf-8"),
+        media_type="application/yaml; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="answers-{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# --- upload -------------------------------------------------------------------------------
+
+
+@router.post("/assessments/{assessment_id}/upload")
+async def assessment_upload(request: Request, assessment_id: str) -> Response:
+    """Import an answers file (facilitator); every problem is listed, nothing half-imported."""
+    form = await checked_form(request, "facilitator")
+    aid = parse_id(assessment_id, "assessment")
+    upload = form.get("file")
+    data = await upload.read() if isinstance(upload, UploadFile) else b""
+    filename = (upload.filename if isinstance(upload, UploadFile) else None) or "upload"
+    return await run_in_threadpool(_import, request, aid, filename, data)
+
+
+def _import(request: Request, aid: int, filename: str, data: bytes) -> Response:
+    source = filename[-100:]
+    try:
+        if not data.strip():
+            raise AnswersError("the file is empty (choose an answers file)", source=source)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise AnswersError(f"not UTF-8 text (byte {exc.start})", source=source) from None
+        parsed = parse_document(
+            text, source=source, as_json=source.lower().endswith(".json"), error=AnswersError
+        )
+        answers = parse_answers(parsed, source=source, text=text)
+        with state(request).write() as s:
+            a = get_assessment(s, assessment_id=aid)
+            added = import_answer_set(s, assessment=a, answers=answers, source=source)
+            count = len(added)
+    except NotFoundError:
+        raise
+    except ScorecardError as exc:
+        with state(request).read() as s:
+            a = get_assessment(s, assessment_id=aid)
+            title = a.title
+        return render(
+            request,
+            "assessment_upload.html",
+            status_code=409 if isinstance(exc, ConflictError) else 422,
+            assessment_id=aid,
+            title=title,
+            problems=str(exc).splitlines(),
+        )
+    return RedirectResponse(f"/assessments/{aid}?imported={count}#progress", status_code=303)

@@ -1,0 +1,89 @@
+"""Tests for trends across a unit's assessments (pure data, no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from mlops_scorecard.charts import render_trend
+from mlops_scorecard.trends import TrendEntry, build_trend
+
+
+def result(overall: float | None, scores: dict[str, float | None], respondents: int = 3) -> dict[str, Any]:
+    titles = {"gov": "Governance", "data": "Data", "new": "New dimension"}
+    return {
+        "overall": overall,
+        "respondent_count": respondents,
+        "dimensions": [{"id": k, "title": titles[k], "score": v} for k, v in scores.items()],
+    }
+
+
+def entry(aid: int, date: str, res: dict[str, Any], status: str = "closed") -> TrendEntry:
+    return TrendEntry(aid, f"A{aid}", dt.date.fromisoformat(date), status, res)
+
+
+def test_points_are_in_date_order_and_unanswered_ones_are_left_out() -> None:
+    trend = build_trend(
+        [
+            entry(2, "2025-04-01", result(50, {"gov": 40, "data": 60})),
+            entry(1, "2025-01-01", result(30, {"gov": 20, "data": 40})),
+            entry(3, "2025-07-01", result(None, {"gov": None, "data": None}, respondents=0), "open"),
+        ]
+    )
+    assert [p.assessment_id for p in trend.points] == [1, 2]
+    assert trend.dimensions == [("gov", "Governance"), ("data", "Data")]
+    assert trend.values("gov") == [20.0, 40.0]
+    assert trend.overall() == [30.0, 50.0]
+    assert trend.change("gov") == 20.0
+    assert trend.change() == 20.0
+    assert trend.labels() == ["2025-01-01", "2025-04-01"]
+
+
+def test_dimensions_match_by_id_across_versions_and_gaps_stay_none() -> None:
+    trend = build_trend(
+        [
+            entry(1, "2025-01-01", result(30, {"gov": 20})),
+            entry(2, "2025-04-01", result(50, {"gov": None, "new": 70})),
+        ]
+    )
+    assert trend.dimensions == [("gov", "Governance"), ("new", "New dimension")]
+    assert trend.values("new") == [None, 70.0]
+    assert trend.values("gov") == [20.0, None]
+    assert trend.change("gov") is None  # no latest score: no change
+    assert trend.change("new") is None  # only one score
+    names = [s.name for s in trend.series()]
+    assert names == ["Governance", "New dimension", "Overall"]
+    assert trend.series()[-1].dashed
+
+
+def test_same_date_labels_are_unique() -> None:
+    trend = build_trend(
+        [entry(1, "2025-01-01", result(30, {"gov": 20})), entry(2, "2025-01-01", result(40, {"gov": 30}))]
+    )
+    assert trend.labels() == ["2025-01-01", "2025-01-01 #2"]
+
+
+def test_empty_trend_and_its_chart() -> None:
+    trend = build_trend([])
+    assert trend.points == []
+    assert trend.dimensions == []
+    svg = render_trend(trend.labels(), trend.series(), "svg")
+    assert b"No scores yet" in svg
+
+
+def test_trend_chart_is_deterministic_and_checks_lengths() -> None:
+    trend = build_trend(
+        [
+            entry(1, "2025-01-01", result(30, {"gov": 20, "data": None})),
+            entry(2, "2025-04-01", result(50, {"gov": 40, "data": 60})),
+        ]
+    )
+    first = render_trend(trend.labels(), trend.series(), "svg", title="Trend")
+    assert first == render_trend(trend.labels(), trend.series(), "svg", title="Trend")
+    assert b"Governance" in first
+    assert b"Overall" in first
+    assert render_trend(trend.labels(), trend.series(), "png").startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="one per point"):
+        render_trend(["only one"], trend.series())
