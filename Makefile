@@ -46,6 +46,7 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
+	$(BIN)/mypy tests/server/browser/conftest.py
 
 unit: $(VENV)/.installed
 	$(BIN)/pytest

@@ -120,5 +120,9 @@ def test_full_set_asks_48(tmp_path: Path, fw: Framework) -> None:
     path = tmp_path / "a.yaml"
     answers, idx = open_survey(path, fw, question_set="full")
     asked: list[str] = []
-    run_survey(path, fw, answers, idx, ask=lambda p: asked.append(p) or "u", say=lambda _s: None)
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        return "u"
+
+    run_survey(path, fw, answers, idx, ask=ask, say=lambda _s: None)
     assert len(asked) == 48

@@ -13,7 +13,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class _ErrorsAsMessages(TyperGroup):
     """Turns library and OS errors into ``error: ...`` lines and exit code 1."""
 
-    def invoke(self, ctx: typer.Context) -> object:
+    def invoke(self, ctx: Any) -> Any:
         from .errors import ScorecardError
 
         try:
@@ -382,9 +382,11 @@ def report(
     typer.echo(f"wrote {output}")
 
 
+from .cli_analysis import register as _register_analysis_commands  # noqa: E402
 from .cli_server import register as _register_server_commands  # noqa: E402
 
 _register_server_commands(app, _ErrorsAsMessages)
+_register_analysis_commands(app)
 
 
 def main() -> None:

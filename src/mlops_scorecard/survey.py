@@ -8,7 +8,7 @@ The survey is separate from the CLI so that it can be driven by tests through pl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,5 +150,5 @@ def run_survey(
     return SurveyOutcome(answered_now, _remaining(respondent, questions), False)
 
 
-def _remaining(respondent: Respondent, questions: list[tuple[object, Question]]) -> int:
+def _remaining(respondent: Respondent, questions: Sequence[tuple[object, Question]]) -> int:
     return sum(1 for _, q in questions if q.id not in respondent.answers)

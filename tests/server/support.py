@@ -85,4 +85,5 @@ def login_client(app: FastAPI, role: str) -> TestClient:
 def csrf_of(client: TestClient, path: str = "/") -> str:
     """The CSRF token from a page the client can see."""
     page = client.get(path)
-    return page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    text: str = page.text
+    return text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
