@@ -1,0 +1,221 @@
+"""API: assessments, their status, results and reports."""
+
+from __future__ import annotations
+
+import copy
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from ...errors import FrameworkError
+from ...framework import Framework, builtin_frameworks
+from ...reports import ReportFormat, render_report
+from ...store.assessments import (
+    answer_set,
+    assessment_framework,
+    create_assessment,
+    get_assessment,
+    list_assessments,
+    result_for,
+    set_status,
+    update_assessment,
+)
+from ...store.units import get_unit, subtree_ids
+from ..api_models import MAX_ID, AssessmentIn, AssessmentOut, AssessmentPatch, ResultOut, StatusIn
+from ..context import state
+from .api_common import AssessmentId, Facilitator, Viewer, assessment_out, errors
+
+router = APIRouter(tags=["assessments"])
+
+_MEDIA_TYPES: dict[str, str] = {
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+    "pdf": "application/pdf",
+}
+
+
+def builtin_framework(ref: str) -> Framework:
+    """A built-in framework by ``id`` (newest version) or ``id@version``.
+
+    The API never loads a framework from a file path, unlike the CLI's ``get_framework``.
+    """
+    fid, _, version = ref.partition("@")
+    matches = [f for f in builtin_frameworks() if f.id == fid]
+    if not matches:
+        known = ", ".join(sorted({f.id for f in builtin_frameworks()}))
+        raise FrameworkError(f"framework: unknown framework {fid!r} (built-in: {known})")
+    if not version:
+        return matches[-1]
+    for fw in matches:
+        if fw.version == version:
+            return fw
+    versions = ", ".join(f.version for f in matches)
+    raise FrameworkError(f"framework: {fid!r} has no version {version!r} (available: {versions})")
+
+
+@router.get(
+    "/assessments",
+    summary="List assessments",
+    response_model=list[AssessmentOut],
+    responses=errors(404, 422),
+)
+def assessments_list(
+    request: Request,
+    _user: Viewer,
+    unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this unit's")] = None,
+    subtree: Annotated[bool, Query(description="with unit_id: also the units below it")] = False,
+    status: Annotated[
+        Literal["draft", "open", "closed"] | None, Query(description="only this status")
+    ] = None,
+) -> list[AssessmentOut]:
+    """Assessments, oldest first by date; ``unit_id`` filters by unit (404 if it does not exist)."""
+    with state(request).read() as session:
+        unit_ids = None
+        if unit_id is not None:
+            get_unit(session, unit_id=unit_id)
+            unit_ids = subtree_ids(session, unit_id=unit_id) if subtree else [unit_id]
+        found = list_assessments(session, unit_ids=unit_ids)
+        return [assessment_out(a) for a in found if status is None or a.status == status]
+
+
+@router.post(
+    "/assessments",
+    summary="Create an assessment",
+    status_code=201,
+    response_model=AssessmentOut,
+    responses=errors(403, 404, 422),
+)
+def assessments_create(request: Request, body: AssessmentIn, _user: Facilitator) -> AssessmentOut:
+    """Create an assessment of ``unit_id``, pinned to a built-in framework version and a
+    question set. An unknown framework or version, or a target for an unknown dimension, is 422."""
+    fw = builtin_framework(body.framework)
+    with state(request).write() as session:
+        a = create_assessment(
+            session,
+            unit_id=body.unit_id,
+            title=body.title,
+            date=body.date,
+            framework=fw.ref,
+            question_set=body.question_set,
+            targets=dict(body.targets),
+            status=body.status,
+        )
+        return assessment_out(a)
+
+
+@router.get(
+    "/assessments/{assessment_id}",
+    summary="Get an assessment",
+    response_model=AssessmentOut,
+    responses=errors(404, 422),
+)
+def assessments_get(request: Request, assessment_id: AssessmentId, _user: Viewer) -> AssessmentOut:
+    """One assessment."""
+    with state(request).read() as session:
+        return assessment_out(get_assessment(session, assessment_id=assessment_id))
+
+
+@router.patch(
+    "/assessments/{assessment_id}",
+    summary="Change title, date or targets",
+    response_model=AssessmentOut,
+    responses=errors(403, 404, 409, 422),
+)
+def assessments_patch(
+    request: Request, assessment_id: AssessmentId, body: AssessmentPatch, _user: Facilitator
+) -> AssessmentOut:
+    """Change the fields given; ``targets`` replaces every target (``{}`` clears them).
+    A closed assessment is frozen (409): reopen it first."""
+    with state(request).write() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        update_assessment(
+            session,
+            assessment=a,
+            title=body.title,
+            date=body.date,
+            targets=None if body.targets is None else dict(body.targets),
+        )
+        return assessment_out(a)
+
+
+@router.post(
+    "/assessments/{assessment_id}/status",
+    summary="Open, close or reopen an assessment",
+    response_model=AssessmentOut,
+    responses=errors(403, 404, 409, 422),
+)
+def assessments_status(
+    request: Request, assessment_id: AssessmentId, body: StatusIn, _user: Facilitator
+) -> AssessmentOut:
+    """``open`` takes answers; ``closed`` freezes answers and results; a closed assessment
+    can be reopened (``open``) but not turned back into a ``draft`` (409)."""
+    with state(request).write() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        set_status(session, assessment=a, status=body.status)
+        return assessment_out(a)
+
+
+@router.get(
+    "/assessments/{assessment_id}/results",
+    summary="Scores, levels, targets and gaps",
+    response_model=ResultOut,
+    responses=errors(404, 422),
+)
+def assessments_results(request: Request, assessment_id: AssessmentId, _user: Viewer) -> ResultOut:
+    """The scores per dimension and overall, with counts, levels and per-respondent scores
+    (the ``result`` of the JSON report); for a closed assessment, the result frozen at
+    closing. Each dimension carries its ``target`` and ``gap`` (target - score)."""
+    with state(request).read() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        data: dict[str, Any] = copy.deepcopy(result_for(session, assessment=a))
+        targets = {k: float(v) for k, v in (a.targets or {}).items()}
+        for dim in data.get("dimensions", []):
+            target = targets.get(dim["id"])
+            dim["target"] = target
+            score = dim.get("score")
+            dim["gap"] = None if target is None or score is None else round(target - score, 2)
+        data.update(
+            assessment_id=a.id,
+            status=a.status,
+            frozen=a.status == "closed" and a.frozen_result is not None,
+            targets=targets,
+        )
+        return ResultOut.model_validate(data)
+
+
+@router.get(
+    "/assessments/{assessment_id}/report",
+    summary="Download the report (HTML, Markdown, JSON or PDF)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report, in the format asked for",
+            "content": {
+                "text/html": {"schema": {"type": "string"}},
+                "text/markdown": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object", "description": "docs/report-format.md"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        **errors(404, 422),
+    },
+)
+def assessments_report(
+    request: Request,
+    _user: Viewer,
+    assessment_id: AssessmentId,
+    format: Annotated[Literal["html", "md", "json", "pdf"], Query(description="report format")] = "html",
+) -> Response:
+    """The core's report of the assessment's current answers (see docs/report-format.md)."""
+    fmt: ReportFormat = format
+    with state(request).read() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        framework = assessment_framework(a)
+        answers = answer_set(session, assessment=a)
+    body = render_report(framework, answers, fmt)
+    return Response(
+        body,
+        media_type=_MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'inline; filename="assessment-{assessment_id}.{fmt}"'},
+    )

@@ -1,0 +1,275 @@
+"""API: invitations (personal and shared links), respondents, and answers files in and out."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+import yaml
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+
+from ...answers import parse_answers
+from ...datafiles import parse_document
+from ...errors import AnswersError, ConflictError
+from ...store.assessments import answer_set, get_assessment, lock_assessment
+from ...store.responses import (
+    create_invitation,
+    create_share_link,
+    import_answer_set,
+    list_share_links,
+    named_respondent,
+    progress_of,
+    revoke_respondent,
+    revoke_share_link,
+)
+from ..api_models import (
+    AnswersFile,
+    ImportResult,
+    InvitationCreated,
+    InvitationIn,
+    RespondentOut,
+    ShareLinkCreated,
+    ShareLinkOut,
+    check_text,
+    utc,
+)
+from ..context import state
+from .api_common import AssessmentId, Facilitator, ItemId, Viewer, errors, respondent_out
+
+router = APIRouter(tags=["invitations and answers"])
+
+_YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+_JSON_TYPES = ("application/json",)
+#: Containers an answers file may hold in all (a file within the upload limit has far fewer).
+_MAX_NODES = 1_000_000
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/assessments/{assessment_id}/invitations",
+    summary="Invite a named respondent",
+    status_code=201,
+    response_model=InvitationCreated,
+    responses=errors(403, 404, 409, 422),
+)
+def invitations_create(
+    request: Request, assessment_id: AssessmentId, body: InvitationIn, _user: Facilitator
+) -> InvitationCreated:
+    """A personal link for one named respondent. The token (and so the link) is returned
+    only here: it is stored hashed. A closed assessment takes no invitations (409), and a
+    name already invited and not revoked is refused (409)."""
+    with state(request).write() as session:
+        a = lock_assessment(session, assessment_id=assessment_id)
+        if a.status != "closed" and named_respondent(session, assessment=a, name=body.name) is not None:
+            raise ConflictError(f"{body.name!r} is already invited to this assessment")
+        r, token = create_invitation(session, assessment=a, name=body.name, role=body.role)
+        return InvitationCreated(id=r.id, name=r.name or "", role=r.role, link=f"/r/{token}", token=token)
+
+
+@router.get(
+    "/assessments/{assessment_id}/respondents",
+    summary="List respondents and their progress",
+    response_model=list[RespondentOut],
+    responses=errors(404, 422),
+)
+def respondents_list(request: Request, assessment_id: AssessmentId, _user: Viewer) -> list[RespondentOut]:
+    """Who was invited or has answered, how many questions each answered and when they
+    submitted (revoked ones too). Anonymous respondents have a null name. Never their
+    answers, never their tokens."""
+    with state(request).read() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        return [respondent_out(row) for row in progress_of(session, assessment=a)]
+
+
+@router.delete(
+    "/assessments/{assessment_id}/respondents/{respondent_id}",
+    summary="Revoke a respondent",
+    response_model=RespondentOut,
+    responses=errors(403, 404, 409, 422),
+)
+def respondents_revoke(
+    request: Request, assessment_id: AssessmentId, respondent_id: ItemId, _user: Facilitator
+) -> RespondentOut:
+    """Invalidate the respondent's link and leave their answers out of results and
+    exports (they stay stored). Not on a closed assessment (409)."""
+    with state(request).write() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        revoke_respondent(session, assessment=a, respondent_id=respondent_id)
+        session.flush()
+        row = next(r for r in progress_of(session, assessment=a) if r["id"] == respondent_id)
+        return respondent_out(row)
+
+
+@router.post(
+    "/assessments/{assessment_id}/share-links",
+    summary="Create a shared (anonymous) link",
+    status_code=201,
+    response_model=ShareLinkCreated,
+    responses=errors(403, 404, 409, 422),
+)
+def share_links_create(request: Request, assessment_id: AssessmentId, _user: Facilitator) -> ShareLinkCreated:
+    """A link anyone can open to answer anonymously (no name stored); each visitor becomes
+    a new respondent. The token is returned only here."""
+    with state(request).write() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        link, token = create_share_link(session, assessment=a)
+        return ShareLinkCreated(
+            id=link.id, link=f"/join/{token}", token=token, created_at=utc(link.created_at)
+        )
+
+
+@router.get(
+    "/assessments/{assessment_id}/share-links",
+    summary="List shared links",
+    response_model=list[ShareLinkOut],
+    responses=errors(403, 404, 422),
+)
+def share_links_list(request: Request, assessment_id: AssessmentId, _user: Facilitator) -> list[ShareLinkOut]:
+    """The assessment's shared links, revoked ones too (without their tokens)."""
+    with state(request).read() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        return [
+            ShareLinkOut(id=s.id, created_at=utc(s.created_at), revoked_at=utc(s.revoked_at))
+            for s in list_share_links(session, assessment=a)
+        ]
+
+
+@router.delete(
+    "/assessments/{assessment_id}/share-links/{link_id}",
+    summary="Revoke a shared link",
+    response_model=ShareLinkOut,
+    responses=errors(403, 404, 422),
+)
+def share_links_revoke(
+    request: Request, assessment_id: AssessmentId, link_id: ItemId, _user: Facilitator
+) -> ShareLinkOut:
+    """Stop the link from admitting new respondents; the answers already given stay."""
+    with state(request).write() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        link = revoke_share_link(session, assessment=a, link_id=link_id)
+        return ShareLinkOut(id=link.id, created_at=utc(link.created_at), revoked_at=utc(link.revoked_at))
+
+
+# --- answers files -------------------------------------------------------------------------
+
+
+async def _upload(request: Request) -> tuple[str, bool]:
+    """The request body as text and whether it is JSON (by Content-Type), read once.
+
+    The app's body size limit (413) applies while reading.
+    """
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media not in _YAML_TYPES + _JSON_TYPES:
+        raise HTTPException(
+            415, "send the answers file as application/json or application/yaml (or text/yaml)"
+        )
+    body = await request.body()
+    try:
+        return body.decode("utf-8"), media in _JSON_TYPES
+    except UnicodeDecodeError as exc:
+        raise AnswersError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source="upload") from None
+
+
+def _check_plain_tree(data: Any) -> None:
+    """Refuse what an answers file never holds and a database cannot store: YAML aliases
+    (a shared node, which could expand a small file into a huge one), binary values, text
+    with NUL or lone surrogates, and absurdly many nodes."""
+    seen: set[int] = set()
+    todo = [data]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, str):
+            try:
+                check_text(node)
+            except ValueError as exc:
+                raise AnswersError(f"text {exc}", source="upload") from None
+        elif isinstance(node, bytes | bytearray):
+            raise AnswersError("binary values (!!binary) are not supported in answers files", source="upload")
+        elif isinstance(node, dict | list):
+            if id(node) in seen:
+                raise AnswersError(
+                    "YAML anchors and aliases are not supported in answers files", source="upload"
+                )
+            seen.add(id(node))
+            if len(seen) > _MAX_NODES:
+                raise AnswersError("the file has too many entries", source="upload")
+            todo.extend(node.keys() if isinstance(node, dict) else ())
+            todo.extend(node.values() if isinstance(node, dict) else node)
+
+
+@router.post(
+    "/assessments/{assessment_id}/answers",
+    summary="Import an answers file",
+    status_code=201,
+    response_model=ImportResult,
+    responses=errors(403, 404, 409, 413, 415, 422),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "An answers file (docs/answers-format.md) as JSON or YAML.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/AnswersFile"}},
+                "application/yaml": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+def answers_import(
+    request: Request,
+    assessment_id: AssessmentId,
+    _user: Facilitator,
+    upload: Annotated[tuple[str, bool], Depends(_upload)],
+) -> ImportResult:
+    """Add every respondent of the file to the assessment, all or nothing. The file must be
+    for the assessment's framework (and version, when it names one) and question set (422);
+    a respondent name that already has answers there is refused (409), so importing a file
+    twice does not double it; a closed assessment takes no answers (409)."""
+    text, as_json = upload
+    try:
+        data = parse_document(text, source="upload", as_json=as_json, error=AnswersError)
+    except RecursionError:
+        raise AnswersError("the file is nested too deeply", source="upload") from None
+    _check_plain_tree(data)
+    answers = parse_answers(data, source="upload")
+    with state(request).write() as session:
+        # Locked first, so that two imports of the same names cannot both pass the check.
+        a = lock_assessment(session, assessment_id=assessment_id)
+        added = import_answer_set(session, assessment=a, answers=answers)
+        ids = {r.id for r in added}
+        rows = [respondent_out(row) for row in progress_of(session, assessment=a) if row["id"] in ids]
+        return ImportResult(imported=len(rows), respondents=rows)
+
+
+@router.get(
+    "/assessments/{assessment_id}/answers",
+    summary="Export the answers file",
+    response_model=AnswersFile,
+    responses={
+        200: {
+            "description": "The answers file (docs/answers-format.md)",
+            "content": {"application/yaml": {"schema": {"type": "string"}}},
+        },
+        **errors(403, 404, 422),
+    },
+)
+def answers_export(
+    request: Request,
+    _user: Facilitator,
+    assessment_id: AssessmentId,
+    format: Annotated[Literal["json", "yaml"], Query(description="file format")] = "json",
+) -> Response:
+    """Every respondent (not revoked, with at least one answer) with their role, answers,
+    comments and evidence, in the answers file format: importing it into another assessment
+    gives the same answers. Individual answers: facilitators and admins only."""
+    with state(request).read() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        data = answer_set(session, assessment=a).to_data()
+    filename = f"assessment-{assessment_id}-answers.{format}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if format == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return Response(text.encode("utf-8"), media_type="application/json", headers=headers)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return Response(text.encode("utf-8"), media_type="application/yaml; charset=utf-8", headers=headers)
