@@ -20,9 +20,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from support import BACKENDS, PASSWORD, PostgresServer, login_client
 
 from mlops_scorecard.settings import Settings
-from mlops_scorecard.store.accounts import create_api_token, create_user
+from mlops_scorecard.store.accounts import configure_password_hashing, create_api_token, create_user
 from mlops_scorecard.store.db import make_engine, session_factory, upgrade
 from mlops_scorecard.web import create_app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    # argon2 at production cost takes ~0.1 s per hash; the tests create many accounts.
+    configure_password_hashing(time_cost=1, memory_cost=8192)
+    yield
+    configure_password_hashing()
 
 
 @pytest.fixture(scope="session")

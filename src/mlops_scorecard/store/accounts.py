@@ -17,6 +17,7 @@ from .tokens import hash_token, new_token
 __all__ = [
     "ROLES",
     "authenticate",
+    "configure_password_hashing",
     "create_api_token",
     "create_user",
     "list_api_tokens",
@@ -28,6 +29,15 @@ __all__ = [
 
 ROLES = ("admin", "facilitator", "viewer")
 _hasher = PasswordHasher()
+
+
+def configure_password_hashing(*, time_cost: int = 3, memory_cost: int = 65536) -> None:
+    """Change the argon2 cost (tests use a cheap one; production keeps the defaults)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+    _DUMMY_HASH = _hasher.hash("not-a-password")
+
+
 API_TOKEN_PREFIX = "msc_"
 # A constant hash to verify against when the user does not exist, so that the time a
 # failed login takes does not tell whether a username exists.

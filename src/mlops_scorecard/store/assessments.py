@@ -61,7 +61,7 @@ def create_assessment(
 ) -> Assessment:
     """Create an assessment pinned to a framework version (the newest when none is given)."""
     get_unit(session, unit_id=unit_id)
-    fw = get_framework(framework)
+    fw = get_framework(framework, allow_files=False)
     title = title.strip()
     if not title or len(title) > 200:
         raise ScorecardError("title must be 1 to 200 characters")

@@ -1,0 +1,167 @@
+"""Benchmark of the analysis of one large assessment; writes a JSON file of results.
+
+Usage: python benchmarks/analysis.py [--output benchmarks/results/analysis.json] [--runs 5]
+
+One assessment, 10,000 respondents x 48 questions (the full question set). Each number
+is the median of ``--runs`` runs after one warm-up run, in one process:
+
+- "full analysis" is what the issue names: scores, Krippendorff's alpha (overall and per
+  dimension), 1,000 bootstrap resamples with intervals, hotspots and the improvement
+  plan; its target is 1 s on a 2-core machine;
+- "analyze() + plan" adds the scores by role (``score`` again on each role's and each
+  group's respondents) and the warnings: everything ``mlops-scorecard analyze`` computes;
+- the parts, for finding where the time goes.
+
+The file records the machine (CPU, cores, load average) so numbers can be compared; on
+a shared machine the load average says how much of it the benchmark had, and the
+minimum of the runs is kept beside the median.
+Exit code 1 when the full analysis misses its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+TARGET_SECONDS = 1.0
+
+
+def median_seconds(fn: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    """Median wall time of ``runs`` calls after one warm-up call, and every time."""
+    fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def machine() -> dict[str, Any]:
+    """What these numbers were measured on."""
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import numpy as np
+
+    try:
+        load: list[float] | None = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load = None
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "load_average_before": load,
+        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
+    }
+
+
+def main() -> int:
+    """Run the benchmark and write the results file."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "analysis.json")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--respondents", type=int, default=10_000)
+    args = parser.parse_args()
+    info = machine()
+
+    from mlops_scorecard.agreement import _agreement, _hotspots, answer_values
+    from mlops_scorecard.analysis import analyze
+    from mlops_scorecard.example import example_answers
+    from mlops_scorecard.framework import get_framework
+    from mlops_scorecard.planning import build_plan
+    from mlops_scorecard.roles import role_breakdown
+    from mlops_scorecard.scoring import score
+    from mlops_scorecard.uncertainty import _bootstrap
+
+    fw = get_framework("mlops-scorecard")
+    answers = example_answers(fw, respondents=args.respondents, question_set="full")
+    questions = sum(1 for _ in fw.iter_questions("full"))
+
+    def full_analysis() -> object:
+        result = score(fw, answers)
+        m = answer_values(fw, answers)
+        return (
+            _agreement(m),
+            _bootstrap(m, 0.9, 1000, 0),
+            _hotspots(m),
+            build_plan(result),
+        )
+
+    def everything() -> object:
+        a = analyze(fw, answers)
+        return build_plan(a.result)
+
+    result = score(fw, answers)
+    m = answer_values(fw, answers)
+    cases: list[tuple[str, Callable[[], object], float | None]] = [
+        (
+            "full analysis: scores, alpha, 1,000 bootstrap resamples, hotspots, plan",
+            full_analysis,
+            TARGET_SECONDS,
+        ),
+        ("analyze() + plan (adds scores by role and warnings)", everything, None),
+        ("part: score()", lambda: score(fw, answers), None),
+        ("part: answer matrix and values", lambda: answer_values(fw, answers), None),
+        ("part: Krippendorff's alpha, overall and 6 dimensions", lambda: _agreement(m), None),
+        ("part: bootstrap, 1,000 resamples", lambda: _bootstrap(m, 0.9, 1000, 0), None),
+        ("part: hotspots with comments", lambda: _hotspots(m), None),
+        ("part: scores by role", lambda: role_breakdown(fw, answers), None),
+        ("part: plan", lambda: build_plan(result), None),
+    ]
+    results = []
+    for name, fn, target in cases:
+        median, times = median_seconds(fn, args.runs)
+        ok = None if target is None else median <= target
+        results.append(
+            {
+                "name": name,
+                "median_s": round(median, 4),
+                "min_s": round(min(times), 4),
+                "runs_s": [round(t, 4) for t in times],
+                "target_s": target,
+                "ok": ok,
+            }
+        )
+        mark = "" if ok is None else ("  ok" if ok else "  MISSED")
+        print(
+            f"{name:<75} {median:8.4f} s (min {min(times):.4f})"
+            f"{'' if target is None else f'  (target {target} s)'}{mark}",
+            flush=True,
+        )
+
+    report = {
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": info,
+        "assessment": {"respondents": args.respondents, "questions": questions},
+        "runs": args.runs,
+        "results": results,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {args.output}")
+    return 0 if all(r["ok"] is not False for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""Results people can trust: agreement, hotspots, intervals, roles and plain warnings.
+
+:func:`analyze` runs every analysis of one assessment on one shared answer matrix.
+The pieces live in :mod:`.agreement` (Krippendorff's alpha, hotspots),
+:mod:`.uncertainty` (bootstrap intervals) and :mod:`.roles` (scores by role); this
+module adds the warnings for a thin result (:func:`caveats`). Methods, thresholds and
+readings are in ``docs/analysis.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .agreement import (
+    TENTATIVE_ALPHA,
+    Agreement,
+    AgreementReport,
+    AnswerMatrix,
+    Comment,
+    Hotspot,
+    _agreement,
+    _hotspots,
+    agreement,
+    answer_values,
+    hotspots,
+    ordinal_alpha,
+)
+from .answers import AnswerSet
+from .framework import Framework
+from .roles import RoleBreakdown, role_breakdown, role_series
+from .scoring import ScoreResult, score
+from .uncertainty import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_RESAMPLES,
+    Interval,
+    Uncertainty,
+    _bootstrap,
+    bootstrap,
+    interval_series,
+)
+
+__all__ = [
+    "LOW_COVERAGE",
+    "MANY_UNKNOWN",
+    "MIN_RESPONDENTS",
+    "WIDE_INTERVAL",
+    "Agreement",
+    "AgreementReport",
+    "Analysis",
+    "AnswerMatrix",
+    "Caveat",
+    "Comment",
+    "Hotspot",
+    "Interval",
+    "RoleBreakdown",
+    "Uncertainty",
+    "agreement",
+    "analyze",
+    "answer_values",
+    "bootstrap",
+    "caveats",
+    "hotspots",
+    "interval_series",
+    "ordinal_alpha",
+    "role_breakdown",
+    "role_series",
+]
+
+#: Fewer respondents than this: the result rests on too few views.
+MIN_RESPONDENTS = 3
+#: Coverage (share of cells with yes, partly or no) below this, overall or in a dimension.
+LOW_COVERAGE = 0.5
+#: Share of "don't know" answers among all cells at or above this, overall or in a dimension.
+MANY_UNKNOWN = 0.2
+#: An interval wider than this many points.
+WIDE_INTERVAL = 30.0
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """A plain warning about how far to trust a result; ``dimension`` is an id or ``None``."""
+
+    code: str
+    message: str
+    dimension: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for reports and the API."""
+        return {"code": self.code, "message": self.message, "dimension": self.dimension}
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def caveats(
+    result: ScoreResult,
+    *,
+    uncertainty: Uncertainty | None = None,
+    agreement: AgreementReport | None = None,
+) -> list[Caveat]:
+    """Warnings when the result is thin: few respondents, low coverage, many "don't
+    know" answers, dimensions without a score, wide intervals, low agreement."""
+    out: list[Caveat] = []
+    n = len(result.respondents)
+    if n == 0:
+        return [Caveat("no-respondents", "Nobody has answered yet: there is nothing to trust.")]
+    if n < MIN_RESPONDENTS:
+        out.append(
+            Caveat(
+                "few-respondents",
+                f"Only {n} respondent{'s' if n != 1 else ''}: a score from fewer than {MIN_RESPONDENTS} "
+                "people mostly shows their personal view; ask more people, from different roles.",
+            )
+        )
+    c = result.counts
+    low_coverage = c.coverage is not None and c.coverage < LOW_COVERAGE
+    many_unknown = bool(c.total) and c.unknown / c.total >= MANY_UNKNOWN
+    if low_coverage and c.coverage is not None:
+        out.append(
+            Caveat(
+                "low-coverage",
+                f"Only {_pct(c.coverage)} of the answers carry a value (yes, partly, no); "
+                "the score rests on those few.",
+            )
+        )
+    if many_unknown:
+        out.append(
+            Caveat(
+                "many-unknown",
+                f'{_pct(c.unknown / c.total)} of the answers are "don\'t know": find out who knows, '
+                "or add them to the respondents.",
+            )
+        )
+    for d in result.dimensions:
+        dc, title = d.counts, d.dimension.title
+        if d.score is None:
+            out.append(Caveat("no-score", f"{title} has no score: nobody gave it a value.", d.id))
+            continue
+        if not low_coverage and dc.coverage is not None and dc.coverage < LOW_COVERAGE:
+            out.append(
+                Caveat(
+                    "low-coverage", f"{title}: only {_pct(dc.coverage)} of the answers carry a value.", d.id
+                )
+            )
+        if not many_unknown and dc.total and dc.unknown / dc.total >= MANY_UNKNOWN:
+            out.append(
+                Caveat(
+                    "many-unknown",
+                    f'{title}: {_pct(dc.unknown / dc.total)} of the answers are "don\'t know".',
+                    d.id,
+                )
+            )
+        iv = None if uncertainty is None else uncertainty.dimensions.get(d.id)
+        if iv is not None and iv.width > WIDE_INTERVAL:
+            out.append(
+                Caveat(
+                    "wide-interval",
+                    f"{title}: the score could plausibly be anywhere from {iv.low:.0f} to {iv.high:.0f}; "
+                    "more respondents would narrow it.",
+                    d.id,
+                )
+            )
+    if (
+        agreement is not None
+        and agreement.overall.alpha is not None
+        and agreement.overall.alpha < TENTATIVE_ALPHA
+    ):
+        out.append(
+            Caveat(
+                "low-agreement",
+                f"Respondents agree little (alpha {agreement.overall.alpha:.2f}): "
+                "go through the hotspots together before acting on the score.",
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything :func:`analyze` finds about one assessment."""
+
+    result: ScoreResult
+    agreement: AgreementReport
+    hotspots: list[Hotspot]
+    uncertainty: Uncertainty
+    roles: RoleBreakdown
+    caveats: list[Caveat]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``analyze --format json`` and the API."""
+        return {
+            "framework": {"id": self.result.framework.id, "version": self.result.framework.version},
+            "question_set": self.result.question_set,
+            "respondent_count": len(self.result.respondents),
+            "overall": None if self.result.overall is None else round(self.result.overall, 2),
+            "dimensions": {
+                d.id: None if d.score is None else round(d.score, 2) for d in self.result.dimensions
+            },
+            "agreement": self.agreement.to_dict(),
+            "intervals": self.uncertainty.to_dict(),
+            "hotspots": [h.to_dict() for h in self.hotspots],
+            "roles": self.roles.to_dict(),
+            "caveats": [c.to_dict() for c in self.caveats],
+        }
+
+
+def analyze(
+    framework: Framework,
+    answers: AnswerSet,
+    *,
+    confidence: float = DEFAULT_CONFIDENCE,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    hotspot_limit: int | None = None,
+    result: ScoreResult | None = None,
+) -> Analysis:
+    """Scores, agreement, hotspots, bootstrap intervals, roles and warnings of one
+    assessment (pass ``result`` when it is already scored)."""
+    result = score(framework, answers) if result is None else result
+    m = answer_values(framework, answers)
+    agree = _agreement(m)
+    intervals = _bootstrap(m, confidence, resamples, seed)
+    return Analysis(
+        result=result,
+        agreement=agree,
+        hotspots=_hotspots(m, hotspot_limit),
+        uncertainty=intervals,
+        roles=role_breakdown(framework, answers),
+        caveats=caveats(result, uncertainty=intervals, agreement=agree),
+    )

@@ -1,0 +1,429 @@
+"""Progress over time: targets, the comparison of two assessments, and a trend.
+
+Assessments are matched by stable ids: questions by question id, dimensions by
+dimension id. Two assessments that asked different questions (another framework
+version or question set) are compared on the questions both asked, rescored with
+:func:`mlops_scorecard.scoring.score`, and the comparison says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .answers import AnswerSet
+from .charts import Series
+from .errors import ScorecardError
+from .framework import Framework
+from .scoring import QuestionResult, ScoreResult, score
+from .uncertainty import Uncertainty
+
+__all__ = [
+    "Comparison",
+    "QuestionChange",
+    "ScoreDelta",
+    "ScoreTrend",
+    "TargetGap",
+    "TrendPoint",
+    "compare",
+    "score_trend",
+    "target_gaps",
+]
+
+
+def _r(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _minus(new: float | None, old: float | None) -> float | None:
+    return None if new is None or old is None else new - old
+
+
+# --- targets ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetGap:
+    """A dimension's (or ``overall``'s) target and how far the score is from it.
+
+    ``gap = target - score``: positive means short of the target.
+    """
+
+    dimension_id: str
+    title: str
+    target: float
+    score: float | None
+
+    @property
+    def gap(self) -> float | None:
+        """Points still to go (negative: above the target); ``None`` without a score."""
+        return _minus(self.target, self.score)
+
+    @property
+    def met(self) -> bool:
+        """Whether the score reaches the target."""
+        return self.score is not None and self.score >= self.target - 1e-9
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for reports and the API."""
+        return {
+            "dimension": self.dimension_id,
+            "target": self.target,
+            "score": _r(self.score),
+            "gap": _r(self.gap),
+            "met": self.met,
+        }
+
+
+def target_gaps(result: ScoreResult, targets: Mapping[str, float]) -> list[TargetGap]:
+    """The gap to each target, in framework order (``overall`` last).
+
+    ``targets`` maps dimension ids (and optionally ``overall``) to 0-100. Raises
+    :class:`ScorecardError` for an unknown id or a target outside 0-100.
+    """
+    known = {d.id: d for d in result.dimensions}
+    problems = [
+        f"targets: unknown dimension {k!r} (use {', '.join(known)} or overall)"
+        for k in targets
+        if k not in known and k != "overall"
+    ]
+    problems += [
+        f"targets.{k}: {v!r} is not a score from 0 to 100" for k, v in targets.items() if not _score_like(v)
+    ]
+    if problems:
+        raise ScorecardError(problems)
+    out = [
+        TargetGap(d.id, d.dimension.title, float(targets[d.id]), d.score)
+        for d in result.dimensions
+        if d.id in targets
+    ]
+    if "overall" in targets:
+        out.append(TargetGap("overall", "Overall", float(targets["overall"]), result.overall))
+    return out
+
+
+def _score_like(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100
+
+
+# --- comparing two assessments ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreDelta:
+    """A dimension (or ``overall``) before and after."""
+
+    dimension_id: str
+    title: str
+    old: float | None
+    new: float | None
+
+    @property
+    def delta(self) -> float | None:
+        """``new - old``; ``None`` unless both have a score."""
+        return _minus(self.new, self.old)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for reports and the API."""
+        return {
+            "dimension": self.dimension_id,
+            "old": _r(self.old),
+            "new": _r(self.new),
+            "delta": _r(self.delta),
+        }
+
+
+@dataclass(frozen=True)
+class QuestionChange:
+    """One shared question before and after: answer distribution and mean value."""
+
+    question_id: str
+    text: str
+    dimension_id: str
+    old_distribution: dict[str, int]
+    new_distribution: dict[str, int]
+    old_value: float | None
+    new_value: float | None
+
+    @property
+    def delta(self) -> float | None:
+        """Change of the mean value (0-1 scale); ``None`` unless both have one."""
+        return _minus(self.new_value, self.old_value)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the answers changed: another distribution or another mean value."""
+        return self.old_distribution != self.new_distribution or (
+            (self.old_value is None) != (self.new_value is None) or abs(self.delta or 0.0) > 1e-9
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for reports and the API."""
+        return {
+            "question": self.question_id,
+            "dimension": self.dimension_id,
+            "old": {"distribution": dict(self.old_distribution), "value": _r(self.old_value, 4)},
+            "new": {"distribution": dict(self.new_distribution), "value": _r(self.new_value, 4)},
+            "delta": _r(self.delta, 4),
+            "changed": self.changed,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two assessments of one framework side by side.
+
+    When they asked different questions, ``same_questions`` is false, scores are on
+    the ``shared`` questions only, ``dropped``/``added`` list the others and ``note``
+    says so; ``old_result``/``new_result`` keep each one's full score.
+    """
+
+    old_ref: str
+    new_ref: str
+    same_questions: bool
+    shared: list[str]
+    dropped: list[str]
+    added: list[str]
+    overall: ScoreDelta
+    dimensions: list[ScoreDelta]
+    questions: list[QuestionChange]
+    old_result: ScoreResult
+    new_result: ScoreResult
+    note: str | None = None
+
+    @property
+    def changes(self) -> list[QuestionChange]:
+        """The questions whose answers changed, largest change of value first."""
+        found = [q for q in self.questions if q.changed]
+        order = {q.question_id: i for i, q in enumerate(self.questions)}
+        return sorted(found, key=lambda q: (q.delta is None, -abs(q.delta or 0.0), order[q.question_id]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``compare --format json`` and the API."""
+        return {
+            "old": {"framework": self.old_ref, "respondent_count": len(self.old_result.respondents)},
+            "new": {"framework": self.new_ref, "respondent_count": len(self.new_result.respondents)},
+            "same_questions": self.same_questions,
+            "note": self.note,
+            "shared": list(self.shared),
+            "dropped": list(self.dropped),
+            "added": list(self.added),
+            "overall": self.overall.to_dict(),
+            "dimensions": [d.to_dict() for d in self.dimensions],
+            "questions": [q.to_dict() for q in self.questions],
+        }
+
+
+def _restricted(framework: Framework, answers: AnswerSet, keep: set[str]) -> tuple[Framework, AnswerSet]:
+    """The framework and answers cut down to the questions in ``keep`` (all asked)."""
+    dims = []
+    for d in framework.dimensions:
+        qs = [q for q in d.questions_in(answers.question_set) if q.id in keep]
+        if qs:
+            dims.append(d.model_copy(update={"questions": qs}))
+    fw = framework.model_copy(update={"dimensions": dims})
+    fw.__dict__.pop("_questions_by_id", None)  # a copied cache would still list the dropped questions
+    people = [
+        r.model_copy(update={"answers": {k: v for k, v in r.answers.items() if k in keep}})
+        for r in answers.respondents
+    ]
+    return fw, answers.model_copy(update={"respondents": people, "question_set": "full"})
+
+
+def compare(
+    old_framework: Framework, old_answers: AnswerSet, new_framework: Framework, new_answers: AnswerSet
+) -> Comparison:
+    """Score deltas per dimension and overall, and per question the answers before and
+    after. Raises :class:`ScorecardError` when the frameworks differ (by id) or share
+    no question."""
+    if old_framework.id != new_framework.id:
+        raise ScorecardError(
+            f"cannot compare assessments of different frameworks ({old_framework.ref} and {new_framework.ref})"
+        )
+    old_asked = [q.id for _, q in old_framework.iter_questions(old_answers.question_set)]
+    new_asked = [q.id for _, q in new_framework.iter_questions(new_answers.question_set)]
+    shared_set = set(old_asked) & set(new_asked)
+    if not shared_set:
+        raise ScorecardError(f"{old_framework.ref} and {new_framework.ref} share no question to compare")
+    shared = [q for q in new_asked if q in shared_set]
+    dropped = [q for q in old_asked if q not in shared_set]
+    added = [q for q in new_asked if q not in shared_set]
+    old_full, new_full = score(old_framework, old_answers), score(new_framework, new_answers)
+    same = not dropped and not added
+    note = None
+    if same:
+        old_res, new_res = old_full, new_full
+    else:
+        old_res = score(*_restricted(old_framework, old_answers, shared_set))
+        new_res = score(*_restricted(new_framework, new_answers, shared_set))
+        parts = [f"Compared on the {len(shared)} questions both assessments asked"]
+        if old_framework.ref != new_framework.ref:
+            parts[0] += f" ({old_framework.ref} and {new_framework.ref})"
+        if dropped:
+            parts.append(f"not asked in the new one: {', '.join(dropped)}")
+        if added:
+            parts.append(f"new: {', '.join(added)}")
+        note = "; ".join(parts) + "."
+    old_dims = {d.id: d for d in old_res.dimensions}
+    new_dims = {d.id: d for d in new_res.dimensions}
+    titles = {d.id: d.dimension.title for d in old_full.dimensions} | {
+        d.id: d.dimension.title for d in new_full.dimensions
+    }
+    order = [d.id for d in new_framework.dimensions] + [
+        d.id for d in old_framework.dimensions if new_framework.dimension(d.id) is None
+    ]
+    deltas = [
+        ScoreDelta(
+            did,
+            titles[did],
+            old_dims[did].score if did in old_dims else None,
+            new_dims[did].score if did in new_dims else None,
+        )
+        for did in order
+        if did in old_dims or did in new_dims
+    ]
+    old_q = _questions(old_res)
+    new_q = _questions(new_res)
+    questions = [
+        QuestionChange(
+            qid,
+            new_q[qid].question.text,
+            new_q[qid].dimension_id,
+            dict(old_q[qid].distribution),
+            dict(new_q[qid].distribution),
+            old_q[qid].value,
+            new_q[qid].value,
+        )
+        for qid in shared
+    ]
+    return Comparison(
+        old_ref=old_framework.ref,
+        new_ref=new_framework.ref,
+        same_questions=same,
+        shared=shared,
+        dropped=dropped,
+        added=added,
+        overall=ScoreDelta("overall", "Overall", old_res.overall, new_res.overall),
+        dimensions=deltas,
+        questions=questions,
+        old_result=old_full,
+        new_result=new_full,
+        note=note,
+    )
+
+
+def _questions(result: ScoreResult) -> dict[str, QuestionResult]:
+    return {q.question.id: q for d in result.dimensions for q in d.questions}
+
+
+# --- trend --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One assessment on a trend: its date, label, score and (optional) intervals."""
+
+    date: dt.date
+    label: str
+    result: ScoreResult
+    uncertainty: Uncertainty | None = None
+
+
+@dataclass(frozen=True)
+class ScoreTrend:
+    """Assessments of one unit in date order; dimensions (id, title) in first-seen order."""
+
+    points: list[TrendPoint]
+    dimensions: list[tuple[str, str]]
+    notes: list[str] = field(default_factory=list)
+
+    def labels(self) -> list[str]:
+        """The x-axis labels: dates, made unique when two assessments share one."""
+        return [p.label for p in self.points]
+
+    def values(self, dimension_id: str | None = None) -> list[float | None]:
+        """A dimension's score at each point (``None``: overall)."""
+        out: list[float | None] = []
+        for p in self.points:
+            if dimension_id is None:
+                out.append(p.result.overall)
+            else:
+                found = [d.score for d in p.result.dimensions if d.id == dimension_id]
+                out.append(found[0] if found else None)
+        return out
+
+    def band(self, dimension_id: str | None = None) -> tuple[list[float | None], list[float | None]] | None:
+        """The intervals (lows, highs) at each point; ``None`` if no point has any."""
+        ivs = []
+        for p in self.points:
+            u = p.uncertainty
+            ivs.append(
+                None if u is None else (u.overall if dimension_id is None else u.dimensions.get(dimension_id))
+            )
+        if all(iv is None for iv in ivs):
+            return None
+        return [None if iv is None else iv.low for iv in ivs], [None if iv is None else iv.high for iv in ivs]
+
+    def series(self, *, overall: bool = True) -> list[Series]:
+        """Chart series: one per dimension with its band, plus a dashed ``Overall``."""
+        out = [Series(title, self.values(did), band=self.band(did)) for did, title in self.dimensions]
+        if overall:
+            out.append(Series("Overall", self.values(None), band=self.band(None), dashed=True))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: ``trend --format json`` and the API."""
+        points = []
+        for p in self.points:
+            u = p.uncertainty
+            points.append(
+                {
+                    "date": p.date.isoformat(),
+                    "label": p.label,
+                    "framework": p.result.framework.ref,
+                    "respondent_count": len(p.result.respondents),
+                    "overall": _r(p.result.overall),
+                    "dimensions": {d.id: _r(d.score) for d in p.result.dimensions},
+                    "intervals": None if u is None else u.to_dict(),
+                }
+            )
+        return {
+            "dimensions": [{"id": i, "title": t} for i, t in self.dimensions],
+            "points": points,
+            "notes": list(self.notes),
+        }
+
+
+def score_trend(points: Iterable[tuple[dt.date, ScoreResult, Uncertainty | None]]) -> ScoreTrend:
+    """A unit's trend from ``(date, result, intervals)`` triples, sorted by date (stable).
+
+    Dimensions are matched by id; when the points use different framework versions
+    or question sets, ``notes`` says so.
+    """
+    kept = sorted(points, key=lambda p: p[0])
+    dims: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    out = []
+    for date, result, uncertainty in kept:
+        for d in result.dimensions:
+            dims.setdefault(d.id, d.dimension.title)
+        label = date.isoformat()
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            label = f"{label} #{seen[label]}"
+        out.append(TrendPoint(date, label, result, uncertainty))
+    notes = []
+    refs = sorted({p.result.framework.ref for p in out})
+    if len(refs) > 1:
+        notes.append(
+            f"The assessments use different framework versions ({', '.join(refs)}); "
+            "dimensions are matched by id, and their questions may differ."
+        )
+    sets = sorted({p.result.question_set for p in out})
+    if len(sets) > 1:
+        notes.append(
+            "The assessments asked different question sets (core and full); scores are less comparable."
+        )
+    return ScoreTrend(out, list(dims.items()), notes)

@@ -1,0 +1,367 @@
+"""The improvement plan: a ranked list of actions from the gaps in a score.
+
+Every question whose value is below the top of the scale is an action: its
+recommendation from the framework, the answers now, and the points its dimension (and
+the overall score) would gain if it were done, that is if everyone who gave it a
+value answered "yes". Ranking rule (``docs/analysis.md``): weakest dimension first,
+core questions before extended ones, larger gains first, then framework order.
+
+Items are keyed by question id, so a store can keep their status, owner, due date and
+a manual order and lay them over a freshly derived plan with :func:`apply_overrides`.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import ScorecardError
+from .framework import VALUED_KEYS, Framework
+from .scoring import ScoreResult, _overall, _weighted_scores
+
+__all__ = [
+    "RANKING_RULE",
+    "STATUSES",
+    "Plan",
+    "PlanItem",
+    "PlanOverride",
+    "apply_overrides",
+    "build_plan",
+]
+
+#: Item statuses a store can keep.
+STATUSES: tuple[str, ...] = ("open", "in-progress", "done", "accepted-risk")
+
+RANKING_RULE = (
+    "weakest dimension first, core questions before extended ones, larger gains first, then framework order"
+)
+
+_CSV_COLUMNS = [
+    "rank",
+    "key",
+    "status",
+    "owner",
+    "due",
+    "dimension",
+    "dimension_score",
+    "set",
+    "question",
+    "recommendation",
+    "value",
+    "yes",
+    "partly",
+    "no",
+    "na",
+    "unknown",
+    "unanswered",
+    "gain",
+    "overall_gain",
+]
+
+
+def _r(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One action: a question with a gap, what to do, and what doing it is worth.
+
+    ``gain`` is the dimension score points gained if everyone who gave the question a
+    value answered "yes"; ``overall_gain`` the same for the overall score (``None``
+    without an overall score). ``rank`` is the position in the plan (after any manual
+    order), ``computed_rank`` the position by the ranking rule.
+    """
+
+    key: str
+    rank: int
+    computed_rank: int
+    question_text: str
+    question_set: str
+    weight: float
+    dimension_id: str
+    dimension_title: str
+    dimension_score: float
+    recommendation: str
+    guidance: str
+    value: float
+    distribution: dict[str, int]
+    gain: float
+    overall_gain: float | None
+    status: str = "open"
+    owner: str = ""
+    due: dt.date | None = None
+
+    @property
+    def question_id(self) -> str:
+        """The question id (the item's key)."""
+        return self.key
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for the JSON export and the API."""
+        return {
+            "rank": self.rank,
+            "computed_rank": self.computed_rank,
+            "key": self.key,
+            "question": self.question_text,
+            "set": self.question_set,
+            "weight": self.weight,
+            "dimension": self.dimension_id,
+            "dimension_title": self.dimension_title,
+            "dimension_score": _r(self.dimension_score),
+            "recommendation": self.recommendation,
+            "value": _r(self.value, 4),
+            "distribution": dict(self.distribution),
+            "gain": _r(self.gain),
+            "overall_gain": _r(self.overall_gain),
+            "status": self.status,
+            "owner": self.owner,
+            "due": None if self.due is None else self.due.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The ranked items, and the override keys that match no item (``orphans``:
+    questions that are no longer a gap, or no longer asked)."""
+
+    framework: Framework
+    question_set: str
+    overall: float | None
+    items: list[PlanItem]
+    orphans: list[str] = field(default_factory=list)
+
+    def item(self, key: str) -> PlanItem:
+        """The item with this key; ``KeyError`` if there is none."""
+        for it in self.items:
+            if it.key == key:
+                return it
+        raise KeyError(key)
+
+    def empty_message(self) -> str:
+        """Why a plan has no items."""
+        if self.overall is None:
+            return "No plan yet: nobody has answered a question with yes, partly or no."
+        return "Nothing to do: every question asked is answered yes by everyone who answered it."
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the JSON export."""
+        return {
+            "framework": {"id": self.framework.id, "version": self.framework.version},
+            "question_set": self.question_set,
+            "overall": _r(self.overall),
+            "ranking": RANKING_RULE,
+            "items": [it.to_dict() for it in self.items],
+            "orphans": list(self.orphans),
+        }
+
+    def to_json(self) -> str:
+        """The plan as JSON text."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def to_csv(self) -> str:
+        """The plan as CSV text, one row per item (columns: :data:`_CSV_COLUMNS`)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(_CSV_COLUMNS)
+        for it in self.items:
+            d = it.distribution
+            writer.writerow(
+                [
+                    it.rank,
+                    it.key,
+                    it.status,
+                    it.owner,
+                    "" if it.due is None else it.due.isoformat(),
+                    it.dimension_id,
+                    f"{it.dimension_score:.2f}",
+                    it.question_set,
+                    it.question_text,
+                    it.recommendation,
+                    f"{it.value:.4f}",
+                    *(d.get(k, 0) for k in ("yes", "partly", "no", "na", "unknown", "unanswered")),
+                    f"{it.gain:.2f}",
+                    "" if it.overall_gain is None else f"{it.overall_gain:.2f}",
+                ]
+            )
+        return out.getvalue()
+
+    def to_markdown(self, *, title: str | None = None) -> str:
+        """The plan as a Markdown checklist (done items ticked)."""
+        fw = self.framework
+        overall = "no overall score yet" if self.overall is None else f"overall score {self.overall:.1f}"
+        lines = [
+            f"# Improvement plan{': ' + title if title else ''}",
+            "",
+            f"{fw.title} ({fw.ref}), {self.question_set} question set; {overall}.",
+            f"Ranked: {RANKING_RULE}. Gains are the points a score would rise if everyone answered yes.",
+            "",
+        ]
+        if not self.items:
+            lines.append(self.empty_message())
+        for it in self.items:
+            tick = "x" if it.status == "done" else " "
+            lines.append(
+                f"- [{tick}] **{it.rank}. {it.question_text}** ({it.dimension_title}, `{it.key}`, {it.question_set})"
+            )
+            if it.recommendation:
+                lines.append(f"  - To do: {it.recommendation}")
+            answers = " · ".join(f"{k} {it.distribution.get(k, 0)}" for k in (*VALUED_KEYS, "na", "unknown"))
+            gain = f"+{it.gain:.1f} points in {it.dimension_title} (now {it.dimension_score:.1f})"
+            if it.overall_gain is not None:
+                gain += f", +{it.overall_gain:.1f} overall"
+            lines.append(f"  - Answers now: {answers} (value {it.value:.2f}); if done: {gain}")
+            due = "—" if it.due is None else it.due.isoformat()
+            lines.append(f"  - Status: {it.status.replace('-', ' ')} · owner: {it.owner or '—'} · due: {due}")
+        return "\n".join(lines) + "\n"
+
+
+def build_plan(result: ScoreResult) -> Plan:
+    """The ranked improvement plan of a score (see the module doc for the rule)."""
+    fw = result.framework
+    valued = [v for k in VALUED_KEYS if (v := fw.value_of(k)) is not None]
+    top = max(valued)
+    questions = [(j, d, q) for j, d in enumerate(result.dimensions) for q in d.questions]
+    means = np.array([np.nan if q.value is None else q.value for _, _, q in questions], dtype=float)
+    weights = np.array([q.question.weight for _, _, q in questions], dtype=float)
+    spans: list[slice] = []
+    start = 0
+    for d in result.dimensions:
+        spans.append(slice(start, start + len(d.questions)))
+        start += len(d.questions)
+
+    def rescore(m: np.ndarray[Any, np.dtype[np.float64]]) -> tuple[Any, Any]:
+        dims = np.stack([_weighted_scores(m[..., s], weights[s]) for s in spans], axis=-1)
+        return dims, _overall(fw, dims)
+
+    gaps = [i for i, (_, _, q) in enumerate(questions) if q.value is not None and q.value < top - 1e-12]
+    if not gaps:
+        return Plan(fw, result.question_set, result.overall, [])
+    variants = np.tile(means, (len(gaps), 1))
+    variants[np.arange(len(gaps)), gaps] = top
+    base_dims, base_overall = rescore(means)
+    new_dims, new_overall = rescore(variants)
+    drafts = []
+    for row, i in enumerate(gaps):
+        j, dim, q = questions[i]
+        score_now = float(base_dims[j])
+        gain = float(new_dims[row, j] - base_dims[j])
+        overall_gain = float(new_overall[row] - base_overall)
+        rank_key = (round(score_now, 9), j, 0 if q.question.set == "core" else 1, -round(gain, 9), i)
+        drafts.append((rank_key, dim, q, score_now, gain, None if np.isnan(overall_gain) else overall_gain))
+    drafts.sort(key=lambda d: d[0])
+    items = [
+        PlanItem(
+            key=q.question.id,
+            rank=n,
+            computed_rank=n,
+            question_text=q.question.text,
+            question_set=q.question.set,
+            weight=q.question.weight,
+            dimension_id=dim.id,
+            dimension_title=dim.dimension.title,
+            dimension_score=score_now,
+            recommendation=q.question.recommendation,
+            guidance=q.question.guidance,
+            value=float(q.value if q.value is not None else 0.0),
+            distribution=dict(q.distribution),
+            gain=gain,
+            overall_gain=overall_gain,
+        )
+        for n, (_, dim, q, score_now, gain, overall_gain) in enumerate(drafts, start=1)
+    ]
+    return Plan(fw, result.question_set, result.overall, items)
+
+
+@dataclass(frozen=True)
+class PlanOverride:
+    """What a store keeps for one item: ``None`` leaves the derived value.
+
+    ``position`` is the item's place in a manual order (any integers; lower first).
+    """
+
+    status: str | None = None
+    owner: str | None = None
+    due: dt.date | None = None
+    position: int | None = None
+
+
+def _status(value: Any, key: str) -> str:
+    norm = re.sub(r"[\s_]+", "-", str(value).strip().lower())
+    if norm not in STATUSES:
+        raise ScorecardError(f"plan item {key!r}: unknown status {value!r} (use {', '.join(STATUSES)})")
+    return norm
+
+
+def _override(key: str, value: PlanOverride | Mapping[str, Any]) -> PlanOverride:
+    if isinstance(value, PlanOverride):
+        data: dict[str, Any] = dataclasses.asdict(value)
+    elif isinstance(value, Mapping):
+        data = dict(value)
+        unknown = sorted(set(data) - {"status", "owner", "due", "position"})
+        if unknown:
+            raise ScorecardError(f"plan item {key!r}: unknown field {', '.join(map(repr, unknown))}")
+    else:
+        raise ScorecardError(f"plan item {key!r}: an override must be a mapping")
+    due = data.get("due")
+    if isinstance(due, str):
+        try:
+            due = dt.date.fromisoformat(due) if due else None
+        except ValueError:
+            raise ScorecardError(f"plan item {key!r}: due date {due!r} is not YYYY-MM-DD") from None
+    elif isinstance(due, dt.datetime):
+        due = due.date()
+    elif due is not None and not isinstance(due, dt.date):
+        raise ScorecardError(f"plan item {key!r}: due must be a date")
+    position = data.get("position")
+    if position is not None and (isinstance(position, bool) or not isinstance(position, int)):
+        raise ScorecardError(f"plan item {key!r}: position must be a whole number")
+    status = data.get("status")
+    owner = data.get("owner")
+    return PlanOverride(
+        status=None if status is None else _status(status, key),
+        owner=None if owner is None else str(owner),
+        due=due,
+        position=position,
+    )
+
+
+def apply_overrides(plan: Plan, overrides: Mapping[str, PlanOverride | Mapping[str, Any]]) -> Plan:
+    """Lay stored statuses, owners, due dates and a manual order over a derived plan.
+
+    Items with a ``position`` come first, in position order (ties by computed rank);
+    the others follow in computed order, so an item that is new since the order was
+    stored lands after the ordered ones. Ranks are renumbered from 1. Keys that match
+    no item are returned as ``orphans``. Raises :class:`ScorecardError` for an unknown
+    status, field or a malformed due date.
+    """
+    parsed = {key: _override(key, value) for key, value in overrides.items()}
+    updated = []
+    for it in plan.items:
+        o = parsed.get(it.key)
+        if o is not None:
+            it = dataclasses.replace(
+                it,
+                status=it.status if o.status is None else o.status,
+                owner=it.owner if o.owner is None else o.owner,
+                due=it.due if o.due is None else o.due,
+            )
+        updated.append(it)
+
+    def order(it: PlanItem) -> tuple[int, int, int]:
+        pos = parsed[it.key].position if it.key in parsed else None
+        return (0, pos, it.computed_rank) if pos is not None else (1, 0, it.computed_rank)
+
+    updated.sort(key=order)
+    items = [dataclasses.replace(it, rank=n) for n, it in enumerate(updated, start=1)]
+    keys = {it.key for it in items}
+    return dataclasses.replace(plan, items=items, orphans=sorted(k for k in parsed if k not in keys))
