@@ -120,6 +120,7 @@ def test_full_set_asks_48(tmp_path: Path, fw: Framework) -> None:
     path = tmp_path / "a.yaml"
     answers, idx = open_survey(path, fw, question_set="full")
     asked: list[str] = []
+
     def ask(prompt: str) -> str:
         asked.append(prompt)
         return "u"

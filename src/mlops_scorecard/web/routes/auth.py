@@ -48,7 +48,9 @@ async def login_submit(request: Request) -> Response:
     except RateLimitedError as exc:
         return render(request, "login.html", status_code=429, next=next_url, error=str(exc))
     if user is None:
-        return render(request, "login.html", status_code=401, next=next_url, error="wrong username or password")
+        return render(
+            request, "login.html", status_code=401, next=next_url, error="wrong username or password"
+        )
     login(request, user)
     return RedirectResponse(next_url, status_code=303)
 
