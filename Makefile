@@ -46,6 +46,7 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
+	$(BIN)/mypy $(wildcard tests/server/*.py) $(filter-out %/conftest.py,$(wildcard tests/server/browser/*.py))
 	$(BIN)/mypy tests/server/browser/conftest.py
 
 unit: $(VENV)/.installed
