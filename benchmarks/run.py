@@ -49,9 +49,14 @@ def cold(args: list[str], runs: int) -> float:
 
 def peak_rss_mb(code: str) -> float:
     """Peak resident memory (MB) of a fresh Python process running ``code``."""
-    wrapper = code + "\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forked parent across
+    # exec, so a child of this (large) benchmark process would report the parent's peak.
+    wrapper = (
+        code + "\nimport re\nfrom pathlib import Path\n"
+        "print(re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1))\n"
+    )
     out = subprocess.run([sys.executable, "-c", wrapper], check=True, capture_output=True, text=True)
-    return int(out.stdout.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+    return int(out.stdout.strip().splitlines()[-1]) / 1024  # kB
 
 
 def machine() -> dict[str, Any]:

@@ -238,10 +238,13 @@ def main() -> int:
         "assessment_page_50_respondents": ("median_ms", "<=", 50.0),
         "organization_page_200_units": ("median_ms", "<=", 200.0),
         "worker_memory": ("peak_rss_mb", "<=", 200.0),
+        "save_answers_errors": ("errors", "<=", 0),
     }
     checks = []
     for name, (field, op, target) in targets.items():
-        section = results["save_answers_50_connections"] if name == "save_answers_p99" else results[name]
+        section = (
+            results["save_answers_50_connections"] if name.startswith("save_answers_") else results[name]
+        )
         value = section[field]
         ok = value >= target if op == ">=" else value <= target
         checks.append({"name": name, "field": field, "value": value, "target": f"{op} {target}", "ok": ok})

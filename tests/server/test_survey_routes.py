@@ -199,7 +199,6 @@ def test_reload_shows_saved_answers(client: TestClient, setup: Setup) -> None:
         (b"[1, 2]", 422, "JSON object"),
         (b'{"answer": "yes", "revision": 0}', 422, "question_id"),
         (b'{"question_id": "gov-strategy", "revision": 0}', 422, "answer"),
-        (b'{"question_id": "gov-strategy", "answer": "yes"}', 422, "revision"),
         (b'{"question_id": "gov-strategy", "answer": "yes", "revision": "1"}', 422, "revision"),
         (b'{"question_id": "gov-strategy", "answer": "yes", "revision": -1}', 422, "revision"),
         (b'{"question_id": 5, "answer": "yes", "revision": 0}', 422, "question_id"),
@@ -578,3 +577,12 @@ def test_upload_to_closed_assessment_is_409(app: FastAPI, client: TestClient, se
     assert 'id="upload-error"' in r.text
     assert "closed; answers can no longer change" in r.text
     assert stored(app, setup.respondent_id) == {}
+
+
+def test_autosave_without_revision_overwrites(client: TestClient, setup: Setup) -> None:
+    url = f"/r/{setup.token}/answers"
+    first = client.post(url, json={"question_id": "gov-strategy", "answer": "no"})
+    assert first.status_code == 200, first.text
+    second = client.post(url, json={"question_id": "gov-strategy", "answer": "yes"})
+    assert second.status_code == 200
+    assert second.json()["revision"] == 2

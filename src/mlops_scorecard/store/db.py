@@ -8,6 +8,9 @@ used through psycopg 3. The schema is only ever changed by Alembic migrations.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,6 +66,8 @@ def make_engine(url: str, *, create_folder: bool = True, **kwargs: Any) -> Engin
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # SQLAlchemy, not the driver, starts transactions (see _sqlite_begin).
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
@@ -70,6 +75,14 @@ def make_engine(url: str, *, create_folder: bool = True, **kwargs: Any) -> Engin
             cur.execute("PRAGMA busy_timeout=5000")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            # A write transaction takes the write lock at BEGIN. A deferred one that reads
+            # first and writes later fails at once with "database is locked" when another
+            # connection wrote in between, whatever the busy timeout.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if _WRITING.get() else "BEGIN")
+
+        _WRITE_LOCKS[engine] = threading.Lock()
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
@@ -79,11 +92,25 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+_WRITING: contextvars.ContextVar[bool] = contextvars.ContextVar("msc_writing", default=False)
+#: One writer at a time per SQLite engine in this process. SQLite allows one writer
+#: anyway; queueing on a Python lock hands over at once, where SQLite's busy handler
+#: sleeps and retries (tail latencies of hundreds of milliseconds under load).
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
 @contextlib.contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit at the end, roll everything back on any error."""
-    with factory() as session, session.begin():
-        yield session
+    bind = factory.kw.get("bind")
+    lock = _WRITE_LOCKS.get(bind) if isinstance(bind, Engine) else None
+    with lock or contextlib.nullcontext():
+        marker = _WRITING.set(True)
+        try:
+            with factory() as session, session.begin():
+                yield session
+        finally:
+            _WRITING.reset(marker)
 
 
 def _alembic_config(engine: Engine) -> Any:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse
 
 from ..settings import Settings
+from ..store.db import transaction
 
 __all__ = ["AppState", "render", "state", "templates"]
+
+T = TypeVar("T")
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
@@ -28,12 +33,27 @@ class AppState:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    _gate: asyncio.Lock | None = None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back on any error."""
-        with self.sessions() as session, session.begin():
+        with transaction(self.sessions) as session:
             yield session
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a short database write from an async route, in the thread pool.
+
+        On SQLite the calls queue on an asyncio lock first: SQLite takes one writer at a
+        time anyway, and the asyncio queue is first come, first served, where threads
+        racing for the write lock are not (a few saves would wait far too long).
+        """
+        if self.engine.dialect.name != "sqlite":
+            return await run_in_threadpool(fn, *args)
+        if self._gate is None:
+            self._gate = asyncio.Lock()
+        async with self._gate:
+            return await run_in_threadpool(fn, *args)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:

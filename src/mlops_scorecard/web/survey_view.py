@@ -243,8 +243,9 @@ class AnswerIn(BaseModel):
     question_id: StrictStr = Field(min_length=1, max_length=80)
     answer: StrictStr = Field(min_length=1, max_length=20)
     comment: StrictStr = Field(default="", max_length=5000)
-    #: The revision the page last saw for this answer (0 when it had none).
-    revision: StrictInt = Field(ge=0)
+    #: The revision the page last saw for this answer (0 when it had none). Left out,
+    #: the save overwrites whatever is stored (scripts); the survey page always sends it.
+    revision: StrictInt | None = Field(default=None, ge=0)
 
 
 def parse_answer_json(body: bytes) -> AnswerIn:

@@ -246,7 +246,7 @@ async def survey_autosave(request: Request, token: str) -> Response:
     answer is refused with 409 and the stored one is kept. Errors are ``{"detail": ...}``.
     """
     data = parse_answer_json(await request.body())
-    result = await run_in_threadpool(_autosave, request, token, data)
+    result = await state(request).run(_autosave, request, token, data)
     return JSONResponse(result, headers=PRIVATE_HEADERS)
 
 
