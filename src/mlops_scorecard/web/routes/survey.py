@@ -223,10 +223,9 @@ def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
         except ConflictError:
             raise ConflictError(CONFLICT) from None
         asked = [q.id for _, q in fw.iter_questions("full" if assessment.question_set == "full" else "core")]
+        # save_answer admits only questions of the set, so all the respondent's answers count
         answered = session.scalar(
-            select(func.count())
-            .select_from(Answer)
-            .where(Answer.respondent_id == respondent.id, Answer.question_id.in_(asked))
+            select(func.count()).select_from(Answer).where(Answer.respondent_id == respondent.id)
         )
         return {
             "question_id": row.question_id,
