@@ -8,13 +8,14 @@ OUT    ?= out
 
 PORT   ?= 8000
 
-.PHONY: demo example test lint typecheck unit bench docs clean help
+.PHONY: demo example test lint typecheck unit bench bench-web docs clean help
 
 help:
 	@echo "make demo    - set up, load the demo organization into $(OUT)/demo.db (SQLite) and serve it on port $(PORT)"
 	@echo "make example - set up and write a sample assessment's scores, charts and reports to $(OUT)/"
 	@echo "make test   - set up and run ruff, mypy and the whole test suite"
-	@echo "make bench  - run the benchmarks and write benchmarks/results/latest.json"
+	@echo "make bench  - run the core and analysis benchmarks (results in benchmarks/results/)"
+	@echo "make bench-web - load-test the web service on SQLite and PostgreSQL (needs wrk)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mlops-scorecard needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -56,6 +57,11 @@ test: lint typecheck unit
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py --output benchmarks/results/latest.json
+	$(BIN)/python benchmarks/analysis.py
+
+bench-web: $(VENV)/.installed
+	$(BIN)/python benchmarks/web.py --backend sqlite
+	$(BIN)/python benchmarks/web.py --backend postgresql
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m typer mlops_scorecard.cli utils docs --name mlops-scorecard --output docs/cli.md
