@@ -54,6 +54,8 @@ def test_docs_named_in_the_readme_exist() -> None:
         "report-format.md",
         "cli.md",
         "architecture.md",
+        "analysis.md",
+        "api.md",
     ):
         assert f"docs/{name}" in readme
         assert (ROOT / "docs" / name).is_file(), name
