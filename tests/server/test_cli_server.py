@@ -1,0 +1,180 @@
+"""The server-side commands: db, users, tokens, demo, serve and upload (SQLite)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+from support import free_port
+from typer.testing import CliRunner, Result
+
+from mlops_scorecard.answers import AnswerSet, dump_answers
+from mlops_scorecard.cli import app
+from mlops_scorecard.example import example_answers
+from mlops_scorecard.framework import get_framework
+from mlops_scorecard.store.assessments import create_assessment
+from mlops_scorecard.store.db import head_revision, make_engine, session_factory, transaction
+from mlops_scorecard.store.models import Answer
+from mlops_scorecard.store.responses import create_invitation
+from mlops_scorecard.store.units import create_unit
+
+runner = CliRunner()
+
+
+def run(*args: str, input: str | None = None) -> Result:
+    return runner.invoke(app, list(args), input=input)
+
+
+def assert_error(result: Result, *fragments: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "error: " in result.output
+    for fragment in fragments:
+        assert fragment in result.output
+
+
+@pytest.fixture
+def fresh_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_db_upgrade_and_status(fresh_url: str) -> None:
+    r = run("db", "status", "--database-url", fresh_url)
+    assert r.exit_code == 0
+    assert "needs `mlops-scorecard db upgrade`" in r.output
+    r = run("db", "upgrade", "--database-url", fresh_url)
+    assert r.exit_code == 0
+    assert f"empty -> {head_revision()}" in r.output
+    r = run("db", "status", "--database-url", fresh_url)
+    assert "up to date" in r.output
+
+
+def test_commands_refuse_a_database_that_needs_migration(fresh_url: str) -> None:
+    assert_error(run("users", "list", "--database-url", fresh_url), "needs a migration", "db upgrade")
+    assert_error(run("serve", "--database-url", fresh_url), "needs a migration", "db upgrade")
+    assert_error(run("serve", "--database-url", "mysql://x@y/z"), "unsupported database")
+    assert_error(run("serve", "--database-url", "not a url"), "not a database URL")
+
+
+def test_users_and_tokens(fresh_url: str) -> None:
+    run("db", "upgrade", "--database-url", fresh_url)
+    r = run(
+        "users",
+        "create",
+        "alice",
+        "--role",
+        "admin",
+        "--database-url",
+        fresh_url,
+        input="s3cret-pass\ns3cret-pass\n",
+    )
+    assert r.exit_code == 0, r.output
+    assert "created admin 'alice'" in r.output
+    assert_error(
+        run("users", "create", "alice", "--password", "another-pass", "--database-url", fresh_url),
+        "already exists",
+    )
+    assert_error(
+        run("users", "create", "bo", "--password", "short", "--database-url", fresh_url), "at least 8"
+    )
+    assert_error(
+        run(
+            "users",
+            "create",
+            "bo",
+            "--role",
+            "root",
+            "--password",
+            "long-enough",
+            "--database-url",
+            fresh_url,
+        ),
+        "unknown role",
+    )
+    assert "alice" in run("users", "list", "--database-url", fresh_url).output
+    r = run("tokens", "create", "--user", "alice", "--name", "ci", "--database-url", fresh_url)
+    assert r.exit_code == 0
+    token = r.output.strip().splitlines()[-1]
+    assert token.startswith("msc_")
+    assert len(token) > 40
+    listing = run("tokens", "list", "--database-url", fresh_url).output
+    assert "ci" in listing
+    assert token not in listing
+    assert_error(run("tokens", "create", "--user", "nobody", "--database-url", fresh_url), "no user 'nobody'")
+    assert run("tokens", "revoke", "1", "--database-url", fresh_url).exit_code == 0
+    assert "revoked" in run("tokens", "list", "--database-url", fresh_url).output
+    assert_error(run("tokens", "revoke", "99", "--database-url", fresh_url), "no API token 99")
+
+
+def test_demo_loads_once(fresh_url: str) -> None:
+    r = run("demo", "--database-url", fresh_url)
+    assert r.exit_code == 0, r.output
+    assert "log in as demo / demo-password" in r.output
+    assert "/r/" in r.output
+    assert_error(run("demo", "--database-url", fresh_url), "already has data", "--reset")
+    assert run("demo", "--database-url", fresh_url, "--reset").exit_code == 0
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """`mlops-scorecard serve` in a real process; yields (base URL, database URL)."""
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    assert run("db", "upgrade", "--database-url", url).exit_code == 0
+    port = free_port()
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mlops_scorecard", "serve", "--port", str(port), "--database-url", url],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"{base}/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail(f"serve did not start: {(tmp_path / 'serve.log').read_text()}")
+                time.sleep(0.1)
+        yield base, url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+    assert "serving on http://127.0.0.1" in (tmp_path / "serve.log").read_text()
+
+
+def test_serve_and_upload_from_the_terminal(served: tuple[str, str], tmp_path: Path) -> None:
+    base, url = served
+    engine = make_engine(url)
+    with transaction(session_factory(engine)) as s:
+        unit = create_unit(s, name="Team")
+        a = create_assessment(s, unit_id=unit.id, title="Q1", status="open")
+        _, token = create_invitation(s, assessment=a, name="Ana")
+    fw = get_framework("mlops-scorecard")
+    mine: AnswerSet = example_answers(fw, respondents=1)
+    path = tmp_path / "mine.yaml"
+    dump_answers(mine, path)
+    r = run("upload", str(path), "--link", f"{base}/r/{token}")
+    assert r.exit_code == 0, r.output
+    with session_factory(engine)() as s:
+        assert len(s.scalars(select(Answer)).all()) == 18
+
+    assert_error(run("upload", str(path), "--link", f"{base}/r/forged-token"), "upload refused (404)")
+    assert_error(run("upload", str(path), "--link", "ftp://x/r/abc"), "not a survey link")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("framework: [\n")
+    assert_error(run("upload", str(bad), "--link", f"{base}/r/{token}"), "invalid YAML")
+    closed_port = free_port()
+    assert_error(
+        run("upload", str(path), "--link", f"http://127.0.0.1:{closed_port}/r/{token}"), "cannot reach"
+    )
+    engine.dispose()
