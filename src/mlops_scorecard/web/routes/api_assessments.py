@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from ...errors import FrameworkError
-from ...framework import Framework, builtin_frameworks
+from ...framework import Framework, get_framework
 from ...reports import ReportFormat, render_report
 from ...store.assessments import (
     answer_set,
@@ -38,20 +38,12 @@ _MEDIA_TYPES: dict[str, str] = {
 def builtin_framework(ref: str) -> Framework:
     """A built-in framework by ``id`` (newest version) or ``id@version``.
 
-    The API never loads a framework from a file path, unlike the CLI's ``get_framework``.
+    The API never loads a framework from a file path, unlike the CLI.
     """
-    fid, _, version = ref.partition("@")
-    matches = [f for f in builtin_frameworks() if f.id == fid]
-    if not matches:
-        known = ", ".join(sorted({f.id for f in builtin_frameworks()}))
-        raise FrameworkError(f"framework: unknown framework {fid!r} (built-in: {known})")
-    if not version:
-        return matches[-1]
-    for fw in matches:
-        if fw.version == version:
-            return fw
-    versions = ", ".join(f.version for f in matches)
-    raise FrameworkError(f"framework: {fid!r} has no version {version!r} (available: {versions})")
+    try:
+        return get_framework(ref, allow_files=False)
+    except FrameworkError as exc:
+        raise FrameworkError(f"framework: {exc}") from None
 
 
 @router.get(
