@@ -97,11 +97,12 @@ def test_html_parses_and_has_every_section(framework: Framework, example_html: s
     assert "No answer 0" in text
 
 
-def test_html_inlines_the_two_charts_as_svg(framework: Framework, example_html: str) -> None:
+def test_html_inlines_the_charts_as_svg(framework: Framework, example_html: str) -> None:
     page = parse(example_html)
     charts = charts_of(page)
-    assert len(charts) == 2
-    assert {a["id"] for a in page.attrs("figure")} == {"chart-radar", "chart-stellar"}
+    # radar and stellar, and the roles radar (four roles); no trend without history
+    assert len(charts) == 3
+    assert {a["id"] for a in page.attrs("figure")} == {"chart-radar", "chart-stellar", "chart-roles"}
     for svg in charts:
         root = ET.fromstring(svg)
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -109,7 +110,9 @@ def test_html_inlines_the_two_charts_as_svg(framework: Framework, example_html: 
         words = " ".join(el.text for el in root.iter() if el.text).split()
         assert {"Governance", "Deployment", "Monitoring", "Improvement"} <= set(words)
     alts = [a["alt"] for a in page.attrs("img")]
-    assert all("Governance 48.6" in alt for alt in alts)
+    assert "Governance 48.6 (33.1 to 66.7)" in alts[0]  # the radar's band in numbers
+    assert "Governance 48.6," in alts[1]
+    assert "ml-engineer: Governance 75.0" in alts[2]
 
 
 def test_html_makes_no_request_to_another_host(example_html: str) -> None:

@@ -34,10 +34,10 @@ def test_markdown_sections_and_scores_table(framework: Framework, example: Answe
     text = markdown(framework, example)
     for heading in ("## Scores", "## How far to trust this result", "## Answers per question"):
         assert f"\n{heading}\n" in text
-    rows = table_rows(text, "| Dimension | Score | Level |")
+    rows = table_rows(text, "| Dimension | Score | 90% interval | Level |")
     assert [r[0] for r in rows[:-1]] == [d.title for d in framework.dimensions]
-    assert rows[0][1:3] == ["48.6", "Defined"]
-    assert rows[-1][:3] == ["**Overall**", "**48.6**", "**Defined**"]
+    assert rows[0][1:4] == ["48.6", "33.1\N{EN DASH}66.7", "Defined"]
+    assert rows[-1][:4] == ["**Overall**", "**48.6**", "**44.4\N{EN DASH}52.1**", "**Defined**"]
     assert "## Charts" not in text  # Markdown stays text unless given chart paths
     assert "\n\n\n" not in text
     assert text.endswith("\n")
@@ -54,7 +54,7 @@ def test_markdown_links_charts_when_given_paths(framework: Framework, example: A
     text = render_markdown(data, chart_paths={"stellar": "charts/stellar.svg", "radar": "radar.png"})
     charts = text.split("## Charts", 1)[1].split("\n## ", 1)[0]
     assert charts.strip().splitlines() == [
-        "![Radar chart of the dimension scores](radar.png)",
+        "![Radar chart of the dimension scores; the band is the 90% interval](radar.png)",
         "![Stellar chart of the dimension scores](charts/stellar.svg)",
     ]
 

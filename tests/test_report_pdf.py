@@ -65,8 +65,8 @@ def test_pdf_has_every_section(example_pdf: bytes, tmp_path: Path) -> None:
     for expected in (
         "Payments ML team: MLOps assessment",
         "Scores",
-        "Governance 48.6 Defined 92%",
-        "Radar chart of the dimension scores",
+        "Governance 48.6 33.1\N{EN DASH}66.7 Defined 92%",
+        "Radar chart of the dimension scores; the band is the",
         "Stellar chart of the dimension scores",
         "How far to trust this result",
         "Coverage: 97% of 72 answers carry a score",

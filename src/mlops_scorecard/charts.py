@@ -35,7 +35,9 @@ __all__ = [
     "ChartKind",
     "Series",
     "render_chart",
+    "render_distribution",
     "render_trend",
+    "render_trend_panels",
     "render_trend_with_bands",
     "series_from_result",
     "write_chart",
@@ -440,3 +442,211 @@ def render_trend_with_bands(
         out = io.BytesIO()
         fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
     return out.getvalue()
+
+
+def render_trend_panels(
+    points: list[str],
+    series: list[Series],
+    fmt: ChartFormat = "svg",
+    *,
+    title: str | None = None,
+    columns: int = 4,
+    size: float = 9.0,
+    dpi: int = 150,
+) -> bytes:
+    """Small multiples of a trend: one panel per series (e.g. per dimension), each with
+    its line across ``points`` and its ``band`` (e.g. bootstrap intervals) shaded, on
+    a shared 0-100 axis; a dashed series is drawn dashed. Bands stay readable where one
+    chart of seven overlapping bands would not.
+
+    ``columns`` panels a row; ``size`` is the width in inches. The same input always
+    gives the same bytes. Raises :class:`ScorecardError` for an unknown format,
+    :class:`ValueError` for a series or band without one value per point.
+    """
+    if fmt not in get_args(ChartFormat):
+        raise ScorecardError(f"unknown chart format {fmt!r} (use svg, png or pdf)")
+    if size <= 0 or dpi <= 0 or columns < 1:
+        raise ValueError("a chart needs a positive size, dpi and number of columns")
+    for s in series:
+        if any(len(v) != len(points) for v in [s.values, *(s.band or ())]):
+            raise ValueError(f"series {s.name!r}: need {len(points)} values, one per point")
+
+    import matplotlib
+
+    with _LOCK, matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(_RC)
+        fig = _panels_figure(points, series, title, columns, size, fmt)
+        out = io.BytesIO()
+        fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+    return out.getvalue()
+
+
+def _clip(values: list[float | None]) -> list[float]:
+    return [math.nan if v is None else min(100.0, max(0.0, float(v))) for v in values]
+
+
+def _panels_figure(
+    points: list[str], series: list[Series], title: str | None, columns: int, size: float, fmt: ChartFormat
+) -> Figure:
+    from matplotlib.figure import Figure
+
+    count = max(1, len(series))
+    cols = min(columns, count)
+    rows = math.ceil(count / cols)
+    font = max(7.0, 1.0 * size)
+    panel_h = 0.7 * size / cols
+    height = rows * panel_h + (0.5 if len(points) > 6 else 0.25) + (2 * font / 72 if title else 0)
+    fig = Figure(figsize=(size, height), layout="constrained")
+    import_module(f"matplotlib.backends.backend_{'agg' if fmt == 'png' else fmt}").FigureCanvas(fig)
+    axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
+    xs = list(range(len(points)))
+    short = [textwrap.shorten(p, 16, placeholder="…") for p in points]
+    for k in range(rows * cols):
+        ax = axes[k // cols][k % cols]
+        if k >= len(series):
+            ax.set_visible(False)
+            continue
+        s = series[k]
+        color = _PALETTE[k % len(_PALETTE)]
+        ax.set_ylim(0, 100)
+        ax.set_yticks([0, 50, 100])
+        ax.grid(axis="y", color="#dddddd", lw=0.7)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(labelsize=0.8 * font)
+        ax.set_title(textwrap.shorten(s.name, 36, placeholder="…"), fontsize=0.95 * font, loc="left")
+        if not points:
+            ax.text(0.5, 0.5, "No scores yet", transform=ax.transAxes, ha="center", va="center")
+            continue
+        if s.band is not None:
+            ax.fill_between(xs, _clip(s.band[0]), _clip(s.band[1]), color=color, alpha=0.22, lw=0, zorder=2)
+        ax.plot(
+            xs, _clip(s.values), color=color, lw=1.6, ls="--" if s.dashed else "-", marker="o", ms=3, zorder=3
+        )
+    step = max(1, math.ceil(len(points) / (12 // cols + 2)))  # a few labels a panel, never crowded
+    for ax in axes.flat:
+        if points:
+            ax.set_xlim(-0.3, len(points) - 0.7)
+            ax.set_xticks(xs[::step], short[::step])
+            if len(points) > 2:
+                ax.tick_params(axis="x", labelrotation=30)
+                for label in ax.get_xticklabels():
+                    label.set_horizontalalignment("right")
+        else:
+            ax.set_xticks([])
+    # a hidden panel of the last row leaves the one above it without tick labels: show them there
+    for k in range(len(series), rows * cols):
+        if k - cols >= 0:
+            axes[(k - cols) // cols][(k - cols) % cols].tick_params(labelbottom=True)
+    if title:
+        fig.suptitle(title, fontsize=1.15 * font, fontweight="bold")
+    return fig
+
+
+def render_distribution(
+    labels: list[str],
+    groups: list[list[float]],
+    fmt: ChartFormat = "svg",
+    *,
+    highlight: list[float | None] | None = None,
+    highlight_name: str = "",
+    title: str | None = None,
+    size: float = 8.0,
+    dpi: int = 150,
+) -> bytes:
+    """A strip chart with boxes: one row per label (e.g. dimension), a dot per value
+    (e.g. each team's score) on 0-100, the box from the first to the third quartile and
+    a line at the median. ``highlight`` (one value or ``None`` per row) is drawn as a
+    large diamond named ``highlight_name`` in the legend (e.g. one team among its peers).
+
+    Dots that would overlap are spread vertically by a fixed pattern (no randomness), so
+    the same input always gives the same bytes. Raises :class:`ScorecardError` for an
+    unknown format, :class:`ValueError` when ``groups`` or ``highlight`` do not have one
+    entry per label.
+    """
+    if fmt not in get_args(ChartFormat):
+        raise ScorecardError(f"unknown chart format {fmt!r} (use svg, png or pdf)")
+    if size <= 0 or dpi <= 0:
+        raise ValueError("a chart needs a positive size and dpi")
+    if len(groups) != len(labels) or (highlight is not None and len(highlight) != len(labels)):
+        raise ValueError(f"need {len(labels)} groups (and highlights), one per label")
+
+    import matplotlib
+
+    with _LOCK, matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(_RC)
+        fig = _distribution_figure(labels, groups, highlight, highlight_name, title, size, fmt)
+        out = io.BytesIO()
+        fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+    return out.getvalue()
+
+
+def _distribution_figure(
+    labels: list[str],
+    groups: list[list[float]],
+    highlight: list[float | None] | None,
+    highlight_name: str,
+    title: str | None,
+    size: float,
+    fmt: ChartFormat,
+) -> Figure:
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    font = max(8.0, 1.2 * size)
+    rows = max(1, len(labels))
+    height = 0.55 * rows + 0.9 + (0.35 if highlight is not None else 0) + (2 * font / 72 if title else 0)
+    fig = Figure(figsize=(size, height), layout="constrained")
+    import_module(f"matplotlib.backends.backend_{'agg' if fmt == 'png' else fmt}").FigureCanvas(fig)
+    ax = fig.add_subplot()
+    ax.set_xlim(-2, 102)
+    ax.set_ylim(rows - 0.5, -0.5)  # first label at the top
+    ax.set_xticks([0, *_RINGS])
+    ax.set_yticks(range(len(labels)), [textwrap.shorten(t, 28, placeholder="…") for t in labels])
+    ax.tick_params(labelsize=0.85 * font)
+    ax.grid(axis="x", color="#dddddd", lw=0.8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel("Score", fontsize=0.9 * font)
+    for row, values in enumerate(groups):
+        kept = sorted(min(100.0, max(0.0, float(v))) for v in values if not math.isnan(v))
+        if not kept:
+            ax.text(50, row, "no scores", ha="center", va="center", color="#59636e", fontsize=0.8 * font)
+            continue
+        q1, med, q3 = (float(x) for x in np.quantile(np.array(kept), [0.25, 0.5, 0.75]))
+        ax.add_patch(
+            _rectangle(
+                (q1, row - 0.3), max(q3 - q1, 0.4), 0.6, facecolor="#dbe9f6", edgecolor="#0072B2", lw=1
+            )
+        )
+        ax.plot([med, med], [row - 0.3, row + 0.3], color="#0072B2", lw=2, zorder=3)
+        # a fixed low-discrepancy jitter (golden ratio steps) spreads the dots of a row
+        offsets = [row + 0.56 * ((i * 0.6180339887) % 1.0 - 0.5) for i in range(len(kept))]
+        ax.scatter(kept, offsets, s=14, color="#1f2328", alpha=0.65, lw=0, zorder=4)
+    if highlight is not None:
+        marked = [(v, i) for i, v in enumerate(highlight) if v is not None]
+        if marked:
+            xs, ys = zip(*marked, strict=True)
+            ax.scatter(
+                [min(100.0, max(0.0, float(x))) for x in xs],
+                ys,
+                s=90,
+                marker="D",
+                color="#D55E00",
+                edgecolor="white",
+                lw=1,
+                zorder=5,
+                label=textwrap.shorten(highlight_name or "Highlighted", 48, placeholder="…"),
+            )
+            fig.legend(loc="outside lower center", fontsize=0.85 * font, frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=1.15 * font, fontweight="bold")
+    return fig
+
+
+def _rectangle(xy: tuple[float, float], width: float, height: float, **style: Any) -> Any:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(xy, width, height, zorder=2, **style)

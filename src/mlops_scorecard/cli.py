@@ -346,9 +346,21 @@ def report(
     fmt: Annotated[
         ReportFormatOpt | None, typer.Option("--format", help="html, md, json or pdf (default: from -o).")
     ] = None,
+    previous: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--previous",
+            metavar="FILE",
+            help="An earlier answers file of the same framework, with a date, for the trend (repeatable).",
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the bootstrap intervals (same seed, same report).")
+    ] = 0,
     force: FORCE = False,
 ) -> None:
-    """Write a report: scores with levels, both charts, answers, how far to trust it.
+    """Write a report: scores with intervals, charts, agreement and hotspots, scores by
+    role, the improvement plan, the trend, how far to trust it, and every answer.
 
     Examples:
 
@@ -357,8 +369,11 @@ def report(
       mlops-scorecard report answers.yaml --format pdf -o report.pdf
 
       mlops-scorecard report answers.yaml --format md
+
+      mlops-scorecard report q3.yaml --previous q1.yaml --previous q2.yaml -o report.html
     """
     from .answers import load_assessment
+    from .errors import ScorecardError
     from .reports import format_for_path, render_report
 
     if fmt is None:
@@ -372,7 +387,18 @@ def report(
     if (output is None or str(output) == "-") and chosen in ("html", "pdf"):
         _fail(f"a {chosen} report needs --output FILE")
     fw, answers = load_assessment(path)
-    data = render_report(fw, answers, chosen)
+    history = []
+    for earlier in previous or []:
+        earlier_fw, earlier_answers = load_assessment(earlier)
+        if earlier_fw.id != fw.id:
+            raise ScorecardError(
+                f"{earlier}: is an assessment of {earlier_fw.ref}, {path} of {fw.ref}; "
+                "a trend needs assessments of one framework"
+            )
+        if earlier_answers.date is None:
+            raise ScorecardError(f"{earlier}: has no date; add `date: YYYY-MM-DD` (the trend orders by date)")
+        history.append((earlier_fw, earlier_answers))
+    data = render_report(fw, answers, chosen, history=history, seed=seed)
     if output is None or str(output) == "-":
         sys.stdout.write(data.decode("utf-8"))
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from ..answers import AnswerSet
     from ..framework import Framework
     from ..scoring import ScoreResult
+    from .sections import HistoryEntry, PlanOverrides
 
 __all__ = [
     "REPORT_FORMATS",
@@ -50,13 +52,20 @@ def render_report(
     *,
     result: ScoreResult | None = None,
     generated_at: dt.datetime | None = None,
+    history: Sequence[HistoryEntry] | None = None,
+    plan_overrides: PlanOverrides | None = None,
+    seed: int = 0,
 ) -> bytes:
     """The report of one assessment in ``fmt`` (``html``, ``md``, ``json`` or ``pdf``).
 
     ``result`` is ``score(framework, answers)``, computed when not given.
     ``generated_at`` (default: now, UTC) is printed in the report and, for PDF, is the
     document's creation date; fix it to get identical bytes for identical input.
-    Text formats are UTF-8.
+    ``history`` holds earlier assessments of the same framework for the trend: answer
+    sets with a date, ``(framework, answers)``, ``(date, answers)``, ``(date, result)``
+    or ``(date, result, intervals)``. ``plan_overrides`` lays stored plan state (status,
+    owner, due, position by question id) over the improvement plan. ``seed`` seeds the
+    bootstrap intervals. Text formats are UTF-8.
     """
     if fmt not in REPORT_FORMATS:
         raise ScorecardError(f"unknown report format {fmt!r} (use one of: {', '.join(REPORT_FORMATS)})")
@@ -69,7 +78,15 @@ def render_report(
     if generated_at is None:
         # one instant for the whole report: the PDF date and the printed time agree
         generated_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    data = report_data(framework, answers, result, generated_at=generated_at)
+    data = report_data(
+        framework,
+        answers,
+        result,
+        generated_at=generated_at,
+        history=history,
+        plan_overrides=plan_overrides,
+        seed=seed,
+    )
 
     if fmt == "json":
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -83,11 +100,11 @@ def render_report(
     if fmt == "html":
         from .html import render_html
 
-        return render_html(data, report_charts(result, "svg")).encode("utf-8")
+        return render_html(data, report_charts(data, "svg")).encode("utf-8")
 
     from .pdf import render_pdf
 
-    return render_pdf(data, report_charts(result, "png"), generated_at=generated_at)
+    return render_pdf(data, report_charts(data, "png"), generated_at=generated_at)
 
 
 def format_for_path(path: str | Path) -> ReportFormat:
@@ -112,11 +129,15 @@ def write_report(
     *,
     result: ScoreResult | None = None,
     generated_at: dt.datetime | None = None,
+    history: Sequence[HistoryEntry] | None = None,
+    plan_overrides: PlanOverrides | None = None,
+    seed: int = 0,
 ) -> ReportFormat:
     """Render the report and write it to ``path`` atomically; returns the format used.
 
     Without ``fmt`` the format comes from the suffix (``.html``/``.htm``, ``.md``,
     ``.json``, ``.pdf``). An existing file is replaced only once the report is complete.
+    The other arguments are :func:`render_report`'s.
     """
     chosen = format_for_path(path) if fmt is None else fmt
     if chosen not in REPORT_FORMATS:
@@ -124,7 +145,16 @@ def write_report(
             f"unknown report format {chosen!r} (use one of: {', '.join(REPORT_FORMATS)})",
             source=str(path),
         )
-    body = render_report(framework, answers, chosen, result=result, generated_at=generated_at)
+    body = render_report(
+        framework,
+        answers,
+        chosen,
+        result=result,
+        generated_at=generated_at,
+        history=history,
+        plan_overrides=plan_overrides,
+        seed=seed,
+    )
     try:
         atomic_write_bytes(path, body)
     except OSError as exc:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..framework import ANSWER_KEYS, VALUED_KEYS
 
 if TYPE_CHECKING:
+    from ..analysis import Analysis
     from ..answers import AnswerSet
     from ..framework import Framework
     from ..scoring import ScoreResult
+    from .sections import HistoryEntry, PlanOverrides, Sections
 
 __all__ = [
     "FEW_RESPONDENTS",
@@ -46,18 +49,46 @@ def report_data(
     result: ScoreResult,
     *,
     generated_at: dt.datetime | None = None,
+    history: Sequence[HistoryEntry] | None = None,
+    plan_overrides: PlanOverrides | None = None,
+    seed: int = 0,
+    confidence: float | None = None,
+    resamples: int | None = None,
+    analysis: Analysis | None = None,
 ) -> ReportData:
     """The report of one assessment as JSON-ready data (``schema_version`` 1).
 
     ``result`` must be ``score(framework, answers)``; it is passed in so that a caller
     that already scored (the CLI, the web app's cache) does not score twice.
     ``generated_at`` defaults to now in UTC; pass it to get the same output twice.
+
+    ``history`` holds earlier assessments of the same framework for the trend (see
+    :data:`~.sections.HistoryEntry`); ``plan_overrides`` stored plan state by question
+    id (:func:`~mlops_scorecard.planning.apply_overrides`). The bootstrap intervals use
+    ``seed`` (default 0), ``confidence`` (0.9) and ``resamples`` (1,000), so the same
+    input gives the same report; ``analysis`` may pass an :func:`~mlops_scorecard.analysis.analyze`
+    result already computed for these answers. Raises :class:`~mlops_scorecard.errors.ScorecardError`
+    for history of another framework or without dates, and for malformed overrides.
     """
     from .. import __version__
+    from .sections import build_sections
 
+    stamp = _iso(generated_at)
+    sections = build_sections(
+        framework,
+        answers,
+        result,
+        report_date=dt.datetime.fromisoformat(stamp).date(),
+        history=history,
+        plan_overrides=plan_overrides,
+        seed=seed,
+        confidence=confidence,
+        resamples=resamples,
+        analysis=analysis,
+    )
     return {
         "schema_version": SCHEMA_VERSION,
-        "generated_at": _iso(generated_at),
+        "generated_at": stamp,
         "tool": {"name": "mlops-scorecard", "version": __version__},
         "assessment": {
             "title": answers.title,
@@ -78,8 +109,9 @@ def report_data(
         ],
         "levels": _levels(framework),
         "result": result.to_dict(),
+        **sections.data,
         "answers": _answers(framework, answers),
-        "trust": _trust(framework, answers, result),
+        "trust": _trust(framework, answers, result, sections),
     }
 
 
@@ -147,7 +179,9 @@ def _answers(framework: Framework, answers: AnswerSet) -> list[dict[str, Any]]:
     return out
 
 
-def _trust(framework: Framework, answers: AnswerSet, result: ScoreResult) -> dict[str, Any]:
+def _trust(
+    framework: Framework, answers: AnswerSet, result: ScoreResult, sections: Sections
+) -> dict[str, Any]:
     """Facts and warnings that say how far the scores can be relied on."""
     counts = result.counts
     n = len(answers.respondents)
@@ -174,6 +208,8 @@ def _trust(framework: Framework, answers: AnswerSet, result: ScoreResult) -> dic
         for i, r in enumerate(answers.respondents)
         if not any(qid in r.answers for qid in in_set)
     ]
+    warnings = _warnings(n, roles, counts.coverage, unknown_share, unscored, silent)
+    warnings += _analysis_warnings(sections, warnings)
     return {
         "respondent_count": n,
         "roles": dict(sorted(roles.items())),
@@ -187,8 +223,8 @@ def _trust(framework: Framework, answers: AnswerSet, result: ScoreResult) -> dic
         "na_count": counts.na,
         "unanswered_count": counts.unanswered,
         "dimensions_without_score": unscored,
-        "warnings": _warnings(n, roles, counts.coverage, unknown_share, unscored, silent),
-        "limitations": _limitations(framework, answers, n, len(roles), len(in_set)),
+        "warnings": warnings,
+        "limitations": _limitations(framework, answers, result, sections, len(roles), len(in_set)),
     }
 
 
@@ -199,11 +235,11 @@ def _warnings(
     unknown_share: float | None,
     unscored: list[dict[str, Any]],
     silent: list[str],
-) -> list[dict[str, str]]:
-    warnings: list[dict[str, str]] = []
+) -> list[dict[str, Any]]:
+    warnings: list[dict[str, Any]] = []
 
-    def warn(code: str, message: str) -> None:
-        warnings.append({"code": code, "message": message})
+    def warn(code: str, message: str, dimension: str | None = None) -> None:
+        warnings.append({"code": code, "message": message, "dimension": dimension})
 
     if n == 0:
         warn("few-respondents", "Nobody has answered yet, so there is nothing to score.")
@@ -246,6 +282,7 @@ def _warnings(
             "dimension-without-score",
             f"{dim['title']} has no score: none of its answers carries a value (all are"
             " not applicable, don't know or missing). It is left out of the overall score.",
+            dim["id"],
         )
     if silent and n:
         names = ", ".join(silent)
@@ -256,53 +293,192 @@ def _warnings(
     return warnings
 
 
+#: Analysis warnings (``analysis.caveats``) the report's own warnings already cover.
+_COVERED = {"no-respondents": "few-respondents", "no-score": "dimension-without-score"}
+
+
+def _analysis_warnings(sections: Sections, own: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The analysis's warnings that add to the report's own: low agreement, wide
+    intervals, and per-dimension coverage and "don't know" warnings when the report
+    has no overall warning of that kind. Wide intervals are one warning, not one per
+    dimension."""
+    codes = {w["code"] for w in own}
+    out: list[dict[str, Any]] = []
+    wide = []
+    for c in sections.analysis.caveats:
+        if c.code in codes or _COVERED.get(c.code) in codes:
+            continue
+        if c.code == "wide-interval" and c.dimension is not None:
+            wide.append(c)
+            continue
+        out.append({"code": c.code, "message": c.message, "dimension": c.dimension})
+    if len(wide) == 1:
+        out.append({"code": "wide-interval", "message": wide[0].message, "dimension": wide[0].dimension})
+    elif wide:
+        from ..analysis import WIDE_INTERVAL
+
+        u = sections.analysis.uncertainty
+        titles = {d.id: d.dimension.title for d in sections.analysis.result.dimensions}
+        parts = []
+        for c in wide:
+            iv = u.dimensions.get(c.dimension or "")
+            if iv is not None:
+                parts.append(f"{titles.get(c.dimension or '', c.dimension)} {iv.low:.0f}-{iv.high:.0f}")
+        out.append(
+            {
+                "code": "wide-interval",
+                "message": f"{len(wide)} dimension scores could plausibly lie anywhere in a range wider"
+                f" than {WIDE_INTERVAL:.0f} points ({u.confidence:.0%} intervals: {', '.join(parts)});"
+                " more respondents would narrow them.",
+                "dimension": None,
+            }
+        )
+    return out
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _subjectivity(sections: Sections, n: int) -> str:
+    a = sections.analysis
+    ag = a.agreement.overall
+    titles = {d.id: d.dimension.title for d in a.result.dimensions}
+    if ag.alpha is None:
+        parts = [f"Agreement cannot be measured: {ag.reason}."]
+    else:
+        text = f"Agreement between the {_plural(n, 'respondent')}: alpha {ag.alpha:.2f} ({ag.band}) overall"
+        dims = [(k, v) for k, v in a.agreement.dimensions.items() if v.alpha is not None]
+        if dims:
+            k, v = min(dims, key=lambda kv: kv[1].alpha or 0.0)
+            text += f", lowest on {titles.get(k, k)} ({(v.alpha or 0.0) + 0.0:.2f}, {v.band})"
+        parts = [text + "."]
+    hot = a.hotspots
+    if hot:
+        parts.append(f"{_plural(len(hot), 'hotspot')} where the answers split, the calibration agenda below.")
+    elif n >= 2:
+        parts.append("No hotspot: no question where the answers split.")
+    roles = a.roles
+    if roles.present:
+        text = f"{_plural(len(roles.present), 'role')} answered"
+        text += (
+            f"; {_plural(len(roles.missing), 'role')} missing: {', '.join(roles.missing)}."
+            if roles.missing
+            else ", every role a diverse group should include."
+        )
+        parts.append(text)
+    elif n:
+        parts.append("No respondent's role is recorded.")
+    gap = roles.largest_gap()
+    if gap is not None and gap.gap is not None:
+        first, second = roles.gap_groups
+        parts.append(f"Largest gap between {first} and {second}: {gap.gap:+.1f} points on {gap.title}.")
+    return " ".join(parts)
+
+
 def _limitations(
-    framework: Framework, answers: AnswerSet, n: int, n_roles: int, n_questions: int
+    framework: Framework,
+    answers: AnswerSet,
+    result: ScoreResult,
+    sections: Sections,
+    n_roles: int,
+    n_questions: int,
 ) -> list[dict[str, str]]:
-    """The article's five limitations, each with what this report does about it."""
-    people = f"{n} respondent{'s' if n != 1 else ''}"
-    role_text = f" in {n_roles} role{'s' if n_roles != 1 else ''}" if n_roles else ""
-    other_set = " The full question set asks more." if answers.question_set == "core" else ""
+    """The article's five limitations, each with what this assessment shows about it
+    (``finding``, with its numbers) and what the report does about it (``response``)."""
+    n = len(answers.respondents)
+    people = _plural(n, "respondent")
+    role_text = f" in {_plural(n_roles, 'role')}" if n_roles else ""
+    counts = result.counts
+    full = sum(1 for _ in framework.iter_questions("full"))
+    na_questions = sum(1 for d in result.dimensions for q in d.questions if q.distribution.get("na"))
+    unknown_share = f" ({counts.unknown / counts.total:.0%})" if counts.total else ""
+    unscored = [d.dimension.title for d in result.dimensions if d.score is None]
+    coverage = (
+        "no answers yet" if counts.coverage is None else f"{counts.coverage:.0%} of the answers carry a score"
+    )
+
+    plan = sections.plan
+    todo = [it for it in plan.items if it.status not in ("done", "accepted-risk")]
+    closed = len(plan.items) - len(todo)
+    if todo:
+        top = "; ".join(
+            f"{it.rank}. {it.question_text} ({it.dimension_title}, +{it.gain:.1f} points)" for it in todo[:3]
+        )
+        actionable = f"{_plural(len(plan.items), 'action')} in the plan"
+        actionable += f", {closed} done or accepted as a risk" if closed else ""
+        actionable += f". {'First' if len(todo) > 1 else 'Open'}: {top}."
+    elif plan.items:
+        actionable = (
+            f"Every one of the plan's {_plural(len(plan.items), 'action')} is done or accepted as a risk."
+        )
+    else:
+        actionable = plan.empty_message()
+
+    trend = sections.trend
+    if trend is None:
+        flexible = (
+            f"Framework {framework.ref}, questions with stable ids. One point in time: no earlier"
+            " assessment was given, so there is no trend."
+        )
+    else:
+        earlier = [p for p in trend.points if p.result is not result]
+        dates = ", ".join(p.label for p in earlier)
+        flexible = f"Framework {framework.ref}; compared with {_plural(len(earlier), 'earlier assessment')} ({dates})."
+        if trend.notes:
+            flexible += " " + " ".join(trend.notes)
+        else:
+            flexible += " All use the same framework version and question set, so they compare directly."
+
     return [
         {
             "id": "subjectivity",
             "title": "Subjectivity",
             "risk": "Answers reflect personal biases and interpretations.",
-            "response": f"Scores combine the answers of {people}{role_text}, and every answer"
-            " is listed with its comment so that differing views stay visible; the report"
-            " does not compute a formal measure of agreement.",
+            "finding": _subjectivity(sections, n),
+            "response": f"Scores combine the answers of {people}{role_text}. The report measures how far"
+            " they agree, lists the questions where they split with every comment, and shows"
+            " the scores by role; it cannot tell which view is right: discuss the hotspots"
+            " together and ask the missing roles.",
         },
         {
             "id": "lack-of-context",
             "title": "Lack of context",
             "risk": "The questions may not fit the organization's context and constraints.",
-            "response": "Questions that do not apply can be answered 'not applicable' and"
-            " are left out of the score, and comments and evidence are shown per answer;"
-            " the report does not adjust scores to the organization's context beyond"
-            " the framework's weights.",
+            "finding": f"{_plural(counts.na, 'answer')} 'not applicable' (on {_plural(na_questions, 'question')}),"
+            f" {counts.unknown} 'don't know'{unknown_share} and {counts.unanswered} left"
+            f" unanswered, of {counts.total} answers.",
+            "response": "Questions that do not apply are answered 'not applicable' and left out of"
+            " the score, and comments and evidence are shown per answer; the report does not"
+            " adjust scores to the organization's context beyond the framework's weights.",
         },
         {
             "id": "limited-scope",
             "title": "Limited scope",
             "risk": "A checklist assesses only some aspects of MLOps.",
-            "response": f"This report covers the {n_questions} questions of the"
-            f" '{answers.question_set}' set of {framework.title} {framework.version};"
-            f" practices outside them are not assessed.{other_set}",
+            "finding": f"{n_questions} of the {full} questions (the '{answers.question_set}' set) of"
+            f" {framework.title} {framework.version}; {coverage}; "
+            + (f"no score for {', '.join(unscored)}." if unscored else "every dimension has a score."),
+            "response": "Practices outside these questions are not assessed."
+            + (f" The full question set asks {full - n_questions} more." if full > n_questions else ""),
         },
         {
             "id": "limited-flexibility",
             "title": "Limited flexibility",
             "risk": "A fixed questionnaire can lose relevance as conditions change.",
-            "response": f"The framework is versioned ({framework.ref}) and its questions"
-            " have stable ids, so later assessments of the same version compare with this"
-            " one; this report shows one point in time, not a trend.",
+            "finding": flexible,
+            "response": "The framework is versioned and its questions have stable ids, so later"
+            " assessments compare with this one; across versions only the questions both ask"
+            " compare, and the comparison says so.",
         },
         {
             "id": "limited-actionability",
             "title": "Limited actionability",
             "risk": "Scores alone do not say how to improve.",
-            "response": "Levels per dimension and the answers per question show where the"
-            " gaps are; the report holds no improvement plan, so turn the weakest"
-            " questions into one and track it over time.",
+            "finding": actionable,
+            "response": "The improvement plan ranks every gap (weakest dimension first, core"
+            " questions before extended ones, larger gains first) with the framework's"
+            " recommendation and what doing it is worth; give each action an owner and a due"
+            " date and track it over time.",
         },
     ]

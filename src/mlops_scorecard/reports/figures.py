@@ -1,28 +1,136 @@
-"""The two charts every report shows, rendered through :mod:`mlops_scorecard.charts`."""
+"""The report's charts, drawn from the report data through :mod:`mlops_scorecard.charts`.
+
+- ``radar``: the dimension scores with their bootstrap intervals as a band;
+- ``stellar``: the dimension scores as spikes;
+- ``roles``: one radar outline per respondent role, overlaid (two roles or more);
+- ``trend``: each dimension across the assessments given, with intervals (history only).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..charts import ChartFormat, ChartKind
-    from ..scoring import ScoreResult
+    from ..charts import ChartFormat, ChartKind, Series
+    from .data import ReportData
 
-__all__ = ["CHART_KINDS", "CHART_TITLES", "report_charts"]
+__all__ = ["CHART_KINDS", "CHART_TITLES", "chart_alt", "chart_caption", "report_charts"]
 
-CHART_KINDS: tuple[ChartKind, ...] = ("radar", "stellar")
+#: Every chart a report can show, in the order they appear.
+CHART_KINDS: tuple[str, ...] = ("radar", "stellar", "roles", "trend")
 CHART_TITLES: dict[str, str] = {
     "radar": "Radar chart of the dimension scores",
     "stellar": "Stellar chart of the dimension scores",
+    "roles": "Radar chart of the scores by role",
+    "trend": "Scores over time",
 }
+#: The two charts of the Charts section; ``roles`` and ``trend`` sit in their sections.
+SUMMARY_KINDS: tuple[str, ...] = ("radar", "stellar")
+
+
+def chart_caption(kind: str, data: ReportData) -> str:
+    """The caption under a chart: its title, and what its band shows."""
+    confidence = f"{data['intervals']['confidence']:.0%}"
+    if kind == "radar":
+        return f"{CHART_TITLES[kind]}; the band is the {confidence} interval"
+    if kind == "trend":
+        return f"{CHART_TITLES[kind]}: each dimension and the overall score, with {confidence} intervals as bands"
+    return CHART_TITLES[kind]
+
+
+def _dims(data: ReportData) -> list[dict[str, Any]]:
+    dims: list[dict[str, Any]] = data["result"]["dimensions"]
+    return dims
+
+
+def chart_alt(kind: str, data: ReportData) -> str:
+    """Alternative text with the chart's numbers, for screen readers and text browsers."""
+
+    def num(value: float | None) -> str:
+        return "no score" if value is None else f"{value:.1f}"
+
+    if kind in ("radar", "stellar"):
+        ivs = data["intervals"]["dimensions"]
+        parts = []
+        for d in _dims(data):
+            iv = ivs.get(d["id"]) if kind == "radar" else None
+            band = "" if iv is None else f" ({iv['low']:.1f} to {iv['high']:.1f})"
+            parts.append(f"{d['title']} {num(d['score'])}{band}")
+        return f"{CHART_TITLES[kind]}: {', '.join(parts)}"
+    if kind == "roles":
+        roles = [
+            f"{r['role']}: "
+            + ", ".join(f"{d['title']} {num(r['dimensions'].get(d['id']))}" for d in _dims(data))
+            for r in data["roles"]["roles"]
+        ]
+        return f"{CHART_TITLES[kind]}. " + "; ".join(roles)
+    points = [f"{p['label']}: overall {num(p['overall']['score'])}" for p in data["trend"]["points"]]
+    return f"{CHART_TITLES[kind]}. " + "; ".join(points)
+
+
+def chart_series(kind: str, data: ReportData) -> tuple[list[str], list[Series]] | None:
+    """Axis labels and series of a chart, or ``None`` when the report has no such chart
+    (``roles`` with fewer than two roles, ``trend`` without earlier assessments)."""
+    from ..charts import Series
+
+    dims = _dims(data)
+    labels = [d["title"] for d in dims]
+    scores: list[float | None] = [d["score"] for d in dims]
+    if kind == "stellar":
+        return labels, [Series("Overall", scores)]
+    if kind == "radar":
+        ivs = data["intervals"]["dimensions"]
+        lows = [None if (iv := ivs.get(d["id"])) is None else iv["low"] for d in dims]
+        highs = [None if (iv := ivs.get(d["id"])) is None else iv["high"] for d in dims]
+        return labels, [Series("Overall", scores, band=(lows, highs))]
+    if kind == "roles":
+        roles = data["roles"]["roles"]
+        if len(roles) < 2:
+            return None
+        series = [
+            Series(f"{r['role']} (n={r['respondents']})", [r["dimensions"].get(d["id"]) for d in dims])
+            for r in roles
+        ]
+        return labels, series
+    if kind == "trend":
+        trend = data["trend"]
+        points = trend["points"]
+        if not points:
+            return None
+        out = []
+        for did, title in [*((d["id"], d["title"]) for d in trend["dimensions"]), ("overall", "Overall")]:
+            entries = [p["overall"] if did == "overall" else p["dimensions"].get(did) for p in points]
+            values = [None if e is None else e["score"] for e in entries]
+            lows = [None if e is None else e["low"] for e in entries]
+            highs = [None if e is None else e["high"] for e in entries]
+            band = None if all(v is None for v in lows) else (lows, highs)
+            out.append(Series(title, values, band=band, dashed=did == "overall"))
+        return [p["label"] for p in points], out
+    raise ValueError(f"unknown report chart {kind!r}")
 
 
 def report_charts(
-    result: ScoreResult, fmt: ChartFormat, *, size: float = 6.0, dpi: int = 150
+    data: ReportData,
+    fmt: ChartFormat,
+    *,
+    size: float = 6.0,
+    dpi: int = 150,
+    kinds: tuple[str, ...] = CHART_KINDS,
 ) -> dict[str, bytes]:
-    """The radar and the stellar chart of ``result`` as ``fmt`` bytes, by kind."""
+    """The report's charts of ``data`` as ``fmt`` bytes, by kind; a chart the data has
+    nothing for (see :func:`chart_series`) is left out."""
     # imported here: charts pulls in matplotlib, which only chart-bearing formats need
-    from ..charts import render_chart, series_from_result
+    from ..charts import render_chart, render_trend_panels
 
-    labels, series = series_from_result(result)
-    return {kind: render_chart(kind, labels, series, fmt, size=size, dpi=dpi) for kind in CHART_KINDS}
+    out: dict[str, bytes] = {}
+    for kind in kinds:
+        found = chart_series(kind, data)
+        if found is None:
+            continue
+        labels, series = found
+        if kind == "trend":
+            out[kind] = render_trend_panels(labels, series, fmt, size=1.5 * size, dpi=dpi)
+        else:
+            chart: ChartKind = "stellar" if kind == "stellar" else "radar"
+            out[kind] = render_chart(chart, labels, series, fmt, size=size, dpi=dpi)
+    return out

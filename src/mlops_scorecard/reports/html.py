@@ -11,8 +11,8 @@ import base64
 from collections.abc import Mapping
 
 from .data import ReportData
-from .figures import CHART_KINDS, CHART_TITLES
-from .view import fmt_score, jinja_env, report_view
+from .figures import CHART_KINDS, SUMMARY_KINDS, chart_alt, chart_caption
+from .view import jinja_env, report_view
 
 __all__ = ["CONTENT_SECURITY_POLICY", "render_html"]
 
@@ -23,20 +23,27 @@ CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-
 def render_html(data: ReportData, charts: Mapping[str, bytes]) -> str:
     """The HTML report of ``data``, with ``charts`` (SVG bytes by kind) inlined.
 
-    ``charts`` normally holds ``radar`` and ``stellar`` from
-    :func:`~.figures.report_charts`; a kind left out is left out of the page.
+    ``charts`` normally holds what :func:`~.figures.report_charts` draws: ``radar`` and
+    ``stellar`` in the Charts section, ``roles`` and ``trend`` in their sections; a
+    kind left out is left out of the page.
     """
-    dims = ", ".join(f"{d['title']} {fmt_score(d['score'])}" for d in data["result"]["dimensions"])
-    figures = [
-        {
+    figures = {
+        kind: {
             "kind": kind,
-            "title": CHART_TITLES[kind],
+            "title": chart_caption(kind, data),
             # the alt text carries the numbers, for screen readers and text browsers
-            "alt": f"{CHART_TITLES[kind]}: {dims}",
+            "alt": chart_alt(kind, data),
             "src": "data:image/svg+xml;base64," + base64.b64encode(charts[kind]).decode("ascii"),
         }
         for kind in CHART_KINDS
         if kind in charts
-    ]
+    }
     template = jinja_env(autoescape=True).get_template("report.html.j2")
-    return template.render(data=data, v=report_view(data), figures=figures, csp=CONTENT_SECURITY_POLICY)
+    return template.render(
+        data=data,
+        v=report_view(data),
+        figures=[figures[k] for k in SUMMARY_KINDS if k in figures],
+        roles_figure=figures.get("roles"),
+        trend_figure=figures.get("trend"),
+        csp=CONTENT_SECURITY_POLICY,
+    )

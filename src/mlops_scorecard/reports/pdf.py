@@ -23,7 +23,7 @@ from fpdf.fonts import FontFace
 from fpdf.util import Padding
 
 from .data import ReportData
-from .figures import CHART_KINDS, CHART_TITLES
+from .figures import SUMMARY_KINDS, chart_caption
 from .view import report_view
 
 __all__ = ["render_pdf"]
@@ -159,8 +159,12 @@ def render_pdf(
 
     _title_block(pdf, v)
     _scores(pdf, v)
-    _charts(pdf, charts)
+    _charts(pdf, {k: charts[k] for k in SUMMARY_KINDS if k in charts}, data)
     _trust(pdf, v)
+    _agreement(pdf, v)
+    _roles(pdf, v, charts.get("roles"), data)
+    _plan(pdf, v)
+    _trend(pdf, v, charts.get("trend"), data)
     _answers(pdf, v)
     return bytes(pdf.output())
 
@@ -188,30 +192,38 @@ def _title_block(pdf: _ReportPDF, v: dict[str, Any]) -> None:
     pdf.set_xy(pdf.l_margin + 36, y + 9)
     pdf.set_font(FONT, "B", 10)
     pdf.set_text_color(*_rgb(v["overall_colour"]))
-    pdf.cell(0, 6, v["overall_level"])
+    pdf.cell(pdf.get_string_width(v["overall_level"]) + 3, 6, v["overall_level"])
+    if v["overall_interval"] != "—":
+        pdf.set_font(FONT, "", 9.5)
+        pdf.set_text_color(*_GREY)
+        pdf.cell(0, 6, f"{v['interval_heading']} {v['overall_interval']}")
     pdf.set_text_color(0)
     pdf.set_y(y + 20)
 
 
 def _scores(pdf: _ReportPDF, v: dict[str, Any]) -> None:
     pdf.h2("Scores")
-    widths = (68.0, 18.0, 28.0, 20.0)
+    widths = (58.0, 15.0, 28.0, 27.0, 19.0)
     bar_w = pdf.epw - sum(widths) - 4
     pdf.set_font(FONT, "B", 9.5)
     pdf.set_fill_color(*_SOFT)
     for text, w, align in zip(
-        ("Dimension", "Score", "  Level", "Coverage"), widths, ("L", "R", "L", "R"), strict=True
+        ("Dimension", "Score", v["interval_heading"], "  Level", "Coverage"),
+        widths,
+        ("L", "R", "R", "L", "R"),
+        strict=True,
     ):
         pdf.cell(w, 7, text, align=align, fill=True)
     pdf.cell(0, 7, "", fill=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     rows = [
-        (r["title"], r["score_text"], r["level"], r["coverage"], r["bar"], r["colour"], False)
+        (r["title"], r["score_text"], r["interval"], r["level"], r["coverage"], r["bar"], r["colour"], False)
         for r in v["rows"]
     ]
     rows.append(
         (
             "Overall",
             v["overall"],
+            v["overall_interval"],
             v["overall_level"],
             v["coverage"],
             v["overall_bar"],
@@ -219,17 +231,20 @@ def _scores(pdf: _ReportPDF, v: dict[str, Any]) -> None:
             True,
         )
     )
-    for title, score, level, coverage, bar, colour, bold in rows:
+    for title, score, interval, level, coverage, bar, colour, bold in rows:
         y = pdf.get_y()
         pdf.set_font(FONT, "B" if bold else "", 9.5)
         pdf.cell(widths[0], 7, pdf.fit(title, widths[0] - 2))
         pdf.cell(widths[1], 7, score, align="R")
+        pdf.set_text_color(*_GREY)
+        pdf.set_font(FONT, "", 9)
+        pdf.cell(widths[2], 7, interval, align="R")
         pdf.set_text_color(*_rgb(colour))
         pdf.set_font(FONT, "B", 9.5)
-        pdf.cell(widths[2], 7, "  " + pdf.fit(level, widths[2] - 4))
+        pdf.cell(widths[3], 7, "  " + pdf.fit(level, widths[3] - 4))
         pdf.set_text_color(0)
         pdf.set_font(FONT, "B" if bold else "", 9.5)
-        pdf.cell(widths[3], 7, coverage, align="R")
+        pdf.cell(widths[4], 7, coverage, align="R")
         pdf.bar(pdf.get_x() + 4, y + 2.2, bar_w, 2.6, [(bar / 100, colour)])
         pdf.set_draw_color(*_LINE)
         pdf.line(pdf.l_margin, y + 7, pdf.w - pdf.r_margin, y + 7)
@@ -237,14 +252,15 @@ def _scores(pdf: _ReportPDF, v: dict[str, Any]) -> None:
     pdf.ln(2)
     legend = ", ".join(f"{lv['name']} {lv['range']}" for lv in v["levels"])
     pdf.para(
-        f'Levels: {legend}. "—" means no score: none of the dimension\'s answers carries a value.',
+        f'Levels: {legend}. "—" means no score: none of the dimension\'s answers carries a value.'
+        f" {v['interval_note']}",
         size=8.5,
         grey=True,
     )
 
 
-def _charts(pdf: _ReportPDF, charts: Mapping[str, bytes]) -> None:
-    kinds = [k for k in CHART_KINDS if k in charts]
+def _charts(pdf: _ReportPDF, charts: Mapping[str, bytes], data: ReportData) -> None:
+    kinds = list(charts)
     if not kinds:
         return
     pdf.h2("Charts")
@@ -256,13 +272,13 @@ def _charts(pdf: _ReportPDF, charts: Mapping[str, bytes]) -> None:
     top = pdf.get_y()
     for i, kind in enumerate(kinds):
         x = pdf.l_margin + i * (w + gap)
-        pdf.image(io.BytesIO(charts[kind]), x=x, y=top, w=w, alt_text=CHART_TITLES[kind])
+        pdf.image(io.BytesIO(charts[kind]), x=x, y=top, w=w, alt_text=chart_caption(kind, data))
         pdf.set_xy(x, top + heights[i])
         pdf.set_font(FONT, "", 8.5)
         pdf.set_text_color(*_GREY)
-        pdf.cell(w, 5, CHART_TITLES[kind], align="C")
+        pdf.multi_cell(w, 4, chart_caption(kind, data), align="C")
         pdf.set_text_color(0)
-    pdf.set_xy(pdf.l_margin, top + max(heights) + 7)
+    pdf.set_xy(pdf.l_margin, top + max(heights) + 10)
 
 
 def _png_aspect(png: bytes) -> float:
@@ -305,13 +321,13 @@ def _trust(pdf: _ReportPDF, v: dict[str, Any]) -> None:
         pdf.ln(1.5)
 
     pdf.h3("Limitations of the method")
-    with _table(pdf, (30, 52, 98), ("LEFT", "LEFT", "LEFT")) as table:
-        table.row(["Limitation", "Risk", "What this report does about it"])
+    with _table(pdf, (28, 84, 68), ("LEFT", "LEFT", "LEFT")) as table:
+        table.row(["Limitation", "What this assessment shows", "Risk, and what the report does about it"])
         for lim in v["limitations"]:
             row = table.row()
             row.cell(lim["title"], style=_bold())
-            row.cell(lim["risk"])
-            row.cell(lim["response"])
+            row.cell(lim["finding"])
+            row.cell(f"{lim['risk']}\n{lim['response']}", style=_grey())
 
     pdf.h3("Respondents")
     if not v["respondents"]:
@@ -338,8 +354,182 @@ def _bold() -> FontFace:
     return FontFace(family=FONT, emphasis="BOLD")
 
 
-def _table(pdf: _ReportPDF, widths: tuple[float, ...], align: tuple[str, ...]) -> Any:
-    """An fpdf2 table with a shaded heading row, rules between rows and left-aligned text."""
+def _grey() -> FontFace:
+    return FontFace(family=FONT, color=_GREY)
+
+
+def _figure(pdf: _ReportPDF, png: bytes, width: float, caption: str) -> None:
+    """A chart centred on the page with its caption below; a new page first if it does not fit."""
+    height = width * _png_aspect(png)
+    pdf.keep(height + 8)
+    x = pdf.l_margin + (pdf.epw - width) / 2
+    top = pdf.get_y() + 1
+    pdf.image(io.BytesIO(png), x=x, y=top, w=width, alt_text=caption)
+    pdf.set_xy(pdf.l_margin, top + height)
+    pdf.set_font(FONT, "", 8.5)
+    pdf.set_text_color(*_GREY)
+    pdf.cell(0, 5, pdf.fit(caption, pdf.epw), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0)
+    pdf.ln(2)
+
+
+def _agreement(pdf: _ReportPDF, v: dict[str, Any]) -> None:
+    ag = v["agreement"]
+    overall = ag["overall"]
+    pdf.h2("Agreement and the calibration agenda", room=60)
+    text = f"Krippendorff's alpha (ordinal) overall: {overall['alpha']} ({overall['band']}). {overall['reading']}"
+    if overall["reason"]:
+        text += f" ({overall['reason']})"
+    pdf.para(text)
+    pdf.ln(1)
+    align = ("LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT")
+    with _table(pdf, (62, 18, 56, 22, 22), align) as table:
+        table.row(["Dimension", "Alpha", "Agreement", "Questions", "Values"])
+        for row in ag["rows"]:
+            band = row["band"] + (f" ({row['reason']})" if row["reason"] else "")
+            table.row([row["title"], row["alpha"], band, str(row["units"]), str(row["value_count"])])
+    pdf.para(
+        "Alpha is 1 when everyone gives the same answers, about 0 when the answers are as unrelated"
+        " as chance; from 0.8 the scores can be relied on, from 0.667 tentatively.",
+        size=8.5,
+        grey=True,
+    )
+    pdf.h3("Hotspots: questions to discuss together")
+    if not v["hotspots"]:
+        pdf.para("No hotspots: no question where the answers split.")
+        return
+    pdf.para(
+        "Questions where the answers split (both yes and no) or spread widely, ordered by how many"
+        " points the dimension score moves between the lowest and the highest answer given.",
+        size=8.5,
+        grey=True,
+    )
+    pdf.ln(1)
+    with _table(pdf, (8, 142, 30), ("RIGHT", "LEFT", "RIGHT")) as table:
+        table.row(["#", "Question, answers and comments", "Moves (points)"])
+        for h in v["hotspots"]:
+            lines = [
+                f"{h['text']} ({h['id']})",
+                f"{h['dimension']} · {h['kind']} · answers: {h['answers']}",
+            ]
+            lines += [
+                f"{c['respondent']}{' (' + c['role'] + ')' if c['role'] else ''}, {c['answer']}: {c['comment']}"
+                for c in h["comments"]
+            ]
+            if h["more_comments"]:
+                lines.append(f"{h['more_comments']} more comments under the answers.")
+            row = table.row()
+            row.cell(str(h["rank"]))
+            row.cell("\n".join(lines))
+            row.cell(f"{h['swing']}\noverall {h['overall_swing']}")
+
+
+def _roles(pdf: _ReportPDF, v: dict[str, Any], chart: bytes | None, data: ReportData) -> None:
+    roles = v["roles"]
+    pdf.h2("Who answered: scores by role", room=50)
+    if roles["rows"]:
+        n = len(roles["columns"])
+        dim_w = min(24.0, (pdf.epw - 28 - 7 - 15) / max(n, 1))
+        widths = (28.0, 7.0, *([dim_w] * n), 15.0)
+        align = ("LEFT", "RIGHT", *(["RIGHT"] * n), "RIGHT")
+        with _table(pdf, widths, align, heading_size=7) as table:
+            table.row(["Role", "n", *roles["columns"], "Overall"])
+            for r in roles["rows"]:
+                table.row(
+                    [r["name"], str(r["n"]), *r["scores"], r["overall"]],
+                    style=_grey() if r["group"] else None,
+                )
+            if roles["gap"]:
+                gap = roles["gap"]
+                table.row([gap["name"], "", *gap["scores"], gap["overall"]], style=_bold())
+        for g in roles["groups"]:
+            pdf.para(f"Group {g['name']}: {', '.join(g['roles'])}, scored together.", size=8.5, grey=True)
+    else:
+        pdf.para("Nobody has answered yet.")
+    if not roles["gap"]:
+        first, second = roles["gap_groups"]
+        pdf.para(f"No gap between {first} and {second}: it needs respondents of both.", size=8.5, grey=True)
+    pdf.ln(1)
+    if roles["missing"]:
+        pdf.para(
+            f"Roles missing: {', '.join(roles['missing'])}. A diverse group of assessors should include them."
+        )
+    else:
+        pdf.para("Every role a diverse group should include answered.")
+    if chart is not None:
+        pdf.ln(2)
+        _figure(pdf, chart, 110, chart_caption("roles", data))
+
+
+def _plan(pdf: _ReportPDF, v: dict[str, Any]) -> None:
+    plan = v["plan"]
+    pdf.h2("Improvement plan", room=50)
+    if not plan["actions"]:
+        pdf.para(plan["message"])
+        return
+    pdf.para(
+        f"Ranked {plan['ranking']}. Gain: the points the dimension (and the overall) score would rise"
+        " if everyone who answered said yes.",
+        size=8.5,
+        grey=True,
+    )
+    pdf.ln(1)
+    align = ("RIGHT", "LEFT", "LEFT", "RIGHT", "RIGHT")
+    with _table(pdf, (8, 110, 29, 15, 18), align) as table:
+        table.row(["#", "Action", "Answers now", "Gain", "Overall"])
+        for it in plan["actions"]:
+            lines = [f"{it['question']} ({it['key']}{', extended' if it['set'] == 'extended' else ''})"]
+            lines.append(f"{it['dimension']} ({it['dimension_score']})")
+            if it["recommendation"]:
+                lines.append(f"To do: {it['recommendation']}")
+            if plan["tracked"]:
+                lines.append(f"Status: {it['status']} · owner: {it['owner']} · due: {it['due']}")
+            row = table.row()
+            row.cell(str(it["rank"]))
+            row.cell("\n".join(lines))
+            row.cell(it["answers"])
+            row.cell(it["gain"])
+            row.cell(it["overall_gain"])
+
+
+def _trend(pdf: _ReportPDF, v: dict[str, Any], chart: bytes | None, data: ReportData) -> None:
+    trend = v["trend"]
+    pdf.h2("Progress over time", room=40)
+    if trend["reason"]:
+        pdf.para(trend["reason"])
+        return
+    for note in trend["notes"]:
+        pdf.para(f"Note: {note}", size=8.5, grey=True)
+    labels = trend["labels"]
+    done = trend["has_done"]
+    rest = pdf.epw - 44 - 16 - (38 if done else 0)
+    col = rest / max(len(labels), 1)
+    widths = (44.0, *([col] * len(labels)), 16.0, *((38.0,) if done else ()))
+    align = ("LEFT", *(["RIGHT"] * len(labels)), "RIGHT", *(("LEFT",) if done else ()))
+    with _table(pdf, widths, align) as table:
+        table.row(["Dimension", *labels, "Change", *(["Plan items done"] if done else [])])
+        for row in trend["rows"]:
+            # the score on one line, its interval on the next: columns stay narrow and even
+            scores = [c.replace(" (", "\n(") for c in row["cells"]]
+            cells = [row["title"], *scores, row["change"], *([", ".join(row["done"])] if done else [])]
+            table.row(cells, style=_bold() if row["overall"] else None)
+    counts = ", ".join(f"{label} {n}" for label, n in zip(labels, trend["respondents"], strict=True))
+    pdf.para(
+        f"Scores with their {v['confidence']} intervals in brackets; change: this assessment minus the"
+        f" one before it. Respondents: {counts}.",
+        size=8.5,
+        grey=True,
+    )
+    if chart is not None:
+        pdf.ln(2)
+        _figure(pdf, chart, pdf.epw, chart_caption("trend", data))
+
+
+def _table(
+    pdf: _ReportPDF, widths: tuple[float, ...], align: tuple[str, ...], *, heading_size: float | None = None
+) -> Any:
+    """An fpdf2 table with a shaded heading row, rules between rows and text at the top
+    of its cell; ``heading_size`` (pt) shrinks the heading row, e.g. for many columns."""
     # tables fill cells with the current fill colour unless told otherwise
     pdf.set_fill_color(255)
     pdf.set_draw_color(*_LINE)
@@ -348,7 +538,8 @@ def _table(pdf: _ReportPDF, widths: tuple[float, ...], align: tuple[str, ...]) -
         col_widths=widths,
         line_height=4.6,
         text_align=align,
-        headings_style=FontFace(family=FONT, emphasis="BOLD", fill_color=_SOFT),
+        headings_style=FontFace(family=FONT, emphasis="BOLD", size_pt=heading_size, fill_color=_SOFT),
+        v_align="TOP",
         cell_fill_mode="NONE",
         borders_layout="HORIZONTAL_LINES",
         padding=1.2,

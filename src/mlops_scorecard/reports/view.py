@@ -11,6 +11,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .data import ReportData
+from .view_analysis import analysis_view, fmt_alpha
 
 if TYPE_CHECKING:
     import jinja2
@@ -76,6 +77,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
     def level_name(level_id: str | None) -> str:
         return levels[level_id]["name"] if level_id in levels else "no score"
 
+    extra = analysis_view(data)
     rows = []
     for dim in result["dimensions"]:
         rows.append(
@@ -84,6 +86,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
                 "title": dim["title"],
                 "score": dim["score"],
                 "score_text": fmt_score(dim["score"]),
+                "interval": extra["intervals"][dim["id"]],
                 "level": level_name(dim["level"]),
                 "colour": colours.get(dim["level"] or "", "#bdbdbd"),
                 "coverage": fmt_pct(dim["counts"]["coverage"]),
@@ -147,12 +150,15 @@ def report_view(data: ReportData) -> dict[str, Any]:
             "Dimensions without a score",
             ", ".join(d["title"] for d in trust["dimensions_without_score"]) or "none",
         ),
+        ("Agreement", _agreement_fact(data)),
+        ("Roles missing", ", ".join(data["roles"]["missing"]) or "none"),
     ]
     heading = assessment["title"] or (
         f"{assessment['unit']}: {fw['title']}" if assessment["unit"] else fw["title"]
     )
     source = fw["source"]
     return {
+        **extra,
         "heading": heading,
         "meta": [
             ("Unit", assessment["unit"] or NO_SCORE),
@@ -190,6 +196,13 @@ def report_view(data: ReportData) -> dict[str, Any]:
         "source_url": source.get("url", ""),
         "tool": f"{data['tool']['name']} {data['tool']['version']}",
     }
+
+
+def _agreement_fact(data: ReportData) -> str:
+    overall = data["agreement"]["overall"]
+    if overall["alpha"] is None:
+        return f"not measured: {overall['reason']}"
+    return f"Krippendorff's alpha {fmt_alpha(overall['alpha'])} ({overall['band']})"
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})

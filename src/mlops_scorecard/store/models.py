@@ -149,3 +149,30 @@ class Answer(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     respondent: Mapped[Respondent] = relationship(back_populates="answers")
+
+
+class PlanItem(Base):
+    """What a facilitator changed about one item of an assessment's improvement plan.
+
+    The plan itself is derived from the answers (``planning.build_plan``); a row exists
+    only for an item whose status, owner, due date, note or place in a manual order was
+    set, and is laid over the derived plan with ``planning.apply_overrides``.
+    """
+
+    __tablename__ = "plan_items"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(
+        String(20), default="open"
+    )  # open | in-progress | done | accepted-risk
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    #: Place in a manual order (lower first); ``None``: the ranking rule's order.
+    position: Mapped[int | None] = mapped_column(Integer, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+__all__ += ["PlanItem"]

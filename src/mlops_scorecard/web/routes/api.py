@@ -13,7 +13,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.security import HTTPBearer
 
-from . import api_assessments, api_responses, api_tokens, api_units
+from . import api_analysis, api_assessments, api_plans, api_responses, api_tokens, api_units
 
 __all__ = ["PREFIX", "router"]
 
@@ -25,5 +25,7 @@ bearer = HTTPBearer(auto_error=False, bearerFormat="msc_...", description="An AP
 router = APIRouter(prefix=PREFIX, include_in_schema=True, dependencies=[Depends(bearer)])
 router.include_router(api_units.router)
 router.include_router(api_assessments.router)
+router.include_router(api_plans.router)
 router.include_router(api_responses.router)
 router.include_router(api_tokens.router)
+router.include_router(api_analysis.router)

@@ -25,10 +25,12 @@ from ...store.assessments import (
 )
 from ...store.responses import comments_of, import_answer_set, list_share_links, progress_of
 from ...store.units import list_units
+from ..analysis_views import assessment_section
 from ..context import render, state
 from ..security import form_text, require
 from ..views import answers_view, progress_rows, score_rows, slug, unit_tree
 from .pages import checked_form, form_int, parse_id
+from .plans import assessment_plan
 
 router = APIRouter(include_in_schema=False)
 
@@ -163,6 +165,8 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         progress = progress_of(s, assessment=a)
         comments = comments_of(s, assessment=a)
         links = list_share_links(s, assessment=a) if facilitator else []
+        plan_section = assessment_plan(s, assessment=a)
+        analysis = assessment_section(s, a, fw)
     question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set)))
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
@@ -186,6 +190,8 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         actions=_STATUS_ACTIONS.get(a.status, []) if facilitator else [],
         facilitator=facilitator,
         imported=imported if imported.isdigit() else "",
+        plan_section=plan_section,
+        analysis=analysis,
     )
 
 

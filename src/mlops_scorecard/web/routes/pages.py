@@ -12,8 +12,10 @@ from starlette.datastructures import FormData
 from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...store.assessments import latest_results, list_assessments, summary_results
 from ...store.models import Unit
+from ...store.rollup import heat_spreads
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...trends import TrendEntry, build_trend
+from ..analysis_views import mark_uncertain, org_analysis, unit_section
 from ..context import render, state
 from ..security import check_csrf, form_text, require
 from ..views import fmt_score, heat_legend, heatmap, unit_tree
@@ -54,14 +56,17 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
     with state(request).read() as s:
         units = list_units(s)
         latest = latest_results(s)
+        spreads = heat_spreads(s, latest)
     roots, order = unit_tree(units)
+    heat = mark_uncertain(heatmap(order, latest), spreads)
     return render(
         request,
         "organization.html",
         status_code=status,
         roots=roots,
         order=order,
-        heat=heatmap(order, latest),
+        heat=heat,
+        org_analysis=org_analysis(order, units, latest, heat.columns, request.query_params.get("team")),
         legend=heat_legend(),
         kinds=UNIT_KINDS,
         error=error,
@@ -132,6 +137,10 @@ def unit_page(request: Request, unit_id: str) -> Response:
         for did, title in trend.dimensions
     ]
     table.append(("Overall", [fmt_score(v) for v in trend.overall()], _signed(trend.change())))
+    from .plans import unit_plan  # plans imports this module
+
+    data["unit_plan"] = unit_plan(request, unit_id=data["unit"].id, trend=trend)
+    data["unit_analysis"] = unit_section(request, data)
     return render(request, "unit.html", trend_table=table, **data)
 
 

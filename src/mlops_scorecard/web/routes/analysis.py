@@ -1,0 +1,99 @@
+"""Analysis pages and charts (HTML): the comparison of two assessments, the radar with
+interval bands, the roles radar, a unit's trend with uncertainty and the distribution of
+team scores. The sections on the assessment, unit and organization pages come from
+:mod:`..analysis_views`; every viewer may read them all."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from ...store.assessments import assessment_framework, get_assessment
+from ..analysis_views import (
+    compare_view,
+    distribution_chart_data,
+    interval_radar,
+    load_answers,
+    load_unit_trend,
+    roles_radar,
+)
+from ..api_models import MAX_ID
+from ..context import render, state
+from ..security import require
+from .pages import parse_id
+
+router = APIRouter(include_in_schema=False)
+
+_SVG_HEADERS = {"Cache-Control": "private, no-cache"}
+AssessmentQuery = Annotated[int, Query(ge=1, le=MAX_ID, description="assessment id")]
+
+
+def _svg(body: bytes) -> Response:
+    return Response(body, media_type="image/svg+xml", headers=_SVG_HEADERS)
+
+
+@router.get("/assessments/{assessment_id}/analysis/radar.svg")
+def assessment_interval_radar(request: Request, assessment_id: str) -> Response:
+    """The radar of the scores with their 90% bootstrap intervals as a band, targets dashed."""
+    require(request, "viewer")
+    from ...charts import render_chart
+
+    with state(request).read() as s:
+        a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
+        answers = load_answers(s, a, details=False)
+        fw, targets = assessment_framework(a), dict(a.targets or {})
+    labels, series = interval_radar(fw, answers, targets)
+    return _svg(render_chart("radar", labels, series, "svg", size=5.5))
+
+
+@router.get("/assessments/{assessment_id}/analysis/roles.svg")
+def assessment_roles_radar(
+    request: Request, assessment_id: str, by: Literal["role", "group"] = "group"
+) -> Response:
+    """The radar of each role's (or role group's) scores, overlaid, with everyone's dashed."""
+    require(request, "viewer")
+    from ...charts import render_chart
+
+    with state(request).read() as s:
+        a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
+        answers = load_answers(s, a, details=False)
+        fw = assessment_framework(a)
+    labels, series = roles_radar(fw, answers, by)
+    return _svg(render_chart("radar", labels, series, "svg", size=5.5))
+
+
+@router.get("/units/{unit_id}/analysis/trend.svg")
+def unit_trend_panels(request: Request, unit_id: str) -> Response:
+    """A unit's trend: a panel per dimension and overall, each with its 90% intervals."""
+    require(request, "viewer")
+    from ...charts import render_trend_panels
+
+    with state(request).read() as s:
+        _, ut = load_unit_trend(s, parse_id(unit_id, "unit"))
+    return _svg(render_trend_panels(ut.trend.labels(), ut.series(), "svg"))
+
+
+@router.get("/compare")
+def compare_page(request: Request, a: AssessmentQuery, b: AssessmentQuery) -> Response:
+    """Two assessments side by side: A before, B after."""
+    require(request, "viewer")
+    with state(request).read() as s:
+        view = compare_view(s, a, b)
+    return render(request, "compare.html", view=view, c=view.comparison)
+
+
+@router.get("/organization/distribution.svg")
+def team_distribution(
+    request: Request,
+    team: Annotated[int | None, Query(ge=1, le=MAX_ID, description="unit id of a team to highlight")] = None,
+) -> Response:
+    """Every team's latest score per dimension (dots), quartiles (boxes), one team highlighted."""
+    require(request, "viewer")
+    from ...charts import render_distribution
+
+    with state(request).read() as s:
+        labels, groups, highlight, name = distribution_chart_data(s, team)
+    options: dict[str, Any] = {"highlight": highlight, "highlight_name": name}
+    return _svg(render_distribution(labels, groups, "svg", **options))
