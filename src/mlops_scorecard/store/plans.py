@@ -46,6 +46,7 @@ __all__ = [
     "parse_due",
     "parse_status",
     "plan_for",
+    "plan_overrides",
     "reorder",
     "reset_order",
     "update_item",
@@ -189,11 +190,20 @@ def _rows(session: Session, assessment: Assessment) -> dict[str, PlanItemRow]:
     }
 
 
-def _assemble(assessment: Assessment, base: Plan, rows: dict[str, PlanItemRow]) -> TrackedPlan:
-    overrides = {
+def _overrides(rows: dict[str, PlanItemRow]) -> dict[str, PlanOverride]:
+    return {
         key: PlanOverride(status=r.status, owner=r.owner, due=r.due_date, position=r.position)
         for key, r in rows.items()
     }
+
+
+def plan_overrides(session: Session, *, assessment: Assessment) -> dict[str, PlanOverride]:
+    """The stored plan changes of an assessment, by question id (for reports)."""
+    return _overrides(_rows(session, assessment))
+
+
+def _assemble(assessment: Assessment, base: Plan, rows: dict[str, PlanItemRow]) -> TrackedPlan:
+    overrides = _overrides(rows)
     plan = apply_overrides(base, overrides)
     keys = {it.key for it in plan.items}
     return TrackedPlan(

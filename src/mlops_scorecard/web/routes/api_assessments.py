@@ -9,10 +9,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from ...errors import FrameworkError
 from ...framework import Framework, get_framework
-from ...reports import ReportFormat, render_report
+from ...reports import ReportFormat
 from ...store.assessments import (
-    answer_set,
-    assessment_framework,
     create_assessment,
     get_assessment,
     list_assessments,
@@ -20,6 +18,7 @@ from ...store.assessments import (
     set_status,
     update_assessment,
 )
+from ...store.reporting import render_stored_report
 from ...store.units import get_unit, subtree_ids
 from ..api_models import MAX_ID, AssessmentIn, AssessmentOut, AssessmentPatch, ResultOut, StatusIn
 from ..context import state
@@ -195,17 +194,17 @@ def assessments_results(request: Request, assessment_id: AssessmentId, _user: Vi
 )
 def assessments_report(
     request: Request,
-    _user: Viewer,
+    user: Viewer,
     assessment_id: AssessmentId,
     format: Annotated[Literal["html", "md", "json", "pdf"], Query(description="report format")] = "html",
 ) -> Response:
-    """The core's report of the assessment's current answers (see docs/report-format.md)."""
+    """The core's report of the assessment's current answers, with the unit's earlier
+    assessments as the trend and the plan as tracked (see docs/report-format.md).
+    Viewers get it without respondent names."""
     fmt: ReportFormat = format
     with state(request).read() as session:
         a = get_assessment(session, assessment_id=assessment_id)
-        framework = assessment_framework(a)
-        answers = answer_set(session, assessment=a)
-    body = render_report(framework, answers, fmt)
+        body = render_stored_report(session, assessment=a, fmt=fmt, with_names=user.can("facilitator"))
     return Response(
         body,
         media_type=_MEDIA_TYPES[fmt],

@@ -23,6 +23,7 @@ from ...store.assessments import (
     results_for,
     set_status,
 )
+from ...store.reporting import render_stored_report
 from ...store.responses import comments_of, import_answer_set, list_share_links, progress_of
 from ...store.units import list_units
 from ..analysis_views import assessment_section
@@ -236,15 +237,6 @@ def assessment_chart(request: Request, assessment_id: str, kind: str) -> Respons
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})
 
 
-def _anonymized(answers: AnswerSet) -> AnswerSet:
-    """The answer set without names, in an order that does not follow who joined when."""
-    people = sorted(
-        answers.respondents,
-        key=lambda r: (r.role, sorted((q, a.answer, a.comment) for q, a in r.answers.items())),
-    )
-    return answers.model_copy(update={"respondents": [r.model_copy(update={"name": ""}) for r in people]})
-
-
 def _download(request: Request, assessment_id: str, suffix: str) -> tuple[Framework, AnswerSet, str]:
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
@@ -259,12 +251,10 @@ def assessment_report(request: Request, assessment_id: str, fmt: str) -> Respons
     user = require(request, "viewer")
     if fmt not in _REPORT_TYPES:
         raise NotFoundError(f"no report format {fmt!r} (use html, pdf, md or json)")
-    from ...reports import render_report
-
-    fw, answers, name = _download(request, assessment_id, fmt)
-    if not user.can("facilitator"):
-        answers = _anonymized(answers)
-    body = render_report(fw, answers, cast(Any, fmt))
+    with state(request).read() as s:
+        a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
+        name = f"{slug(a.unit.name)}-{slug(a.title)}-{a.date.isoformat()}.{fmt}"
+        body = render_stored_report(s, assessment=a, fmt=cast(Any, fmt), with_names=user.can("facilitator"))
     return Response(
         body,
         media_type=_REPORT_TYPES[fmt],

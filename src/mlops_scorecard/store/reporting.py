@@ -1,0 +1,60 @@
+"""Reports of stored assessments: the core report with the unit's history and the
+tracked plan, the same for the web pages and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from ..answers import AnswerSet
+from ..planning import PlanOverride
+from .assessments import answer_sets_for, assessment_framework, list_assessments
+from .models import Assessment
+from .plans import plan_overrides
+
+__all__ = ["anonymized", "render_stored_report"]
+
+
+def anonymized(answers: AnswerSet) -> AnswerSet:
+    """The answer set without names, in an order that does not follow who joined when."""
+    people = sorted(
+        answers.respondents,
+        key=lambda r: (r.role, sorted((q, a.answer, a.comment) for q, a in r.answers.items())),
+    )
+    return answers.model_copy(update={"respondents": [r.model_copy(update={"name": ""}) for r in people]})
+
+
+def render_stored_report(
+    session: Session,
+    *,
+    assessment: Assessment,
+    fmt: Literal["html", "md", "json", "pdf"],
+    with_names: bool,
+) -> bytes:
+    """The report of ``assessment``: its answers, the trend over the unit's earlier
+    assessments of the same framework version, and the plan as tracked.
+
+    ``with_names=False`` (viewers) leaves respondent names out of every section.
+    """
+    from ..reports import render_report
+
+    framework = assessment_framework(assessment)
+    earlier = [
+        a
+        for a in list_assessments(session, unit_ids=[assessment.unit_id])
+        if (a.date, a.id) < (assessment.date, assessment.id)
+        and (a.framework_id, a.framework_version, a.question_set)
+        == (assessment.framework_id, assessment.framework_version, assessment.question_set)
+    ]
+    sets = answer_sets_for(session, assessments=[*earlier, assessment])
+    answers = sets[assessment.id]
+    history: list[tuple[dt.date, AnswerSet]] = [
+        (a.date, sets[a.id]) for a in earlier if sets.get(a.id) is not None and sets[a.id].respondents
+    ]
+    overrides: dict[str, PlanOverride] = plan_overrides(session, assessment=assessment)
+    if not with_names:
+        answers = anonymized(answers)
+        history = [(d, anonymized(h)) for d, h in history]
+    return render_report(framework, answers, fmt, history=history or None, plan_overrides=overrides)
