@@ -97,7 +97,7 @@ def load_demo(
             team = create_unit(session, name=team_name, kind="team", parent_id=dept.id)
             summary.units += 1
             base = {d: rng.uniform(0.15, 0.6) for d in _DIMENSIONS}
-            pace = rng.uniform(0.02, 0.09)
+            pace = rng.uniform(0.05, 0.11)  # per quarter: progress shows through the sampling noise
             size = rng.randint(3, 8)
             people = [(f"{rng.choice(_FIRST)} {rng.choice(_LAST)}", rng.choice(_ROLES)) for _ in range(size)]
             people = list(dict.fromkeys(people))  # names stay unique within a team
