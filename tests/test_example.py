@@ -68,3 +68,15 @@ def test_example_scores_follow_the_profile(example: AnswerSet, framework: Framew
     assert any(a.comment for r in example.respondents for a in r.answers.values())
     assert big.counts.na > 0
     assert big.counts.unknown > 0
+
+
+def test_consensus_makes_respondents_agree(framework: Framework) -> None:
+    from mlops_scorecard.agreement import agreement
+
+    apart = agreement(framework, example_answers(framework, respondents=6, seed=3)).overall.alpha
+    together = agreement(
+        framework, example_answers(framework, respondents=6, seed=3, consensus=True)
+    ).overall.alpha
+    assert apart is not None
+    assert together is not None
+    assert together > apart + 0.2

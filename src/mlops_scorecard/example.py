@@ -57,15 +57,24 @@ def example_answers(
     date: dt.date | None = None,
     profile: dict[str, float] | None = None,
     people: list[tuple[str, str]] | None = None,
+    consensus: bool = False,
 ) -> AnswerSet:
     """A deterministic sample assessment of ``framework`` with several respondents.
 
     ``profile`` gives, per dimension id, how likely a "yes"-ish answer is (0-1);
     ``people`` gives ``(name, role)`` pairs to use instead of the built-in ones.
+    With ``consensus`` the team shares one level per question and each person's view
+    scatters around it, so respondents mostly agree, as real teams do (the demo uses
+    this); without it every answer is drawn on its own (the sample file and tests).
     """
     rng = random.Random(seed)
     profile = profile or _PROFILE
     pool = people or _PEOPLE
+    shared = {
+        q.id: min(0.97, max(0.03, profile.get(dim.id, 0.5) + rng.gauss(0.0, 0.2)))
+        for dim, q in framework.iter_questions(question_set)
+        if consensus
+    }
     respondents_out = []
     for i in range(respondents):
         name, role = pool[i % len(pool)]
@@ -79,6 +88,9 @@ def example_answers(
                 key = "unknown"
             elif roll < 0.06:
                 key = "na"
+            elif consensus:
+                seen = shared[q.id] + rng.gauss(0.0, 0.16)
+                key = "yes" if seen > 0.64 else "partly" if seen > 0.36 else "no"
             else:
                 x = rng.random()
                 key = "yes" if x < p * 0.8 else "partly" if x < p * 0.8 + 0.3 else "no"

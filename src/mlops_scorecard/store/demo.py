@@ -127,6 +127,7 @@ def load_demo(
                     date=date,
                     profile=profile,
                     people=answering,
+                    consensus=True,
                 )
                 import_answer_set(session, assessment=assessment, answers=answers, source=f"demo {team_name}")
                 summary.respondents += len(answering)
