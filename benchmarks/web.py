@@ -49,10 +49,19 @@ local questions = {}
 local answers = {"yes", "partly", "no", "na", "unknown"}
 local counter = 0
 local id = 0
+local threads = {}
+bad = ""
 
 function setup(thread)
   id = id + 1
   thread:set("tid", id)
+  table.insert(threads, thread)
+end
+
+function response(status, headers, body)
+  if status ~= 200 and string.len(bad) < 2000 then
+    bad = bad .. status .. " " .. string.gsub(string.sub(body, 1, 120), "[\"\n]", "'") .. "|"
+  end
 end
 
 function init(args)
@@ -73,6 +82,7 @@ function request()
 end
 
 done = function(summary, latency, requests)
+  for _, t in ipairs(threads) do io.write("BAD" .. (t:get("bad") or "") .. "\n") end
   io.write(string.format("JSON{\"requests\":%d,\"duration_us\":%d,\"errors_status\":%d,\"errors_connect\":%d,\"errors_timeout\":%d,\"p50_us\":%d,\"p99_us\":%d,\"max_us\":%d}\n",
     summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.timeout,
     latency:percentile(50), latency:percentile(99), latency.max))
@@ -210,6 +220,7 @@ def main() -> int:
         ]
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         summary = json.loads(out.split("JSON", 1)[1].strip().splitlines()[0])
+        bad = [x for line in out.splitlines() if line.startswith("BAD") for x in line[3:].split("|") if x]
         seconds = summary["duration_us"] / 1e6
         errors = summary["errors_status"] + summary["errors_connect"] + summary["errors_timeout"]
         results["save_answers_50_connections"] = {
@@ -219,10 +230,17 @@ def main() -> int:
             "max_ms": round(summary["max_us"] / 1000, 2),
             "requests": summary["requests"],
             "errors": errors,
+            "errors_status": summary["errors_status"],
+            "errors_timeout": summary["errors_timeout"],
+            "first_error_responses": bad[:10],
         }
         results["worker_memory"] = rss_mb(proc.pid)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)
+        warnings = [line for line in (tmp / "server.log").read_text().splitlines() if "error" in line.lower()]
+        results["save_answers_50_connections"]["server_log_errors"] = warnings[:10]
     finally:
-        if proc is not None:
+        if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(timeout=10)

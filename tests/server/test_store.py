@@ -221,3 +221,44 @@ def test_demo_is_realistic(sessions: sessionmaker[Session]) -> None:
         comments = s.scalar(select(func.count()).select_from(Answer).where(Answer.comment != ""))
         assert comments
         assert comments > 50
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_two_first_saves_of_one_answer_race_without_error(sessions: sessionmaker[Session]) -> None:
+    # Both transactions find no answer and insert; the second insert waits on the
+    # unique key until the first commits, then fails inside its savepoint and turns
+    # into an update. (SQLite has one writer at a time, so it cannot race like this.)
+    import threading
+
+    with transaction(sessions) as s:
+        team = create_unit(s, name="Team")
+        a = create_assessment(s, unit_id=team.id, title="Q1", status="open")
+        _, token = create_invitation(s, assessment=a, name="Ana")
+    first = sessions()
+    first.begin()
+    r1, a1 = respondent_for_token(first, token=token)
+    save_answer(first, respondent=r1, assessment=a1, question_id="gov-strategy", answer="no")  # not committed
+    outcome: list[object] = []
+
+    def second_save() -> None:
+        try:
+            with transaction(sessions) as s2:
+                r2, a2 = respondent_for_token(s2, token=token)
+                outcome.append(
+                    save_answer(
+                        s2, respondent=r2, assessment=a2, question_id="gov-strategy", answer="yes"
+                    ).revision
+                )
+        except Exception as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=second_save)
+    worker.start()
+    worker.join(timeout=1.0)
+    assert worker.is_alive()  # blocked on the first transaction's row
+    first.commit()
+    first.close()
+    worker.join(timeout=10)
+    assert outcome == [2]
+    with sessions() as s:
+        assert [(x.answer, x.revision) for x in s.scalars(select(Answer))] == [("yes", 2)]

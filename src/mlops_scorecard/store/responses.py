@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..answers import Answer as CoreAnswer
@@ -179,7 +180,24 @@ def save_answer(
             evidence=evidence,
             revision=1,
         )
-        session.add(row)
+        try:
+            # Two first saves of the same answer can race (two tabs, a double click):
+            # the loser's insert fails on the unique key inside this savepoint only.
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            if expected_revision is not None:
+                raise ConflictError(
+                    f"answer to {question_id!r} was just saved elsewhere; reload to see it"
+                ) from None
+            stored = session.scalar(
+                select(Answer).where(Answer.respondent_id == respondent.id, Answer.question_id == question_id)
+            )
+            assert stored is not None
+            row = stored
+            row.answer, row.comment, row.evidence = answer, comment.strip(), evidence
+            row.revision += 1
+            row.updated_at = utcnow()
     else:
         row.answer, row.comment, row.evidence = answer, comment.strip(), evidence
         row.revision = current + 1

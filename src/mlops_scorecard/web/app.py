@@ -7,6 +7,7 @@ session cookie, so any number of workers can serve the same database.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from .context import AppState, templates
 from .security import LoginRequired
 
 __all__ = ["create_app"]
+
+log = logging.getLogger("mlops_scorecard.web")
 
 _STATUS: list[tuple[type[ScorecardError], int]] = [
     (LoginRequired, 401),
@@ -191,6 +194,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        log.warning("%s %s: integrity error: %s", request.method, request.url.path, str(exc.orig).splitlines()[0])
         return error_response(
             request, 409, "this clashes with a change saved at the same moment; reload and try again"
         )
@@ -207,6 +211,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.error("%s %s: unexpected error", request.method, request.url.path, exc_info=exc)
         return error_response(request, 500, "something went wrong on our side; the error has been logged")
 
     from .routes import register
