@@ -62,6 +62,8 @@ bench: $(VENV)/.installed
 bench-web: $(VENV)/.installed
 	$(BIN)/python benchmarks/web.py --backend sqlite
 	$(BIN)/python benchmarks/web.py --backend postgresql
+	$(BIN)/python benchmarks/web_unit.py --backend sqlite
+	$(BIN)/python benchmarks/web_unit.py --backend postgresql
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m typer mlops_scorecard.cli utils docs --name mlops-scorecard --output docs/cli.md

@@ -181,10 +181,15 @@ def save_answer(
             revision=1,
         )
         try:
-            # Two first saves of the same answer can race (two tabs, a double click):
-            # the loser's insert fails on the unique key inside this savepoint only.
-            with session.begin_nested():
+            if session.get_bind().dialect.name == "sqlite":
+                # One writer at a time (BEGIN IMMEDIATE): no other insert can come between.
                 session.add(row)
+                session.flush()
+            else:
+                # Two first saves of the same answer can race (two tabs, a double click):
+                # the loser's insert fails on the unique key inside this savepoint only.
+                with session.begin_nested():
+                    session.add(row)
         except IntegrityError:
             if expected_revision is not None:
                 raise ConflictError(
