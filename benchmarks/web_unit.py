@@ -13,14 +13,11 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +35,7 @@ from mlops_scorecard.store.assessments import create_assessment, set_status  # n
 from mlops_scorecard.store.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
 from mlops_scorecard.store.responses import import_answer_set  # noqa: E402
 from mlops_scorecard.store.units import create_unit  # noqa: E402
+from web import server_times, start_server  # noqa: E402
 
 ASSESSMENTS = 20
 RESPONDENTS = 6
@@ -76,39 +74,6 @@ def seed(url: str) -> dict[str, int]:
         team_id = team.id
     engine.dispose()
     return {"unit": team_id, "latest": ids[-1], "previous": ids[-2]}
-
-
-def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "mlops_scorecard", "serve", "--port", str(port), "--database-url", url]
-    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit(f"server did not start: {log.read_text()}")
-
-
-def server_times(client: httpx.Client, path: str, runs: int) -> dict[str, float]:
-    """Median, p95 and best of the Server-Timing of ``runs`` GETs (after two warm-ups)."""
-    for _ in range(2):
-        client.get(path).raise_for_status()
-    times = []
-    for _ in range(runs):
-        r = client.get(path)
-        r.raise_for_status()
-        match = re.search(r"dur=([0-9.]+)", r.headers.get("server-timing", ""))
-        assert match, "no Server-Timing header"
-        times.append(float(match.group(1)))
-    times.sort()
-    return {
-        "median_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
-        "min_ms": round(times[0], 2),
-    }
 
 
 def main() -> int:

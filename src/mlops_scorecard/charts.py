@@ -16,6 +16,7 @@ import io
 import math
 import textwrap
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -126,12 +127,18 @@ def render_chart(
         if any(len(v) != len(labels) for v in lists):
             raise ValueError(f"series {s.name!r}: need {len(labels)} values, one per label")
 
+    return _draw(lambda: _figure(kind, labels, series, title, size, dpi, fmt), fmt, dpi)
+
+
+def _draw(build: Callable[[], Figure], fmt: ChartFormat, dpi: int) -> bytes:
+    """Build a figure with this module's settings (never the user's matplotlibrc, and
+    nothing left behind in matplotlib's global state) and save it deterministically."""
     import matplotlib
 
     with _LOCK, matplotlib.rc_context():
-        matplotlib.rcdefaults()  # start from defaults, whatever the user's matplotlibrc
+        matplotlib.rcdefaults()
         matplotlib.rcParams.update(_RC)
-        fig = _figure(kind, labels, series, title, size, dpi, fmt)
+        fig = build()
         out = io.BytesIO()
         fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
     return out.getvalue()
@@ -338,15 +345,7 @@ def render_trend(
         if len(s.values) != len(points):
             raise ValueError(f"series {s.name!r}: need {len(points)} values, one per point")
 
-    import matplotlib
-
-    with _LOCK, matplotlib.rc_context():
-        matplotlib.rcdefaults()
-        matplotlib.rcParams.update(_RC)
-        fig = _trend_figure(points, series, title, size, fmt)
-        out = io.BytesIO()
-        fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
-    return out.getvalue()
+    return _draw(lambda: _trend_figure(points, series, title, size, fmt), fmt, dpi)
 
 
 def _trend_figure(
@@ -423,11 +422,7 @@ def render_trend_with_bands(
         if any(len(v) != len(points) for v in [s.values, *(s.band or ())]):
             raise ValueError(f"series {s.name!r}: need {len(points)} values, one per point")
 
-    import matplotlib
-
-    with _LOCK, matplotlib.rc_context():
-        matplotlib.rcdefaults()
-        matplotlib.rcParams.update(_RC)
+    def build() -> Figure:
         fig = _trend_figure(points, series, title, size, fmt)
         if points and fig.axes:
             ax, xs = fig.axes[0], list(range(len(points)))
@@ -439,9 +434,9 @@ def render_trend_with_bands(
                 lo = [math.nan if v is None else min(100.0, max(0.0, float(v))) for v in s.band[0]]
                 hi = [math.nan if v is None else min(100.0, max(0.0, float(v))) for v in s.band[1]]
                 ax.fill_between(xs, lo, hi, color=_PALETTE[i % len(_PALETTE)], alpha=alpha, lw=0, zorder=2)
-        out = io.BytesIO()
-        fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
-    return out.getvalue()
+        return fig
+
+    return _draw(build, fmt, dpi)
 
 
 def render_trend_panels(
@@ -471,15 +466,7 @@ def render_trend_panels(
         if any(len(v) != len(points) for v in [s.values, *(s.band or ())]):
             raise ValueError(f"series {s.name!r}: need {len(points)} values, one per point")
 
-    import matplotlib
-
-    with _LOCK, matplotlib.rc_context():
-        matplotlib.rcdefaults()
-        matplotlib.rcParams.update(_RC)
-        fig = _panels_figure(points, series, title, columns, size, fmt)
-        out = io.BytesIO()
-        fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
-    return out.getvalue()
+    return _draw(lambda: _panels_figure(points, series, title, columns, size, fmt), fmt, dpi)
 
 
 def _clip(values: list[float | None]) -> list[float]:
@@ -572,15 +559,9 @@ def render_distribution(
     if len(groups) != len(labels) or (highlight is not None and len(highlight) != len(labels)):
         raise ValueError(f"need {len(labels)} groups (and highlights), one per label")
 
-    import matplotlib
-
-    with _LOCK, matplotlib.rc_context():
-        matplotlib.rcdefaults()
-        matplotlib.rcParams.update(_RC)
-        fig = _distribution_figure(labels, groups, highlight, highlight_name, title, size, fmt)
-        out = io.BytesIO()
-        fig.savefig(out, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
-    return out.getvalue()
+    return _draw(
+        lambda: _distribution_figure(labels, groups, highlight, highlight_name, title, size, fmt), fmt, dpi
+    )
 
 
 def _distribution_figure(
