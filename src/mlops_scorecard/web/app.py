@@ -194,7 +194,9 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> Response:
-        log.warning("%s %s: integrity error: %s", request.method, request.url.path, str(exc.orig).splitlines()[0])
+        log.warning(
+            "%s %s: integrity error: %s", request.method, request.url.path, str(exc.orig).splitlines()[0]
+        )
         return error_response(
             request, 409, "this clashes with a change saved at the same moment; reload and try again"
         )
