@@ -11,11 +11,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..framework import ANSWER_KEYS, Framework, builtin_frameworks
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..store.models import Assessment
+
 __all__ = [
+    "PLAN_EXPORT_TYPES",
     "DimensionAnswers",
     "HeatCell",
     "HeatRow",
@@ -25,6 +31,7 @@ __all__ = [
     "ScoreRow",
     "TreeNode",
     "answers_view",
+    "export_plan",
     "fmt_score",
     "heat_legend",
     "heat_style",
@@ -345,3 +352,29 @@ def answers_view(
             )
         out.append(DimensionAnswers(id=str(d.get("id")), title=str(d.get("title")), questions=questions))
     return out
+
+
+PLAN_EXPORT_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def export_plan(session: Session, *, assessment: Assessment, fmt: str) -> tuple[bytes, str, str]:
+    """The tracked plan as a Markdown checklist, CSV or JSON: ``(body, media type, file name)``.
+
+    The same for the page download and the API.
+    """
+    from ..store.plans import plan_for
+
+    tracked = plan_for(session, assessment=assessment)
+    a = assessment
+    if fmt == "md":
+        body = tracked.to_markdown(title=f"{a.unit.name}, {a.title} ({a.date.isoformat()})")
+    elif fmt == "csv":
+        body = tracked.to_csv()
+    else:
+        body = tracked.to_json()
+    name = f"plan-{slug(a.unit.name)}-{slug(a.title)}-{a.date.isoformat()}.{fmt}"
+    return body.encode("utf-8"), PLAN_EXPORT_TYPES[fmt], name

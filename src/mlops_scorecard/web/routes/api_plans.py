@@ -17,7 +17,7 @@ from ...store.assessments import get_assessment
 from ...store.plans import MAX_NOTE, MAX_OWNER, TrackedPlan, plan_for, reorder, reset_order, update_item
 from ..api_models import FrameworkRefOut, check_text
 from ..context import state
-from ..views import slug
+from ..views import export_plan
 from .api_common import AssessmentId, Facilitator, Viewer, errors
 
 router = APIRouter(tags=["plans"])
@@ -40,12 +40,6 @@ OwnerText = Annotated[
 NoteText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE), AfterValidator(check_text)
 ]
-
-_EXPORT_TYPES = {
-    "md": "text/markdown; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
 
 
 class PlanItemPatch(BaseModel):
@@ -149,18 +143,10 @@ def plan_export(
     """The plan as a Markdown checklist (done items ticked), CSV (one row per item) or JSON."""
     with state(request).read() as session:
         a = get_assessment(session, assessment_id=assessment_id)
-        tracked = plan_for(session, assessment=a)
-        title = f"{a.unit.name}, {a.title} ({a.date.isoformat()})"
-        name = f"plan-{slug(a.unit.name)}-{slug(a.title)}-{a.date.isoformat()}.{format}"
-    if format == "md":
-        body = tracked.to_markdown(title=title)
-    elif format == "csv":
-        body = tracked.to_csv()
-    else:
-        body = tracked.to_json()
+        body, media_type, name = export_plan(session, assessment=a, fmt=format)
     return Response(
-        body.encode("utf-8"),
-        media_type=_EXPORT_TYPES[format],
+        body,
+        media_type=media_type,
         headers={"Content-Disposition": f'inline; filename="{name}"'},
     )
 

@@ -34,18 +34,13 @@ from ...store.plans import (
 from ...trends import Trend
 from ..context import state
 from ..security import form_text, require
-from ..views import fmt_score, slug
+from ..views import PLAN_EXPORT_TYPES, export_plan, fmt_score
 from .pages import checked_form, parse_id
 
 __all__ = ["PlanRow", "PlanView", "UnitPlanView", "assessment_plan", "router", "unit_plan"]
 
 router = APIRouter(include_in_schema=False)
 
-_EXPORT_TYPES = {
-    "md": "text/markdown; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
 _ANSWERS = [
     ("yes", "Yes"),
     ("partly", "Partly"),
@@ -251,22 +246,14 @@ def unit_plan(request: Request, *, unit_id: int, trend: Trend) -> UnitPlanView |
 def plan_export(request: Request, assessment_id: str, fmt: str) -> Response:
     """The plan as a Markdown checklist, CSV or JSON (viewer)."""
     require(request, "viewer")
-    if fmt not in _EXPORT_TYPES:
+    if fmt not in PLAN_EXPORT_TYPES:
         raise NotFoundError(f"no plan format {fmt!r} (use md, csv or json)")
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
-        tracked = plan_for(s, assessment=a)
-        title = f"{a.unit.name}, {a.title} ({a.date.isoformat()})"
-        name = f"plan-{slug(a.unit.name)}-{slug(a.title)}-{a.date.isoformat()}.{fmt}"
-    if fmt == "md":
-        body = tracked.to_markdown(title=title)
-    elif fmt == "csv":
-        body = tracked.to_csv()
-    else:
-        body = tracked.to_json()
+        body, media_type, name = export_plan(s, assessment=a, fmt=fmt)
     return Response(
-        body.encode("utf-8"),
-        media_type=_EXPORT_TYPES[fmt],
+        body,
+        media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
 
