@@ -142,6 +142,17 @@ def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     raise SystemExit(f"server did not start: {log.read_text()}")
 
 
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server as Ctrl-C would; kill it if it does not stop in 10 s."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def server_times(client: httpx.Client, path: str, runs: int) -> dict[str, float]:
     """Median, p95 and best of the Server-Timing of ``runs`` GETs (after two warm-ups)."""
     for _ in range(2):
@@ -240,12 +251,8 @@ def main() -> int:
         warnings = [line for line in (tmp / "server.log").read_text().splitlines() if "error" in line.lower()]
         results["save_answers_50_connections"]["server_log_errors"] = warnings[:10]
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        if proc is not None:
+            stop_server(proc)
         if pg is not None:
             pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -14,8 +14,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -35,7 +33,7 @@ from mlops_scorecard.store.assessments import create_assessment, set_status  # n
 from mlops_scorecard.store.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
 from mlops_scorecard.store.responses import import_answer_set  # noqa: E402
 from mlops_scorecard.store.units import create_unit  # noqa: E402
-from web import server_times, start_server  # noqa: E402
+from web import server_times, start_server, stop_server  # noqa: E402
 
 ASSESSMENTS = 20
 RESPONDENTS = 6
@@ -115,11 +113,7 @@ def main() -> int:
         print(json.dumps(results), flush=True)
     finally:
         if proc is not None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
         if pg is not None:
             pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)
