@@ -246,8 +246,7 @@ def main() -> int:
             "first_error_responses": bad[:10],
         }
         results["worker_memory"] = rss_mb(proc.pid)
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
+        stop_server(proc)  # the log is complete once it has stopped
         warnings = [line for line in (tmp / "server.log").read_text().splitlines() if "error" in line.lower()]
         results["save_answers_50_connections"]["server_log_errors"] = warnings[:10]
     finally:
