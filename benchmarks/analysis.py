@@ -6,7 +6,7 @@ One assessment, 10,000 respondents x 48 questions (the full question set). Each 
 is the median of ``--runs`` runs after one warm-up run, in one process:
 
 - "full analysis" is what the issue names: scores, Krippendorff's alpha (overall and per
-  dimension), 1,000 bootstrap resamples with intervals, hotspots and the improvement
+  dimension), intervals, hotspots and the improvement
   plan; its target is 1 s on a 2-core machine;
 - "analyze() + plan" adds the scores by role (``score`` again on each role's and each
   group's respondents) and the warnings: everything ``mlops-scorecard analyze`` computes;
@@ -92,7 +92,7 @@ def main() -> int:
     from mlops_scorecard.planning import build_plan
     from mlops_scorecard.roles import role_breakdown
     from mlops_scorecard.scoring import score
-    from mlops_scorecard.uncertainty import _bootstrap
+    from mlops_scorecard.uncertainty import matrix_intervals
 
     fw = get_framework("mlops-scorecard")
     answers = example_answers(fw, respondents=args.respondents, question_set="full")
@@ -103,7 +103,7 @@ def main() -> int:
         m = answer_values(fw, answers)
         return (
             _agreement(m),
-            _bootstrap(m, 0.9, 1000, 0),
+            matrix_intervals(m),
             _hotspots(m),
             build_plan(result),
         )
@@ -116,7 +116,7 @@ def main() -> int:
     m = answer_values(fw, answers)
     cases: list[tuple[str, Callable[[], object], float | None]] = [
         (
-            "full analysis: scores, alpha, 1,000 bootstrap resamples, hotspots, plan",
+            "full analysis: scores, alpha, intervals, hotspots, plan",
             full_analysis,
             TARGET_SECONDS,
         ),
@@ -124,7 +124,7 @@ def main() -> int:
         ("part: score()", lambda: score(fw, answers), None),
         ("part: answer matrix and values", lambda: answer_values(fw, answers), None),
         ("part: Krippendorff's alpha, overall and 6 dimensions", lambda: _agreement(m), None),
-        ("part: bootstrap, 1,000 resamples", lambda: _bootstrap(m, 0.9, 1000, 0), None),
+        ("part: intervals (small-sample t)", lambda: matrix_intervals(m), None),
         ("part: hotspots with comments", lambda: _hotspots(m), None),
         ("part: scores by role", lambda: role_breakdown(fw, answers), None),
         ("part: plan", lambda: build_plan(result), None),

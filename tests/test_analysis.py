@@ -1,8 +1,8 @@
-"""Agreement, hotspots, bootstrap intervals, roles and warnings (mlops_scorecard.analysis).
+"""Agreement, hotspots, intervals, roles and warnings (mlops_scorecard.analysis).
 
 Alpha is checked against a published worked example and the ``krippendorff`` package;
-intervals against a naive rescoring of each resample and, in a simulation, against
-the true score; properties (Hypothesis) check that full agreement gives alpha 1 and
+intervals against a hand computation (their coverage is simulated in
+``test_interval_coverage.py``); properties (Hypothesis) check that full agreement gives alpha 1 and
 that the order of respondents changes nothing.
 """
 
@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.special import stdtrit
 
 from mlops_scorecard.agreement import (
     SPLIT_MIN_SHARE,
@@ -40,7 +41,7 @@ from mlops_scorecard.framework import Framework, parse_framework
 from mlops_scorecard.planning import build_plan
 from mlops_scorecard.roles import EXPECTED_ROLES, normalize_role
 from mlops_scorecard.scoring import score
-from mlops_scorecard.uncertainty import _resampled_means
+from mlops_scorecard.uncertainty import METHOD, PRIOR_RESPONDENTS, Interval, intervals
 
 LEVELS = [{"id": "low", "name": "Low", "min": 0}, {"id": "high", "name": "High", "min": 50}]
 
@@ -221,9 +222,10 @@ def test_order_of_respondents_changes_nothing(rows: list[list[str | None]], data
     a = answers_of(rows)
     b = answers_of([rows[i] for i in order])
     assert agreement(FW, a).to_dict() == agreement(FW, b).to_dict()
-    assert (
-        bootstrap(FW, a, seed=3, resamples=200).to_dict() == bootstrap(FW, b, seed=3, resamples=200).to_dict()
-    )
+    ia, ib = intervals(FW, a), intervals(FW, b)
+    assert (ia.overall is None) == (ib.overall is None)
+    if ia.overall is not None and ib.overall is not None:
+        assert (ia.overall.low, ia.overall.high) == pytest.approx((ib.overall.low, ib.overall.high))
     assert build_plan(score(FW, a)).to_dict() == build_plan(score(FW, b)).to_dict()
     assert [h.to_dict() for h in hotspots(FW, a)] == [h.to_dict() for h in hotspots(FW, b)]
 
@@ -275,10 +277,10 @@ def test_a_lone_dissenter_in_a_large_group_is_not_a_split() -> None:
     assert [h.question.id for h in hotspots(FW, answers_of(rows))] == ["a1"]
 
 
-# --- bootstrap intervals -------------------------------------------------------------------
+# --- intervals -----------------------------------------------------------------------------
 
 
-def test_bootstrap_repeats_with_a_seed() -> None:
+def test_intervals_are_deterministic_and_contain_the_score() -> None:
     rows: list[list[str | None]] = [
         ["yes", "no", "partly", "yes", "no", "yes"],
         ["no", "no", "partly", "yes", "yes", "yes"],
@@ -286,91 +288,116 @@ def test_bootstrap_repeats_with_a_seed() -> None:
         ["partly", "yes", "yes", "no", "no", "na"],
     ]
     answers = answers_of(rows)
-    a = bootstrap(FW, answers, seed=1)
-    assert a == bootstrap(FW, answers, seed=1)
-    assert a != bootstrap(FW, answers, seed=2)
+    a = intervals(FW, answers)
+    assert a == intervals(FW, answers)
     assert a.confidence == 0.9
-    assert a.resamples == 1000
+    assert a.to_dict()["method"] == METHOD
     result = score(FW, answers)
     assert a.overall is not None
     assert result.overall is not None
-    assert a.overall.low <= result.overall <= a.overall.high
-    wider = bootstrap(FW, answers, seed=1, confidence=0.99)
+    assert a.overall.contains(result.overall)
+    for d in result.dimensions:
+        iv = a.dimensions[d.id]
+        assert iv is not None
+        assert d.score is not None
+        assert iv.contains(d.score)
+    wider = intervals(FW, answers, confidence=0.99)
     assert wider.overall is not None
-    assert wider.overall.width >= a.overall.width
+    assert wider.overall.width > a.overall.width
+    more = intervals(FW, answers_of(rows * 4))
+    assert more.overall is not None
+    assert more.overall.width < a.overall.width
+    # the old name still works and ignores what no longer applies
+    assert bootstrap(FW, answers, seed=5, resamples=10) == a
 
 
-def test_each_resample_scores_like_score_on_the_resampled_respondents() -> None:
+def test_interval_without_missing_answers_is_a_t_interval_over_respondents_own_scores() -> None:
+    """When everybody answers every question, a dimension score is the mean of the
+    respondents' own scores r_i; the interval is then by hand
+    S +- t(df) * sqrt((sum (r_i - S)^2 + k * v0 * sum a_q^2) / (n (n - 1 + k)))."""
     rows: list[list[str | None]] = [
         ["yes", "no", "partly", "yes", "no", "yes"],
-        ["no", None, "partly", "yes", "yes", "unknown"],
-        ["yes", "partly", "no", "na", "no", None],
-        ["partly", "yes", "yes", "no", "no", "na"],
-        ["na", "na", "no", "no", "partly", "yes"],
+        ["no", "no", "partly", "yes", "yes", "yes"],
+        ["yes", "partly", "no", "partly", "no", "no"],
+        ["partly", "yes", "yes", "no", "no", "partly"],
+        ["yes", "yes", "yes", "no", "partly", "partly"],
+        ["no", "partly", "yes", "yes", "partly", "no"],
     ]
     answers = answers_of(rows)
+    result = score(FW, answers)
+    got = intervals(FW, answers)
     m = answer_values(FW, answers)
-    means = _resampled_means(m, 25, seed=11)
-    dims, overall = m.scores(means)
-    # the same draws, done by hand: respondents in the canonical order, indices per resample
-    order = np.lexsort(m.codes.T[::-1])
-    picks = np.random.default_rng(11).integers(0, 5, size=(25, 5), dtype=np.int32)
-    for b in range(25):
-        people = [answers.respondents[order[i]] for i in picks[b]]
-        expected = score(FW, answers.model_copy(update={"respondents": people}))
-        for j, d in enumerate(expected.dimensions):
-            if d.score is None:
-                assert np.isnan(dims[b, j])
-            else:
-                assert dims[b, j] == pytest.approx(d.score)
-        assert overall[b] == pytest.approx(expected.overall)
+    n, k, v0 = len(rows), PRIOR_RESPONDENTS, 1 / 6
+    for j, d in enumerate(result.dimensions):
+        s = m.spans[j][1]
+        a = m.weights[s] / m.weights[s].sum()
+        own = np.array([r.dimensions[d.id] for r in result.respondents], dtype=float) / 100
+        assert d.score is not None
+        point = d.score / 100
+        var = (float(((own - point) ** 2).sum()) + k * v0 * float((a**2).sum())) / (n * (n - 1 + k))
+        iv = got.dimensions[d.id]
+        assert iv is not None
+        half = (iv.high - iv.low) / 2
+        assert iv.low > 0
+        assert iv.high < 100
+        # the quantile's degrees of freedom lie between one variance's and one per question's
+        lo_t = float(stdtrit(n - 1 + k, 0.95))
+        hi_t = float(stdtrit(3 * (n - 1 + k), 0.95))
+        assert hi_t * 100 * np.sqrt(var) <= half + 1e-9
+        assert half <= lo_t * 100 * np.sqrt(var) + 1e-9
+        assert (iv.low + iv.high) / 2 == pytest.approx(d.score)
 
 
-def test_bootstrap_edge_cases() -> None:
-    empty = bootstrap(FW, answers_of([]))
+def test_agreeing_respondents_do_not_make_an_interval_collapse() -> None:
+    answers = answers_of([["yes"] * 6] * 3)
+    got = intervals(FW, answers)
+    assert got.overall is not None
+    assert got.overall.high == 100
+    # three people saying "yes" to everything leave room for a team that is not perfect
+    assert got.overall.low < 90
+    many = intervals(FW, answers_of([["yes"] * 6] * 40))
+    assert many.overall is not None
+    assert got.overall.low < many.overall.low < 100
+
+
+def test_interval_edge_cases() -> None:
+    empty = intervals(FW, answers_of([]))
     assert empty.overall is None
     assert all(v is None for v in empty.dimensions.values())
-    one = bootstrap(FW, answers_of([["yes", "no", "partly", None, None, None]]))
+    one = intervals(FW, answers_of([["yes", "no", "partly", None, None, None]]))
     assert one.overall is not None
-    assert one.overall.width == 0
+    # one respondent says next to nothing about the team: the interval says so
+    assert one.overall.width > 50
     assert one.dimensions["beta"] is None  # no value in beta, so no score and no interval
     with pytest.raises(ScorecardError, match="confidence"):
-        bootstrap(FW, answers_of([["yes"] * 6]), confidence=1.0)
-    with pytest.raises(ScorecardError, match="resamples"):
-        bootstrap(FW, answers_of([["yes"] * 6]), resamples=0)
+        intervals(FW, answers_of([["yes"] * 6]), confidence=1.0)
 
 
-def test_bootstrap_intervals_cover_the_true_score_at_the_stated_rate() -> None:
-    """Respondents answer each question yes/partly/no with known probabilities; the
-    true score is the expected one. 90% intervals should contain it about 90% of the
-    time (the percentile bootstrap runs a little under nominal with 40 respondents)."""
-    rng = np.random.default_rng(42)
-    probs = np.array(
-        [[0.7, 0.2, 0.1], [0.2, 0.3, 0.5], [0.4, 0.4, 0.2], [0.1, 0.1, 0.8], [0.5, 0.0, 0.5], [0.3, 0.6, 0.1]]
+def test_minimum_rule_takes_the_lowest_dimension_interval() -> None:
+    fw = parse_framework(
+        {
+            "id": "min",
+            "version": "1",
+            "title": "Min",
+            "overall": "minimum",
+            "levels": LEVELS,
+            "dimensions": [
+                {"id": d, "title": d, "questions": [{"id": f"{d}{i}", "text": "Q?"} for i in (1, 2, 3)]}
+                for d in ("alpha", "beta")
+            ],
+        }
     )
-    mu = probs @ np.array([1.0, 0.5, 0.0])
-    w = np.array([1.0, 1.0, 1.0, 1.0, 2.0, 1.0])
-    true_alpha = 100 * mu[:3].mean()
-    true_beta = 100 * (w[3:] * mu[3:]).sum() / w[3:].sum()
-    truth = {"alpha": true_alpha, "beta": true_beta, "overall": (true_alpha + true_beta) / 2}
-    keys = np.array(["yes", "partly", "no"])
-    sims, n = 200, 40
-    hits = dict.fromkeys(truth, 0)
-    for sim in range(sims):
-        cum = probs.cumsum(axis=1)
-        u = rng.random((n, 6, 1))
-        codes = (u > cum[None, :, :]).sum(axis=2)
-        answers = answers_of([[str(k) for k in keys[row]] for row in codes])
-        u_ = bootstrap(FW, answers, resamples=400, seed=sim)
-        for name, iv in (
-            ("alpha", u_.dimensions["alpha"]),
-            ("beta", u_.dimensions["beta"]),
-            ("overall", u_.overall),
-        ):
-            assert iv is not None
-            hits[name] += iv.low - 1e-9 <= truth[name] <= iv.high + 1e-9
-    for name, count in hits.items():
-        assert 0.82 <= count / sims <= 0.97, (name, count / sims)
+    first: list[str | None] = ["yes", "yes", "partly", "no", "no", "partly"]
+    second: list[str | None] = ["yes", "partly", "yes", "no", "partly", "no"]
+    rows = [first] * 2 + [second] * 3
+    answers = answers_of(
+        rows, qids=["alpha1", "alpha2", "alpha3", "beta1", "beta2", "beta3"], framework="min"
+    )
+    got = intervals(fw, answers)
+    a, b = got.dimensions["alpha"], got.dimensions["beta"]
+    assert a is not None
+    assert b is not None
+    assert got.overall == Interval(min(a.low, b.low), min(a.high, b.high))
 
 
 def test_interval_series_carries_the_band() -> None:
@@ -472,8 +499,7 @@ def test_analyze_bundles_everything(framework: Framework, example: AnswerSet) ->
     a = analyze(framework, example, seed=5, resamples=300)
     assert isinstance(a, Analysis)
     assert a.result.overall == score(framework, example).overall
-    assert a.uncertainty.resamples == 300
-    assert a.uncertainty.seed == 5
+    assert a.uncertainty.to_dict()["method"] == METHOD
     data = a.to_dict()
     json.dumps(data)
     assert set(data) >= {"agreement", "intervals", "hotspots", "roles", "caveats"}

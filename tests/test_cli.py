@@ -215,7 +215,7 @@ def test_report_each_format(answers_file: Path, tmp_path: Path) -> None:
     result = run("report", str(answers_file), "-o", str(tmp_path / "second.html"))
     assert result.exit_code == 0
     result = run("report", str(answers_file), "--format", "json")
-    assert json.loads(result.output)["schema_version"] == 1
+    assert json.loads(result.output)["schema_version"] == 2
 
 
 def test_report_bad_input(answers_file: Path, tmp_path: Path) -> None:

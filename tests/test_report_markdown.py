@@ -10,6 +10,7 @@ from mlops_scorecard.framework import Framework
 from mlops_scorecard.reports import render_report
 from mlops_scorecard.reports.markdown import render_markdown
 from mlops_scorecard.reports.view import md_escape, md_link
+from mlops_scorecard.uncertainty import bootstrap
 
 WHEN = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.UTC)
 
@@ -36,8 +37,17 @@ def test_markdown_sections_and_scores_table(framework: Framework, example: Answe
         assert f"\n{heading}\n" in text
     rows = table_rows(text, "| Dimension | Score | 90% interval | Level |")
     assert [r[0] for r in rows[:-1]] == [d.title for d in framework.dimensions]
-    assert rows[0][1:4] == ["48.6", "33.1\N{EN DASH}66.7", "Defined"]
-    assert rows[-1][:4] == ["**Overall**", "**48.6**", "**44.4\N{EN DASH}52.1**", "**Defined**"]
+    u = bootstrap(framework, example)
+    gov, overall = u.dimensions["governance"], u.overall
+    assert gov is not None
+    assert overall is not None
+    assert rows[0][1:4] == ["48.6", f"{gov.low:.1f}\N{EN DASH}{gov.high:.1f}", "Defined"]
+    assert rows[-1][:4] == [
+        "**Overall**",
+        "**48.6**",
+        f"**{overall.low:.1f}\N{EN DASH}{overall.high:.1f}**",
+        "**Defined**",
+    ]
     assert "## Charts" not in text  # Markdown stays text unless given chart paths
     assert "\n\n\n" not in text
     assert text.endswith("\n")

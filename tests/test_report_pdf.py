@@ -65,7 +65,7 @@ def test_pdf_has_every_section(example_pdf: bytes, tmp_path: Path) -> None:
     for expected in (
         "Payments ML team: MLOps assessment",
         "Scores",
-        "Governance 48.6 33.1\N{EN DASH}66.7 Defined 92%",
+        "Governance 48.6 24.9\N{EN DASH}72.3 Defined 92%",
         "Radar chart of the dimension scores; the band is the",
         "Stellar chart of the dimension scores",
         "How far to trust this result",

@@ -2,7 +2,7 @@
 
 :func:`analyze` runs every analysis of one assessment on one shared answer matrix.
 The pieces live in :mod:`.agreement` (Krippendorff's alpha, hotspots),
-:mod:`.uncertainty` (bootstrap intervals) and :mod:`.roles` (scores by role); this
+:mod:`.uncertainty` (small-sample intervals) and :mod:`.roles` (scores by role); this
 module adds the warnings for a thin result (:func:`caveats`). Methods, thresholds and
 readings are in ``docs/analysis.md``.
 """
@@ -35,9 +35,10 @@ from .uncertainty import (
     DEFAULT_RESAMPLES,
     Interval,
     Uncertainty,
-    _bootstrap,
     bootstrap,
     interval_series,
+    intervals,
+    matrix_intervals,
 )
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "caveats",
     "hotspots",
     "interval_series",
+    "intervals",
     "ordinal_alpha",
     "role_breakdown",
     "role_series",
@@ -216,17 +218,18 @@ def analyze(
     hotspot_limit: int | None = None,
     result: ScoreResult | None = None,
 ) -> Analysis:
-    """Scores, agreement, hotspots, bootstrap intervals, roles and warnings of one
+    """Scores, agreement, hotspots, intervals, roles and warnings of one
     assessment (pass ``result`` when it is already scored)."""
     result = score(framework, answers) if result is None else result
     m = answer_values(framework, answers)
     agree = _agreement(m)
-    intervals = _bootstrap(m, confidence, resamples, seed)
+    # resamples and seed are accepted for older callers; the intervals draw nothing
+    spans = matrix_intervals(m, confidence=confidence)
     return Analysis(
         result=result,
         agreement=agree,
         hotspots=_hotspots(m, hotspot_limit),
-        uncertainty=intervals,
+        uncertainty=spans,
         roles=role_breakdown(framework, answers),
-        caveats=caveats(result, uncertainty=intervals, agreement=agree),
+        caveats=caveats(result, uncertainty=spans, agreement=agree),
     )

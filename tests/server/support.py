@@ -9,7 +9,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -87,3 +89,34 @@ def csrf_of(client: TestClient, path: str = "/") -> str:
     page = client.get(path)
     text: str = page.text
     return text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+@contextlib.contextmanager
+def counting_queries(app: FastAPI) -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block, in order.
+
+    Tests assert on counts (a page's queries do not grow with its rows), never on
+    time: a busy machine makes any time limit fail."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    engine = app.state.scorecard.engine
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def page_queries(c: TestClient, path: str) -> int:
+    """How many SQL statements one warm view of ``path`` runs."""
+    assert c.get(path).status_code == 200  # warm up (templates compiled, frameworks loaded)
+    app = c.app
+    assert isinstance(app, FastAPI)
+    with counting_queries(app) as seen:
+        assert c.get(path).status_code == 200
+    return len(seen)

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 #: Bumped only by a breaking change of the layout (see docs/report-format.md).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Thresholds for the trust warnings.
 FEW_RESPONDENTS = 3
@@ -56,7 +56,7 @@ def report_data(
     resamples: int | None = None,
     analysis: Analysis | None = None,
 ) -> ReportData:
-    """The report of one assessment as JSON-ready data (``schema_version`` 1).
+    """The report of one assessment as JSON-ready data (``schema_version`` 2).
 
     ``result`` must be ``score(framework, answers)``; it is passed in so that a caller
     that already scored (the CLI, the web app's cache) does not score twice.

@@ -193,9 +193,9 @@ def analysis_view(data: dict[str, Any]) -> dict[str, Any]:
         "interval_heading": f"{u['confidence']:.0%} interval",
         "intervals": {d["id"]: fmt_interval(u["dimensions"].get(d["id"])) for d in dims},
         "overall_interval": fmt_interval(u["overall"]),
-        "interval_note": f"Intervals: {u['confidence']:.0%} percentile bootstrap over the"
-        f" {u['respondents']} respondents ({u['resamples']:,} resamples, seed {u['seed']}): the range"
-        " the score could take had other, similar people answered.",
+        "interval_note": f"Intervals: {u['confidence']:.0%} small-sample intervals over the"
+        f" {u['respondents']} respondents (Student's t with a prior worth one respondent): the range"
+        " the score could take had many more people like them answered.",
         "agreement": _agreement(data, titles),
         "hotspots": _hotspots(data, titles),
         "roles": _roles(data, dims),
