@@ -354,9 +354,7 @@ def report(
             help="An earlier answers file of the same framework, with a date, for the trend (repeatable).",
         ),
     ] = None,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Seed of the bootstrap intervals (same seed, same report).")
-    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", hidden=True, help="No effect (kept for older scripts).")] = 0,
     force: FORCE = False,
 ) -> None:
     """Write a report: scores with intervals, charts, agreement and hotspots, scores by

@@ -24,9 +24,13 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 FORCE = Annotated[bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")]
-SEED = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap (same seed, same intervals).")]
+# --seed and --resamples configured the old bootstrap; kept hidden so scripts that pass
+# them keep working (the intervals draw nothing at random).
+SEED = Annotated[int, typer.Option("--seed", hidden=True, help="No effect (kept for older scripts).")]
 CONFIDENCE = Annotated[float, typer.Option("--confidence", help="Interval confidence, between 0 and 1.")]
-RESAMPLES = Annotated[int, typer.Option("--resamples", help="Bootstrap resamples.")]
+RESAMPLES = Annotated[
+    int, typer.Option("--resamples", hidden=True, help="No effect (kept for older scripts).")
+]
 
 
 def _error(message: str) -> Exception:
@@ -82,7 +86,7 @@ def analyze(
 
       mlops-scorecard analyze answers.yaml
 
-      mlops-scorecard analyze answers.yaml --confidence 0.95 --seed 7 --format json
+      mlops-scorecard analyze answers.yaml --confidence 0.95 --format json
     """
     from .analysis import analyze as run_analysis
     from .answers import load_assessment

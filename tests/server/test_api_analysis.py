@@ -15,7 +15,7 @@ from test_analysis_pages import CORE, FW, PEOPLE, org_fixture, other_version, se
 from mlops_scorecard.analysis import analyze
 from mlops_scorecard.comparison import compare
 from mlops_scorecard.store import assessments
-from mlops_scorecard.uncertainty import bootstrap
+from mlops_scorecard.uncertainty import intervals
 
 V1 = "/api/v1"
 
@@ -67,21 +67,19 @@ def test_analysis_matches_the_library(app: FastAPI, reader: TestClient) -> None:
 def test_analysis_options(app: FastAPI, reader: TestClient) -> None:
     aid = seed(app)["assessment"]
     url = f"{V1}/assessments/{aid}/analysis"
-    r = reader.get(url, params={"confidence": 0.8, "resamples": 200, "seed": 7, "hotspots": 2})
+    r = reader.get(url, params={"confidence": 0.8, "hotspots": 2})
     assert r.status_code == 200, r.text
     body = r.json()
-    expected = bootstrap(FW, answer_set(app, aid), confidence=0.8, resamples=200, seed=7).to_dict()
+    expected = intervals(FW, answer_set(app, aid), confidence=0.8).to_dict()
     assert body["intervals"] == expected
     assert len(body["hotspots"]) == 2
+    # the old bootstrap's parameters are ignored: the intervals draw nothing at random
     again = reader.get(url, params={"confidence": 0.8, "resamples": 200, "seed": 7, "hotspots": 2}).json()
-    assert again["intervals"] == body["intervals"]  # seeded: the same again
+    assert again["intervals"] == body["intervals"]
     for params in [
         {"confidence": 1.5},
         {"confidence": 0.2},
         {"confidence": "high"},
-        {"resamples": 5},
-        {"resamples": 100000},
-        {"seed": -1},
         {"hotspots": -1},
     ]:
         r = reader.get(url, params=params)
@@ -164,24 +162,20 @@ def test_unit_trend(app: FastAPI, reader: TestClient) -> None:
     assert [p["assessment_id"] for p in body["points"]] == [first["assessment"], second["assessment"]]
     assert [d["id"] for d in body["dimensions"]] == [d.id for d in FW.dimensions]
     for p in body["points"]:
-        u = bootstrap(FW, answer_set(app, p["assessment_id"])).to_dict()
+        u = intervals(FW, answer_set(app, p["assessment_id"])).to_dict()
         assert p["intervals"] == {"overall": u["overall"], "dimensions": u["dimensions"]}
     latest = body["points"][-1]
     [gap] = body["latest_targets"]
     assert gap["dimension"] == "governance"
     assert gap["target"] == 90.0
     assert gap["gap"] == pytest.approx(90.0 - latest["dimensions"]["governance"], abs=0.01)
-    r = reader.get(
-        f"{V1}/units/{first['unit']}/trend", params={"resamples": 200, "seed": 3, "confidence": 0.5}
-    )
+    r = reader.get(f"{V1}/units/{first['unit']}/trend", params={"confidence": 0.5})
     assert r.status_code == 200
     assert (
         r.json()["points"][0]["intervals"]["overall"]
-        == bootstrap(
-            FW, answer_set(app, first["assessment"]), resamples=200, seed=3, confidence=0.5
-        ).to_dict()["overall"]
+        == intervals(FW, answer_set(app, first["assessment"]), confidence=0.5).to_dict()["overall"]
     )
-    assert reader.get(f"{V1}/units/{first['unit']}/trend", params={"resamples": 1}).status_code == 422
+    assert reader.get(f"{V1}/units/{first['unit']}/trend", params={"confidence": 2}).status_code == 422
     assert reader.get(f"{V1}/units/999999/trend").status_code == 404
 
 

@@ -35,9 +35,8 @@ router = APIRouter(tags=["analysis"])
 Status = Literal["draft", "open", "closed"]
 Band = Literal["strong", "moderate", "low", "none", "undefined"]
 Confidence = Annotated[
-    float, Query(ge=0.5, le=0.999, description="confidence of the bootstrap intervals (0.5 to 0.999)")
+    float, Query(ge=0.5, le=0.999, description="confidence of the intervals (0.5 to 0.999)")
 ]
-Seed = Annotated[int, Query(ge=0, le=MAX_ID, description="seed of the bootstrap: the same seed repeats")]
 
 
 # --- response bodies ---------------------------------------------------------------------
@@ -66,12 +65,12 @@ class IntervalOut(BaseModel):
 
 
 class IntervalsOut(BaseModel):
-    """Percentile bootstrap intervals over respondents."""
+    """Small-sample t intervals over respondents with a prior worth one respondent
+    (docs/analysis.md, section 3); deterministic."""
 
     method: str
     confidence: float
-    resamples: int
-    seed: int
+    prior_respondents: float
     respondents: int
     overall: IntervalOut | None
     dimensions: dict[str, IntervalOut | None]
@@ -232,12 +231,10 @@ class TargetGapOut(BaseModel):
 
 
 class TrendOut(BaseModel):
-    """A unit's answered assessments in date order, each with its bootstrap intervals."""
+    """A unit's answered assessments in date order, each with its intervals."""
 
     unit_id: int
     confidence: float
-    resamples: int
-    seed: int
     dimensions: list[DimensionRefOut]
     points: list[TrendPointOut]
     latest_targets: list[TargetGapOut]
@@ -311,14 +308,12 @@ def assessment_analysis(
     assessment_id: AssessmentId,
     _user: Viewer,
     confidence: Confidence = 0.9,
-    resamples: Annotated[int, Query(ge=100, le=5000, description="bootstrap resamples")] = 1000,
-    seed: Seed = 0,
     hotspots: Annotated[
         int | None, Query(ge=0, le=1000, description="list at most this many hotspots")
     ] = None,
 ) -> AnalysisOut:
     """Krippendorff's alpha per dimension and overall, the disagreement hotspots (most
-    score-moving first, with comments but no names), bootstrap intervals of every score,
+    score-moving first, with comments but no names), intervals of every score,
     scores per role with the leadership-practitioner gap and missing roles, and plain
     warnings, computed from the assessment's current answers."""
     with state(request).read() as session:
@@ -326,9 +321,7 @@ def assessment_analysis(
         answers = answer_sets_for(session, assessments=[a])[a.id]
         framework = assessment_framework(a)
         status = a.status
-    an = analyze(
-        framework, answers, confidence=confidence, resamples=resamples, seed=seed, hotspot_limit=hotspots
-    )
+    an = analyze(framework, answers, confidence=confidence, hotspot_limit=hotspots)
     data: dict[str, Any] = an.to_dict()
     data.update(assessment_id=assessment_id, status=status)
     return AnalysisOut.model_validate(data)
@@ -376,15 +369,11 @@ def unit_trend(
     unit_id: UnitId,
     _user: Viewer,
     confidence: Confidence = 0.9,
-    resamples: Annotated[
-        int, Query(ge=100, le=2000, description="bootstrap resamples per assessment")
-    ] = 1000,
-    seed: Seed = 0,
 ) -> TrendOut:
     """Each answered assessment of the unit (not of sub-units), oldest first, with its
-    scores and bootstrap intervals; and the latest one's gap to each of its targets."""
+    scores and intervals; and the latest one's gap to each of its targets."""
     with state(request).read() as session:
-        _, ut = load_unit_trend(session, unit_id, confidence=confidence, resamples=resamples, seed=seed)
+        _, ut = load_unit_trend(session, unit_id, confidence=confidence)
     points = []
     for p in ut.trend.points:
         a, u = ut.assessments[p.assessment_id], ut.intervals[p.assessment_id]
@@ -407,8 +396,6 @@ def unit_trend(
     return TrendOut(
         unit_id=unit_id,
         confidence=confidence,
-        resamples=resamples,
-        seed=seed,
         dimensions=[DimensionRefOut(id=i, title=t) for i, t in ut.trend.dimensions],
         points=points,
         latest_targets=[TargetGapOut.model_validate(g.to_dict()) for g in ut.latest_gaps()],
