@@ -14,8 +14,8 @@ better or worse for surveying more people.
 
 **Uncertainty proxy** (:func:`spread`): the heatmap cannot afford a bootstrap per unit,
 so a cell is marked *uncertain* when fewer than :data:`THIN_RESPONDENTS` respondents gave
-that dimension a score, or when the normal-approximation 90% interval of the mean of the
-respondents' own scores, ``± 1.645 · sd / √n``, is wider than :data:`WIDE_INTERVAL` points.
+that dimension a score, or when the Student's t 90% interval of the mean of the
+respondents' own scores, ``± t(n - 1) · sd / √n``, is wider than :data:`WIDE_INTERVAL` points.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from .models import Answer, Assessment, Respondent
 
 __all__ = [
     "ROLLUP_RULE",
-    "SPREAD_Z",
+    "SPREAD_CONFIDENCE",
     "THIN_RESPONDENTS",
     "UNCERTAINTY_RULE",
     "WIDE_INTERVAL",
@@ -67,11 +67,20 @@ THIN_RESPONDENTS = 3
 #: An approximate interval wider than this many points: uncertain (as the analysis' warnings).
 WIDE_INTERVAL = 30.0
 #: The normal quantile of a two-sided 90% interval.
-SPREAD_Z = 1.645
+#: The proxy's confidence: Student's t with n - 1 degrees of freedom at this level.
+SPREAD_CONFIDENCE = 0.9
 UNCERTAINTY_RULE = (
     f"fewer than {THIN_RESPONDENTS} respondents, or an approximate 90% interval "
-    f"(± {SPREAD_Z} · sd / √n of the respondents' own scores) wider than {WIDE_INTERVAL:.0f} points"
+    f"(± t(n - 1) · sd / √n of the respondents' own scores) wider than {WIDE_INTERVAL:.0f} points"
 )
+
+
+def half_width(sd: float, n: int) -> float:
+    """The proxy's half-width, ``t(n - 1) · sd / √n``: Student's t, not the normal 1.645,
+    which is too narrow for the three to eight respondents a team usually has."""
+    from scipy.special import stdtrit
+
+    return float(stdtrit(n - 1, (1 + SPREAD_CONFIDENCE) / 2)) * sd / math.sqrt(n)
 
 
 FloatArray = npt.NDArray[np.float64]
@@ -340,7 +349,7 @@ def distributions(teams: Iterable[TeamScore], columns: Sequence[tuple[str, str]]
 @dataclass(frozen=True)
 class Spread:
     """How much a score rests on: respondents with a score, the standard deviation of
-    their own scores (``None`` below two), and the half-width ``z · sd / √n``."""
+    their own scores (``None`` below two), and the half-width ``t(n - 1) · sd / √n``."""
 
     respondents: int
     sd: float | None
@@ -369,7 +378,7 @@ def spread(scores: Iterable[float | None]) -> Spread:
     if n < 2:
         return Spread(n, None, None)
     sd = float(np.std(np.array(kept), ddof=1))
-    return Spread(n, sd, SPREAD_Z * sd / math.sqrt(n))
+    return Spread(n, sd, half_width(sd, n))
 
 
 def _respondent_matrices(
@@ -474,7 +483,7 @@ def _spreads(
                 out[i][key] = Spread(k, None, None)
             else:
                 sd = math.sqrt(max(float(ss[i]), 0.0) / (k - 1))
-                out[i][key] = Spread(k, sd, SPREAD_Z * sd / math.sqrt(k))
+                out[i][key] = Spread(k, sd, half_width(sd, k))
     return out
 
 
