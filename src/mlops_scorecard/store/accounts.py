@@ -1,30 +1,40 @@
-"""Accounts, passwords, API tokens, login rate limiting and the session signing key."""
+"""Accounts, passwords, API tokens, login throttling, browser sessions and the signing key."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..errors import ConflictError, NotFoundError, RateLimitedError, ScorecardError
-from .models import ApiToken, LoginAttempt, MetaSetting, User, utcnow
+from ..errors import ConflictError, NotFoundError, PermissionDeniedError, RateLimitedError, ScorecardError
+from . import throttle
+from .models import ApiToken, MetaSetting, User, UserSession, utcnow
 from .tokens import hash_token, new_token
 
 __all__ = [
     "ROLES",
+    "LoginThrottle",
     "authenticate",
+    "change_password",
     "configure_password_hashing",
     "create_api_token",
     "create_user",
+    "end_session",
+    "find_user",
     "list_api_tokens",
     "list_users",
     "revoke_api_token",
     "secret_key",
+    "set_active",
+    "set_password",
+    "start_session",
     "user_for_api_token",
+    "user_for_session",
 ]
 
 ROLES = ("admin", "facilitator", "viewer")
@@ -51,8 +61,7 @@ def create_user(session: Session, *, username: str, password: str, role: str) ->
         raise ScorecardError("username must be 1 to 100 characters")
     if role not in ROLES:
         raise ScorecardError(f"unknown role {role!r} (use {', '.join(ROLES)})")
-    if len(password) < 8:
-        raise ScorecardError("password must be at least 8 characters")
+    _check_password(password)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ConflictError(f"user {username!r} already exists")
     user = User(username=username, password_hash=_hasher.hash(password), role=role)
@@ -66,37 +75,151 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
+@dataclass(frozen=True)
+class LoginThrottle:
+    """How failed logins slow down further attempts (see docs/architecture.md, Security).
+
+    Failures are counted per (username, address) pair: the first ``free_failures`` cost
+    nothing, then each further attempt of the pair waits ``first_delay`` seconds after the
+    last failure, doubling up to ``max_delay``. The real user at another address is never
+    slowed by an attacker's failures. Against one address trying many usernames, more
+    than ``per_address`` failures in an hour refuse that address for a while.
+    """
+
+    free_failures: int = 5
+    first_delay: int = 1
+    max_delay: int = 900
+    per_address: int = 100
+
+
+def _login_keys(username: str, client: str) -> tuple[str, str]:
+    name = username.strip().lower()
+    return f"login:{name}|{client}", f"login-from:{client}"
+
+
+def _login_wait(session: Session, *, username: str, client: str, rules: LoginThrottle) -> int:
+    """Seconds the (username, address) pair must still wait; 0 when it may try now."""
+    pair, address = _login_keys(username, client)
+    now = utcnow()
+    seen = throttle.recent(session, keys=[pair], window=throttle.KEEP)[pair]
+    waits = [0]
+    if seen.count >= rules.free_failures and seen.last is not None:
+        doublings = min(seen.count - rules.free_failures, 30)
+        delay = min(rules.max_delay, rules.first_delay * 2**doublings)
+        until = seen.last + dt.timedelta(seconds=delay)
+        if until > now:
+            waits.append(throttle.seconds_until(until))
+    hour = dt.timedelta(hours=1)
+    spray = throttle.recent(session, keys=[address], window=hour)[address]
+    if spray.count >= rules.per_address and spray.first is not None:
+        waits.append(throttle.seconds_until(spray.first + hour))
+    return max(waits)
+
+
 def authenticate(
-    session: Session, *, username: str, password: str, client: str = "", limit: int = 10
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    client: str = "",
+    rules: LoginThrottle | None = None,
 ) -> User | None:
     """The user for a correct username and password, else ``None``.
 
-    Failed attempts are recorded per username and per client address; past ``limit``
-    in 15 minutes a :class:`RateLimitedError` is raised before the password is checked.
+    A pair (username, ``client`` address) that must still wait raises
+    :class:`RateLimitedError` with ``retry_after`` before the password is checked, so
+    waiting attempts tell nothing. A failure is counted; a success clears the pair.
     """
-    since = utcnow() - dt.timedelta(minutes=15)
-    keys = [f"user:{username.strip().lower()}"] + ([f"client:{client}"] if client else [])
-    counts = session.execute(
-        select(LoginAttempt.key, func.count())
-        .where(LoginAttempt.key.in_(keys), LoginAttempt.at >= since)
-        .group_by(LoginAttempt.key)
-    ).all()
-    recent = max((n for _, n in counts), default=0)
-    if recent >= limit:
-        raise RateLimitedError("too many failed logins; wait 15 minutes and try again")
+    rules = rules or LoginThrottle()
+    wait = _login_wait(session, username=username, client=client, rules=rules)
+    if wait:
+        raise RateLimitedError(
+            f"too many failed logins for this account from your address; try again in {wait} s",
+            retry_after=wait,
+        )
     user = session.scalar(select(User).where(User.username == username.strip()))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-        ok = user is not None and user.active
-    except (VerificationError, InvalidHashError):
-        ok = False
+    ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None and user.active
+    pair, address = _login_keys(username, client)
     if not ok or user is None:
-        session.add_all([LoginAttempt(key=k) for k in keys])
-        session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+        throttle.record(session, keys=[pair, address])
         return None
+    throttle.forget(session, key=pair)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_user(session: Session, *, username: str) -> User:
+    """The account named ``username`` (404 when there is none)."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise NotFoundError(f"no user {username!r}")
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise ScorecardError("password must be at least 8 characters")
+    if len(password) > 1000:
+        raise ScorecardError("password must be at most 1000 characters")
+
+
+def set_password(session: Session, *, user: User, password: str) -> None:
+    """Give ``user`` a new password and end all their browser sessions."""
+    _check_password(password)
+    user.password_hash = _hasher.hash(password)
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def change_password(session: Session, *, user: User, current: str, new: str) -> None:
+    """A user changes their own password: the current one must be right (403 if not)."""
+    if not _verify(user.password_hash, current):
+        raise PermissionDeniedError("the current password is not right")
+    set_password(session, user=user, password=new)
+
+
+def set_active(session: Session, *, user: User, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions (its API tokens stop working too)."""
+    user.active = active
+    if not active:
+        session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def start_session(session: Session, *, user: User, max_age: int) -> str:
+    """A new browser session for ``user``; returns the token for the cookie (only its hash is stored)."""
+    now = utcnow()
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at < now))
+    token = new_token()
+    session.add(
+        UserSession(
+            user_id=user.id, token_hash=hash_token(token), expires_at=now + dt.timedelta(seconds=max_age)
+        )
+    )
+    session.flush()
+    return token
+
+
+def end_session(session: Session, *, token: str) -> None:
+    """End one browser session (logout); an unknown token is already ended."""
+    session.execute(delete(UserSession).where(UserSession.token_hash == hash_token(token)))
+
+
+def user_for_session(session: Session, *, token: str) -> User | None:
+    """The active user of an unexpired browser session, else ``None``."""
+    if not token or len(token) > 200:
+        return None
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
+    if row is None or row.expires_at <= utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
 
 
 def create_api_token(session: Session, *, user: User, name: str) -> tuple[ApiToken, str]:
