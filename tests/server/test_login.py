@@ -34,10 +34,15 @@ def test_login_without_csrf_is_refused(client: TestClient, users: dict[str, str]
 def test_wrong_password_then_delay(client: TestClient, users: dict[str, str]) -> None:
     free = Settings().login_free_failures
     for _ in range(free):
-        r = client.post("/login", data={"username": "viewer", "password": "wrong", "csrf_token": csrf_of(client, "/login")})
+        r = client.post(
+            "/login",
+            data={"username": "viewer", "password": "wrong", "csrf_token": csrf_of(client, "/login")},
+        )
         assert r.status_code == 401
         assert "wrong username or password" in r.text
-    r = client.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": csrf_of(client, "/login")})
+    r = client.post(
+        "/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": csrf_of(client, "/login")}
+    )
     assert r.status_code == 429
     assert "too many" in r.text
     assert int(r.headers["retry-after"]) >= 1

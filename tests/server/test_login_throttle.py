@@ -122,9 +122,7 @@ def test_forwarded_for_is_honoured_from_a_configured_proxy(make_app: Any) -> Non
     assert attempt(other, "ana", PASSWORD, **{"X-Forwarded-For": REAL_USER[0]}).status_code == 429
 
 
-def test_password_hashing_runs_off_the_event_loop(
-    make_app: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_password_hashing_runs_off_the_event_loop(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()
     where: list[str] = []
     verify = PasswordHasher.verify

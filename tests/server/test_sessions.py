@@ -25,7 +25,7 @@ def copy_of(c: TestClient, app: FastAPI) -> TestClient:
 def signed_in(c: TestClient) -> bool:
     r = c.get("/account", follow_redirects=False)
     assert r.status_code in (200, 303)
-    return r.status_code == 200
+    return bool(r.status_code == 200)
 
 
 def post(c: TestClient, path: str, data: dict[str, Any] | None = None) -> Any:
@@ -59,7 +59,10 @@ def test_a_new_password_ends_the_other_sessions(app: FastAPI, users: dict[str, s
     fresh = TestClient(app, raise_server_exceptions=False)
     login = {"username": "viewer", "csrf_token": csrf_of(fresh, "/login")}
     assert fresh.post("/login", data={**login, "password": PASSWORD}).status_code == 401
-    assert fresh.post("/login", data={**login, "password": NEW_PASSWORD}, follow_redirects=False).status_code == 303
+    assert (
+        fresh.post("/login", data={**login, "password": NEW_PASSWORD}, follow_redirects=False).status_code
+        == 303
+    )
 
 
 def test_a_wrong_current_password_changes_nothing(app: FastAPI, viewer: TestClient) -> None:
@@ -77,7 +80,9 @@ def test_deactivation_ends_sessions_and_api_tokens(
     app: FastAPI, admin: TestClient, viewer: TestClient, users: dict[str, str]
 ) -> None:
     saved = copy_of(viewer, app)
-    api = TestClient(app, raise_server_exceptions=False, headers={"Authorization": f"Bearer {users['viewer']}"})
+    api = TestClient(
+        app, raise_server_exceptions=False, headers={"Authorization": f"Bearer {users['viewer']}"}
+    )
     assert api.get("/api/v1/me").status_code == 200
     with app.state.scorecard.read() as s:
         uid = s.scalars(select(User.id).where(User.username == "viewer")).one()
@@ -116,4 +121,9 @@ def test_an_admin_cannot_disable_themselves_or_act_without_the_role(
     assert signed_in(admin)
     data = {"csrf_token": csrf_of(facilitator, "/account"), "active": "no"}
     assert facilitator.post(f"/admin/users/{admin_id}/active", data=data).status_code == 403
-    assert admin.post("/admin/users/999999/active", data={"csrf_token": csrf_of(admin, "/admin/users")}).status_code == 404
+    assert (
+        admin.post(
+            "/admin/users/999999/active", data={"csrf_token": csrf_of(admin, "/admin/users")}
+        ).status_code
+        == 404
+    )

@@ -41,7 +41,9 @@ def make_app(db_url: str) -> Iterator[Any]:
         app = create_app(settings)
         made.append(app)
         with app.state.scorecard.write() as s:
-            user = create_user(s, username="facilitator", password="correct horse battery", role="facilitator")
+            user = create_user(
+                s, username="facilitator", password="correct horse battery", role="facilitator"
+            )
             token = create_api_token(s, user=user, name="tests")[1]
             unit = create_unit(s, name="Search")
             a = create_assessment(s, unit_id=unit.id, title="Q1 review", status="open")
@@ -60,7 +62,9 @@ def join(app: FastAPI, token: str, client: tuple[str, int] = HOME) -> Any:
 
 def respondents(app: FastAPI, aid: int) -> int:
     with app.state.scorecard.read() as s:
-        return int(s.scalar(select(func.count()).select_from(Respondent).where(Respondent.assessment_id == aid)) or 0)
+        return int(
+            s.scalar(select(func.count()).select_from(Respondent).where(Respondent.assessment_id == aid)) or 0
+        )
 
 
 def test_api_link_with_a_cap_admits_that_many(make_app: Any) -> None:
@@ -110,7 +114,7 @@ def test_page_form_sets_the_cap(make_app: Any) -> None:
 
 
 def test_joins_from_one_address_are_rate_limited(make_app: Any) -> None:
-    app, aid, _ = make_app(joins_per_address=3)
+    app, _aid, _ = make_app(joins_per_address=3)
     with app.state.scorecard.write() as s:
         a = create_assessment(s, unit_id=create_unit(s, name="Ads").id, title="Ads review", status="open")
         _, share = create_share_link(s, assessment=a)
@@ -123,11 +127,14 @@ def test_joins_from_one_address_are_rate_limited(make_app: Any) -> None:
     # other people (another address) still get in
     assert join(app, share, OFFICE).status_code == 303
     with app.state.scorecard.read() as s:
-        assert s.scalar(select(func.count()).select_from(Respondent).where(Respondent.assessment_id == a.id)) == 4
+        assert (
+            s.scalar(select(func.count()).select_from(Respondent).where(Respondent.assessment_id == a.id))
+            == 4
+        )
 
 
 def test_joins_per_link_are_rate_limited_across_addresses(make_app: Any) -> None:
-    app, aid, _ = make_app(joins_per_link_per_minute=2)
+    app, _aid, _ = make_app(joins_per_link_per_minute=2)
     with app.state.scorecard.write() as s:
         a = create_assessment(s, unit_id=create_unit(s, name="Ads").id, title="Ads review", status="open")
         _, share = create_share_link(s, assessment=a)

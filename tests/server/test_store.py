@@ -200,7 +200,8 @@ def test_accounts_tokens_and_rate_limit(sessions: sessionmaker[Session]) -> None
             assert authenticate(s, username="ana", password="wrong", client="10.0.0.9", rules=rules) is None
         with pytest.raises(RateLimitedError) as limited:
             authenticate(s, username="ana", password="long enough", client="10.0.0.9", rules=rules)
-        assert limited.value.retry_after is not None and 1 <= limited.value.retry_after <= 600
+        assert limited.value.retry_after is not None
+        assert 1 <= limited.value.retry_after <= 600
         # the same account from another address is not slowed down
         assert authenticate(s, username="ana", password="long enough", client="10.0.0.1", rules=rules)
 

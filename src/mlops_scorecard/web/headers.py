@@ -30,7 +30,10 @@ DOCS_CSP = (
 _COMMON = [
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+    (
+        b"permissions-policy",
+        b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    ),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
