@@ -6,6 +6,7 @@ On SQLite and PostgreSQL: the throttle's counts live in the database.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,8 @@ from support import PASSWORD, csrf_of
 
 from mlops_scorecard.settings import Settings
 from mlops_scorecard.store.accounts import create_user
+from mlops_scorecard.store.db import transaction
+from mlops_scorecard.store.models import MetaSetting
 from mlops_scorecard.web import create_app
 
 ATTACKER = ("203.0.113.7", 40000)
@@ -122,10 +125,17 @@ def test_forwarded_for_is_honoured_from_a_configured_proxy(make_app: Any) -> Non
     assert attempt(other, "ana", PASSWORD, **{"X-Forwarded-For": REAL_USER[0]}).status_code == 429
 
 
-def test_password_hashing_runs_off_the_event_loop(make_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_password_hashing_runs_off_the_event_loop_and_outside_writes(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app()
     where: list[str] = []
+    writers: list[threading.Thread] = []
     verify = PasswordHasher.verify
+
+    def another_write(n: int) -> None:
+        with transaction(app.state.scorecard.sessions) as s:
+            s.add(MetaSetting(key=f"probe-{n}", value="x"))
 
     def spy(self: PasswordHasher, hash: str, password: str) -> bool:
         try:
@@ -133,10 +143,18 @@ def test_password_hashing_runs_off_the_event_loop(make_app: Any, monkeypatch: py
             where.append("event loop")
         except RuntimeError:
             where.append("worker thread")
+        # while the password is checked, other requests can still write (no lock is held)
+        writer = threading.Thread(target=another_write, args=(len(where),))
+        writer.start()
+        writer.join(timeout=10)
+        where.append("blocked a write" if writer.is_alive() else "writes go on")
+        writers.append(writer)  # a blocked one finishes once the login's transaction ends
         return verify(self, hash, password)
 
     monkeypatch.setattr(PasswordHasher, "verify", spy)
     c = TestClient(app, client=REAL_USER)
     assert attempt(c, "ana", "wrong").status_code == 401
     assert attempt(c, "ana", PASSWORD).status_code == 303
-    assert where == ["worker thread", "worker thread"]
+    for writer in writers:
+        writer.join()
+    assert where == ["worker thread", "writes go on"] * 2

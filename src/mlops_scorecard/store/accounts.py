@@ -18,14 +18,17 @@ from .tokens import hash_token, new_token
 
 __all__ = [
     "ROLES",
+    "LoginCandidate",
     "LoginThrottle",
     "authenticate",
+    "begin_login",
     "change_password",
     "configure_password_hashing",
     "create_api_token",
     "create_user",
     "end_session",
     "find_user",
+    "finish_login",
     "list_api_tokens",
     "list_users",
     "revoke_api_token",
@@ -35,6 +38,7 @@ __all__ = [
     "start_session",
     "user_for_api_token",
     "user_for_session",
+    "verify_password",
 ]
 
 ROLES = ("admin", "facilitator", "viewer")
@@ -116,6 +120,57 @@ def _login_wait(session: Session, *, username: str, client: str, rules: LoginThr
     return max(waits)
 
 
+@dataclass(frozen=True)
+class LoginCandidate:
+    """What a login attempt checks the password against, read before anything is written."""
+
+    username: str
+    client: str
+    user_id: int | None  # None: no such active account (the hash is then only for timing)
+    password_hash: str
+
+
+def begin_login(
+    session: Session, *, username: str, client: str = "", rules: LoginThrottle | None = None
+) -> LoginCandidate:
+    """Refuse a (username, ``client`` address) pair that must still wait, else what to verify.
+
+    Raises :class:`RateLimitedError` with ``retry_after`` before the password is looked
+    at, so attempts while waiting tell nothing. Reads only.
+    """
+    wait = _login_wait(session, username=username, client=client, rules=rules or LoginThrottle())
+    if wait:
+        raise RateLimitedError(
+            f"too many failed logins for this account from your address; try again in {wait} s",
+            retry_after=wait,
+        )
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    return LoginCandidate(
+        username=username,
+        client=client,
+        user_id=user.id if user is not None and user.active else None,
+        password_hash=user.password_hash if user is not None else _DUMMY_HASH,
+    )
+
+
+def verify_password(candidate: LoginCandidate, password: str) -> bool:
+    """Check the password (argon2: slow on purpose; call it outside any transaction)."""
+    return _verify(candidate.password_hash, password) and candidate.user_id is not None
+
+
+def finish_login(session: Session, *, candidate: LoginCandidate, ok: bool, password: str) -> User | None:
+    """Count a failure, or clear the pair's failures and return the user (a short write)."""
+    pair, address = _login_keys(candidate.username, candidate.client)
+    user = session.get(User, candidate.user_id) if ok and candidate.user_id is not None else None
+    if user is None or not user.active:
+        throttle.record(session, keys=[pair, address])
+        return None
+    throttle.forget(session, key=pair)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
 def authenticate(
     session: Session,
     *,
@@ -124,29 +179,14 @@ def authenticate(
     client: str = "",
     rules: LoginThrottle | None = None,
 ) -> User | None:
-    """The user for a correct username and password, else ``None``.
+    """The user for a correct username and password, else ``None``, all in one session.
 
-    A pair (username, ``client`` address) that must still wait raises
-    :class:`RateLimitedError` with ``retry_after`` before the password is checked, so
-    waiting attempts tell nothing. A failure is counted; a success clears the pair.
+    :func:`begin_login`, :func:`verify_password` and :func:`finish_login` in a row; the
+    web app calls them apart so that no write transaction waits on argon2.
     """
-    rules = rules or LoginThrottle()
-    wait = _login_wait(session, username=username, client=client, rules=rules)
-    if wait:
-        raise RateLimitedError(
-            f"too many failed logins for this account from your address; try again in {wait} s",
-            retry_after=wait,
-        )
-    user = session.scalar(select(User).where(User.username == username.strip()))
-    ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None and user.active
-    pair, address = _login_keys(username, client)
-    if not ok or user is None:
-        throttle.record(session, keys=[pair, address])
-        return None
-    throttle.forget(session, key=pair)
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-    return user
+    candidate = begin_login(session, username=username, client=client, rules=rules)
+    ok = verify_password(candidate, password)
+    return finish_login(session, candidate=candidate, ok=ok, password=password)
 
 
 def _verify(password_hash: str, password: str) -> bool:

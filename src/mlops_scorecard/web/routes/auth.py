@@ -7,7 +7,14 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import RateLimitedError
-from ...store.accounts import LoginThrottle, authenticate, end_session, start_session
+from ...store.accounts import (
+    LoginThrottle,
+    begin_login,
+    end_session,
+    finish_login,
+    start_session,
+    verify_password,
+)
 from ..context import render, state
 from ..security import check_csrf, form_text, login, logout, session_token, session_user_info
 
@@ -45,9 +52,13 @@ async def login_submit(request: Request) -> Response:
     )
 
     def check() -> str | None:
-        # argon2 takes tens of milliseconds of CPU: in the thread pool, never on the event loop.
+        # argon2 takes tens of milliseconds of CPU: in the thread pool, never on the event
+        # loop, and between the read and the write, so no write transaction waits on it.
+        with app.read() as session:
+            candidate = begin_login(session, username=username, client=client, rules=rules)
+        ok = verify_password(candidate, password)
         with app.write() as session:
-            user = authenticate(session, username=username, password=password, client=client, rules=rules)
+            user = finish_login(session, candidate=candidate, ok=ok, password=password)
             if user is None:
                 return None
             return start_session(session, user=user, max_age=app.settings.session_max_age)
