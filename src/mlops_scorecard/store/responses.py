@@ -7,9 +7,7 @@ their own. Tokens are stored hashed; the plain token is shown once, in the link.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -18,16 +16,16 @@ from sqlalchemy.orm import Session
 
 from ..answers import Answer as CoreAnswer
 from ..answers import AnswerSet, check_answers
-from ..errors import ConflictError, NotFoundError, RateLimitedError, ScorecardError
+from ..errors import ConflictError, NotFoundError, ScorecardError
 from ..framework import ANSWER_KEYS
 from . import throttle
 from .assessments import assessment_framework
 from .models import Answer, Assessment, Respondent, ShareLink, utcnow
+from .throttle import JoinThrottle
 from .tokens import hash_token, new_token
 
 __all__ = [
     "MAX_LINK_RESPONDENTS",
-    "JoinThrottle",
     "comments_of",
     "create_invitation",
     "create_share_link",
@@ -111,36 +109,6 @@ def revoke_respondent(session: Session, *, assessment: Assessment, respondent_id
     return r
 
 
-@dataclass(frozen=True)
-class JoinThrottle:
-    """How fast a shared link admits respondents: per address and link, and per link."""
-
-    per_address: int = 20
-    per_address_window: dt.timedelta = dt.timedelta(minutes=10)
-    per_link_per_minute: int = 120
-
-
-def _check_join_rate(session: Session, *, link: ShareLink, client: str, rules: JoinThrottle) -> list[str]:
-    """Refuse (429) a join over either limit; returns the keys to count the join under."""
-    mine, everyone = f"join:{link.id}|{client}", f"join:{link.id}"
-    minute = dt.timedelta(minutes=1)
-    own = throttle.recent(session, keys=[mine], window=rules.per_address_window)[mine]
-    if own.count >= rules.per_address and own.first is not None:
-        wait = throttle.seconds_until(own.first + rules.per_address_window)
-        raise RateLimitedError(
-            f"too many respondents joined through this link from your address; try again in {wait} s",
-            retry_after=wait,
-        )
-    total = throttle.recent(session, keys=[everyone], window=minute)[everyone]
-    if total.count >= rules.per_link_per_minute and total.first is not None:
-        wait = throttle.seconds_until(total.first + minute)
-        raise RateLimitedError(
-            f"too many respondents are joining through this link right now; try again in {wait} s",
-            retry_after=wait,
-        )
-    return [mine, everyone]
-
-
 def join_shared(
     session: Session, *, token: str, role: str = "", client: str = "", rules: JoinThrottle | None = None
 ) -> tuple[Respondent, str]:
@@ -152,7 +120,7 @@ def join_shared(
     link, assessment = share_link_for_token(session, token=token)
     if assessment.status != "open":
         raise ConflictError(f"this assessment is {assessment.status}, not open for answers")
-    keys = _check_join_rate(session, link=link, client=client, rules=rules or JoinThrottle())
+    keys = throttle.check_joins(session, link_id=link.id, client=client, rules=rules or JoinThrottle())
     # One conditional UPDATE: two visitors at the same moment cannot both take the last place.
     taken = session.execute(
         update(ShareLink)

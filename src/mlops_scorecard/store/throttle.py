@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..errors import RateLimitedError
 from .models import RateEvent, utcnow
 
-__all__ = ["KEEP", "Recent", "forget", "recent", "record", "seconds_until"]
+__all__ = ["KEEP", "JoinThrottle", "Recent", "check_joins", "forget", "recent", "record", "seconds_until"]
 
 #: Events older than this are never counted by any throttle and are pruned.
 KEEP = dt.timedelta(days=1)
@@ -65,3 +66,33 @@ def forget(session: Session, *, key: str) -> None:
 def seconds_until(moment: dt.datetime) -> int:
     """Whole seconds from now until ``moment`` (at least 1): a ``Retry-After`` value."""
     return max(1, math.ceil((moment - utcnow()).total_seconds()))
+
+
+@dataclass(frozen=True)
+class JoinThrottle:
+    """How fast a shared link admits respondents: per address and link, and per link."""
+
+    per_address: int = 20
+    per_address_window: dt.timedelta = dt.timedelta(minutes=10)
+    per_link_per_minute: int = 120
+
+
+def check_joins(session: Session, *, link_id: int, client: str, rules: JoinThrottle) -> list[str]:
+    """Refuse (429) a join through a shared link over either limit; the keys to count it under."""
+    mine, everyone = f"join:{link_id}|{client}", f"join:{link_id}"
+    minute = dt.timedelta(minutes=1)
+    own = recent(session, keys=[mine], window=rules.per_address_window)[mine]
+    if own.count >= rules.per_address and own.first is not None:
+        wait = seconds_until(own.first + rules.per_address_window)
+        raise RateLimitedError(
+            f"too many respondents joined through this link from your address; try again in {wait} s",
+            retry_after=wait,
+        )
+    total = recent(session, keys=[everyone], window=minute)[everyone]
+    if total.count >= rules.per_link_per_minute and total.first is not None:
+        wait = seconds_until(total.first + minute)
+        raise RateLimitedError(
+            f"too many respondents are joining through this link right now; try again in {wait} s",
+            retry_after=wait,
+        )
+    return [mine, everyone]

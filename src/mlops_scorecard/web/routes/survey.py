@@ -24,7 +24,6 @@ from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...store.assessments import assessment_framework
 from ...store.models import Answer
 from ...store.responses import (
-    JoinThrottle,
     join_shared,
     replace_answers,
     respondent_for_token,
@@ -32,6 +31,7 @@ from ...store.responses import (
     share_link_for_token,
     submit,
 )
+from ...store.throttle import JoinThrottle
 from ..app import status_for, wants_json
 from ..context import state
 from ..survey_view import (
