@@ -9,10 +9,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from support import PASSWORD, csrf_of, login_client
 
-from mlops_scorecard.store.models import User
+from mlops_scorecard.store.accounts import create_user, start_session, user_for_session
+from mlops_scorecard.store.models import User, UserSession
 
 NEW_PASSWORD = "a much better passphrase"
 
@@ -127,3 +128,15 @@ def test_an_admin_cannot_disable_themselves_or_act_without_the_role(
         ).status_code
         == 404
     )
+
+
+def test_an_expired_session_is_refused_and_cleared_at_the_next_login(app: FastAPI) -> None:
+    with app.state.scorecard.write() as s:
+        ana = create_user(s, username="ana", password=PASSWORD, role="viewer")
+        expired = start_session(s, user=ana, max_age=0)
+        assert user_for_session(s, token=expired) is None
+        assert user_for_session(s, token="") is None
+        assert user_for_session(s, token="x" * 500) is None
+        start_session(s, user=ana, max_age=3600)
+        # the expired row went when the new session started
+        assert s.scalar(select(func.count()).select_from(UserSession)) == 1

@@ -255,11 +255,12 @@ def user_for_session(session: Session, *, token: str) -> User | None:
     """The active user of an unexpired browser session, else ``None``."""
     if not token or len(token) > 200:
         return None
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(token)))
-    if row is None or row.expires_at <= utcnow():
-        return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    # One query on every signed-in request: the session row and its active user together.
+    return session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == hash_token(token), UserSession.expires_at > utcnow(), User.active)
+    )
 
 
 def create_api_token(session: Session, *, user: User, name: str) -> tuple[ApiToken, str]:
