@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-__all__ = ["register"]
+__all__ = ["register", "uvicorn_options"]
 
 DB_URL = Annotated[
     str | None,
@@ -123,6 +123,66 @@ def users_list(database_url: DB_URL = None) -> None:
             typer.echo(f"{u.username:<24} {u.role:<12} {'active' if u.active else 'disabled'}")
 
 
+@users_app.command("set-password")
+def users_set_password(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    password: Annotated[
+        str | None,
+        typer.Option(
+            envvar="MLOPS_SCORECARD_PASSWORD", help="The new password (prompted for when not given)."
+        ),
+    ] = None,
+    database_url: DB_URL = None,
+) -> None:
+    """Set a new password for an account; its browser sessions end.
+
+    Example: mlops-scorecard users set-password alice
+    """
+    from .store.accounts import find_user, set_password
+    from .store.db import session_factory, transaction
+
+    engine = _engine(database_url)
+    if password is None:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with transaction(session_factory(engine)) as s:
+        set_password(s, user=find_user(s, username=username), password=password)
+    typer.echo(f"new password for {username!r}; its sessions have ended")
+
+
+@users_app.command("disable")
+def users_disable(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    database_url: DB_URL = None,
+) -> None:
+    """Disable an account: it cannot log in, its sessions end and its API tokens stop working.
+
+    Example: mlops-scorecard users disable alice
+    """
+    from .store.accounts import find_user, set_active
+    from .store.db import session_factory, transaction
+
+    with transaction(session_factory(_engine(database_url))) as s:
+        set_active(s, user=find_user(s, username=username), active=False)
+    typer.echo(f"disabled {username!r}")
+
+
+@users_app.command("enable")
+def users_enable(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    database_url: DB_URL = None,
+) -> None:
+    """Enable a disabled account again (it logs in afresh; old sessions stay ended).
+
+    Example: mlops-scorecard users enable alice
+    """
+    from .store.accounts import find_user, set_active
+    from .store.db import session_factory, transaction
+
+    with transaction(session_factory(_engine(database_url))) as s:
+        set_active(s, user=find_user(s, username=username), active=True)
+    typer.echo(f"enabled {username!r}")
+
+
 @tokens_app.command("create")
 def tokens_create(
     username: Annotated[str, typer.Option("--user", help="The account the token acts as.")],
@@ -191,12 +251,23 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (stateless).")] = 1,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            envvar="MLOPS_SCORECARD_FORWARDED_ALLOW_IPS",
+            show_envvar=True,
+            help="Addresses of reverse proxies whose X-Forwarded-For/-Proto are believed "
+            "(comma-separated IPs or networks, '*' for any). Default: none, the headers are ignored.",
+        ),
+    ] = "",
     database_url: DB_URL = None,
 ) -> None:
     """Start the web service.
 
-    Refuses a database that needs a migration. Sessions live in signed cookies and all
-    state in the database, so several workers (or machines on PostgreSQL) can serve it.
+    Refuses a database that needs a migration. Sessions live in the database and all
+    state too, so several workers (or machines on PostgreSQL) can serve it. Behind a
+    reverse proxy, name it with --forwarded-allow-ips so that login and join throttles
+    see the client's address rather than the proxy's.
 
     Example: mlops-scorecard serve --port 8000 --database-url sqlite:///scorecard.db
     """
@@ -205,22 +276,36 @@ def serve(
     url = _url(database_url)
     _engine(url).dispose()
     os.environ["MLOPS_SCORECARD_DATABASE_URL"] = url
+    os.environ["MLOPS_SCORECARD_FORWARDED_ALLOW_IPS"] = forwarded_allow_ips
     typer.echo(f"database: {url}")
     typer.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop)")
     sys.stdout.flush()
+    options = uvicorn_options(host=host, port=port, workers=workers)
     if workers == 1:
         from .web import create_app
 
-        uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(create_app(), **options)
     else:
-        uvicorn.run(
-            "mlops_scorecard.web.asgi:app",
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-            access_log=False,
-        )
+        uvicorn.run("mlops_scorecard.web.asgi:app", **options)
+
+
+def uvicorn_options(*, host: str, port: int, workers: int) -> dict[str, Any]:
+    """How ``serve`` runs uvicorn.
+
+    uvicorn's own proxy-header handling is off: by default it believes X-Forwarded-For
+    from 127.0.0.1, which lets any local client pick its address. The app applies
+    ``forwarded_allow_ips`` itself (``web/app.py``), under any ASGI server.
+    """
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+        "proxy_headers": False,
+    }
+    if workers > 1:
+        options["workers"] = workers
+    return options
 
 
 def demo(

@@ -56,4 +56,10 @@ class PermissionDeniedError(ScorecardError):
 
 
 class RateLimitedError(ScorecardError):
-    """Too many attempts; try again later."""
+    """Too many attempts; try again later (``retry_after`` seconds, when known)."""
+
+    def __init__(
+        self, problems: str | list[str], *, retry_after: int | None = None, source: str | None = None
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(problems, source=source)

@@ -30,4 +30,19 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     session_max_age: int = 8 * 3600
     max_upload_bytes: int = 2 * 1024 * 1024
-    login_attempts_per_15min: int = 10
+    #: Failed logins of one (username, address) pair that cost nothing; then a delay.
+    login_free_failures: int = 5
+    #: The first delay after the free failures (seconds); it doubles with every failure.
+    login_first_delay: int = 1
+    #: The longest delay between two attempts of one pair (seconds).
+    login_max_delay: int = 900
+    #: Failed logins from one address (any usernames) in an hour before it must wait.
+    login_failures_per_address: int = 100
+    #: Respondents one address may add through one shared link in 10 minutes.
+    joins_per_address: int = 20
+    #: Respondents one shared link admits in a minute, from all addresses together.
+    joins_per_link_per_minute: int = 120
+    #: Proxy addresses whose ``X-Forwarded-For`` / ``X-Forwarded-Proto`` are believed
+    #: (comma-separated IPs or networks, ``*`` for any). Empty: the headers are ignored,
+    #: so a client cannot pick its own address to dodge the throttles.
+    forwarded_allow_ips: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -16,8 +17,19 @@ from typer.testing import CliRunner, Result
 
 from mlops_scorecard.answers import AnswerSet, dump_answers
 from mlops_scorecard.cli import app
+from mlops_scorecard.cli_server import uvicorn_options
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import get_framework
+from mlops_scorecard.settings import Settings
+from mlops_scorecard.store.accounts import (
+    authenticate,
+    create_api_token,
+    create_user,
+    find_user,
+    start_session,
+    user_for_api_token,
+    user_for_session,
+)
 from mlops_scorecard.store.assessments import create_assessment
 from mlops_scorecard.store.db import head_revision, make_engine, session_factory, transaction
 from mlops_scorecard.store.models import Answer
@@ -112,6 +124,67 @@ def test_users_and_tokens(fresh_url: str) -> None:
     assert_error(run("tokens", "revoke", "99", "--database-url", fresh_url), "no API token 99")
 
 
+def test_users_disable_enable_and_set_password(fresh_url: str) -> None:
+    run("db", "upgrade", "--database-url", fresh_url)
+    assert (
+        run("users", "create", "ana", "--password", "first-pass", "--database-url", fresh_url).exit_code == 0
+    )
+    engine = make_engine(fresh_url)
+    factory = session_factory(engine)
+    with transaction(factory) as s:
+        ana = find_user(s, username="ana")
+        session_token = start_session(s, user=ana, max_age=3600)
+        api_token = create_api_token(s, user=ana, name="ci")[1]
+    r = run("users", "set-password", "ana", "--database-url", fresh_url, input="second-pass\nsecond-pass\n")
+    assert r.exit_code == 0, r.output
+    with transaction(factory) as s:
+        assert user_for_session(s, token=session_token) is None
+        assert authenticate(s, username="ana", password="second-pass") is not None
+        session_token = start_session(s, user=find_user(s, username="ana"), max_age=3600)
+    assert_error(
+        run("users", "set-password", "ana", "--password", "short", "--database-url", fresh_url), "at least 8"
+    )
+    assert_error(run("users", "disable", "nobody", "--database-url", fresh_url), "no user 'nobody'")
+    assert run("users", "disable", "ana", "--database-url", fresh_url).exit_code == 0
+    assert "disabled" in run("users", "list", "--database-url", fresh_url).output
+    with transaction(factory) as s:
+        assert user_for_session(s, token=session_token) is None
+        assert user_for_api_token(s, token=api_token) is None
+        assert authenticate(s, username="ana", password="second-pass") is None
+    assert run("users", "enable", "ana", "--database-url", fresh_url).exit_code == 0
+    with transaction(factory) as s:
+        assert user_for_session(s, token=session_token) is None
+        assert authenticate(s, username="ana", password="second-pass") is not None
+    engine.dispose()
+
+
+def test_serve_ignores_forwarded_for_by_default(served: tuple[str, str]) -> None:
+    base, url = served
+    engine = make_engine(url)
+    with transaction(session_factory(engine)) as s:
+        create_user(s, username="ana", password="correct horse battery", role="viewer")
+    engine.dispose()
+    with httpx.Client(base_url=base) as c:
+
+        def attempt(password: str, forwarded_for: str) -> int:
+            page = c.get("/login").text
+            csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            data = {"username": "ana", "password": password, "csrf_token": csrf}
+            return c.post("/login", data=data, headers={"X-Forwarded-For": forwarded_for}).status_code
+
+        # uvicorn believes X-Forwarded-For from 127.0.0.1 unless told not to: each made-up
+        # address would start a fresh throttle
+        statuses = [attempt("guess", f"10.8.0.{n}") for n in range(Settings().login_free_failures)]
+        assert statuses == [401] * len(statuses)
+        assert attempt("correct horse battery", "10.8.0.200") == 429
+
+
+def test_serve_leaves_proxy_headers_to_the_app() -> None:
+    assert uvicorn_options(host="127.0.0.1", port=8000, workers=1)["proxy_headers"] is False
+    assert uvicorn_options(host="127.0.0.1", port=8000, workers=4)["workers"] == 4
+    assert "--forwarded-allow-ips" in run("serve", "--help").output
+
+
 def test_demo_loads_once(fresh_url: str) -> None:
     r = run("demo", "--database-url", fresh_url)
     assert r.exit_code == 0, r.output
@@ -128,10 +201,14 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     assert run("db", "upgrade", "--database-url", url).exit_code == 0
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
+    # A long first login delay: a throttle test must not depend on how fast it runs.
+    env = {**os.environ, "MLOPS_SCORECARD_LOGIN_FIRST_DELAY": "600"}
+    env.pop("MLOPS_SCORECARD_FORWARDED_ALLOW_IPS", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "mlops_scorecard", "serve", "--port", str(port), "--database-url", url],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from support import PASSWORD, csrf_of
+
+from mlops_scorecard.settings import Settings
 
 
 def test_login_logout(client: TestClient, users: dict[str, str]) -> None:
@@ -30,17 +31,21 @@ def test_login_without_csrf_is_refused(client: TestClient, users: dict[str, str]
     assert "expired" in r.text
 
 
-def test_wrong_password_then_rate_limit(app: FastAPI, client: TestClient, users: dict[str, str]) -> None:
-    limit = app.state.scorecard.settings.login_attempts_per_15min
-    for _ in range(limit):
-        token = csrf_of(client, "/login")
-        r = client.post("/login", data={"username": "viewer", "password": "wrong", "csrf_token": token})
+def test_wrong_password_then_delay(client: TestClient, users: dict[str, str]) -> None:
+    free = Settings().login_free_failures
+    for _ in range(free):
+        r = client.post(
+            "/login",
+            data={"username": "viewer", "password": "wrong", "csrf_token": csrf_of(client, "/login")},
+        )
         assert r.status_code == 401
         assert "wrong username or password" in r.text
-    token = csrf_of(client, "/login")
-    r = client.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": token})
+    r = client.post(
+        "/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": csrf_of(client, "/login")}
+    )
     assert r.status_code == 429
     assert "too many" in r.text
+    assert int(r.headers["retry-after"]) >= 1
 
 
 def test_open_redirect_is_refused(client: TestClient, users: dict[str, str]) -> None:

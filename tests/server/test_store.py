@@ -18,6 +18,7 @@ from mlops_scorecard.errors import (
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.store.accounts import (
+    LoginThrottle,
     authenticate,
     create_api_token,
     create_user,
@@ -194,10 +195,15 @@ def test_accounts_tokens_and_rate_limit(sessions: sessionmaker[Session]) -> None
         assert secret_key(s) == secret_key(s)
     with transaction(sessions) as s:
         assert authenticate(s, username="ana", password="long enough") is not None
+        rules = LoginThrottle(free_failures=3, first_delay=600)
         for _ in range(3):
-            assert authenticate(s, username="ana", password="wrong", limit=3) is None
-        with pytest.raises(RateLimitedError):
-            authenticate(s, username="ana", password="long enough", limit=3)
+            assert authenticate(s, username="ana", password="wrong", client="10.0.0.9", rules=rules) is None
+        with pytest.raises(RateLimitedError) as limited:
+            authenticate(s, username="ana", password="long enough", client="10.0.0.9", rules=rules)
+        assert limited.value.retry_after is not None
+        assert 1 <= limited.value.retry_after <= 600
+        # the same account from another address is not slowed down
+        assert authenticate(s, username="ana", password="long enough", client="10.0.0.1", rules=rules)
 
 
 def test_demo_is_realistic(sessions: sessionmaker[Session]) -> None:

@@ -1,30 +1,44 @@
-"""Accounts, passwords, API tokens, login rate limiting and the session signing key."""
+"""Accounts, passwords, API tokens, login throttling, browser sessions and the signing key."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..errors import ConflictError, NotFoundError, RateLimitedError, ScorecardError
-from .models import ApiToken, LoginAttempt, MetaSetting, User, utcnow
+from ..errors import ConflictError, NotFoundError, PermissionDeniedError, RateLimitedError, ScorecardError
+from . import throttle
+from .models import ApiToken, MetaSetting, User, UserSession, utcnow
 from .tokens import hash_token, new_token
 
 __all__ = [
     "ROLES",
+    "LoginCandidate",
+    "LoginThrottle",
     "authenticate",
+    "begin_login",
+    "change_password",
     "configure_password_hashing",
     "create_api_token",
     "create_user",
+    "end_session",
+    "find_user",
+    "finish_login",
     "list_api_tokens",
     "list_users",
     "revoke_api_token",
     "secret_key",
+    "set_active",
+    "set_password",
+    "start_session",
     "user_for_api_token",
+    "user_for_session",
+    "verify_password",
 ]
 
 ROLES = ("admin", "facilitator", "viewer")
@@ -51,8 +65,7 @@ def create_user(session: Session, *, username: str, password: str, role: str) ->
         raise ScorecardError("username must be 1 to 100 characters")
     if role not in ROLES:
         raise ScorecardError(f"unknown role {role!r} (use {', '.join(ROLES)})")
-    if len(password) < 8:
-        raise ScorecardError("password must be at least 8 characters")
+    _check_password(password)
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ConflictError(f"user {username!r} already exists")
     user = User(username=username, password_hash=_hasher.hash(password), role=role)
@@ -66,37 +79,188 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-def authenticate(
-    session: Session, *, username: str, password: str, client: str = "", limit: int = 10
-) -> User | None:
-    """The user for a correct username and password, else ``None``.
+@dataclass(frozen=True)
+class LoginThrottle:
+    """How failed logins slow down further attempts (see docs/architecture.md, Security).
 
-    Failed attempts are recorded per username and per client address; past ``limit``
-    in 15 minutes a :class:`RateLimitedError` is raised before the password is checked.
+    Failures are counted per (username, address) pair: the first ``free_failures`` cost
+    nothing, then each further attempt of the pair waits ``first_delay`` seconds after the
+    last failure, doubling up to ``max_delay``. The real user at another address is never
+    slowed by an attacker's failures. Against one address trying many usernames, more
+    than ``per_address`` failures in an hour refuse that address for a while.
     """
-    since = utcnow() - dt.timedelta(minutes=15)
-    keys = [f"user:{username.strip().lower()}"] + ([f"client:{client}"] if client else [])
-    counts = session.execute(
-        select(LoginAttempt.key, func.count())
-        .where(LoginAttempt.key.in_(keys), LoginAttempt.at >= since)
-        .group_by(LoginAttempt.key)
-    ).all()
-    recent = max((n for _, n in counts), default=0)
-    if recent >= limit:
-        raise RateLimitedError("too many failed logins; wait 15 minutes and try again")
+
+    free_failures: int = 5
+    first_delay: int = 1
+    max_delay: int = 900
+    per_address: int = 100
+
+
+def _login_keys(username: str, client: str) -> tuple[str, str]:
+    name = username.strip().lower()
+    return f"login:{name}|{client}", f"login-from:{client}"
+
+
+def _login_wait(session: Session, *, username: str, client: str, rules: LoginThrottle) -> int:
+    """Seconds the (username, address) pair must still wait; 0 when it may try now."""
+    pair, address = _login_keys(username, client)
+    now = utcnow()
+    seen = throttle.recent(session, keys=[pair], window=throttle.KEEP)[pair]
+    waits = [0]
+    if seen.count >= rules.free_failures and seen.last is not None:
+        doublings = min(seen.count - rules.free_failures, 30)
+        delay = min(rules.max_delay, rules.first_delay * 2**doublings)
+        until = seen.last + dt.timedelta(seconds=delay)
+        if until > now:
+            waits.append(throttle.seconds_until(until))
+    hour = dt.timedelta(hours=1)
+    spray = throttle.recent(session, keys=[address], window=hour)[address]
+    if spray.count >= rules.per_address and spray.first is not None:
+        waits.append(throttle.seconds_until(spray.first + hour))
+    return max(waits)
+
+
+@dataclass(frozen=True)
+class LoginCandidate:
+    """What a login attempt checks the password against, read before anything is written."""
+
+    username: str
+    client: str
+    user_id: int | None  # None: no such active account (the hash is then only for timing)
+    password_hash: str
+
+
+def begin_login(
+    session: Session, *, username: str, client: str = "", rules: LoginThrottle | None = None
+) -> LoginCandidate:
+    """Refuse a (username, ``client`` address) pair that must still wait, else what to verify.
+
+    Raises :class:`RateLimitedError` with ``retry_after`` before the password is looked
+    at, so attempts while waiting tell nothing. Reads only.
+    """
+    wait = _login_wait(session, username=username, client=client, rules=rules or LoginThrottle())
+    if wait:
+        raise RateLimitedError(
+            f"too many failed logins for this account from your address; try again in {wait} s",
+            retry_after=wait,
+        )
     user = session.scalar(select(User).where(User.username == username.strip()))
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-        ok = user is not None and user.active
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok or user is None:
-        session.add_all([LoginAttempt(key=k) for k in keys])
-        session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+    return LoginCandidate(
+        username=username,
+        client=client,
+        user_id=user.id if user is not None and user.active else None,
+        password_hash=user.password_hash if user is not None else _DUMMY_HASH,
+    )
+
+
+def verify_password(candidate: LoginCandidate, password: str) -> bool:
+    """Check the password (argon2: slow on purpose; call it outside any transaction)."""
+    return _verify(candidate.password_hash, password) and candidate.user_id is not None
+
+
+def finish_login(session: Session, *, candidate: LoginCandidate, ok: bool, password: str) -> User | None:
+    """Count a failure, or clear the pair's failures and return the user (a short write)."""
+    pair, address = _login_keys(candidate.username, candidate.client)
+    user = session.get(User, candidate.user_id) if ok and candidate.user_id is not None else None
+    if user is None or not user.active:
+        throttle.record(session, keys=[pair, address])
         return None
+    throttle.forget(session, key=pair)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user
+
+
+def authenticate(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    client: str = "",
+    rules: LoginThrottle | None = None,
+) -> User | None:
+    """The user for a correct username and password, else ``None``, all in one session.
+
+    :func:`begin_login`, :func:`verify_password` and :func:`finish_login` in a row; the
+    web app calls them apart so that no write transaction waits on argon2.
+    """
+    candidate = begin_login(session, username=username, client=client, rules=rules)
+    ok = verify_password(candidate, password)
+    return finish_login(session, candidate=candidate, ok=ok, password=password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_user(session: Session, *, username: str) -> User:
+    """The account named ``username`` (404 when there is none)."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise NotFoundError(f"no user {username!r}")
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise ScorecardError("password must be at least 8 characters")
+    if len(password) > 1000:
+        raise ScorecardError("password must be at most 1000 characters")
+
+
+def set_password(session: Session, *, user: User, password: str) -> None:
+    """Give ``user`` a new password and end all their browser sessions."""
+    _check_password(password)
+    user.password_hash = _hasher.hash(password)
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def change_password(session: Session, *, user: User, current: str, new: str) -> None:
+    """A user changes their own password: the current one must be right (403 if not)."""
+    if not _verify(user.password_hash, current):
+        raise PermissionDeniedError("the current password is not right")
+    set_password(session, user=user, password=new)
+
+
+def set_active(session: Session, *, user: User, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions (its API tokens stop working too)."""
+    user.active = active
+    if not active:
+        session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def start_session(session: Session, *, user: User, max_age: int) -> str:
+    """A new browser session for ``user``; returns the token for the cookie (only its hash is stored)."""
+    now = utcnow()
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at < now))
+    token = new_token()
+    session.add(
+        UserSession(
+            user_id=user.id, token_hash=hash_token(token), expires_at=now + dt.timedelta(seconds=max_age)
+        )
+    )
+    session.flush()
+    return token
+
+
+def end_session(session: Session, *, token: str) -> None:
+    """End one browser session (logout); an unknown token is already ended."""
+    session.execute(delete(UserSession).where(UserSession.token_hash == hash_token(token)))
+
+
+def user_for_session(session: Session, *, token: str) -> User | None:
+    """The active user of an unexpired browser session, else ``None``."""
+    if not token or len(token) > 200:
+        return None
+    # One query on every signed-in request: the session row and its active user together.
+    return session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == hash_token(token), UserSession.expires_at > utcnow(), User.active)
+    )
 
 
 def create_api_token(session: Session, *, user: User, name: str) -> tuple[ApiToken, str]:

@@ -25,6 +25,7 @@ from ..errors import ScorecardError
 __all__ = [
     "DatabaseError",
     "current_revision",
+    "downgrade",
     "head_revision",
     "make_engine",
     "needs_migration",
@@ -150,3 +151,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(_alembic_config(engine), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo migrations down to ``revision`` (for tests of the migrations and for rollbacks)."""
+    from alembic import command
+
+    command.downgrade(_alembic_config(engine), revision)

@@ -23,12 +23,13 @@ __all__ = [
     "ApiToken",
     "Assessment",
     "Base",
-    "LoginAttempt",
     "MetaSetting",
+    "RateEvent",
     "Respondent",
     "ShareLink",
     "Unit",
     "User",
+    "UserSession",
     "utcnow",
 ]
 
@@ -70,9 +71,26 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
-class LoginAttempt(Base):
-    __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
+class UserSession(Base):
+    """A signed-in browser session; the cookie holds the token, the database its hash.
+
+    Deleting the row ends the session everywhere at once (logout, a new password,
+    deactivation), which a signed cookie on its own cannot do.
+    """
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RateEvent(Base):
+    """One counted event (a failed login, a join through a shared link) under a throttle key."""
+
+    __tablename__ = "rate_events"
+    __table_args__ = (Index("ix_rate_events_key_at", "key", "at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -115,6 +133,10 @@ class ShareLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    #: The most respondents the link admits (``None``: no cap).
+    max_respondents: Mapped[int | None] = mapped_column(Integer, default=None)
+    #: Respondents admitted so far (raised atomically against the cap).
+    joined: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Respondent(Base):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,11 +18,14 @@ from ..answers import Answer as CoreAnswer
 from ..answers import AnswerSet, check_answers
 from ..errors import ConflictError, NotFoundError, ScorecardError
 from ..framework import ANSWER_KEYS
+from . import throttle
 from .assessments import assessment_framework
 from .models import Answer, Assessment, Respondent, ShareLink, utcnow
+from .throttle import JoinThrottle
 from .tokens import hash_token, new_token
 
 __all__ = [
+    "MAX_LINK_RESPONDENTS",
     "comments_of",
     "create_invitation",
     "create_share_link",
@@ -64,11 +67,24 @@ def create_invitation(
     return r, token
 
 
-def create_share_link(session: Session, *, assessment: Assessment) -> tuple[ShareLink, str]:
-    """A shared link: everyone who opens it answers anonymously (no name stored)."""
+#: The largest cap a shared link may have.
+MAX_LINK_RESPONDENTS = 100_000
+
+
+def create_share_link(
+    session: Session, *, assessment: Assessment, max_respondents: int | None = None
+) -> tuple[ShareLink, str]:
+    """A shared link: everyone who opens it answers anonymously (no name stored).
+
+    ``max_respondents`` caps how many respondents it admits (``None``: no cap).
+    """
     _writable(assessment)
+    if max_respondents is not None and not 1 <= max_respondents <= MAX_LINK_RESPONDENTS:
+        raise ScorecardError(f"the most respondents of a shared link must be 1 to {MAX_LINK_RESPONDENTS}")
     token = new_token()
-    link = ShareLink(assessment_id=assessment.id, token_hash=hash_token(token))
+    link = ShareLink(
+        assessment_id=assessment.id, token_hash=hash_token(token), max_respondents=max_respondents, joined=0
+    )
     session.add(link)
     session.flush()
     return link, token
@@ -93,15 +109,34 @@ def revoke_respondent(session: Session, *, assessment: Assessment, respondent_id
     return r
 
 
-def join_shared(session: Session, *, token: str, role: str = "") -> tuple[Respondent, str]:
-    """Admit a new anonymous respondent through a shared link's token."""
-    link = session.scalar(select(ShareLink).where(ShareLink.token_hash == hash_token(token)))
-    if link is None or link.revoked_at is not None:
-        raise NotFoundError("this link is not valid (it may have been revoked)")
-    assessment = session.get(Assessment, link.assessment_id)
-    assert assessment is not None
+def join_shared(
+    session: Session, *, token: str, role: str = "", client: str = "", rules: JoinThrottle | None = None
+) -> tuple[Respondent, str]:
+    """Admit a new anonymous respondent through a shared link's token.
+
+    Joins are throttled per (link, ``client`` address) and per link (429), and a link
+    with a cap admits no one once it is reached (409).
+    """
+    link, assessment = share_link_for_token(session, token=token)
     if assessment.status != "open":
         raise ConflictError(f"this assessment is {assessment.status}, not open for answers")
+    keys = throttle.check_joins(session, link_id=link.id, client=client, rules=rules or JoinThrottle())
+    # One conditional UPDATE: two visitors at the same moment cannot both take the last place.
+    taken = session.execute(
+        update(ShareLink)
+        .where(
+            ShareLink.id == link.id,
+            or_(ShareLink.max_respondents.is_(None), ShareLink.joined < ShareLink.max_respondents),
+        )
+        .values(joined=ShareLink.joined + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(taken, "rowcount", 0) != 1:
+        raise ConflictError(
+            f"this shared link is full: it admits {link.max_respondents} respondents and all have joined; "
+            "ask the facilitator for a new link"
+        )
+    throttle.record(session, keys=keys)
     personal = new_token()
     r = Respondent(
         assessment_id=assessment.id,

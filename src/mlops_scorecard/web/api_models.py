@@ -37,6 +37,7 @@ __all__ = [
     "RespondentScoreOut",
     "ResultOut",
     "ShareLinkCreated",
+    "ShareLinkIn",
     "ShareLinkOut",
     "StatusIn",
     "TokenCreated",
@@ -252,6 +253,19 @@ class RespondentOut(BaseModel):
     revoked_at: dt.datetime | None
 
 
+class ShareLinkIn(BaseModel):
+    """Options of a new shared link."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_respondents: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="the most respondents the link admits; null or left out: no cap",
+    )
+
+
 class ShareLinkCreated(BaseModel):
     """A new shared (anonymous) link. The token is shown this once."""
 
@@ -259,14 +273,18 @@ class ShareLinkCreated(BaseModel):
     link: str = Field(examples=["/join/Zq9..."])
     token: str
     created_at: dt.datetime
+    max_respondents: int | None
+    joined: int
 
 
 class ShareLinkOut(BaseModel):
-    """A shared link (without its token)."""
+    """A shared link (without its token): its cap and how many joined through it."""
 
     id: int
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    max_respondents: int | None
+    joined: int
 
 
 # --- answers files ---------------------------------------------------------------------

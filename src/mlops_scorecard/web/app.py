@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .. import __version__
 from ..errors import ConflictError, NotFoundError, PermissionDeniedError, RateLimitedError, ScorecardError
@@ -27,6 +28,7 @@ from ..settings import Settings
 from ..store.accounts import secret_key
 from ..store.db import DatabaseError, make_engine, needs_migration, session_factory
 from .context import AppState, templates
+from .headers import SecurityHeaders
 from .security import LoginRequired
 
 __all__ = ["create_app"]
@@ -182,11 +184,18 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     )
     app.add_middleware(BodySizeLimit, limit=settings.max_upload_bytes)
     app.add_middleware(ServerTiming)
+    app.add_middleware(SecurityHeaders)
+    if settings.forwarded_allow_ips:
+        # Outermost, so the throttles, HSTS and cookies see the client's real address and scheme.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
 
     @app.exception_handler(ScorecardError)
     async def _library_error(request: Request, exc: ScorecardError) -> Response:
-        return error_response(request, status_for(exc), str(exc))
+        response = error_response(request, status_for(exc), str(exc))
+        if isinstance(exc, RateLimitedError) and exc.retry_after:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(OperationalError)
     async def _database_down(request: Request, exc: OperationalError) -> Response:

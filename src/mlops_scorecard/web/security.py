@@ -1,7 +1,9 @@
 """Who is asking and what they may do: sessions, roles, CSRF, API tokens.
 
 Browser users log in with a password and get a signed session cookie (HttpOnly,
-SameSite=Lax) holding their user id and a CSRF token. Every form carries that token.
+SameSite=Lax) holding a session token and a CSRF token. The token's hash is a row in
+``user_sessions``, checked on every request, so logout, a new password or deactivation
+end the session at once (a signed cookie alone would stay valid until it expires). Every form carries that token.
 Automation uses API tokens (``Authorization: Bearer msc_...``), which need no CSRF
 check because a browser never sends them on its own. Respondents need no account:
 the long token in their link is their only credential.
@@ -18,8 +20,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from ..errors import PermissionDeniedError, ScorecardError
-from ..store.accounts import user_for_api_token
-from ..store.models import User
+from ..store.accounts import user_for_api_token, user_for_session
 from .context import state
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "login",
     "logout",
     "require",
+    "session_token",
     "session_user_info",
 ]
 
@@ -74,15 +76,22 @@ def check_csrf(request: Request, submitted: str | None) -> None:
         )
 
 
-def login(request: Request, user: User) -> None:
-    """Start a fresh session for ``user`` (a new CSRF token too)."""
+def login(request: Request, session_token: str) -> None:
+    """Put a session started with ``start_session`` in the cookie (a new CSRF token too)."""
     request.session.clear()
-    request.session["uid"] = user.id
+    request.session["sid"] = session_token
     request.session["csrf"] = secrets.token_urlsafe(32)
+    request.state.user = None
+
+
+def session_token(request: Request) -> str:
+    """The session token of the cookie ("" when there is none)."""
+    token = request.session.get("sid") if "session" in request.scope else None
+    return token if isinstance(token, str) else ""
 
 
 def logout(request: Request) -> None:
-    """Forget the session."""
+    """Forget the cookie's session (the route ends it in the database first)."""
     request.session.clear()
 
 
@@ -91,12 +100,12 @@ def session_user_info(request: Request) -> CurrentUser | None:
     cached = getattr(request.state, "user", None)
     if cached is not None:
         return cached if isinstance(cached, CurrentUser) else None
-    uid = request.session.get("uid") if "session" in request.scope else None
+    token = session_token(request)
     user = None
-    if isinstance(uid, int):
+    if token:
         with state(request).read() as session:
-            row = session.get(User, uid)
-            if row is not None and row.active:
+            row = user_for_session(session, token=token)
+            if row is not None:
                 user = CurrentUser(row.id, row.username, row.role)
     request.state.user = user or False
     return user

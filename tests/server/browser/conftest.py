@@ -52,8 +52,12 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
+    """A page that fails the test if the content security policy blocked anything on it."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(10_000)
+    blocked: list[str] = []
+    pg.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     yield pg
     context.close()
+    assert blocked == [], f"the content security policy blocked: {blocked}"

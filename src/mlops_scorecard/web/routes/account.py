@@ -1,4 +1,4 @@
-"""The signed-in user's API tokens, and user management for admins."""
+"""The signed-in user's API tokens and password, and user management for admins."""
 
 from __future__ import annotations
 
@@ -10,18 +10,21 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...errors import ConflictError, NotFoundError, PermissionDeniedError, ScorecardError
 from ...store.accounts import (
     ROLES,
+    change_password,
     create_api_token,
     create_user,
     list_api_tokens,
     list_users,
     revoke_api_token,
+    set_active,
+    start_session,
 )
 from ...store.models import User
 from ..context import render, state
-from ..security import CurrentUser, form_text, require
+from ..security import CurrentUser, form_text, login, require
 from .pages import NO_STORE, checked_form, parse_id
 
 router = APIRouter(include_in_schema=False)
@@ -40,6 +43,8 @@ def _account_page(request: Request, current: CurrentUser, **extra: Any) -> Respo
         tokens = list_api_tokens(s, user=_user_row(s, current))
     extra.setdefault("new_token", None)
     extra.setdefault("error", None)
+    extra.setdefault("password_error", None)
+    extra.setdefault("password_changed", False)
     response = render(request, "account.html", tokens=tokens, **extra)
     response.headers.update(NO_STORE)
     return response
@@ -83,6 +88,32 @@ async def token_revoke(request: Request, token_id: str) -> Response:
     return RedirectResponse("/account", status_code=303)
 
 
+@router.post("/account/password")
+async def password_change(request: Request) -> Response:
+    """Change one's own password; every other session of the account ends."""
+    form = await checked_form(request, "viewer")
+    current = require(request, "viewer")
+    old, new = form.get("current_password"), form.get("new_password")
+    if not isinstance(old, str) or not isinstance(new, str):
+        raise ScorecardError("fill in the current and the new password")
+    max_age = state(request).settings.session_max_age
+
+    def change() -> str:
+        with state(request).write() as s:
+            row = _user_row(s, current)
+            change_password(s, user=row, current=old, new=new)
+            return start_session(s, user=row, max_age=max_age)
+
+    try:
+        token = await run_in_threadpool(change)
+    except ScorecardError as exc:
+        status = 403 if isinstance(exc, PermissionDeniedError) else 422
+        return _account_page(request, current, status_code=status, password_error=str(exc))
+    # This browser keeps a fresh session; copies of the old cookie no longer work.
+    login(request, token)
+    return _account_page(request, current, password_changed=True)
+
+
 def _users_page(request: Request, status: int = 200, **extra: Any) -> Response:
     with state(request).read() as s:
         users = list_users(s)
@@ -122,3 +153,24 @@ def _user_create(request: Request, form: FormData) -> Response:
         status = 409 if isinstance(exc, ConflictError) else 422
         return _users_page(request, status, error=str(exc), values=values)
     return RedirectResponse(f"/admin/users?created={quote(username)}", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/active")
+async def user_active(request: Request, user_id: str) -> Response:
+    """Disable or enable an account (admin): disabling ends its sessions and stops its API tokens."""
+    form = await checked_form(request, "admin")
+    current = require(request, "admin")
+    uid = parse_id(user_id, "user")
+    active = form_text(form, "active", max_length=10) == "yes"
+
+    def change() -> None:
+        with state(request).write() as s:
+            row = s.get(User, uid)
+            if row is None:
+                raise NotFoundError(f"no user {uid}")
+            if row.id == current.id and not active:
+                raise ConflictError("you cannot disable your own account")
+            set_active(s, user=row, active=active)
+
+    await run_in_threadpool(change)
+    return RedirectResponse("/admin/users", status_code=303)

@@ -29,6 +29,7 @@ from ..api_models import (
     InvitationIn,
     RespondentOut,
     ShareLinkCreated,
+    ShareLinkIn,
     ShareLinkOut,
     check_text,
     utc,
@@ -109,14 +110,23 @@ def respondents_revoke(
     response_model=ShareLinkCreated,
     responses=errors(403, 404, 409, 422),
 )
-def share_links_create(request: Request, assessment_id: AssessmentId, _user: Facilitator) -> ShareLinkCreated:
+def share_links_create(
+    request: Request, assessment_id: AssessmentId, _user: Facilitator, body: ShareLinkIn | None = None
+) -> ShareLinkCreated:
     """A link anyone can open to answer anonymously (no name stored); each visitor becomes
-    a new respondent. The token is returned only here."""
+    a new respondent, up to ``max_respondents`` when given (then joining answers 409).
+    Joins are also rate limited per link and address (429). The token is returned only here."""
+    cap = body.max_respondents if body else None
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
-        link, token = create_share_link(session, assessment=a)
+        link, token = create_share_link(session, assessment=a, max_respondents=cap)
         return ShareLinkCreated(
-            id=link.id, link=f"/join/{token}", token=token, created_at=utc(link.created_at)
+            id=link.id,
+            link=f"/join/{token}",
+            token=token,
+            created_at=utc(link.created_at),
+            max_respondents=link.max_respondents,
+            joined=link.joined,
         )
 
 
@@ -131,7 +141,13 @@ def share_links_list(request: Request, assessment_id: AssessmentId, _user: Facil
     with state(request).read() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         return [
-            ShareLinkOut(id=s.id, created_at=utc(s.created_at), revoked_at=utc(s.revoked_at))
+            ShareLinkOut(
+                id=s.id,
+                created_at=utc(s.created_at),
+                revoked_at=utc(s.revoked_at),
+                max_respondents=s.max_respondents,
+                joined=s.joined,
+            )
             for s in list_share_links(session, assessment=a)
         ]
 
@@ -149,7 +165,13 @@ def share_links_revoke(
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         link = revoke_share_link(session, assessment=a, link_id=link_id)
-        return ShareLinkOut(id=link.id, created_at=utc(link.created_at), revoked_at=utc(link.revoked_at))
+        return ShareLinkOut(
+            id=link.id,
+            created_at=utc(link.created_at),
+            revoked_at=utc(link.revoked_at),
+            max_respondents=link.max_respondents,
+            joined=link.joined,
+        )
 
 
 # --- answers files -------------------------------------------------------------------------

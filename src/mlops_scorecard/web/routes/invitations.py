@@ -14,7 +14,13 @@ from starlette.concurrency import run_in_threadpool
 from ...errors import ConflictError, ScorecardError
 from ...store.assessments import get_assessment
 from ...store.models import Assessment
-from ...store.responses import create_invitation, create_share_link, revoke_respondent, revoke_share_link
+from ...store.responses import (
+    MAX_LINK_RESPONDENTS,
+    create_invitation,
+    create_share_link,
+    revoke_respondent,
+    revoke_share_link,
+)
 from ..context import render, state
 from ..security import form_text
 from .pages import NO_STORE, checked_form, parse_id
@@ -70,14 +76,20 @@ async def invitation_create(request: Request, assessment_id: str) -> Response:
 
 @router.post("/assessments/{assessment_id}/share-links")
 async def share_link_create(request: Request, assessment_id: str) -> Response:
-    """A shared anonymous link; the link is shown once."""
-    await checked_form(request, "facilitator")
+    """A shared anonymous link, with an optional cap on respondents; the link is shown once."""
+    form = await checked_form(request, "facilitator")
     aid = parse_id(assessment_id, "assessment")
+    cap_text = form_text(form, "max_respondents", max_length=20)
+    if cap_text and not (cap_text.isdigit() and 1 <= int(cap_text) <= MAX_LINK_RESPONDENTS):
+        raise ScorecardError(
+            f"the most respondents must be a whole number from 1 to {MAX_LINK_RESPONDENTS}, or empty for no cap"
+        )
+    cap = int(cap_text) if cap_text else None
 
     def create() -> tuple[str, str]:
         with state(request).write() as s:
             a = _changeable(s, aid)
-            _, token = create_share_link(s, assessment=a)
+            _, token = create_share_link(s, assessment=a, max_respondents=cap)
             return a.title, token
 
     title, token = await run_in_threadpool(create)

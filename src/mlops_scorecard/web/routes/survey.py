@@ -31,6 +31,7 @@ from ...store.responses import (
     share_link_for_token,
     submit,
 )
+from ...store.throttle import JoinThrottle
 from ..app import status_for, wants_json
 from ..context import state
 from ..survey_view import (
@@ -95,15 +96,23 @@ def join_page(request: Request, token: str) -> Response:
 
 @router.post("/join/{token}")
 async def join_submit(request: Request, token: str) -> Response:
-    """Admit a new anonymous respondent (no name stored) and send them to their own link."""
+    """Admit a new anonymous respondent (no name stored) and send them to their own link.
+
+    Throttled per link and address (429 with ``Retry-After``); a full link answers 409.
+    """
     form = await request.form()
     role = form_str(form, "role", max_length=100)
     if role and role not in ROLES:
         raise ScorecardError(f"unknown role {role!r} (use one of {', '.join(ROLES)}, or leave it empty)")
+    settings = state(request).settings
+    rules = JoinThrottle(
+        per_address=settings.joins_per_address, per_link_per_minute=settings.joins_per_link_per_minute
+    )
+    client = request.client.host if request.client else ""
 
     def admit() -> str:
         with state(request).write() as session:
-            _, personal = join_shared(session, token=token, role=role)
+            _, personal = join_shared(session, token=token, role=role, client=client, rules=rules)
         return personal
 
     personal = await run_in_threadpool(admit)
