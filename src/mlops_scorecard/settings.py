@@ -30,4 +30,9 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     session_max_age: int = 8 * 3600
     max_upload_bytes: int = 2 * 1024 * 1024
+    #: Respondents one uploaded or imported answers file may hold (checked before any
+    #: database work, so a huge file never holds the write lock).
+    max_respondents_per_file: int = Field(default=5000, ge=1)
+    #: Respondents an assessment may hold in all, however many files are imported.
+    max_respondents_per_assessment: int = Field(default=10_000, ge=1)
     login_attempts_per_15min: int = 10

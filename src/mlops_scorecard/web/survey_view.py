@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 from starlette.responses import HTMLResponse
 
 from ..answers import Respondent as CoreRespondent
-from ..answers import check_answers, parse_answers
-from ..datafiles import parse_document, validation_problems
+from ..answers import check_answers, read_answers
+from ..datafiles import validation_problems
 from ..errors import AnswersError, NotFoundError, ScorecardError
 from ..framework import ANSWER_KEYS, Framework, QuestionSet
 from ..store.assessments import assessment_framework
@@ -302,20 +302,18 @@ def _file_name(filename: str | None) -> str:
     return name[:100] or "uploaded file"
 
 
-def read_upload(filename: str | None, data: bytes, framework: Framework, question_set: str) -> CoreRespondent:
+def read_upload(
+    filename: str | None, data: bytes, framework: Framework, question_set: str, *, max_respondents: int
+) -> CoreRespondent:
     """The one respondent of an uploaded answers file, checked against the assessment.
 
-    Raises :class:`AnswersError` (422) naming the file and the problem.
+    Raises :class:`AnswersError` (422) naming the file and the problem. Touches no
+    database: the caller reads the file before it opens a write transaction.
     """
     source = _file_name(filename)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AnswersError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=source) from None
-    if not text.strip():
-        raise AnswersError("the file is empty", source=source)
-    doc = parse_document(text, source=source, as_json=source.lower().endswith(".json"), error=AnswersError)
-    answers = parse_answers(doc, source=source, text=text)
+    answers = read_answers(
+        data, source=source, as_json=source.lower().endswith(".json"), max_respondents=max_respondents
+    )
     if len(answers.respondents) != 1:
         raise AnswersError(
             f"the file holds {len(answers.respondents)} respondents; upload a file with exactly one "

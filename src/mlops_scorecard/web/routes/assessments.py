@@ -11,9 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from ...answers import AnswerSet, parse_answers
-from ...datafiles import parse_document
-from ...errors import AnswersError, ConflictError, NotFoundError, ScorecardError
+from ...answers import AnswerSet, read_answers
+from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...framework import Framework, builtin_frameworks
 from ...store.assessments import (
     answer_set,
@@ -294,20 +293,24 @@ async def assessment_upload(request: Request, assessment_id: str) -> Response:
 
 def _import(request: Request, aid: int, filename: str, data: bytes) -> Response:
     source = filename[-100:]
+    settings = state(request).settings
     try:
-        if not data.strip():
-            raise AnswersError("the file is empty (choose an answers file)", source=source)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise AnswersError(f"not UTF-8 text (byte {exc.start})", source=source) from None
-        parsed = parse_document(
-            text, source=source, as_json=source.lower().endswith(".json"), error=AnswersError
+        # Read and validated before the transaction: the write lock is held only for the inserts.
+        answers = read_answers(
+            data,
+            source=source,
+            as_json=source.lower().endswith(".json"),
+            max_respondents=settings.max_respondents_per_file,
         )
-        answers = parse_answers(parsed, source=source, text=text)
         with state(request).write() as s:
             a = get_assessment(s, assessment_id=aid)
-            added = import_answer_set(s, assessment=a, answers=answers, source=source)
+            added = import_answer_set(
+                s,
+                assessment=a,
+                answers=answers,
+                source=source,
+                max_respondents=settings.max_respondents_per_assessment,
+            )
             count = len(added)
     except NotFoundError:
         raise

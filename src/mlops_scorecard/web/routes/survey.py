@@ -284,10 +284,21 @@ def survey_thanks(request: Request, token: str) -> Response:
 
 
 def _upload(request: Request, token: str, filename: str | None, data: bytes) -> int:
+    with state(request).read() as session:
+        _, assessment = respondent_for_token(session, token=token)
+        _refuse_unless_open(assessment.status)
+        framework, question_set = assessment_framework(assessment), assessment.question_set
+    # Parsed outside any transaction: other respondents' saves never wait for it.
+    person = read_upload(
+        filename,
+        data,
+        framework,
+        question_set,
+        max_respondents=state(request).settings.max_respondents_per_file,
+    )
     with state(request).write() as session:
         respondent, assessment = respondent_for_token(session, token=token)
         _refuse_unless_open(assessment.status)
-        person = read_upload(filename, data, assessment_framework(assessment), assessment.question_set)
         replace_answers(
             session, respondent=respondent, assessment=assessment, answers=person.answers, role=person.role
         )
