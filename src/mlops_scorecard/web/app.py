@@ -8,9 +8,11 @@ session cookie, so any number of workers can serve the same database.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request as StarletteRequest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
@@ -27,6 +30,7 @@ from ..settings import Settings
 from ..store.accounts import secret_key
 from ..store.db import DatabaseError, make_engine, needs_migration, session_factory
 from .context import AppState, templates
+from .logs import redact_tokens_in_logs
 from .security import LoginRequired
 
 __all__ = ["create_app"]
@@ -107,6 +111,67 @@ class BodySizeLimit:
             await _too_large(self.limit, send)
 
 
+#: ``\u0000`` in JSON text, unless its backslash is itself escaped (``\\u0000`` is text).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+NUL_MESSAGE = "the request contains a NUL character (\\u0000), which no field can hold"
+
+
+def has_nul(scope: Scope, body: bytes) -> bool:
+    """Whether the path, the query string or the body holds a NUL, raw or escaped."""
+    if "\x00" in scope.get("path", "") or b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
+        return True
+    if b"\x00" in body:
+        return True
+    media = dict(scope.get("headers") or []).get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+    if media == b"application/x-www-form-urlencoded":
+        return b"\x00" in unquote_to_bytes(body)
+    if media.endswith(b"json"):
+        return _JSON_NUL.search(body) is not None
+    return False  # YAML escapes ("\0") and uploaded files: the answers reader refuses those
+
+
+class RejectNul:
+    """Answer 422 to any request carrying a NUL character, before a route sees it.
+
+    No field of the service holds one, and PostgreSQL refuses to store it (a 500 deep in
+    a route); one check at the edge covers the path, query strings, form fields, JSON
+    bodies and uploaded files, on every database. The body is buffered to be checked
+    (``BodySizeLimit``, outside this middleware, bounds it) and then replayed.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, receive, send)
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if has_nul(scope, body):
+            response = error_response(StarletteRequest(scope), 422, NUL_MESSAGE)
+            await response(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
 class ServerTiming:
     """Add ``Server-Timing: app;dur=<ms>`` to every response (what the benchmarks read)."""
 
@@ -172,6 +237,9 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         openapi_url="/openapi.json",
     )
     app.state.scorecard = AppState(settings=settings, engine=engine, sessions=sessions)
+    redact_tokens_in_logs()
+    # Inside the session middleware (the error page reads the session), inside the body limit.
+    app.add_middleware(RejectNul)
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,

@@ -30,6 +30,7 @@ from ..store.assessments import assessment_framework
 from ..store.models import Assessment, Respondent
 from ..store.responses import respondent_answers
 from .context import templates
+from .params import whole_number
 
 __all__ = [
     "PRIVATE_HEADERS",
@@ -291,10 +292,10 @@ def form_str(form: Any, name: str, max_length: int = 5000) -> str:
 
 def form_int(form: Any, name: str) -> int:
     """A whole number of a submitted form."""
-    value = form_str(form, name, max_length=12)
-    if not value.isdigit():
+    number = whole_number(form_str(form, name, max_length=12))
+    if number is None:
         raise ScorecardError(f"field {name!r} must be a whole number")
-    return int(value)
+    return number
 
 
 def _file_name(filename: str | None) -> str:

@@ -27,9 +27,10 @@ from ...store.responses import comments_of, import_answer_set, list_share_links,
 from ...store.units import list_units
 from ..analysis_views import assessment_section
 from ..context import render, state
+from ..params import parse_id, whole_number
 from ..security import form_text, require
 from ..views import answers_view, progress_rows, score_rows, slug, unit_tree
-from .pages import checked_form, form_int, parse_id
+from .pages import checked_form, form_int
 from .plans import assessment_plan
 
 router = APIRouter(include_in_schema=False)
@@ -189,7 +190,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         links=links,
         actions=_STATUS_ACTIONS.get(a.status, []) if facilitator else [],
         facilitator=facilitator,
-        imported=imported if imported.isdigit() else "",
+        imported="" if whole_number(imported) is None else imported,
         plan_section=plan_section,
         analysis=analysis,
     )

@@ -16,8 +16,9 @@ from ...store.assessments import get_assessment
 from ...store.models import Assessment
 from ...store.responses import create_invitation, create_share_link, revoke_respondent, revoke_share_link
 from ..context import render, state
+from ..params import parse_id
 from ..security import form_text
-from .pages import NO_STORE, checked_form, parse_id
+from .pages import NO_STORE, checked_form
 
 router = APIRouter(include_in_schema=False)
 

@@ -33,6 +33,7 @@ from ...store.responses import (
 )
 from ..app import status_for, wants_json
 from ..context import state
+from ..params import whole_number
 from ..survey_view import (
     PRIVATE_HEADERS,
     ROLES,
@@ -66,9 +67,10 @@ def _load(request: Request, token: str) -> Survey:
 
 
 def _page_number(n: str) -> int:
-    if not n.isdigit() or len(n) > 4:
+    number = whole_number(n, maximum=9999)
+    if number is None:
         raise NotFoundError("no such page in this survey")
-    return int(n)
+    return number
 
 
 def _refuse_unless_open(status: str) -> None:
