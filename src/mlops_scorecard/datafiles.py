@@ -179,9 +179,10 @@ def _check_yaml_shape(
     depth = containers = 0
     try:
         for event in yaml.parse(text, Loader=_SafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent):
                 raise error(
-                    f"line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not supported "
+                    f"line {line}: YAML aliases (*{event.anchor}) are not supported "
                     "in this file; write the values out",
                     source=source,
                 )
@@ -189,7 +190,7 @@ def _check_yaml_shape(
                 depth += 1
                 containers += 1
                 if depth > max_depth:
-                    raise _too_deep(source, error, max_depth, event.start_mark.line + 1)
+                    raise _too_deep(source, error, max_depth, line)
                 if containers > max_containers:
                     raise _too_many(source, error, max_containers)
             elif isinstance(event, yaml.CollectionEndEvent):

@@ -99,13 +99,13 @@ def _values(seeded: dict[str, list[str]], param: str) -> list[str]:
 
 def html_routes(app: FastAPI) -> list[tuple[str, str, list[str]]]:
     """(method, path template, path parameter names) of every route outside ``/api``."""
-    out = []
+    out: list[tuple[str, str, list[str]]] = []
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         path = context.path
         if isinstance(route, APIRoute) and path and not path.startswith("/api/"):
             params = re.findall(r"{(\w+)}", path)
-            out.extend((method, path, params) for method in sorted(route.methods))
+            out.extend((method, path, params) for method in sorted(route.methods or ()))
     return out
 
 
