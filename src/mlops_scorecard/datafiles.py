@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,9 +41,6 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
 #: Mappings and lists a data file may hold in all.
 MAX_CONTAINERS = 1_000_000
-
-# Strings (skipped whole, so brackets inside them do not count) and brackets of a JSON text.
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def read_document(path: str | Path, *, error: type[ScorecardError] = ScorecardError) -> tuple[Any, str]:
@@ -116,23 +112,24 @@ def parse_plain_document(
 ) -> Any:
     """Parse YAML or JSON text that must be a plain tree of mappings, lists and text.
 
-    The shape is checked in one linear pass *before* anything is built, so a small
-    hostile file cannot grow into a huge one: YAML aliases (a shared node that can
-    expand a 22 KiB file into hundreds of MiB), nesting deeper than ``max_depth``
-    (which would exhaust the parser's stack) and more than ``max_containers`` mappings
-    and lists are refused. After parsing, binary values and text that no database can
+    YAML is checked in one linear pass over its events *before* anything is built, so a
+    small hostile file cannot grow into a huge one: aliases (a shared node that can
+    expand a 22 KiB file into hundreds of MiB), nesting deeper than ``max_depth`` and
+    more than ``max_containers`` mappings and lists are refused. JSON has no aliases, so
+    what it builds is bounded by its size; its decoder guards its own stack, and depth
+    and count are checked on the result. Binary values and text that no database can
     store (NUL characters, lone surrogates) are refused too.
     """
-    if as_json:
-        _check_json_shape(
-            text, source=source, error=error, max_depth=max_depth, max_containers=max_containers
-        )
-    else:
+    nul = text.find("\x00")
+    if nul >= 0:  # the parsers would call it an odd "special character"; name it
+        line = text.count("\n", 0, nul) + 1
+        raise error(f"line {line}: the file contains a NUL character (\\u0000)", source=source)
+    if not as_json:
         _check_yaml_shape(
             text, source=source, error=error, max_depth=max_depth, max_containers=max_containers
         )
     data = parse_document(text, source=source, as_json=as_json, error=error)
-    _check_leaves(data, source=source, error=error)
+    _check_tree(data, source=source, error=error, max_depth=max_depth, max_containers=max_containers)
     return data
 
 
@@ -154,23 +151,6 @@ def _too_deep(source: str, error: type[ScorecardError], max_depth: int, line: in
 
 def _too_many(source: str, error: type[ScorecardError], max_containers: int) -> ScorecardError:
     return error(f"the file holds more than {max_containers:,} mappings and lists", source=source)
-
-
-def _check_json_shape(
-    text: str, *, source: str, error: type[ScorecardError], max_depth: int, max_containers: int
-) -> None:
-    depth = containers = 0
-    for match in _JSON_TOKENS.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            containers += 1
-            if depth > max_depth:
-                raise _too_deep(source, error, max_depth, text.count("\n", 0, match.start()) + 1)
-            if containers > max_containers:
-                raise _too_many(source, error, max_containers)
-        elif token in "]}":
-            depth -= 1
 
 
 def _check_yaml_shape(
@@ -199,21 +179,27 @@ def _check_yaml_shape(
         return  # parse_document reports the syntax error with its line
 
 
-def _check_leaves(data: Any, *, source: str, error: type[ScorecardError]) -> None:
-    todo = [data]
+def _check_tree(
+    data: Any, *, source: str, error: type[ScorecardError], max_depth: int, max_containers: int
+) -> None:
+    containers = 0
+    todo: list[tuple[Any, int]] = [(data, 0)]
     while todo:
-        node = todo.pop()
+        node, depth = todo.pop()
         if isinstance(node, str):
             problem = check_plain_text(node)
             if problem:
                 raise error(f"text {problem}: {node[:40]!r}", source=source)
         elif isinstance(node, bytes | bytearray):
             raise error("binary values (!!binary) are not supported in this file", source=source)
-        elif isinstance(node, dict):
-            todo.extend(node.keys())
-            todo.extend(node.values())
-        elif isinstance(node, list):
-            todo.extend(node)
+        elif isinstance(node, dict | list):
+            containers += 1
+            if depth >= max_depth:
+                raise _too_deep(source, error, max_depth, None)
+            if containers > max_containers:
+                raise _too_many(source, error, max_containers)
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            todo.extend((child, depth + 1) for child in children)
 
 
 def format_location(loc: Sequence[int | str], data: Any = None) -> str:

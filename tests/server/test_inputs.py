@@ -78,7 +78,8 @@ def count(app: FastAPI, model: Any) -> int:
     ("content", "filename", "message"),
     [
         (alias_bomb(), "bomb.yaml", "aliases"),
-        (deep_json(), "deep.json", "nested more than"),
+        (deep_json(), "deep.json", "nested too deeply"),
+        (deep_json(40), "deep.json", "nested more than 32 levels"),
         ("respondents:\n" + "- " * 50_000 + "x\n", "deep.yaml", "nested more than"),
         ('{"framework": "mlops-scorecard", "title": "\\ud800", "respondents": []}', "s.json", "surrogate"),
     ],
@@ -305,6 +306,12 @@ def test_nul_characters_get_422_everywhere_and_nothing_is_stored(
             {"data": {"csrf_token": csrf}, "files": {"file": ("a.yaml", nul_file)}},
         ),
         (admin, "POST", "/account/tokens", {"data": {"csrf_token": csrf, "name": "ci\x00"}}),
+        (  # a multipart form's text field (files are the answers reader's)
+            admin,
+            "POST",
+            "/units",
+            {"data": {"csrf_token": csrf, "name": "T\x00", "kind": "team"}, "files": {"f": ("f", b"")}},
+        ),
         (admin, "GET", "/?team=%00", {}),
         (admin, "GET", "/units/1%00", {}),
         (admin, "GET", "/compare?a=1&b=%00", {}),
@@ -325,7 +332,7 @@ def test_nul_characters_get_422_everywhere_and_nothing_is_stored(
 # --- item 12: tokens stay out of the logs ---------------------------------------------------
 
 
-def test_tokens_are_redacted_in_log_records(app: FastAPI, caplog: pytest.LogCaptureFixture) -> None:
+def test_tokens_are_redacted_in_log_records(app: FastAPI) -> None:
     ids = seed(app)
     token = ids["token"]
 
@@ -333,17 +340,27 @@ def test_tokens_are_redacted_in_log_records(app: FastAPI, caplog: pytest.LogCapt
     def explode(request: Request, token: str) -> None:
         raise RuntimeError("an unexpected failure")
 
-    caplog.set_level(logging.INFO)
-    r = TestClient(app, raise_server_exceptions=False).get(f"/r/{token}/explode")
-    assert r.status_code == 500
-    # what uvicorn's access log writes for every request
-    logging.getLogger("uvicorn.access").info(
-        '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", f"/r/{token}/d/2?x=1", "1.1", 200
-    )
-    logging.getLogger("uvicorn.access").info(
-        '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST", f"/join/{token}", "1.1", 303
-    )
-    messages = [rec.getMessage() for rec in caplog.records if rec.name in LOGGERS]
+    # On each logger itself: uvicorn's own logging config stops its access log propagating.
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = records.append  # type: ignore[method-assign]
+    loggers = [logging.getLogger(name) for name in LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        r = TestClient(app, raise_server_exceptions=False).get(f"/r/{token}/explode")
+        assert r.status_code == 500
+        # what uvicorn's access log writes for every request
+        access = logging.getLogger("uvicorn.access")
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", f"/r/{token}/d/2?x=1", "1.1", 200)
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST", f"/join/{token}", "1.1", 303)
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+    messages = [rec.getMessage() for rec in records]
     assert any("GET /r/…/explode: unexpected error" in m for m in messages), messages
     assert any('"GET /r/…/d/2?x=1 HTTP/1.1" 200' in m for m in messages), messages
     assert any('"POST /join/… HTTP/1.1" 303' in m for m in messages), messages

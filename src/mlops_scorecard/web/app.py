@@ -113,29 +113,42 @@ class BodySizeLimit:
 
 #: ``\u0000`` in JSON text, unless its backslash is itself escaped (``\\u0000`` is text).
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+_BOUNDARY = re.compile(rb"boundary=([^;]+)", re.IGNORECASE)
 NUL_MESSAGE = "the request contains a NUL character (\\u0000), which no field can hold"
 
 
 def has_nul(scope: Scope, body: bytes) -> bool:
-    """Whether the path, the query string or the body holds a NUL, raw or escaped."""
+    """Whether the path, the query string or a field of the body holds a NUL, raw or escaped.
+
+    Uploaded files are left to the answers reader, which names the real problem (a
+    UTF-16 file is "not UTF-8 text", not "a NUL character").
+    """
     if "\x00" in scope.get("path", "") or b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
         return True
-    if b"\x00" in body:
-        return True
-    media = dict(scope.get("headers") or []).get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+    content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+    media = content_type.split(b";", 1)[0].strip().lower()
     if media == b"application/x-www-form-urlencoded":
         return b"\x00" in unquote_to_bytes(body)
     if media.endswith(b"json"):
-        return _JSON_NUL.search(body) is not None
-    return False  # YAML escapes ("\0") and uploaded files: the answers reader refuses those
+        return b"\x00" in body or _JSON_NUL.search(body) is not None
+    if media == b"multipart/form-data" and b"\x00" in body:
+        boundary = _BOUNDARY.search(content_type)
+        if boundary is None:
+            return True
+        for part in body.split(b"--" + boundary.group(1).strip(b'"')):
+            headers, _, value = part.partition(b"\r\n\r\n")
+            if b"\x00" in value and b"filename=" not in headers:
+                return True
+    return False  # YAML bodies: the answers reader refuses NUL there, escaped ("\0") or raw
 
 
 class RejectNul:
     """Answer 422 to any request carrying a NUL character, before a route sees it.
 
     No field of the service holds one, and PostgreSQL refuses to store it (a 500 deep in
-    a route); one check at the edge covers the path, query strings, form fields, JSON
-    bodies and uploaded files, on every database. The body is buffered to be checked
+    a route); one check at the edge covers the path, query strings, form fields and JSON
+    bodies, on every database (uploaded files go through the answers reader, which
+    refuses NUL too). The body is buffered to be checked
     (``BodySizeLimit``, outside this middleware, bounds it) and then replayed.
     """
 
