@@ -12,14 +12,17 @@ import pytest
 import yaml
 
 from mlops_scorecard.answers import (
+    MAX_RESPONDENTS_PER_FILE,
     Answer,
     AnswerSet,
     Respondent,
     check_answers,
     dump_answers,
+    duplicates,
     load_answers,
     load_assessment,
     parse_answers,
+    read_answers,
 )
 from mlops_scorecard.errors import AnswersError
 from mlops_scorecard.framework import Framework, parse_framework
@@ -360,3 +363,68 @@ def test_docs_examples_load_and_agree(
     _, from_json = load_assessment(write("doc.json", json_blocks[0]), framework)
     assert from_yaml == from_json
     assert len(from_yaml.respondents) >= 2
+
+
+# --- the one reader: limits shared by uploads, the API and the CLI -----------------------------
+
+
+BOMB = "framework: mlops-scorecard\nrespondents:\n- &p {answers: {gov-strategy: yes}}\n" + "- *p\n" * 1000
+
+
+class _CountingName:
+    """A name that counts how often it is compared (hashing and equality)."""
+
+    comparisons = 0
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __hash__(self) -> int:
+        _CountingName.comparisons += 1
+        return hash(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        _CountingName.comparisons += 1
+        return isinstance(other, _CountingName) and other.text == self.text
+
+
+def test_the_duplicate_name_check_is_linear() -> None:
+    n = 5000
+    names = [_CountingName(f"person {i}") for i in range(n)] + [_CountingName("person 7")]
+    _CountingName.comparisons = 0
+    found = duplicates(names)  # type: ignore[arg-type]
+    assert [name.text for name in found] == ["person 7"]  # type: ignore[attr-defined]
+    # a pairwise check makes n*n/2 comparisons (12.5 million here); a counter about 2 per name
+    assert _CountingName.comparisons <= 3 * (n + 1)
+
+
+def test_duplicate_names_are_reported_once_each() -> None:
+    data = {"framework": "mlops-scorecard", "respondents": [{"name": n} for n in "ABABC"]}
+    with pytest.raises(AnswersError, match=r"duplicate name 'A', 'B'$"):
+        parse_answers(data)
+
+
+def test_read_answers_caps_respondents_before_validating_them() -> None:
+    assert MAX_RESPONDENTS_PER_FILE == 5000
+    # the respondents are not even valid: the count is checked first
+    text = json.dumps({"framework": "mlops-scorecard", "respondents": [{"colour": i} for i in range(4)]})
+    with pytest.raises(AnswersError, match=r"holds 4 respondents; the limit is 3 per file"):
+        read_answers(text, source="up.json", as_json=True, max_respondents=3)
+    with pytest.raises(AnswersError, match="unknown field"):
+        read_answers(text, source="up.json", as_json=True, max_respondents=4)
+
+
+def test_read_answers_decodes_and_refuses_empty_and_non_utf8() -> None:
+    assert (
+        read_answers(b"\xef\xbb\xbfframework: mlops-scorecard\n", source="f").framework == "mlops-scorecard"
+    )
+    with pytest.raises(AnswersError, match="empty"):
+        read_answers(b"  \n", source="f")
+    with pytest.raises(AnswersError, match="not UTF-8"):
+        read_answers(b"\xff\xfe", source="f")
+
+
+def test_answers_files_are_read_through_the_same_limits(write: Write) -> None:
+    bomb = write("bomb.yaml", BOMB)
+    with pytest.raises(AnswersError, match="aliases"):
+        load_answers(bomb)

@@ -285,3 +285,14 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_answers_files_with_aliases_are_refused_without_a_traceback(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(
+        "framework: mlops-scorecard\nrespondents:\n- &p {answers: {gov-strategy: yes}}\n" + "- *p\n" * 1000
+    )
+    result = run("score", str(bomb))
+    assert result.exit_code != 0
+    assert "line 4: YAML aliases (*p) are not supported" in result.output
+    assert "Traceback" not in result.output

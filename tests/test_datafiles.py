@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from mlops_scorecard.datafiles import (
     atomic_write_text,
     format_location,
     parse_document,
+    parse_plain_document,
     read_document,
     validation_problems,
 )
@@ -179,3 +181,60 @@ def test_atomic_write_gives_the_usual_mode_and_keeps_an_existing_one(tmp_path: P
     atomic_write_text(kept, "new")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640
     assert kept.read_text() == "new"
+
+
+# --- plain documents: the shape is checked before anything is built ----------------------
+
+
+def test_plain_document_refuses_deep_nesting() -> None:
+    with pytest.raises(ScorecardError, match=r"line 2: the file is nested more than 32 levels deep"):
+        parse_plain_document("a:\n" + "- " * 40 + "x\n", source="f")
+    with pytest.raises(ScorecardError, match=r"the file is nested more than 32 levels deep"):
+        parse_plain_document('{"a": ' + "[" * 40 + "]" * 40 + "}", source="f", as_json=True)
+    for as_json in (False, True):
+        assert parse_plain_document('{"a": [[["x"]]]}', source="f", as_json=as_json) == {"a": [[["x"]]]}
+
+
+def test_plain_document_is_linear_on_strings_full_of_escaped_quotes() -> None:
+    # a scanner that restarts a string at every escaped quote takes hours on this (2 MiB)
+    text = '"' + '\\"' * 1_000_000
+    with pytest.raises(ScorecardError, match="invalid JSON"):
+        parse_plain_document(text, source="f", as_json=True)
+    text = json.dumps({"comment": "[" * 100 + '\\" {{{ "' + "{" * 100})
+    assert parse_plain_document(text, source="f", as_json=True) == json.loads(text)
+
+
+def test_plain_document_refuses_aliases_before_expanding_them() -> None:
+    # each level doubles: 2**30 strings if the aliases were followed
+    lines = ["a0: &a0 [x, x]"] + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 30)]
+    with pytest.raises(ScorecardError, match=r"line 2: YAML aliases \(\*a0\) are not supported"):
+        parse_plain_document("\n".join(lines), source="f")
+    assert parse_plain_document("a: &x 1\n", source="f") == {"a": 1}  # an anchor alone is harmless
+
+
+def test_plain_document_limits_containers() -> None:
+    with pytest.raises(ScorecardError, match="more than 3 mappings and lists"):
+        parse_plain_document("[[], [], [], []]", source="f", as_json=True, max_containers=3)
+    with pytest.raises(ScorecardError, match="more than 3 mappings and lists"):
+        parse_plain_document("- []\n- []\n- []\n", source="f", max_containers=3)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('a: "x\\0y"', "NUL"),
+        ("a: !!binary AA==", "binary"),
+        ('"\\0": 1', "NUL"),  # keys are text too
+        ("a: 1\nb: x\x00y\n", "line 2: the file contains a NUL character"),
+    ],
+)
+def test_plain_document_refuses_what_no_database_stores(text: str, message: str) -> None:
+    with pytest.raises(ScorecardError, match=message):
+        parse_plain_document(text, source="f")
+    with pytest.raises(ScorecardError, match="surrogate"):
+        parse_plain_document('{"a": "\\ud800"}', source="f", as_json=True)
+
+
+def test_deep_json_is_a_user_error_even_without_the_shape_check() -> None:
+    with pytest.raises(ScorecardError, match="nested too deeply"):
+        parse_document("[" * 100_000 + "]" * 100_000, source="f", as_json=True)

@@ -9,28 +9,39 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .datafiles import atomic_write_text, read_document, validation_problems
+from .datafiles import atomic_write_text, parse_plain_document, read_text_file, validation_problems
 from .errors import AnswersError, ScorecardError
 from .framework import ANSWER_KEYS, AnswerKey, Framework, QuestionSet, get_framework
 
 __all__ = [
+    "MAX_RESPONDENTS_PER_FILE",
     "Answer",
     "AnswerSet",
     "Respondent",
     "check_answers",
     "dump_answers",
+    "duplicates",
     "load_answers",
     "load_assessment",
     "parse_answers",
+    "read_answers",
 ]
 
+log = logging.getLogger(__name__)
+
 _BOOL_KEYS = {True: "yes", False: "no"}
+#: Respondents one answers file may hold (the web service's
+#: ``MLOPS_SCORECARD_MAX_RESPONDENTS_PER_FILE`` can change it for uploads).
+MAX_RESPONDENTS_PER_FILE = 5000
 
 
 class Answer(BaseModel):
@@ -164,17 +175,60 @@ def parse_answers(data: Any, *, source: str = "<answers>", text: str | None = No
             for p in problems
         ]
         raise AnswersError(problems, source=source) from None
-    names = [r.name for r in answers.respondents if r.name]
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    dupes = duplicates(r.name for r in answers.respondents if r.name)
     if dupes:
-        raise AnswersError(f"respondents: duplicate name {', '.join(map(repr, dupes))}", source=source)
+        raise AnswersError(
+            f"respondents: duplicate name {', '.join(map(repr, sorted(dupes)))}", source=source
+        )
+    return answers
+
+
+def duplicates(names: Iterable[str]) -> list[str]:
+    """The names that occur more than once, in one pass (a file may name thousands)."""
+    return [name for name, count in Counter(names).items() if count > 1]
+
+
+def read_answers(
+    content: bytes | str,
+    *,
+    source: str,
+    as_json: bool = False,
+    max_respondents: int = MAX_RESPONDENTS_PER_FILE,
+) -> AnswerSet:
+    """Read the text of an answers file (YAML or JSON): the one reader of every path.
+
+    Uploads, the API import and the CLI all come here, so they share the limits: no YAML
+    aliases, bounded nesting and size (``parse_plain_document``), at most
+    ``max_respondents`` respondents (counted before they are validated), and no text a
+    database cannot store. Nothing here touches a database, so callers read and validate
+    before they open a write transaction. Does not check the answers against a framework.
+    """
+    if isinstance(content, bytes):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise AnswersError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=source) from None
+    else:
+        text = content.removeprefix("\ufeff")
+    if not text.strip():
+        raise AnswersError("the file is empty (choose an answers file)", source=source)
+    data = parse_plain_document(text, source=source, as_json=as_json, error=AnswersError)
+    people = data.get("respondents") if isinstance(data, dict) else None
+    if isinstance(people, list) and len(people) > max_respondents:
+        raise AnswersError(
+            f"respondents: the file holds {len(people):,} respondents; the limit is "
+            f"{max_respondents:,} per file (split the file, or raise MLOPS_SCORECARD_MAX_RESPONDENTS_PER_FILE)",
+            source=source,
+        )
+    answers = parse_answers(data, source=source, text=text)
+    log.debug("%s: read %d respondents", source, len(answers.respondents))
     return answers
 
 
 def load_answers(path: str | Path) -> AnswerSet:
     """Read an answers file (YAML or JSON) without checking it against a framework."""
-    data, text = read_document(path, error=AnswersError)
-    return parse_answers(data, source=str(path), text=text)
+    text = read_text_file(path, error=AnswersError)
+    return read_answers(text, source=str(path), as_json=str(path).lower().endswith(".json"))
 
 
 def check_answers(answers: AnswerSet, framework: Framework, *, source: str | None = None) -> None:

@@ -22,9 +22,12 @@ from .errors import ScorecardError
 __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_plain_text",
     "format_location",
     "parse_document",
+    "parse_plain_document",
     "read_document",
+    "read_text_file",
     "validation_problems",
 ]
 
@@ -34,6 +37,10 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _SafeLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Nesting levels a data file may have (an answers file needs six; a framework file eight).
+MAX_DEPTH = 32
+#: Mappings and lists a data file may hold in all.
+MAX_CONTAINERS = 1_000_000
 
 
 def read_document(path: str | Path, *, error: type[ScorecardError] = ScorecardError) -> tuple[Any, str]:
@@ -42,6 +49,13 @@ def read_document(path: str | Path, *, error: type[ScorecardError] = ScorecardEr
     JSON is chosen by the ``.json`` suffix; anything else is read as YAML (which also
     accepts JSON). Raises ``error`` with the file name and line on any problem.
     """
+    p = Path(path)
+    text = read_text_file(p, error=error)
+    return parse_document(text, source=str(p), as_json=p.suffix.lower() == ".json", error=error), text
+
+
+def read_text_file(path: str | Path, *, error: type[ScorecardError] = ScorecardError) -> str:
+    """The UTF-8 text of a file of at most ``MAX_FILE_BYTES``; problems raise ``error``."""
     p = Path(path)
     try:
         if p.stat().st_size > MAX_FILE_BYTES:
@@ -55,7 +69,7 @@ def read_document(path: str | Path, *, error: type[ScorecardError] = ScorecardEr
         raise error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=str(p)) from None
     except OSError as exc:
         raise error(f"cannot read file: {exc.strerror}", source=str(p)) from None
-    return parse_document(text, source=str(p), as_json=p.suffix.lower() == ".json", error=error), text
+    return text
 
 
 def parse_document(
@@ -71,6 +85,8 @@ def parse_document(
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise error(f"line {exc.lineno}: invalid JSON: {exc.msg}", source=source) from None
+        except RecursionError:
+            raise error("the file is nested too deeply", source=source) from None
     try:
         return yaml.load(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -81,6 +97,109 @@ def parse_document(
         raise error(f"invalid YAML: {exc}", source=source) from None
     except ValueError as exc:  # a value the YAML constructors reject, e.g. `date: 2026-13-01`
         raise error(f"invalid YAML value: {exc}", source=source) from None
+    except RecursionError:
+        raise error("the file is nested too deeply", source=source) from None
+
+
+def parse_plain_document(
+    text: str,
+    *,
+    source: str,
+    as_json: bool = False,
+    error: type[ScorecardError] = ScorecardError,
+    max_depth: int = MAX_DEPTH,
+    max_containers: int = MAX_CONTAINERS,
+) -> Any:
+    """Parse YAML or JSON text that must be a plain tree of mappings, lists and text.
+
+    YAML is checked in one linear pass over its events *before* anything is built, so a
+    small hostile file cannot grow into a huge one: aliases (a shared node that can
+    expand a 22 KiB file into hundreds of MiB), nesting deeper than ``max_depth`` and
+    more than ``max_containers`` mappings and lists are refused. JSON has no aliases, so
+    what it builds is bounded by its size; its decoder guards its own stack, and depth
+    and count are checked on the result. Binary values and text that no database can
+    store (NUL characters, lone surrogates) are refused too.
+    """
+    nul = text.find("\x00")
+    if nul >= 0:  # the parsers would call it an odd "special character"; name it
+        line = text.count("\n", 0, nul) + 1
+        raise error(f"line {line}: the file contains a NUL character (\\u0000)", source=source)
+    if not as_json:
+        _check_yaml_shape(
+            text, source=source, error=error, max_depth=max_depth, max_containers=max_containers
+        )
+    data = parse_document(text, source=source, as_json=as_json, error=error)
+    _check_tree(data, source=source, error=error, max_depth=max_depth, max_containers=max_containers)
+    return data
+
+
+def check_plain_text(value: str) -> str | None:
+    """Why ``value`` cannot be stored as text (NUL, lone surrogates), or ``None`` when it can."""
+    if "\x00" in value:
+        return "contains a NUL (\\u0000) character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode text (a lone surrogate)"
+    return None
+
+
+def _too_deep(source: str, error: type[ScorecardError], max_depth: int, line: int | None) -> ScorecardError:
+    where = f"line {line}: " if line else ""
+    return error(f"{where}the file is nested more than {max_depth} levels deep", source=source)
+
+
+def _too_many(source: str, error: type[ScorecardError], max_containers: int) -> ScorecardError:
+    return error(f"the file holds more than {max_containers:,} mappings and lists", source=source)
+
+
+def _check_yaml_shape(
+    text: str, *, source: str, error: type[ScorecardError], max_depth: int, max_containers: int
+) -> None:
+    depth = containers = 0
+    try:
+        for event in yaml.parse(text, Loader=_SafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.AliasEvent):
+                raise error(
+                    f"line {line}: YAML aliases (*{event.anchor}) are not supported "
+                    "in this file; write the values out",
+                    source=source,
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                containers += 1
+                if depth > max_depth:
+                    raise _too_deep(source, error, max_depth, line)
+                if containers > max_containers:
+                    raise _too_many(source, error, max_containers)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # parse_document reports the syntax error with its line
+
+
+def _check_tree(
+    data: Any, *, source: str, error: type[ScorecardError], max_depth: int, max_containers: int
+) -> None:
+    containers = 0
+    todo: list[tuple[Any, int]] = [(data, 0)]
+    while todo:
+        node, depth = todo.pop()
+        if isinstance(node, str):
+            problem = check_plain_text(node)
+            if problem:
+                raise error(f"text {problem}: {node[:40]!r}", source=source)
+        elif isinstance(node, bytes | bytearray):
+            raise error("binary values (!!binary) are not supported in this file", source=source)
+        elif isinstance(node, dict | list):
+            containers += 1
+            if depth >= max_depth:
+                raise _too_deep(source, error, max_depth, None)
+            if containers > max_containers:
+                raise _too_many(source, error, max_containers)
+            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
+            todo.extend((child, depth + 1) for child in children)
 
 
 def format_location(loc: Sequence[int | str], data: Any = None) -> str:

@@ -260,7 +260,7 @@ def builtin_frameworks() -> list[Framework]:
 
 
 def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in version.split("."))
+    return tuple((0, int(p)) if p.isascii() and p.isdigit() else (1, p) for p in version.split("."))
 
 
 def get_framework(ref: str, *, allow_files: bool = True) -> Framework:

@@ -46,3 +46,8 @@ class Settings(BaseSettings):
     #: (comma-separated IPs or networks, ``*`` for any). Empty: the headers are ignored,
     #: so a client cannot pick its own address to dodge the throttles.
     forwarded_allow_ips: str = ""
+    #: Respondents one uploaded or imported answers file may hold (checked before any
+    #: database work, so a huge file never holds the write lock).
+    max_respondents_per_file: int = Field(default=5000, ge=1)
+    #: Respondents an assessment may hold in all, however many files are imported.
+    max_respondents_per_assessment: int = Field(default=10_000, ge=1)

@@ -663,7 +663,7 @@ def _fw_version() -> str:
 BAD_FILES: list[tuple[bytes, str, int, str]] = [
     (b"framework: [unclosed", "application/yaml", 422, "invalid YAML"),
     (b'{"framework": ', "application/json", 422, "invalid JSON"),
-    (b"", "application/yaml", 422, "must be a mapping"),
+    (b"", "application/yaml", 422, "the file is empty"),
     (b"- a\n- b\n", "text/yaml", 422, "must be a mapping"),
     (b"\xff\xfe\x00garbage", "application/yaml", 422, "not UTF-8"),
     (b"framework: mlops-scorecard@0.0.1\nrespondents: []\n", "application/yaml", 422, "version"),

@@ -3,6 +3,7 @@ uploads and speed; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import random
@@ -357,7 +358,12 @@ def test_upload_answers_file(app: FastAPI, facilitator: TestClient) -> None:
         ("framework: [unclosed", 422, "invalid YAML"),
         ("{not json", 422, "invalid JSON"),
         (yaml.safe_dump({**good, "framework": "mlops-scorecard@0.9"}), 422, "version"),
-        (yaml.safe_dump({**good, "respondents": [good["respondents"][0]] * 2}), 422, "duplicate name"),
+        (
+            # two copies, not one object twice (which PyYAML would write as an alias)
+            yaml.safe_dump({**good, "respondents": [copy.deepcopy(good["respondents"][0]) for _ in "ab"]}),
+            422,
+            "duplicate name",
+        ),
         (yaml.safe_dump({**good, "question_set": "full"}), 422, "question set"),
         ("", 422, "empty"),
         (b"\xff\xfe\x00", 422, "UTF-8"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from .tokens import hash_token, new_token
 
 __all__ = [
     "MAX_LINK_RESPONDENTS",
+    "MAX_RESPONDENTS_PER_ASSESSMENT",
     "comments_of",
     "create_invitation",
     "create_share_link",
@@ -254,14 +255,25 @@ def submit(session: Session, *, respondent: Respondent, assessment: Assessment) 
     return respondent
 
 
+#: Respondents an assessment may hold in all (the web service's setting
+#: ``MLOPS_SCORECARD_MAX_RESPONDENTS_PER_ASSESSMENT`` changes it).
+MAX_RESPONDENTS_PER_ASSESSMENT = 10_000
+
+
 def import_answer_set(
-    session: Session, *, assessment: Assessment, answers: AnswerSet, source: str = "upload"
+    session: Session,
+    *,
+    assessment: Assessment,
+    answers: AnswerSet,
+    source: str = "upload",
+    max_respondents: int = MAX_RESPONDENTS_PER_ASSESSMENT,
 ) -> list[Respondent]:
     """Add every respondent of an answers file to the assessment, in one transaction.
 
     The file must be for the assessment's framework (and version, when it names one)
     and question set. Respondents whose name already exists are refused, so an upload
-    twice does not double the answers.
+    twice does not double the answers; so is a file that would take the assessment
+    past ``max_respondents``. Every check is linear in the file's size.
     """
     if assessment.status == "closed":
         raise ConflictError("this assessment is closed; answers can no longer be added")
@@ -271,6 +283,15 @@ def import_answer_set(
         raise ScorecardError(
             f"{source}: the file uses the {answers.question_set!r} question set; "
             f"this assessment uses {assessment.question_set!r}"
+        )
+    held = session.scalar(
+        select(func.count()).select_from(Respondent).where(Respondent.assessment_id == assessment.id)
+    )
+    if int(held or 0) + len(answers.respondents) > max_respondents:
+        raise ScorecardError(
+            f"{source}: the assessment has {int(held or 0):,} respondents and the file adds "
+            f"{len(answers.respondents):,}; the limit is {max_respondents:,} per assessment "
+            "(MLOPS_SCORECARD_MAX_RESPONDENTS_PER_ASSESSMENT)"
         )
     existing = set(
         session.scalars(
@@ -381,8 +402,6 @@ def progress_of(session: Session, *, assessment: Assessment) -> list[dict[str, A
     Each row: ``id``, ``name`` (``None`` when anonymous), ``role``, ``source``,
     ``created_at``, ``submitted_at``, ``revoked_at``, ``answered``.
     """
-    from sqlalchemy import func
-
     rows = session.execute(
         select(
             Respondent.id,

@@ -48,6 +48,7 @@ from ..store.units import get_unit, list_units
 from ..trends import Trend, TrendEntry, build_trend
 from ..uncertainty import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, Uncertainty, bootstrap, interval_series
 from .context import state
+from .params import whole_number
 from .views import HeatCell, Heatmap, HeatRow, TreeNode, fmt_score, heat_style
 
 __all__ = [
@@ -671,7 +672,8 @@ def org_analysis(
         )
     all_columns = [*columns, ("overall", "Overall")]
     dists: list[Distribution] = distributions(teams.values(), all_columns)
-    chosen = int(team) if team and team.isdigit() and int(team) in teams else None
+    number = whole_number(team or "")
+    chosen = number if number in teams else None
     dist_rows = []
     for d in dists:
         q = d.quartiles()

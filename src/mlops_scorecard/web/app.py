@@ -8,9 +8,11 @@ session cookie, so any number of workers can serve the same database.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request as StarletteRequest
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -29,6 +32,7 @@ from ..store.accounts import secret_key
 from ..store.db import DatabaseError, make_engine, needs_migration, session_factory
 from .context import AppState, templates
 from .headers import SecurityHeaders
+from .logs import redact_tokens_in_logs
 from .security import LoginRequired
 
 __all__ = ["create_app"]
@@ -109,6 +113,80 @@ class BodySizeLimit:
             await _too_large(self.limit, send)
 
 
+#: ``\u0000`` in JSON text, unless its backslash is itself escaped (``\\u0000`` is text).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+_BOUNDARY = re.compile(rb"boundary=([^;]+)", re.IGNORECASE)
+NUL_MESSAGE = "the request contains a NUL character (\\u0000), which no field can hold"
+
+
+def has_nul(scope: Scope, body: bytes) -> bool:
+    """Whether the path, the query string or a field of the body holds a NUL, raw or escaped.
+
+    Uploaded files are left to the answers reader, which names the real problem (a
+    UTF-16 file is "not UTF-8 text", not "a NUL character").
+    """
+    if "\x00" in scope.get("path", "") or b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
+        return True
+    content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+    media = content_type.split(b";", 1)[0].strip().lower()
+    if media == b"application/x-www-form-urlencoded":
+        return b"\x00" in unquote_to_bytes(body)
+    if media.endswith(b"json"):
+        return b"\x00" in body or _JSON_NUL.search(body) is not None
+    if media == b"multipart/form-data" and b"\x00" in body:
+        boundary = _BOUNDARY.search(content_type)
+        if boundary is None:
+            return True
+        for part in body.split(b"--" + boundary.group(1).strip(b'"')):
+            headers, _, value = part.partition(b"\r\n\r\n")
+            if b"\x00" in value and b"filename=" not in headers:
+                return True
+    return False  # YAML bodies: the answers reader refuses NUL there, escaped ("\0") or raw
+
+
+class RejectNul:
+    """Answer 422 to any request carrying a NUL character, before a route sees it.
+
+    No field of the service holds one, and PostgreSQL refuses to store it (a 500 deep in
+    a route); one check at the edge covers the path, query strings, form fields and JSON
+    bodies, on every database (uploaded files go through the answers reader, which
+    refuses NUL too). The body is buffered to be checked
+    (``BodySizeLimit``, outside this middleware, bounds it) and then replayed.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, receive, send)
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if has_nul(scope, body):
+            response = error_response(StarletteRequest(scope), 422, NUL_MESSAGE)
+            await response(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
 class ServerTiming:
     """Add ``Server-Timing: app;dur=<ms>`` to every response (what the benchmarks read)."""
 
@@ -174,6 +252,9 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
         openapi_url="/openapi.json",
     )
     app.state.scorecard = AppState(settings=settings, engine=engine, sessions=sessions)
+    redact_tokens_in_logs()
+    # Inside the session middleware (the error page reads the session), inside the body limit.
+    app.add_middleware(RejectNul)
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,

@@ -22,14 +22,15 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 from starlette.responses import HTMLResponse
 
 from ..answers import Respondent as CoreRespondent
-from ..answers import check_answers, parse_answers
-from ..datafiles import parse_document, validation_problems
+from ..answers import check_answers, read_answers
+from ..datafiles import validation_problems
 from ..errors import AnswersError, NotFoundError, ScorecardError
 from ..framework import ANSWER_KEYS, Framework, QuestionSet
 from ..store.assessments import assessment_framework
 from ..store.models import Assessment, Respondent
 from ..store.responses import respondent_answers
 from .context import templates
+from .params import whole_number
 
 __all__ = [
     "PRIVATE_HEADERS",
@@ -291,10 +292,10 @@ def form_str(form: Any, name: str, max_length: int = 5000) -> str:
 
 def form_int(form: Any, name: str) -> int:
     """A whole number of a submitted form."""
-    value = form_str(form, name, max_length=12)
-    if not value.isdigit():
+    number = whole_number(form_str(form, name, max_length=12))
+    if number is None:
         raise ScorecardError(f"field {name!r} must be a whole number")
-    return int(value)
+    return number
 
 
 def _file_name(filename: str | None) -> str:
@@ -302,20 +303,18 @@ def _file_name(filename: str | None) -> str:
     return name[:100] or "uploaded file"
 
 
-def read_upload(filename: str | None, data: bytes, framework: Framework, question_set: str) -> CoreRespondent:
+def read_upload(
+    filename: str | None, data: bytes, framework: Framework, question_set: str, *, max_respondents: int
+) -> CoreRespondent:
     """The one respondent of an uploaded answers file, checked against the assessment.
 
-    Raises :class:`AnswersError` (422) naming the file and the problem.
+    Raises :class:`AnswersError` (422) naming the file and the problem. Touches no
+    database: the caller reads the file before it opens a write transaction.
     """
     source = _file_name(filename)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AnswersError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=source) from None
-    if not text.strip():
-        raise AnswersError("the file is empty", source=source)
-    doc = parse_document(text, source=source, as_json=source.lower().endswith(".json"), error=AnswersError)
-    answers = parse_answers(doc, source=source, text=text)
+    answers = read_answers(
+        data, source=source, as_json=source.lower().endswith(".json"), max_respondents=max_respondents
+    )
     if len(answers.respondents) != 1:
         raise AnswersError(
             f"the file holds {len(answers.respondents)} respondents; upload a file with exactly one "

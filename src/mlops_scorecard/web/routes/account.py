@@ -24,8 +24,9 @@ from ...store.accounts import (
 )
 from ...store.models import User
 from ..context import render, state
+from ..params import parse_id
 from ..security import CurrentUser, form_text, login, require
-from .pages import NO_STORE, checked_form, parse_id
+from .pages import NO_STORE, checked_form
 
 router = APIRouter(include_in_schema=False)
 

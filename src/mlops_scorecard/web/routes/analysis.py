@@ -21,8 +21,8 @@ from ..analysis_views import (
 )
 from ..api_models import MAX_ID
 from ..context import render, state
+from ..params import parse_id
 from ..security import require
-from .pages import parse_id
 
 router = APIRouter(include_in_schema=False)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import yaml
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
-from ...answers import parse_answers
-from ...datafiles import parse_document
+from ...answers import read_answers
 from ...errors import AnswersError, ConflictError
 from ...store.assessments import answer_set, get_assessment, lock_assessment
 from ...store.responses import (
@@ -31,7 +30,6 @@ from ..api_models import (
     ShareLinkCreated,
     ShareLinkIn,
     ShareLinkOut,
-    check_text,
     utc,
 )
 from ..context import state
@@ -41,8 +39,6 @@ router = APIRouter(tags=["invitations and answers"])
 
 _YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 _JSON_TYPES = ("application/json",)
-#: Containers an answers file may hold in all (a file within the upload limit has far fewer).
-_MAX_NODES = 1_000_000
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -194,33 +190,6 @@ async def _upload(request: Request) -> tuple[str, bool]:
         raise AnswersError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source="upload") from None
 
 
-def _check_plain_tree(data: Any) -> None:
-    """Refuse what an answers file never holds and a database cannot store: YAML aliases
-    (a shared node, which could expand a small file into a huge one), binary values, text
-    with NUL or lone surrogates, and absurdly many nodes."""
-    seen: set[int] = set()
-    todo = [data]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, str):
-            try:
-                check_text(node)
-            except ValueError as exc:
-                raise AnswersError(f"text {exc}", source="upload") from None
-        elif isinstance(node, bytes | bytearray):
-            raise AnswersError("binary values (!!binary) are not supported in answers files", source="upload")
-        elif isinstance(node, dict | list):
-            if id(node) in seen:
-                raise AnswersError(
-                    "YAML anchors and aliases are not supported in answers files", source="upload"
-                )
-            seen.add(id(node))
-            if len(seen) > _MAX_NODES:
-                raise AnswersError("the file has too many entries", source="upload")
-            todo.extend(node.keys() if isinstance(node, dict) else ())
-            todo.extend(node.values() if isinstance(node, dict) else node)
-
-
 @router.post(
     "/assessments/{assessment_id}/answers",
     summary="Import an answers file",
@@ -249,16 +218,17 @@ def answers_import(
     a respondent name that already has answers there is refused (409), so importing a file
     twice does not double it; a closed assessment takes no answers (409)."""
     text, as_json = upload
-    try:
-        data = parse_document(text, source="upload", as_json=as_json, error=AnswersError)
-    except RecursionError:
-        raise AnswersError("the file is nested too deeply", source="upload") from None
-    _check_plain_tree(data)
-    answers = parse_answers(data, source="upload")
+    settings = state(request).settings
+    # Read and validated before the transaction: the lock is held only for the inserts.
+    answers = read_answers(
+        text, source="upload", as_json=as_json, max_respondents=settings.max_respondents_per_file
+    )
     with state(request).write() as session:
         # Locked first, so that two imports of the same names cannot both pass the check.
         a = lock_assessment(session, assessment_id=assessment_id)
-        added = import_answer_set(session, assessment=a, answers=answers)
+        added = import_answer_set(
+            session, assessment=a, answers=answers, max_respondents=settings.max_respondents_per_assessment
+        )
         ids = {r.id for r in added}
         rows = [respondent_out(row) for row in progress_of(session, assessment=a) if row["id"] in ids]
         return ImportResult(imported=len(rows), respondents=rows)

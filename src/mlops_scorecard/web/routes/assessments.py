@@ -11,9 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from ...answers import AnswerSet, parse_answers
-from ...datafiles import parse_document
-from ...errors import AnswersError, ConflictError, NotFoundError, ScorecardError
+from ...answers import AnswerSet, read_answers
+from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...framework import Framework, builtin_frameworks
 from ...store.assessments import (
     answer_set,
@@ -28,9 +27,10 @@ from ...store.responses import comments_of, import_answer_set, list_share_links,
 from ...store.units import list_units
 from ..analysis_views import assessment_section
 from ..context import render, state
+from ..params import parse_id, whole_number
 from ..security import form_text, require
 from ..views import answers_view, progress_rows, score_rows, slug, unit_tree
-from .pages import checked_form, form_int, parse_id
+from .pages import checked_form, form_int
 from .plans import assessment_plan
 
 router = APIRouter(include_in_schema=False)
@@ -190,7 +190,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         links=links,
         actions=_STATUS_ACTIONS.get(a.status, []) if facilitator else [],
         facilitator=facilitator,
-        imported=imported if imported.isdigit() else "",
+        imported="" if whole_number(imported) is None else imported,
         plan_section=plan_section,
         analysis=analysis,
     )
@@ -294,20 +294,24 @@ async def assessment_upload(request: Request, assessment_id: str) -> Response:
 
 def _import(request: Request, aid: int, filename: str, data: bytes) -> Response:
     source = filename[-100:]
+    settings = state(request).settings
     try:
-        if not data.strip():
-            raise AnswersError("the file is empty (choose an answers file)", source=source)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise AnswersError(f"not UTF-8 text (byte {exc.start})", source=source) from None
-        parsed = parse_document(
-            text, source=source, as_json=source.lower().endswith(".json"), error=AnswersError
+        # Read and validated before the transaction: the write lock is held only for the inserts.
+        answers = read_answers(
+            data,
+            source=source,
+            as_json=source.lower().endswith(".json"),
+            max_respondents=settings.max_respondents_per_file,
         )
-        answers = parse_answers(parsed, source=source, text=text)
         with state(request).write() as s:
             a = get_assessment(s, assessment_id=aid)
-            added = import_answer_set(s, assessment=a, answers=answers, source=source)
+            added = import_answer_set(
+                s,
+                assessment=a,
+                answers=answers,
+                source=source,
+                max_respondents=settings.max_respondents_per_assessment,
+            )
             count = len(added)
     except NotFoundError:
         raise

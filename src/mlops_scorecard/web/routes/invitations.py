@@ -22,8 +22,9 @@ from ...store.responses import (
     revoke_share_link,
 )
 from ..context import render, state
+from ..params import parse_id
 from ..security import form_text
-from .pages import NO_STORE, checked_form, parse_id
+from .pages import NO_STORE, checked_form
 
 router = APIRouter(include_in_schema=False)
 

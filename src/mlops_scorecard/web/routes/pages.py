@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...errors import ConflictError, ScorecardError
 from ...store.assessments import latest_results, list_assessments, summary_results
 from ...store.models import Unit
 from ...store.rollup import heat_spreads
@@ -17,20 +17,13 @@ from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...trends import TrendEntry, build_trend
 from ..analysis_views import mark_uncertain, org_analysis, unit_section
 from ..context import render, state
+from ..params import parse_id, whole_number
 from ..security import check_csrf, form_text, require
 from ..views import fmt_score, heat_legend, heatmap, unit_tree
 
 router = APIRouter(include_in_schema=False)
 
-_MAX_ID = 2**31 - 1  # PostgreSQL's integer: a larger id would be a database error, not a 404
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def parse_id(value: str, what: str) -> int:
-    """A positive integer id from a URL, or :class:`NotFoundError`."""
-    if not value.isdigit() or not 0 < int(value) <= _MAX_ID:
-        raise NotFoundError(f"no {what} {value!r}")
-    return int(value)
 
 
 async def checked_form(request: Request, role: str) -> FormData:
@@ -47,9 +40,10 @@ def form_int(form: FormData, name: str, what: str) -> int | None:
     text = form_text(form, name, max_length=20)
     if not text:
         return None
-    if not text.isdigit() or not 0 < int(text) <= _MAX_ID:
+    number = whole_number(text)
+    if not number:
         raise ScorecardError(f"{what} must be chosen from the list")
-    return int(text)
+    return number
 
 
 def _org_page(request: Request, status: int = 200, error: str | None = None, values: Any = None) -> Response:

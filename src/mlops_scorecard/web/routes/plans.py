@@ -33,9 +33,10 @@ from ...store.plans import (
 )
 from ...trends import Trend
 from ..context import state
+from ..params import parse_id
 from ..security import form_text, require
 from ..views import PLAN_EXPORT_TYPES, export_plan, fmt_score
-from .pages import checked_form, parse_id
+from .pages import checked_form
 
 __all__ = ["PlanRow", "PlanView", "UnitPlanView", "assessment_plan", "router", "unit_plan"]
 

@@ -34,6 +34,7 @@ from ...store.responses import (
 from ...store.throttle import JoinThrottle
 from ..app import status_for, wants_json
 from ..context import state
+from ..params import whole_number
 from ..survey_view import (
     PRIVATE_HEADERS,
     ROLES,
@@ -67,9 +68,10 @@ def _load(request: Request, token: str) -> Survey:
 
 
 def _page_number(n: str) -> int:
-    if not n.isdigit() or len(n) > 4:
+    number = whole_number(n, maximum=9999)
+    if number is None:
         raise NotFoundError("no such page in this survey")
-    return int(n)
+    return number
 
 
 def _refuse_unless_open(status: str) -> None:
@@ -293,10 +295,21 @@ def survey_thanks(request: Request, token: str) -> Response:
 
 
 def _upload(request: Request, token: str, filename: str | None, data: bytes) -> int:
+    with state(request).read() as session:
+        _, assessment = respondent_for_token(session, token=token)
+        _refuse_unless_open(assessment.status)
+        framework, question_set = assessment_framework(assessment), assessment.question_set
+    # Parsed outside any transaction: other respondents' saves never wait for it.
+    person = read_upload(
+        filename,
+        data,
+        framework,
+        question_set,
+        max_respondents=state(request).settings.max_respondents_per_file,
+    )
     with state(request).write() as session:
         respondent, assessment = respondent_for_token(session, token=token)
         _refuse_unless_open(assessment.status)
-        person = read_upload(filename, data, assessment_framework(assessment), assessment.question_set)
         replace_answers(
             session, respondent=respondent, assessment=assessment, answers=person.answers, role=person.role
         )
