@@ -74,3 +74,20 @@ def test_aggregate_report_has_no_respondent(framework: Framework, example: Answe
     text = repr(data)
     for person in example.respondents:
         assert person.name not in text
+
+
+def test_viewers_see_normalized_roles_and_true_warnings(framework: Framework) -> None:
+    answers = answers_with(["ML engineer", "mle", "machine learning engineer", "Leadership", "ds", "cto"])
+    assert {r.role for r in for_viewers(answers).respondents} == {"ml-engineer", OTHER_ROLE}
+    # several roles answered: merging them must not make the report say there was one
+    everyone_other = answers_with(["leadership", "mle", "ds"])
+    viewed = for_viewers(everyone_other)
+    data = report_data(framework, viewed, score(framework, viewed))
+    assert "single-role" in [w["code"] for w in data["trust"]["warnings"]]
+    fixed = aggregate_report(data, original=everyone_other)
+    assert "single-role" not in [w["code"] for w in fixed["trust"]["warnings"]]
+    assert not {"leadership", "ml-engineer", "data-scientist"} & set(fixed["roles"]["missing"])
+    one_role = answers_with(["mle", "mle", "mle"])
+    viewed = for_viewers(one_role)
+    data = aggregate_report(report_data(framework, viewed, score(framework, viewed)), original=one_role)
+    assert "single-role" in [w["code"] for w in data["trust"]["warnings"]]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .roles import EXPECTED_ROLES, normalize_role
+from .roles import EXPECTED_ROLES, NO_ROLE, normalize_role
 
 if TYPE_CHECKING:
     from .answers import AnswerSet
@@ -67,12 +67,14 @@ def _merged_roles(roles: list[str]) -> dict[str, str]:
 
 
 def for_viewers(answers: AnswerSet) -> AnswerSet:
-    """The answer set as viewers see it: :func:`anonymized`, small roles merged into
-    :data:`OTHER_ROLE`. Scores overall and per dimension do not change."""
+    """The answer set as viewers see it: :func:`anonymized`, every role normalized (a
+    spelling of one's own, such as "MLE" among "ML engineer"s, would single a person
+    out) and small roles merged into :data:`OTHER_ROLE`. Scores overall and per
+    dimension do not change."""
     roles = [normalize_role(r.role) for r in answers.respondents]
     seen_as = _merged_roles(roles)
     people = [
-        r.model_copy(update={"name": "", "role": seen_as[role] if seen_as[role] == OTHER_ROLE else r.role})
+        r.model_copy(update={"name": "", "role": "" if seen_as[role] == NO_ROLE else seen_as[role]})
         for r, role in zip(answers.respondents, roles, strict=True)
     ]
     return anonymized(answers.model_copy(update={"respondents": people}))
@@ -105,18 +107,24 @@ def aggregate_analysis(data: dict[str, Any], *, missing: list[str] | None = None
     return out
 
 
-def aggregate_report(data: dict[str, Any], *, missing: list[str] | None = None) -> dict[str, Any]:
+def aggregate_report(data: dict[str, Any], *, original: AnswerSet | None = None) -> dict[str, Any]:
     """A report's data (of :func:`for_viewers` answers) without per-respondent parts.
 
     Respondents' scores (``result.respondents``) and their answer counts
     (``trust.respondents``) are left out; a question's responses keep only those with
-    a comment or evidence, and comments (there and under hotspots) name nobody;
-    ``missing`` as in :func:`aggregate_analysis`.
+    a comment or evidence, and comments (there and under hotspots) name nobody. With the
+    ``original`` answers, what merging would make untrue is set right: the missing roles
+    (:func:`missing_roles`), and the "single role" warning when several roles answered.
     """
     out = dict(data)
     out["result"] = {**data["result"], "respondents": []}
     trust = dict(data["trust"])
     trust["respondents"] = []
+    missing = None
+    if original is not None:
+        missing = missing_roles(original)
+        if len({normalize_role(r.role) for r in original.respondents if r.role}) > 1:
+            trust["warnings"] = [w for w in trust["warnings"] if w.get("code") != "single-role"]
     out["trust"] = trust
     out["answers"] = [
         {

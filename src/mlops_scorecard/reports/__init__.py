@@ -78,11 +78,10 @@ def render_report(
         from ..scoring import score
 
         result = score(framework, answers)
-    missing: list[str] | None = None
+    original = answers
     if aggregate_only:
-        from ..privacy import for_viewers, missing_roles
+        from ..privacy import for_viewers
 
-        missing = missing_roles(answers)
         # scores do not change; the per-respondent parts of ``result`` are dropped below
         answers = for_viewers(answers)
     if generated_at is None:
@@ -100,7 +99,7 @@ def render_report(
     if aggregate_only:
         from ..privacy import aggregate_report
 
-        data = aggregate_report(data, missing=missing)
+        data = aggregate_report(data, original=original)
 
     if fmt == "json":
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
