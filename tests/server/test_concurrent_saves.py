@@ -17,7 +17,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 from support import free_port
 
@@ -185,3 +185,30 @@ def test_two_tabs_saving_one_revision_over_http(app: FastAPI, server: str) -> No
     with ThreadPoolExecutor(tabs) as pool:
         assert list(pool.map(blind, range(tabs))) == [200] * tabs
     assert _stored(app.state.scorecard.sessions) == ("no", 2 + tabs)
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_blind_save_while_a_first_save_commits(sessions: sessionmaker[Session]) -> None:
+    # The blind save's UPDATE finds no row (the first save's insert is not committed
+    # yet), then the first save commits before the blind save looks again: it must
+    # update the row now there, not report a conflict. (SQLite has one writer at a time.)
+    token = _survey(sessions, answered=False)
+    first = sessions()
+    first.begin()
+    r1, a1 = respondent_for_token(first, token=token)
+    save_answer(first, respondent=r1, assessment=a1, question_id=QUESTION, answer="no")
+    with transaction(sessions) as second:
+        r2, a2 = respondent_for_token(second, token=token)
+        committed: list[bool] = []
+
+        def commit_first(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.lstrip().upper().startswith("UPDATE") and not committed:
+                committed.append(True)
+                first.commit()
+
+        event.listen(second.connection(), "after_cursor_execute", commit_first)
+        row = save_answer(second, respondent=r2, assessment=a2, question_id=QUESTION, answer="yes")
+        assert committed
+        assert row.revision == 2
+    first.close()
+    assert _stored(sessions) == ("yes", 2)
