@@ -240,3 +240,11 @@ def test_compare_and_plan_exports(app: FastAPI, viewer: TestClient, viewer_api: 
         r = viewer.get(f"/assessments/{a}/plan.{fmt}")
         assert r.status_code == 200
         assert_no_names(r.text)
+
+
+def test_viewer_report_says_how_many_answered(app: FastAPI, viewer_api: TestClient) -> None:
+    aid = seed(app)["assessment"]
+    text = viewer_api.get(f"{V1}/assessments/{aid}/report?format=md").text
+    respondents = text.split("### Respondents", 1)[1].split("\n## ", 1)[0]
+    assert "Nobody has answered yet" not in respondents
+    assert f"{len(PEOPLE)} answered; who, and each one's scores, are shown to facilitators only." in respondents

@@ -180,6 +180,10 @@ def report_view(data: ReportData) -> dict[str, Any]:
         "facts": facts,
         "warnings": [w["message"] for w in trust["warnings"]],
         "limitations": trust["limitations"],
+        # without rows, either nobody answered or the report is a viewer's (aggregates only)
+        "respondents_note": "Nobody has answered yet."
+        if not trust["respondent_count"]
+        else f"{trust['respondent_count']} answered; who, and each one's scores, are shown to facilitators only.",
         "respondents": [
             {**r, "overall": fmt_score(s["overall"])}
             for r, s in zip(trust["respondents"], result["respondents"], strict=True)
