@@ -247,4 +247,6 @@ def test_viewer_report_says_how_many_answered(app: FastAPI, viewer_api: TestClie
     text = viewer_api.get(f"{V1}/assessments/{aid}/report?format=md").text
     respondents = text.split("### Respondents", 1)[1].split("\n## ", 1)[0]
     assert "Nobody has answered yet" not in respondents
-    assert f"{len(PEOPLE)} answered; who, and each one's scores, are shown to facilitators only." in respondents
+    assert (
+        f"{len(PEOPLE)} answered; who, and each one's scores, are shown to facilitators only." in respondents
+    )
