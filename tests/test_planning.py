@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 
@@ -241,3 +242,52 @@ def test_exports() -> None:
     assert data["ranking"] == RANKING_RULE
     assert [i["key"] for i in data["items"]] == [it.key for it in plan.items]
     assert data["items"][0]["distribution"]["yes"] >= 0
+
+
+def test_exports_neutralize_hostile_text() -> None:
+    fw = parse_framework(
+        {
+            "id": "inline",
+            "version": "1",
+            "title": "<b>Lens</b>",
+            "levels": LEVELS,
+            "dimensions": [
+                {
+                    "id": "a",
+                    "title": "# Injected",
+                    "questions": [
+                        {
+                            "id": "q1",
+                            "text": "=1+1 [click](javascript:alert(1))",
+                            "recommendation": "<script>alert(1)</script>\n# heading",
+                        },
+                        {"id": "q2", "text": "@SUM(A1)", "recommendation": "-2+3"},
+                    ],
+                }
+            ],
+        }
+    )
+    a = parse_answers(
+        {
+            "framework": "inline",
+            "question_set": "full",
+            "respondents": [{"answers": {"q1": "no", "q2": "no"}}],
+        }
+    )
+    plan = apply_overrides(build_plan(score(fw, a)), {"q1": {"owner": "+cmd|' /C calc'!A0"}})
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(plan.to_csv()))}
+    assert rows["q1"]["owner"] == "'+cmd|' /C calc'!A0"
+    assert rows["q1"]["question"] == "'=1+1 [click](javascript:alert(1))"
+    assert (rows["q2"]["question"], rows["q2"]["recommendation"]) == ("'@SUM(A1)", "'-2+3")
+    assert rows["q1"]["dimension_score"] == "0.00"  # numbers stay numbers
+
+    md = plan.to_markdown(title="<img src=x onerror=alert(1)>")
+    assert md.startswith("# Improvement plan: \\<img src=x onerror=alert(1)\\>\n")
+    assert "\\<b\\>Lens\\</b\\>" in md
+    assert "\\[click\\](javascript:alert(1))" in md
+    assert "To do: \\<script\\>alert(1)\\</script\\> \\# heading" in md
+    assert "(\\# Injected, `q1`" in md
+    assert "owner: \\+cmd\\|' /C calc'\\!A0" in md
+    assert not re.search(r"(?<!\\)<(script|img)", md)
+    assert not re.search(r"(?<!\\)\]\(javascript", md)
+    assert [line for line in md.splitlines() if line.startswith("#")] == [md.splitlines()[0]]

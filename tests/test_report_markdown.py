@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from mlops_scorecard.answers import Answer, AnswerSet
 from mlops_scorecard.framework import Framework
@@ -94,3 +95,30 @@ def test_md_helpers() -> None:
     assert md_link(" https://x.org/p?q=1 ") == "<https://x.org/p?q=1>"
     assert md_link("https://x.org/<script>") == "https://x.org/\\<script\\>"
     assert md_link("ftp://x.org") == "ftp://x.org"
+
+
+def test_markdown_report_neutralizes_hostile_names_titles_and_comments(
+    framework: Framework, example: AnswerSet
+) -> None:
+    qid = framework.dimensions[0].questions[0].id
+    example.title = "# Injected <b>title</b>"
+    example.unit = "[unit](javascript:alert(1))"
+    example.respondents[0].name = "## Name\n# heading"
+    example.respondents[0].role = "<img src=x onerror=alert(1)>"
+    example.respondents[0].answers[qid] = Answer(
+        answer="no",
+        comment="ok\n\n# Injected heading\n<iframe src=javascript:alert(1)>\n![x](javascript:alert(1)) &lt;",
+        evidence=["javascript:alert(1)", "data:text/html,<script>alert(1)</script>"],
+    )
+    text = markdown(framework, example)
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings[0] == "# \\# Injected \\<b\\>title\\</b\\>"
+    assert not any("Injected heading" in h or "Name" in h for h in headings)
+    assert not re.search(r"(?<!\\)<(script|img|iframe|b>)", text)
+    assert not re.search(r"(?<!\\)\]\(javascript", text)
+    assert not re.search(r"(?<!\\)<(javascript|data):", text)
+    assert "\\[unit\\](javascript:alert(1))" in text
+    assert (
+        "ok \\# Injected heading \\<iframe src=javascript:alert(1)\\> \\!\\[x\\](javascript:alert(1)) \\&lt;"
+        in text
+    )

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ScorecardError
+from .escaping import csv_row, md_escape
 from .framework import VALUED_KEYS, Framework
 from .scoring import ScoreResult, _overall, _weighted_scores
 
@@ -169,40 +170,50 @@ class Plan:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def to_csv(self) -> str:
-        """The plan as CSV text, one row per item (columns: :data:`_CSV_COLUMNS`)."""
+        """The plan as CSV text, one row per item (columns: :data:`_CSV_COLUMNS`).
+
+        Cells that a spreadsheet would run as a formula start with a single quote
+        (:func:`~mlops_scorecard.escaping.csv_cell`).
+        """
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(_CSV_COLUMNS)
         for it in self.items:
             d = it.distribution
             writer.writerow(
-                [
-                    it.rank,
-                    it.key,
-                    it.status,
-                    it.owner,
-                    "" if it.due is None else it.due.isoformat(),
-                    it.dimension_id,
-                    f"{it.dimension_score:.2f}",
-                    it.question_set,
-                    it.question_text,
-                    it.recommendation,
-                    f"{it.value:.4f}",
-                    *(d.get(k, 0) for k in ("yes", "partly", "no", "na", "unknown", "unanswered")),
-                    f"{it.gain:.2f}",
-                    "" if it.overall_gain is None else f"{it.overall_gain:.2f}",
-                ]
+                csv_row(
+                    [
+                        it.rank,
+                        it.key,
+                        it.status,
+                        it.owner,
+                        "" if it.due is None else it.due.isoformat(),
+                        it.dimension_id,
+                        f"{it.dimension_score:.2f}",
+                        it.question_set,
+                        it.question_text,
+                        it.recommendation,
+                        f"{it.value:.4f}",
+                        *(d.get(k, 0) for k in ("yes", "partly", "no", "na", "unknown", "unanswered")),
+                        f"{it.gain:.2f}",
+                        "" if it.overall_gain is None else f"{it.overall_gain:.2f}",
+                    ]
+                )
             )
         return out.getvalue()
 
     def to_markdown(self, *, title: str | None = None) -> str:
-        """The plan as a Markdown checklist (done items ticked)."""
+        """The plan as a Markdown checklist (done items ticked).
+
+        Every text that comes from people (the title, the framework's questions and
+        recommendations, owners) is escaped: no raw HTML, headings or links get in.
+        """
         fw = self.framework
         overall = "no overall score yet" if self.overall is None else f"overall score {self.overall:.1f}"
         lines = [
-            f"# Improvement plan{': ' + title if title else ''}",
+            f"# Improvement plan{': ' + md_escape(title) if title else ''}",
             "",
-            f"{fw.title} ({fw.ref}), {self.question_set} question set; {overall}.",
+            f"{md_escape(fw.title)} ({md_escape(fw.ref)}), {self.question_set} question set; {overall}.",
             f"Ranked: {RANKING_RULE}. Gains are the points a score would rise if everyone answered yes.",
             "",
         ]
@@ -210,18 +221,21 @@ class Plan:
             lines.append(self.empty_message())
         for it in self.items:
             tick = "x" if it.status == "done" else " "
+            dim = md_escape(it.dimension_title)
             lines.append(
-                f"- [{tick}] **{it.rank}. {it.question_text}** ({it.dimension_title}, `{it.key}`, {it.question_set})"
+                f"- [{tick}] **{it.rank}. {md_escape(it.question_text)}** ({dim}, `{it.key}`, {it.question_set})"
             )
             if it.recommendation:
-                lines.append(f"  - To do: {it.recommendation}")
+                lines.append(f"  - To do: {md_escape(it.recommendation)}")
             answers = " · ".join(f"{k} {it.distribution.get(k, 0)}" for k in (*VALUED_KEYS, "na", "unknown"))
-            gain = f"+{it.gain:.1f} points in {it.dimension_title} (now {it.dimension_score:.1f})"
+            gain = f"+{it.gain:.1f} points in {dim} (now {it.dimension_score:.1f})"
             if it.overall_gain is not None:
                 gain += f", +{it.overall_gain:.1f} overall"
             lines.append(f"  - Answers now: {answers} (value {it.value:.2f}); if done: {gain}")
             due = "—" if it.due is None else it.due.isoformat()
-            lines.append(f"  - Status: {it.status.replace('-', ' ')} · owner: {it.owner or '—'} · due: {due}")
+            lines.append(
+                f"  - Status: {it.status.replace('-', ' ')} · owner: {md_escape(it.owner) or '—'} · due: {due}"
+            )
         return "\n".join(lines) + "\n"
 
 

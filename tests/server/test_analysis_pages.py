@@ -110,10 +110,10 @@ def svg_text(r: Any) -> str:
 # --- the assessment page --------------------------------------------------------------------
 
 
-def test_assessment_page_shows_the_analysis(app: FastAPI, viewer: TestClient) -> None:
+def test_assessment_page_shows_the_analysis(app: FastAPI, facilitator: TestClient) -> None:
     ids = seed(app, targets={"governance": 80})
     an = library_analysis(app, ids["assessment"])
-    page = viewer.get(f"/assessments/{ids['assessment']}").text
+    page = facilitator.get(f"/assessments/{ids['assessment']}").text
     trust = section(page, "trust")
     # agreement: overall alpha with its reading
     alpha = an.agreement.overall.alpha
@@ -176,18 +176,18 @@ def test_agreement_needs_two_respondents(app: FastAPI, viewer: TestClient) -> No
     svg_text(viewer.get(f"/assessments/{empty['assessment']}/analysis/roles.svg"))
 
 
-def test_analysis_charts_are_svg(app: FastAPI, viewer: TestClient) -> None:
+def test_analysis_charts_are_svg(app: FastAPI, facilitator: TestClient) -> None:
     aid = seed(app, targets={"governance": 80, "deployment": 60})["assessment"]
-    text = svg_text(viewer.get(f"/assessments/{aid}/analysis/radar.svg"))
+    text = svg_text(facilitator.get(f"/assessments/{aid}/analysis/radar.svg"))
     assert "90% interval band" in text
     assert "Target" in text
-    text = svg_text(viewer.get(f"/assessments/{aid}/analysis/roles.svg"))
+    text = svg_text(facilitator.get(f"/assessments/{aid}/analysis/roles.svg"))
     assert "leadership (n=1)" in text
     assert "practitioners (n=2)" in text
     assert "everyone (n=4)" in text
-    text = svg_text(viewer.get(f"/assessments/{aid}/analysis/roles.svg?by=role"))
+    text = svg_text(facilitator.get(f"/assessments/{aid}/analysis/roles.svg?by=role"))
     assert "product (n=1)" in text
-    assert viewer.get(f"/assessments/{aid}/analysis/roles.svg?by=team").status_code == 422
+    assert facilitator.get(f"/assessments/{aid}/analysis/roles.svg?by=team").status_code == 422
 
 
 # --- the unit page and the comparison -------------------------------------------------------------

@@ -40,9 +40,9 @@ def answer_set(app: FastAPI, assessment_id: int) -> Any:
         )
 
 
-def test_analysis_matches_the_library(app: FastAPI, reader: TestClient) -> None:
+def test_analysis_matches_the_library(app: FastAPI, api: TestClient) -> None:
     aid = seed(app)["assessment"]
-    r = reader.get(f"{V1}/assessments/{aid}/analysis")
+    r = api.get(f"{V1}/assessments/{aid}/analysis")
     assert r.status_code == 200, r.text
     body = r.json()
     expected = analyze(FW, answer_set(app, aid)).to_dict()

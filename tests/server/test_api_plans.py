@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_plans import derived_keys, seed_plan, stored
+
+from mlops_scorecard.store import units
 
 V1 = "/api/v1"
 
@@ -210,3 +213,28 @@ def test_plan_of_an_assessment_without_answers_is_empty(app: FastAPI, viewer_api
     data = viewer_api.get(f"{V1}/assessments/{aid}/plan").json()
     assert data["items"] == []
     assert data["overall"] is None
+
+
+def test_exports_neutralize_hostile_text(app: FastAPI, viewer_api: TestClient, api: TestClient) -> None:
+    with app.state.scorecard.write() as s:
+        unit = units.create_unit(s, name='=HYPERLINK("http://evil.example")')
+        unit_id = unit.id
+    aid = seed_plan(app, unit_id=unit_id, title="<script>alert(1)</script>")["assessment"]
+    key = derived_keys(app, aid)[0]
+    note = "@SUM(1+1)\n# Injected heading\n[x](javascript:alert(1))"
+    r = api.patch(f"{V1}/assessments/{aid}/plan/{key}", json={"owner": "=cmd|' /C calc'!A0", "note": note})
+    assert r.status_code == 200
+    url = f"{V1}/assessments/{aid}/plan/export"
+    rows = list(csv.DictReader(io.StringIO(viewer_api.get(url, params={"format": "csv"}).text)))
+    assert (rows[0]["owner"], rows[0]["note"]) == ("'=cmd|' /C calc'!A0", "'" + note)
+    md = viewer_api.get(url).text
+    assert md.startswith(
+        '# Improvement plan: =HYPERLINK("http://evil.example"), \\<script\\>alert(1)\\</script\\> (2025-03-01)\n'
+    )
+    assert "owner: =cmd\\|' /C calc'\\!A0" in md
+    assert "  - Note: @SUM(1+1) \\# Injected heading \\[x\\](javascript:alert(1))" in md
+    assert not re.search(r"(?<!\\)<(script|img)", md)
+    assert not re.search(r"(?<!\\)\]\(javascript", md)
+    # the JSON export is data, not a document: the values as stored
+    item = viewer_api.get(url, params={"format": "json"}).json()["items"][0]
+    assert (item["owner"], item["note"]) == ("=cmd|' /C calc'!A0", note)

@@ -248,14 +248,14 @@ def test_closing_freezes_answers_and_results(app: FastAPI, facilitator: TestClie
     assert post(facilitator, f"/assessments/{aid}/status", {"status": "weird"}).status_code == 422
 
 
-def test_page_shows_progress_scores_and_answers(app: FastAPI, viewer: TestClient) -> None:
+def test_page_shows_progress_scores_and_answers(app: FastAPI, facilitator: TestClient) -> None:
     ids = seed(
         app, people=[("Ann", "ML engineer"), (None, "Data scientist"), (None, "")], targets={"governance": 80}
     )
     with app.state.scorecard.write() as s:
         a = assessments.get_assessment(s, assessment_id=ids["assessment"])
         responses.create_invitation(s, assessment=a, name="Zed", role="Product")  # invited, not started
-    page = viewer.get(f"/assessments/{ids['assessment']}").text
+    page = facilitator.get(f"/assessments/{ids['assessment']}").text
     assert "Ann" in page
     assert "anonymous #1" in page
     assert "anonymous #2" in page

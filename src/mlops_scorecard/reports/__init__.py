@@ -55,6 +55,7 @@ def render_report(
     history: Sequence[HistoryEntry] | None = None,
     plan_overrides: PlanOverrides | None = None,
     seed: int = 0,
+    aggregate_only: bool = False,
 ) -> bytes:
     """The report of one assessment in ``fmt`` (``html``, ``md``, ``json`` or ``pdf``).
 
@@ -65,7 +66,9 @@ def render_report(
     sets with a date, ``(framework, answers)``, ``(date, answers)``, ``(date, result)``
     or ``(date, result, intervals)``. ``plan_overrides`` lays stored plan state (status,
     owner, due, position by question id) over the improvement plan. ``seed`` seeds the
-    bootstrap intervals. Text formats are UTF-8.
+    bootstrap intervals. Text formats are UTF-8. ``aggregate_only`` gives the report
+    viewers get (:mod:`mlops_scorecard.privacy`): no names, no respondent's own scores,
+    roles with fewer than three respondents merged into "other".
     """
     if fmt not in REPORT_FORMATS:
         raise ScorecardError(f"unknown report format {fmt!r} (use one of: {', '.join(REPORT_FORMATS)})")
@@ -75,6 +78,12 @@ def render_report(
         from ..scoring import score
 
         result = score(framework, answers)
+    original = answers
+    if aggregate_only:
+        from ..privacy import for_viewers
+
+        # scores do not change; the per-respondent parts of ``result`` are dropped below
+        answers = for_viewers(answers)
     if generated_at is None:
         # one instant for the whole report: the PDF date and the printed time agree
         generated_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -87,6 +96,10 @@ def render_report(
         plan_overrides=plan_overrides,
         seed=seed,
     )
+    if aggregate_only:
+        from ..privacy import aggregate_report
+
+        data = aggregate_report(data, original=original)
 
     if fmt == "json":
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

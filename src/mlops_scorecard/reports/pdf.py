@@ -331,7 +331,7 @@ def _trust(pdf: _ReportPDF, v: dict[str, Any]) -> None:
 
     pdf.h3("Respondents")
     if not v["respondents"]:
-        pdf.para("Nobody has answered yet.")
+        pdf.para(v["respondents_note"])
         return
     align = ("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")
     with _table(pdf, (46, 32, 18, 16, 24, 24, 20), align) as table:

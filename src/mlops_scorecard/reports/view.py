@@ -6,10 +6,10 @@ missing one "—" in every format, and a change of wording is made in one place.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from ..escaping import is_web_link, md_escape, md_link
 from .data import ReportData
 from .view_analysis import analysis_view, fmt_alpha
 
@@ -180,6 +180,10 @@ def report_view(data: ReportData) -> dict[str, Any]:
         "facts": facts,
         "warnings": [w["message"] for w in trust["warnings"]],
         "limitations": trust["limitations"],
+        # without rows, either nobody answered or the report is a viewer's (aggregates only)
+        "respondents_note": "Nobody has answered yet."
+        if not trust["respondent_count"]
+        else f"{trust['respondent_count']} answered; who, and each one's scores, are shown to facilitators only.",
         "respondents": [
             {**r, "overall": fmt_score(s["overall"])}
             for r, s in zip(trust["respondents"], result["respondents"], strict=True)
@@ -203,35 +207,6 @@ def _agreement_fact(data: ReportData) -> str:
     if overall["alpha"] is None:
         return f"not measured: {overall['reason']}"
     return f"Krippendorff's alpha {fmt_alpha(overall['alpha'])} ({overall['band']})"
-
-
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|"})
-
-
-def md_escape(text: object) -> str:
-    """Text safe in a Markdown paragraph or table cell: specials escaped, one line.
-
-    ``<`` is escaped too, so that a comment holding HTML stays text in renderers that
-    would otherwise pass raw HTML through.
-    """
-    return " ".join(str(text).translate(_MD_SPECIAL).split())
-
-
-_WEB_LINK = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-
-
-def is_web_link(text: str) -> bool:
-    """Whether evidence text is a plain http(s) URL that is safe to turn into a link.
-
-    Anything else (``javascript:``, ``file:``, text with spaces) stays text, so that a
-    respondent cannot plant a script or a local-file link in a report.
-    """
-    return _WEB_LINK.fullmatch(text.strip()) is not None
-
-
-def md_link(text: str) -> str:
-    """A Markdown autolink for a web URL; escaped text for anything else."""
-    return f"<{text.strip()}>" if is_web_link(text) else md_escape(text)
 
 
 def _year(year: int | None) -> str:

@@ -27,6 +27,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError, ScorecardError
+from ..escaping import csv_cell, md_escape
 from ..framework import QuestionSet
 from ..planning import STATUSES, Plan, PlanItem, PlanOverride, apply_overrides, build_plan
 from ..scoring import score
@@ -121,7 +122,8 @@ class TrackedPlan:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([*rows[0], "note"])
         for it, row in zip(self.items, rows[1:], strict=True):
-            writer.writerow([*row, self.notes.get(it.key, "")])
+            # the library's cells are neutralized already; the note is added here
+            writer.writerow([*row, csv_cell(self.notes.get(it.key, ""))])
         return out.getvalue()
 
     def to_markdown(self, *, title: str | None = None) -> str:
@@ -134,7 +136,7 @@ class TrackedPlan:
             if line.startswith("  - Status: "):
                 note = self.notes.get(next(items).key, "")
                 if note:
-                    out.append("  - Note: " + " ".join(note.split()))
+                    out.append("  - Note: " + md_escape(note))
         return "\n".join(out) + "\n"
 
 

@@ -10,20 +10,12 @@ from sqlalchemy.orm import Session
 
 from ..answers import AnswerSet
 from ..planning import PlanOverride
+from ..privacy import anonymized
 from .assessments import answer_sets_for, assessment_framework, list_assessments
 from .models import Assessment
 from .plans import plan_overrides
 
-__all__ = ["anonymized", "render_stored_report"]
-
-
-def anonymized(answers: AnswerSet) -> AnswerSet:
-    """The answer set without names, in an order that does not follow who joined when."""
-    people = sorted(
-        answers.respondents,
-        key=lambda r: (r.role, sorted((q, a.answer, a.comment) for q, a in r.answers.items())),
-    )
-    return answers.model_copy(update={"respondents": [r.model_copy(update={"name": ""}) for r in people]})
+__all__ = ["render_stored_report"]
 
 
 def render_stored_report(
@@ -36,7 +28,8 @@ def render_stored_report(
     """The report of ``assessment``: its answers, the trend over the unit's earlier
     assessments of the same framework version, and the plan as tracked.
 
-    ``with_names=False`` (viewers) leaves respondent names out of every section.
+    ``with_names=False`` (viewers) gives aggregates only (:mod:`mlops_scorecard.privacy`):
+    no names, no respondent's own scores, small roles merged into "other".
     """
     from ..reports import render_report
 
@@ -55,6 +48,12 @@ def render_stored_report(
     ]
     overrides: dict[str, PlanOverride] = plan_overrides(session, assessment=assessment)
     if not with_names:
-        answers = anonymized(answers)
         history = [(d, anonymized(h)) for d, h in history]
-    return render_report(framework, answers, fmt, history=history or None, plan_overrides=overrides)
+    return render_report(
+        framework,
+        answers,
+        fmt,
+        history=history or None,
+        plan_overrides=overrides,
+        aggregate_only=not with_names,
+    )

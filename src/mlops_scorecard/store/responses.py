@@ -198,52 +198,62 @@ def save_answer(
     if len(comment) > 5000:
         raise ScorecardError("comment is longer than 5000 characters")
     evidence = [e.strip() for e in (evidence or []) if e.strip()][:50]
-    row = session.scalar(
-        select(Answer).where(Answer.respondent_id == respondent.id, Answer.question_id == question_id)
-    )
-    current = 0 if row is None else row.revision
-    if expected_revision is not None and expected_revision != current:
+    mine = (Answer.respondent_id == respondent.id, Answer.question_id == question_id)
+    values = {"answer": answer, "comment": comment.strip(), "evidence": evidence}
+    if _update_answer(session, mine, values, expected_revision):
+        return _stored_answer(session, mine)
+    stored = session.scalar(select(Answer.revision).where(*mine))
+    if stored is not None and expected_revision is None and _update_answer(session, mine, values, None):
+        # a blind save whose first UPDATE ran just before another's first insert committed
+        return _stored_answer(session, mine)
+    if stored is not None or expected_revision not in (None, 0):
+        # the revision moved on, or the answer the client saw was removed (an upload)
         raise ConflictError(
-            f"answer to {question_id!r} was changed elsewhere (revision {current}, you had {expected_revision}); "
-            "reload to see it"
+            f"answer to {question_id!r} was changed elsewhere (revision {stored or 0}, you had "
+            f"{expected_revision}); reload to see it"
         )
-    if row is None:
-        row = Answer(
-            respondent_id=respondent.id,
-            question_id=question_id,
-            answer=answer,
-            comment=comment.strip(),
-            evidence=evidence,
-            revision=1,
-        )
-        try:
-            if session.get_bind().dialect.name == "sqlite":
-                # One writer at a time (BEGIN IMMEDIATE): no other insert can come between.
+    row = Answer(respondent_id=respondent.id, question_id=question_id, revision=1, **values)
+    try:
+        if session.get_bind().dialect.name == "sqlite":
+            # One writer at a time (BEGIN IMMEDIATE): no other insert can come between.
+            session.add(row)
+            session.flush()
+        else:
+            # Two first saves of the same answer can race (two tabs, a double click):
+            # the loser's insert fails on the unique key inside this savepoint only.
+            with session.begin_nested():
                 session.add(row)
-                session.flush()
-            else:
-                # Two first saves of the same answer can race (two tabs, a double click):
-                # the loser's insert fails on the unique key inside this savepoint only.
-                with session.begin_nested():
-                    session.add(row)
-        except IntegrityError:
-            if expected_revision is not None:
-                raise ConflictError(
-                    f"answer to {question_id!r} was just saved elsewhere; reload to see it"
-                ) from None
-            stored = session.scalar(
-                select(Answer).where(Answer.respondent_id == respondent.id, Answer.question_id == question_id)
-            )
-            assert stored is not None
-            row = stored
-            row.answer, row.comment, row.evidence = answer, comment.strip(), evidence
-            row.revision += 1
-            row.updated_at = utcnow()
-    else:
-        row.answer, row.comment, row.evidence = answer, comment.strip(), evidence
-        row.revision = current + 1
-        row.updated_at = utcnow()
-    session.flush()
+    except IntegrityError:
+        if expected_revision is not None or not _update_answer(session, mine, values, None):
+            raise ConflictError(
+                f"answer to {question_id!r} was just saved elsewhere; reload to see it"
+            ) from None
+        return _stored_answer(session, mine)
+    return row
+
+
+def _update_answer(
+    session: Session, mine: tuple[Any, ...], values: dict[str, Any], expected_revision: int | None
+) -> bool:
+    """Update the stored answer in one statement; False when no row matched.
+
+    The revision check is part of the UPDATE's WHERE clause and the increment is done by
+    the database, so two concurrent saves cannot both pass a check made on a value read
+    earlier: on PostgreSQL the second waits for the first's row lock, then finds the
+    revision moved on (no row) or, for a blind save, increments the new value.
+    """
+    stmt = update(Answer).where(*mine)
+    if expected_revision is not None:
+        stmt = stmt.where(Answer.revision == expected_revision)
+    stmt = stmt.values(**values, revision=Answer.revision + 1, updated_at=utcnow())
+    result = session.execute(stmt.execution_options(synchronize_session=False))
+    return bool(getattr(result, "rowcount", 0))
+
+
+def _stored_answer(session: Session, mine: tuple[Any, ...]) -> Answer:
+    # populate_existing: the session may hold this row as loaded before the UPDATE
+    row = session.scalar(select(Answer).where(*mine).execution_options(populate_existing=True))
+    assert row is not None
     return row
 
 

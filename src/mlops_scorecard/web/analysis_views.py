@@ -23,6 +23,7 @@ from ..answers import AnswerSet
 from ..charts import Series
 from ..comparison import Comparison, TargetGap, compare
 from ..framework import ANSWER_KEYS, Framework
+from ..privacy import for_viewers, missing_roles
 from ..roles import role_breakdown, role_series
 from ..scoring import score
 from ..store.assessments import (
@@ -229,8 +230,9 @@ def _assessment_view(an: Analysis) -> AssessmentAnalysis:
             swing=f"{h.swing:.1f}",
             overall_swing="—" if h.overall_swing is None else f"{h.overall_swing:.1f}",
             distribution=_bars(h.distribution, keys),
-            # the answer beside each comment, never who gave it
-            comments=[(_LABELS.get(c.answer, c.answer), c.comment) for c in h.comments],
+            # the answer beside each comment, never who gave it, and sorted: the order
+            # of respondents would tie one person's comments on two questions together
+            comments=sorted((_LABELS.get(c.answer, c.answer), c.comment) for c in h.comments),
         )
         for i, h in enumerate(an.hotspots[:HOTSPOTS_SHOWN])
     ]
@@ -296,9 +298,16 @@ def load_answers(session: Session, assessment: Assessment, *, details: bool = Tr
     return answer_sets_for(session, assessments=[assessment], details=details)[assessment.id]
 
 
-def assessment_section(session: Session, assessment: Assessment, framework: Framework) -> AssessmentAnalysis:
-    """The assessment page's analysis, from one query of its answers."""
-    return assessment_analysis(framework, load_answers(session, assessment))[1]
+def assessment_section(
+    session: Session, assessment: Assessment, framework: Framework, *, aggregate: bool = False
+) -> AssessmentAnalysis:
+    """The assessment page's analysis, from one query of its answers; ``aggregate`` (for
+    viewers) merges small roles into "other" (:func:`mlops_scorecard.privacy.for_viewers`)."""
+    answers = load_answers(session, assessment)
+    if not aggregate:
+        return assessment_analysis(framework, answers)[1]
+    view = assessment_analysis(framework, for_viewers(answers))[1]
+    return dataclasses.replace(view, missing_roles=missing_roles(answers))
 
 
 def interval_radar(

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from ...privacy import for_viewers
 from ...store.assessments import assessment_framework, get_assessment
 from ..analysis_views import (
     compare_view,
@@ -52,14 +53,17 @@ def assessment_interval_radar(request: Request, assessment_id: str) -> Response:
 def assessment_roles_radar(
     request: Request, assessment_id: str, by: Literal["role", "group"] = "group"
 ) -> Response:
-    """The radar of each role's (or role group's) scores, overlaid, with everyone's dashed."""
-    require(request, "viewer")
+    """The radar of each role's (or role group's) scores, overlaid, with everyone's dashed
+    (for viewers, roles of fewer than three respondents merged into "other")."""
+    user = require(request, "viewer")
     from ...charts import render_chart
 
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
         answers = load_answers(s, a, details=False)
         fw = assessment_framework(a)
+    if not user.can("facilitator"):
+        answers = for_viewers(answers)
     labels, series = roles_radar(fw, answers, by)
     return _svg(render_chart("radar", labels, series, "svg", size=5.5))
 

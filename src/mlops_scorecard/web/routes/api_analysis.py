@@ -1,8 +1,9 @@
 """API: the analysis of an assessment (agreement, hotspots, intervals, roles, warnings),
 the comparison of two assessments, a unit's trend with intervals and its roll-up.
 
-Viewers read everything here. Comments on hotspots come without respondents' names,
-as on the pages. Methods: ``docs/analysis.md``; examples: ``docs/api.md``.
+Viewers read everything here, as aggregates: comments on hotspots come without
+respondents' names (for everyone), and for viewers roles of fewer than three respondents
+are merged into "other" (``mlops_scorecard.privacy``). Methods: ``docs/analysis.md``; examples: ``docs/api.md``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from ...analysis import analyze
 from ...comparison import compare
+from ...privacy import aggregate_analysis, for_viewers, missing_roles
 from ...store.assessments import (
     answer_sets_for,
     assessment_framework,
@@ -306,7 +308,7 @@ def _ref(a: Assessment, respondents: int) -> AssessmentRefOut:
 def assessment_analysis(
     request: Request,
     assessment_id: AssessmentId,
-    _user: Viewer,
+    user: Viewer,
     confidence: Confidence = 0.9,
     hotspots: Annotated[
         int | None, Query(ge=0, le=1000, description="list at most this many hotspots")
@@ -315,14 +317,23 @@ def assessment_analysis(
     """Krippendorff's alpha per dimension and overall, the disagreement hotspots (most
     score-moving first, with comments but no names), intervals of every score,
     scores per role with the leadership-practitioner gap and missing roles, and plain
-    warnings, computed from the assessment's current answers."""
+    warnings, computed from the assessment's current answers. For viewers, roles with
+    fewer than three respondents are merged into ``other``."""
     with state(request).read() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         answers = answer_sets_for(session, assessments=[a])[a.id]
         framework = assessment_framework(a)
         status = a.status
-    an = analyze(framework, answers, confidence=confidence, hotspot_limit=hotspots)
+    aggregate = not user.can("facilitator")
+    an = analyze(
+        framework,
+        for_viewers(answers) if aggregate else answers,
+        confidence=confidence,
+        hotspot_limit=hotspots,
+    )
     data: dict[str, Any] = an.to_dict()
+    if aggregate:
+        data = aggregate_analysis(data, missing=missing_roles(answers))
     data.update(assessment_id=assessment_id, status=status)
     return AnalysisOut.model_validate(data)
 

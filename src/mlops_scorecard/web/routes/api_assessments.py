@@ -153,10 +153,11 @@ def assessments_status(
     response_model=ResultOut,
     responses=errors(404, 422),
 )
-def assessments_results(request: Request, assessment_id: AssessmentId, _user: Viewer) -> ResultOut:
+def assessments_results(request: Request, assessment_id: AssessmentId, user: Viewer) -> ResultOut:
     """The scores per dimension and overall, with counts, levels and per-respondent scores
     (the ``result`` of the JSON report); for a closed assessment, the result frozen at
-    closing. Each dimension carries its ``target`` and ``gap`` (target - score)."""
+    closing. Each dimension carries its ``target`` and ``gap`` (target - score).
+    Viewers get aggregates only: ``respondents`` is empty for them."""
     with state(request).read() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         data: dict[str, Any] = copy.deepcopy(result_for(session, assessment=a))
@@ -166,6 +167,8 @@ def assessments_results(request: Request, assessment_id: AssessmentId, _user: Vi
             dim["target"] = target
             score = dim.get("score")
             dim["gap"] = None if target is None or score is None else round(target - score, 2)
+        if not user.can("facilitator"):
+            data["respondents"] = []  # names, roles and scores of one person each
         data.update(
             assessment_id=a.id,
             status=a.status,

@@ -33,7 +33,7 @@ from ..api_models import (
     utc,
 )
 from ..context import state
-from .api_common import AssessmentId, Facilitator, ItemId, Viewer, errors, respondent_out
+from .api_common import AssessmentId, Facilitator, ItemId, errors, respondent_out
 
 router = APIRouter(tags=["invitations and answers"])
 
@@ -69,12 +69,15 @@ def invitations_create(
     "/assessments/{assessment_id}/respondents",
     summary="List respondents and their progress",
     response_model=list[RespondentOut],
-    responses=errors(404, 422),
+    responses=errors(403, 404, 422),
 )
-def respondents_list(request: Request, assessment_id: AssessmentId, _user: Viewer) -> list[RespondentOut]:
+def respondents_list(
+    request: Request, assessment_id: AssessmentId, _user: Facilitator
+) -> list[RespondentOut]:
     """Who was invited or has answered, how many questions each answered and when they
     submitted (revoked ones too). Anonymous respondents have a null name. Never their
-    answers, never their tokens."""
+    answers, never their tokens. Facilitators only: viewers see aggregates, never who
+    (the count of respondents is in the results)."""
     with state(request).read() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         return [respondent_out(row) for row in progress_of(session, assessment=a)]

@@ -167,10 +167,12 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         comments = comments_of(s, assessment=a)
         links = list_share_links(s, assessment=a) if facilitator else []
         plan_section = assessment_plan(s, assessment=a)
-        analysis = assessment_section(s, a, fw)
+        analysis = assessment_section(s, a, fw, aggregate=not facilitator)
     question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set)))
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
+    if not facilitator:
+        people = []  # viewers see how many answered, never who (docs/analysis.md)
     rows, overall = score_rows(fw, result, a.targets or {})
     return render(
         request,
