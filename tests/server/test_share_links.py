@@ -176,3 +176,19 @@ def test_the_last_place_is_taken_once_under_concurrency(make_app: Any) -> None:
     assert outcomes.count("in") == 3
     with app.state.scorecard.read() as s:
         assert s.scalars(select(ShareLink.joined)).one() == 3
+
+
+def test_the_assessment_cap_holds_for_invitations_and_joins_too(make_app: Any) -> None:
+    app, aid, token = make_app(max_respondents_per_assessment=3)
+    api = TestClient(app, raise_server_exceptions=False, headers={"Authorization": f"Bearer {token}"})
+    share = api.post(f"{V1}/assessments/{aid}/share-links").json()["token"]
+    assert api.post(f"{V1}/assessments/{aid}/invitations", json={"name": "Ana"}).status_code == 201
+    assert join(app, share).status_code == 303
+    assert join(app, share, OFFICE).status_code == 303
+    full = join(app, share, ("192.0.2.99", 1))
+    assert full.status_code == 409
+    assert "the limit is 3 per assessment" in full.text
+    r = api.post(f"{V1}/assessments/{aid}/invitations", json={"name": "Bo"})
+    assert r.status_code == 409
+    assert "MLOPS_SCORECARD_MAX_RESPONDENTS_PER_ASSESSMENT" in r.json()["detail"]
+    assert respondents(app, aid) == 3

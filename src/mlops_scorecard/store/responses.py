@@ -50,11 +50,38 @@ def _writable(assessment: Assessment) -> None:
         raise ConflictError("this assessment is closed; answers can no longer change")
 
 
+#: Respondents an assessment may hold in all (the web service's setting
+#: ``MLOPS_SCORECARD_MAX_RESPONDENTS_PER_ASSESSMENT`` changes it).
+MAX_RESPONDENTS_PER_ASSESSMENT = 10_000
+
+
+def _make_room(session: Session, *, assessment: Assessment, adding: int, limit: int, source: str) -> None:
+    """Refuse ``adding`` more respondents when the assessment would pass ``limit``."""
+    held = int(
+        session.scalar(
+            select(func.count()).select_from(Respondent).where(Respondent.assessment_id == assessment.id)
+        )
+        or 0
+    )
+    if held + adding > limit:
+        raise ConflictError(
+            f"{source}: the assessment has {held:,} respondents and this adds {adding:,}; "
+            f"the limit is {limit:,} per assessment (MLOPS_SCORECARD_MAX_RESPONDENTS_PER_ASSESSMENT)"
+        )
+
+
 def create_invitation(
-    session: Session, *, assessment: Assessment, name: str = "", role: str = ""
+    session: Session,
+    *,
+    assessment: Assessment,
+    name: str = "",
+    role: str = "",
+    max_respondents: int = MAX_RESPONDENTS_PER_ASSESSMENT,
 ) -> tuple[Respondent, str]:
-    """A personal invitation: a respondent and the token of their link (shown once)."""
+    """A personal invitation: a respondent and the token of their link (shown once).
+    Refused (409) when the assessment already holds ``max_respondents``."""
     _writable(assessment)
+    _make_room(session, assessment=assessment, adding=1, limit=max_respondents, source="invitation")
     token = new_token()
     r = Respondent(
         assessment_id=assessment.id,
@@ -111,16 +138,23 @@ def revoke_respondent(session: Session, *, assessment: Assessment, respondent_id
 
 
 def join_shared(
-    session: Session, *, token: str, role: str = "", client: str = "", rules: JoinThrottle | None = None
+    session: Session,
+    *,
+    token: str,
+    role: str = "",
+    client: str = "",
+    rules: JoinThrottle | None = None,
+    max_respondents: int = MAX_RESPONDENTS_PER_ASSESSMENT,
 ) -> tuple[Respondent, str]:
     """Admit a new anonymous respondent through a shared link's token.
 
-    Joins are throttled per (link, ``client`` address) and per link (429), and a link
-    with a cap admits no one once it is reached (409).
+    Joins are throttled per (link, ``client`` address) and per link (429); a link with
+    a cap, or an assessment holding ``max_respondents``, admits no one more (409).
     """
     link, assessment = share_link_for_token(session, token=token)
     if assessment.status != "open":
         raise ConflictError(f"this assessment is {assessment.status}, not open for answers")
+    _make_room(session, assessment=assessment, adding=1, limit=max_respondents, source="shared link")
     keys = throttle.check_joins(session, link_id=link.id, client=client, rules=rules or JoinThrottle())
     # One conditional UPDATE: two visitors at the same moment cannot both take the last place.
     taken = session.execute(
@@ -265,11 +299,6 @@ def submit(session: Session, *, respondent: Respondent, assessment: Assessment) 
     return respondent
 
 
-#: Respondents an assessment may hold in all (the web service's setting
-#: ``MLOPS_SCORECARD_MAX_RESPONDENTS_PER_ASSESSMENT`` changes it).
-MAX_RESPONDENTS_PER_ASSESSMENT = 10_000
-
-
 def import_answer_set(
     session: Session,
     *,
@@ -294,15 +323,17 @@ def import_answer_set(
             f"{source}: the file uses the {answers.question_set!r} question set; "
             f"this assessment uses {assessment.question_set!r}"
         )
-    held = session.scalar(
-        select(func.count()).select_from(Respondent).where(Respondent.assessment_id == assessment.id)
-    )
-    if int(held or 0) + len(answers.respondents) > max_respondents:
-        raise ScorecardError(
-            f"{source}: the assessment has {int(held or 0):,} respondents and the file adds "
-            f"{len(answers.respondents):,}; the limit is {max_respondents:,} per assessment "
-            "(MLOPS_SCORECARD_MAX_RESPONDENTS_PER_ASSESSMENT)"
+    try:
+        _make_room(
+            session,
+            assessment=assessment,
+            adding=len(answers.respondents),
+            limit=max_respondents,
+            source=source,
         )
+    except ConflictError as exc:
+        # a file past the limit is a problem with the file (422), as the per-file cap is
+        raise ScorecardError(str(exc)) from None
     existing = set(
         session.scalars(
             select(Respondent.name).where(

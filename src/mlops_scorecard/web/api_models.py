@@ -13,6 +13,8 @@ from typing import Annotated, Literal, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from .params import MAX_ID
+
 __all__ = [
     "MAX_ID",
     "AnswerDetail",
@@ -49,9 +51,6 @@ __all__ = [
     "check_text",
     "utc",
 ]
-
-#: The largest id an ``INTEGER`` column holds on every supported database.
-MAX_ID = 2**31 - 1
 
 
 def check_text(value: str) -> str:

@@ -61,7 +61,13 @@ def invitations_create(
         a = lock_assessment(session, assessment_id=assessment_id)
         if a.status != "closed" and named_respondent(session, assessment=a, name=body.name) is not None:
             raise ConflictError(f"{body.name!r} is already invited to this assessment")
-        r, token = create_invitation(session, assessment=a, name=body.name, role=body.role)
+        r, token = create_invitation(
+            session,
+            assessment=a,
+            name=body.name,
+            role=body.role,
+            max_respondents=state(request).settings.max_respondents_per_assessment,
+        )
         return InvitationCreated(id=r.id, name=r.name or "", role=r.role, link=f"/r/{token}", token=token)
 
 

@@ -65,10 +65,12 @@ async def invitation_create(request: Request, assessment_id: str) -> Response:
     if not name:
         raise ScorecardError("a personal invitation needs the respondent's name (or use a shared link)")
 
+    cap = state(request).settings.max_respondents_per_assessment
+
     def create() -> tuple[str, str]:
         with state(request).write() as s:
             a = _changeable(s, aid)
-            _, token = create_invitation(s, assessment=a, name=name, role=role)
+            _, token = create_invitation(s, assessment=a, name=name, role=role, max_respondents=cap)
             return a.title, token
 
     title, token = await run_in_threadpool(create)

@@ -114,7 +114,14 @@ async def join_submit(request: Request, token: str) -> Response:
 
     def admit() -> str:
         with state(request).write() as session:
-            _, personal = join_shared(session, token=token, role=role, client=client, rules=rules)
+            _, personal = join_shared(
+                session,
+                token=token,
+                role=role,
+                client=client,
+                rules=rules,
+                max_respondents=settings.max_respondents_per_assessment,
+            )
         return personal
 
     personal = await run_in_threadpool(admit)
