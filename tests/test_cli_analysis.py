@@ -154,7 +154,7 @@ def test_compare_table_and_json(framework: Framework, tmp_path: Path) -> None:
     new = write_example(framework, tmp_path / "new.yaml", seed=2)
     table = run("compare", str(old), str(new))
     assert table.exit_code == 0, table.output
-    assert "Change" in table.output
+    assert "New - old" in table.output
     assert "Answers that changed" in table.output
     data = json.loads(run("compare", str(old), str(new), "--format", "json").output)
     assert data["same_questions"] is True

@@ -114,6 +114,52 @@ def test_compare_across_versions_uses_shared_questions_and_says_so() -> None:
     assert V1.question("a2") is not None  # the frameworks themselves are untouched
 
 
+def test_compare_across_versions_splits_the_framework_effect_from_the_answers() -> None:
+    # v3 has the same question ids as v1, but a3 weighs 3 and b1 moved from b to a
+    data: dict[str, Any] = V1.model_dump(mode="json")
+    data["version"] = "3"
+    a, b = data["dimensions"]
+    a["questions"][2]["weight"] = 3
+    a["questions"].append(b["questions"].pop(0))
+    v3 = parse_framework(data)
+    people = [{k: v.answer for k, v in r.answers.items()} for r in OLD.respondents]
+    same_answers = answers("inline@3", people)
+    c = compare(V1, OLD, v3, same_answers)
+    assert c.same_questions  # the same question ids...
+    assert not c.same_version  # ...but not the same framework, and the note says what changed
+    assert c.note is not None
+    assert "inline@1 to inline@3" in c.note
+    assert "b1 moved from b to a" in c.note
+    assert "a3 weighs 3 (was 1)" in c.note
+    for d in [*c.dimensions, c.overall]:
+        # identical answers: the whole change is the framework's, none the answers'
+        assert d.delta is not None
+        assert d.framework_effect == pytest.approx(d.delta)
+        assert d.answer_effect == pytest.approx(0.0, abs=1e-9)
+    assert next(d for d in c.dimensions if d.dimension_id == "a").delta != pytest.approx(0.0)
+    data_out = c.to_dict()
+    assert data_out["same_version"] is False
+    assert data_out["overall"]["rescored"] == pytest.approx(score(v3, same_answers).overall)
+
+    # other answers under v3: the change splits into both parts, which add up
+    better = answers("inline@3", [{**p, "a2": "yes", "b2": "yes"} for p in people])
+    c = compare(V1, OLD, v3, better)
+    for d in [*c.dimensions, c.overall]:
+        assert d.framework_effect is not None
+        assert d.answer_effect is not None
+        assert d.framework_effect + d.answer_effect == pytest.approx(d.delta)
+    assert c.overall.answer_effect == pytest.approx(
+        (score(v3, better).overall or 0) - (score(v3, same_answers).overall or 0)
+    )
+
+
+def test_compare_same_version_has_no_split() -> None:
+    c = compare(V1, OLD, V1, OLD)
+    assert c.same_version
+    assert c.note is None
+    assert (c.overall.rescored, c.overall.framework_effect, c.overall.answer_effect) == (None, None, None)
+
+
 def test_compare_core_and_full_sets_compares_the_core() -> None:
     fw = parse_framework(
         {

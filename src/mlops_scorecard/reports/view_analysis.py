@@ -5,36 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["COMMENTS_PER_HOTSPOT", "analysis_view", "fmt_alpha", "fmt_interval"]
+from ..format import NO_SCORE as NO_VALUE
+from ..format import TO, fmt_alpha, fmt_number
+from ..format import fmt_interval as fmt_range
 
-NO_VALUE = "—"
-#: Between the ends of an interval: an en dash.
-TO = "\N{EN DASH}"
+__all__ = ["COMMENTS_PER_HOTSPOT", "analysis_view", "fmt_interval"]
+
 #: Comments shown beside a hotspot; the rest are in "Answers per question".
 COMMENTS_PER_HOTSPOT = 3
 _SHORT = {"yes": "yes", "partly": "partly", "no": "no", "na": "n/a", "unknown": "don't know"}
 
 
-def fmt_alpha(value: float | None) -> str:
-    """An alpha with two decimals (``-0.17``); ``—`` when there is none."""
-    if value is None:
-        return NO_VALUE
-    text = f"{value:.2f}"
-    return "0.00" if text == "-0.00" else text
-
-
 def fmt_interval(iv: dict[str, float] | None) -> str:
-    """An interval as ``44.4`` en dash ``52.1``; ``—`` when there is none."""
-    return NO_VALUE if iv is None else f"{iv['low']:.1f}{TO}{iv['high']:.1f}"
+    """An interval of the report data as ``44.4`` en dash ``52.1``; ``—`` when there is none."""
+    return NO_VALUE if iv is None else fmt_range(iv["low"], iv["high"])
 
 
 def _num(value: float | None, sign: bool = False) -> str:
-    if value is None:
-        return NO_VALUE
-    text = f"{value:+.1f}" if sign else f"{value:.1f}"
-    if text == "-0.0":  # a tiny negative value rounded: no sign to show
-        return "+0.0" if sign else "0.0"
-    return text
+    return fmt_number(value, sign=sign)
 
 
 def _answers(dist: dict[str, int]) -> str:
@@ -154,12 +142,15 @@ def _trend(data: dict[str, Any]) -> dict[str, Any]:
     def cell(entry: dict[str, Any] | None) -> str:
         if entry is None or entry["score"] is None:
             return NO_VALUE
-        text = f"{entry['score']:.1f}"
+        text = fmt_number(entry["score"])
         if entry["low"] is not None and entry["high"] is not None:
-            text += f" ({entry['low']:.1f}{TO}{entry['high']:.1f})"
+            text += f" ({fmt_range(entry['low'], entry['high'], sep=TO)})"
         return text
 
     changes = {c["dimension"]: c for c in trend["changes"]}
+    current = next((i for i, p in enumerate(points) if p["current"]), 0)
+    # with one assessment between, "since first" is "since previous": one column says it
+    since_first = current >= 2
     rows = []
     for did, title in [*((d["id"], d["title"]) for d in trend["dimensions"]), ("overall", "Overall")]:
         entries = [p["overall"] if did == "overall" else p["dimensions"].get(did) for p in points]
@@ -169,7 +160,10 @@ def _trend(data: dict[str, Any]) -> dict[str, Any]:
                 "title": title,
                 "overall": did == "overall",
                 "cells": [cell(e) for e in entries],
-                "change": _num(None if c is None else c["change"], sign=True),
+                "changes": [
+                    _num(None if c is None else c["change"], sign=True),
+                    *([_num(None if c is None else c.get("since_first"), sign=True)] if since_first else []),
+                ],
                 "done": [] if c is None else c["done_items"],
             }
         )
@@ -180,6 +174,9 @@ def _trend(data: dict[str, Any]) -> dict[str, Any]:
         "rows": rows,
         "notes": trend["notes"],
         "has_done": any(r["done"] for r in rows),
+        "change_heads": ["Since previous", *(["Since first"] if since_first else [])],
+        "change_note": "since previous: this assessment minus the one before it"
+        + ("; since first: this assessment minus the first" if since_first else ""),
     }
 
 

@@ -165,7 +165,7 @@ def assessments_results(request: Request, assessment_id: AssessmentId, _user: Vi
             target = targets.get(dim["id"])
             dim["target"] = target
             score = dim.get("score")
-            dim["gap"] = None if target is None or score is None else round(target - score, 2)
+            dim["gap"] = None if target is None or score is None else target - score
         data.update(
             assessment_id=a.id,
             status=a.status,

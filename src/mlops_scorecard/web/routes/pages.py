@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...format import fmt_delta, fmt_score
 from ...store.assessments import latest_results, list_assessments, summary_results
 from ...store.models import Unit
 from ...store.rollup import heat_spreads
@@ -18,7 +19,7 @@ from ...trends import TrendEntry, build_trend
 from ..analysis_views import mark_uncertain, org_analysis, unit_section
 from ..context import render, state
 from ..security import check_csrf, form_text, require
-from ..views import fmt_score, heat_legend, heatmap, unit_tree
+from ..views import heat_legend, heatmap, unit_tree
 
 router = APIRouter(include_in_schema=False)
 
@@ -133,19 +134,24 @@ def unit_page(request: Request, unit_id: str) -> Response:
     data = _unit_data(request, parse_id(unit_id, "unit"))
     trend = data["trend"]
     table = [
-        (title, [fmt_score(v) for v in trend.values(did)], _signed(trend.change(did)))
-        for did, title in trend.dimensions
+        (
+            title,
+            [fmt_score(v) for v in (trend.overall() if did is None else trend.values(did))],
+            _signed(trend.since_previous(did)),
+            _signed(trend.since_first(did)),
+        )
+        for did, title in [*trend.dimensions, (None, "Overall")]
     ]
-    table.append(("Overall", [fmt_score(v) for v in trend.overall()], _signed(trend.change())))
     from .plans import unit_plan  # plans imports this module
 
     data["unit_plan"] = unit_plan(request, unit_id=data["unit"].id, trend=trend)
     data["unit_analysis"] = unit_section(request, data)
-    return render(request, "unit.html", trend_table=table, **data)
+    # with two assessments "since first" is "since previous": one column says it
+    return render(request, "unit.html", trend_table=table, since_first=len(trend.points) > 2, **data)
 
 
 def _signed(value: float | None) -> str:
-    return "" if value is None else f"{value:+.1f}"
+    return fmt_delta(value, none="")
 
 
 @router.get("/units/{unit_id}/trend.svg")
