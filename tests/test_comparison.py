@@ -122,7 +122,7 @@ def test_compare_across_versions_splits_the_framework_effect_from_the_answers() 
     a["questions"][2]["weight"] = 3
     a["questions"].append(b["questions"].pop(0))
     v3 = parse_framework(data)
-    people = [{k: v.answer for k, v in r.answers.items()} for r in OLD.respondents]
+    people: list[dict[str, str]] = [{k: str(v.answer) for k, v in r.answers.items()} for r in OLD.respondents]
     same_answers = answers("inline@3", people)
     c = compare(V1, OLD, v3, same_answers)
     assert c.same_questions  # the same question ids...

@@ -105,9 +105,9 @@ def test_every_view_shows_the_same_figure(
     # the CLI, on the answers files the service exports
     files = []
     for aid in (before, after):
-        path = tmp_path / f"{aid}.yaml"
-        path.write_text(facilitator.get(f"/assessments/{aid}/answers.yaml").text)
-        files.append(str(path))
+        exported = tmp_path / f"{aid}.yaml"
+        exported.write_text(facilitator.get(f"/assessments/{aid}/answers.yaml").text)
+        files.append(str(exported))
     runner = CliRunner()
     for args in (
         ["score", files[1]],
