@@ -11,7 +11,7 @@ import pytest
 
 from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.charts import Series, render_trend_with_bands
-from mlops_scorecard.comparison import compare, score_trend, target_gaps
+from mlops_scorecard.comparison import compare, framework_change_notes, score_trend, target_gaps
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.framework import Framework, parse_framework
 from mlops_scorecard.scoring import score
@@ -258,6 +258,22 @@ def test_trend_notes_other_framework_versions() -> None:
     assert "inline@1" in t.notes[0]
     assert "inline@2" in t.notes[0]
     assert t.band("a") is None
+
+
+def test_trend_notes_split_a_version_change() -> None:
+    # v4 moves b1 into a: the same answers score 16.7 overall under v1, 12.5 under v4
+    v4 = make_framework("4", {"a": ["a1", "a2", "a3", "b1"], "b": ["b2"]})
+    people = [{"a1": "yes", "a2": "no", "a3": "no", "b1": "no", "b2": "no"}]
+    old, same = answers("inline@1", people), answers("inline@4", people)
+    notes = framework_change_notes(
+        [(dt.date(2026, 4, 1), v4, same), (dt.date(2026, 1, 1), V1, old), (dt.date(2026, 7, 1), v4, same)]
+    )
+    assert len(notes) == 1  # one version change, found in date order
+    assert notes[0].startswith("From 2026-01-01 to 2026-04-01 the framework changed (inline@1 to inline@4)")
+    assert (
+        "change of -4.2 on the shared questions, -4.2 is due to the framework and +0.0 to the answers"
+        in (notes[0])
+    )
 
 
 def test_trend_chart_draws_the_bands() -> None:

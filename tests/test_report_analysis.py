@@ -113,10 +113,20 @@ def other_framework() -> Iterator[Framework]:
 def test_sections_hold_the_library_numbers(framework: Framework, example: AnswerSet) -> None:
     report = data_of(framework, example)
     result = score(framework, example)
-    assert report["intervals"] == plain(bootstrap(framework, example, seed=0).to_dict())
+    u = bootstrap(framework, example, seed=0)
+    exact = {"low": u.overall.low, "high": u.overall.high} if u.overall else None
+    # the bounds are exact in the report (to_dict gives them to 2 decimals)
+    assert report["intervals"] == plain(u.to_dict()) | {
+        "overall": exact,
+        "dimensions": report["intervals"]["dimensions"],
+    }
+    for did, iv in u.dimensions.items():
+        assert report["intervals"]["dimensions"][did] == (
+            None if iv is None else {"low": iv.low, "high": iv.high}
+        )
     assert report["intervals"]["confidence"] == 0.9
     assert report["intervals"]["resamples"] == 1000
-    assert report["intervals"]["overall"] == {"low": 44.44, "high": 52.08}
+    assert report["intervals"]["overall"] == pytest.approx({"low": 44.44, "high": 52.08}, abs=0.005)
     ag = agreement(framework, example)
     assert report["agreement"]["overall"]["alpha"] == pytest.approx(ag.overall.alpha, abs=1e-4)
     assert report["agreement"]["overall"]["band"] == "low"
@@ -256,6 +266,11 @@ def test_trend_only_with_history(framework: Framework, example: AnswerSet, histo
     before = trend["points"][1]
     assert changes["overall"]["change"] == pytest.approx(48.61 - before["overall"]["score"], abs=0.011)
     assert changes["governance"]["previous"] == before["dimensions"]["governance"]["score"]
+    # two named changes: since the assessment before this one, and since the first
+    first = trend["points"][0]
+    assert changes["overall"]["first"] == first["overall"]["score"]
+    assert changes["overall"]["since_first"] == pytest.approx(48.61 - first["overall"]["score"], abs=0.011)
+    assert changes["overall"]["since_first"] != pytest.approx(changes["overall"]["change"])
     assert changes["monitoring"]["done_items"] == ["mon-user-feedback"]
     assert changes["governance"]["done_items"] == []
     assert trend["notes"] == []
@@ -273,7 +288,8 @@ def test_trend_only_with_history(framework: Framework, example: AnswerSet, histo
     assert "2026-07-01" in html
     assert 'id="chart-trend"' not in render_report(framework, example, "html", generated_at=WHEN).decode()
     md = render_report(framework, example, "md", generated_at=WHEN, history=history).decode()
-    assert "| Dimension | 2026-04-01 | 2026-07-01 | 2026-10-01 (this one) | Change |" in md
+    head = "| Dimension | 2026-04-01 | 2026-07-01 | 2026-10-01 (this one) | Since previous | Since first |"
+    assert head in md
     assert "| **Overall** |" in md.split("## Progress over time", 1)[1]
 
 

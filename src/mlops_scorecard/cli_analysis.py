@@ -384,7 +384,7 @@ def trend(
       mlops-scorecard trend assessments/*.yaml -o trend.svg
     """
     from .answers import load_assessment
-    from .comparison import score_trend
+    from .comparison import framework_change_notes, score_trend
     from .scoring import score
     from .uncertainty import bootstrap
 
@@ -394,6 +394,7 @@ def trend(
             raise _error(f"cannot tell the chart format from {output.name!r}: use a .svg, .png or .pdf name")
         _check_output(output, force)
     points = []
+    loaded = []
     framework_id = None
     for path in paths:
         fw, answers = load_assessment(path)
@@ -406,7 +407,9 @@ def trend(
             )
         intervals = bootstrap(fw, answers, confidence=confidence, resamples=resamples, seed=seed)
         points.append((answers.date, score(fw, answers), intervals))
+        loaded.append((answers.date, fw, answers))
     result = score_trend(points)
+    result.notes.extend(framework_change_notes(loaded))
     if fmt == "json":
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from .answers import AnswerSet
 from .charts import Series
 from .errors import ScorecardError
+from .format import fmt_delta
 from .framework import Framework, QuestionSet
 from .scoring import QuestionResult, ScoreResult, score
 from .uncertainty import Uncertainty
@@ -28,6 +30,7 @@ __all__ = [
     "TargetGap",
     "TrendPoint",
     "compare",
+    "framework_change_notes",
     "score_trend",
     "target_gaps",
 ]
@@ -352,6 +355,27 @@ def compare(
         new_result=new_full,
         note=note,
     )
+
+
+def framework_change_notes(entries: Iterable[tuple[dt.date, Framework, AnswerSet]]) -> list[str]:
+    """For a trend: at each step (by date) where the framework version changes, the
+    overall change split into the part due to the framework and the part due to the
+    answers, as :func:`compare` splits it."""
+    kept = sorted(entries, key=lambda e: e[0])
+    notes = []
+    for (d0, fw0, a0), (d1, fw1, a1) in pairwise(kept):
+        if fw0.ref == fw1.ref or fw0.id != fw1.id:
+            continue
+        o = compare(fw0, a0, fw1, a1).overall
+        if o.delta is None or o.framework_effect is None or o.answer_effect is None:
+            continue
+        notes.append(
+            f"From {d0.isoformat()} to {d1.isoformat()} the framework changed ({fw0.ref} to {fw1.ref}):"
+            f" of the overall change of {fmt_delta(o.delta)} on the shared questions,"
+            f" {fmt_delta(o.framework_effect)} is due to the framework and {fmt_delta(o.answer_effect)}"
+            " to the answers (mlops-scorecard compare shows each dimension)."
+        )
+    return notes
 
 
 def _framework_changes(old: Framework, new: Framework, shared: list[str]) -> str:
