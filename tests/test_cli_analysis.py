@@ -168,7 +168,9 @@ def test_compare_across_versions(
     v2, _ = extra_frameworks
     old = write_example(framework, tmp_path / "old.yaml")
     new = write_example(v2, tmp_path / "new.yaml")
-    result = run("compare", str(old), str(new))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COLUMNS", "250")  # the note on one line
+        result = run("compare", str(old), str(new))
     assert result.exit_code == 0, result.output
     assert "note: Compared on the" in result.output
     assert "The framework changed (mlops-scorecard@1.0.0 to mlops-scorecard@2.0.0)" in result.output
