@@ -32,7 +32,7 @@ SHOWN, TWICE = "19.0", "19.1"
 
 
 def _answers(date: dt.date, yes_on_third: int) -> dict[str, object]:
-    fw = get_framework("mlops-scorecard")
+    fw = get_framework("mlops-scorecard@1.0.0")
     q1, q2, q3 = (q.id for q in fw.dimensions[0].questions_in("core"))
     people = []
     for i in range(7):
@@ -171,3 +171,50 @@ def test_cli_report_targets(tmp_path: Path) -> None:
         assert out.exit_code == 1
         assert message in out.output
         assert "Traceback" not in out.output
+
+
+def test_compare_across_versions_splits_framework_and_answers(
+    app: FastAPI, viewer: TestClient, api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # version 1.2.0: the same question ids, but governance's third core question moved
+    # to deployment; the same answers then score differently for the framework's sake
+    from mlops_scorecard import framework as framework_module
+    from mlops_scorecard.framework import Framework, builtin_frameworks
+
+    builtin_frameworks()
+    fw = get_framework("mlops-scorecard@1.0.0")
+    data = fw.model_dump()
+    data["version"] = "1.2.0"
+    gov, dep = data["dimensions"][0], data["dimensions"][3]
+    moved = next(q for q in gov["questions"] if q["id"] == fw.dimensions[0].questions_in("core")[2].id)
+    gov["questions"].remove(moved)
+    dep["questions"].append(moved)
+    fw2 = Framework.model_validate(data)
+    monkeypatch.setitem(framework_module._BUILTIN_CACHE, fw2.ref, fw2)
+    ids = {}
+    with app.state.scorecard.write() as s:
+        unit = create_unit(s, name="Versions team")
+        for key, ref, date in (("a", fw.ref, dt.date(2026, 1, 1)), ("b", fw2.ref, dt.date(2026, 4, 1))):
+            a = create_assessment(s, unit_id=unit.id, title=key, date=date, status="open", framework=ref)
+            answers = parse_answers({**_answers(date, 4), "framework": ref})
+            import_answer_set(s, assessment=a, answers=answers)
+            ids[key] = a.id
+    got = api.get("/api/v1/compare", params={"a": ids["a"], "b": ids["b"]})
+    assert got.status_code == 200, got.text
+    c = got.json()
+    assert c["same_questions"] is True
+    assert c["same_version"] is False
+    assert f"{moved['id']} moved from governance to deployment" in c["note"]
+    for d in [*c["dimensions"], c["overall"]]:
+        if d["delta"] is None:
+            continue
+        # identical answers: all of the change is the framework's
+        assert d["framework_effect"] == pytest.approx(d["delta"])
+        assert d["answer_effect"] == pytest.approx(0.0, abs=1e-9)
+    gov_delta = next(d for d in c["dimensions"] if d["dimension"] == "governance")
+    assert gov_delta["delta"] == pytest.approx(-EXACT)
+    page = _text(viewer.get(f"/compare?a={ids['a']}&b={ids['b']}").text)
+    assert "The framework changed (mlops-scorecard@1.0.0 to mlops-scorecard@1.2.0)" in page
+    assert "Due to the framework" in page
+    assert "Due to the answers" in page
+    assert "shared questions only" not in page  # every question was asked in both
