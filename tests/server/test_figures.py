@@ -218,3 +218,24 @@ def test_compare_across_versions_splits_framework_and_answers(
     assert "Due to the framework" in page
     assert "Due to the answers" in page
     assert "shared questions only" not in page  # every question was asked in both
+
+
+def test_unit_page_names_both_changes(app: FastAPI, viewer: TestClient) -> None:
+    ids = _seed(app, close=False)
+    page = viewer.get(f"/units/{ids['unit']}").text
+    table = page.split('class="trend-table"', 1)[1].split("</table>", 1)[0]
+    # two assessments: since first is since previous, one column says it
+    assert "Since previous" in table
+    assert "Since first" not in table
+    assert ">Change<" not in table
+    with app.state.scorecard.write() as s:
+        a = create_assessment(s, unit_id=ids["unit"], title="third", date=dt.date(2026, 10, 1), status="open")
+        import_answer_set(s, assessment=a, answers=parse_answers(_answers(dt.date(2026, 10, 1), 7)))
+    table = (
+        viewer.get(f"/units/{ids['unit']}").text.split('class="trend-table"', 1)[1].split("</table>", 1)[0]
+    )
+    assert "Since previous" in table
+    assert "Since first" in table
+    # governance 0 -> 19.05 -> 33.33: +14.3 since previous, +33.3 since first
+    row = _text(table.split("Governance", 1)[1].split("</tr>", 1)[0]).split()
+    assert row[-2:] == ["+14.3", "+33.3"]
