@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from mlops_scorecard.answers import parse_answers
 from mlops_scorecard.cli import app as cli_app
+from mlops_scorecard.format import fmt_delta
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.store.assessments import create_assessment, set_status
 from mlops_scorecard.store.responses import import_answer_set
@@ -194,6 +195,7 @@ def test_compare_across_versions_splits_framework_and_answers(
     ids = {}
     with app.state.scorecard.write() as s:
         unit = create_unit(s, name="Versions team")
+        unit_id = unit.id
         for key, ref, date in (("a", fw.ref, dt.date(2026, 1, 1)), ("b", fw2.ref, dt.date(2026, 4, 1))):
             a = create_assessment(s, unit_id=unit.id, title=key, date=date, status="open", framework=ref)
             answers = parse_answers({**_answers(date, 4), "framework": ref})
@@ -218,6 +220,14 @@ def test_compare_across_versions_splits_framework_and_answers(
     assert "Due to the framework" in page
     assert "Due to the answers" in page
     assert "shared questions only" not in page  # every question was asked in both
+    # the unit's trend says where the version changed, and splits the change the same way
+    unit_page = _text(viewer.get(f"/units/{unit_id}").text)
+    overall = c["overall"]
+    assert (
+        "From 2026-01-01 to 2026-04-01 the framework changed (mlops-scorecard@1.0.0 to mlops-scorecard@1.2.0):"
+        f" of the overall change of {fmt_delta(overall['delta'])} on the shared questions,"
+        f" {fmt_delta(overall['framework_effect'])} is due to the framework and +0.0 to the answers"
+    ) in unit_page
 
 
 def test_unit_page_names_both_changes(app: FastAPI, viewer: TestClient) -> None:

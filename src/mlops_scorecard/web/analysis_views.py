@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from fastapi import Request
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from ..analysis import Analysis, analyze
 from ..answers import AnswerSet
 from ..charts import Series
-from ..comparison import Comparison, TargetGap, compare
+from ..comparison import Comparison, TargetGap, compare, framework_change_notes
 from ..format import fmt_alpha, fmt_delta, fmt_interval, fmt_number, fmt_score
 from ..framework import ANSWER_KEYS, Framework
 from ..roles import role_breakdown, role_series
@@ -389,6 +390,29 @@ def unit_trend(
         for a in shown
     }
     return UnitTrend(trend, by_id, intervals)
+
+
+def version_notes(session: Session, assessments: Sequence[Assessment], trend: Trend) -> list[str]:
+    """Where the unit's trend changes framework version: the overall change split into
+    the framework's part and the answers' (:func:`~mlops_scorecard.comparison.framework_change_notes`).
+    Loads the answers of only the assessments on either side of a change."""
+    by_id = {a.id: a for a in assessments}
+    points = [by_id[p.assessment_id] for p in trend.points if p.assessment_id in by_id]
+    steps = [
+        (a, b)
+        for a, b in pairwise(points)
+        if a.framework_id == b.framework_id and a.framework_version != b.framework_version
+    ]
+    if not steps:
+        return []
+    involved = list({a.id: a for step in steps for a in step}.values())
+    sets = answer_sets_for(session, assessments=involved, details=False)
+    notes = []
+    for a, b in steps:
+        notes += framework_change_notes(
+            [(a.date, assessment_framework(a), sets[a.id]), (b.date, assessment_framework(b), sets[b.id])]
+        )
+    return notes
 
 
 def load_unit_trend(session: Session, unit_id: int, **options: Any) -> tuple[Unit, UnitTrend]:

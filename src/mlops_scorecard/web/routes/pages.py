@@ -16,7 +16,7 @@ from ...store.models import Unit
 from ...store.rollup import heat_spreads
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...trends import TrendEntry, build_trend
-from ..analysis_views import mark_uncertain, org_analysis, unit_section
+from ..analysis_views import mark_uncertain, org_analysis, unit_section, version_notes
 from ..context import render, state
 from ..security import check_csrf, form_text, require
 from ..views import heat_legend, heatmap, unit_tree
@@ -109,11 +109,12 @@ def _unit_data(request: Request, unit_id: int) -> dict[str, Any]:
         units = list_units(s)
         assessments = list_assessments(s, unit_ids=[unit.id])
         results = summary_results(s, assessments=assessments)
+        trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, results[a.id]) for a in assessments)
+        notes = version_notes(s, assessments, trend)
     by_id = {u.id: u for u in units}
     path = [unit]
     while path[0].parent_id in by_id and len(path) < 50:
         path.insert(0, by_id[path[0].parent_id])
-    trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, results[a.id]) for a in assessments)
     rows = [
         {
             "a": a,
@@ -124,7 +125,14 @@ def _unit_data(request: Request, unit_id: int) -> dict[str, Any]:
         for a in reversed(assessments)
     ]
     children = sorted((u for u in units if u.parent_id == unit.id), key=lambda u: u.name.lower())
-    return {"unit": unit, "path": path, "children": children, "rows": rows, "trend": trend}
+    return {
+        "unit": unit,
+        "path": path,
+        "children": children,
+        "rows": rows,
+        "trend": trend,
+        "version_notes": notes,
+    }
 
 
 @router.get("/units/{unit_id}")
