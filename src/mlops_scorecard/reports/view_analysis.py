@@ -6,19 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..format import NO_SCORE as NO_VALUE
-from ..format import TO, fmt_alpha, fmt_number
-from ..format import fmt_interval as fmt_range
+from ..format import fmt_alpha, fmt_interval, fmt_number
 
-__all__ = ["COMMENTS_PER_HOTSPOT", "analysis_view", "fmt_interval"]
+__all__ = ["COMMENTS_PER_HOTSPOT", "analysis_view", "interval_text"]
 
 #: Comments shown beside a hotspot; the rest are in "Answers per question".
 COMMENTS_PER_HOTSPOT = 3
 _SHORT = {"yes": "yes", "partly": "partly", "no": "no", "na": "n/a", "unknown": "don't know"}
 
 
-def fmt_interval(iv: dict[str, float] | None) -> str:
+def interval_text(iv: dict[str, float] | None) -> str:
     """An interval of the report data as ``44.4`` en dash ``52.1``; ``—`` when there is none."""
-    return NO_VALUE if iv is None else fmt_range(iv["low"], iv["high"])
+    return NO_VALUE if iv is None else fmt_interval(iv["low"], iv["high"])
 
 
 def _num(value: float | None, sign: bool = False) -> str:
@@ -144,7 +143,7 @@ def _trend(data: dict[str, Any]) -> dict[str, Any]:
             return NO_VALUE
         text = fmt_number(entry["score"])
         if entry["low"] is not None and entry["high"] is not None:
-            text += f" ({fmt_range(entry['low'], entry['high'], sep=TO)})"
+            text += f" ({fmt_interval(entry['low'], entry['high'])})"
         return text
 
     changes = {c["dimension"]: c for c in trend["changes"]}
@@ -188,8 +187,8 @@ def analysis_view(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "confidence": f"{u['confidence']:.0%}",
         "interval_heading": f"{u['confidence']:.0%} interval",
-        "intervals": {d["id"]: fmt_interval(u["dimensions"].get(d["id"])) for d in dims},
-        "overall_interval": fmt_interval(u["overall"]),
+        "intervals": {d["id"]: interval_text(u["dimensions"].get(d["id"])) for d in dims},
+        "overall_interval": interval_text(u["overall"]),
         "interval_note": f"Intervals: {u['confidence']:.0%} percentile bootstrap over the"
         f" {u['respondents']} respondents ({u['resamples']:,} resamples, seed {u['seed']}): the range"
         " the score could take had other, similar people answered.",
