@@ -155,7 +155,7 @@ def test_compare_table_and_json(framework: Framework, tmp_path: Path) -> None:
     new = write_example(framework, tmp_path / "new.yaml", seed=2)
     table = run("compare", str(old), str(new))
     assert table.exit_code == 0, table.output
-    assert "Change" in table.output
+    assert "New - old" in table.output
     assert "Answers that changed" in table.output
     data = json.loads(run("compare", str(old), str(new), "--format", "json").output)
     assert data["same_questions"] is True
@@ -169,10 +169,18 @@ def test_compare_across_versions(
     v2, _ = extra_frameworks
     old = write_example(framework, tmp_path / "old.yaml")
     new = write_example(v2, tmp_path / "new.yaml")
-    result = run("compare", str(old), str(new))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COLUMNS", "250")  # the note on one line
+        result = run("compare", str(old), str(new))
     assert result.exit_code == 0, result.output
     assert "note: Compared on the" in result.output
+    assert "The framework changed (mlops-scorecard@1.0.0 to mlops-scorecard@2.0.0)" in result.output
+    for head in ("Due to", "framework", "answers"):
+        assert head in result.output
     data = json.loads(run("compare", str(old), str(new), "--format", "json").output)
+    assert data["same_version"] is False
+    overall = data["overall"]
+    assert overall["framework_effect"] + overall["answer_effect"] == pytest.approx(overall["delta"])
     assert data["dropped"] == ["gov-team"]
     assert data["added"] == ["gov-new-risk-register"]
 
@@ -198,7 +206,10 @@ def quarters(framework: Framework, tmp_path: Path) -> list[Path]:
     ]
 
 
-def test_trend_table_json_and_chart(quarters: list[Path], tmp_path: Path) -> None:
+def test_trend_table_json_and_chart(
+    quarters: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # headings on one line each
     # given out of order: the trend sorts by date
     table = run("trend", str(quarters[2]), str(quarters[0]), str(quarters[1]), "--resamples", "100")
     assert table.exit_code == 0, table.output
@@ -206,8 +217,17 @@ def test_trend_table_json_and_chart(quarters: list[Path], tmp_path: Path) -> Non
         table.output.index("2026-03-01") < table.output.index("2026-06-01") < table.output.index("2026-09-01")
     )
     assert "Overall" in table.output
+    # two changes, each named: "Change" alone once meant last minus first here
+    assert "Since previous" in table.output
+    assert "Since first" in table.output
+    assert "Change" not in table.output
     data = json.loads(run("trend", *map(str, quarters), "--format", "json", "--resamples", "100").output)
     assert [p["date"] for p in data["points"]] == ["2026-03-01", "2026-06-01", "2026-09-01"]
+    overall = [p["overall"] for p in data["points"]]
+    change = data["changes"][-1]
+    assert change["dimension"] == "overall"
+    assert change["since_previous"] == pytest.approx(overall[2] - overall[1])
+    assert change["since_first"] == pytest.approx(overall[2] - overall[0])
     assert data["points"][0]["intervals"]["method"] == METHOD
     chart = tmp_path / "trend.svg"
     result = run("trend", *map(str, quarters), "-o", str(chart), "--resamples", "100")

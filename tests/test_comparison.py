@@ -11,7 +11,7 @@ import pytest
 
 from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.charts import Series, render_trend_with_bands
-from mlops_scorecard.comparison import compare, score_trend, target_gaps
+from mlops_scorecard.comparison import compare, framework_change_notes, score_trend, target_gaps
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.framework import Framework, parse_framework
 from mlops_scorecard.scoring import score
@@ -114,6 +114,52 @@ def test_compare_across_versions_uses_shared_questions_and_says_so() -> None:
     assert V1.question("a2") is not None  # the frameworks themselves are untouched
 
 
+def test_compare_across_versions_splits_the_framework_effect_from_the_answers() -> None:
+    # v3 has the same question ids as v1, but a3 weighs 3 and b1 moved from b to a
+    data: dict[str, Any] = V1.model_dump(mode="json")
+    data["version"] = "3"
+    a, b = data["dimensions"]
+    a["questions"][2]["weight"] = 3
+    a["questions"].append(b["questions"].pop(0))
+    v3 = parse_framework(data)
+    people: list[dict[str, str]] = [{k: str(v.answer) for k, v in r.answers.items()} for r in OLD.respondents]
+    same_answers = answers("inline@3", people)
+    c = compare(V1, OLD, v3, same_answers)
+    assert c.same_questions  # the same question ids...
+    assert not c.same_version  # ...but not the same framework, and the note says what changed
+    assert c.note is not None
+    assert "inline@1 to inline@3" in c.note
+    assert "b1 moved from b to a" in c.note
+    assert "a3 weighs 3 (was 1)" in c.note
+    for d in [*c.dimensions, c.overall]:
+        # identical answers: the whole change is the framework's, none the answers'
+        assert d.delta is not None
+        assert d.framework_effect == pytest.approx(d.delta)
+        assert d.answer_effect == pytest.approx(0.0, abs=1e-9)
+    assert next(d for d in c.dimensions if d.dimension_id == "a").delta != pytest.approx(0.0)
+    data_out = c.to_dict()
+    assert data_out["same_version"] is False
+    assert data_out["overall"]["rescored"] == pytest.approx(score(v3, same_answers).overall)
+
+    # other answers under v3: the change splits into both parts, which add up
+    better = answers("inline@3", [{**p, "a2": "yes", "b2": "yes"} for p in people])
+    c = compare(V1, OLD, v3, better)
+    for d in [*c.dimensions, c.overall]:
+        assert d.framework_effect is not None
+        assert d.answer_effect is not None
+        assert d.framework_effect + d.answer_effect == pytest.approx(d.delta)
+    assert c.overall.answer_effect == pytest.approx(
+        (score(v3, better).overall or 0) - (score(v3, same_answers).overall or 0)
+    )
+
+
+def test_compare_same_version_has_no_split() -> None:
+    c = compare(V1, OLD, V1, OLD)
+    assert c.same_version
+    assert c.note is None
+    assert (c.overall.rescored, c.overall.framework_effect, c.overall.answer_effect) == (None, None, None)
+
+
 def test_compare_core_and_full_sets_compares_the_core() -> None:
     fw = parse_framework(
         {
@@ -212,6 +258,22 @@ def test_trend_notes_other_framework_versions() -> None:
     assert "inline@1" in t.notes[0]
     assert "inline@2" in t.notes[0]
     assert t.band("a") is None
+
+
+def test_trend_notes_split_a_version_change() -> None:
+    # v4 moves b1 into a: the same answers score 16.7 overall under v1, 12.5 under v4
+    v4 = make_framework("4", {"a": ["a1", "a2", "a3", "b1"], "b": ["b2"]})
+    people = [{"a1": "yes", "a2": "no", "a3": "no", "b1": "no", "b2": "no"}]
+    old, same = answers("inline@1", people), answers("inline@4", people)
+    notes = framework_change_notes(
+        [(dt.date(2026, 4, 1), v4, same), (dt.date(2026, 1, 1), V1, old), (dt.date(2026, 7, 1), v4, same)]
+    )
+    assert len(notes) == 1  # one version change, found in date order
+    assert notes[0].startswith("From 2026-01-01 to 2026-04-01 the framework changed (inline@1 to inline@4)")
+    assert (
+        "change of -4.2 on the shared questions, -4.2 is due to the framework and +0.0 to the answers"
+        in (notes[0])
+    )
 
 
 def test_trend_chart_draws_the_bands() -> None:

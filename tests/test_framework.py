@@ -74,26 +74,28 @@ def test_bad_yaml(write: Write) -> None:
 def test_duplicate_question_id(write: Write) -> None:
     path, message = _broken(write, "{id: d1, text: Third}", "{id: g1, text: Third}")
     assert message == (
-        f"{path}: dimensions[1] (deployment).questions[0]: duplicate question id 'g1'"
+        f"{path}: line 16: dimensions[1] (deployment).questions[0]: duplicate question id 'g1'"
         " (first used at dimensions[0] (governance).questions[0])"
     )
 
 
 def test_duplicate_dimension_id(write: Write) -> None:
     path, message = _broken(write, "id: deployment", "id: governance")
-    assert f"{path}: dimensions[1]: duplicate dimension id 'governance'" in message
+    assert f"{path}: line 13: dimensions[1]: duplicate dimension id 'governance'" in message
 
 
 def test_duplicate_level_id(write: Write) -> None:
     path, message = _broken(write, "{id: high,", "{id: low,")
-    assert f"{path}: levels[1]: duplicate level id 'low'" in message
+    assert f"{path}: line 6: levels[1]: duplicate level id 'low'" in message
 
 
 def test_unknown_scale_key(write: Write) -> None:
     scale = 'scale:\n  "yes": {label: Y, value: 1}\n  "no": {label: N, value: 0}\n'
     scale += "  maybe: {label: M, value: 0.3}\nlevels:"
     path, message = _broken(write, "levels:", scale)
-    assert f"{path}: scale.maybe: unknown scale key (allowed: yes, partly, no, na, unknown)" in (message)
+    assert f"{path}: line 7: scale.maybe: unknown scale key (allowed: yes, partly, no, na, unknown)" in (
+        message
+    )
 
 
 def test_negative_weight(write: Write) -> None:
@@ -136,17 +138,17 @@ def test_levels_not_ascending(write: Write) -> None:
     path, message = _broken(
         write, "  - {id: high, name: High, min: 50}", "  - {id: high, name: High, min: 0}"
     )
-    assert f"{path}: levels[1] (high): min must be above the previous level's" in message
+    assert f"{path}: line 6: levels[1] (high): min must be above the previous level's" in message
 
 
 def test_first_level_not_zero(write: Write) -> None:
     path, message = _broken(write, "{id: low, name: Low, min: 0}", "{id: low, name: Low, min: 10}")
-    assert f"{path}: levels[0]: the first level must start at min 0" in message
+    assert f"{path}: line 5: levels[0]: the first level must start at min 0" in message
 
 
 def test_dimension_without_core_question(write: Write) -> None:
     path, message = _broken(write, "{id: d1, text: Third}", "{id: d1, text: Third, set: extended}")
-    assert f"{path}: dimensions[1] (deployment): has no core question" in message
+    assert f"{path}: line 13: dimensions[1] (deployment): has no core question" in message
 
 
 def test_bad_question_set_and_id(write: Write) -> None:
@@ -161,9 +163,43 @@ def test_scale_rules(write: Write) -> None:
     scale = 'scale:\n  partly: {label: P}\n  "no": {label: N, value: 0}\n  na: {label: NA, value: 0}\nlevels:'
     path, message = _broken(write, "levels:", scale)
     lines = message.splitlines()
-    assert f"{path}: scale: the key 'yes' is required" in lines
-    assert f"{path}: scale.partly: needs a value between 0 and 1" in lines
-    assert f"{path}: scale.na: carries no value; remove 'value'" in lines
+    assert f"{path}: line 5: scale: the key 'yes' is required" in lines
+    assert f"{path}: line 5: scale.partly: needs a value between 0 and 1" in lines
+    assert f"{path}: line 7: scale.na: carries no value; remove 'value'" in lines
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (
+            {"yes": 0.2, "no": 1.0},
+            "line 5: scale.yes.value: 0.2 must be above the value of 'no' (1): yes is the best answer",
+        ),
+        (
+            {"yes": 0.5, "no": 0.5},
+            "line 5: scale.yes.value: 0.5 must be above the value of 'no' (0.5): yes is the best answer",
+        ),
+        (
+            {"yes": 1.0, "partly": 0.0, "no": 0.0},
+            "line 6: scale.partly.value: 0 must be between the values of 'no' (0) and 'yes' (1)",
+        ),
+        (
+            {"yes": 0.8, "partly": 0.9, "no": 0.1},
+            "line 6: scale.partly.value: 0.9 must be between the values of 'no' (0.1) and 'yes' (0.8)",
+        ),
+    ],
+)
+def test_scale_must_rise_from_no_to_yes(write: Write, values: dict[str, float], expected: str) -> None:
+    # a reversed scale would make the plan call the worst answer "done"
+    scale = "scale:\n" + "".join(f'  "{k}": {{label: L{k}, value: {v}}}\n' for k, v in values.items())
+    path, message = _broken(write, "levels:", scale + "levels:")
+    assert f"{path}: {expected}" in message.splitlines()
+
+
+def test_scale_in_order_is_accepted(write: Write) -> None:
+    scale = 'scale:\n  "yes": {label: Y, value: 0.9}\n  partly: {label: P, value: 0.4}\n  "no": {label: N, value: 0.1}\n'
+    fw = load_framework(write("ok.yaml", BASE.replace("levels:", scale + "levels:")))
+    assert fw.value_of("partly") == 0.4
 
 
 def test_scale_value_out_of_range(write: Write) -> None:

@@ -288,7 +288,7 @@ def test_float_rounded_band_edge_gets_the_higher_level() -> None:
     assert level_id(result.dimension("a").level) == "managed"
 
 
-def test_to_dict_rounding() -> None:
+def test_to_dict_keeps_exact_scores() -> None:
     answers = assessment(
         {
             "Ann": {"g1": "yes", "g2": "no", "g3": "no"},
@@ -298,10 +298,12 @@ def test_to_dict_rounding() -> None:
     )
     result = score(SIMPLE, answers)
     # g1 mean 0.5 / 3 ... (1 + 0.5 + 0) / 3 = 0.5; governance 100 * 0.5 / 3 = 16.666...
+    # exact, not rounded: a figure is rounded once, when shown (mlops_scorecard.format)
     data = result.to_dict()
-    assert data["overall"] == 16.67
+    assert data["overall"] == result.overall == approx(50 / 3)
     gov = data["dimensions"][0]
-    assert gov["score"] == 16.67
+    assert gov["score"] == approx(50 / 3)
+    assert gov["score"] != round(gov["score"], 2)
     assert gov["level"] == "initial"
     assert gov["questions"][0] == {
         "id": "g1",
@@ -315,8 +317,8 @@ def test_to_dict_rounding() -> None:
     assert data["respondents"][0] == {
         "name": "Ann",
         "role": "",
-        "overall": 33.33,
-        "dimensions": {"governance": 33.33, "deployment": None},
+        "overall": approx(100 / 3),
+        "dimensions": {"governance": approx(100 / 3), "deployment": None},
     }
     assert data["framework"] == {"id": "inline", "version": "1"}
 
@@ -360,14 +362,14 @@ def check_worked_example(result: ScoreResult) -> None:
     assert dims(result) == {"governance": approx(650 / 9), "deployment": approx(50.0)}
     assert result.overall == approx(1750 / 27)
     data = result.to_dict()
-    assert [d["score"] for d in data["dimensions"]] == [72.22, 50.0]
+    assert [d["score"] for d in data["dimensions"]] == [approx(650 / 9), 50.0]
     assert [d["level"] for d in data["dimensions"]] == ["managed", "defined"]
-    assert (data["overall"], data["level"]) == (64.81, "managed")
+    assert (data["overall"], data["level"]) == (approx(1750 / 27), "managed")
     # each respondent alone:
     #   Ann: governance 100 * (1 + 2 * 0.5) / 3 = 66.67, deployment 0, overall 133.33/3 = 44.44
     #   Bob: governance 100 * (0.5 + 2 * 1) / 3 = 83.33, deployment none, overall 83.33
     #   Cy:  governance 100 * (0 + 2 * 1) / 3 = 66.67, deployment 100, overall 233.33/3 = 77.78
-    assert [r["overall"] for r in data["respondents"]] == [44.44, 83.33, 77.78]
+    assert [r["overall"] for r in data["respondents"]] == [approx(400 / 9), approx(250 / 3), approx(700 / 9)]
     assert [r["dimensions"]["deployment"] for r in data["respondents"]] == [0.0, None, 100.0]
     # deployment cells: 3 x 2 = 6; answered 2, na 2, unknown 1, unanswered 1
     assert data["dimensions"][1]["counts"] == {
@@ -376,10 +378,10 @@ def check_worked_example(result: ScoreResult) -> None:
         "unknown": 1,
         "unanswered": 1,
         "total": 6,
-        "coverage": 0.3333,
+        "coverage": approx(1 / 3),
     }
     assert data["dimensions"][0]["counts"]["coverage"] == 1.0  # 6 of 6 cells
-    assert data["counts"]["coverage"] == 0.6667  # 8 of 12 cells
+    assert data["counts"]["coverage"] == approx(2 / 3)  # 8 of 12 cells
     # the assessment averages per question first: not the mean of respondents' overalls
     overalls = [r.overall for r in result.respondents if r.overall is not None]
     assert round(sum(overalls) / len(overalls), 2) == 68.52

@@ -36,8 +36,8 @@ def test_points_are_in_date_order_and_unanswered_ones_are_left_out() -> None:
     assert trend.dimensions == [("gov", "Governance"), ("data", "Data")]
     assert trend.values("gov") == [20.0, 40.0]
     assert trend.overall() == [30.0, 50.0]
-    assert trend.change("gov") == 20.0
-    assert trend.change() == 20.0
+    assert trend.since_previous("gov") == trend.since_first("gov") == 20.0
+    assert trend.since_previous() == 20.0
     assert trend.labels() == ["2025-01-01", "2025-04-01"]
 
 
@@ -51,8 +51,10 @@ def test_dimensions_match_by_id_across_versions_and_gaps_stay_none() -> None:
     assert trend.dimensions == [("gov", "Governance"), ("new", "New dimension")]
     assert trend.values("new") == [None, 70.0]
     assert trend.values("gov") == [20.0, None]
-    assert trend.change("gov") is None  # no latest score: no change
-    assert trend.change("new") is None  # only one score
+    assert trend.since_previous("gov") is None  # no latest score: no change
+    assert trend.since_first("gov") is None
+    assert trend.since_previous("new") is None  # only one score
+    assert trend.since_first("new") is None
     names = [s.name for s in trend.series()]
     assert names == ["Governance", "New dimension", "Overall"]
     assert trend.series()[-1].dashed
@@ -87,3 +89,16 @@ def test_trend_chart_is_deterministic_and_checks_lengths() -> None:
     assert render_trend(trend.labels(), trend.series(), "png").startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="one per point"):
         render_trend(["only one"], trend.series())
+
+
+def test_since_previous_and_since_first_are_two_figures() -> None:
+    trend = build_trend(
+        [
+            entry(1, "2025-01-01", result(30, {"gov": 20})),
+            entry(2, "2025-04-01", result(50, {"gov": 60})),
+            entry(3, "2025-07-01", result(45, {"gov": 50})),
+        ]
+    )
+    assert trend.since_previous("gov") == -10.0  # the latest against the one before it
+    assert trend.since_first("gov") == 30.0  # the latest against the first
+    assert (trend.since_previous(), trend.since_first()) == (-5.0, 15.0)

@@ -208,7 +208,7 @@ class Agreement:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for reports and the API."""
         return {
-            "alpha": None if self.alpha is None else round(self.alpha, 4),
+            "alpha": self.alpha,
             "band": self.band,
             "reading": self.reading,
             "units": self.units,
@@ -323,11 +323,11 @@ class Hotspot:
             "dimension": self.dimension.id,
             "distribution": dict(self.distribution),
             "values": self.values,
-            "mean": round(self.mean, 4),
-            "spread": round(self.spread, 4),
+            "mean": self.mean,
+            "spread": self.spread,
             "split": self.split,
-            "swing": round(self.swing, 2),
-            "overall_swing": None if self.overall_swing is None else round(self.overall_swing, 2),
+            "swing": self.swing,
+            "overall_swing": self.overall_swing,
             "comments": [c.to_dict() for c in self.comments],
         }
 

@@ -27,6 +27,7 @@ from .agreement import (
     ordinal_alpha,
 )
 from .answers import AnswerSet
+from .format import fmt_alpha, fmt_interval
 from .framework import Framework
 from .roles import RoleBreakdown, role_breakdown, role_series
 from .scoring import ScoreResult, score
@@ -159,7 +160,7 @@ def caveats(
             out.append(
                 Caveat(
                     "wide-interval",
-                    f"{title}: the score could plausibly be anywhere from {iv.low:.0f} to {iv.high:.0f}; "
+                    f"{title}: the score could plausibly be anywhere from {fmt_interval(iv.low, iv.high, 0, sep=' to ')}; "
                     "more respondents would narrow it.",
                     d.id,
                 )
@@ -172,7 +173,7 @@ def caveats(
         out.append(
             Caveat(
                 "low-agreement",
-                f"Respondents agree little (alpha {agreement.overall.alpha:.2f}): "
+                f"Respondents agree little (alpha {fmt_alpha(agreement.overall.alpha)}): "
                 "go through the hotspots together before acting on the score.",
             )
         )
@@ -196,10 +197,8 @@ class Analysis:
             "framework": {"id": self.result.framework.id, "version": self.result.framework.version},
             "question_set": self.result.question_set,
             "respondent_count": len(self.result.respondents),
-            "overall": None if self.result.overall is None else round(self.result.overall, 2),
-            "dimensions": {
-                d.id: None if d.score is None else round(d.score, 2) for d in self.result.dimensions
-            },
+            "overall": self.result.overall,
+            "dimensions": {d.id: d.score for d in self.result.dimensions},
             "agreement": self.agreement.to_dict(),
             "intervals": self.uncertainty.to_dict(),
             "hotspots": [h.to_dict() for h in self.hotspots],

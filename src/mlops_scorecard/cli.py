@@ -249,6 +249,7 @@ def assess(
 
     Example: mlops-scorecard assess team.yaml --name "Ana" --role ml-engineer --unit "Search"
     """
+    from .format import fmt_score
     from .framework import get_framework
     from .scoring import score
     from .survey import open_survey, run_survey
@@ -274,7 +275,7 @@ def assess(
         typer.echo(f"Saved {path}: {outcome.remaining} questions still open; run the same command to resume.")
     else:
         mine = score(fw, answers).respondents[index]
-        overall = "no score" if mine.overall is None else f"{mine.overall:.1f}"
+        overall = "no score" if mine.overall is None else fmt_score(mine.overall)
         typer.echo(f"Done. Saved {path}. Your overall score: {overall}.")
 
 
@@ -337,6 +338,20 @@ def chart(
     typer.echo(f"wrote {output}")
 
 
+def _targets(values: list[str]) -> dict[str, float]:
+    """``--target governance=70`` options as a mapping; the library checks ids and range."""
+    out: dict[str, float] = {}
+    for value in values:
+        key, sep, number = value.partition("=")
+        try:
+            out[key.strip()] = float(number)
+        except ValueError:
+            sep = ""
+        if not sep or not key.strip():
+            _fail(f"--target {value!r}: use DIMENSION=SCORE, for example governance=70")
+    return out
+
+
 @app.command()
 def report(
     path: Annotated[Path, typer.Argument(help="Answers file (YAML or JSON).")],
@@ -355,10 +370,19 @@ def report(
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", hidden=True, help="No effect (kept for older scripts).")] = 0,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--target",
+            metavar="DIMENSION=SCORE",
+            help="The score aimed at for a dimension id (or overall), 0-100; the report shows the gap"
+            " (repeatable).",
+        ),
+    ] = None,
     force: FORCE = False,
 ) -> None:
-    """Write a report: scores with intervals, charts, agreement and hotspots, scores by
-    role, the improvement plan, the trend, how far to trust it, and every answer.
+    """Write a report: scores with intervals and targets, charts, agreement and hotspots,
+    scores by role, the improvement plan, the trend, how far to trust it, and every answer.
 
     Examples:
 
@@ -369,6 +393,8 @@ def report(
       mlops-scorecard report answers.yaml --format md
 
       mlops-scorecard report q3.yaml --previous q1.yaml --previous q2.yaml -o report.html
+
+      mlops-scorecard report answers.yaml --target governance=70 --target overall=60 -o report.md
     """
     from .answers import load_assessment
     from .errors import ScorecardError
@@ -384,6 +410,7 @@ def report(
         _check_output(output, force)
     if (output is None or str(output) == "-") and chosen in ("html", "pdf"):
         _fail(f"a {chosen} report needs --output FILE")
+    targets = _targets(target or [])
     fw, answers = load_assessment(path)
     history = []
     for earlier in previous or []:
@@ -396,7 +423,7 @@ def report(
         if earlier_answers.date is None:
             raise ScorecardError(f"{earlier}: has no date; add `date: YYYY-MM-DD` (the trend orders by date)")
         history.append((earlier_fw, earlier_answers))
-    data = render_report(fw, answers, chosen, history=history, seed=seed)
+    data = render_report(fw, answers, chosen, history=history, seed=seed, targets=targets)
     if output is None or str(output) == "-":
         sys.stdout.write(data.decode("utf-8"))
         return

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from .analysis import Agreement, Analysis, Interval
-    from .comparison import Comparison, ScoreTrend
+    from .comparison import Comparison, ScoreDelta, ScoreTrend
     from .planning import Plan
 
 __all__ = ["register"]
@@ -60,7 +60,9 @@ def _console() -> Console:
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
+    from .format import fmt_number
+
+    return fmt_number(value, digits)
 
 
 def _answers(dist: dict[str, int]) -> str:
@@ -115,7 +117,7 @@ def _print_analysis(a: Analysis, title: str, n_hotspots: int, n_comments: int) -
     def row(
         name: str, score: float | None, iv: Interval | None, agreement: Agreement, style: str | None = None
     ) -> None:
-        interval = "—" if iv is None else f"{iv.low:.1f} to {iv.high:.1f}"
+        interval = "—" if iv is None else f"{_num(iv.low)} to {_num(iv.high)}"
         table.add_row(name, _num(score), interval, _num(agreement.alpha, 2), agreement.band, style=style)
 
     for d in r.dimensions:
@@ -139,7 +141,7 @@ def _print_analysis(a: Analysis, title: str, n_hotspots: int, n_comments: int) -
                 text += f'\n  {c.respondent} ({c.answer}): "{c.comment}"'
             if len(h.comments) > n_comments:
                 text += f"\n  … {len(h.comments) - n_comments} more comments"
-            ht.add_row(str(i), text, _answers(h.distribution), f"{h.swing:.1f}")
+            ht.add_row(str(i), text, _answers(h.distribution), _num(h.swing))
         console.print(ht)
         more = len(a.hotspots) - n_hotspots
         console.print(
@@ -271,11 +273,11 @@ def _print_plan(p: Plan) -> None:
             action += f"\n→ {it.recommendation}"
         table.add_row(
             str(it.rank),
-            f"{it.dimension_title} ({it.dimension_score:.0f})",
+            f"{it.dimension_title} ({_num(it.dimension_score, 0)})",
             action,
             _answers(it.distribution),
-            f"+{it.gain:.1f}",
-            "—" if it.overall_gain is None else f"+{it.overall_gain:.1f}",
+            _delta(it.gain),
+            _delta(it.overall_gain),
         )
     console.print(table)
     console.print("Gain: points the dimension (and overall) score would rise if everyone answered yes.")
@@ -310,7 +312,9 @@ def compare(
 
 
 def _delta(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:+.{digits}f}"
+    from .format import fmt_delta
+
+    return fmt_delta(value, digits)
 
 
 def _print_comparison(c: Comparison, old_name: str, new_name: str) -> None:
@@ -323,11 +327,22 @@ def _print_comparison(c: Comparison, old_name: str, new_name: str) -> None:
     table.add_column("Dimension")
     table.add_column("Old", justify="right")
     table.add_column("New", justify="right")
-    table.add_column("Change", justify="right")
+    table.add_column("New - old", justify="right")
+    if not c.same_version:
+        table.add_column(f"Old under {c.new_ref}", justify="right")
+        table.add_column("Due to framework", justify="right")
+        table.add_column("Due to answers", justify="right")
+
+    def cells(d: ScoreDelta) -> list[str]:
+        out = [_num(d.old), _num(d.new), _delta(d.delta)]
+        if not c.same_version:
+            out += [_num(d.rescored), _delta(d.framework_effect), _delta(d.answer_effect)]
+        return out
+
     for d in c.dimensions:
-        table.add_row(d.title, _num(d.old), _num(d.new), _delta(d.delta))
+        table.add_row(d.title, *cells(d))
     table.add_section()
-    table.add_row("Overall", _num(c.overall.old), _num(c.overall.new), _delta(c.overall.delta), style="bold")
+    table.add_row("Overall", *cells(c.overall), style="bold")
     console.print(table)
     changes = c.changes
     if not changes:
@@ -373,7 +388,7 @@ def trend(
       mlops-scorecard trend assessments/*.yaml -o trend.svg
     """
     from .answers import load_assessment
-    from .comparison import score_trend
+    from .comparison import framework_change_notes, score_trend
     from .scoring import score
     from .uncertainty import bootstrap
 
@@ -383,6 +398,7 @@ def trend(
             raise _error(f"cannot tell the chart format from {output.name!r}: use a .svg, .png or .pdf name")
         _check_output(output, force)
     points = []
+    loaded = []
     framework_id = None
     for path in paths:
         fw, answers = load_assessment(path)
@@ -395,7 +411,9 @@ def trend(
             )
         intervals = bootstrap(fw, answers, confidence=confidence, resamples=resamples, seed=seed)
         points.append((answers.date, score(fw, answers), intervals))
+        loaded.append((answers.date, fw, answers))
     result = score_trend(points)
+    result.notes.extend(framework_change_notes(loaded))
     if fmt == "json":
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -424,8 +442,10 @@ def _print_trend(t: ScoreTrend, confidence: float) -> None:
     table.add_column("Dimension")
     for label in t.labels():
         table.add_column(label, justify="right")
-    if len(t.points) > 1:
-        table.add_column("Change", justify="right")
+    # with two assessments "since first" is "since previous": one column says it
+    heads = ["Since previous", "Since first"][: len(t.points) - 1]
+    for head in heads:
+        table.add_column(head, justify="right")
 
     def cells(did: str | None) -> list[str]:
         values = t.values(did)
@@ -434,10 +454,9 @@ def _print_trend(t: ScoreTrend, confidence: float) -> None:
         for i, v in enumerate(values):
             lo = None if band is None else band[0][i]
             hi = None if band is None else band[1][i]
-            out.append(_num(v) + ("" if lo is None or hi is None else f"\n[{lo:.0f}-{hi:.0f}]"))
-        if len(values) > 1:
-            out.append(_delta(None if values[-1] is None or values[0] is None else values[-1] - values[0]))
-        return out
+            out.append(_num(v) + ("" if lo is None or hi is None else f"\n[{_num(lo, 0)}-{_num(hi, 0)}]"))
+        changes = [t.since_previous(did), t.since_first(did)]
+        return out + [_delta(c) for c in changes[: len(heads)]]
 
     for did, title in t.dimensions:
         table.add_row(title, *cells(did))
@@ -446,6 +465,11 @@ def _print_trend(t: ScoreTrend, confidence: float) -> None:
     console.print(table)
     counts = ", ".join(f"{p.label}: {len(p.result.respondents)}" for p in t.points)
     console.print(f"Respondents: {counts}.")
+    if heads:
+        console.print(
+            "Since previous: the latest score minus the one before it"
+            + ("; since first: the latest minus the first." if len(heads) > 1 else ".")
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from .answers import AnswerSet
 from .charts import Series
 from .errors import ScorecardError
-from .framework import Framework
+from .format import fmt_delta
+from .framework import Framework, QuestionSet
 from .scoring import QuestionResult, ScoreResult, score
 from .uncertainty import Uncertainty
 
@@ -28,13 +30,10 @@ __all__ = [
     "TargetGap",
     "TrendPoint",
     "compare",
+    "framework_change_notes",
     "score_trend",
     "target_gaps",
 ]
-
-
-def _r(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 def _minus(new: float | None, old: float | None) -> float | None:
@@ -71,8 +70,8 @@ class TargetGap:
         return {
             "dimension": self.dimension_id,
             "target": self.target,
-            "score": _r(self.score),
-            "gap": _r(self.gap),
+            "score": self.score,
+            "gap": self.gap,
             "met": self.met,
         }
 
@@ -113,25 +112,45 @@ def _score_like(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class ScoreDelta:
-    """A dimension (or ``overall``) before and after."""
+    """A dimension (or ``overall``) before and after.
+
+    ``rescored`` is set when the two assessments use different framework versions: the
+    earlier answers scored under the later framework. ``delta`` then splits into the
+    ``framework_effect`` (rescored - old) and the ``answer_effect`` (new - rescored).
+    """
 
     dimension_id: str
     title: str
     old: float | None
     new: float | None
+    rescored: float | None = None
 
     @property
     def delta(self) -> float | None:
         """``new - old``; ``None`` unless both have a score."""
         return _minus(self.new, self.old)
 
+    @property
+    def framework_effect(self) -> float | None:
+        """The part of ``delta`` due to the framework: the same (earlier) answers scored
+        under the later version minus under the earlier one."""
+        return _minus(self.rescored, self.old)
+
+    @property
+    def answer_effect(self) -> float | None:
+        """The part of ``delta`` due to the answers: both under the later framework."""
+        return _minus(self.new, self.rescored)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for reports and the API."""
         return {
             "dimension": self.dimension_id,
-            "old": _r(self.old),
-            "new": _r(self.new),
-            "delta": _r(self.delta),
+            "old": self.old,
+            "new": self.new,
+            "delta": self.delta,
+            "rescored": self.rescored,
+            "framework_effect": self.framework_effect,
+            "answer_effect": self.answer_effect,
         }
 
 
@@ -164,9 +183,9 @@ class QuestionChange:
         return {
             "question": self.question_id,
             "dimension": self.dimension_id,
-            "old": {"distribution": dict(self.old_distribution), "value": _r(self.old_value, 4)},
-            "new": {"distribution": dict(self.new_distribution), "value": _r(self.new_value, 4)},
-            "delta": _r(self.delta, 4),
+            "old": {"distribution": dict(self.old_distribution), "value": self.old_value},
+            "new": {"distribution": dict(self.new_distribution), "value": self.new_value},
+            "delta": self.delta,
             "changed": self.changed,
         }
 
@@ -177,12 +196,15 @@ class Comparison:
 
     When they asked different questions, ``same_questions`` is false, scores are on
     the ``shared`` questions only, ``dropped``/``added`` list the others and ``note``
-    says so; ``old_result``/``new_result`` keep each one's full score.
+    says so; ``old_result``/``new_result`` keep each one's full score. When they use
+    different framework versions, ``same_version`` is false, every delta carries its
+    framework and answer effects and ``note`` says what changed in the framework.
     """
 
     old_ref: str
     new_ref: str
     same_questions: bool
+    same_version: bool
     shared: list[str]
     dropped: list[str]
     added: list[str]
@@ -206,6 +228,7 @@ class Comparison:
             "old": {"framework": self.old_ref, "respondent_count": len(self.old_result.respondents)},
             "new": {"framework": self.new_ref, "respondent_count": len(self.new_result.respondents)},
             "same_questions": self.same_questions,
+            "same_version": self.same_version,
             "note": self.note,
             "shared": list(self.shared),
             "dropped": list(self.dropped),
@@ -216,11 +239,14 @@ class Comparison:
         }
 
 
-def _restricted(framework: Framework, answers: AnswerSet, keep: set[str]) -> tuple[Framework, AnswerSet]:
-    """The framework and answers cut down to the questions in ``keep`` (all asked)."""
+def _restricted(
+    framework: Framework, answers: AnswerSet, keep: set[str], question_set: QuestionSet | None = None
+) -> tuple[Framework, AnswerSet]:
+    """The framework and answers cut down to the questions in ``keep`` (all asked in
+    ``question_set``, by default the answers' own)."""
     dims = []
     for d in framework.dimensions:
-        qs = [q for q in d.questions_in(answers.question_set) if q.id in keep]
+        qs = [q for q in d.questions_in(question_set or answers.question_set) if q.id in keep]
         if qs:
             dims.append(d.model_copy(update={"questions": qs}))
     fw = framework.model_copy(update={"dimensions": dims})
@@ -266,6 +292,21 @@ def compare(
         if added:
             parts.append(f"new: {', '.join(added)}")
         note = "; ".join(parts) + "."
+    same_version = old_framework.ref == new_framework.ref
+    rescored: dict[str, float | None] = {}
+    if not same_version:
+        # the earlier answers under the later framework, on the shared questions: what
+        # the earlier score would have been had the later version already been in use
+        again = score(*_restricted(new_framework, old_answers, shared_set, new_answers.question_set))
+        rescored = {d.id: d.score for d in again.dimensions} | {"overall": again.overall}
+        parts = [note.rstrip(".")] if note else []
+        parts.append(
+            f"The framework changed ({old_framework.ref} to {new_framework.ref})"
+            + _framework_changes(old_framework, new_framework, shared)
+            + ": each change is split into the part due to the framework (the earlier answers"
+            f" rescored under {new_framework.ref}, minus their score) and the part due to the answers"
+        )
+        note = "; ".join(parts) + "."
     old_dims = {d.id: d for d in old_res.dimensions}
     new_dims = {d.id: d for d in new_res.dimensions}
     titles = {d.id: d.dimension.title for d in old_full.dimensions} | {
@@ -280,6 +321,7 @@ def compare(
             titles[did],
             old_dims[did].score if did in old_dims else None,
             new_dims[did].score if did in new_dims else None,
+            rescored.get(did),
         )
         for did in order
         if did in old_dims or did in new_dims
@@ -302,16 +344,60 @@ def compare(
         old_ref=old_framework.ref,
         new_ref=new_framework.ref,
         same_questions=same,
+        same_version=same_version,
         shared=shared,
         dropped=dropped,
         added=added,
-        overall=ScoreDelta("overall", "Overall", old_res.overall, new_res.overall),
+        overall=ScoreDelta("overall", "Overall", old_res.overall, new_res.overall, rescored.get("overall")),
         dimensions=deltas,
         questions=questions,
         old_result=old_full,
         new_result=new_full,
         note=note,
     )
+
+
+def framework_change_notes(entries: Iterable[tuple[dt.date, Framework, AnswerSet]]) -> list[str]:
+    """For a trend: at each step (by date) where the framework version changes, the
+    overall change split into the part due to the framework and the part due to the
+    answers, as :func:`compare` splits it."""
+    kept = sorted(entries, key=lambda e: e[0])
+    notes = []
+    for (d0, fw0, a0), (d1, fw1, a1) in pairwise(kept):
+        if fw0.ref == fw1.ref or fw0.id != fw1.id:
+            continue
+        o = compare(fw0, a0, fw1, a1).overall
+        if o.delta is None or o.framework_effect is None or o.answer_effect is None:
+            continue
+        notes.append(
+            f"From {d0.isoformat()} to {d1.isoformat()} the framework changed ({fw0.ref} to {fw1.ref}):"
+            f" of the overall change of {fmt_delta(o.delta)} on the shared questions,"
+            f" {fmt_delta(o.framework_effect)} is due to the framework and {fmt_delta(o.answer_effect)}"
+            " to the answers (mlops-scorecard compare shows each dimension)."
+        )
+    return notes
+
+
+def _framework_changes(old: Framework, new: Framework, shared: list[str]) -> str:
+    """What changed between two versions for the shared questions, as a clause."""
+    parts = []
+    for qid in shared:
+        was, now = old.question(qid), new.question(qid)
+        if was is None or now is None:  # pragma: no cover - shared questions are in both
+            continue
+        if was[0].id != now[0].id:
+            parts.append(f"{qid} moved from {was[0].id} to {now[0].id}")
+        if was[1].weight != now[1].weight:
+            parts.append(f"{qid} weighs {now[1].weight:g} (was {was[1].weight:g})")
+    for d in new.dimensions:
+        before = old.dimension(d.id)
+        if before is not None and before.weight != d.weight:
+            parts.append(f"{d.id} weighs {d.weight:g} (was {before.weight:g})")
+    if old.scale != new.scale:
+        parts.append("the answer scale changed")
+    if old.overall != new.overall:
+        parts.append(f"the overall score is the {new.overall} (was the {old.overall})")
+    return f": {', '.join(parts)}" if parts else ""
 
 
 def _questions(result: ScoreResult) -> dict[str, QuestionResult]:
@@ -354,6 +440,17 @@ class ScoreTrend:
                 out.append(found[0] if found else None)
         return out
 
+    def since_previous(self, dimension_id: str | None = None) -> float | None:
+        """The last point's score minus the one before it (a dimension, or overall when
+        ``None``); ``None`` unless both have a score."""
+        values = self.values(dimension_id)
+        return _minus(values[-1], values[-2]) if len(values) > 1 else None
+
+    def since_first(self, dimension_id: str | None = None) -> float | None:
+        """The last point's score minus the first one's; ``None`` unless both have one."""
+        values = self.values(dimension_id)
+        return _minus(values[-1], values[0]) if len(values) > 1 else None
+
     def band(self, dimension_id: str | None = None) -> tuple[list[float | None], list[float | None]] | None:
         """The intervals (lows, highs) at each point; ``None`` if no point has any."""
         ivs = []
@@ -384,14 +481,23 @@ class ScoreTrend:
                     "label": p.label,
                     "framework": p.result.framework.ref,
                     "respondent_count": len(p.result.respondents),
-                    "overall": _r(p.result.overall),
-                    "dimensions": {d.id: _r(d.score) for d in p.result.dimensions},
+                    "overall": p.result.overall,
+                    "dimensions": {d.id: d.score for d in p.result.dimensions},
                     "intervals": None if u is None else u.to_dict(),
                 }
             )
+        changes = [
+            {
+                "dimension": did,
+                "since_previous": self.since_previous(key),
+                "since_first": self.since_first(key),
+            }
+            for did, key in [*((d, d) for d, _ in self.dimensions), ("overall", None)]
+        ]
         return {
             "dimensions": [{"id": i, "title": t} for i, t in self.dimensions],
             "points": points,
+            "changes": changes,
             "notes": list(self.notes),
         }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -231,9 +232,27 @@ def _label(node: Any) -> str:
     return ""
 
 
-def _line_of(text: str | None, loc: Sequence[int | str]) -> int | None:
-    """Best-effort 1-based line of the node at ``loc`` in a YAML/JSON text."""
-    if not text:
+_PLACE_PART = re.compile(r"\.?([A-Za-z_][\w-]*)|\[(\d+)\](?: \([^)]*\))?")
+
+
+def _place_loc(place: str) -> list[int | str]:
+    """The location a place such as ``dimensions[2] (deployment).weight`` names; empty
+    unless the whole text is a place."""
+    loc: list[int | str] = []
+    pos = 0
+    while pos < len(place):
+        m = _PLACE_PART.match(place, pos)
+        if m is None:
+            return []
+        loc.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
+        pos = m.end()
+    return loc
+
+
+def _line_of(text: str | None, loc: Sequence[int | str], *, exact: bool = False) -> int | None:
+    """Best-effort 1-based line of the node at ``loc`` in a YAML/JSON text; with
+    ``exact``, ``None`` unless the node itself is found (not just a parent)."""
+    if not text or (exact and not loc):
         return None
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=_SafeLoader)
@@ -253,6 +272,8 @@ def _line_of(text: str | None, loc: Sequence[int | str]) -> int | None:
             node = None
     if node is not None:
         line = node.start_mark.line + 1
+    elif exact:
+        return None
     return line
 
 
@@ -264,8 +285,10 @@ def validation_problems(
     for err in exc.errors(include_url=False)[:limit]:
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         if not loc and err["type"] == "value_error":
-            # whole-document checks put one "place: problem" per line; no line number to give
-            problems.extend(str(err["msg"]).removeprefix("Value error, ").splitlines())
+            # whole-document checks put one "place: problem" per line; the place finds the line
+            for problem in str(err["msg"]).removeprefix("Value error, ").splitlines():
+                line = _line_of(text, _place_loc(problem.split(": ", 1)[0]), exact=True)
+                problems.append(f"line {line}: {problem}" if line else problem)
             continue
         place = format_location(loc, data) or "top level"
         msg = err["msg"]

@@ -157,6 +157,7 @@ class Framework(_Model):
                 problems.append(f"scale.{key}: needs a value between 0 and 1")
             if key in ("na", "unknown") and choice.value is not None:
                 problems.append(f"scale.{key}: carries no value; remove 'value'")
+        problems += _scale_order(self.scale)
         if self.levels and self.levels[0].min != 0:
             problems.append("levels[0]: the first level must start at min 0")
         for i in range(1, len(self.levels)):
@@ -217,6 +218,22 @@ class Framework(_Model):
         """The value an answer key carries on this framework's scale."""
         choice = self.scale.get(answer)
         return None if choice is None else choice.value
+
+
+def _scale_order(scale: dict[str, ScaleChoice]) -> list[str]:
+    """Problems with the order no < partly < yes: the plan and the levels read a higher
+    value as a better answer, so a scale the other way round would call "no" done."""
+    value = {k: scale[k].value for k in VALUED_KEYS if k in scale}
+    yes, partly, no = value.get("yes"), value.get("partly"), value.get("no")
+    if yes is None or no is None:
+        return []  # a missing key or value is reported on its own
+    if yes <= no:
+        return [f"scale.yes.value: {yes:g} must be above the value of 'no' ({no:g}): yes is the best answer"]
+    if partly is not None and not no < partly < yes:
+        return [
+            f"scale.partly.value: {partly:g} must be between the values of 'no' ({no:g}) and 'yes' ({yes:g})"
+        ]
+    return []
 
 
 def _duplicates(problems: list[str], places: list[tuple[str, str]], what: str) -> None:

@@ -26,6 +26,7 @@ import numpy as np
 
 from .errors import ScorecardError
 from .escaping import csv_row, md_escape
+from .format import fmt_delta, fmt_score
 from .framework import VALUED_KEYS, Framework
 from .scoring import ScoreResult, _overall, _weighted_scores
 
@@ -67,10 +68,6 @@ _CSV_COLUMNS = [
     "gain",
     "overall_gain",
 ]
-
-
-def _r(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 @dataclass(frozen=True)
@@ -118,12 +115,12 @@ class PlanItem:
             "weight": self.weight,
             "dimension": self.dimension_id,
             "dimension_title": self.dimension_title,
-            "dimension_score": _r(self.dimension_score),
+            "dimension_score": self.dimension_score,
             "recommendation": self.recommendation,
-            "value": _r(self.value, 4),
+            "value": self.value,
             "distribution": dict(self.distribution),
-            "gain": _r(self.gain),
-            "overall_gain": _r(self.overall_gain),
+            "gain": self.gain,
+            "overall_gain": self.overall_gain,
             "status": self.status,
             "owner": self.owner,
             "due": None if self.due is None else self.due.isoformat(),
@@ -159,7 +156,7 @@ class Plan:
         return {
             "framework": {"id": self.framework.id, "version": self.framework.version},
             "question_set": self.question_set,
-            "overall": _r(self.overall),
+            "overall": self.overall,
             "ranking": RANKING_RULE,
             "items": [it.to_dict() for it in self.items],
             "orphans": list(self.orphans),
@@ -209,7 +206,9 @@ class Plan:
         recommendations, owners) is escaped: no raw HTML, headings or links get in.
         """
         fw = self.framework
-        overall = "no overall score yet" if self.overall is None else f"overall score {self.overall:.1f}"
+        overall = (
+            "no overall score yet" if self.overall is None else f"overall score {fmt_score(self.overall)}"
+        )
         lines = [
             f"# Improvement plan{': ' + md_escape(title) if title else ''}",
             "",
@@ -228,9 +227,9 @@ class Plan:
             if it.recommendation:
                 lines.append(f"  - To do: {md_escape(it.recommendation)}")
             answers = " · ".join(f"{k} {it.distribution.get(k, 0)}" for k in (*VALUED_KEYS, "na", "unknown"))
-            gain = f"+{it.gain:.1f} points in {dim} (now {it.dimension_score:.1f})"
+            gain = f"{fmt_delta(it.gain)} points in {dim} (now {fmt_score(it.dimension_score)})"
             if it.overall_gain is not None:
-                gain += f", +{it.overall_gain:.1f} overall"
+                gain += f", {fmt_delta(it.overall_gain)} overall"
             lines.append(f"  - Answers now: {answers} (value {it.value:.2f}); if done: {gain}")
             due = "—" if it.due is None else it.due.isoformat()
             lines.append(

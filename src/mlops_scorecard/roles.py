@@ -94,10 +94,6 @@ def normalize_role(role: str) -> str:
     return ROLE_ALIASES.get(key, key)
 
 
-def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
 def _dims(result: ScoreResult) -> dict[str, float | None]:
     return {d.id: d.score for d in result.dimensions}
 
@@ -116,8 +112,8 @@ class RoleScore:
         return {
             "role": self.role,
             "respondents": self.respondents,
-            "overall": None if r.overall is None else round(r.overall, 2),
-            "dimensions": {k: None if v is None else round(v, 2) for k, v in _dims(r).items()},
+            "overall": r.overall,
+            "dimensions": _dims(r),
         }
 
 
@@ -152,9 +148,9 @@ class RoleGap:
         """Plain data for reports and the API."""
         return {
             "dimension": self.dimension_id,
-            "first": _r(self.first),
-            "second": _r(self.second),
-            "gap": _r(self.gap),
+            "first": self.first,
+            "second": self.second,
+            "gap": self.gap,
         }
 
 

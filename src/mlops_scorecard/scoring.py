@@ -59,7 +59,7 @@ class Counts:
             "unknown": self.unknown,
             "unanswered": self.unanswered,
             "total": self.total,
-            "coverage": None if self.coverage is None else round(self.coverage, 4),
+            "coverage": self.coverage,
         }
 
 
@@ -78,7 +78,7 @@ class QuestionResult:
             "id": self.question.id,
             "set": self.question.set,
             "weight": self.question.weight,
-            "value": _round(self.value, 4),
+            "value": self.value,
             "distribution": dict(self.distribution),
         }
 
@@ -104,7 +104,7 @@ class DimensionScore:
             "id": self.dimension.id,
             "title": self.dimension.title,
             "weight": self.dimension.weight,
-            "score": _round(self.score),
+            "score": self.score,
             "level": None if self.level is None else self.level.id,
             "counts": self.counts.to_dict(),
             "questions": [q.to_dict() for q in self.questions],
@@ -125,8 +125,8 @@ class RespondentScore:
         return {
             "name": self.name,
             "role": self.role,
-            "overall": _round(self.overall),
-            "dimensions": {k: _round(v) for k, v in self.dimensions.items()},
+            "overall": self.overall,
+            "dimensions": dict(self.dimensions),
         }
 
 
@@ -150,11 +150,14 @@ class ScoreResult:
         raise KeyError(dimension_id)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data: the ``result`` part of the JSON report and ``score --format json``."""
+        """Plain data: the ``result`` part of the JSON report and ``score --format json``.
+
+        Scores are exact (not rounded): they are rounded once, when shown
+        (:mod:`mlops_scorecard.format`)."""
         return {
             "framework": {"id": self.framework.id, "version": self.framework.version},
             "question_set": self.question_set,
-            "overall": _round(self.overall),
+            "overall": self.overall,
             "level": None if self.level is None else self.level.id,
             "level_name": None if self.level is None else self.level.name,
             "respondent_count": len(self.respondents),
@@ -162,10 +165,6 @@ class ScoreResult:
             "dimensions": [d.to_dict() for d in self.dimensions],
             "respondents": [r.to_dict() for r in self.respondents],
         }
-
-
-def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 def answer_matrix(framework: Framework, answers: AnswerSet) -> tuple[list[Question], npt.NDArray[np.int8]]:

@@ -6,14 +6,10 @@ from rich.console import Console
 from rich.table import Table
 
 from .answers import AnswerSet
+from .format import fmt_pct, fmt_score
 from .scoring import ScoreResult
 
-__all__ = ["fmt_score", "print_score_table"]
-
-
-def fmt_score(value: float | None) -> str:
-    """A score with one decimal, or a dash for no score."""
-    return "—" if value is None else f"{value:.1f}"
+__all__ = ["print_score_table"]
 
 
 def print_score_table(
@@ -52,7 +48,7 @@ def print_score_table(
         style="bold",
     )
     console.print(table)
-    coverage = "—" if c.coverage is None else f"{c.coverage:.0%}"
+    coverage = fmt_pct(c.coverage)
     console.print(f"{len(result.respondents)} respondents, coverage {coverage}.")
     if respondents and result.respondents:
         rt = Table(title="Per respondent")

@@ -57,7 +57,7 @@ class Trend:
         """The overall score at each point."""
         return [p.overall for p in self.points]
 
-    def change(self, dimension_id: str | None = None) -> float | None:
+    def since_previous(self, dimension_id: str | None = None) -> float | None:
         """Latest score minus the one before it (of a dimension, or overall when ``None``);
         ``None`` unless both exist."""
         values = self.overall() if dimension_id is None else self.values(dimension_id)
@@ -65,6 +65,14 @@ class Trend:
         if len(scored) < 2 or values[-1] is None:
             return None
         return scored[-1] - scored[-2]
+
+    def since_first(self, dimension_id: str | None = None) -> float | None:
+        """Latest score minus the first one with a score; ``None`` unless both exist."""
+        values = self.overall() if dimension_id is None else self.values(dimension_id)
+        scored = [v for v in values if v is not None]
+        if len(scored) < 2 or values[-1] is None:
+            return None
+        return scored[-1] - scored[0]
 
     def labels(self) -> list[str]:
         """The x-axis labels: each point's date (made unique when two share a date)."""

@@ -68,8 +68,9 @@ class Interval:
         return self.low <= value <= self.high
 
     def to_dict(self) -> dict[str, float]:
-        """Plain data for reports and the API."""
-        return {"low": round(self.low, 2), "high": round(self.high, 2)}
+        """Plain data for reports and the API: exact bounds (``format.py`` rounds them
+        once, where they are shown)."""
+        return {"low": self.low, "high": self.high}
 
 
 @dataclass(frozen=True)

@@ -774,7 +774,7 @@ def test_results_with_targets_and_gaps(api: TestClient) -> None:
     assert list(dims) == [d.id for d in fw.dimensions]
     gov = dims["governance"]
     assert gov["target"] == 90.0
-    assert gov["gap"] == round(90.0 - gov["score"], 2)
+    assert gov["gap"] == pytest.approx(90.0 - gov["score"])
     assert dims["deployment"]["target"] is None
     assert dims["deployment"]["gap"] is None
     assert set(gov["questions"][0]["distribution"]) == {"yes", "partly", "no", "na", "unknown", "unanswered"}

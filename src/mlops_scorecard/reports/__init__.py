@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -56,6 +56,7 @@ def render_report(
     plan_overrides: PlanOverrides | None = None,
     seed: int = 0,
     aggregate_only: bool = False,
+    targets: Mapping[str, float] | None = None,
 ) -> bytes:
     """The report of one assessment in ``fmt`` (``html``, ``md``, ``json`` or ``pdf``).
 
@@ -66,9 +67,11 @@ def render_report(
     sets with a date, ``(framework, answers)``, ``(date, answers)``, ``(date, result)``
     or ``(date, result, intervals)``. ``plan_overrides`` lays stored plan state (status,
     owner, due, position by question id) over the improvement plan. ``seed`` seeds the
-    bootstrap intervals. Text formats are UTF-8. ``aggregate_only`` gives the report
-    viewers get (:mod:`mlops_scorecard.privacy`): no names, no respondent's own scores,
-    roles with fewer than three respondents merged into "other".
+    bootstrap intervals. ``targets`` maps dimension ids (and ``overall``) to the score
+    aimed at; the report shows each target and the gap to it. ``aggregate_only`` gives
+    the report viewers get (:mod:`mlops_scorecard.privacy`): no names, no respondent's
+    own scores, roles with fewer than three respondents merged into "other". Text
+    formats are UTF-8.
     """
     if fmt not in REPORT_FORMATS:
         raise ScorecardError(f"unknown report format {fmt!r} (use one of: {', '.join(REPORT_FORMATS)})")
@@ -95,6 +98,7 @@ def render_report(
         history=history,
         plan_overrides=plan_overrides,
         seed=seed,
+        targets=targets,
     )
     if aggregate_only:
         from ..privacy import aggregate_report
@@ -145,6 +149,7 @@ def write_report(
     history: Sequence[HistoryEntry] | None = None,
     plan_overrides: PlanOverrides | None = None,
     seed: int = 0,
+    targets: Mapping[str, float] | None = None,
 ) -> ReportFormat:
     """Render the report and write it to ``path`` atomically; returns the format used.
 
@@ -167,6 +172,7 @@ def write_report(
         history=history,
         plan_overrides=plan_overrides,
         seed=seed,
+        targets=targets,
     )
     try:
         atomic_write_bytes(path, body)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..format import fmt_alpha, fmt_delta, fmt_interval
 from ..framework import ANSWER_KEYS, VALUED_KEYS
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def report_data(
     confidence: float | None = None,
     resamples: int | None = None,
     analysis: Analysis | None = None,
+    targets: Mapping[str, float] | None = None,
 ) -> ReportData:
     """The report of one assessment as JSON-ready data (``schema_version`` 2).
 
@@ -67,8 +69,10 @@ def report_data(
     id (:func:`~mlops_scorecard.planning.apply_overrides`). The bootstrap intervals use
     ``seed`` (default 0), ``confidence`` (0.9) and ``resamples`` (1,000), so the same
     input gives the same report; ``analysis`` may pass an :func:`~mlops_scorecard.analysis.analyze`
-    result already computed for these answers. Raises :class:`~mlops_scorecard.errors.ScorecardError`
-    for history of another framework or without dates, and for malformed overrides.
+    result already computed for these answers. ``targets`` maps dimension ids (and
+    ``overall``) to the 0-100 score aimed at; the report shows each with its gap. Raises :class:`~mlops_scorecard.errors.ScorecardError`
+    for history of another framework or without dates, for malformed overrides and for
+    a target of an unknown dimension or outside 0-100.
     """
     from .. import __version__
     from .sections import build_sections
@@ -109,10 +113,17 @@ def report_data(
         ],
         "levels": _levels(framework),
         "result": result.to_dict(),
+        "targets": _targets(result, targets or {}),
         **sections.data,
         "answers": _answers(framework, answers),
         "trust": _trust(framework, answers, result, sections),
     }
+
+
+def _targets(result: ScoreResult, targets: Mapping[str, float]) -> list[dict[str, Any]]:
+    from ..comparison import target_gaps
+
+    return [{**g.to_dict(), "title": g.title} for g in target_gaps(result, targets)]
 
 
 def _iso(when: dt.datetime | None) -> str:
@@ -217,9 +228,9 @@ def _trust(
         "question_count": len(in_set),
         "cells": total,
         "answered_count": counts.answered,
-        "coverage": None if counts.coverage is None else round(counts.coverage, 4),
+        "coverage": counts.coverage,
         "unknown_count": counts.unknown,
-        "unknown_share": None if unknown_share is None else round(unknown_share, 4),
+        "unknown_share": unknown_share,
         "na_count": counts.na,
         "unanswered_count": counts.unanswered,
         "dimensions_without_score": unscored,
@@ -323,7 +334,9 @@ def _analysis_warnings(sections: Sections, own: list[dict[str, Any]]) -> list[di
         for c in wide:
             iv = u.dimensions.get(c.dimension or "")
             if iv is not None:
-                parts.append(f"{titles.get(c.dimension or '', c.dimension)} {iv.low:.0f}-{iv.high:.0f}")
+                parts.append(
+                    f"{titles.get(c.dimension or '', c.dimension)} {fmt_interval(iv.low, iv.high, 0, sep='-')}"
+                )
         out.append(
             {
                 "code": "wide-interval",
@@ -347,11 +360,11 @@ def _subjectivity(sections: Sections, n: int) -> str:
     if ag.alpha is None:
         parts = [f"Agreement cannot be measured: {ag.reason}."]
     else:
-        text = f"Agreement between the {_plural(n, 'respondent')}: alpha {ag.alpha:.2f} ({ag.band}) overall"
+        text = f"Agreement between the {_plural(n, 'respondent')}: alpha {fmt_alpha(ag.alpha)} ({ag.band}) overall"
         dims = [(k, v) for k, v in a.agreement.dimensions.items() if v.alpha is not None]
         if dims:
             k, v = min(dims, key=lambda kv: kv[1].alpha or 0.0)
-            text += f", lowest on {titles.get(k, k)} ({(v.alpha or 0.0) + 0.0:.2f}, {v.band})"
+            text += f", lowest on {titles.get(k, k)} ({fmt_alpha(v.alpha)}, {v.band})"
         parts = [text + "."]
     hot = a.hotspots
     if hot:
@@ -372,7 +385,7 @@ def _subjectivity(sections: Sections, n: int) -> str:
     gap = roles.largest_gap()
     if gap is not None and gap.gap is not None:
         first, second = roles.gap_groups
-        parts.append(f"Largest gap between {first} and {second}: {gap.gap:+.1f} points on {gap.title}.")
+        parts.append(f"Largest gap between {first} and {second}: {fmt_delta(gap.gap)} points on {gap.title}.")
     return " ".join(parts)
 
 
@@ -403,7 +416,8 @@ def _limitations(
     closed = len(plan.items) - len(todo)
     if todo:
         top = "; ".join(
-            f"{it.rank}. {it.question_text} ({it.dimension_title}, +{it.gain:.1f} points)" for it in todo[:3]
+            f"{it.rank}. {it.question_text} ({it.dimension_title}, {fmt_delta(it.gain)} points)"
+            for it in todo[:3]
         )
         actionable = f"{_plural(len(plan.items), 'action')} in the plan"
         actionable += f", {closed} done or accepted as a risk" if closed else ""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..format import fmt_interval, fmt_score
+
 if TYPE_CHECKING:
     from ..charts import ChartFormat, ChartKind, Series
     from .data import ReportData
@@ -47,14 +49,14 @@ def chart_alt(kind: str, data: ReportData) -> str:
     """Alternative text with the chart's numbers, for screen readers and text browsers."""
 
     def num(value: float | None) -> str:
-        return "no score" if value is None else f"{value:.1f}"
+        return "no score" if value is None else fmt_score(value)
 
     if kind in ("radar", "stellar"):
         ivs = data["intervals"]["dimensions"]
         parts = []
         for d in _dims(data):
             iv = ivs.get(d["id"]) if kind == "radar" else None
-            band = "" if iv is None else f" ({iv['low']:.1f} to {iv['high']:.1f})"
+            band = "" if iv is None else f" ({fmt_interval(iv['low'], iv['high'], sep=' to ')})"
             parts.append(f"{d['title']} {num(d['score'])}{band}")
         return f"{CHART_TITLES[kind]}: {', '.join(parts)}"
     if kind == "roles":

@@ -203,20 +203,32 @@ def _title_block(pdf: _ReportPDF, v: dict[str, Any]) -> None:
 
 def _scores(pdf: _ReportPDF, v: dict[str, Any]) -> None:
     pdf.h2("Scores")
-    widths = (58.0, 15.0, 28.0, 27.0, 19.0)
+    targets = bool(v["has_targets"])
+    # with targets, two columns more: the dimension names and the bars give up the room
+    widths: tuple[float, ...] = (
+        (46.0, 14.0, 26.0, 24.0, 15.0, 13.0, 19.0) if targets else (58.0, 15.0, 28.0, 27.0, 19.0)
+    )
     bar_w = pdf.epw - sum(widths) - 4
     pdf.set_font(FONT, "B", 9.5)
     pdf.set_fill_color(*_SOFT)
+    heads = ["Dimension", "Score", v["interval_heading"], "  Level", *(["Target", "Gap"] if targets else [])]
     for text, w, align in zip(
-        ("Dimension", "Score", v["interval_heading"], "  Level", "Coverage"),
-        widths,
-        ("L", "R", "R", "L", "R"),
-        strict=True,
+        [*heads, "Coverage"], widths, ["L", "R", "R", "L", *(["R", "R"] if targets else []), "R"], strict=True
     ):
         pdf.cell(w, 7, text, align=align, fill=True)
     pdf.cell(0, 7, "", fill=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     rows = [
-        (r["title"], r["score_text"], r["interval"], r["level"], r["coverage"], r["bar"], r["colour"], False)
+        (
+            r["title"],
+            r["score_text"],
+            r["interval"],
+            r["level"],
+            r,
+            r["coverage"],
+            r["bar"],
+            r["colour"],
+            False,
+        )
         for r in v["rows"]
     ]
     rows.append(
@@ -225,13 +237,14 @@ def _scores(pdf: _ReportPDF, v: dict[str, Any]) -> None:
             v["overall"],
             v["overall_interval"],
             v["overall_level"],
+            v["overall_target"],
             v["coverage"],
             v["overall_bar"],
             v["overall_colour"],
             True,
         )
     )
-    for title, score, interval, level, coverage, bar, colour, bold in rows:
+    for title, score, interval, level, target, coverage, bar, colour, bold in rows:
         y = pdf.get_y()
         pdf.set_font(FONT, "B" if bold else "", 9.5)
         pdf.cell(widths[0], 7, pdf.fit(title, widths[0] - 2))
@@ -244,7 +257,10 @@ def _scores(pdf: _ReportPDF, v: dict[str, Any]) -> None:
         pdf.cell(widths[3], 7, "  " + pdf.fit(level, widths[3] - 4))
         pdf.set_text_color(0)
         pdf.set_font(FONT, "B" if bold else "", 9.5)
-        pdf.cell(widths[4], 7, coverage, align="R")
+        if targets:
+            pdf.cell(widths[4], 7, target["target"], align="R")
+            pdf.cell(widths[5], 7, target["gap"], align="R")
+        pdf.cell(widths[-1], 7, coverage, align="R")
         pdf.bar(pdf.get_x() + 4, y + 2.2, bar_w, 2.6, [(bar / 100, colour)])
         pdf.set_draw_color(*_LINE)
         pdf.line(pdf.l_margin, y + 7, pdf.w - pdf.r_margin, y + 7)
@@ -502,21 +518,22 @@ def _trend(pdf: _ReportPDF, v: dict[str, Any], chart: bytes | None, data: Report
         pdf.para(f"Note: {note}", size=8.5, grey=True)
     labels = trend["labels"]
     done = trend["has_done"]
-    rest = pdf.epw - 44 - 16 - (38 if done else 0)
+    heads = trend["change_heads"]
+    rest = pdf.epw - 44 - 18 * len(heads) - (38 if done else 0)
     col = rest / max(len(labels), 1)
-    widths = (44.0, *([col] * len(labels)), 16.0, *((38.0,) if done else ()))
-    align = ("LEFT", *(["RIGHT"] * len(labels)), "RIGHT", *(("LEFT",) if done else ()))
+    widths = (44.0, *([col] * len(labels)), *([18.0] * len(heads)), *((38.0,) if done else ()))
+    align = ("LEFT", *(["RIGHT"] * (len(labels) + len(heads))), *(("LEFT",) if done else ()))
     with _table(pdf, widths, align) as table:
-        table.row(["Dimension", *labels, "Change", *(["Plan items done"] if done else [])])
+        table.row(["Dimension", *labels, *heads, *(["Plan items done"] if done else [])])
         for row in trend["rows"]:
             # the score on one line, its interval on the next: columns stay narrow and even
             scores = [c.replace(" (", "\n(") for c in row["cells"]]
-            cells = [row["title"], *scores, row["change"], *([", ".join(row["done"])] if done else [])]
+            cells = [row["title"], *scores, *row["changes"], *([", ".join(row["done"])] if done else [])]
             table.row(cells, style=_bold() if row["overall"] else None)
     counts = ", ".join(f"{label} {n}" for label, n in zip(labels, trend["respondents"], strict=True))
     pdf.para(
-        f"Scores with their {v['confidence']} intervals in brackets; change: this assessment minus the"
-        f" one before it. Respondents: {counts}.",
+        f"Scores with their {v['confidence']} intervals in brackets; {trend['change_note']}."
+        f" Respondents: {counts}.",
         size=8.5,
         grey=True,
     )

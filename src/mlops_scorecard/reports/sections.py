@@ -69,7 +69,21 @@ def _zero(value: Any) -> Any:
 
 
 def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 2) + 0.0
+    """``value`` exact (rounded only when shown), with ``-0.0`` made ``0.0``."""
+    return None if value is None else value + 0.0
+
+
+def _intervals(u: Uncertainty) -> dict[str, Any]:
+    """``Uncertainty.to_dict()`` with ``-0.0`` bounds made ``0.0`` (the bounds stay exact:
+    rounded to 2 decimals and again for display, 19.047 could show as 19.1)."""
+
+    def bounds(iv: Any) -> dict[str, float] | None:
+        return None if iv is None else {"low": iv.low + 0.0, "high": iv.high + 0.0}
+
+    data: dict[str, Any] = u.to_dict()
+    data["overall"] = bounds(u.overall)
+    data["dimensions"] = {k: bounds(v) for k, v in u.dimensions.items()}
+    return data
 
 
 def _label(answers: AnswerSet, index: int) -> str:
@@ -216,8 +230,10 @@ def _trend(
                 },
             }
         )
-    # what changed since the assessment before this one, with the plan items marked done
+    # what changed since the assessment before this one (with the plan items marked done)
+    # and since the first one
     before = trend.points[current - 1].result if current > 0 else None
+    first = trend.points[0].result if current > 0 else None
     now = trend.points[current].result
     changes = []
     for did, title in [*trend.dimensions, ("overall", "Overall")]:
@@ -229,7 +245,7 @@ def _trend(
                 return r.overall
             return next((d.score for d in r.dimensions if d.id == did), None)
 
-        old, new = value(before), value(now)
+        old, new, start = value(before), value(now), value(first)
         changes.append(
             {
                 "dimension": did,
@@ -237,6 +253,8 @@ def _trend(
                 "previous": _r(old),
                 "current": _r(new),
                 "change": None if old is None or new is None else _r(new - old),
+                "first": _r(start),
+                "since_first": None if start is None or new is None else _r(new - start),
                 "done_items": done.get(did, []) if did != "overall" else [],
             }
         )
@@ -307,7 +325,7 @@ def build_sections(
         reason = "No earlier assessments were given, so this report shows one point in time."
 
     data = {
-        "intervals": _zero(u.to_dict()),
+        "intervals": _intervals(u),
         "agreement": _agreement(analysis),
         "hotspots": _zero([h.to_dict() for h in analysis.hotspots]),
         "roles": _zero(analysis.roles.to_dict()),

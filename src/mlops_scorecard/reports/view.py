@@ -10,8 +10,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..escaping import is_web_link, md_escape, md_link
+from ..format import NO_SCORE, fmt_alpha, fmt_pct, fmt_score
 from .data import ReportData
-from .view_analysis import analysis_view, fmt_alpha
+from .view_analysis import analysis_view
 
 if TYPE_CHECKING:
     import jinja2
@@ -19,9 +20,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ANSWER_COLOURS",
     "DISTRIBUTION_KEYS",
-    "NO_SCORE",
-    "fmt_pct",
-    "fmt_score",
     "is_web_link",
     "jinja_env",
     "md_escape",
@@ -29,7 +27,6 @@ __all__ = [
     "report_view",
 ]
 
-NO_SCORE = "—"
 #: Columns of a question's distribution, in the order the reports show them.
 DISTRIBUTION_KEYS = ("yes", "partly", "no", "na", "unknown", "unanswered")
 ANSWER_COLOURS = {
@@ -46,14 +43,12 @@ ANSWER_COLOURS = {
 _LEVEL_RAMP = ("#c62828", "#d84315", "#a15c00", "#558b2f", "#2e7d32")
 
 
-def fmt_score(value: float | None) -> str:
-    """A 0-100 score with one decimal; ``—`` for no score."""
-    return NO_SCORE if value is None else f"{value:.1f}"
-
-
-def fmt_pct(value: float | None) -> str:
-    """A 0-1 share as a whole percentage; ``—`` when there is nothing to divide."""
-    return NO_SCORE if value is None else f"{value:.0%}"
+def _target_cells(target: dict[str, Any] | None) -> dict[str, str]:
+    """A row's target and the gap to it ("met" once reached); empty without a target."""
+    if target is None:
+        return {"target": "", "gap": ""}
+    gap = "met" if target["met"] else fmt_score(target["gap"])
+    return {"target": fmt_score(target["target"]), "gap": gap}
 
 
 def _level_colours(levels: list[dict[str, Any]]) -> dict[str, str]:
@@ -78,6 +73,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
         return levels[level_id]["name"] if level_id in levels else "no score"
 
     extra = analysis_view(data)
+    targets = {t["dimension"]: t for t in data.get("targets") or []}
     rows = []
     for dim in result["dimensions"]:
         rows.append(
@@ -90,6 +86,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
                 "level": level_name(dim["level"]),
                 "colour": colours.get(dim["level"] or "", "#bdbdbd"),
                 "coverage": fmt_pct(dim["counts"]["coverage"]),
+                **_target_cells(targets.get(dim["id"])),
                 "bar": 0.0 if dim["score"] is None else max(0.0, min(100.0, dim["score"])),
             }
         )
@@ -172,6 +169,8 @@ def report_view(data: ReportData) -> dict[str, Any]:
         "overall_colour": colours.get(result["level"] or "", "#bdbdbd"),
         "coverage": fmt_pct(trust["coverage"]),
         "overall_bar": 0.0 if result["overall"] is None else result["overall"],
+        "has_targets": bool(targets),
+        "overall_target": _target_cells(targets.get("overall")),
         "rows": rows,
         "levels": [
             {**lv, "colour": colours[lv["id"]], "range": f"{lv['min']:g}-{lv['max']:g}"}

@@ -5,36 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["COMMENTS_PER_HOTSPOT", "analysis_view", "fmt_alpha", "fmt_interval"]
+from ..format import NO_SCORE as NO_VALUE
+from ..format import fmt_alpha, fmt_interval, fmt_number
 
-NO_VALUE = "—"
-#: Between the ends of an interval: an en dash.
-TO = "\N{EN DASH}"
+__all__ = ["COMMENTS_PER_HOTSPOT", "analysis_view", "interval_text"]
+
 #: Comments shown beside a hotspot; the rest are in "Answers per question".
 COMMENTS_PER_HOTSPOT = 3
 _SHORT = {"yes": "yes", "partly": "partly", "no": "no", "na": "n/a", "unknown": "don't know"}
 
 
-def fmt_alpha(value: float | None) -> str:
-    """An alpha with two decimals (``-0.17``); ``—`` when there is none."""
-    if value is None:
-        return NO_VALUE
-    text = f"{value:.2f}"
-    return "0.00" if text == "-0.00" else text
-
-
-def fmt_interval(iv: dict[str, float] | None) -> str:
-    """An interval as ``44.4`` en dash ``52.1``; ``—`` when there is none."""
-    return NO_VALUE if iv is None else f"{iv['low']:.1f}{TO}{iv['high']:.1f}"
+def interval_text(iv: dict[str, float] | None) -> str:
+    """An interval of the report data as ``44.4`` en dash ``52.1``; ``—`` when there is none."""
+    return NO_VALUE if iv is None else fmt_interval(iv["low"], iv["high"])
 
 
 def _num(value: float | None, sign: bool = False) -> str:
-    if value is None:
-        return NO_VALUE
-    text = f"{value:+.1f}" if sign else f"{value:.1f}"
-    if text == "-0.0":  # a tiny negative value rounded: no sign to show
-        return "+0.0" if sign else "0.0"
-    return text
+    return fmt_number(value, sign=sign)
 
 
 def _answers(dist: dict[str, int]) -> str:
@@ -154,12 +141,15 @@ def _trend(data: dict[str, Any]) -> dict[str, Any]:
     def cell(entry: dict[str, Any] | None) -> str:
         if entry is None or entry["score"] is None:
             return NO_VALUE
-        text = f"{entry['score']:.1f}"
+        text = fmt_number(entry["score"])
         if entry["low"] is not None and entry["high"] is not None:
-            text += f" ({entry['low']:.1f}{TO}{entry['high']:.1f})"
+            text += f" ({fmt_interval(entry['low'], entry['high'])})"
         return text
 
     changes = {c["dimension"]: c for c in trend["changes"]}
+    current = next((i for i, p in enumerate(points) if p["current"]), 0)
+    # with one assessment between, "since first" is "since previous": one column says it
+    since_first = current >= 2
     rows = []
     for did, title in [*((d["id"], d["title"]) for d in trend["dimensions"]), ("overall", "Overall")]:
         entries = [p["overall"] if did == "overall" else p["dimensions"].get(did) for p in points]
@@ -169,7 +159,10 @@ def _trend(data: dict[str, Any]) -> dict[str, Any]:
                 "title": title,
                 "overall": did == "overall",
                 "cells": [cell(e) for e in entries],
-                "change": _num(None if c is None else c["change"], sign=True),
+                "changes": [
+                    _num(None if c is None else c["change"], sign=True),
+                    *([_num(None if c is None else c.get("since_first"), sign=True)] if since_first else []),
+                ],
                 "done": [] if c is None else c["done_items"],
             }
         )
@@ -180,6 +173,9 @@ def _trend(data: dict[str, Any]) -> dict[str, Any]:
         "rows": rows,
         "notes": trend["notes"],
         "has_done": any(r["done"] for r in rows),
+        "change_heads": ["Since previous", *(["Since first"] if since_first else [])],
+        "change_note": "since previous: this assessment minus the one before it"
+        + ("; since first: this assessment minus the first" if since_first else ""),
     }
 
 
@@ -191,8 +187,8 @@ def analysis_view(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "confidence": f"{u['confidence']:.0%}",
         "interval_heading": f"{u['confidence']:.0%} interval",
-        "intervals": {d["id"]: fmt_interval(u["dimensions"].get(d["id"])) for d in dims},
-        "overall_interval": fmt_interval(u["overall"]),
+        "intervals": {d["id"]: interval_text(u["dimensions"].get(d["id"])) for d in dims},
+        "overall_interval": interval_text(u["overall"]),
         "interval_note": f"Intervals: {u['confidence']:.0%} small-sample intervals over the"
         f" {u['respondents']} respondents (Student's t with a prior worth one respondent): the range"
         " the score could take had many more people like them answered.",

@@ -367,12 +367,12 @@ def summary_results(session: Session, *, assessments: list[Assessment]) -> dict[
                         "id": d.id,
                         "title": d.title,
                         "weight": d.weight,
-                        "score": None if sc is None else round(sc, 2),
+                        "score": sc,
                         "level": None if lv is None else lv.id,
                     }
                 )
             out[a.id] = {
-                "overall": None if total is None else round(total, 2),
+                "overall": total,
                 "level": None if level is None else level.id,
                 "level_name": None if level is None else level.name,
                 "respondent_count": people[i],

@@ -14,6 +14,7 @@ from ..privacy import anonymized
 from .assessments import answer_sets_for, assessment_framework, list_assessments
 from .models import Assessment
 from .plans import plan_overrides
+from .units import get_unit
 
 __all__ = ["render_stored_report"]
 
@@ -25,8 +26,8 @@ def render_stored_report(
     fmt: Literal["html", "md", "json", "pdf"],
     with_names: bool,
 ) -> bytes:
-    """The report of ``assessment``: its answers, the trend over the unit's earlier
-    assessments of the same framework version, and the plan as tracked.
+    """The report of ``assessment``: its unit, answers and targets, the trend over the
+    unit's earlier assessments of the same framework version, and the plan as tracked.
 
     ``with_names=False`` (viewers) gives aggregates only (:mod:`mlops_scorecard.privacy`):
     no names, no respondent's own scores, small roles merged into "other".
@@ -42,13 +43,15 @@ def render_stored_report(
         == (assessment.framework_id, assessment.framework_version, assessment.question_set)
     ]
     sets = answer_sets_for(session, assessments=[*earlier, assessment])
-    answers = sets[assessment.id]
+    unit = get_unit(session, unit_id=assessment.unit_id)
+    answers = sets[assessment.id].model_copy(update={"unit": unit.name})
     history: list[tuple[dt.date, AnswerSet]] = [
         (a.date, sets[a.id]) for a in earlier if sets.get(a.id) is not None and sets[a.id].respondents
     ]
     overrides: dict[str, PlanOverride] = plan_overrides(session, assessment=assessment)
     if not with_names:
         history = [(d, anonymized(h)) for d, h in history]
+    targets = {k: float(v) for k, v in (assessment.targets or {}).items()}
     return render_report(
         framework,
         answers,
@@ -56,4 +59,5 @@ def render_stored_report(
         history=history or None,
         plan_overrides=overrides,
         aggregate_only=not with_names,
+        targets=targets,
     )

@@ -187,12 +187,7 @@ class RolledScore:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the API."""
-        r = _round
-        return {"mean": r(self.mean), "teams": self.teams, "min": r(self.low), "max": r(self.high)}
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+        return {"mean": self.mean, "teams": self.teams, "min": self.low, "max": self.high}
 
 
 def _rolled(values: Iterable[float | None]) -> RolledScore:
@@ -327,7 +322,7 @@ class Distribution:
         """Plain data for the API."""
         q = self.quartiles()
         names = ("min", "q1", "median", "q3", "max")
-        stats = dict.fromkeys(names) if q is None else {k: round(v, 2) for k, v in zip(names, q, strict=True)}
+        stats = dict.fromkeys(names) if q is None else dict(zip(names, q, strict=True))
         return {"dimension": self.dimension_id, "title": self.title, "teams": self.count, **stats}
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from fastapi import Request
@@ -21,7 +22,8 @@ from sqlalchemy.orm import Session
 from ..analysis import Analysis, analyze
 from ..answers import AnswerSet
 from ..charts import Series
-from ..comparison import Comparison, TargetGap, compare
+from ..comparison import Comparison, TargetGap, compare, framework_change_notes
+from ..format import fmt_alpha, fmt_delta, fmt_interval, fmt_number, fmt_score
 from ..framework import ANSWER_KEYS, Framework
 from ..privacy import for_viewers, missing_roles
 from ..roles import role_breakdown, role_series
@@ -50,7 +52,7 @@ from ..trends import Trend, TrendEntry, build_trend
 from ..uncertainty import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, Uncertainty, bootstrap, interval_series
 from .context import state
 from .params import whole_number
-from .views import HeatCell, Heatmap, HeatRow, TreeNode, fmt_score, heat_style
+from .views import HeatCell, Heatmap, HeatRow, TreeNode, heat_style
 
 __all__ = [
     "HATCH",
@@ -89,20 +91,6 @@ _LABELS = {
     "unknown": "Don't know",
     "unanswered": "No answer",
 }
-
-
-def _fmt_interval(low: float | None, high: float | None) -> str:
-    if low is None or high is None:
-        return "—"
-    return f"{low:.1f}\u2013{high:.1f}"
-
-
-def _signed(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:+.{digits}f}"
-
-
-def _alpha(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
 
 
 def _bars(distribution: Mapping[str, int], keys: Sequence[str]) -> list[tuple[str, str, int, float]]:
@@ -198,10 +186,10 @@ def _assessment_view(an: Analysis) -> AssessmentAnalysis:
                 id=d.id,
                 title=d.dimension.title,
                 score=fmt_score(d.score),
-                interval=_fmt_interval(None if iv is None else iv.low, None if iv is None else iv.high),
-                width="—" if iv is None else f"{iv.width:.1f}",
+                interval=fmt_interval(None if iv is None else iv.low, None if iv is None else iv.high),
+                width="—" if iv is None else fmt_score(iv.width),
                 wide=iv is not None and iv.width > 30.0,
-                alpha=_alpha(None if a is None else a.alpha),
+                alpha=fmt_alpha(None if a is None else a.alpha),
                 band="" if a is None else a.band,
             )
         )
@@ -211,10 +199,10 @@ def _assessment_view(an: Analysis) -> AssessmentAnalysis:
             id="overall",
             title="Overall",
             score=fmt_score(result.overall),
-            interval=_fmt_interval(None if ov is None else ov.low, None if ov is None else ov.high),
-            width="—" if ov is None else f"{ov.width:.1f}",
+            interval=fmt_interval(None if ov is None else ov.low, None if ov is None else ov.high),
+            width="—" if ov is None else fmt_score(ov.width),
             wide=ov is not None and ov.width > 30.0,
-            alpha=_alpha(agree.overall.alpha),
+            alpha=fmt_alpha(agree.overall.alpha),
             band=agree.overall.band,
         )
     )
@@ -226,9 +214,9 @@ def _assessment_view(an: Analysis) -> AssessmentAnalysis:
             text=h.question.text,
             dimension=h.dimension.title,
             split=h.split,
-            spread=f"{h.spread:.2f}",
-            swing=f"{h.swing:.1f}",
-            overall_swing="—" if h.overall_swing is None else f"{h.overall_swing:.1f}",
+            spread=fmt_number(h.spread, 2),
+            swing=fmt_score(h.swing),
+            overall_swing=fmt_score(h.overall_swing),
             distribution=_bars(h.distribution, keys),
             # the answer beside each comment, never who gave it, and sorted: the order
             # of respondents would tie one person's comments on two questions together
@@ -261,19 +249,17 @@ def _assessment_view(an: Analysis) -> AssessmentAnalysis:
         for g in breakdown.groups
     ]
     first, second = breakdown.gap_groups
-    gaps = [(g.title, fmt_score(g.first), fmt_score(g.second), _signed(g.gap)) for g in breakdown.gaps]
+    gaps = [(g.title, fmt_score(g.first), fmt_score(g.second), fmt_delta(g.gap)) for g in breakdown.gaps]
     largest = breakdown.largest_gap()
     largest_text = ""
     if largest is not None and largest.gap is not None:
         who = first if largest.gap > 0 else second
-        largest_text = (
-            f"The largest gap is in {largest.title}: {who} score it {abs(largest.gap):.1f} points higher."
-        )
+        largest_text = f"The largest gap is in {largest.title}: {who} score it {fmt_score(abs(largest.gap))} points higher."
     return AssessmentAnalysis(
         respondents=n,
         confidence=round(100 * u.confidence),
         resamples=u.resamples,
-        agreement_alpha=_alpha(agree.overall.alpha),
+        agreement_alpha=fmt_alpha(agree.overall.alpha),
         agreement_band=agree.overall.band,
         agreement_reading=agree.overall.reading,
         agreement_reason=agree.overall.reason,
@@ -416,6 +402,29 @@ def unit_trend(
     return UnitTrend(trend, by_id, intervals)
 
 
+def version_notes(session: Session, assessments: Sequence[Assessment], trend: Trend) -> list[str]:
+    """Where the unit's trend changes framework version: the overall change split into
+    the framework's part and the answers' (:func:`~mlops_scorecard.comparison.framework_change_notes`).
+    Loads the answers of only the assessments on either side of a change."""
+    by_id = {a.id: a for a in assessments}
+    points = [by_id[p.assessment_id] for p in trend.points if p.assessment_id in by_id]
+    steps = [
+        (a, b)
+        for a, b in pairwise(points)
+        if a.framework_id == b.framework_id and a.framework_version != b.framework_version
+    ]
+    if not steps:
+        return []
+    involved = list({a.id: a for step in steps for a in step}.values())
+    sets = answer_sets_for(session, assessments=involved, details=False)
+    notes = []
+    for a, b in steps:
+        notes += framework_change_notes(
+            [(a.date, assessment_framework(a), sets[a.id]), (b.date, assessment_framework(b), sets[b.id])]
+        )
+    return notes
+
+
 def load_unit_trend(session: Session, unit_id: int, **options: Any) -> tuple[Unit, UnitTrend]:
     """The unit (or :class:`~mlops_scorecard.errors.NotFoundError`) and its :func:`unit_trend`."""
     unit = get_unit(session, unit_id=unit_id)
@@ -469,7 +478,7 @@ def _unit_view(unit: Unit, ut: UnitTrend, assessments: Sequence[Assessment]) -> 
             cells.append(
                 (
                     fmt_score(value),
-                    _fmt_interval(None if iv is None else iv.low, None if iv is None else iv.high),
+                    fmt_interval(None if iv is None else iv.low, None if iv is None else iv.high),
                     iv is not None and iv.width > 30.0,
                 )
             )
@@ -518,7 +527,7 @@ class CompareView:
     a_unit: str
     b_unit: str
     comparison: Comparison
-    deltas: list[tuple[str, str, str, str, bool, bool]]
+    deltas: list[tuple[str, str, str, str, bool, bool, tuple[str, str, str]]]
     changes: list[ChangeRow]
     unchanged: int
 
@@ -537,9 +546,10 @@ def compare_view(session: Session, a_id: int, b_id: int) -> CompareView:
             d.title,
             fmt_score(d.old),
             fmt_score(d.new),
-            _signed(d.delta),
+            fmt_delta(d.delta),
             (d.delta or 0) > 1e-9,
             (d.delta or 0) < -1e-9,
+            (fmt_score(d.rescored), fmt_delta(d.framework_effect), fmt_delta(d.answer_effect)),
         )
         for d in [*c.dimensions, c.overall]
     ]
@@ -556,7 +566,7 @@ def compare_view(session: Session, a_id: int, b_id: int) -> CompareView:
             after=_bars(q.new_distribution, keys),
             old_value=fmt_score(None if q.old_value is None else 100 * q.old_value, 0),
             new_value=fmt_score(None if q.new_value is None else 100 * q.new_value, 0),
-            delta=_signed(None if q.delta is None else 100 * q.delta, 0),
+            delta=fmt_delta(None if q.delta is None else 100 * q.delta, 0),
             up=(q.delta or 0) > 1e-9,
             down=(q.delta or 0) < -1e-9,
         )

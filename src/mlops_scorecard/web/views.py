@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from ..format import fmt_score
 from ..framework import ANSWER_KEYS, Framework, builtin_frameworks
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ __all__ = [
     "TreeNode",
     "answers_view",
     "export_plan",
-    "fmt_score",
     "heat_legend",
     "heat_style",
     "heatmap",
@@ -51,13 +51,6 @@ _HEAT_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
     (100.0, (37, 52, 148)),
 )
 _ANSWER_LABELS = {"yes": "Yes", "partly": "Partly", "no": "No", "na": "N/A", "unknown": "Don't know"}
-
-
-def fmt_score(value: float | None, digits: int = 1) -> str:
-    """A score as text; "—" for no score."""
-    if value is None:
-        return "—"
-    return f"{value:.{digits}f}"
 
 
 def _num(value: Any) -> float | None:

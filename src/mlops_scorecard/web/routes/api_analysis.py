@@ -169,6 +169,11 @@ class ScoreDeltaOut(BaseModel):
     old: float | None
     new: float | None
     delta: float | None
+    rescored: float | None = Field(
+        description="across framework versions: the old answers scored under b's framework"
+    )
+    framework_effect: float | None = Field(description="rescored - old: the change due to the framework")
+    answer_effect: float | None = Field(description="new - rescored: the change due to the answers")
 
 
 class SideOut(BaseModel):
@@ -192,7 +197,10 @@ class CompareOut(BaseModel):
     a: AssessmentRefOut
     b: AssessmentRefOut
     same_questions: bool
-    note: str | None = Field(description="set when only the shared questions are compared")
+    same_version: bool = Field(description="both on one framework version")
+    note: str | None = Field(
+        description="set when only the shared questions are compared or the framework versions differ"
+    )
     shared: list[str]
     dropped: list[str]
     added: list[str]

@@ -166,7 +166,7 @@ def assessments_results(request: Request, assessment_id: AssessmentId, user: Vie
             target = targets.get(dim["id"])
             dim["target"] = target
             score = dim.get("score")
-            dim["gap"] = None if target is None or score is None else round(target - score, 2)
+            dim["gap"] = None if target is None or score is None else target - score
         if not user.can("facilitator"):
             data["respondents"] = []  # names, roles and scores of one person each
         data.update(

@@ -10,16 +10,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ...errors import ConflictError, ScorecardError
+from ...format import fmt_delta, fmt_score
 from ...store.assessments import latest_results, list_assessments, summary_results
 from ...store.models import Unit
 from ...store.rollup import heat_spreads
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...trends import TrendEntry, build_trend
-from ..analysis_views import mark_uncertain, org_analysis, unit_section
+from ..analysis_views import mark_uncertain, org_analysis, unit_section, version_notes
 from ..context import render, state
 from ..params import parse_id, whole_number
 from ..security import check_csrf, form_text, require
-from ..views import fmt_score, heat_legend, heatmap, unit_tree
+from ..views import heat_legend, heatmap, unit_tree
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,11 +103,12 @@ def _unit_data(request: Request, unit_id: int) -> dict[str, Any]:
         units = list_units(s)
         assessments = list_assessments(s, unit_ids=[unit.id])
         results = summary_results(s, assessments=assessments)
+        trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, results[a.id]) for a in assessments)
+        notes = version_notes(s, assessments, trend)
     by_id = {u.id: u for u in units}
     path = [unit]
     while path[0].parent_id in by_id and len(path) < 50:
         path.insert(0, by_id[path[0].parent_id])
-    trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, results[a.id]) for a in assessments)
     rows = [
         {
             "a": a,
@@ -117,7 +119,14 @@ def _unit_data(request: Request, unit_id: int) -> dict[str, Any]:
         for a in reversed(assessments)
     ]
     children = sorted((u for u in units if u.parent_id == unit.id), key=lambda u: u.name.lower())
-    return {"unit": unit, "path": path, "children": children, "rows": rows, "trend": trend}
+    return {
+        "unit": unit,
+        "path": path,
+        "children": children,
+        "rows": rows,
+        "trend": trend,
+        "version_notes": notes,
+    }
 
 
 @router.get("/units/{unit_id}")
@@ -127,19 +136,24 @@ def unit_page(request: Request, unit_id: str) -> Response:
     data = _unit_data(request, parse_id(unit_id, "unit"))
     trend = data["trend"]
     table = [
-        (title, [fmt_score(v) for v in trend.values(did)], _signed(trend.change(did)))
-        for did, title in trend.dimensions
+        (
+            title,
+            [fmt_score(v) for v in (trend.overall() if did is None else trend.values(did))],
+            _signed(trend.since_previous(did)),
+            _signed(trend.since_first(did)),
+        )
+        for did, title in [*trend.dimensions, (None, "Overall")]
     ]
-    table.append(("Overall", [fmt_score(v) for v in trend.overall()], _signed(trend.change())))
     from .plans import unit_plan  # plans imports this module
 
     data["unit_plan"] = unit_plan(request, unit_id=data["unit"].id, trend=trend)
     data["unit_analysis"] = unit_section(request, data)
-    return render(request, "unit.html", trend_table=table, **data)
+    # with two assessments "since first" is "since previous": one column says it
+    return render(request, "unit.html", trend_table=table, since_first=len(trend.points) > 2, **data)
 
 
 def _signed(value: float | None) -> str:
-    return "" if value is None else f"{value:+.1f}"
+    return fmt_delta(value, none="")
 
 
 @router.get("/units/{unit_id}/trend.svg")

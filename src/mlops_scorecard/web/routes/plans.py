@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import NotFoundError, ScorecardError
+from ...format import fmt_delta, fmt_score
 from ...planning import RANKING_RULE, STATUSES, PlanItem
 from ...store.assessments import get_assessment
 from ...store.models import Assessment
@@ -35,7 +36,7 @@ from ...trends import Trend
 from ..context import state
 from ..params import parse_id
 from ..security import form_text, require
-from ..views import PLAN_EXPORT_TYPES, export_plan, fmt_score
+from ..views import PLAN_EXPORT_TYPES, export_plan
 from .pages import checked_form
 
 __all__ = ["PlanRow", "PlanView", "UnitPlanView", "assessment_plan", "router", "unit_plan"]
@@ -57,7 +58,7 @@ _OPEN = ("open", "in-progress")
 
 
 def _gain(value: float | None) -> str:
-    return "—" if value is None else f"+{value:.1f}"
+    return fmt_delta(value)
 
 
 @dataclass(frozen=True)
@@ -181,8 +182,10 @@ class UnitPlanView:
 def _change(before: float | None, after: float | None) -> tuple[str, str]:
     if before is None or after is None:
         return "", ""
-    delta = after - before
-    return f"{delta:+.1f}", "up" if delta > 0.05 else "down" if delta < -0.05 else "same"
+    text = fmt_delta(after - before)
+    # the direction follows the figure shown: a change that reads +0.0 is "same"
+    shown = float(text)
+    return text, "up" if shown > 0 else "down" if shown < 0 else "same"
 
 
 def unit_plan(request: Request, *, unit_id: int, trend: Trend) -> UnitPlanView | None:

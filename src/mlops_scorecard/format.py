@@ -1,0 +1,83 @@
+"""Numbers for people: every score, change, interval, alpha and share shown in a page,
+a report or the terminal is turned into text here, and only here.
+
+Results keep exact floats: scores, the JSON report and the API carry them unrounded,
+so a figure is rounded once, when it is shown. Rounding an already rounded value can
+move it (41.349 kept to two decimals is 41.35, shown to one is 41.4, not 41.3), which is
+why nothing upstream rounds. Every view formats through these functions, so a score
+reads the same on the pages, in every report format and in the terminal.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+__all__ = [
+    "NO_SCORE",
+    "TO",
+    "fmt_alpha",
+    "fmt_delta",
+    "fmt_interval",
+    "fmt_number",
+    "fmt_pct",
+    "fmt_score",
+    "fmt_value",
+]
+
+#: What a missing figure reads as.
+NO_SCORE = "\N{EM DASH}"
+#: Between the ends of an interval: an en dash.
+TO = "\N{EN DASH}"
+#: Binary floating point leaves noise in the last digits (a mean that is 41.35 exactly
+#: comes out as 41.349999999999994 or 41.35000000000001 depending on the order of the
+#: sum); values are read to this many decimals before they are rounded for people.
+_NOISE = Decimal("1e-9")
+
+
+def _decimal(value: float, digits: int) -> Decimal:
+    """``value`` rounded half up to ``digits`` decimals, as people round on paper."""
+    exact = Decimal(value).quantize(_NOISE, rounding=ROUND_HALF_EVEN)
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def fmt_number(value: float | None, digits: int = 1, *, sign: bool = False, none: str = NO_SCORE) -> str:
+    """``value`` rounded once to ``digits`` decimals (with ``+``/``-`` when ``sign``);
+    ``none`` for ``None``. A value that rounds to zero shows no minus sign."""
+    if value is None:
+        return none
+    number = _decimal(value, digits)
+    if number.is_zero():
+        number = abs(number)  # -0.04 reads "0.0" (or "+0.0"): there is no change to sign
+    return f"{number:+.{digits}f}" if sign else f"{number:.{digits}f}"
+
+
+def fmt_score(value: float | None, digits: int = 1) -> str:
+    """A 0-100 score (one decimal by default); ``—`` for no score."""
+    return fmt_number(value, digits)
+
+
+def fmt_delta(value: float | None, digits: int = 1, *, none: str = NO_SCORE) -> str:
+    """A change of score points with its sign (``+2.5``, ``-0.4``, ``+0.0``)."""
+    return fmt_number(value, digits, sign=True, none=none)
+
+
+def fmt_value(value: float | None) -> str:
+    """A 0-1 question value as whole points of 100 (``0.75`` reads ``75``)."""
+    return NO_SCORE if value is None else fmt_number(100 * value, 0)
+
+
+def fmt_interval(low: float | None, high: float | None, digits: int = 1, *, sep: str = TO) -> str:
+    """An interval as ``44.4`` en dash ``52.1``; the dash for none unless both ends exist."""
+    if low is None or high is None:
+        return NO_SCORE
+    return f"{fmt_number(low, digits)}{sep}{fmt_number(high, digits)}"
+
+
+def fmt_alpha(value: float | None) -> str:
+    """An agreement coefficient with two decimals (``-0.17``); ``—`` when there is none."""
+    return fmt_number(value, 2)
+
+
+def fmt_pct(value: float | None) -> str:
+    """A 0-1 share as a whole percentage; ``—`` when there is nothing to divide."""
+    return NO_SCORE if value is None else fmt_number(100 * value, 0) + "%"
