@@ -114,7 +114,8 @@ def caveats(
             Caveat(
                 "few-respondents",
                 f"Only {n} respondent{'s' if n != 1 else ''}: a score from fewer than {MIN_RESPONDENTS} "
-                "people mostly shows their personal view; ask more people, from different roles.",
+                "people mostly shows their personal view, and its intervals span most of the scale; "
+                "ask more people, from different roles.",
             )
         )
     c = result.counts
@@ -156,7 +157,8 @@ def caveats(
                 )
             )
         iv = None if uncertainty is None else uncertainty.dimensions.get(d.id)
-        if iv is not None and iv.width > WIDE_INTERVAL:
+        # Below MIN_RESPONDENTS every interval is wide, and "few-respondents" says so once.
+        if iv is not None and iv.width > WIDE_INTERVAL and n >= MIN_RESPONDENTS:
             out.append(
                 Caveat(
                     "wide-interval",

@@ -138,18 +138,23 @@ def _target_weights(
 
 
 def _interval(
-    m: AnswerMatrix, a: FloatArray, means: FloatArray, counts: FloatArray, prior_var: float, confidence: float
+    values: FloatArray,
+    a: FloatArray,
+    means: FloatArray,
+    counts: FloatArray,
+    prior_var: float,
+    confidence: float,
 ) -> Interval:
     """The interval of the score ``100 * a @ means`` (``a`` zero off its questions)."""
     on = a > 0
-    has = ~np.isnan(m.values[:, on])
+    has = ~np.isnan(values[:, on])
     rows = has.any(axis=1)
     n = int(rows.sum())
     point = 100 * float(a[on] @ means[on])
     k = PRIOR_RESPONDENTS
     nq = counts[on]
     # Each respondent's influence on each question mean, scaled to a mean's units.
-    e = np.where(has[rows], m.values[rows][:, on] - means[on], 0.0) * (n / nq)
+    e = np.where(has[rows], values[rows][:, on] - means[on], 0.0) * (n / nq)
     u = e @ a[on]
     prior_q = k * prior_var * a[on] ** 2 * (n / nq)
     denom = n * (n - 1 + k)
@@ -172,19 +177,23 @@ def matrix_intervals(m: AnswerMatrix, *, confidence: float = DEFAULT_CONFIDENCE)
     """Intervals for every score of one :class:`AnswerMatrix` (see :func:`intervals`)."""
     _check(confidence)
     dim_ids = [d.id for d, _ in m.spans]
-    has = ~np.isnan(m.values)
+    # A canonical respondent order (sorted by their answers): sums run in the same order
+    # whatever order the file lists them in, so the bounds agree to the last bit.
+    order = np.lexsort(m.codes.T[::-1]) if m.codes.shape[1] else np.arange(m.respondents)
+    values = m.values[order]
+    has = ~np.isnan(values)
     counts = has.sum(axis=0).astype(float)
     valued_q = counts > 0
     if m.respondents == 0 or not valued_q.any():
         return Uncertainty(confidence, m.respondents, None, dict.fromkeys(dim_ids))
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(valued_q, np.where(has, m.values, 0.0).sum(axis=0) / np.maximum(counts, 1), 0.0)
+        means = np.where(valued_q, np.where(has, values, 0.0).sum(axis=0) / np.maximum(counts, 1), 0.0)
     # The prior respondent answers every question with the scale's values equally
     # likely: its variance is the spread of the scale itself.
     prior_var = float(np.var(m.categories)) if len(m.categories) > 1 else 0.25
     dim_weights, overall_weights = _target_weights(m, valued_q)
     dims = {
-        d: None if a is None else _interval(m, a, means, counts, prior_var, confidence)
+        d: None if a is None else _interval(values, a, means, counts, prior_var, confidence)
         for d, a in zip(dim_ids, dim_weights, strict=True)
     }
     overall: Interval | None
@@ -196,7 +205,7 @@ def matrix_intervals(m: AnswerMatrix, *, confidence: float = DEFAULT_CONFIDENCE)
         overall = (
             None
             if overall_weights is None
-            else _interval(m, overall_weights, means, counts, prior_var, confidence)
+            else _interval(values, overall_weights, means, counts, prior_var, confidence)
         )
     return Uncertainty(confidence, m.respondents, overall, dims)
 
