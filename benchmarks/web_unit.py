@@ -1,5 +1,5 @@
 """Unit page benchmark: a unit with 20 assessments of about six respondents each, its
-page (with the trend's bootstrap intervals, the plan and the comparison links) timed by
+page (with the trend's intervals, the plan and the comparison links) timed by
 the app's Server-Timing header; on SQLite or PostgreSQL.
 
 Usage: python benchmarks/web_unit.py --backend sqlite   (or postgresql)

@@ -28,7 +28,6 @@ from mlops_scorecard.analysis import (
     Analysis,
     agreement,
     analyze,
-    bootstrap,
     caveats,
     hotspots,
     interval_series,
@@ -316,8 +315,6 @@ def test_intervals_are_deterministic_and_contain_the_score() -> None:
     more = intervals(FW, answers_of(rows * 4))
     assert more.overall is not None
     assert more.overall.width < a.overall.width
-    # the old name still works and ignores what no longer applies
-    assert bootstrap(FW, answers, seed=5, resamples=10) == a
 
 
 def test_interval_without_missing_answers_is_a_t_interval_over_respondents_own_scores() -> None:
@@ -413,7 +410,7 @@ def test_interval_series_carries_the_band() -> None:
     answers = answers_of(
         [["yes", "no", "partly", "yes", "no", "yes"], ["no", "no", "yes", "yes", "yes", "no"]]
     )
-    s = interval_series(score(FW, answers), bootstrap(FW, answers))
+    s = interval_series(score(FW, answers), intervals(FW, answers))
     assert s.name == "Overall"
     assert s.band is not None
     lows, highs = s.band
@@ -505,7 +502,7 @@ def test_dimension_level_caveats() -> None:
 
 
 def test_analyze_bundles_everything(framework: Framework, example: AnswerSet) -> None:
-    a = analyze(framework, example, seed=5, resamples=300)
+    a = analyze(framework, example)
     assert isinstance(a, Analysis)
     assert a.result.overall == score(framework, example).overall
     assert a.uncertainty.to_dict()["method"] == METHOD
@@ -513,7 +510,7 @@ def test_analyze_bundles_everything(framework: Framework, example: AnswerSet) ->
     json.dumps(data)
     assert set(data) >= {"agreement", "intervals", "hotspots", "roles", "caveats"}
     assert data["agreement"]["metric"] == "krippendorff-alpha-ordinal"
-    assert a.to_dict() == analyze(framework, example, seed=5, resamples=300).to_dict()
+    assert a.to_dict() == analyze(framework, example).to_dict()
 
 
 def test_analyze_an_assessment_nobody_answered() -> None:

@@ -15,7 +15,7 @@ from mlops_scorecard.comparison import compare, framework_change_notes, score_tr
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.framework import Framework, parse_framework
 from mlops_scorecard.scoring import score
-from mlops_scorecard.uncertainty import bootstrap
+from mlops_scorecard.uncertainty import intervals
 
 LEVELS = [{"id": "low", "name": "Low", "min": 0}, {"id": "high", "name": "High", "min": 50}]
 
@@ -228,8 +228,8 @@ def test_trend_orders_by_date_with_intervals() -> None:
     q1 = answers("inline@1", [{"a1": "no", "b1": "no"}, {"a1": "partly", "b1": "no"}])
     q2 = answers("inline@1", [{"a1": "yes", "b1": "partly"}, {"a1": "partly", "b1": "no"}])
     points = [
-        (dt.date(2026, 4, 1), score(V1, q2), bootstrap(V1, q2, resamples=100)),
-        (dt.date(2026, 1, 1), score(V1, q1), bootstrap(V1, q1, resamples=100)),
+        (dt.date(2026, 4, 1), score(V1, q2), intervals(V1, q2)),
+        (dt.date(2026, 1, 1), score(V1, q1), intervals(V1, q1)),
         (dt.date(2026, 4, 1), score(V1, q1), None),
     ]
     t = score_trend(points)
@@ -281,8 +281,8 @@ def test_trend_chart_draws_the_bands() -> None:
     q2 = answers("inline@1", [{"a1": "yes", "b1": "partly"}, {"a1": "partly", "b1": "no"}])
     t = score_trend(
         [
-            (dt.date(2026, 1, 1), score(V1, q1), bootstrap(V1, q1, resamples=50)),
-            (dt.date(2026, 4, 1), score(V1, q2), bootstrap(V1, q2, resamples=50)),
+            (dt.date(2026, 1, 1), score(V1, q1), intervals(V1, q1)),
+            (dt.date(2026, 4, 1), score(V1, q2), intervals(V1, q2)),
         ]
     )
     with_bands = render_trend_with_bands(t.labels(), t.series(), "svg")

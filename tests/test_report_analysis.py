@@ -28,7 +28,7 @@ from mlops_scorecard.reports import ReportFormat, render_report, report_schema, 
 from mlops_scorecard.reports.data import ReportData, report_data
 from mlops_scorecard.roles import role_breakdown
 from mlops_scorecard.scoring import score
-from mlops_scorecard.uncertainty import METHOD, bootstrap
+from mlops_scorecard.uncertainty import METHOD, intervals
 
 WHEN = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.UTC)
 OVERRIDES: dict[str, Any] = {
@@ -113,7 +113,7 @@ def other_framework() -> Iterator[Framework]:
 def test_sections_hold_the_library_numbers(framework: Framework, example: AnswerSet) -> None:
     report = data_of(framework, example)
     result = score(framework, example)
-    assert report["intervals"] == plain(bootstrap(framework, example).to_dict())
+    assert report["intervals"] == plain(intervals(framework, example).to_dict())
     assert report["intervals"]["confidence"] == 0.9
     assert report["intervals"]["method"] == METHOD
     ag = agreement(framework, example)
@@ -159,7 +159,7 @@ def test_trust_states_what_this_assessment_shows(framework: Framework, example: 
     assert all(text in finding["limited-actionability"] for text in top3)
     wide = next(w for w in trust["warnings"] if w["code"] == "wide-interval")
     assert "6 dimension scores" in wide["message"]
-    dm = bootstrap(framework, example).dimensions["data-management"]
+    dm = intervals(framework, example).dimensions["data-management"]
     assert dm is not None
     assert f"Data Management {dm.low:.0f}-{dm.high:.0f}" in wide["message"]
 
@@ -242,12 +242,12 @@ def test_trend_only_with_history(framework: Framework, example: AnswerSet, histo
     assert [p["current"] for p in trend["points"]] == [False, False, True]
     assert [p["respondent_count"] for p in trend["points"]] == [4, 5, 4]
     for point, answers in zip(trend["points"][:2], history, strict=True):
-        result, intervals = score(framework, answers), bootstrap(framework, answers, seed=0)
+        result, spans = score(framework, answers), intervals(framework, answers)
         assert point["overall"]["score"] == result.overall
-        assert intervals.overall is not None
-        assert point["overall"]["low"] == intervals.overall.low
+        assert spans.overall is not None
+        assert point["overall"]["low"] == spans.overall.low
         for d in result.dimensions:
-            iv = intervals.dimensions[d.id]
+            iv = spans.dimensions[d.id]
             assert point["dimensions"][d.id] == {
                 "score": d.score,
                 "low": None if iv is None else iv.low,
@@ -295,7 +295,7 @@ def test_trend_only_with_history(framework: Framework, example: AnswerSet, histo
 def test_history_in_every_shape(framework: Framework, example: AnswerSet, history: list[AnswerSet]) -> None:
     first, second = history
     r1, r2 = score(framework, first), score(framework, second)
-    u2 = bootstrap(framework, second)
+    u2 = intervals(framework, second)
     shapes: list[Any] = [
         [first, second],
         [(framework, first), (dt.date(2026, 7, 1), second)],
@@ -351,14 +351,12 @@ def test_bad_history_is_a_scorecard_error(
 def test_reports_repeat_byte_for_byte(
     framework: Framework, example: AnswerSet, history: list[AnswerSet], fmt: ReportFormat
 ) -> None:
-    def once(seed: int = 0) -> bytes:
+    def once() -> bytes:
         return render_report(
-            framework, example, fmt, generated_at=WHEN, history=history, plan_overrides=OVERRIDES, seed=seed
+            framework, example, fmt, generated_at=WHEN, history=history, plan_overrides=OVERRIDES
         )
 
     assert once() == once()
-    # the intervals draw nothing at random: a seed changes nothing
-    assert once() == once(seed=1)
 
 
 def test_respondent_order_does_not_change_the_intervals(framework: Framework, example: AnswerSet) -> None:
@@ -389,7 +387,7 @@ def test_html_shows_every_new_section(
     for anchor in ("agreement", "roles", "plan", "trend"):
         assert f'<section id="{anchor}">' in html
         assert f'href="#{anchor}"' in html
-    overall = bootstrap(framework, example).overall
+    overall = intervals(framework, example).overall
     assert overall is not None
     assert f"90% interval {overall.low:.1f}\N{EN DASH}{overall.high:.1f}" in html
     assert 'id="hotspot-gov-team"' in html
@@ -447,7 +445,7 @@ def test_pdf_shows_every_new_section(
     write_report(path, framework, example, generated_at=WHEN, history=history, plan_overrides=OVERRIDES)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
     text = " ".join(out.stdout.decode("utf-8").split())
-    overall = bootstrap(framework, example).overall
+    overall = intervals(framework, example).overall
     assert overall is not None
     for expected in (
         f"Overall score (0-100) Defined 90% interval {overall.low:.1f}\N{EN DASH}{overall.high:.1f}",

@@ -14,7 +14,7 @@ from mlops_scorecard.answers import Answer, AnswerSet, Respondent
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import Framework
 from mlops_scorecard.reports import render_report
-from mlops_scorecard.uncertainty import bootstrap
+from mlops_scorecard.uncertainty import intervals
 
 WHEN = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.UTC)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -112,7 +112,7 @@ def test_html_inlines_the_charts_as_svg(framework: Framework, example_html: str)
         words = " ".join(el.text for el in root.iter() if el.text).split()
         assert {"Governance", "Deployment", "Monitoring", "Improvement"} <= set(words)
     alts = [a["alt"] for a in page.attrs("img")]
-    gov = bootstrap(framework, example_answers(framework)).dimensions["governance"]
+    gov = intervals(framework, example_answers(framework)).dimensions["governance"]
     assert gov is not None
     assert f"Governance 48.6 ({gov.low:.1f} to {gov.high:.1f})" in alts[0]  # the radar's band in numbers
     assert "Governance 48.6," in alts[1]

@@ -11,7 +11,7 @@ from mlops_scorecard.framework import Framework
 from mlops_scorecard.reports import render_report
 from mlops_scorecard.reports.markdown import render_markdown
 from mlops_scorecard.reports.view import md_escape, md_link
-from mlops_scorecard.uncertainty import bootstrap
+from mlops_scorecard.uncertainty import intervals
 
 WHEN = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.UTC)
 
@@ -38,7 +38,7 @@ def test_markdown_sections_and_scores_table(framework: Framework, example: Answe
         assert f"\n{heading}\n" in text
     rows = table_rows(text, "| Dimension | Score | 90% interval | Level |")
     assert [r[0] for r in rows[:-1]] == [d.title for d in framework.dimensions]
-    u = bootstrap(framework, example)
+    u = intervals(framework, example)
     gov, overall = u.dimensions["governance"], u.overall
     assert gov is not None
     assert overall is not None

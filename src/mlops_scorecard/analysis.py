@@ -33,10 +33,8 @@ from .roles import RoleBreakdown, role_breakdown, role_series
 from .scoring import ScoreResult, score
 from .uncertainty import (
     DEFAULT_CONFIDENCE,
-    DEFAULT_RESAMPLES,
     Interval,
     Uncertainty,
-    bootstrap,
     interval_series,
     intervals,
     matrix_intervals,
@@ -60,7 +58,6 @@ __all__ = [
     "agreement",
     "analyze",
     "answer_values",
-    "bootstrap",
     "caveats",
     "hotspots",
     "interval_series",
@@ -214,8 +211,6 @@ def analyze(
     answers: AnswerSet,
     *,
     confidence: float = DEFAULT_CONFIDENCE,
-    resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
     hotspot_limit: int | None = None,
     result: ScoreResult | None = None,
 ) -> Analysis:
@@ -224,7 +219,6 @@ def analyze(
     result = score(framework, answers) if result is None else result
     m = answer_values(framework, answers)
     agree = _agreement(m)
-    # resamples and seed are accepted for older callers; the intervals draw nothing
     spans = matrix_intervals(m, confidence=confidence)
     return Analysis(
         result=result,

@@ -409,7 +409,7 @@ def render_trend_with_bands(
     dpi: int = 150,
 ) -> bytes:
     """:func:`render_trend`, plus each series' ``band`` (a low and a high per point,
-    e.g. bootstrap intervals) drawn as a translucent band in the series' colour.
+    e.g. score intervals) drawn as a translucent band in the series' colour.
 
     A band is left out where its low or high is ``None``. Raises as :func:`render_trend`
     does, and :class:`ValueError` for a band without one value per point.
@@ -450,7 +450,7 @@ def render_trend_panels(
     dpi: int = 150,
 ) -> bytes:
     """Small multiples of a trend: one panel per series (e.g. per dimension), each with
-    its line across ``points`` and its ``band`` (e.g. bootstrap intervals) shaded, on
+    its line across ``points`` and its ``band`` (e.g. score intervals) shaded, on
     a shared 0-100 axis; a dashed series is drawn dashed. Bands stay readable where one
     chart of seven overlapping bands would not.
 

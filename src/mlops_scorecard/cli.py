@@ -423,7 +423,8 @@ def report(
         if earlier_answers.date is None:
             raise ScorecardError(f"{earlier}: has no date; add `date: YYYY-MM-DD` (the trend orders by date)")
         history.append((earlier_fw, earlier_answers))
-    data = render_report(fw, answers, chosen, history=history, seed=seed, targets=targets)
+    del seed  # accepted for older scripts; the intervals draw nothing
+    data = render_report(fw, answers, chosen, history=history, targets=targets)
     if output is None or str(output) == "-":
         sys.stdout.write(data.decode("utf-8"))
         return

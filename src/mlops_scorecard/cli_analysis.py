@@ -95,7 +95,8 @@ def analyze(
 
     fmt = _format(fmt, ("table", "json"))
     fw, answers = load_assessment(path)
-    result = run_analysis(fw, answers, confidence=confidence, resamples=resamples, seed=seed)
+    del seed, resamples  # accepted for older scripts; the intervals draw nothing
+    result = run_analysis(fw, answers, confidence=confidence)
     if fmt == "json":
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -379,7 +380,7 @@ def trend(
     confidence: CONFIDENCE = 0.9,
     resamples: RESAMPLES = 1000,
 ) -> None:
-    """Each dimension across several assessments by date, with bootstrap intervals.
+    """Each dimension across several assessments by date, with intervals.
 
     Examples:
 
@@ -390,8 +391,9 @@ def trend(
     from .answers import load_assessment
     from .comparison import framework_change_notes, score_trend
     from .scoring import score
-    from .uncertainty import bootstrap
+    from .uncertainty import intervals as interval_of
 
+    del seed, resamples  # accepted for older scripts; the intervals draw nothing
     fmt = _format(fmt, ("table", "json"))
     if output is not None:
         if output.suffix.lower() not in (".svg", ".png", ".pdf"):
@@ -409,7 +411,7 @@ def trend(
             raise _error(
                 f"{path}: has no date; add `date: YYYY-MM-DD` (the trend orders assessments by date)"
             )
-        intervals = bootstrap(fw, answers, confidence=confidence, resamples=resamples, seed=seed)
+        intervals = interval_of(fw, answers, confidence=confidence)
         points.append((answers.date, score(fw, answers), intervals))
         loaded.append((answers.date, fw, answers))
     result = score_trend(points)

@@ -28,20 +28,16 @@ from .scoring import ScoreResult
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
-    "DEFAULT_RESAMPLES",
     "METHOD",
     "PRIOR_RESPONDENTS",
     "Interval",
     "Uncertainty",
-    "bootstrap",
     "interval_series",
     "intervals",
     "matrix_intervals",
 ]
 
 DEFAULT_CONFIDENCE = 0.9
-#: Kept for callers that still pass ``resamples``: the method draws nothing.
-DEFAULT_RESAMPLES = 0
 #: The name reports and the API give the method.
 METHOD = "small-sample t over respondents with a one-respondent prior"
 #: The prior's weight, in respondents: enough to keep three agreeing answers from
@@ -82,9 +78,6 @@ class Uncertainty:
     respondents: int
     overall: Interval | None
     dimensions: dict[str, Interval | None]
-    #: Kept so older callers that read them keep working; the method draws nothing.
-    resamples: int = DEFAULT_RESAMPLES
-    seed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for reports and the API."""
@@ -222,19 +215,6 @@ def intervals(
     for a confidence outside (0, 1).
     """
     return matrix_intervals(answer_values(framework, answers), confidence=confidence)
-
-
-def bootstrap(
-    framework: Framework,
-    answers: AnswerSet,
-    *,
-    confidence: float = DEFAULT_CONFIDENCE,
-    resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
-) -> Uncertainty:
-    """:func:`intervals` under its old name; ``resamples`` and ``seed`` have no effect
-    (the method draws nothing) and are kept so existing callers keep working."""
-    return intervals(framework, answers, confidence=confidence)
 
 
 def interval_series(result: ScoreResult, uncertainty: Uncertainty, *, name: str = "Overall") -> Series:

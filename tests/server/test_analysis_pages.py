@@ -25,7 +25,7 @@ from mlops_scorecard.comparison import compare
 from mlops_scorecard.framework import Framework, builtin_frameworks, get_framework
 from mlops_scorecard.store import assessments, responses, units
 from mlops_scorecard.store.models import Answer, Assessment, Respondent
-from mlops_scorecard.uncertainty import bootstrap
+from mlops_scorecard.uncertainty import intervals
 from mlops_scorecard.web.analysis_views import HATCH
 
 FW = get_framework("mlops-scorecard")
@@ -209,7 +209,7 @@ def test_unit_page_trend_with_intervals_targets_and_compare_link(app: FastAPI, v
     with app.state.scorecard.read() as s:
         for ids in (first, second, third):
             a = assessments.get_assessment(s, assessment_id=ids["assessment"])
-            u = bootstrap(FW, assessments.answer_set(s, assessment=a))
+            u = intervals(FW, assessments.answer_set(s, assessment=a))
             result = assessments.result_for(s, assessment=a)
             row = trend.split(f'href="/assessments/{a.id}"', 1)[1].split("</tr>", 1)[0]
             for d in result["dimensions"]:

@@ -54,7 +54,6 @@ def render_report(
     generated_at: dt.datetime | None = None,
     history: Sequence[HistoryEntry] | None = None,
     plan_overrides: PlanOverrides | None = None,
-    seed: int = 0,
     aggregate_only: bool = False,
     targets: Mapping[str, float] | None = None,
 ) -> bytes:
@@ -66,8 +65,7 @@ def render_report(
     ``history`` holds earlier assessments of the same framework for the trend: answer
     sets with a date, ``(framework, answers)``, ``(date, answers)``, ``(date, result)``
     or ``(date, result, intervals)``. ``plan_overrides`` lays stored plan state (status,
-    owner, due, position by question id) over the improvement plan. ``seed`` seeds the
-    bootstrap intervals. ``targets`` maps dimension ids (and ``overall``) to the score
+    owner, due, position by question id) over the improvement plan. ``targets`` maps dimension ids (and ``overall``) to the score
     aimed at; the report shows each target and the gap to it. ``aggregate_only`` gives
     the report viewers get (:mod:`mlops_scorecard.privacy`): no names, no respondent's
     own scores, roles with fewer than three respondents merged into "other". Text
@@ -97,7 +95,6 @@ def render_report(
         generated_at=generated_at,
         history=history,
         plan_overrides=plan_overrides,
-        seed=seed,
         targets=targets,
     )
     if aggregate_only:
@@ -148,7 +145,6 @@ def write_report(
     generated_at: dt.datetime | None = None,
     history: Sequence[HistoryEntry] | None = None,
     plan_overrides: PlanOverrides | None = None,
-    seed: int = 0,
     targets: Mapping[str, float] | None = None,
 ) -> ReportFormat:
     """Render the report and write it to ``path`` atomically; returns the format used.
@@ -171,7 +167,6 @@ def write_report(
         generated_at=generated_at,
         history=history,
         plan_overrides=plan_overrides,
-        seed=seed,
         targets=targets,
     )
     try:

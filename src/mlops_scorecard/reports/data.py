@@ -52,9 +52,7 @@ def report_data(
     generated_at: dt.datetime | None = None,
     history: Sequence[HistoryEntry] | None = None,
     plan_overrides: PlanOverrides | None = None,
-    seed: int = 0,
     confidence: float | None = None,
-    resamples: int | None = None,
     analysis: Analysis | None = None,
     targets: Mapping[str, float] | None = None,
 ) -> ReportData:
@@ -66,9 +64,9 @@ def report_data(
 
     ``history`` holds earlier assessments of the same framework for the trend (see
     :data:`~.sections.HistoryEntry`); ``plan_overrides`` stored plan state by question
-    id (:func:`~mlops_scorecard.planning.apply_overrides`). The bootstrap intervals use
-    ``seed`` (default 0), ``confidence`` (0.9) and ``resamples`` (1,000), so the same
-    input gives the same report; ``analysis`` may pass an :func:`~mlops_scorecard.analysis.analyze`
+    id (:func:`~mlops_scorecard.planning.apply_overrides`). The intervals use
+    ``confidence`` (0.9) and draw nothing at random, so the same input gives the same
+    report; ``analysis`` may pass an :func:`~mlops_scorecard.analysis.analyze`
     result already computed for these answers. ``targets`` maps dimension ids (and
     ``overall``) to the 0-100 score aimed at; the report shows each with its gap. Raises :class:`~mlops_scorecard.errors.ScorecardError`
     for history of another framework or without dates, for malformed overrides and for
@@ -85,9 +83,7 @@ def report_data(
         report_date=dt.datetime.fromisoformat(stamp).date(),
         history=history,
         plan_overrides=plan_overrides,
-        seed=seed,
         confidence=confidence,
-        resamples=resamples,
         analysis=analysis,
     )
     return {

@@ -1,6 +1,6 @@
 """The report's charts, drawn from the report data through :mod:`mlops_scorecard.charts`.
 
-- ``radar``: the dimension scores with their bootstrap intervals as a band;
+- ``radar``: the dimension scores with their intervals as a band;
 - ``stellar``: the dimension scores as spikes;
 - ``roles``: one radar outline per respondent role, overlaid (two roles or more);
 - ``trend``: each dimension across the assessments given, with intervals (history only).

@@ -122,17 +122,15 @@ def history_points(
     history: Sequence[HistoryEntry],
     *,
     confidence: float,
-    resamples: int,
-    seed: int,
 ) -> list[_TrendInput]:
     """``(date, result, intervals)`` of each earlier assessment, in the order given.
 
-    Answer sets are scored and bootstrapped with the report's settings. Raises
+    Answer sets are scored and given intervals with the report's settings. Raises
     :class:`ScorecardError` for an entry of another framework (by id), an answer set
     without a date, or an entry of an unknown shape.
     """
     from ..scoring import score
-    from ..uncertainty import bootstrap
+    from ..uncertainty import intervals as interval_of
 
     out: list[_TrendInput] = []
     for i, entry in enumerate(history):
@@ -153,7 +151,7 @@ def history_points(
             )
         if answers is not None:
             result = score(fw, answers)
-            intervals = bootstrap(fw, answers, confidence=confidence, resamples=resamples, seed=seed)
+            intervals = interval_of(fw, answers, confidence=confidence)
         if result is not None:
             out.append((date, result, intervals))
     return out
@@ -276,9 +274,7 @@ def build_sections(
     report_date: dt.date,
     history: Sequence[HistoryEntry] | None = None,
     plan_overrides: PlanOverrides | None = None,
-    seed: int = 0,
     confidence: float | None = None,
-    resamples: int | None = None,
     analysis: Analysis | None = None,
 ) -> Sections:
     """Analyse the assessment and lay out its sections.
@@ -290,15 +286,13 @@ def build_sections(
     from ..analysis import analyze
     from ..comparison import score_trend
     from ..planning import apply_overrides, build_plan
-    from ..uncertainty import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES
+    from ..uncertainty import DEFAULT_CONFIDENCE
 
     if analysis is None:
         analysis = analyze(
             framework,
             answers,
             confidence=DEFAULT_CONFIDENCE if confidence is None else confidence,
-            resamples=DEFAULT_RESAMPLES if resamples is None else resamples,
-            seed=seed,
             result=result,
         )
     u = analysis.uncertainty
@@ -310,9 +304,7 @@ def build_sections(
     current: int | None = None
     reason: str | None = None
     if history:
-        earlier = history_points(
-            framework, history, confidence=u.confidence, resamples=u.resamples, seed=u.seed
-        )
+        earlier = history_points(framework, history, confidence=u.confidence)
         date = answers.date or report_date
         trend = score_trend([*earlier, (date, result, u)])
         # the last match: the current assessment sorts after earlier ones of its date

@@ -12,7 +12,7 @@ the mean of those teams' overall scores. Each team counts once, however many peo
 answered for it: a large team does not outvote a small one, and a unit is not scored
 better or worse for surveying more people.
 
-**Uncertainty proxy** (:func:`spread`): the heatmap cannot afford a bootstrap per unit,
+**Uncertainty proxy** (:func:`spread`): the heatmap does not compute full intervals per unit,
 so a cell is marked *uncertain* when fewer than :data:`THIN_RESPONDENTS` respondents gave
 that dimension a score, or when the Student's t 90% interval of the mean of the
 respondents' own scores, ``± t(n - 1) · sd / √n``, is wider than :data:`WIDE_INTERVAL` points.

@@ -49,7 +49,7 @@ from ..store.rollup import (
 )
 from ..store.units import get_unit, list_units
 from ..trends import Trend, TrendEntry, build_trend
-from ..uncertainty import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, Uncertainty, bootstrap, interval_series
+from ..uncertainty import DEFAULT_CONFIDENCE, Uncertainty, interval_series, intervals
 from .context import state
 from .params import whole_number
 from .views import HeatCell, Heatmap, HeatRow, TreeNode, heat_style
@@ -145,7 +145,6 @@ class AssessmentAnalysis:
 
     respondents: int
     confidence: int
-    resamples: int
     agreement_alpha: str
     agreement_band: str
     agreement_reading: str
@@ -165,12 +164,10 @@ class AssessmentAnalysis:
     roles_chart: str
 
 
-def assessment_analysis(
-    framework: Framework, answers: AnswerSet, *, seed: int = 0
-) -> tuple[Analysis, AssessmentAnalysis]:
+def assessment_analysis(framework: Framework, answers: AnswerSet) -> tuple[Analysis, AssessmentAnalysis]:
     """The analysis of one assessment (:func:`mlops_scorecard.analysis.analyze`, 90%
-    intervals from 1,000 resamples, seed 0) and its view."""
-    an = analyze(framework, answers, seed=seed)
+    intervals) and its view."""
+    an = analyze(framework, answers)
     return an, _assessment_view(an)
 
 
@@ -258,7 +255,6 @@ def _assessment_view(an: Analysis) -> AssessmentAnalysis:
     return AssessmentAnalysis(
         respondents=n,
         confidence=round(100 * u.confidence),
-        resamples=u.resamples,
         agreement_alpha=fmt_alpha(agree.overall.alpha),
         agreement_band=agree.overall.band,
         agreement_reading=agree.overall.reading,
@@ -302,7 +298,7 @@ def interval_radar(
     """Radar labels and series: the scores with their 90% intervals as a band, and the
     targets dashed (when there are any)."""
     result = score(framework, answers)
-    u = bootstrap(framework, answers)
+    u = intervals(framework, answers)
     labels = [d.dimension.title for d in result.dimensions]
     series = [interval_series(result, u, name=f"Score ({round(100 * u.confidence)}% interval band)")]
     if targets:
@@ -335,7 +331,7 @@ def roles_radar(framework: Framework, answers: AnswerSet, by: str) -> tuple[list
 @dataclass(frozen=True)
 class UnitTrend:
     """A unit's trend (:func:`mlops_scorecard.trends.build_trend`) with each point's
-    bootstrap intervals (by assessment id)."""
+    intervals (by assessment id)."""
 
     trend: Trend
     assessments: dict[int, Assessment]
@@ -382,24 +378,17 @@ def unit_trend(
     *,
     trend: Trend | None = None,
     confidence: float = DEFAULT_CONFIDENCE,
-    resamples: int = DEFAULT_RESAMPLES,
-    seed: int = 0,
 ) -> UnitTrend:
     """The trend of ``assessments`` (built from their ``results``, or given as ``trend``)
-    with a bootstrap per point, from one query of their answers."""
+    with the intervals of each point, from one query of their answers."""
     if trend is None:
         found = results or {}
         trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, found[a.id]) for a in assessments)
     by_id = {a.id: a for a in assessments}
     shown = [by_id[p.assessment_id] for p in trend.points]
     sets = answer_sets_for(session, assessments=shown, details=False)
-    intervals = {
-        a.id: bootstrap(
-            assessment_framework(a), sets[a.id], confidence=confidence, resamples=resamples, seed=seed
-        )
-        for a in shown
-    }
-    return UnitTrend(trend, by_id, intervals)
+    spans = {a.id: intervals(assessment_framework(a), sets[a.id], confidence=confidence) for a in shown}
+    return UnitTrend(trend, by_id, spans)
 
 
 def version_notes(session: Session, assessments: Sequence[Assessment], trend: Trend) -> list[str]:

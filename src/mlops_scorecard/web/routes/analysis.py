@@ -37,7 +37,7 @@ def _svg(body: bytes) -> Response:
 
 @router.get("/assessments/{assessment_id}/analysis/radar.svg")
 def assessment_interval_radar(request: Request, assessment_id: str) -> Response:
-    """The radar of the scores with their 90% bootstrap intervals as a band, targets dashed."""
+    """The radar of the scores with their 90% intervals as a band, targets dashed."""
     require(request, "viewer")
     from ...charts import render_chart
 
