@@ -202,6 +202,18 @@ def test_scale_in_order_is_accepted(write: Write) -> None:
     assert fw.value_of("partly") == 0.4
 
 
+def test_scale_short_form_takes_the_value_and_the_default_label(write: Write) -> None:
+    ok = load_framework(
+        write("short.yaml", BASE.replace("levels:", "scale: {yes: 0.9, partly: 0.5, no: 0.1}\nlevels:"))
+    )
+    assert ok.value_of("yes") == 0.9
+    assert ok.scale["partly"].label == "Partly"
+    # a reversed short scale gets the same clear message as the long form
+    _, message = _broken(write, "levels:", "scale: {yes: 0.2, no: 1.0}\nlevels:")
+    assert "scale.yes.value: 0.2 must be above the value of 'no' (1): yes is the best answer" in message
+    assert "ScaleChoice" not in message
+
+
 def test_scale_value_out_of_range(write: Write) -> None:
     scale = 'scale:\n  "yes": {label: Y, value: 2}\n  "no": {label: N, value: 0}\nlevels:'
     path, message = _broken(write, "levels:", scale)

@@ -160,7 +160,7 @@ def test_spread_marks_thin_and_wide_scores() -> None:
     # Student's t with 3 degrees of freedom at 0.95 (a table gives 2.353), not 1.645
     assert wide.half_width == pytest.approx(2.3534 * sd / 2, rel=1e-4)
     assert wide.uncertain
-    assert wide.reason().startswith("uncertain: 4 respondents, 90% interval about ±")
+    assert wide.reason().startswith("uncertain: 4 respondents, rough 90% interval about ±")
     narrow = Spread(10, 10.0, 1.8331 * 10.0 / math.sqrt(10))
     assert not narrow.uncertain  # ± 5.8: an interval 11.6 wide
     assert spread([40.0, 60.0, 50.0]).half_width == pytest.approx(2.9200 * 10.0 / math.sqrt(3), rel=1e-4)

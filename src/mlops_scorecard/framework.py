@@ -140,7 +140,14 @@ class Framework(_Model):
             return value
         # YAML 1.1 reads unquoted yes/no keys as booleans.
         keys = {True: "yes", False: "no"}
-        return {keys.get(k, k) if isinstance(k, bool) else k: v for k, v in value.items()}
+        out = {keys.get(k, k) if isinstance(k, bool) else k: v for k, v in value.items()}
+        # The short form `yes: 1.0` means the value, with the default label.
+        return {
+            k: {"label": DEFAULT_SCALE[k].label if k in DEFAULT_SCALE else str(k), "value": v}
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else v
+            for k, v in out.items()
+        }
 
     @model_validator(mode="after")
     def _check(self) -> Framework:

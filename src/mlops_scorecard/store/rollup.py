@@ -363,7 +363,8 @@ class Spread:
         if n < THIN_RESPONDENTS:
             return f"uncertain: only {n} respondent{'' if n == 1 else 's'} gave it a score"
         width = f"about ±{self.half_width:.0f} points" if self.half_width is not None else "unknown"
-        return f"{'uncertain: ' if self.uncertain else ''}{n} respondents, 90% interval {width}"
+        # a quick estimate from respondents' own scores; the assessment page has the interval
+        return f"{'uncertain: ' if self.uncertain else ''}{n} respondents, rough 90% interval {width}"
 
 
 def spread(scores: Iterable[float | None]) -> Spread:
