@@ -274,8 +274,16 @@ def test_exports_neutralize_hostile_text() -> None:
             "respondents": [{"answers": {"q1": "no", "q2": "no"}}],
         }
     )
-    plan = apply_overrides(build_plan(score(fw, a)), {"q1": {"owner": "+cmd|' /C calc'!A0"}})
-    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(plan.to_csv()))}
+    plan = apply_overrides(
+        build_plan(score(fw, a)),
+        {"q1": {"owner": "+cmd|' /C calc'!A0"}, "q2": {"owner": "-2+3\r=cmd|' /C calc'!A0"}},
+    )
+    text = plan.to_csv()
+    # a carriage return inside a cell is quoted, so it cannot start a row of its own
+    assert "\r=cmd" not in text.replace('"\'-2+3\r=cmd', "")
+    assert "\"'-2+3\r=cmd|' /C calc'!A0\"" in text
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
+    assert rows["q2"]["owner"] == "'-2+3\r=cmd|' /C calc'!A0"
     assert rows["q1"]["owner"] == "'+cmd|' /C calc'!A0"
     assert rows["q1"]["question"] == "'=1+1 [click](javascript:alert(1))"
     assert (rows["q2"]["question"], rows["q2"]["recommendation"]) == ("'@SUM(A1)", "'-2+3")

@@ -88,6 +88,9 @@ def parse_document(
             raise error(f"line {exc.lineno}: invalid JSON: {exc.msg}", source=source) from None
         except RecursionError:
             raise error("the file is nested too deeply", source=source) from None
+        except ValueError as exc:
+            # e.g. an integer of more than 4,300 digits (Python's int/str conversion limit)
+            raise error(f"invalid JSON: {exc}", source=source) from None
     try:
         return yaml.load(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:

@@ -173,7 +173,9 @@ class Plan:
         (:func:`~mlops_scorecard.escaping.csv_cell`).
         """
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        # RFC 4180 line ends: a cell holding a carriage return or a newline is then quoted,
+        # so it cannot start a new row whose first cell escapes the formula guard
+        writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(_CSV_COLUMNS)
         for it in self.items:
             d = it.distribution

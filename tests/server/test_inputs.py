@@ -82,6 +82,7 @@ def count(app: FastAPI, model: Any) -> int:
         (deep_json(40), "deep.json", "nested more than 32 levels"),
         ("respondents:\n" + "- " * 50_000 + "x\n", "deep.yaml", "nested more than"),
         ('{"framework": "mlops-scorecard", "title": "\\ud800", "respondents": []}', "s.json", "surrogate"),
+        ('{"framework": "mlops-scorecard", "respondents": [' + "9" * 5000 + "]}", "big.json", "invalid JSON"),
     ],
 )
 def test_hostile_files_are_refused_on_every_upload_path(
@@ -373,3 +374,15 @@ def test_tokens_are_redacted_in_log_records(app: FastAPI) -> None:
     assert any('"GET /r/…/d/2?x=1 HTTP/1.1" 200' in m for m in messages), messages
     assert any('"POST /join/… HTTP/1.1" 303' in m for m in messages), messages
     assert not [m for m in messages if token in m]
+
+
+@pytest.mark.parametrize("revision", [2**31, 2**63, 10**30])
+def test_a_revision_past_an_integer_column_is_422_not_500(app: FastAPI, revision: int) -> None:
+    ids = seed(app)
+    before = count(app, Answer)
+    r = TestClient(app, raise_server_exceptions=False).post(
+        f"/r/{ids['token']}/answers",
+        json={"question_id": "gov-policies", "answer": "yes", "revision": revision},
+    )
+    assert r.status_code == 422, r.text[:300]
+    assert count(app, Answer) == before

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -192,3 +193,34 @@ def test_the_assessment_cap_holds_for_invitations_and_joins_too(make_app: Any) -
     assert r.status_code == 409
     assert "MLOPS_SCORECARD_MAX_RESPONDENTS_PER_ASSESSMENT" in r.json()["detail"]
     assert respondents(app, aid) == 3
+
+
+def test_parallel_joins_from_one_address_cannot_pass_the_limit(make_app: Any) -> None:
+    app, _aid, _ = make_app(joins_per_address=5)
+    with app.state.scorecard.write() as s:
+        a = create_assessment(s, unit_id=create_unit(s, name="Race").id, title="Race", status="open")
+        _, share = create_share_link(s, assessment=a)
+    start = threading.Barrier(16)
+
+    def one(_: int) -> int:
+        client = TestClient(app, client=HOME, raise_server_exceptions=False)
+        start.wait()
+        return client.post(f"/join/{share}", data={}, follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        codes = sorted(pool.map(one, range(16)))
+    assert codes == [303] * 5 + [429] * 11, codes
+    with app.state.scorecard.read() as s:
+        joined = s.scalar(
+            select(func.count()).select_from(Respondent).where(Respondent.assessment_id == a.id)
+        )
+    assert joined == 5
+
+
+def test_a_unicode_digit_cap_is_a_clear_422(make_app: Any) -> None:
+    app, aid, _ = make_app()
+    facilitator = login_client(app, "facilitator")
+    data = {"csrf_token": csrf_of(facilitator, f"/assessments/{aid}"), "max_respondents": "\u00b2"}
+    r = facilitator.post(f"/assessments/{aid}/share-links", data=data)
+    assert r.status_code == 422
+    assert "most respondents must be a whole number" in r.text

@@ -119,7 +119,9 @@ class TrackedPlan:
         """The CSV export: the library's columns and a ``note`` column."""
         rows = list(csv.reader(io.StringIO(self.plan.to_csv())))
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        # RFC 4180 line ends: a cell holding a carriage return or a newline is then quoted,
+        # so it cannot start a new row whose first cell escapes the formula guard
+        writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([*rows[0], "note"])
         for it, row in zip(self.items, rows[1:], strict=True):
             # the library's cells are neutralized already; the note is added here

@@ -154,6 +154,9 @@ def join_shared(
     link, assessment = share_link_for_token(session, token=token)
     if assessment.status != "open":
         raise ConflictError(f"this assessment is {assessment.status}, not open for answers")
+    # Joins through one link take turns (a row lock on PostgreSQL; SQLite has one writer
+    # already): otherwise parallel joins all count the same recent joins and pass the limits.
+    session.execute(select(ShareLink.id).where(ShareLink.id == link.id).with_for_update())
     _make_room(session, assessment=assessment, adding=1, limit=max_respondents, source="shared link")
     keys = throttle.check_joins(session, link_id=link.id, client=client, rules=rules or JoinThrottle())
     # One conditional UPDATE: two visitors at the same moment cannot both take the last place.

@@ -30,7 +30,7 @@ from ..store.assessments import assessment_framework
 from ..store.models import Assessment, Respondent
 from ..store.responses import respondent_answers
 from .context import templates
-from .params import whole_number
+from .params import MAX_ID, whole_number
 
 __all__ = [
     "PRIVATE_HEADERS",
@@ -246,7 +246,8 @@ class AnswerIn(BaseModel):
     comment: StrictStr = Field(default="", max_length=5000)
     #: The revision the page last saw for this answer (0 when it had none). Left out,
     #: the save overwrites whatever is stored (scripts); the survey page always sends it.
-    revision: StrictInt | None = Field(default=None, ge=0)
+    # bounded: a revision past what an integer column holds would be a database error
+    revision: StrictInt | None = Field(default=None, ge=0, le=MAX_ID)
 
 
 def parse_answer_json(body: bytes) -> AnswerIn:

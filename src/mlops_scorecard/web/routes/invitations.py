@@ -22,7 +22,7 @@ from ...store.responses import (
     revoke_share_link,
 )
 from ..context import render, state
-from ..params import parse_id
+from ..params import parse_id, whole_number
 from ..security import form_text
 from .pages import NO_STORE, checked_form
 
@@ -83,11 +83,11 @@ async def share_link_create(request: Request, assessment_id: str) -> Response:
     form = await checked_form(request, "facilitator")
     aid = parse_id(assessment_id, "assessment")
     cap_text = form_text(form, "max_respondents", max_length=20)
-    if cap_text and not (cap_text.isdigit() and 1 <= int(cap_text) <= MAX_LINK_RESPONDENTS):
+    cap = whole_number(cap_text, maximum=MAX_LINK_RESPONDENTS) if cap_text else None
+    if cap_text and not cap:
         raise ScorecardError(
             f"the most respondents must be a whole number from 1 to {MAX_LINK_RESPONDENTS}, or empty for no cap"
         )
-    cap = int(cap_text) if cap_text else None
 
     def create() -> tuple[str, str]:
         with state(request).write() as s:
