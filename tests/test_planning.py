@@ -280,7 +280,7 @@ def test_exports_neutralize_hostile_text() -> None:
     )
     text = plan.to_csv()
     # a carriage return inside a cell is quoted, so it cannot start a row of its own
-    assert "\r=cmd" not in text.replace('"\'-2+3\r=cmd', "")
+    assert "\r=cmd" not in text.replace("\"'-2+3\r=cmd", "")
     assert "\"'-2+3\r=cmd|' /C calc'!A0\"" in text
     rows = {r["key"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
     assert rows["q2"]["owner"] == "'-2+3\r=cmd|' /C calc'!A0"
