@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -158,3 +159,20 @@ def test_password_hashing_runs_off_the_event_loop_and_outside_writes(
     for writer in writers:
         writer.join()
     assert where == ["worker thread", "writes go on"] * 2
+
+
+def test_wrong_passwords_sent_at_once_cannot_all_be_tried(make_app: Any) -> None:
+    app = make_app(login_free_failures=3)
+    clients = [TestClient(app, client=ATTACKER, raise_server_exceptions=False) for _ in range(12)]
+    tokens = [csrf_of(c, "/login") for c in clients]
+    start = threading.Barrier(len(clients))
+
+    def guess(i: int) -> int:
+        start.wait()
+        data = {"username": "ana", "password": f"guess-{i}", "csrf_token": tokens[i]}
+        return clients[i].post("/login", data=data, follow_redirects=False).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        codes = sorted(pool.map(guess, range(len(clients))))
+    # three free guesses, then the pair must wait: the rest are refused unchecked
+    assert codes == [401] * 3 + [429] * 9, codes

@@ -136,14 +136,19 @@ def begin_login(
     """Refuse a (username, ``client`` address) pair that must still wait, else what to verify.
 
     Raises :class:`RateLimitedError` with ``retry_after`` before the password is looked
-    at, so attempts while waiting tell nothing. Reads only.
+    at, so attempts while waiting tell nothing. A short write: the attempt is counted for
+    the pair before the password is checked (:func:`finish_login` forgets it on
+    success), and pairs take turns, so attempts sent at once cannot all pass the limit.
     """
+    pair, _ = _login_keys(username, client)
+    throttle.one_at_a_time(session, key=pair)
     wait = _login_wait(session, username=username, client=client, rules=rules or LoginThrottle())
     if wait:
         raise RateLimitedError(
             f"too many failed logins for this account from your address; try again in {wait} s",
             retry_after=wait,
         )
+    throttle.record(session, keys=[pair])
     user = session.scalar(select(User).where(User.username == username.strip()))
     return LoginCandidate(
         username=username,
@@ -159,11 +164,12 @@ def verify_password(candidate: LoginCandidate, password: str) -> bool:
 
 
 def finish_login(session: Session, *, candidate: LoginCandidate, ok: bool, password: str) -> User | None:
-    """Count a failure, or clear the pair's failures and return the user (a short write)."""
+    """Count a failure, or clear the pair's failures and return the user (a short write).
+    The pair's attempt was counted by :func:`begin_login`; a failure adds the address's."""
     pair, address = _login_keys(candidate.username, candidate.client)
     user = session.get(User, candidate.user_id) if ok and candidate.user_id is not None else None
     if user is None or not user.active:
-        throttle.record(session, keys=[pair, address])
+        throttle.record(session, keys=[address])
         return None
     throttle.forget(session, key=pair)
     if _hasher.check_needs_rehash(user.password_hash):

@@ -11,13 +11,23 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from ..errors import RateLimitedError
 from .models import RateEvent, utcnow
 
-__all__ = ["KEEP", "JoinThrottle", "Recent", "check_joins", "forget", "recent", "record", "seconds_until"]
+__all__ = [
+    "KEEP",
+    "JoinThrottle",
+    "Recent",
+    "check_joins",
+    "forget",
+    "one_at_a_time",
+    "recent",
+    "record",
+    "seconds_until",
+]
 
 #: Events older than this are never counted by any throttle and are pruned.
 KEEP = dt.timedelta(days=1)
@@ -50,6 +60,16 @@ def recent(session: Session, *, keys: list[str], window: dt.timedelta) -> dict[s
     ).all()
     found = {stored[key]: Recent(count, first, last) for key, count, first, last in rows}
     return {key: found.get(key, Recent()) for key in keys}
+
+
+def one_at_a_time(session: Session, *, key: str) -> None:
+    """Until this transaction ends, other transactions calling this with ``key`` wait.
+
+    A throttle reads a count and then adds to it; two requests at once would both read
+    the old count. PostgreSQL takes a transaction-level advisory lock on the key; SQLite
+    needs nothing, as its writes already run one at a time (``BEGIN IMMEDIATE``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
 
 def record(session: Session, *, keys: list[str]) -> None:

@@ -53,8 +53,8 @@ async def login_submit(request: Request) -> Response:
 
     def check() -> str | None:
         # argon2 takes tens of milliseconds of CPU: in the thread pool, never on the event
-        # loop, and between the read and the write, so no write transaction waits on it.
-        with app.read() as session:
+        # loop, and between two short writes, so no write transaction waits on it.
+        with app.write() as session:
             candidate = begin_login(session, username=username, client=client, rules=rules)
         ok = verify_password(candidate, password)
         with app.write() as session:
