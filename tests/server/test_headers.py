@@ -82,3 +82,18 @@ def test_templates_have_no_inline_script(template: str) -> None:
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
     assert "javascript:" not in text, template
     assert not re.search(r"\son[a-z]+\s*=", text), template
+
+
+def test_a_bugs_500_carries_the_headers_too(app: FastAPI) -> None:
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/boom", boom)
+    app.add_api_route("/r/some-respondent-token/boom", boom)
+    client = TestClient(app, raise_server_exceptions=False)
+    for path, referrer in (("/boom", "same-origin"), ("/r/some-respondent-token/boom", "no-referrer")):
+        r = client.get(path)
+        assert r.status_code == 500
+        assert "something went wrong on our side" in r.text
+        check_common(r.headers, path)
+        assert r.headers["referrer-policy"] == referrer

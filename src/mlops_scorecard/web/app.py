@@ -31,7 +31,7 @@ from ..settings import Settings
 from ..store.accounts import secret_key
 from ..store.db import DatabaseError, make_engine, needs_migration, session_factory
 from .context import AppState, templates
-from .headers import SecurityHeaders
+from .headers import SecurityHeaders, security_headers
 from .logs import redact_tokens_in_logs
 from .security import LoginRequired
 
@@ -304,7 +304,11 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("%s %s: unexpected error", request.method, request.url.path, exc_info=exc)
-        return error_response(request, 500, "something went wrong on our side; the error has been logged")
+        response = error_response(request, 500, "something went wrong on our side; the error has been logged")
+        # Starlette sends this from its outermost middleware, outside SecurityHeaders
+        for name, value in security_headers(request.url.path, request.url.scheme):
+            response.headers.setdefault(name.decode(), value.decode())
+        return response
 
     from .routes import register
 

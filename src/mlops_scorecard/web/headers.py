@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["DOCS_CSP", "PAGE_CSP", "SecurityHeaders"]
+__all__ = ["DOCS_CSP", "PAGE_CSP", "SecurityHeaders", "security_headers"]
 
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -43,6 +43,18 @@ def _respondent_path(path: str) -> bool:
     return path.startswith(("/r/", "/join/"))
 
 
+def security_headers(path: str, scheme: str) -> list[tuple[bytes, bytes]]:
+    """The security headers of a response to ``path`` served over ``scheme``."""
+    extra = [
+        *_COMMON,
+        (b"content-security-policy", (DOCS_CSP if path == "/api/docs" else PAGE_CSP).encode()),
+        (b"referrer-policy", b"no-referrer" if _respondent_path(path) else b"same-origin"),
+    ]
+    if scheme == "https":
+        extra.append(_HSTS)
+    return extra
+
+
 class SecurityHeaders:
     """Add the security headers to every HTTP response (a header a route set itself wins)."""
 
@@ -53,14 +65,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = str(scope.get("path", ""))
-        extra = [
-            *_COMMON,
-            (b"content-security-policy", (DOCS_CSP if path == "/api/docs" else PAGE_CSP).encode()),
-            (b"referrer-policy", b"no-referrer" if _respondent_path(path) else b"same-origin"),
-        ]
-        if scope.get("scheme") == "https":
-            extra.append(_HSTS)
+        extra = security_headers(str(scope.get("path", "")), str(scope.get("scheme", "")))
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
