@@ -87,6 +87,10 @@ def test_viewers_see_normalized_roles_and_true_warnings(framework: Framework) ->
     fixed = aggregate_report(data, original=everyone_other)
     assert "single-role" not in [w["code"] for w in fixed["trust"]["warnings"]]
     assert not {"leadership", "ml-engineer", "data-scientist"} & set(fixed["roles"]["missing"])
+    # the trust finding names the same missing roles as the roles section
+    [finding] = [lim["finding"] for lim in fixed["trust"]["limitations"] if lim["id"] == "subjectivity"]
+    assert f"roles missing: {', '.join(fixed['roles']['missing'])}." in finding
+    assert "ml-engineer" not in finding.split("missing:", 1)[1]
     one_role = answers_with(["mle", "mle", "mle"])
     viewed = for_viewers(one_role)
     data = aggregate_report(report_data(framework, viewed, score(framework, viewed)), original=one_role)

@@ -17,6 +17,7 @@ to one person across questions.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +108,24 @@ def aggregate_analysis(data: dict[str, Any], *, missing: list[str] | None = None
     return out
 
 
+#: The sentence of the subjectivity finding that names the missing roles.
+_MISSING_SENTENCE = re.compile(r"; \d+ roles? missing: [^.]*\.")
+
+
+def _true_missing(limitation: dict[str, Any], missing: list[str]) -> dict[str, Any]:
+    """The subjectivity finding with the roles truly missing (merging hid which answered)."""
+    finding = limitation.get("finding")
+    if limitation.get("id") != "subjectivity" or not isinstance(finding, str):
+        return limitation
+    count = f"{len(missing)} role{'' if len(missing) == 1 else 's'}"
+    sentence = (
+        f"; {count} missing: {', '.join(missing)}."
+        if missing
+        else ", every role a diverse group should include."
+    )
+    return {**limitation, "finding": _MISSING_SENTENCE.sub(lambda _: sentence, finding, count=1)}
+
+
 def aggregate_report(data: dict[str, Any], *, original: AnswerSet | None = None) -> dict[str, Any]:
     """A report's data (of :func:`for_viewers` answers) without per-respondent parts.
 
@@ -125,6 +144,7 @@ def aggregate_report(data: dict[str, Any], *, original: AnswerSet | None = None)
         missing = missing_roles(original)
         if len({normalize_role(r.role) for r in original.respondents if r.role}) > 1:
             trust["warnings"] = [w for w in trust["warnings"] if w.get("code") != "single-role"]
+        trust["limitations"] = [_true_missing(lim, missing) for lim in trust.get("limitations", [])]
     out["trust"] = trust
     out["answers"] = [
         {
