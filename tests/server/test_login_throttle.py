@@ -170,7 +170,7 @@ def test_wrong_passwords_sent_at_once_cannot_all_be_tried(make_app: Any) -> None
     def guess(i: int) -> int:
         start.wait()
         data = {"username": "ana", "password": f"guess-{i}", "csrf_token": tokens[i]}
-        return clients[i].post("/login", data=data, follow_redirects=False).status_code
+        return int(clients[i].post("/login", data=data, follow_redirects=False).status_code)
 
     with ThreadPoolExecutor(len(clients)) as pool:
         codes = sorted(pool.map(guess, range(len(clients))))

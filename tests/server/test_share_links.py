@@ -205,7 +205,7 @@ def test_parallel_joins_from_one_address_cannot_pass_the_limit(make_app: Any) ->
     def one(_: int) -> int:
         client = TestClient(app, client=HOME, raise_server_exceptions=False)
         start.wait()
-        return client.post(f"/join/{share}", data={}, follow_redirects=False).status_code
+        return int(client.post(f"/join/{share}", data={}, follow_redirects=False).status_code)
 
     with ThreadPoolExecutor(16) as pool:
         codes = sorted(pool.map(one, range(16)))
