@@ -404,6 +404,18 @@ def test_duplicate_names_are_reported_once_each() -> None:
         parse_answers(data)
 
 
+def test_files_read_from_disk_may_hold_more_respondents_than_uploads(tmp_path: Path) -> None:
+    people = [
+        {"name": f"P{i}", "answers": {"gov-strategy": "yes"}} for i in range(MAX_RESPONDENTS_PER_FILE + 1)
+    ]
+    text = json.dumps({"framework": "mlops-scorecard", "respondents": people})
+    with pytest.raises(AnswersError, match="the limit is 5,000 per file"):
+        read_answers(text, source="upload.json", as_json=True)
+    path = tmp_path / "survey.json"
+    path.write_text(text, encoding="utf-8")
+    assert len(load_answers(path).respondents) == MAX_RESPONDENTS_PER_FILE + 1
+
+
 def test_read_answers_caps_respondents_before_validating_them() -> None:
     assert MAX_RESPONDENTS_PER_FILE == 5000
     # the respondents are not even valid: the count is checked first

@@ -24,6 +24,7 @@ from .framework import ANSWER_KEYS, AnswerKey, Framework, QuestionSet, get_frame
 
 __all__ = [
     "MAX_RESPONDENTS_PER_FILE",
+    "MAX_RESPONDENTS_PER_LOCAL_FILE",
     "Answer",
     "AnswerSet",
     "Respondent",
@@ -42,6 +43,10 @@ _BOOL_KEYS = {True: "yes", False: "no"}
 #: Respondents one answers file may hold (the web service's
 #: ``MLOPS_SCORECARD_MAX_RESPONDENTS_PER_FILE`` can change it for uploads).
 MAX_RESPONDENTS_PER_FILE = 5000
+#: The same for a file read from disk by the CLI or the library: it is the user's own
+#: file, not an upload, and large surveys are scored locally; the reader's other limits
+#: (aliases, nesting, size) still hold.
+MAX_RESPONDENTS_PER_LOCAL_FILE = 200_000
 
 
 class Answer(BaseModel):
@@ -228,7 +233,12 @@ def read_answers(
 def load_answers(path: str | Path) -> AnswerSet:
     """Read an answers file (YAML or JSON) without checking it against a framework."""
     text = read_text_file(path, error=AnswersError)
-    return read_answers(text, source=str(path), as_json=str(path).lower().endswith(".json"))
+    return read_answers(
+        text,
+        source=str(path),
+        as_json=str(path).lower().endswith(".json"),
+        max_respondents=MAX_RESPONDENTS_PER_LOCAL_FILE,
+    )
 
 
 def check_answers(answers: AnswerSet, framework: Framework, *, source: str | None = None) -> None:
