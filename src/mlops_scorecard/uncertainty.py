@@ -163,7 +163,8 @@ def _interval(
     base = n - 1 + k
     df = 1.0 / ((1 - share) / base + share / (base * spread))
     half = 100 * _t_quantile(df, (1 + confidence) / 2) * float(np.sqrt(var))
-    return Interval(float(np.clip(point - half, 0, 100)), float(np.clip(point + half, 0, 100)))
+    # + 0.0: a bound clipped from -0.0 is written as 0.0, never as -0.0
+    return Interval(float(np.clip(point - half, 0, 100)) + 0.0, float(np.clip(point + half, 0, 100)) + 0.0)
 
 
 def matrix_intervals(m: AnswerMatrix, *, confidence: float = DEFAULT_CONFIDENCE) -> Uncertainty:

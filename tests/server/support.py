@@ -120,3 +120,13 @@ def page_queries(c: TestClient, path: str) -> int:
     with counting_queries(app) as seen:
         assert c.get(path).status_code == 200
     return len(seen)
+
+
+def pdf_text(body: bytes, tmp_path: Path) -> str:
+    """A PDF's text through poppler's pdftotext (.ci/run installs poppler-utils)."""
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext is not installed: apt-get install poppler-utils (.ci/run does this)")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(body)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8")

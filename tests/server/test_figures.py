@@ -8,13 +8,12 @@ import datetime as dt
 import html
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from support import pdf_text
 from typer.testing import CliRunner
 
 from mlops_scorecard.answers import parse_answers
@@ -63,15 +62,6 @@ def _text(body: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
-def _pdf_text(body: bytes, tmp_path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is not installed: apt-get install poppler-utils (.ci/run does this)")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(body)
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
-    return out.stdout.decode("utf-8")
-
-
 def _shows_once_rounded(where: str, text: str) -> None:
     assert SHOWN in text, f"{where}: {SHOWN} missing"
     assert TWICE not in text, f"{where}: shows {TWICE}, the score rounded twice"
@@ -96,7 +86,7 @@ def test_every_view_shows_the_same_figure(
         _shows_once_rounded(where, _text(r.text))
     pdf = facilitator.get(f"/assessments/{after}/report.pdf")
     assert pdf.status_code == 200
-    _shows_once_rounded("PDF report", _pdf_text(pdf.content, tmp_path))
+    _shows_once_rounded("PDF report", pdf_text(pdf.content, tmp_path))
     data = facilitator.get(f"/assessments/{after}/report.json").json()
     # the JSON keeps the exact score: whoever reads it rounds once
     assert data["result"]["dimensions"][0]["score"] == pytest.approx(EXACT, abs=1e-9)
@@ -147,7 +137,7 @@ def test_stored_reports_carry_unit_targets_and_gaps(
     assert "Figures team" in html_report
     for text in ("Target", "30.0", "11.0"):
         assert text in html_report
-    pdf = _pdf_text(facilitator.get(f"/assessments/{after}/report.pdf").content, tmp_path)
+    pdf = pdf_text(facilitator.get(f"/assessments/{after}/report.pdf").content, tmp_path)
     assert "Figures team" in pdf
     for text in ("Target", "30.0", "11.0"):
         assert text in pdf

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from support import pdf_text
 
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.store import assessments, responses, units
@@ -177,15 +176,6 @@ def test_reports(
             data = json.loads(text)
             assert len(data["result"]["respondents"]) == len(PEOPLE)
             assert {r["role"]: r["respondents"] for r in data["roles"]["roles"]}["leadership"] == 1
-
-
-def pdf_text(body: bytes, tmp_path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is not installed: apt-get install poppler-utils (.ci/run does this)")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(body)
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
-    return out.stdout.decode("utf-8")
 
 
 def test_pdf_report(app: FastAPI, viewer: TestClient, facilitator: TestClient, tmp_path: Path) -> None:

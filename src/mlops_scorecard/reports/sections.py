@@ -73,19 +73,6 @@ def _r(value: float | None) -> float | None:
     return None if value is None else value + 0.0
 
 
-def _intervals(u: Uncertainty) -> dict[str, Any]:
-    """``Uncertainty.to_dict()`` with ``-0.0`` bounds made ``0.0`` (the bounds stay exact:
-    rounded to 2 decimals and again for display, 19.047 could show as 19.1)."""
-
-    def bounds(iv: Any) -> dict[str, float] | None:
-        return None if iv is None else {"low": iv.low + 0.0, "high": iv.high + 0.0}
-
-    data: dict[str, Any] = u.to_dict()
-    data["overall"] = bounds(u.overall)
-    data["dimensions"] = {k: bounds(v) for k, v in u.dimensions.items()}
-    return data
-
-
 def _label(answers: AnswerSet, index: int) -> str:
     what = answers.title or answers.unit
     return f"earlier assessment {index + 1}" + (f" ({what})" if what else "")
@@ -317,7 +304,7 @@ def build_sections(
         reason = "No earlier assessments were given, so this report shows one point in time."
 
     data = {
-        "intervals": _intervals(u),
+        "intervals": u.to_dict(),
         "agreement": _agreement(analysis),
         "hotspots": _zero([h.to_dict() for h in analysis.hotspots]),
         "roles": _zero(analysis.roles.to_dict()),

@@ -31,6 +31,7 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..format import fmt_number
 from ..framework import QuestionSet
 from ..scoring import _overall, _weighted_scores
 from .assessments import assessment_framework
@@ -362,7 +363,9 @@ class Spread:
         n = self.respondents
         if n < THIN_RESPONDENTS:
             return f"uncertain: only {n} respondent{'' if n == 1 else 's'} gave it a score"
-        width = f"about ±{self.half_width:.0f} points" if self.half_width is not None else "unknown"
+        width = (
+            f"about ±{fmt_number(self.half_width, 0)} points" if self.half_width is not None else "unknown"
+        )
         # a quick estimate from respondents' own scores; the assessment page has the interval
         return f"{'uncertain: ' if self.uncertain else ''}{n} respondents, rough 90% interval {width}"
 
