@@ -129,6 +129,11 @@ def main() -> int:
         ("part: scores by role", lambda: role_breakdown(fw, answers), None),
         ("part: plan", lambda: build_plan(result), None),
     ]
+    # Baseline in the same run: json.loads of the same answers as JSON text, the least a
+    # tool must do to read them; every figure is also given as a ratio to it.
+    text = json.dumps(answers.to_data())
+    baseline, _ = median_seconds(lambda: json.loads(text), args.runs)
+    print(f"{'baseline: json.loads of the answers (' + f'{len(text) / 1e6:.1f} MB)':<75} {baseline:8.4f} s")
     results = []
     for name, fn, target in cases:
         median, times = median_seconds(fn, args.runs)
@@ -141,11 +146,12 @@ def main() -> int:
                 "runs_s": [round(t, 4) for t in times],
                 "target_s": target,
                 "ok": ok,
+                "x_baseline": round(median / baseline, 2),
             }
         )
         mark = "" if ok is None else ("  ok" if ok else "  MISSED")
         print(
-            f"{name:<75} {median:8.4f} s (min {min(times):.4f})"
+            f"{name:<75} {median:8.4f} s (min {min(times):.4f}, {median / baseline:5.2f}x baseline)"
             f"{'' if target is None else f'  (target {target} s)'}{mark}",
             flush=True,
         )
@@ -155,6 +161,7 @@ def main() -> int:
         "machine": info,
         "assessment": {"respondents": args.respondents, "questions": questions},
         "runs": args.runs,
+        "baseline": {"name": "json.loads of the answers as JSON text", "median_s": round(baseline, 4)},
         "results": results,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
