@@ -85,14 +85,14 @@ def main() -> int:
     args = parser.parse_args()
     info = machine()
 
-    from mlops_scorecard.agreement import _agreement, _hotspots, answer_values
     from mlops_scorecard.analysis import analyze
+    from mlops_scorecard.analysis.agreement import _agreement, _hotspots, answer_values
+    from mlops_scorecard.analysis.roles import role_breakdown
+    from mlops_scorecard.analysis.uncertainty import matrix_intervals
     from mlops_scorecard.example import example_answers
     from mlops_scorecard.framework import get_framework
     from mlops_scorecard.planning import build_plan
-    from mlops_scorecard.roles import role_breakdown
     from mlops_scorecard.scoring import score
-    from mlops_scorecard.uncertainty import matrix_intervals
 
     fw = get_framework("mlops-scorecard")
     answers = example_answers(fw, respondents=args.respondents, question_set="full")

@@ -1,4 +1,4 @@
-"""Simulated coverage of the score intervals (``mlops_scorecard.uncertainty``).
+"""Simulated coverage of the score intervals (``mlops_scorecard.analysis.uncertainty``).
 
 Teams are drawn with a known truth: every question has a true answer distribution over
 yes / partly / no (and a 5% chance of "don't know", which carries no value), and each
@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mlops_scorecard.agreement import AnswerMatrix, answer_values
+from mlops_scorecard.analysis.agreement import AnswerMatrix, answer_values
+from mlops_scorecard.analysis.uncertainty import matrix_intervals
 from mlops_scorecard.answers import parse_answers
 from mlops_scorecard.framework import Framework, get_framework
-from mlops_scorecard.uncertainty import matrix_intervals
 
 SIZES = (3, 4, 5, 8, 10, 20, 40)
 SETS = ("core", "full")

@@ -18,12 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.special import stdtrit
 
-from mlops_scorecard.agreement import (
-    SPLIT_MIN_SHARE,
-    answer_values,
-    ordinal_alpha,
-    ordinal_alpha_from_ratings,
-)
 from mlops_scorecard.analysis import (
     Analysis,
     agreement,
@@ -34,13 +28,19 @@ from mlops_scorecard.analysis import (
     role_breakdown,
     role_series,
 )
+from mlops_scorecard.analysis.agreement import (
+    SPLIT_MIN_SHARE,
+    answer_values,
+    ordinal_alpha,
+    ordinal_alpha_from_ratings,
+)
+from mlops_scorecard.analysis.roles import EXPECTED_ROLES, normalize_role
+from mlops_scorecard.analysis.uncertainty import METHOD, PRIOR_RESPONDENTS, Interval, intervals
 from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.framework import Framework, parse_framework
 from mlops_scorecard.planning import build_plan
-from mlops_scorecard.roles import EXPECTED_ROLES, normalize_role
 from mlops_scorecard.scoring import score
-from mlops_scorecard.uncertainty import METHOD, PRIOR_RESPONDENTS, Interval, intervals
 
 LEVELS = [{"id": "low", "name": "Low", "min": 0}, {"id": "high", "name": "High", "min": 50}]
 

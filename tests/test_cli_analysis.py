@@ -15,11 +15,11 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from mlops_scorecard import framework as framework_module
+from mlops_scorecard.analysis.uncertainty import METHOD
 from mlops_scorecard.answers import dump_answers
 from mlops_scorecard.cli import app
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import Framework, builtin_frameworks, parse_framework
-from mlops_scorecard.uncertainty import METHOD
 
 runner = CliRunner()
 

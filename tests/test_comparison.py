@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
+from mlops_scorecard.analysis.comparison import compare, framework_change_notes, score_trend, target_gaps
+from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.charts import Series, render_trend_with_bands
-from mlops_scorecard.comparison import compare, framework_change_notes, score_trend, target_gaps
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.framework import Framework, parse_framework
 from mlops_scorecard.scoring import score
-from mlops_scorecard.uncertainty import intervals
 
 LEVELS = [{"id": "low", "name": "Low", "min": 0}, {"id": "high", "name": "High", "min": 50}]
 

@@ -71,7 +71,7 @@ def test_example_scores_follow_the_profile(example: AnswerSet, framework: Framew
 
 
 def test_consensus_makes_respondents_agree(framework: Framework) -> None:
-    from mlops_scorecard.agreement import agreement
+    from mlops_scorecard.analysis.agreement import agreement
 
     apart = agreement(framework, example_answers(framework, respondents=6, seed=3)).overall.alpha
     together = agreement(

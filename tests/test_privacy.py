@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from mlops_scorecard.analysis.roles import role_breakdown
 from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.framework import Framework
 from mlops_scorecard.privacy import OTHER_ROLE, aggregate_report, for_viewers, missing_roles
 from mlops_scorecard.reports.data import report_data
-from mlops_scorecard.roles import role_breakdown
 from mlops_scorecard.scoring import score
 
 

@@ -17,7 +17,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from mlops_scorecard import framework as framework_module
-from mlops_scorecard.agreement import agreement, hotspots
+from mlops_scorecard.analysis.agreement import agreement, hotspots
+from mlops_scorecard.analysis.roles import role_breakdown
+from mlops_scorecard.analysis.uncertainty import METHOD, intervals
 from mlops_scorecard.answers import Answer, AnswerSet, Respondent, dump_answers
 from mlops_scorecard.cli import app
 from mlops_scorecard.errors import ScorecardError
@@ -26,9 +28,7 @@ from mlops_scorecard.framework import Framework, builtin_frameworks, parse_frame
 from mlops_scorecard.planning import build_plan
 from mlops_scorecard.reports import ReportFormat, render_report, report_schema, write_report
 from mlops_scorecard.reports.data import ReportData, report_data
-from mlops_scorecard.roles import role_breakdown
 from mlops_scorecard.scoring import score
-from mlops_scorecard.uncertainty import METHOD, intervals
 
 WHEN = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.UTC)
 OVERRIDES: dict[str, Any] = {

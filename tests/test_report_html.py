@@ -10,11 +10,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.answers import Answer, AnswerSet, Respondent
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import Framework
 from mlops_scorecard.reports import render_report
-from mlops_scorecard.uncertainty import intervals
 
 WHEN = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.UTC)
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

@@ -6,12 +6,12 @@ import datetime as dt
 import json
 import re
 
+from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.answers import Answer, AnswerSet
 from mlops_scorecard.framework import Framework
 from mlops_scorecard.reports import render_report
 from mlops_scorecard.reports.markdown import render_markdown
 from mlops_scorecard.reports.view import md_escape, md_link
-from mlops_scorecard.uncertainty import intervals
 
 WHEN = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.UTC)
 

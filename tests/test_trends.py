@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from mlops_scorecard.analysis.trends import TrendEntry, build_trend
 from mlops_scorecard.charts import render_trend
-from mlops_scorecard.trends import TrendEntry, build_trend
 
 
 def result(overall: float | None, scores: dict[str, float | None], respondents: int = 3) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from .roles import EXPECTED_ROLES, NO_ROLE, normalize_role
+from .analysis.roles import EXPECTED_ROLES, NO_ROLE, normalize_role
 
 if TYPE_CHECKING:
     from .answers import AnswerSet

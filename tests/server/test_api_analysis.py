@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from test_analysis_pages import CORE, FW, PEOPLE, org_fixture, other_version, seed
 
 from mlops_scorecard.analysis import analyze
-from mlops_scorecard.comparison import compare
+from mlops_scorecard.analysis.comparison import compare
+from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.store import assessments
-from mlops_scorecard.uncertainty import intervals
 
 V1 = "/api/v1"
 

@@ -1,7 +1,7 @@
 """The report's analysis sections: agreement, hotspots, intervals, roles, plan and trend.
 
 Each section is the library's own plain data (:mod:`mlops_scorecard.analysis`,
-:mod:`mlops_scorecard.planning`, :mod:`mlops_scorecard.comparison`), so the JSON report
+:mod:`mlops_scorecard.planning`, :mod:`mlops_scorecard.analysis.comparison`), so the JSON report
 shows the numbers ``analyze``, ``plan`` and ``trend`` show. This module also turns the
 earlier assessments a caller passes (``history``) into trend points. The layout is
 documented in ``docs/report-format.md``.
@@ -21,9 +21,9 @@ from ..scoring import ScoreResult
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
-    from ..comparison import ScoreTrend
+    from ..analysis.comparison import ScoreTrend
+    from ..analysis.uncertainty import Uncertainty
     from ..planning import Plan, PlanOverride
-    from ..uncertainty import Uncertainty
 
 __all__ = [
     "HistoryEntry",
@@ -116,8 +116,8 @@ def history_points(
     :class:`ScorecardError` for an entry of another framework (by id), an answer set
     without a date, or an entry of an unknown shape.
     """
+    from ..analysis.uncertainty import intervals as interval_of
     from ..scoring import score
-    from ..uncertainty import intervals as interval_of
 
     out: list[_TrendInput] = []
     for i, entry in enumerate(history):
@@ -271,9 +271,9 @@ def build_sections(
     assessment's date on the trend when the answers have none.
     """
     from ..analysis import analyze
-    from ..comparison import score_trend
+    from ..analysis.comparison import score_trend
+    from ..analysis.uncertainty import DEFAULT_CONFIDENCE
     from ..planning import apply_overrides, build_plan
-    from ..uncertainty import DEFAULT_CONFIDENCE
 
     if analysis is None:
         analysis = analyze(

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from ...analysis import analyze
-from ...comparison import compare
+from ...analysis.comparison import compare
 from ...privacy import aggregate_analysis, for_viewers, missing_roles
 from ...store.assessments import (
     answer_sets_for,

@@ -9,13 +9,13 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from ...analysis.trends import TrendEntry, build_trend
 from ...errors import ConflictError, ScorecardError
 from ...format import fmt_delta, fmt_score
 from ...store.assessments import latest_results, list_assessments, summary_results
 from ...store.models import Unit
 from ...store.rollup import heat_spreads
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
-from ...trends import TrendEntry, build_trend
 from ..analysis_views import mark_uncertain, org_analysis, unit_section, version_notes
 from ..context import render, state
 from ..params import parse_id, whole_number

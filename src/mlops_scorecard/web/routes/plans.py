@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from ...analysis.trends import Trend
 from ...errors import NotFoundError, ScorecardError
 from ...format import fmt_delta, fmt_score
 from ...planning import RANKING_RULE, STATUSES, PlanItem
@@ -32,7 +33,6 @@ from ...store.plans import (
     reset_order,
     update_item,
 )
-from ...trends import Trend
 from ..context import state
 from ..params import parse_id
 from ..security import form_text, require

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from .answers import AnswerSet
-from .charts import Series
-from .errors import ScorecardError
-from .format import fmt_delta
-from .framework import Framework, QuestionSet
-from .scoring import QuestionResult, ScoreResult, score
+from ..answers import AnswerSet
+from ..charts import Series
+from ..errors import ScorecardError
+from ..format import fmt_delta
+from ..framework import Framework, QuestionSet
+from ..scoring import QuestionResult, ScoreResult, score
 from .uncertainty import Uncertainty
 
 __all__ = [

@@ -22,14 +22,14 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
-from .errors import ScorecardError
+from ..errors import ScorecardError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.projections.polar import PolarAxes
     from matplotlib.typing import RcKeyType
 
-    from .scoring import ScoreResult
+    from ..scoring import ScoreResult
 
 __all__ = [
     "ChartFormat",
@@ -171,7 +171,7 @@ def write_chart(
 
     The file is replaced atomically. An unknown suffix raises :class:`ScorecardError`.
     """
-    from .datafiles import atomic_write_bytes  # imports YAML and pydantic: load on use
+    from ..datafiles import atomic_write_bytes  # imports YAML and pydantic: load on use
 
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in get_args(ChartFormat):

@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..answers import AnswerSet
+from ..format import fmt_alpha, fmt_interval
+from ..framework import Framework
+from ..scoring import ScoreResult, score
 from .agreement import (
     TENTATIVE_ALPHA,
     Agreement,
@@ -26,11 +30,7 @@ from .agreement import (
     hotspots,
     ordinal_alpha,
 )
-from .answers import AnswerSet
-from .format import fmt_alpha, fmt_interval
-from .framework import Framework
 from .roles import RoleBreakdown, role_breakdown, role_series
-from .scoring import ScoreResult, score
 from .uncertainty import (
     DEFAULT_CONFIDENCE,
     Interval,

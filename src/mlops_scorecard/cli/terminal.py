@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .answers import AnswerSet
-from .format import fmt_pct, fmt_score
-from .scoring import ScoreResult
+from ..answers import AnswerSet
+from ..format import fmt_pct, fmt_score
+from ..scoring import ScoreResult
 
 __all__ = ["print_score_table"]
 

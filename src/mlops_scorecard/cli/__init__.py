@@ -18,17 +18,17 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from . import __version__
+from .. import __version__
 
 if TYPE_CHECKING:
-    from .framework import Framework
+    from ..framework import Framework
 
 
 class _ErrorsAsMessages(TyperGroup):
     """Turns library and OS errors into ``error: ...`` lines and exit code 1."""
 
     def invoke(self, ctx: Any) -> Any:
-        from .errors import ScorecardError
+        from ..errors import ScorecardError
 
         try:
             return super().invoke(ctx)
@@ -131,7 +131,7 @@ def frameworks_list() -> None:
 
     Example: mlops-scorecard frameworks list
     """
-    from .framework import builtin_frameworks
+    from ..framework import builtin_frameworks
 
     for fw in builtin_frameworks():
         n = sum(1 for _ in fw.iter_questions("full"))
@@ -153,7 +153,7 @@ def frameworks_show(
 
       mlops-scorecard frameworks show mlops-scorecard@1.0.0 --format json
     """
-    from .framework import get_framework
+    from ..framework import get_framework
 
     fw = get_framework(ref)
     if fmt is not ShowFormat.text:
@@ -190,7 +190,7 @@ def frameworks_validate(
 
     Example: mlops-scorecard frameworks validate my-framework.yaml
     """
-    from .framework import load_framework
+    from ..framework import load_framework
 
     fw = load_framework(path)
     n = sum(1 for _ in fw.iter_questions("full"))
@@ -217,9 +217,9 @@ def example(
 
     Example: mlops-scorecard example -o answers.yaml --respondents 5 --set full
     """
-    from .answers import dump_answers
-    from .example import example_answers
-    from .framework import get_framework
+    from ..answers import dump_answers
+    from ..example import example_answers
+    from ..framework import get_framework
 
     _check_output(output, force)
     fw = get_framework(framework)
@@ -249,10 +249,10 @@ def assess(
 
     Example: mlops-scorecard assess team.yaml --name "Ana" --role ml-engineer --unit "Search"
     """
-    from .format import fmt_score
-    from .framework import get_framework
-    from .scoring import score
-    from .survey import open_survey, run_survey
+    from ..format import fmt_score
+    from ..framework import get_framework
+    from ..scoring import score
+    from ..survey import open_survey, run_survey
 
     fw = get_framework(framework)
     answers, index = open_survey(path, fw, question_set=question_set.value, unit=unit, name=name, role=role)
@@ -296,8 +296,8 @@ def score_cmd(
 
       mlops-scorecard score answers.yaml --format json | jq .overall
     """
-    from .answers import load_assessment
-    from .scoring import score
+    from ..answers import load_assessment
+    from ..scoring import score
 
     fw, answers = load_assessment(path)
     result = score(fw, answers)
@@ -327,9 +327,9 @@ def chart(
 
       mlops-scorecard chart answers.yaml --kind stellar --respondents -o stellar.png
     """
-    from .answers import load_assessment
-    from .charts import series_from_result, write_chart
-    from .scoring import score
+    from ..answers import load_assessment
+    from ..charts import series_from_result, write_chart
+    from ..scoring import score
 
     _check_output(output, force)
     fw, answers = load_assessment(path)
@@ -396,9 +396,9 @@ def report(
 
       mlops-scorecard report answers.yaml --target governance=70 --target overall=60 -o report.md
     """
-    from .answers import load_assessment
-    from .errors import ScorecardError
-    from .reports import format_for_path, render_report
+    from ..answers import load_assessment
+    from ..errors import ScorecardError
+    from ..reports import format_for_path, render_report
 
     if fmt is None:
         if output is None or str(output) == "-":
@@ -428,14 +428,14 @@ def report(
     if output is None or str(output) == "-":
         sys.stdout.write(data.decode("utf-8"))
         return
-    from .datafiles import atomic_write_bytes
+    from ..datafiles import atomic_write_bytes
 
     atomic_write_bytes(output, data)
     typer.echo(f"wrote {output}")
 
 
-from .cli_analysis import register as _register_analysis_commands  # noqa: E402
-from .cli_server import register as _register_server_commands  # noqa: E402
+from .analysis import register as _register_analysis_commands  # noqa: E402
+from .server import register as _register_server_commands  # noqa: E402
 
 _register_server_commands(app, _ErrorsAsMessages)
 _register_analysis_commands(app)

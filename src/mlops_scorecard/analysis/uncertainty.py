@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..answers import AnswerSet
+from ..charts import Series
+from ..errors import ScorecardError
+from ..framework import Framework
+from ..scoring import ScoreResult
 from .agreement import AnswerMatrix, answer_values
-from .answers import AnswerSet
-from .charts import Series
-from .errors import ScorecardError
-from .framework import Framework
-from .scoring import ScoreResult
 
 __all__ = [
     "DEFAULT_CONFIDENCE",

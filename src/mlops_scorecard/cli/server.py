@@ -30,13 +30,13 @@ DB_URL = Annotated[
 
 
 def _url(database_url: str | None) -> str:
-    from .settings import default_database_url
+    from ..settings import default_database_url
 
     return database_url or default_database_url()
 
 
 def _engine(database_url: str | None, *, migrated: bool = True) -> Engine:
-    from .store.db import DatabaseError, make_engine, needs_migration
+    from ..store.db import DatabaseError, make_engine, needs_migration
 
     url = _url(database_url)
     engine = make_engine(url)
@@ -62,7 +62,7 @@ def db_upgrade(database_url: DB_URL = None) -> None:
 
     Example: mlops-scorecard db upgrade --database-url postgresql://scorecard@db/scorecard
     """
-    from .store.db import current_revision, head_revision, upgrade
+    from ..store.db import current_revision, head_revision, upgrade
 
     engine = _engine(database_url, migrated=False)
     before = current_revision(engine)
@@ -76,7 +76,7 @@ def db_status(database_url: DB_URL = None) -> None:
 
     Example: mlops-scorecard db status
     """
-    from .store.db import current_revision, head_revision
+    from ..store.db import current_revision, head_revision
 
     engine = _engine(database_url, migrated=False)
     current, head = current_revision(engine), head_revision()
@@ -98,8 +98,8 @@ def users_create(
 
     Example: mlops-scorecard users create alice --role admin
     """
-    from .store.accounts import create_user
-    from .store.db import session_factory, transaction
+    from ..store.accounts import create_user
+    from ..store.db import session_factory, transaction
 
     engine = _engine(database_url)
     if password is None:
@@ -115,8 +115,8 @@ def users_list(database_url: DB_URL = None) -> None:
 
     Example: mlops-scorecard users list
     """
-    from .store.accounts import list_users
-    from .store.db import session_factory
+    from ..store.accounts import list_users
+    from ..store.db import session_factory
 
     with session_factory(_engine(database_url))() as s:
         for u in list_users(s):
@@ -138,8 +138,8 @@ def users_set_password(
 
     Example: mlops-scorecard users set-password alice
     """
-    from .store.accounts import find_user, set_password
-    from .store.db import session_factory, transaction
+    from ..store.accounts import find_user, set_password
+    from ..store.db import session_factory, transaction
 
     engine = _engine(database_url)
     if password is None:
@@ -158,8 +158,8 @@ def users_disable(
 
     Example: mlops-scorecard users disable alice
     """
-    from .store.accounts import find_user, set_active
-    from .store.db import session_factory, transaction
+    from ..store.accounts import find_user, set_active
+    from ..store.db import session_factory, transaction
 
     with transaction(session_factory(_engine(database_url))) as s:
         set_active(s, user=find_user(s, username=username), active=False)
@@ -175,8 +175,8 @@ def users_enable(
 
     Example: mlops-scorecard users enable alice
     """
-    from .store.accounts import find_user, set_active
-    from .store.db import session_factory, transaction
+    from ..store.accounts import find_user, set_active
+    from ..store.db import session_factory, transaction
 
     with transaction(session_factory(_engine(database_url))) as s:
         set_active(s, user=find_user(s, username=username), active=True)
@@ -195,10 +195,10 @@ def tokens_create(
     """
     from sqlalchemy import select
 
-    from .errors import NotFoundError
-    from .store.accounts import create_api_token
-    from .store.db import session_factory, transaction
-    from .store.models import User
+    from ..errors import NotFoundError
+    from ..store.accounts import create_api_token
+    from ..store.db import session_factory, transaction
+    from ..store.models import User
 
     with transaction(session_factory(_engine(database_url))) as s:
         user = s.scalar(select(User).where(User.username == username))
@@ -215,8 +215,8 @@ def tokens_list(database_url: DB_URL = None) -> None:
 
     Example: mlops-scorecard tokens list
     """
-    from .store.accounts import list_api_tokens
-    from .store.db import session_factory
+    from ..store.accounts import list_api_tokens
+    from ..store.db import session_factory
 
     with session_factory(_engine(database_url))() as s:
         for t in list_api_tokens(s):
@@ -233,15 +233,15 @@ def tokens_revoke(
 
     Example: mlops-scorecard tokens revoke 3
     """
-    from .errors import NotFoundError
-    from .store.db import session_factory, transaction
-    from .store.models import ApiToken
+    from ..errors import NotFoundError
+    from ..store.db import session_factory, transaction
+    from ..store.models import ApiToken
 
     with transaction(session_factory(_engine(database_url))) as s:
         token = s.get(ApiToken, token_id)
         if token is None:
             raise NotFoundError(f"no API token {token_id}")
-        from .store.accounts import revoke_api_token
+        from ..store.accounts import revoke_api_token
 
         revoke_api_token(s, token_id=token_id, user=token.user)
     typer.echo(f"revoked token {token_id}")
@@ -282,7 +282,7 @@ def serve(
     sys.stdout.flush()
     options = uvicorn_options(host=host, port=port, workers=workers)
     if workers == 1:
-        from .web import create_app
+        from ..web import create_app
 
         uvicorn.run(create_app(), **options)
     else:
@@ -327,10 +327,10 @@ def demo(
     from sqlalchemy import func, select
     from sqlalchemy.engine import make_url
 
-    from .errors import ConflictError
-    from .store.db import normalize_url, session_factory, transaction, upgrade
-    from .store.demo import DEMO_PASSWORD, DEMO_USER, load_demo
-    from .store.models import Unit
+    from ..errors import ConflictError
+    from ..store.db import normalize_url, session_factory, transaction, upgrade
+    from ..store.demo import DEMO_PASSWORD, DEMO_USER, load_demo
+    from ..store.models import Unit
 
     url = _url(database_url)
     parsed = make_url(normalize_url(url))
@@ -368,8 +368,8 @@ def upload(
     """
     import httpx
 
-    from .answers import load_answers
-    from .errors import ScorecardError
+    from ..answers import load_answers
+    from ..errors import ScorecardError
 
     load_answers(path)  # a broken file is reported here, before anything is sent
     if "/r/" not in link or not link.startswith(("http://", "https://")):

@@ -15,10 +15,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import AnswerSet, Respondent
-from .charts import Series
-from .framework import Framework
-from .scoring import ScoreResult, score
+from ..answers import AnswerSet, Respondent
+from ..charts import Series
+from ..framework import Framework
+from ..scoring import ScoreResult, score
 
 __all__ = [
     "EXPECTED_ROLES",

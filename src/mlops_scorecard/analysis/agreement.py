@@ -14,9 +14,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from .answers import AnswerSet
-from .framework import ANSWER_KEYS, VALUED_KEYS, Dimension, Framework, Question
-from .scoring import _overall, _weighted_scores, answer_matrix
+from ..answers import AnswerSet
+from ..framework import ANSWER_KEYS, VALUED_KEYS, Dimension, Framework, Question
+from ..scoring import _overall, _weighted_scores, answer_matrix
 
 __all__ = [
     "SPLIT_MIN_SHARE",

@@ -17,9 +17,9 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .analysis import Agreement, Analysis, Interval
-    from .comparison import Comparison, ScoreDelta, ScoreTrend
-    from .planning import Plan
+    from ..analysis import Agreement, Analysis, Interval
+    from ..analysis.comparison import Comparison, ScoreDelta, ScoreTrend
+    from ..planning import Plan
 
 __all__ = ["register"]
 
@@ -34,7 +34,7 @@ RESAMPLES = Annotated[
 
 
 def _error(message: str) -> Exception:
-    from .errors import ScorecardError
+    from ..errors import ScorecardError
 
     return ScorecardError(message)
 
@@ -60,7 +60,7 @@ def _console() -> Console:
 
 
 def _num(value: float | None, digits: int = 1) -> str:
-    from .format import fmt_number
+    from ..format import fmt_number
 
     return fmt_number(value, digits)
 
@@ -90,8 +90,8 @@ def analyze(
 
       mlops-scorecard analyze answers.yaml --confidence 0.95 --format json
     """
-    from .analysis import analyze as run_analysis
-    from .answers import load_assessment
+    from ..analysis import analyze as run_analysis
+    from ..answers import load_assessment
 
     fmt = _format(fmt, ("table", "json"))
     fw, answers = load_assessment(path)
@@ -217,9 +217,9 @@ def plan(
 
       mlops-scorecard plan answers.yaml --format csv > plan.csv
     """
-    from .answers import load_assessment
-    from .planning import build_plan
-    from .scoring import score
+    from ..answers import load_assessment
+    from ..planning import build_plan
+    from ..scoring import score
 
     if fmt is not None:
         chosen = _format(fmt, ("md", "csv", "json", "table"))
@@ -248,7 +248,7 @@ def plan(
     if output is None:
         sys.stdout.write(text)
         return
-    from .datafiles import atomic_write_text
+    from ..datafiles import atomic_write_text
 
     atomic_write_text(output, text)
     typer.echo(f"wrote {output} ({len(the_plan.items)} actions)")
@@ -299,8 +299,8 @@ def compare(
 
     Example: mlops-scorecard compare q1.yaml q2.yaml
     """
-    from .answers import load_assessment
-    from .comparison import compare as run_compare
+    from ..analysis.comparison import compare as run_compare
+    from ..answers import load_assessment
 
     fmt = _format(fmt, ("table", "json"))
     old_fw, old_answers = load_assessment(old)
@@ -313,7 +313,7 @@ def compare(
 
 
 def _delta(value: float | None, digits: int = 1) -> str:
-    from .format import fmt_delta
+    from ..format import fmt_delta
 
     return fmt_delta(value, digits)
 
@@ -388,10 +388,10 @@ def trend(
 
       mlops-scorecard trend assessments/*.yaml -o trend.svg
     """
-    from .answers import load_assessment
-    from .comparison import framework_change_notes, score_trend
-    from .scoring import score
-    from .uncertainty import intervals as interval_of
+    from ..analysis.comparison import framework_change_notes, score_trend
+    from ..analysis.uncertainty import intervals as interval_of
+    from ..answers import load_assessment
+    from ..scoring import score
 
     del seed, resamples  # accepted for older scripts; the intervals draw nothing
     fmt = _format(fmt, ("table", "json"))
@@ -421,8 +421,8 @@ def trend(
     else:
         _print_trend(result, confidence)
     if output is not None:
-        from .charts import render_trend_with_bands
-        from .datafiles import atomic_write_bytes
+        from ..charts import render_trend_with_bands
+        from ..datafiles import atomic_write_bytes
 
         data = render_trend_with_bands(
             result.labels(),
