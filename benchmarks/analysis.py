@@ -8,8 +8,8 @@ is the median of ``--runs`` runs after one warm-up run, in one process:
 - "full analysis" is what the issue names: scores, Krippendorff's alpha (overall and per
   dimension), intervals, hotspots and the improvement
   plan; its target is 1 s on a 2-core machine;
-- "analyze() + plan" adds the scores by role (``score`` again on each role's and each
-  group's respondents) and the warnings: everything ``mlops-scorecard analyze`` computes;
+- "analyze() + plan" adds the scores by role (each role's and each group's rows of the
+  one score matrix) and the warnings: everything ``mlops-scorecard analyze`` computes;
 - the parts, for finding where the time goes.
 
 The file records the machine (CPU, cores, load average) so numbers can be compared; on
@@ -86,25 +86,27 @@ def main() -> int:
     info = machine()
 
     from mlops_scorecard.analysis import analyze
-    from mlops_scorecard.analysis.agreement import _agreement, _hotspots, answer_values
-    from mlops_scorecard.analysis.roles import role_breakdown
+    from mlops_scorecard.analysis.agreement import matrix_agreement
+    from mlops_scorecard.analysis.hotspots import matrix_hotspots
+    from mlops_scorecard.analysis.roles import matrix_roles, role_breakdown
     from mlops_scorecard.analysis.uncertainty import matrix_intervals
     from mlops_scorecard.example import example_answers
     from mlops_scorecard.framework import get_framework
     from mlops_scorecard.planning import build_plan
-    from mlops_scorecard.scoring import score
+    from mlops_scorecard.matrix import ScoreMatrix
+    from mlops_scorecard.scoring import score, score_matrix
 
     fw = get_framework("mlops-scorecard")
     answers = example_answers(fw, respondents=args.respondents, question_set="full")
     questions = sum(1 for _ in fw.iter_questions("full"))
 
     def full_analysis() -> object:
-        result = score(fw, answers)
-        m = answer_values(fw, answers)
+        m = ScoreMatrix.build(fw, answers)
+        result = score_matrix(m)
         return (
-            _agreement(m),
+            matrix_agreement(m),
             matrix_intervals(m),
-            _hotspots(m),
+            matrix_hotspots(m),
             build_plan(result),
         )
 
@@ -113,7 +115,7 @@ def main() -> int:
         return build_plan(a.result)
 
     result = score(fw, answers)
-    m = answer_values(fw, answers)
+    m = ScoreMatrix.build(fw, answers)
     cases: list[tuple[str, Callable[[], object], float | None]] = [
         (
             "full analysis: scores, alpha, intervals, hotspots, plan",
@@ -122,11 +124,12 @@ def main() -> int:
         ),
         ("analyze() + plan (adds scores by role and warnings)", everything, None),
         ("part: score()", lambda: score(fw, answers), None),
-        ("part: answer matrix and values", lambda: answer_values(fw, answers), None),
-        ("part: Krippendorff's alpha, overall and 6 dimensions", lambda: _agreement(m), None),
+        ("part: score matrix (codes, values, categories)", lambda: ScoreMatrix.build(fw, answers), None),
+        ("part: Krippendorff's alpha, overall and 6 dimensions", lambda: matrix_agreement(m), None),
         ("part: intervals (small-sample t)", lambda: matrix_intervals(m), None),
-        ("part: hotspots with comments", lambda: _hotspots(m), None),
-        ("part: scores by role", lambda: role_breakdown(fw, answers), None),
+        ("part: hotspots with comments", lambda: matrix_hotspots(m), None),
+        ("part: scores by role (from answers, as role_breakdown)", lambda: role_breakdown(fw, answers), None),
+        ("part: scores by role on the built matrix (as analyze)", lambda: matrix_roles(m), None),
         ("part: plan", lambda: build_plan(result), None),
     ]
     # Baseline in the same run: json.loads of the same answers as JSON text, the least a

@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mlops_scorecard.analysis.agreement import AnswerMatrix, answer_values
 from mlops_scorecard.analysis.uncertainty import matrix_intervals
 from mlops_scorecard.answers import parse_answers
 from mlops_scorecard.framework import Framework, get_framework
+from mlops_scorecard.matrix import ScoreMatrix
 
 SIZES = (3, 4, 5, 8, 10, 20, 40)
 SETS = ("core", "full")
@@ -59,25 +59,25 @@ class Cell:
     dimension_width: float
 
 
-def _template(framework: Framework, question_set: str, n: int) -> AnswerMatrix:
+def _template(framework: Framework, question_set: str, n: int) -> ScoreMatrix:
     people = [{"name": f"R{i}", "answers": {}} for i in range(n)]
     answers = parse_answers({"framework": framework.ref, "question_set": question_set, "respondents": people})
-    return answer_values(framework, answers)
+    return ScoreMatrix.build(framework, answers)
 
 
-def _with_codes(m: AnswerMatrix, codes: npt.NDArray[np.int8]) -> AnswerMatrix:
+def _with_codes(m: ScoreMatrix, codes: npt.NDArray[np.int8]) -> ScoreMatrix:
     lookup = np.array([1.0, 0.5, 0.0, np.nan, np.nan, np.nan])
     ordinal = np.array([2, 1, 0, -1, -1, -1], dtype=np.int8)
     return dataclasses.replace(m, codes=codes, values=lookup[codes], ordinal=ordinal[codes])
 
 
-def _truth(m: AnswerMatrix, question_values: FloatArray) -> tuple[FloatArray, float]:
+def _truth(m: ScoreMatrix, question_values: FloatArray) -> tuple[FloatArray, float]:
     dims, overall = m.scores(question_values[None, :])
     return dims[0], float(overall[0])
 
 
 def _independent_team(
-    rng: np.random.Generator, m: AnswerMatrix, n: int, concentration: tuple[float, float, float]
+    rng: np.random.Generator, m: ScoreMatrix, n: int, concentration: tuple[float, float, float]
 ) -> tuple[npt.NDArray[np.int8], FloatArray]:
     q = len(m.questions)
     probs = rng.dirichlet(concentration, size=q)
@@ -92,7 +92,7 @@ def _normal_sf(x: FloatArray) -> FloatArray:
 
 
 def _correlated_team(
-    rng: np.random.Generator, m: AnswerMatrix, n: int
+    rng: np.random.Generator, m: ScoreMatrix, n: int
 ) -> tuple[npt.NDArray[np.int8], FloatArray]:
     # latent = question level + respondent leniency + noise; cut at -0.5 / 0.5
     q = len(m.questions)

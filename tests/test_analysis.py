@@ -28,17 +28,14 @@ from mlops_scorecard.analysis import (
     role_breakdown,
     role_series,
 )
-from mlops_scorecard.analysis.agreement import (
-    SPLIT_MIN_SHARE,
-    answer_values,
-    ordinal_alpha,
-    ordinal_alpha_from_ratings,
-)
+from mlops_scorecard.analysis.agreement import ordinal_alpha, ordinal_alpha_from_ratings
+from mlops_scorecard.analysis.hotspots import SPLIT_MIN_SHARE
 from mlops_scorecard.analysis.roles import EXPECTED_ROLES, normalize_role
 from mlops_scorecard.analysis.uncertainty import METHOD, PRIOR_RESPONDENTS, Interval, intervals
 from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.framework import Framework, parse_framework
+from mlops_scorecard.matrix import ScoreMatrix
 from mlops_scorecard.planning import build_plan
 from mlops_scorecard.scoring import score
 
@@ -332,7 +329,7 @@ def test_interval_without_missing_answers_is_a_t_interval_over_respondents_own_s
     answers = answers_of(rows)
     result = score(FW, answers)
     got = intervals(FW, answers)
-    m = answer_values(FW, answers)
+    m = ScoreMatrix.build(FW, answers)
     n, k, v0 = len(rows), PRIOR_RESPONDENTS, 1 / 6
     for j, d in enumerate(result.dimensions):
         s = m.spans[j][1]

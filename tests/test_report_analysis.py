@@ -17,7 +17,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from mlops_scorecard import framework as framework_module
-from mlops_scorecard.analysis.agreement import agreement, hotspots
+from mlops_scorecard.analysis.agreement import agreement
+from mlops_scorecard.analysis.hotspots import hotspots
 from mlops_scorecard.analysis.roles import role_breakdown
 from mlops_scorecard.analysis.uncertainty import METHOD, intervals
 from mlops_scorecard.answers import Answer, AnswerSet, Respondent, dump_answers

@@ -20,7 +20,8 @@ from mlops_scorecard.framework import (
     get_framework,
     parse_framework,
 )
-from mlops_scorecard.scoring import UNANSWERED, ScoreResult, answer_matrix, score
+from mlops_scorecard.matrix import UNANSWERED
+from mlops_scorecard.scoring import ScoreResult, answer_matrix, score
 
 Cell = AnswerKey | None  # None: the respondent left the question out
 

@@ -28,7 +28,7 @@ from .errors import ScorecardError
 from .escaping import csv_row, md_escape
 from .format import fmt_delta, fmt_score
 from .framework import VALUED_KEYS, Framework
-from .scoring import ScoreResult, _overall, _weighted_scores
+from .scoring import ScoreResult
 
 __all__ = [
     "RANKING_RULE",
@@ -247,16 +247,8 @@ def build_plan(result: ScoreResult) -> Plan:
     top = max(valued)
     questions = [(j, d, q) for j, d in enumerate(result.dimensions) for q in d.questions]
     means = np.array([np.nan if q.value is None else q.value for _, _, q in questions], dtype=float)
-    weights = np.array([q.question.weight for _, _, q in questions], dtype=float)
-    spans: list[slice] = []
-    start = 0
-    for d in result.dimensions:
-        spans.append(slice(start, start + len(d.questions)))
-        start += len(d.questions)
-
-    def rescore(m: np.ndarray[Any, np.dtype[np.float64]]) -> tuple[Any, Any]:
-        dims = np.stack([_weighted_scores(m[..., s], weights[s]) for s in spans], axis=-1)
-        return dims, _overall(fw, dims)
+    # the result's own matrix: its weights, spans and formulas give the scores below
+    rescore = result.matrix.scores
 
     gaps = [i for i, (_, _, q) in enumerate(questions) if q.value is not None and q.value < top - 1e-12]
     if not gaps:

@@ -1,7 +1,8 @@
 """Scores per dimension, overall and per respondent (the method is in docs/scoring.md).
 
-Answers become a respondents x questions matrix of values (NaN where an answer
-carries no value), so that ten thousand respondents score in milliseconds.
+Scores are computed on the assessment's :class:`~mlops_scorecard.matrix.ScoreMatrix`
+(vector operations, so ten thousand respondents score in milliseconds); the result
+keeps the matrix so that the analyses of the same answers do not build it again.
 """
 
 from __future__ import annotations
@@ -14,22 +15,27 @@ import numpy.typing as npt
 
 from .answers import AnswerSet
 from .framework import ANSWER_KEYS, VALUED_KEYS, Dimension, Framework, Level, Question, QuestionSet
+from .matrix import (
+    ANSWER_CODES,
+    UNANSWERED,
+    ScoreMatrix,
+    overall_scores,
+    weighted_scores,
+)
 
 __all__ = [
     "Counts",
     "DimensionScore",
     "QuestionResult",
     "RespondentScore",
+    "ScoreMatrix",
     "ScoreResult",
     "answer_matrix",
+    "overall_scores",
     "score",
+    "score_matrix",
+    "weighted_scores",
 ]
-
-#: Column of the code matrix for a question nobody answered.
-UNANSWERED = len(ANSWER_KEYS)
-_CODE = {key: i for i, key in enumerate(ANSWER_KEYS)}
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,8 @@ class ScoreResult:
     dimensions: list[DimensionScore]
     respondents: list[RespondentScore]
     counts: Counts
+    #: The matrix the result was computed from: analyses of the same answers reuse it.
+    matrix: ScoreMatrix = field(compare=False, repr=False)
 
     def dimension(self, dimension_id: str) -> DimensionScore:
         """The score of one dimension; ``KeyError`` for an unknown id."""
@@ -168,43 +176,10 @@ class ScoreResult:
 
 
 def answer_matrix(framework: Framework, answers: AnswerSet) -> tuple[list[Question], npt.NDArray[np.int8]]:
-    """The questions of the set and a respondents x questions matrix of answer codes.
-
-    Codes index :data:`~mlops_scorecard.framework.ANSWER_KEYS`; :data:`UNANSWERED`
-    marks a question a respondent left out. Answers outside the set are ignored
-    (:func:`~mlops_scorecard.answers.check_answers` reports them).
-    """
-    questions = [q for _, q in framework.iter_questions(answers.question_set)]
-    codes = np.full((len(answers.respondents), len(questions)), UNANSWERED, dtype=np.int8)
-    for row, respondent in enumerate(answers.respondents):
-        given = respondent.answers
-        if not given:
-            continue
-        codes[row] = [_CODE[given[q.id].answer] if q.id in given else UNANSWERED for q in questions]
-    return questions, codes
-
-
-def _weighted_scores(values: FloatArray, weights: FloatArray) -> FloatArray:
-    """100 x weighted mean over the last axis, skipping NaN; NaN where nothing has a value."""
-    has = ~np.isnan(values)
-    den = (has * weights).sum(axis=-1)
-    num = (np.where(has, values, 0.0) * weights).sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # 100 * (num / den), not (100 * num) / den: num <= den, so the score stays <= 100
-        return np.where(den > 0, 100.0 * (num / np.where(den > 0, den, 1.0)), np.nan)
-
-
-def _overall(framework: Framework, dim_scores: FloatArray) -> FloatArray:
-    """Overall score(s) from dimension scores on the last axis."""
-    if framework.overall == "minimum":
-        has = ~np.isnan(dim_scores)
-        filled = np.where(has, dim_scores, np.inf)
-        out = filled.min(axis=-1)
-        return np.where(has.any(axis=-1), out, np.nan)
-    weights = np.array([d.weight for d in framework.dimensions], dtype=float)
-    # dimension scores are already on 0-100; _weighted_scores multiplies by 100.
-    # clip: with fractional weights, 100 everywhere can come out as 100.00000000000006
-    return np.clip(_weighted_scores(dim_scores, weights) / 100.0, 0.0, 100.0)
+    """The questions of the set and a respondents x questions matrix of answer codes
+    (:attr:`ScoreMatrix.codes`; kept for callers that want only the codes)."""
+    m = ScoreMatrix.build(framework, answers)
+    return m.questions, m.codes
 
 
 def _opt(x: float) -> float | None:
@@ -213,13 +188,12 @@ def _opt(x: float) -> float | None:
 
 def score(framework: Framework, answers: AnswerSet) -> ScoreResult:
     """Score an assessment: per dimension, overall, per respondent, with counts and levels."""
-    questions, codes = answer_matrix(framework, answers)
-    lookup = np.array(
-        [np.nan if framework.value_of(k) is None else framework.value_of(k) for k in ANSWER_KEYS] + [np.nan],
-        dtype=float,
-    )
-    values = lookup[codes]  # respondents x questions
-    weights = np.array([q.weight for q in questions], dtype=float)
+    return score_matrix(ScoreMatrix.build(framework, answers))
+
+
+def score_matrix(m: ScoreMatrix) -> ScoreResult:
+    """:func:`score` of an already built :class:`ScoreMatrix` (the result keeps it)."""
+    framework, questions, codes, values, spans = m.framework, m.questions, m.codes, m.values, m.spans
     has = ~np.isnan(values)
     n_values = has.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -229,29 +203,18 @@ def score(framework: Framework, answers: AnswerSet) -> ScoreResult:
     # distribution: counts of each code per question (columns: ANSWER_KEYS + unanswered)
     dist = np.stack([(codes == c).sum(axis=0) for c in range(UNANSWERED + 1)], axis=1)
 
-    spans: list[tuple[Dimension, slice]] = []
-    start = 0
-    for dim in framework.dimensions:
-        n = len(dim.questions_in(answers.question_set))
-        spans.append((dim, slice(start, start + n)))
-        start += n
-
-    dim_scores = np.array([_weighted_scores(q_means[s], weights[s]) for _, s in spans], dtype=float)
-    if len(answers.respondents):
-        per_resp = np.stack([_weighted_scores(values[:, s], weights[s]) for _, s in spans], axis=1)
-    else:
-        per_resp = np.zeros((0, len(spans)))
-    overall = _opt(float(_overall(framework, dim_scores)))
-    resp_overall = _overall(framework, per_resp) if len(per_resp) else np.zeros(0)
+    dim_scores = np.array([weighted_scores(q_means[s], m.weights[s]) for _, s in spans], dtype=float)
+    per_resp, resp_overall = m.respondent_scores()
+    overall = _opt(float(overall_scores(framework, dim_scores)))
 
     keys = [*ANSWER_KEYS, "unanswered"]
     dimensions = []
     for (dim, s), dscore in zip(spans, dim_scores, strict=True):
         d = dist[s].sum(axis=0)
         counts = Counts(
-            answered=int(sum(d[_CODE[k]] for k in VALUED_KEYS)),
-            na=int(d[_CODE["na"]]),
-            unknown=int(d[_CODE["unknown"]]),
+            answered=int(sum(d[ANSWER_CODES[k]] for k in VALUED_KEYS)),
+            na=int(d[ANSWER_CODES["na"]]),
+            unknown=int(d[ANSWER_CODES["unknown"]]),
             unanswered=int(d[UNANSWERED]),
         )
         qresults = [
@@ -268,12 +231,12 @@ def score(framework: Framework, answers: AnswerSet) -> ScoreResult:
 
     respondents = [
         RespondentScore(
-            name=answers.respondent_label(i),
+            name=label,
             role=r.role,
             overall=_opt(float(resp_overall[i])),
             dimensions={dim.id: _opt(float(per_resp[i, j])) for j, (dim, _) in enumerate(spans)},
         )
-        for i, r in enumerate(answers.respondents)
+        for i, (label, r) in enumerate(zip(m.labels, m.people, strict=True))
     ]
     total = Counts(
         answered=sum(d.counts.answered for d in dimensions),
@@ -283,10 +246,11 @@ def score(framework: Framework, answers: AnswerSet) -> ScoreResult:
     )
     return ScoreResult(
         framework=framework,
-        question_set=answers.question_set,
+        question_set=m.question_set,
         overall=overall,
         level=framework.level_for(overall),
         dimensions=dimensions,
         respondents=respondents,
         counts=total,
+        matrix=m,
     )

@@ -15,11 +15,11 @@ from itertools import pairwise
 from typing import Any
 
 from ..answers import AnswerSet
-from ..charts import Series
 from ..errors import ScorecardError
 from ..format import fmt_delta
 from ..framework import Framework, QuestionSet
 from ..scoring import QuestionResult, ScoreResult, score
+from ..series import Series
 from .uncertainty import Uncertainty
 
 __all__ = [

@@ -5,7 +5,8 @@ Roles are free text in answers files; :func:`normalize_role` maps common spellin
 to one id (:data:`ROLE_ALIASES`), :data:`ROLE_GROUPS` puts roles into groups
 (leadership, practitioners), and :data:`EXPECTED_ROLES` lists the roles the seed
 article's "diverse group of individuals with relevant expertise" means here. Scores
-per role are :func:`mlops_scorecard.scoring.score` on that role's respondents.
+per role are :func:`mlops_scorecard.scoring.score_matrix` on that role's rows of the
+assessment's one :class:`~mlops_scorecard.matrix.ScoreMatrix` (no new matrix per role).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..answers import AnswerSet, Respondent
-from ..charts import Series
+from ..answers import AnswerSet
 from ..framework import Framework
-from ..scoring import ScoreResult, score
+from ..matrix import ScoreMatrix
+from ..scoring import ScoreResult, score_matrix
+from ..series import Series
 
 __all__ = [
     "EXPECTED_ROLES",
@@ -29,6 +31,7 @@ __all__ = [
     "RoleBreakdown",
     "RoleGap",
     "RoleScore",
+    "matrix_roles",
     "normalize_role",
     "role_breakdown",
     "role_series",
@@ -182,10 +185,6 @@ class RoleBreakdown:
         }
 
 
-def _subset(framework: Framework, answers: AnswerSet, people: list[Respondent]) -> ScoreResult:
-    return score(framework, answers.model_copy(update={"respondents": people}))
-
-
 def role_breakdown(
     framework: Framework,
     answers: AnswerSet,
@@ -200,13 +199,28 @@ def role_breakdown(
     Roles come out in the order of ``expected``, then others alphabetically, then
     :data:`NO_ROLE`. ``groups`` maps role ids to group names (default :data:`ROLE_GROUPS`).
     """
+    return matrix_roles(
+        ScoreMatrix.build(framework, answers), groups=groups, expected=expected, gap_groups=gap_groups
+    )
+
+
+def matrix_roles(
+    m: ScoreMatrix,
+    *,
+    groups: Mapping[str, str] | None = None,
+    expected: Sequence[str] = EXPECTED_ROLES,
+    gap_groups: tuple[str, str] = GAP_GROUPS,
+) -> RoleBreakdown:
+    """:func:`role_breakdown` of an already built :class:`~mlops_scorecard.matrix.ScoreMatrix`:
+    each role's scores come from its rows."""
+    framework = m.framework
     groups = ROLE_GROUPS if groups is None else groups
-    by_role: dict[str, list[Respondent]] = {}
-    for r in answers.respondents:
-        by_role.setdefault(normalize_role(r.role), []).append(r)
+    by_role: dict[str, list[int]] = {}
+    for i, role in enumerate(m.roles):
+        by_role.setdefault(normalize_role(role), []).append(i)
     rank = {role: i for i, role in enumerate(expected)}
     ordered = sorted(by_role, key=lambda k: (k == NO_ROLE, rank.get(k, len(rank)), k))
-    roles = [RoleScore(k, len(by_role[k]), _subset(framework, answers, by_role[k])) for k in ordered]
+    roles = [RoleScore(k, len(by_role[k]), score_matrix(m.take(by_role[k]))) for k in ordered]
 
     members: dict[str, list[str]] = {}
     for role in ordered:
@@ -220,7 +234,8 @@ def role_breakdown(
             # a group of one role has that role's scores: no need to score it again
             results[keys[0]]
             if len(keys) == 1
-            else _subset(framework, answers, [r for k in keys for r in by_role[k]]),
+            # rows role by role, as the role lists go: the sums run in the same order as before
+            else score_matrix(m.take([i for k in keys for i in by_role[k]])),
             roles=tuple(keys),
         )
         for name, keys in sorted(members.items(), key=lambda kv: (kv[0] not in gap_groups, kv[0]))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..charts import Series
+from ..series import Series
 
 __all__ = ["Trend", "TrendEntry", "TrendPoint", "build_trend"]
 

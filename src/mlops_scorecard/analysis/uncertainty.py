@@ -20,11 +20,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ..answers import AnswerSet
-from ..charts import Series
 from ..errors import ScorecardError
 from ..framework import Framework
+from ..matrix import ScoreMatrix
 from ..scoring import ScoreResult
-from .agreement import AnswerMatrix, answer_values
+from ..series import Series
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -104,7 +104,7 @@ def _t_quantile(df: float, p: float) -> float:
 
 
 def _target_weights(
-    m: AnswerMatrix, valued_q: npt.NDArray[np.bool_]
+    m: ScoreMatrix, valued_q: npt.NDArray[np.bool_]
 ) -> tuple[list[FloatArray | None], FloatArray | None]:
     """Each dimension's question weights (summing to 1 over its questions with a
     value; ``None`` without any) and the overall score's, for the weighted-mean rule."""
@@ -167,19 +167,19 @@ def _interval(
     return Interval(float(np.clip(point - half, 0, 100)) + 0.0, float(np.clip(point + half, 0, 100)) + 0.0)
 
 
-def matrix_intervals(m: AnswerMatrix, *, confidence: float = DEFAULT_CONFIDENCE) -> Uncertainty:
-    """Intervals for every score of one :class:`AnswerMatrix` (see :func:`intervals`)."""
+def matrix_intervals(m: ScoreMatrix, *, confidence: float = DEFAULT_CONFIDENCE) -> Uncertainty:
+    """Intervals for every score of one :class:`~mlops_scorecard.matrix.ScoreMatrix` (see :func:`intervals`)."""
     _check(confidence)
     dim_ids = [d.id for d, _ in m.spans]
     # A canonical respondent order (sorted by their answers): sums run in the same order
     # whatever order the file lists them in, so the bounds agree to the last bit.
-    order = np.lexsort(m.codes.T[::-1]) if m.codes.shape[1] else np.arange(m.respondents)
+    order = np.lexsort(m.codes.T[::-1]) if m.codes.shape[1] else np.arange(m.size)
     values = m.values[order]
     has = ~np.isnan(values)
     counts = has.sum(axis=0).astype(float)
     valued_q = counts > 0
-    if m.respondents == 0 or not valued_q.any():
-        return Uncertainty(confidence, m.respondents, None, dict.fromkeys(dim_ids))
+    if m.size == 0 or not valued_q.any():
+        return Uncertainty(confidence, m.size, None, dict.fromkeys(dim_ids))
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(valued_q, np.where(has, values, 0.0).sum(axis=0) / np.maximum(counts, 1), 0.0)
     # The prior respondent answers every question with the scale's values equally
@@ -201,7 +201,7 @@ def matrix_intervals(m: AnswerMatrix, *, confidence: float = DEFAULT_CONFIDENCE)
             if overall_weights is None
             else _interval(values, overall_weights, means, counts, prior_var, confidence)
         )
-    return Uncertainty(confidence, m.respondents, overall, dims)
+    return Uncertainty(confidence, m.size, overall, dims)
 
 
 def intervals(
@@ -215,7 +215,7 @@ def intervals(
     same answers give the same intervals, in any order. Raises :class:`ScorecardError`
     for a confidence outside (0, 1).
     """
-    return matrix_intervals(answer_values(framework, answers), confidence=confidence)
+    return matrix_intervals(ScoreMatrix.build(framework, answers), confidence=confidence)
 
 
 def interval_series(result: ScoreResult, uncertainty: Uncertainty, *, name: str = "Overall") -> Series:

@@ -17,12 +17,12 @@ import math
 import textwrap
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 from ..errors import ScorecardError
+from ..series import Series
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -82,21 +82,6 @@ _METADATA: dict[str, dict[str, Any]] = {
 # rcParams are global to matplotlib: serialise drawing so threads (the web app) do
 # not see each other's settings.
 _LOCK = threading.Lock()
-
-
-@dataclass(frozen=True)
-class Series:
-    """One outline on a chart.
-
-    ``values`` has one score (0-100) per axis; ``None`` (no score) is drawn at 0 with a
-    hollow marker. ``band`` is an optional ``(low, high)`` per axis drawn as a
-    translucent band; ``dashed`` draws the outline dashed (e.g. for targets).
-    """
-
-    name: str
-    values: list[float | None]
-    band: tuple[list[float | None], list[float | None]] | None = None
-    dashed: bool = False
 
 
 def render_chart(

@@ -116,8 +116,9 @@ def history_points(
     :class:`ScorecardError` for an entry of another framework (by id), an answer set
     without a date, or an entry of an unknown shape.
     """
-    from ..analysis.uncertainty import intervals as interval_of
-    from ..scoring import score
+    from ..analysis.uncertainty import matrix_intervals
+    from ..matrix import ScoreMatrix
+    from ..scoring import score_matrix
 
     out: list[_TrendInput] = []
     for i, entry in enumerate(history):
@@ -137,8 +138,9 @@ def history_points(
                 " a trend needs assessments of one framework"
             )
         if answers is not None:
-            result = score(fw, answers)
-            intervals = interval_of(fw, answers, confidence=confidence)
+            m = ScoreMatrix.build(fw, answers)
+            result = score_matrix(m)
+            intervals = matrix_intervals(m, confidence=confidence)
         if result is not None:
             out.append((date, result, intervals))
     return out

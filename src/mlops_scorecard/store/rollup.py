@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from ..format import fmt_number
 from ..framework import QuestionSet
-from ..scoring import _overall, _weighted_scores
+from ..matrix import ANSWER_CODES, UNANSWERED, ScoreMatrix
 from .assessments import assessment_framework
 from .models import Answer, Assessment, Respondent
 
@@ -393,7 +393,7 @@ def _respondent_matrices(
     groups: dict[tuple[str, str, str], list[int]] = {}
     for i, a in enumerate(assessments):
         groups.setdefault((a.framework_id, a.framework_version, a.question_set), []).append(i)
-    # per group: framework, question index, answer values, and the cells as flat lists of
+    # per group: framework, question set, question index, and the cells as flat lists of
     # numbers (rows are consumed as they come: keeping thousands of row objects alive
     # would cost more in garbage collection than the query itself)
     prepared = []
@@ -402,22 +402,15 @@ def _respondent_matrices(
         first = assessments[members[0]]
         qset = cast(QuestionSet, first.question_set)
         fw = assessment_framework(first)
-        questions = [q for _, q in fw.iter_questions(qset)]
-        spans, start = [], 0
-        for d in fw.dimensions:
-            n = len(d.questions_in(qset))
-            spans.append((d.id, slice(start, start + n)))
-            start += n
-        index = {q.id: i for i, q in enumerate(questions)}
-        value = {k: v for k in fw.scale if (v := fw.value_of(k)) is not None}
-        prepared.append((fw, questions, spans, index, value))
+        index = {q.id: i for i, (_, q) in enumerate(fw.iter_questions(qset))}
+        prepared.append((fw, qset, index))
         for i in members:
             group_of[assessments[i].id] = g
     people: list[dict[int, int]] = [{} for _ in prepared]
     owners: list[list[int]] = [[] for _ in prepared]
     r_idx: list[list[int]] = [[] for _ in prepared]
     q_idx: list[list[int]] = [[] for _ in prepared]
-    vals: list[list[float]] = [[] for _ in prepared]
+    cells: list[list[int]] = [[] for _ in prepared]
     result = session.connection().execute(
         select(Respondent.assessment_id, Respondent.id, Answer.question_id, Answer.answer)
         .join(Answer, Answer.respondent_id == Respondent.id)
@@ -430,23 +423,21 @@ def _respondent_matrices(
         if r is None:
             r = seen[rid] = len(owners[g])
             owners[g].append(position[aid])
-        v = prepared[g][4].get(key)
-        j = prepared[g][3].get(qid)
-        if v is not None and j is not None:
+        code = ANSWER_CODES.get(key)
+        j = prepared[g][2].get(qid)
+        if code is not None and j is not None:
             r_idx[g].append(r)
             q_idx[g].append(j)
-            vals[g].append(v)
+            cells[g].append(code)
     out = []
-    for g, (fw, questions, spans, _, _) in enumerate(prepared):
-        values = np.full((len(owners[g]), len(questions)), np.nan)
-        values[r_idx[g], q_idx[g]] = vals[g]
-        weights = np.array([q.weight for q in questions], dtype=float)
-        if owners[g]:
-            dims = np.stack([_weighted_scores(values[:, sl], weights[sl]) for _, sl in spans], axis=1)
-        else:
-            dims = np.zeros((0, len(spans)))
-        scores = np.concatenate([dims, _overall(fw, dims)[:, None]], axis=1)
-        out.append(([did for did, _ in spans] + ["overall"], np.array(owners[g], dtype=np.int64), scores))
+    for g, (fw, qset, index) in enumerate(prepared):
+        codes = np.full((len(owners[g]), len(index)), UNANSWERED, dtype=np.int8)
+        codes[r_idx[g], q_idx[g]] = cells[g]
+        # the same matrix and formulas as score(): each respondent's own scores
+        m = ScoreMatrix.from_codes(fw, qset, codes)
+        dims, overall = m.respondent_scores()
+        scores = np.concatenate([dims, overall[:, None]], axis=1)
+        out.append(([d.id for d, _ in m.spans] + ["overall"], np.array(owners[g], dtype=np.int64), scores))
     return out
 
 

@@ -1,0 +1,202 @@
+"""The score matrix: one assessment's answers as arrays, built once and shared.
+
+Scoring (:mod:`.scoring`), agreement, hotspots, intervals and roles
+(:mod:`.analysis`), the plan (:mod:`.planning`) and the store's roll-up all work on a
+:class:`ScoreMatrix`: a respondents x questions matrix of answer codes, their scale
+values (NaN where an answer carries no value) and ordinal categories, with the
+question weights and each dimension's columns. The formulas every score follows
+(:func:`weighted_scores`, :func:`overall_scores`) live here too, so that a score is
+computed the same way wherever it is computed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from .answers import AnswerSet, Respondent
+from .framework import ANSWER_KEYS, VALUED_KEYS, Dimension, Framework, Question, QuestionSet
+
+__all__ = [
+    "ANSWER_CODES",
+    "UNANSWERED",
+    "FloatArray",
+    "ScoreMatrix",
+    "dimension_spans",
+    "overall_scores",
+    "weighted_scores",
+]
+
+FloatArray = npt.NDArray[np.float64]
+CodeArray = npt.NDArray[np.int8]
+
+#: Column of the code matrix for a question nobody answered.
+UNANSWERED = len(ANSWER_KEYS)
+#: Answer key -> code (its index in :data:`~mlops_scorecard.framework.ANSWER_KEYS`).
+ANSWER_CODES: dict[str, int] = {key: i for i, key in enumerate(ANSWER_KEYS)}
+
+
+def weighted_scores(values: FloatArray, weights: FloatArray) -> FloatArray:
+    """100 x weighted mean over the last axis, skipping NaN; NaN where nothing has a value."""
+    has = ~np.isnan(values)
+    den = (has * weights).sum(axis=-1)
+    num = (np.where(has, values, 0.0) * weights).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # 100 * (num / den), not (100 * num) / den: num <= den, so the score stays <= 100
+        return np.where(den > 0, 100.0 * (num / np.where(den > 0, den, 1.0)), np.nan)
+
+
+def overall_scores(framework: Framework, dim_scores: FloatArray) -> FloatArray:
+    """Overall score(s) from dimension scores on the last axis, by the framework's rule
+    (weighted mean of the dimensions, or their minimum)."""
+    if framework.overall == "minimum":
+        has = ~np.isnan(dim_scores)
+        filled = np.where(has, dim_scores, np.inf)
+        out = filled.min(axis=-1)
+        return np.where(has.any(axis=-1), out, np.nan)
+    weights = np.array([d.weight for d in framework.dimensions], dtype=float)
+    # dimension scores are already on 0-100; weighted_scores multiplies by 100.
+    # clip: with fractional weights, 100 everywhere can come out as 100.00000000000006
+    return np.clip(weighted_scores(dim_scores, weights) / 100.0, 0.0, 100.0)
+
+
+def dimension_spans(framework: Framework, question_set: QuestionSet) -> list[tuple[Dimension, slice]]:
+    """Each dimension and its columns among the questions of ``question_set``, in
+    framework order (a dimension with no question in the set has an empty span)."""
+    spans: list[tuple[Dimension, slice]] = []
+    start = 0
+    for dim in framework.dimensions:
+        n = len(dim.questions_in(question_set))
+        spans.append((dim, slice(start, start + n)))
+        start += n
+    return spans
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreMatrix:
+    """One assessment's answers as arrays, columns in framework order.
+
+    ``codes`` index :data:`~mlops_scorecard.framework.ANSWER_KEYS` (:data:`UNANSWERED`:
+    left out); ``values`` holds each cell's scale value (NaN: no value); ``ordinal``
+    the index of that value among ``categories``, the distinct values of the scale,
+    lowest first (``-1``: no value); ``spans`` the columns of each dimension.
+    ``people`` are the respondents behind the rows (empty for a matrix made from codes
+    alone); ``answers`` the answer set it was built from, if it was.
+    """
+
+    framework: Framework
+    question_set: QuestionSet
+    questions: list[Question]
+    spans: list[tuple[Dimension, slice]]
+    weights: FloatArray
+    categories: FloatArray
+    codes: CodeArray
+    values: FloatArray
+    ordinal: CodeArray
+    people: Sequence[Respondent] = ()
+    answers: AnswerSet | None = field(default=None, repr=False)
+
+    @classmethod
+    def build(cls, framework: Framework, answers: AnswerSet) -> ScoreMatrix:
+        """The matrix of an assessment (answers are not checked here: answers to
+        questions outside the set are ignored, :func:`~mlops_scorecard.answers.check_answers`
+        reports them)."""
+        questions = [q for _, q in framework.iter_questions(answers.question_set)]
+        codes = np.full((len(answers.respondents), len(questions)), UNANSWERED, dtype=np.int8)
+        for row, respondent in enumerate(answers.respondents):
+            given = respondent.answers
+            if not given:
+                continue
+            codes[row] = [
+                ANSWER_CODES[given[q.id].answer] if q.id in given else UNANSWERED for q in questions
+            ]
+        return cls.from_codes(
+            framework, answers.question_set, codes, people=answers.respondents, answers=answers
+        )
+
+    @classmethod
+    def from_codes(
+        cls,
+        framework: Framework,
+        question_set: QuestionSet,
+        codes: CodeArray,
+        *,
+        people: Sequence[Respondent] = (),
+        answers: AnswerSet | None = None,
+    ) -> ScoreMatrix:
+        """The matrix of a respondents x questions array of answer codes (columns: the
+        questions of ``question_set`` in framework order), e.g. read from a database."""
+        questions = [q for _, q in framework.iter_questions(question_set)]
+        lookup = np.array(
+            [np.nan if (v := framework.value_of(k)) is None else v for k in ANSWER_KEYS] + [np.nan],
+            dtype=float,
+        )
+        valued = [framework.value_of(k) for k in VALUED_KEYS if k in framework.scale]
+        categories = np.unique(np.array([v for v in valued if v is not None], dtype=float))
+        ordinal_lookup = np.array(
+            [-1 if np.isnan(v) else int(np.searchsorted(categories, v)) for v in lookup], dtype=np.int8
+        )
+        return cls(
+            framework=framework,
+            question_set=question_set,
+            questions=questions,
+            spans=dimension_spans(framework, question_set),
+            weights=np.array([q.weight for q in questions], dtype=float),
+            categories=categories,
+            codes=codes,
+            values=lookup[codes],
+            ordinal=ordinal_lookup[codes],
+            people=people,
+            answers=answers,
+        )
+
+    @property
+    def size(self) -> int:
+        """How many respondents (rows)."""
+        return int(self.codes.shape[0])
+
+    @property
+    def labels(self) -> list[str]:
+        """How reports name each row's respondent (as :meth:`AnswerSet.respondent_label`)."""
+        return [r.name or f"respondent {i + 1}" for i, r in enumerate(self.people)]
+
+    @property
+    def roles(self) -> list[str]:
+        """Each row's role, as given (free text)."""
+        return [r.role for r in self.people]
+
+    def take(self, rows: Sequence[int] | npt.NDArray[np.intp]) -> ScoreMatrix:
+        """The matrix of some respondents only, in the order of ``rows``: scores of a
+        role are the matrix's rows of that role, not a new matrix built from answers."""
+        index = np.asarray(rows, dtype=np.intp)
+        people = [self.people[i] for i in index.tolist()] if self.people else ()
+        return dataclasses.replace(
+            self,
+            codes=self.codes[index],
+            values=self.values[index],
+            ordinal=self.ordinal[index],
+            people=people,
+            answers=None,
+        )
+
+    def dimension_of(self, column: int) -> Dimension:
+        """The dimension of question column ``column``."""
+        return next(d for d, s in self.spans if s.start <= column < s.stop)
+
+    def scores(self, means: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Dimension scores (``..., D``) and overall (``...``) from question values
+        (``..., Q``, NaN for no value), with :func:`weighted_scores` and :func:`overall_scores`."""
+        dims = np.stack([weighted_scores(means[..., s], self.weights[s]) for _, s in self.spans], axis=-1)
+        return dims, overall_scores(self.framework, dims)
+
+    def respondent_scores(self) -> tuple[FloatArray, FloatArray]:
+        """Each respondent's own dimension scores (respondents x dimensions) and
+        overall score (NaN: none)."""
+        if not self.size:
+            return np.zeros((0, len(self.spans))), np.zeros(0)
+        dims = np.stack([weighted_scores(self.values[:, s], self.weights[s]) for _, s in self.spans], axis=1)
+        return dims, overall_scores(self.framework, dims)
