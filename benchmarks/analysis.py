@@ -92,8 +92,8 @@ def main() -> int:
     from mlops_scorecard.analysis.uncertainty import matrix_intervals
     from mlops_scorecard.example import example_answers
     from mlops_scorecard.framework import get_framework
-    from mlops_scorecard.planning import build_plan
     from mlops_scorecard.matrix import ScoreMatrix
+    from mlops_scorecard.planning import build_plan
     from mlops_scorecard.scoring import score, score_matrix
 
     fw = get_framework("mlops-scorecard")
