@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..analysis import Agreement, Analysis, Interval
-    from ..analysis.comparison import Comparison, ScoreDelta, ScoreTrend
+    from ..analysis.trends import Comparison, ScoreDelta, Trend
     from ..planning import Plan
 
 __all__ = ["register"]
@@ -299,7 +299,7 @@ def compare(
 
     Example: mlops-scorecard compare q1.yaml q2.yaml
     """
-    from ..analysis.comparison import compare as run_compare
+    from ..analysis.trends import compare as run_compare
     from ..answers import load_assessment
 
     fmt = _format(fmt, ("table", "json"))
@@ -388,7 +388,7 @@ def trend(
 
       mlops-scorecard trend assessments/*.yaml -o trend.svg
     """
-    from ..analysis.comparison import framework_change_notes, score_trend
+    from ..analysis.trends import framework_change_notes, score_trend
     from ..analysis.uncertainty import intervals as interval_of
     from ..answers import load_assessment
     from ..scoring import score
@@ -434,7 +434,7 @@ def trend(
         typer.echo(f"wrote {output}", err=fmt == "json")
 
 
-def _print_trend(t: ScoreTrend, confidence: float) -> None:
+def _print_trend(t: Trend, confidence: float) -> None:
     from rich.table import Table
 
     console = _console()
@@ -465,7 +465,7 @@ def _print_trend(t: ScoreTrend, confidence: float) -> None:
     table.add_section()
     table.add_row("Overall", *cells(None), style="bold")
     console.print(table)
-    counts = ", ".join(f"{p.label}: {len(p.result.respondents)}" for p in t.points)
+    counts = ", ".join(f"{p.label}: {p.respondents}" for p in t.points)
     console.print(f"Respondents: {counts}.")
     if heads:
         console.print(

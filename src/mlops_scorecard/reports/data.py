@@ -117,7 +117,7 @@ def report_data(
 
 
 def _targets(result: ScoreResult, targets: Mapping[str, float]) -> list[dict[str, Any]]:
-    from ..analysis.comparison import target_gaps
+    from ..analysis.targets import target_gaps
 
     return [{**g.to_dict(), "title": g.title} for g in target_gaps(result, targets)]
 

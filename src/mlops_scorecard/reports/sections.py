@@ -1,7 +1,7 @@
 """The report's analysis sections: agreement, hotspots, intervals, roles, plan and trend.
 
 Each section is the library's own plain data (:mod:`mlops_scorecard.analysis`,
-:mod:`mlops_scorecard.planning`, :mod:`mlops_scorecard.analysis.comparison`), so the JSON report
+:mod:`mlops_scorecard.planning`, :mod:`mlops_scorecard.analysis.trends`), so the JSON report
 shows the numbers ``analyze``, ``plan`` and ``trend`` show. This module also turns the
 earlier assessments a caller passes (``history``) into trend points. The layout is
 documented in ``docs/report-format.md``.
@@ -21,7 +21,7 @@ from ..scoring import ScoreResult
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
-    from ..analysis.comparison import ScoreTrend
+    from ..analysis.trends import Trend, TrendPoint
     from ..analysis.uncertainty import Uncertainty
     from ..planning import Plan, PlanOverride
 
@@ -53,7 +53,7 @@ class Sections:
 
     analysis: Analysis
     plan: Plan
-    trend: ScoreTrend | None
+    trend: Trend | None
     data: dict[str, Any]
 
 
@@ -174,7 +174,7 @@ def _done_items(framework: Framework, plan: Plan, overrides: PlanOverrides | Non
 
 
 def _trend(
-    trend: ScoreTrend | None,
+    trend: Trend | None,
     current: int | None,
     confidence: float,
     done: dict[str, list[str]],
@@ -200,16 +200,16 @@ def _trend(
                 "high": None if iv is None else _r(iv.high),
             }
 
-        scores = {d.id: d.score for d in p.result.dimensions}
+        scores = p.scores
         points.append(
             {
                 "date": p.date.isoformat(),
                 "label": p.label,
                 "current": i == current,
-                "framework": p.result.framework.ref,
-                "question_set": p.result.question_set,
-                "respondent_count": len(p.result.respondents),
-                "overall": entry(p.result.overall, None if u is None else u.overall),
+                "framework": p.framework,
+                "question_set": p.question_set,
+                "respondent_count": p.respondents,
+                "overall": entry(p.overall, None if u is None else u.overall),
                 "dimensions": {
                     did: entry(scores.get(did), None if u is None else u.dimensions.get(did))
                     for did, _ in trend.dimensions
@@ -219,18 +219,16 @@ def _trend(
         )
     # what changed since the assessment before this one (with the plan items marked done)
     # and since the first one
-    before = trend.points[current - 1].result if current > 0 else None
-    first = trend.points[0].result if current > 0 else None
-    now = trend.points[current].result
+    before = trend.points[current - 1] if current > 0 else None
+    first = trend.points[0] if current > 0 else None
+    now = trend.points[current]
     changes = []
     for did, title in [*trend.dimensions, ("overall", "Overall")]:
 
-        def value(r: ScoreResult | None, did: str = did) -> float | None:
-            if r is None:
+        def value(p: TrendPoint | None, did: str = did) -> float | None:
+            if p is None:
                 return None
-            if did == "overall":
-                return r.overall
-            return next((d.score for d in r.dimensions if d.id == did), None)
+            return p.overall if did == "overall" else p.scores.get(did)
 
         old, new, start = value(before), value(now), value(first)
         changes.append(
@@ -273,7 +271,7 @@ def build_sections(
     assessment's date on the trend when the answers have none.
     """
     from ..analysis import analyze
-    from ..analysis.comparison import score_trend
+    from ..analysis.trends import score_trend
     from ..analysis.uncertainty import DEFAULT_CONFIDENCE
     from ..planning import apply_overrides, build_plan
 
@@ -289,7 +287,7 @@ def build_sections(
     if plan_overrides:
         plan = apply_overrides(plan, plan_overrides)
 
-    trend: ScoreTrend | None = None
+    trend: Trend | None = None
     current: int | None = None
     reason: str | None = None
     if history:

@@ -2,7 +2,7 @@
 uncertainty, comparison, roll-ups and distributions.
 
 The numbers come from the library (:mod:`mlops_scorecard.analysis`,
-:mod:`~mlops_scorecard.analysis.comparison`, :mod:`~mlops_scorecard.store.rollup`); this module
+:mod:`~mlops_scorecard.analysis.trends`, :mod:`~mlops_scorecard.store.rollup`); this module
 only loads what they need in as few queries as possible and turns the results into
 plain rows for the templates (and the JSON of the API). Nothing is cached in process
 memory: workers are stateless, and every request computes what it shows.
@@ -20,9 +20,9 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from ..analysis import Analysis, analyze
-from ..analysis.comparison import Comparison, TargetGap, compare, framework_change_notes
 from ..analysis.roles import role_breakdown, role_series
-from ..analysis.trends import Trend, TrendEntry, build_trend
+from ..analysis.targets import TargetGap
+from ..analysis.trends import Comparison, Trend, TrendEntry, build_trend, compare, framework_change_notes
 from ..analysis.uncertainty import DEFAULT_CONFIDENCE, Uncertainty, interval_series, intervals
 from ..answers import AnswerSet
 from ..charts import Series
@@ -393,7 +393,7 @@ def unit_trend(
 
 def version_notes(session: Session, assessments: Sequence[Assessment], trend: Trend) -> list[str]:
     """Where the unit's trend changes framework version: the overall change split into
-    the framework's part and the answers' (:func:`~mlops_scorecard.analysis.comparison.framework_change_notes`).
+    the framework's part and the answers' (:func:`~mlops_scorecard.analysis.trends.framework_change_notes`).
     Loads the answers of only the assessments on either side of a change."""
     by_id = {a.id: a for a in assessments}
     points = [by_id[p.assessment_id] for p in trend.points if p.assessment_id in by_id]

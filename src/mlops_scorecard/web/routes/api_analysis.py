@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from ...analysis import analyze
-from ...analysis.comparison import compare
+from ...analysis.trends import compare
 from ...privacy import aggregate_analysis, for_viewers, missing_roles
 from ...store.assessments import (
     answer_sets_for,
