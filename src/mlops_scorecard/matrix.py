@@ -169,18 +169,28 @@ class ScoreMatrix:
         """Each row's role, as given (free text)."""
         return [r.role for r in self.people]
 
-    def take(self, rows: Sequence[int] | npt.NDArray[np.intp]) -> ScoreMatrix:
+    def take(
+        self, rows: Sequence[int] | npt.NDArray[np.intp], *, answers: AnswerSet | None = None
+    ) -> ScoreMatrix:
         """The matrix of some respondents only, in the order of ``rows``: scores of a
-        role are the matrix's rows of that role, not a new matrix built from answers."""
+        role are the matrix's rows of that role, not a new matrix built from answers.
+
+        ``answers`` may name the answer set these rows are, when it holds the same
+        answers under other names or roles (:func:`mlops_scorecard.privacy.viewer_answers`);
+        its respondents then label the rows."""
         index = np.asarray(rows, dtype=np.intp)
-        people = [self.people[i] for i in index.tolist()] if self.people else ()
+        people: Sequence[Respondent] = [self.people[i] for i in index.tolist()] if self.people else ()
+        if answers is not None:
+            if len(answers.respondents) != len(index):
+                raise ValueError("answers must have one respondent per row taken")
+            people = answers.respondents
         return dataclasses.replace(
             self,
             codes=self.codes[index],
             values=self.values[index],
             ordinal=self.ordinal[index],
             people=people,
-            answers=None,
+            answers=answers,
         )
 
     def dimension_of(self, column: int) -> Dimension:

@@ -35,6 +35,7 @@ __all__ = [
     "anonymized",
     "for_viewers",
     "missing_roles",
+    "viewer_answers",
 ]
 
 #: The fewest respondents a role (or "other") shows to viewers.
@@ -48,11 +49,21 @@ ANONYMOUS = "anonymous"
 
 def anonymized(answers: AnswerSet) -> AnswerSet:
     """The answer set without names, in an order that does not follow who joined when."""
-    people = sorted(
-        answers.respondents,
-        key=lambda r: (r.role, sorted((q, a.answer, a.comment) for q, a in r.answers.items())),
+    return _anonymized(answers)[0]
+
+
+def _anonymized(answers: AnswerSet) -> tuple[AnswerSet, list[int]]:
+    """:func:`anonymized`, and for each of its respondents the index of the same one in ``answers``."""
+    people = answers.respondents
+    order = sorted(
+        range(len(people)),
+        key=lambda i: (
+            people[i].role,
+            sorted((q, a.answer, a.comment) for q, a in people[i].answers.items()),
+        ),
     )
-    return answers.model_copy(update={"respondents": [r.model_copy(update={"name": ""}) for r in people]})
+    renamed = [people[i].model_copy(update={"name": ""}) for i in order]
+    return answers.model_copy(update={"respondents": renamed}), order
 
 
 def _merged_roles(roles: list[str]) -> dict[str, str]:
@@ -72,13 +83,20 @@ def for_viewers(answers: AnswerSet) -> AnswerSet:
     spelling of one's own, such as "MLE" among "ML engineer"s, would single a person
     out) and small roles merged into :data:`OTHER_ROLE`. Scores overall and per
     dimension do not change."""
+    return viewer_answers(answers)[0]
+
+
+def viewer_answers(answers: AnswerSet) -> tuple[AnswerSet, list[int]]:
+    """:func:`for_viewers`, and for each of its respondents the index of the same one
+    in ``answers``: the rows of a score matrix already built for ``answers``
+    (:meth:`~mlops_scorecard.matrix.ScoreMatrix.take`) are then the viewers' matrix."""
     roles = [normalize_role(r.role) for r in answers.respondents]
     seen_as = _merged_roles(roles)
     people = [
         r.model_copy(update={"name": "", "role": "" if seen_as[role] == NO_ROLE else seen_as[role]})
         for r, role in zip(answers.respondents, roles, strict=True)
     ]
-    return anonymized(answers.model_copy(update={"respondents": people}))
+    return _anonymized(answers.model_copy(update={"respondents": people}))
 
 
 def missing_roles(answers: AnswerSet) -> list[str]:

@@ -182,6 +182,13 @@ def answer_matrix(framework: Framework, answers: AnswerSet) -> tuple[list[Questi
     return m.questions, m.codes
 
 
+def _floats(a: npt.NDArray[np.float64]) -> Any:
+    """``a`` as nested lists of Python floats, ``None`` where ``a`` is NaN."""
+    out = a.astype(object)
+    out[np.isnan(a)] = None
+    return out.tolist()
+
+
 def _opt(x: float) -> float | None:
     return None if np.isnan(x) else float(x)
 
@@ -229,14 +236,14 @@ def score_matrix(m: ScoreMatrix) -> ScoreResult:
         value = _opt(float(dscore))
         dimensions.append(DimensionScore(dim, value, framework.level_for(value), counts, qresults))
 
+    # Python floats and None in one pass (tolist), not a float() per cell: ten thousand
+    # respondents, and each role's and group's rows again in the scores by role
+    dim_ids = [dim.id for dim, _ in spans]
+    own = _floats(per_resp)
+    own_overall = _floats(resp_overall)
     respondents = [
-        RespondentScore(
-            name=label,
-            role=r.role,
-            overall=_opt(float(resp_overall[i])),
-            dimensions={dim.id: _opt(float(per_resp[i, j])) for j, (dim, _) in enumerate(spans)},
-        )
-        for i, (label, r) in enumerate(zip(m.labels, m.people, strict=True))
+        RespondentScore(name=label, role=r.role, overall=o, dimensions=dict(zip(dim_ids, row, strict=True)))
+        for label, r, o, row in zip(m.labels, m.people, own_overall, own, strict=True)
     ]
     total = Counts(
         answered=sum(d.counts.answered for d in dimensions),

@@ -80,11 +80,18 @@ def render_report(
 
         result = score(framework, answers)
     original = answers
+    analysis = None
     if aggregate_only:
-        from ..privacy import for_viewers
+        from ..privacy import viewer_answers
 
         # scores do not change; the per-respondent parts of ``result`` are dropped below
-        answers = for_viewers(answers)
+        answers, order = viewer_answers(answers)
+        if result.matrix.answers is original:
+            from ..analysis import analyze_matrix
+
+            # the viewers' answers are the same answers reordered and relabelled: their
+            # matrix is rows of the one already built, not a second one
+            analysis = analyze_matrix(result.matrix.take(order, answers=answers), result=result)
     if generated_at is None:
         # one instant for the whole report: the PDF date and the printed time agree
         generated_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -96,6 +103,7 @@ def render_report(
         history=history,
         plan_overrides=plan_overrides,
         targets=targets,
+        analysis=analysis,
     )
     if aggregate_only:
         from ..privacy import aggregate_report
