@@ -102,3 +102,58 @@ def test_since_previous_and_since_first_are_two_figures() -> None:
     assert trend.since_previous("gov") == -10.0  # the latest against the one before it
     assert trend.since_first("gov") == 30.0  # the latest against the first
     assert (trend.since_previous(), trend.since_first()) == (-5.0, 15.0)
+
+
+def test_a_change_needs_both_scores() -> None:
+    """Since previous is against the assessment before, never a skip to an older one."""
+    trend = build_trend(
+        [
+            entry(1, "2025-01-01", result(30, {"gov": None})),
+            entry(2, "2025-04-01", result(40, {"gov": 20})),
+            entry(3, "2025-07-01", result(50, {"gov": None, "data": 10})),
+            entry(4, "2025-10-01", result(60, {"gov": 50, "data": 30})),
+        ]
+    )
+    assert trend.since_previous("gov") is None  # the assessment before has no score
+    assert trend.since_first("gov") is None  # nor has the first
+    assert trend.since_previous("data") == 20.0
+    assert trend.since_previous() == 10.0
+    assert trend.since_first() == 30.0
+
+
+def test_stored_and_scored_assessments_make_the_same_trend() -> None:
+    """One trend computation: result data of stored assessments and scored results line up."""
+    from mlops_scorecard.analysis.trends import score_trend
+    from mlops_scorecard.example import example_answers
+    from mlops_scorecard.framework import get_framework
+    from mlops_scorecard.scoring import score
+
+    fw = get_framework("mlops-scorecard")
+    dates = [dt.date(2025, 1, 1), dt.date(2025, 1, 1), dt.date(2025, 3, 1)]
+    results = [score(fw, example_answers(fw, respondents=3, seed=s)) for s in (1, 2, 3)]
+    scored = score_trend([(d, r, None) for d, r in zip(dates, results, strict=True)])
+    stored = build_trend(
+        TrendEntry(
+            i + 1,
+            f"A{i + 1}",
+            d,
+            "closed",
+            r.to_dict()
+            | {
+                "dimensions": [
+                    {**x, "title": fw.dimensions[j].title} for j, x in enumerate(r.to_dict()["dimensions"])
+                ]
+            },
+        )
+        for i, (d, r) in enumerate(zip(dates, results, strict=True))
+    )
+    assert type(scored) is type(stored)
+    assert stored.labels() == scored.labels() == ["2025-01-01", "2025-01-01 #2", "2025-03-01"]
+    assert stored.dimensions == scored.dimensions
+    assert [p.scores for p in stored.points] == [p.scores for p in scored.points]
+    assert stored.overall() == scored.overall()
+    assert [p.framework for p in stored.points] == [p.framework for p in scored.points]
+    assert [p.respondents for p in stored.points] == [3, 3, 3]
+    assert scored.points[0].result is results[0]
+    assert stored.points[0].result is None
+    assert [p.assessment_id for p in stored.points] == [1, 2, 3]
