@@ -234,7 +234,8 @@ def matrix_roles(
             # a group of one role has that role's scores: no need to score it again
             results[keys[0]]
             if len(keys) == 1
-            # rows role by role, as the role lists go: the sums run in the same order as before
+            # rows role by role (not file order): the sums then run in the order scoring the group's
+            # respondents listed role by role gives, to the last bit
             else score_matrix(m.take([i for k in keys for i in by_role[k]])),
             roles=tuple(keys),
         )
