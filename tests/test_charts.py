@@ -212,11 +212,15 @@ def test_series_from_result(result: ScoreResult) -> None:
 
 
 def test_matplotlib_is_imported_lazily_and_without_pyplot() -> None:
+    # SVG is written and PDF drawn without matplotlib; only PNG needs it
     code = (
         "import sys\n"
         "import mlops_scorecard.charts as charts\n"
         "assert not [m for m in sys.modules if m.startswith('matplotlib')], 'imported early'\n"
-        "charts.render_chart('radar', ['a', 'b', 'c'], [charts.Series('x', [1.0, 2.0, 3.0])])\n"
+        "for fmt in ('svg', 'pdf'):\n"
+        "    charts.render_chart('radar', ['a', 'b', 'c'], [charts.Series('x', [1.0, 2.0, 3.0])], fmt)\n"
+        "assert not [m for m in sys.modules if m.startswith('matplotlib')], 'imported for SVG or PDF'\n"
+        "charts.render_chart('radar', ['a', 'b', 'c'], [charts.Series('x', [1.0, 2.0, 3.0])], 'png')\n"
         "assert 'matplotlib' in sys.modules\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
     )
@@ -226,10 +230,11 @@ def test_matplotlib_is_imported_lazily_and_without_pyplot() -> None:
 def test_rc_settings_do_not_leak() -> None:
     import matplotlib
 
-    with matplotlib.rc_context({"svg.fonttype": "path", "font.size": 17.0}):
-        render_chart("radar", LABELS, [CURRENT], "svg")
-        assert matplotlib.rcParams["svg.fonttype"] == "path"
+    # PNG: the format matplotlib still draws (SVG and PDF do not use it at all)
+    with matplotlib.rc_context({"lines.linewidth": 7.0, "font.size": 17.0}):
+        render_chart("radar", LABELS, [CURRENT], "png")
+        assert matplotlib.rcParams["lines.linewidth"] == 7.0
         assert matplotlib.rcParams["font.size"] == 17.0
         # ...and the caller's settings do not change the chart.
-        inside = render_chart("radar", LABELS, [CURRENT], "svg")
-    assert render_chart("radar", LABELS, [CURRENT], "svg") == inside
+        inside = render_chart("radar", LABELS, [CURRENT], "png")
+    assert render_chart("radar", LABELS, [CURRENT], "png") == inside
