@@ -212,11 +212,15 @@ def test_series_from_result(result: ScoreResult) -> None:
 
 
 def test_matplotlib_is_imported_lazily_and_without_pyplot() -> None:
+    # SVG is written and PDF drawn without matplotlib; only PNG needs it
     code = (
         "import sys\n"
         "import mlops_scorecard.charts as charts\n"
         "assert not [m for m in sys.modules if m.startswith('matplotlib')], 'imported early'\n"
-        "charts.render_chart('radar', ['a', 'b', 'c'], [charts.Series('x', [1.0, 2.0, 3.0])])\n"
+        "for fmt in ('svg', 'pdf'):\n"
+        "    charts.render_chart('radar', ['a', 'b', 'c'], [charts.Series('x', [1.0, 2.0, 3.0])], fmt)\n"
+        "assert not [m for m in sys.modules if m.startswith('matplotlib')], 'imported for SVG or PDF'\n"
+        "charts.render_chart('radar', ['a', 'b', 'c'], [charts.Series('x', [1.0, 2.0, 3.0])], 'png')\n"
         "assert 'matplotlib' in sys.modules\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
     )
@@ -226,10 +230,68 @@ def test_matplotlib_is_imported_lazily_and_without_pyplot() -> None:
 def test_rc_settings_do_not_leak() -> None:
     import matplotlib
 
-    with matplotlib.rc_context({"svg.fonttype": "path", "font.size": 17.0}):
-        render_chart("radar", LABELS, [CURRENT], "svg")
-        assert matplotlib.rcParams["svg.fonttype"] == "path"
+    # PNG: the format matplotlib still draws (SVG and PDF do not use it at all)
+    with matplotlib.rc_context({"lines.linewidth": 7.0, "font.size": 17.0}):
+        render_chart("radar", LABELS, [CURRENT], "png")
+        assert matplotlib.rcParams["lines.linewidth"] == 7.0
         assert matplotlib.rcParams["font.size"] == 17.0
         # ...and the caller's settings do not change the chart.
-        inside = render_chart("radar", LABELS, [CURRENT], "svg")
-    assert render_chart("radar", LABELS, [CURRENT], "svg") == inside
+        inside = render_chart("radar", LABELS, [CURRENT], "png")
+    assert render_chart("radar", LABELS, [CURRENT], "png") == inside
+
+
+HOSTILE = ["<script>", "A & B", 'Say "hi"', "Bell\x07ring"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_svg_escapes_user_text(kind: ChartKind) -> None:
+    # dimension titles come from framework files, series names from answers files
+    series = [Series("x<y & z", [1.0] * 4), Series("</text><script>", [2.0] * 4)]
+    svg = render_chart(kind, HOSTILE, series, "svg", title="T & <b>")
+    assert b"<script>" not in svg
+    assert b"<b>" not in svg
+    text = svg_text(svg)  # still well-formed XML
+    for shown in ("<script>", "A & B", 'Say "hi"', "Bell\N{REPLACEMENT CHARACTER}ring", "x<y & z", "T & <b>"):
+        assert shown in text, shown
+    assert "</text><script>" in text
+
+
+def test_svg_is_self_contained_and_plain() -> None:
+    svg = render_chart("radar", LABELS, [CURRENT, Series("Target", [80.0] * 5, dashed=True)], "svg").decode()
+    # nothing that can clash when inlined twice, run, or fetch: no ids, scripts, styles, links
+    for banned in (" id=", "<script", "<style", "style=", "href", "<image", "url("):
+        assert banned not in svg, banned
+    assert "stroke-dasharray" in svg  # the target is dashed
+
+
+def test_svg_has_every_dimension_label_rings_and_markers(result: ScoreResult) -> None:
+    labels, series = series_from_result(result)
+    root = ET.fromstring(render_chart("radar", labels, series, "svg"))
+    texts = [el.text or "" for el in root.iter() if el.tag.endswith("text")]
+    words = " ".join(texts)
+    for label in labels:  # a wrapped label is drawn line by line, in order
+        assert label in words, label
+    for ring in ("20", "40", "60", "80", "100"):
+        assert ring in texts
+    circles = [el for el in root.iter() if el.tag.endswith("circle")]
+    # five rings, the frame, and one marker per dimension
+    assert len(circles) == 5 + 1 + len(labels)
+
+
+def test_missing_scores_get_hollow_markers() -> None:
+    root = ET.fromstring(render_chart("radar", ["A", "B", "C"], [Series("x", [None, 50.0, 20.0])], "svg"))
+    markers = [el for el in root.iter() if el.tag.endswith("circle") and el.get("fill") != "none"]
+    assert [el.get("fill") for el in markers] == ["#0072B2", "#0072B2", "#ffffff"]
+
+
+def test_pdf_chart_is_vector_with_labels_as_text(tmp_path: Path) -> None:
+    data = render_chart(
+        "stellar", LABELS, [CURRENT, Series("Target", [80.0] * 5, dashed=True)], "pdf", title="T"
+    )
+    assert b"/Subtype /Image" not in data
+    path = tmp_path / "chart.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    text = " ".join(out.stdout.decode("utf-8").split())
+    for label in [*LABELS[:2], "Monitoring and", "Evaluation", "Current", "Target", "100"]:
+        assert label in text, label

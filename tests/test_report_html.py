@@ -5,8 +5,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +178,22 @@ def test_html_with_one_respondent_shows_warnings(framework: Framework) -> None:
     assert "Only one person answered. The scores show that view rather than the team's;" in " ".join(items)
     assert sum("has no score" in t for t in items) == 6
     assert "—" in items  # the overall score
+
+
+def test_html_report_does_not_import_matplotlib(tmp_path: Path) -> None:
+    # the radar, stellar and roles charts are written as SVG directly; only a trend
+    # (history) needs matplotlib
+    code = (
+        "import sys, datetime as dt\n"
+        "from mlops_scorecard.framework import get_framework\n"
+        "from mlops_scorecard.example import example_answers\n"
+        "from mlops_scorecard.reports import render_report\n"
+        "fw = get_framework('mlops-scorecard')\n"
+        "html = render_report(fw, example_answers(fw), 'html')\n"
+        "assert html.count(b'data:image/svg+xml;base64,') == 3\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'fpdf', 'PIL')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert out.stdout.strip() == "[]"

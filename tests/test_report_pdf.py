@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mlops_scorecard.answers import Answer, AnswerSet, Respondent
-from mlops_scorecard.framework import Framework
+from mlops_scorecard.framework import Framework, parse_framework
 from mlops_scorecard.reports import render_report
 
 WHEN = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.UTC)
@@ -50,7 +50,9 @@ def test_pdf_is_a_complete_multi_page_a4_document(example_pdf: bytes) -> None:
     assert A4.search(example_pdf)
     assert b"/CreationDate (D:20261002093000Z" in example_pdf
     assert b"/FontFile2" in example_pdf  # DejaVu embedded, not a Latin-1 core font
-    assert len(re.findall(rb"/Subtype\s*/Image", example_pdf)) >= 2  # the two charts
+    # the two charts (and the roles chart) are vector drawings now, not images:
+    # test_pdf_charts_are_vector_with_their_labels_as_text checks they are there
+    assert not re.findall(rb"/Subtype\s*/Image", example_pdf)
 
 
 def test_pdf_is_reproducible(framework: Framework, example: AnswerSet, example_pdf: bytes) -> None:
@@ -102,3 +104,35 @@ def test_pdf_for_one_respondent_with_no_answers(framework: Framework, tmp_path: 
     assert "Only one person answered." in text
     assert "Silent Sam gave no answers" in text
     assert "No answers." in text
+
+
+def test_pdf_charts_are_vector_with_their_labels_as_text(
+    framework: Framework, example_pdf: bytes, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(example_pdf)
+    first = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    lines = [" ".join(line.split()) for line in first.splitlines()]
+    # each one-line dimension title: once in the scores table, once in each of the two charts
+    for title in ("Governance", "Data Management", "Deployment"):
+        assert lines.count(title) == 3, (title, lines.count(title))
+    # wrapped titles keep their words, on lines of their own
+    assert lines.count("Evaluation") == 2
+    for ring in ("20", "40", "60", "80", "100"):
+        assert lines.count(ring) == 2, ring
+    # the fills are translucent, as in the SVG: the one series' fill and its band
+    assert {b"/ca 0.25", b"/ca 0.15"} <= set(re.findall(rb"/ca [0-9.]+", example_pdf))
+    assert not re.findall(rb"/Subtype\s*/Image", example_pdf)
+
+
+def test_pdf_chart_labels_with_markup_print_as_written(
+    framework: Framework, example: AnswerSet, tmp_path: Path
+) -> None:
+    data = framework.model_dump(mode="json")
+    data["dimensions"][0]["title"] = "<b>Gov</b> & Co"
+    fw = parse_framework(data)
+    text = pdf_text(render_report(fw, example, "pdf", generated_at=WHEN), tmp_path)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert lines.count("<b>Gov</b> & Co") >= 3  # table, radar, stellar

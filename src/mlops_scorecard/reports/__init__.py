@@ -2,7 +2,8 @@
 
 Every format renders from the same data (:func:`~mlops_scorecard.reports.data.report_data`,
 which is also the JSON report, see ``docs/report-format.md``). Importing this package is
-cheap: Jinja2, matplotlib and fpdf2 load only when a format that needs them is rendered.
+cheap: Jinja2 and fpdf2 load only when a format that needs them is rendered, matplotlib
+only for a trend chart.
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def render_report(
 
         return render_markdown(data).encode("utf-8")
 
-    from .figures import report_charts
+    from .figures import pdf_charts, report_charts
 
     if fmt == "html":
         from .html import render_html
@@ -126,7 +127,7 @@ def render_report(
 
     from .pdf import render_pdf
 
-    return render_pdf(data, report_charts(data, "png"), generated_at=generated_at)
+    return render_pdf(data, pdf_charts(data), generated_at=generated_at)
 
 
 def format_for_path(path: str | Path) -> ReportFormat:

@@ -4,6 +4,9 @@
 - ``stellar``: the dimension scores as spikes;
 - ``roles``: one radar outline per respondent role, overlaid (two roles or more);
 - ``trend``: each dimension across the assessments given, with intervals (history only).
+
+Radar, stellar and roles are written as SVG directly and drawn into the PDF as vector
+shapes, without matplotlib; only the trend panels (PNG in the PDF) need it.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from ..format import fmt_interval, fmt_score
 
 if TYPE_CHECKING:
     from ..charts import ChartFormat, ChartKind, Series
+    from ..charts.geometry import PolarLayout
     from .data import ReportData
 
-__all__ = ["CHART_KINDS", "CHART_TITLES", "chart_alt", "chart_caption", "report_charts"]
+__all__ = ["CHART_KINDS", "CHART_TITLES", "chart_alt", "chart_caption", "pdf_charts", "report_charts"]
 
 #: Every chart a report can show, in the order they appear.
 CHART_KINDS: tuple[str, ...] = ("radar", "stellar", "roles", "trend")
@@ -121,7 +125,6 @@ def report_charts(
 ) -> dict[str, bytes]:
     """The report's charts of ``data`` as ``fmt`` bytes, by kind; a chart the data has
     nothing for (see :func:`chart_series`) is left out."""
-    # imported here: charts pulls in matplotlib, which only chart-bearing formats need
     from ..charts import render_chart, render_trend_panels
 
     out: dict[str, bytes] = {}
@@ -133,6 +136,29 @@ def report_charts(
         if kind == "trend":
             out[kind] = render_trend_panels(labels, series, fmt, size=1.5 * size, dpi=dpi)
         else:
-            chart: ChartKind = "stellar" if kind == "stellar" else "radar"
-            out[kind] = render_chart(chart, labels, series, fmt, size=size, dpi=dpi)
+            out[kind] = render_chart(_polar(kind), labels, series, fmt, size=size, dpi=dpi)
     return out
+
+
+def pdf_charts(data: ReportData, *, size: float = 6.0, dpi: int = 150) -> dict[str, PolarLayout | bytes]:
+    """The report's charts for the PDF, by kind: radar, stellar and roles as layouts
+    to draw as vector shapes, the trend panels as PNG bytes (the one chart matplotlib
+    draws, imported only when the report has a trend)."""
+    from ..charts import render_trend_panels
+    from ..charts.geometry import polar_layout
+
+    out: dict[str, PolarLayout | bytes] = {}
+    for kind in CHART_KINDS:
+        found = chart_series(kind, data)
+        if found is None:
+            continue
+        labels, series = found
+        if kind == "trend":
+            out[kind] = render_trend_panels(labels, series, "png", size=1.5 * size, dpi=dpi)
+        else:
+            out[kind] = polar_layout(_polar(kind), labels, series, size=size)
+    return out
+
+
+def _polar(kind: str) -> ChartKind:
+    return "stellar" if kind == "stellar" else "radar"

@@ -1,8 +1,9 @@
 """The HTML report: one self-contained file that makes no request to any other host.
 
-Charts are SVG inlined as ``data:`` URIs (as images rather than inline ``<svg>`` so
-that the element ids matplotlib writes into each chart cannot clash), the CSS is in the
-page, and a Content-Security-Policy forbids the browser to load anything else.
+Charts are SVG inlined as ``data:`` URIs (as images rather than inline ``<svg>``: an
+image cannot run script or take styles from the page, whatever a chart holds), the CSS
+is in the page, and a Content-Security-Policy forbids the browser to load anything else.
+Radar, stellar and roles charts are written without matplotlib; only a trend needs it.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The PDF report (A4), drawn with fpdf2 from the same view as the other formats.
 
 fpdf2's built-in fonts are Latin-1 only, so the report embeds DejaVu Sans (shipped with
-matplotlib, hence present wherever charts work): names and comments in any script
-that DejaVu covers print as written. The creation date is the report's
-``generated_at``, so the same input gives the same bytes.
+matplotlib, found without importing it): names and comments in any script that DejaVu
+covers print as written. The radar, stellar and roles charts are vector drawings with
+their labels as text; only the trend panels are an image. The creation date is the
+report's ``generated_at``, so the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import io
 import logging
 import struct
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
@@ -22,13 +21,14 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.util import Padding
 
+from ..charts.geometry import PolarLayout
+from ..charts.pdf import FONT, add_fonts, draw_layout
 from .data import ReportData
 from .figures import SUMMARY_KINDS, chart_caption
 from .view import report_view
 
 __all__ = ["render_pdf"]
 
-FONT = "DejaVu"
 _MARGIN = 15.0
 _GREY = (89, 99, 110)
 _LINE = (209, 217, 224)
@@ -45,14 +45,6 @@ def _not_missing_glyphs(record: logging.LogRecord) -> bool:
 logging.getLogger("fpdf.output").addFilter(_not_missing_glyphs)
 
 
-@cache
-def _font_files() -> tuple[str, str]:
-    import matplotlib
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    return str(folder / "DejaVuSans.ttf"), str(folder / "DejaVuSans-Bold.ttf")
-
-
 def _rgb(colour: str) -> tuple[int, int, int]:
     value = colour.lstrip("#")
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
@@ -65,9 +57,7 @@ class _ReportPDF(FPDF):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.heading = heading
         self.footer_text = footer_text
-        regular, bold = _font_files()
-        self.add_font(FONT, "", regular)
-        self.add_font(FONT, "B", bold)
+        add_fonts(self)
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         self.set_auto_page_break(auto=True, margin=18)
 
@@ -141,10 +131,16 @@ class _ReportPDF(FPDF):
             x += w * share
 
 
+#: A chart for the PDF: a layout drawn as vector shapes, or PNG bytes placed as an image.
+Chart = PolarLayout | bytes
+
+
 def render_pdf(
-    data: ReportData, charts: Mapping[str, bytes], *, generated_at: dt.datetime | None = None
+    data: ReportData, charts: Mapping[str, Chart], *, generated_at: dt.datetime | None = None
 ) -> bytes:
-    """The PDF report of ``data`` with ``charts`` (PNG bytes by kind) placed side by side.
+    """The PDF report of ``data`` with ``charts`` (by kind, as
+    :func:`~.figures.pdf_charts` gives them): radar and stellar side by side, roles and
+    trend in their sections.
 
     ``generated_at`` sets the document's creation date; it defaults to the report's
     ``generated_at`` so the bytes depend on the data only.
@@ -275,20 +271,19 @@ def _scores(pdf: _ReportPDF, v: dict[str, Any]) -> None:
     )
 
 
-def _charts(pdf: _ReportPDF, charts: Mapping[str, bytes], data: ReportData) -> None:
+def _charts(pdf: _ReportPDF, charts: Mapping[str, Chart], data: ReportData) -> None:
     kinds = list(charts)
     if not kinds:
         return
     pdf.h2("Charts")
     gap = 6.0
     w = (pdf.epw - gap * (len(kinds) - 1)) / len(kinds)
-    # a PNG's size is in its IHDR chunk, bytes 16-24: no need to decode the image
-    heights = [w * _png_aspect(charts[kind]) for kind in kinds]
+    heights = [w * _aspect(charts[kind]) for kind in kinds]
     pdf.keep(max(heights) + 8)
     top = pdf.get_y()
     for i, kind in enumerate(kinds):
         x = pdf.l_margin + i * (w + gap)
-        pdf.image(io.BytesIO(charts[kind]), x=x, y=top, w=w, alt_text=chart_caption(kind, data))
+        _place(pdf, charts[kind], x, top, w, chart_caption(kind, data))
         pdf.set_xy(x, top + heights[i])
         pdf.set_font(FONT, "", 8.5)
         pdf.set_text_color(*_GREY)
@@ -297,9 +292,21 @@ def _charts(pdf: _ReportPDF, charts: Mapping[str, bytes], data: ReportData) -> N
     pdf.set_xy(pdf.l_margin, top + max(heights) + 10)
 
 
-def _png_aspect(png: bytes) -> float:
-    width, height = struct.unpack(">II", png[16:24])
+def _aspect(chart: Chart) -> float:
+    """Height over width of a chart."""
+    if isinstance(chart, PolarLayout):
+        return chart.height / chart.width
+    # a PNG's size is in its IHDR chunk, bytes 16-24: no need to decode the image
+    width, height = struct.unpack(">II", chart[16:24])
     return float(height) / float(width)
+
+
+def _place(pdf: _ReportPDF, chart: Chart, x: float, y: float, width: float, caption: str) -> None:
+    """A chart ``width`` mm wide with its top left corner at (``x``, ``y``)."""
+    if isinstance(chart, PolarLayout):
+        draw_layout(pdf, chart, x, y, width)
+    else:
+        pdf.image(io.BytesIO(chart), x=x, y=y, w=width, alt_text=caption)
 
 
 def _trust(pdf: _ReportPDF, v: dict[str, Any]) -> None:
@@ -374,13 +381,13 @@ def _grey() -> FontFace:
     return FontFace(family=FONT, color=_GREY)
 
 
-def _figure(pdf: _ReportPDF, png: bytes, width: float, caption: str) -> None:
+def _figure(pdf: _ReportPDF, chart: Chart, width: float, caption: str) -> None:
     """A chart centred on the page with its caption below; a new page first if it does not fit."""
-    height = width * _png_aspect(png)
+    height = width * _aspect(chart)
     pdf.keep(height + 8)
     x = pdf.l_margin + (pdf.epw - width) / 2
     top = pdf.get_y() + 1
-    pdf.image(io.BytesIO(png), x=x, y=top, w=width, alt_text=caption)
+    _place(pdf, chart, x, top, width, caption)
     pdf.set_xy(pdf.l_margin, top + height)
     pdf.set_font(FONT, "", 8.5)
     pdf.set_text_color(*_GREY)
@@ -440,7 +447,7 @@ def _agreement(pdf: _ReportPDF, v: dict[str, Any]) -> None:
             row.cell(f"{h['swing']}\noverall {h['overall_swing']}")
 
 
-def _roles(pdf: _ReportPDF, v: dict[str, Any], chart: bytes | None, data: ReportData) -> None:
+def _roles(pdf: _ReportPDF, v: dict[str, Any], chart: Chart | None, data: ReportData) -> None:
     roles = v["roles"]
     pdf.h2("Who answered: scores by role", room=50)
     if roles["rows"]:
@@ -508,7 +515,7 @@ def _plan(pdf: _ReportPDF, v: dict[str, Any]) -> None:
             row.cell(it["overall_gain"])
 
 
-def _trend(pdf: _ReportPDF, v: dict[str, Any], chart: bytes | None, data: ReportData) -> None:
+def _trend(pdf: _ReportPDF, v: dict[str, Any], chart: Chart | None, data: ReportData) -> None:
     trend = v["trend"]
     pdf.h2("Progress over time", room=40)
     if trend["reason"]:
