@@ -22,15 +22,27 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Three stamps, one per install: the core (files, scores, reports, CLI), the core with
+# the web service (`make demo`), and everything with the test tools (`make test`). A
+# larger install stamps the smaller ones too, so test-then-demo installs nothing more
+# and demo-then-test adds only what the tests need.
+$(VENV)/.installed-core: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-demo: $(VENV)/.installed
+$(VENV)/.installed-server: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[server]'
+	@touch $@ $(VENV)/.installed-core
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,server,postgres]'
+	@touch $@ $(VENV)/.installed-server $(VENV)/.installed-core
+
+demo: $(VENV)/.installed-server
 	@mkdir -p $(OUT)
 	$(BIN)/mlops-scorecard demo --database-url sqlite:///$(OUT)/demo.db --reset --serve --port $(PORT)
 
-example: $(VENV)/.installed
+example: $(VENV)/.installed-core
 	@mkdir -p $(OUT)
 	$(BIN)/mlops-scorecard example -o $(OUT)/answers.yaml --force
 	$(BIN)/mlops-scorecard score $(OUT)/answers.yaml
