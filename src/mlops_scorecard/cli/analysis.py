@@ -14,16 +14,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from rich.console import Console
+from .common import FORCE, check_output, rich_console
 
+if TYPE_CHECKING:
     from ..analysis import Agreement, Analysis, Interval
     from ..analysis.comparison import Comparison, ScoreDelta, ScoreTrend
     from ..planning import Plan
 
 __all__ = ["register"]
 
-FORCE = Annotated[bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")]
 # --seed and --resamples configured the old bootstrap; kept hidden so scripts that pass
 # them keep working (the intervals draw nothing at random).
 SEED = Annotated[int, typer.Option("--seed", hidden=True, help="No effect (kept for older scripts).")]
@@ -44,19 +43,6 @@ def _format(value: str, allowed: tuple[str, ...]) -> str:
     if fmt not in allowed:
         raise _error(f"unknown format {value!r} (use {', '.join(allowed)})")
     return fmt
-
-
-def _check_output(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise _error(f"{path} already exists; use --force to overwrite it")
-    if not path.parent.exists():
-        raise _error(f"{path.parent} does not exist; create the folder first")
-
-
-def _console() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False)
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -106,7 +92,7 @@ def analyze(
 def _print_analysis(a: Analysis, title: str, n_hotspots: int, n_comments: int) -> None:
     from rich.table import Table
 
-    console = _console()
+    console = rich_console()
     r, u, ag = a.result, a.uncertainty, a.agreement
     pct = f"{u.confidence:.0%}"
     table = Table(title=f"{title} ({r.framework.ref}, {len(r.respondents)} respondents)")
@@ -233,7 +219,7 @@ def plan(
     if output is not None:
         if chosen == "table":
             raise _error("the table format is for the terminal; write md, csv or json to a file")
-        _check_output(output, force)
+        check_output(output, force)
     fw, answers = load_assessment(path)
     the_plan = build_plan(score(fw, answers))
     if chosen == "table":
@@ -257,7 +243,7 @@ def plan(
 def _print_plan(p: Plan) -> None:
     from rich.table import Table
 
-    console = _console()
+    console = rich_console()
     if not p.items:
         console.print(p.empty_message())
         return
@@ -321,7 +307,7 @@ def _delta(value: float | None, digits: int = 1) -> str:
 def _print_comparison(c: Comparison, old_name: str, new_name: str) -> None:
     from rich.table import Table
 
-    console = _console()
+    console = rich_console()
     if c.note:
         console.print(f"note: {c.note}")
     table = Table(title=f"{old_name} → {new_name}")
@@ -398,7 +384,7 @@ def trend(
     if output is not None:
         if output.suffix.lower() not in (".svg", ".png", ".pdf"):
             raise _error(f"cannot tell the chart format from {output.name!r}: use a .svg, .png or .pdf name")
-        _check_output(output, force)
+        check_output(output, force)
     points = []
     loaded = []
     framework_id = None
@@ -437,7 +423,7 @@ def trend(
 def _print_trend(t: ScoreTrend, confidence: float) -> None:
     from rich.table import Table
 
-    console = _console()
+    console = rich_console()
     for note in t.notes:
         console.print(f"note: {note}")
     table = Table(title=f"Scores over time ({confidence:.0%} intervals)")
