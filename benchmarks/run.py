@@ -22,6 +22,7 @@ import sys
 import tempfile
 from functools import partial
 from pathlib import Path
+from typing import Literal
 
 from measure import POLAR_PLOT, RESULTS, Results, median_seconds
 
@@ -74,7 +75,8 @@ def main() -> int:
     plot = compile(POLAR_PLOT + "plt.close(fig)\n", "<polar plot>", "exec")
     out.baseline(polar, median_seconds(lambda: exec(plot, {}), args.runs)[0], "s")
     small = example_answers(fw)
-    for fmt, target in (("html", HTML_SECONDS), ("pdf", PDF_SECONDS)):
+    formats: tuple[tuple[Literal["html", "pdf"], float], ...] = (("html", HTML_SECONDS), ("pdf", PDF_SECONDS))
+    for fmt, target in formats:
         out.figure(
             f"{fmt} report, both charts (4 respondents)",
             median_seconds(partial(render_report, fw, small, fmt), args.runs)[0],
