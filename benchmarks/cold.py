@@ -29,7 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import POLAR_PLOT, RESULTS, Results, fresh_process, python
+from measure import POLAR_PLOT, RESULTS, CommandFailed, Results, fresh_process, python
 
 #: Targets from issue 8, as ratios to the baselines of the same run.
 SCORE_TIME_X = 4.0
@@ -106,10 +106,15 @@ def main() -> int:
         small = folder / "answers.yaml"
         subprocess.run([*command, "example", "-o", str(small)], check=True, capture_output=True)
         for fmt, target_x in (("html", HTML_X), ("pdf", PDF_X)):
-            report = fresh_process(
-                [*command, "report", str(small), "-o", str(folder / f"report.{fmt}"), "--force"], args.runs
-            )
             name = f"report --format {fmt} (4 respondents)"
+            try:
+                report = fresh_process(
+                    [*command, "report", str(small), "-o", str(folder / f"report.{fmt}"), "--force"],
+                    args.runs,
+                )
+            except CommandFailed as exc:
+                out.failed(name, str(exc))
+                continue
             out.figure(name, report.seconds, "s", baseline="python -c pass", target_x=target_x)
             out.figure(
                 f"{name} beside the polar plot",
@@ -135,7 +140,11 @@ def main() -> int:
             )
             out.baseline(f"json.load, {label}", loaded.seconds, "s")
             out.baseline(f"json.load, {label}, peak memory", loaded.peak_mb, "MB")
-            scored = fresh_process([*command, "score", str(path)], args.score_runs, warm_up=False)
+            try:
+                scored = fresh_process([*command, "score", str(path)], args.score_runs, warm_up=False)
+            except CommandFailed as exc:
+                out.failed(f"score, {label}", str(exc))
+                continue
             out.figure(
                 f"score, {label}", scored.seconds, "s", baseline=f"json.load, {label}", target_x=SCORE_TIME_X
             )
@@ -148,8 +157,12 @@ def main() -> int:
             )
             per_respondent[size] = scored.seconds / size * 1e6
         first = sizes[0]
-        out.baseline(f"score, time per respondent at {first:,}", per_respondent[first], "us")
+        if first in per_respondent:
+            out.baseline(f"score, time per respondent at {first:,}", per_respondent[first], "us")
         for size in sizes[1:]:
+            if size not in per_respondent or first not in per_respondent:
+                out.failed(f"score, time per respondent at {size:,}", "a score command above failed")
+                continue
             out.figure(
                 f"score, time per respondent at {size:,}",
                 per_respondent[size],

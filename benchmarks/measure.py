@@ -49,6 +49,10 @@ def median_seconds(fn: Callable[[], object], runs: int, *, warm_up: bool = True)
     return statistics.median(times), times
 
 
+class CommandFailed(RuntimeError):
+    """A benchmarked command exited non-zero; the message is the end of its stderr."""
+
+
 @dataclass
 class Process:
     """Median wall time and peak memory of a command, each run in a fresh process."""
@@ -81,9 +85,7 @@ def fresh_process(
             )
             elapsed = time.perf_counter() - start
             if proc.returncode != 0:
-                raise RuntimeError(
-                    f"{' '.join(args)} exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}"
-                )
+                raise CommandFailed(proc.stderr.decode(errors="replace").strip()[-300:])
             if i >= 0:  # the warm-up run fills the file cache
                 times.append(elapsed)
                 peaks.append(int(stats.read_text().split()[-1]) / 1024)  # kB
@@ -177,6 +179,11 @@ class Results:
             shown += "  ok" if ok else "  MISSED"
         print(shown, flush=True)
         return entry
+
+    def failed(self, name: str, error: str) -> None:
+        """Record a figure whose command failed: a missed target, with the error."""
+        self.figures.append({"name": name, "value": None, "ok": False, "note": f"failed: {error}"})
+        print(f"{name:<76} FAILED: {error}", flush=True)
 
     def missed(self) -> list[str]:
         """The names of the figures that missed their target."""
