@@ -87,7 +87,8 @@ def main() -> int:
     out = Results(args.runs)
     command = cli()
 
-    start_up = fresh_process(python("pass"), args.runs)
+    # a short process is the one a busy machine slows most: more runs steady its median
+    start_up = fresh_process(python("pass"), max(20, 4 * args.runs))
     out.baseline("python -c pass", start_up.seconds, "s")
     out.baseline("python -c pass, peak memory", start_up.peak_mb, "MB")
     polar = fresh_process(python(POLAR_PLOT), args.runs)
