@@ -14,7 +14,7 @@ help:
 	@echo "make demo    - set up, load the demo organization into $(OUT)/demo.db (SQLite) and serve it on port $(PORT)"
 	@echo "make example - set up and write a sample assessment's scores, charts and reports to $(OUT)/"
 	@echo "make test   - set up and run ruff, mypy and the whole test suite"
-	@echo "make bench  - run the core and analysis benchmarks (results in benchmarks/results/)"
+	@echo "make bench  - run every core, analysis and cold-process benchmark (results in benchmarks/results/)"
 	@echo "make bench-web - load-test the web service on SQLite and PostgreSQL (needs wrk)"
 
 $(BIN)/python:
@@ -22,15 +22,27 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Three stamps, one per install: the core (files, scores, reports, CLI), the core with
+# the web service (`make demo`), and everything with the test tools (`make test`). A
+# larger install stamps the smaller ones too, so test-then-demo installs nothing more
+# and demo-then-test adds only what the tests need.
+$(VENV)/.installed-core: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-demo: $(VENV)/.installed
+$(VENV)/.installed-server: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[server]'
+	@touch $@ $(VENV)/.installed-core
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,server,postgres]'
+	@touch $@ $(VENV)/.installed-server $(VENV)/.installed-core
+
+demo: $(VENV)/.installed-server
 	@mkdir -p $(OUT)
 	$(BIN)/mlops-scorecard demo --database-url sqlite:///$(OUT)/demo.db --reset --serve --port $(PORT)
 
-example: $(VENV)/.installed
+example: $(VENV)/.installed-core
 	@mkdir -p $(OUT)
 	$(BIN)/mlops-scorecard example -o $(OUT)/answers.yaml --force
 	$(BIN)/mlops-scorecard score $(OUT)/answers.yaml
@@ -55,15 +67,24 @@ unit: $(VENV)/.installed
 
 test: lint typecheck unit
 
+# Every script runs, whatever an earlier one did; the target fails at the end if any
+# script failed or missed a target (each prints MISSED lines and writes its results).
+BENCH     := run.py analysis.py cold.py
+BENCH_WEB := web.py web_unit.py
+
 bench: $(VENV)/.installed
-	$(BIN)/python benchmarks/run.py --output benchmarks/results/latest.json
-	$(BIN)/python benchmarks/analysis.py
+	@failed=""; for script in $(BENCH); do \
+	  echo "== benchmarks/$$script"; \
+	  $(BIN)/python benchmarks/$$script || failed="$$failed $$script"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make bench: missed a target or failed:$$failed"; exit 1; fi
 
 bench-web: $(VENV)/.installed
-	$(BIN)/python benchmarks/web.py --backend sqlite
-	$(BIN)/python benchmarks/web.py --backend postgresql
-	$(BIN)/python benchmarks/web_unit.py --backend sqlite
-	$(BIN)/python benchmarks/web_unit.py --backend postgresql
+	@failed=""; for script in $(BENCH_WEB); do for backend in sqlite postgresql; do \
+	  echo "== benchmarks/$$script --backend $$backend"; \
+	  $(BIN)/python benchmarks/$$script --backend $$backend || failed="$$failed $$script/$$backend"; \
+	done; done; \
+	if [ -n "$$failed" ]; then echo "make bench-web: missed a target or failed:$$failed"; exit 1; fi
 
 docs: $(VENV)/.installed
 	$(BIN)/python -m typer mlops_scorecard.cli utils docs --name mlops-scorecard --output docs/cli.md

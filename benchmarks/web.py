@@ -7,6 +7,11 @@ file, or a PostgreSQL cluster started in a temporary folder). Answer saves are d
 wrk (Debian package `wrk`) with 50 connections, each posting answers of its own
 respondent; page times are read from the app's Server-Timing header. Only loopback
 addresses are used.
+
+Baseline in the same run: a bare FastAPI endpoint taking the same request body (one
+pydantic model, no database), served by uvicorn with the same options under the same
+wrk load; the saves are also given as a ratio to it (``x_baseline``: how many times
+the bare endpoint's requests/s, and its p99 latency).
 """
 
 from __future__ import annotations
@@ -90,6 +95,30 @@ end
 """
 
 
+BARE_APP = """
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Answer(BaseModel):
+    question_id: str
+    answer: str
+    comment: str = ""
+
+
+@app.get("/login")
+def login() -> dict[str, str]:
+    return {}
+
+
+@app.post("/r/{token}/answers")
+def save(token: str, body: Answer) -> dict[str, str]:
+    return {"question_id": body.question_id, "answer": body.answer}
+"""
+
+
 def seed(url: str, *, units: int, respondents: int, savers: int) -> dict[str, Any]:
     """Create the data the benchmark reads and writes; returns ids and tokens."""
     fw = get_framework("mlops-scorecard")
@@ -129,8 +158,23 @@ def seed(url: str, *, units: int, respondents: int, savers: int) -> dict[str, An
 
 
 def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """One ``mlops-scorecard serve`` worker on 127.0.0.1:``port``, once it answers."""
     cmd = [sys.executable, "-m", "mlops_scorecard", "serve", "--port", str(port), "--database-url", url]
-    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    return wait_until_up(subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT), port, log)
+
+
+def start_bare_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
+    """The bare FastAPI endpoint under uvicorn, with the options ``serve`` uses."""
+    (folder / "bare_app.py").write_text(BARE_APP)
+    cmd = [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(port), "--log-level", "warning"]
+    cmd += ["--no-access-log", "--no-proxy-headers"]
+    log = folder / "bare.log"
+    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=folder)
+    return wait_until_up(proc, port, log)
+
+
+def wait_until_up(proc: subprocess.Popen[bytes], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``proc`` once it answers on ``port``; stops the benchmark if it does not in 20 s."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
@@ -140,6 +184,28 @@ def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
             time.sleep(0.1)
     proc.kill()
     raise SystemExit(f"server did not start: {log.read_text()}")
+
+
+def run_wrk(base: str, lua: Path, duration: int, tokens: list[str], questions: list[str]) -> dict[str, Any]:
+    """Answer saves against ``base`` for ``duration`` seconds: throughput, latency, errors."""
+    cmd = ["wrk", "-t2", "-c50", f"-d{duration}s", "--latency", "-s", str(lua), base, "--"]
+    cmd += [",".join(tokens), ",".join(questions)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    summary = json.loads(out.split("JSON", 1)[1].strip().splitlines()[0])
+    bad = [x for line in out.splitlines() if line.startswith("BAD") for x in line[3:].split("|") if x]
+    seconds = summary["duration_us"] / 1e6
+    errors = summary["errors_status"] + summary["errors_connect"] + summary["errors_timeout"]
+    return {
+        "requests_per_s": round(summary["requests"] / seconds, 1),
+        "p50_ms": round(summary["p50_us"] / 1000, 2),
+        "p99_ms": round(summary["p99_us"] / 1000, 2),
+        "max_ms": round(summary["max_us"] / 1000, 2),
+        "requests": summary["requests"],
+        "errors": errors,
+        "errors_status": summary["errors_status"],
+        "errors_timeout": summary["errors_timeout"],
+        "first_error_responses": bad[:10],
+    }
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
@@ -216,39 +282,32 @@ def main() -> int:
 
         lua = tmp / "save.lua"
         lua.write_text(SAVE_LUA)
-        cmd = [
-            "wrk",
-            "-t2",
-            "-c50",
-            f"-d{args.duration}s",
-            "--latency",
-            "-s",
-            str(lua),
-            base,
-            "--",
-            ",".join(data["tokens"]),
-            ",".join(data["questions"]),
-        ]
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-        summary = json.loads(out.split("JSON", 1)[1].strip().splitlines()[0])
-        bad = [x for line in out.splitlines() if line.startswith("BAD") for x in line[3:].split("|") if x]
-        seconds = summary["duration_us"] / 1e6
-        errors = summary["errors_status"] + summary["errors_connect"] + summary["errors_timeout"]
-        results["save_answers_50_connections"] = {
-            "requests_per_s": round(summary["requests"] / seconds, 1),
-            "p50_ms": round(summary["p50_us"] / 1000, 2),
-            "p99_ms": round(summary["p99_us"] / 1000, 2),
-            "max_ms": round(summary["max_us"] / 1000, 2),
-            "requests": summary["requests"],
-            "errors": errors,
-            "errors_status": summary["errors_status"],
-            "errors_timeout": summary["errors_timeout"],
-            "first_error_responses": bad[:10],
-        }
+        results["save_answers_50_connections"] = saves = run_wrk(
+            base, lua, args.duration, data["tokens"], data["questions"]
+        )
         results["worker_memory"] = rss_mb(proc.pid)
         stop_server(proc)  # the log is complete once it has stopped
         warnings = [line for line in (tmp / "server.log").read_text().splitlines() if "error" in line.lower()]
-        results["save_answers_50_connections"]["server_log_errors"] = warnings[:10]
+        saves["server_log_errors"] = warnings[:10]
+
+        # the baseline runs after the app's server has stopped, on the same cores
+        bare = start_bare_server(tmp, port)
+        try:
+            results["baseline_bare_fastapi_endpoint"] = baseline = run_wrk(
+                f"http://127.0.0.1:{port}", lua, args.duration, data["tokens"], data["questions"]
+            )
+        finally:
+            stop_server(bare)
+        saves["x_baseline"] = {
+            "requests_per_s": round(baseline["requests_per_s"] / max(saves["requests_per_s"], 1e-9), 2),
+            "p99_ms": round(saves["p99_ms"] / max(baseline["p99_ms"], 1e-9), 2),
+        }
+        print(
+            f"baseline: bare FastAPI endpoint {baseline['requests_per_s']} requests/s, p99 "
+            f"{baseline['p99_ms']} ms; saves: {saves['x_baseline']['requests_per_s']}x fewer requests/s, "
+            f"{saves['x_baseline']['p99_ms']}x the p99",
+            flush=True,
+        )
     finally:
         if proc is not None:
             stop_server(proc)

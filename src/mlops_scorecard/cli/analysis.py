@@ -1,8 +1,9 @@
 """CLI commands for results people can trust and act on: analyze, plan, compare, trend.
 
 Thin: each command loads answers files, calls the library (:mod:`.analysis`,
-:mod:`.planning`, :mod:`.comparison`) and formats the result. Library errors become
-``error: ...`` lines through the main app's group class.
+:mod:`.planning`, :mod:`.comparison`) and prints the result (the tables are in
+:mod:`.terminal`). Library errors become ``error: ...`` lines through the main app's
+group class.
 """
 
 from __future__ import annotations
@@ -10,20 +11,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from ..analysis import Agreement, Analysis, Interval
-    from ..analysis.trends import Comparison, ScoreDelta, Trend
-    from ..planning import Plan
+from .common import FORCE, check_output
 
 __all__ = ["register"]
 
-FORCE = Annotated[bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")]
 # --seed and --resamples configured the old bootstrap; kept hidden so scripts that pass
 # them keep working (the intervals draw nothing at random).
 SEED = Annotated[int, typer.Option("--seed", hidden=True, help="No effect (kept for older scripts).")]
@@ -44,30 +39,6 @@ def _format(value: str, allowed: tuple[str, ...]) -> str:
     if fmt not in allowed:
         raise _error(f"unknown format {value!r} (use {', '.join(allowed)})")
     return fmt
-
-
-def _check_output(path: Path, force: bool) -> None:
-    if path.exists() and not force:
-        raise _error(f"{path} already exists; use --force to overwrite it")
-    if not path.parent.exists():
-        raise _error(f"{path.parent} does not exist; create the folder first")
-
-
-def _console() -> Console:
-    from rich.console import Console
-
-    return Console(highlight=False)
-
-
-def _num(value: float | None, digits: int = 1) -> str:
-    from ..format import fmt_number
-
-    return fmt_number(value, digits)
-
-
-def _answers(dist: dict[str, int]) -> str:
-    short = {"yes": "yes", "partly": "partly", "no": "no", "na": "n/a", "unknown": "?"}
-    return " ".join(f"{label} {dist[k]}" for k, label in short.items() if dist.get(k))
 
 
 # --- analyze ------------------------------------------------------------------------
@@ -100,92 +71,9 @@ def analyze(
     if fmt == "json":
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
-    _print_analysis(result, answers.title or answers.unit or fw.title, hotspots, comments)
+    from .terminal import print_analysis
 
-
-def _print_analysis(a: Analysis, title: str, n_hotspots: int, n_comments: int) -> None:
-    from rich.table import Table
-
-    console = _console()
-    r, u, ag = a.result, a.uncertainty, a.agreement
-    pct = f"{u.confidence:.0%}"
-    table = Table(title=f"{title} ({r.framework.ref}, {len(r.respondents)} respondents)")
-    for head, justify in (("Dimension", "left"), ("Score", "right"), (f"{pct} interval", "right")):
-        table.add_column(head, justify=justify)  # type: ignore[arg-type]
-    table.add_column("Alpha", justify="right")
-    table.add_column("Agreement")
-
-    def row(
-        name: str, score: float | None, iv: Interval | None, agreement: Agreement, style: str | None = None
-    ) -> None:
-        interval = "—" if iv is None else f"{_num(iv.low)} to {_num(iv.high)}"
-        table.add_row(name, _num(score), interval, _num(agreement.alpha, 2), agreement.band, style=style)
-
-    for d in r.dimensions:
-        row(d.dimension.title, d.score, u.dimensions.get(d.id), ag.dimensions[d.id])
-    table.add_section()
-    row("Overall", r.overall, u.overall, ag.overall, style="bold")
-    console.print(table)
-    console.print(f"Agreement (Krippendorff's alpha, ordinal): {ag.overall.reading}")
-    if ag.overall.reason:
-        console.print(f"  ({ag.overall.reason})")
-
-    if a.hotspots and n_hotspots:
-        ht = Table(title="Disagreement hotspots: the agenda for a calibration meeting")
-        ht.add_column("#", justify="right")
-        ht.add_column("Question")
-        ht.add_column("Answers")
-        ht.add_column("Moves", justify="right")
-        for i, h in enumerate(a.hotspots[:n_hotspots], start=1):
-            text = f"{h.question.text} [{h.dimension.title}, {h.question.id}]"
-            for c in h.comments[:n_comments]:
-                text += f'\n  {c.respondent} ({c.answer}): "{c.comment}"'
-            if len(h.comments) > n_comments:
-                text += f"\n  … {len(h.comments) - n_comments} more comments"
-            ht.add_row(str(i), text, _answers(h.distribution), _num(h.swing))
-        console.print(ht)
-        more = len(a.hotspots) - n_hotspots
-        console.print(
-            "Moves: points the dimension score differs between the most pessimistic and the most "
-            "optimistic answer given." + (f" {more} more hotspots (--hotspots)." if more > 0 else "")
-        )
-    elif not a.hotspots:
-        console.print("No disagreement hotspots.")
-
-    roles = a.roles
-    if roles.roles:
-        rt = Table(title="Scores by role")
-        rt.add_column("Role")
-        rt.add_column("n", justify="right")
-        for d in r.dimensions:
-            rt.add_column(d.dimension.title, justify="right")
-        rt.add_column("Overall", justify="right")
-        for rs in [*roles.roles, *roles.groups]:
-            is_group = rs in roles.groups
-            rt.add_row(
-                f"{rs.role} (group)" if is_group else rs.role,
-                str(rs.respondents),
-                *[_num(d.score) for d in rs.result.dimensions],
-                _num(rs.result.overall),
-                style="italic" if is_group else None,
-            )
-        if roles.gaps:
-            rt.add_section()
-            first, second = roles.gap_groups
-            rt.add_row(
-                f"gap: {first} - {second}",
-                "",
-                *[_num(g.gap) for g in roles.gaps if g.dimension_id != "overall"],
-                _num(roles.gaps[-1].gap),
-                style="bold",
-            )
-        console.print(rt)
-    if roles.missing:
-        console.print(
-            "Roles a diverse group should include but nobody answered as: " + ", ".join(roles.missing)
-        )
-    for caveat in a.caveats:
-        console.print(f"warning: {caveat.message}")
+    print_analysis(result, answers.title or answers.unit or fw.title, hotspots, comments)
 
 
 # --- plan ---------------------------------------------------------------------------
@@ -233,11 +121,13 @@ def plan(
     if output is not None:
         if chosen == "table":
             raise _error("the table format is for the terminal; write md, csv or json to a file")
-        _check_output(output, force)
+        check_output(output, force)
     fw, answers = load_assessment(path)
     the_plan = build_plan(score(fw, answers))
     if chosen == "table":
-        _print_plan(the_plan)
+        from .terminal import print_plan
+
+        print_plan(the_plan)
         return
     title = answers.title or answers.unit or None
     text = {
@@ -252,36 +142,6 @@ def plan(
 
     atomic_write_text(output, text)
     typer.echo(f"wrote {output} ({len(the_plan.items)} actions)")
-
-
-def _print_plan(p: Plan) -> None:
-    from rich.table import Table
-
-    console = _console()
-    if not p.items:
-        console.print(p.empty_message())
-        return
-    table = Table(title=f"Improvement plan ({p.framework.ref}, overall {_num(p.overall)})")
-    table.add_column("#", justify="right")
-    table.add_column("Dimension")
-    table.add_column("Action")
-    table.add_column("Answers")
-    table.add_column("Gain", justify="right")
-    table.add_column("Overall", justify="right")
-    for it in p.items:
-        action = f"{it.question_text} [{it.key}, {it.question_set}]"
-        if it.recommendation:
-            action += f"\n→ {it.recommendation}"
-        table.add_row(
-            str(it.rank),
-            f"{it.dimension_title} ({_num(it.dimension_score, 0)})",
-            action,
-            _answers(it.distribution),
-            _delta(it.gain),
-            _delta(it.overall_gain),
-        )
-    console.print(table)
-    console.print("Gain: points the dimension (and overall) score would rise if everyone answered yes.")
 
 
 # --- compare ------------------------------------------------------------------------
@@ -309,59 +169,9 @@ def compare(
     if fmt == "json":
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
-    _print_comparison(result, old.name, new.name)
+    from .terminal import print_comparison
 
-
-def _delta(value: float | None, digits: int = 1) -> str:
-    from ..format import fmt_delta
-
-    return fmt_delta(value, digits)
-
-
-def _print_comparison(c: Comparison, old_name: str, new_name: str) -> None:
-    from rich.table import Table
-
-    console = _console()
-    if c.note:
-        console.print(f"note: {c.note}")
-    table = Table(title=f"{old_name} → {new_name}")
-    table.add_column("Dimension")
-    table.add_column("Old", justify="right")
-    table.add_column("New", justify="right")
-    table.add_column("New - old", justify="right")
-    if not c.same_version:
-        table.add_column(f"Old under {c.new_ref}", justify="right")
-        table.add_column("Due to framework", justify="right")
-        table.add_column("Due to answers", justify="right")
-
-    def cells(d: ScoreDelta) -> list[str]:
-        out = [_num(d.old), _num(d.new), _delta(d.delta)]
-        if not c.same_version:
-            out += [_num(d.rescored), _delta(d.framework_effect), _delta(d.answer_effect)]
-        return out
-
-    for d in c.dimensions:
-        table.add_row(d.title, *cells(d))
-    table.add_section()
-    table.add_row("Overall", *cells(c.overall), style="bold")
-    console.print(table)
-    changes = c.changes
-    if not changes:
-        console.print("No answers changed.")
-        return
-    qt = Table(title=f"Answers that changed ({len(changes)} of {len(c.questions)} questions)")
-    qt.add_column("Question")
-    qt.add_column("Before")
-    qt.add_column("After")
-    qt.add_column("Value", justify="right")
-    for q in changes:
-        qt.add_row(
-            f"{q.question_id}: {q.text}",
-            _answers(q.old_distribution),
-            _answers(q.new_distribution),
-            f"{_num(q.old_value, 2)} → {_num(q.new_value, 2)}",
-        )
-    console.print(qt)
+    print_comparison(result, old.name, new.name)
 
 
 # --- trend --------------------------------------------------------------------------
@@ -398,7 +208,7 @@ def trend(
     if output is not None:
         if output.suffix.lower() not in (".svg", ".png", ".pdf"):
             raise _error(f"cannot tell the chart format from {output.name!r}: use a .svg, .png or .pdf name")
-        _check_output(output, force)
+        check_output(output, force)
     points = []
     loaded = []
     framework_id = None
@@ -419,7 +229,9 @@ def trend(
     if fmt == "json":
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        _print_trend(result, confidence)
+        from .terminal import print_trend
+
+        print_trend(result, confidence)
     if output is not None:
         from ..charts import render_trend_with_bands
         from ..datafiles import atomic_write_bytes
@@ -432,46 +244,6 @@ def trend(
         )
         atomic_write_bytes(output, data)
         typer.echo(f"wrote {output}", err=fmt == "json")
-
-
-def _print_trend(t: Trend, confidence: float) -> None:
-    from rich.table import Table
-
-    console = _console()
-    for note in t.notes:
-        console.print(f"note: {note}")
-    table = Table(title=f"Scores over time ({confidence:.0%} intervals)")
-    table.add_column("Dimension")
-    for label in t.labels():
-        table.add_column(label, justify="right")
-    # with two assessments "since first" is "since previous": one column says it
-    heads = ["Since previous", "Since first"][: len(t.points) - 1]
-    for head in heads:
-        table.add_column(head, justify="right")
-
-    def cells(did: str | None) -> list[str]:
-        values = t.values(did)
-        band = t.band(did)
-        out = []
-        for i, v in enumerate(values):
-            lo = None if band is None else band[0][i]
-            hi = None if band is None else band[1][i]
-            out.append(_num(v) + ("" if lo is None or hi is None else f"\n[{_num(lo, 0)}-{_num(hi, 0)}]"))
-        changes = [t.since_previous(did), t.since_first(did)]
-        return out + [_delta(c) for c in changes[: len(heads)]]
-
-    for did, title in t.dimensions:
-        table.add_row(title, *cells(did))
-    table.add_section()
-    table.add_row("Overall", *cells(None), style="bold")
-    console.print(table)
-    counts = ", ".join(f"{p.label}: {p.respondents}" for p in t.points)
-    console.print(f"Respondents: {counts}.")
-    if heads:
-        console.print(
-            "Since previous: the latest score minus the one before it"
-            + ("; since first: the latest minus the first." if len(heads) > 1 else ".")
-        )
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,8 @@
 """CLI commands for the web service: serve, db, users, tokens, demo, upload.
 
-Kept apart from ``cli.py`` so that the file-based commands stay small; imports of the
-web stack happen inside the commands.
+They need the ``[server]`` extra (and ``[postgres]`` for a PostgreSQL URL); the web
+stack is imported inside the commands, so that without it the other commands work and
+these say what to install (:class:`.common.ErrorsAsMessages`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from .common import ErrorsAsMessages, require_modules
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -51,9 +54,11 @@ def _engine(database_url: str | None, *, migrated: bool = True) -> Engine:
     return engine
 
 
-db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
-users_app = typer.Typer(help="Manage accounts (admin, facilitator, viewer).", no_args_is_help=True)
-tokens_app = typer.Typer(help="Manage API tokens for automation.", no_args_is_help=True)
+db_app = typer.Typer(cls=ErrorsAsMessages, help="Create and migrate the database.", no_args_is_help=True)
+users_app = typer.Typer(
+    cls=ErrorsAsMessages, help="Manage accounts (admin, facilitator, viewer).", no_args_is_help=True
+)
+tokens_app = typer.Typer(cls=ErrorsAsMessages, help="Manage API tokens for automation.", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
@@ -273,6 +278,8 @@ def serve(
     """
     import uvicorn
 
+    require_modules("fastapi")
+
     url = _url(database_url)
     _engine(url).dispose()
     os.environ["MLOPS_SCORECARD_DATABASE_URL"] = url
@@ -324,6 +331,8 @@ def demo(
 
     Example: mlops-scorecard demo --database-url sqlite:///demo.db --reset --serve
     """
+    if then_serve:  # before the demo is loaded, not after
+        require_modules("fastapi", "uvicorn")
     from sqlalchemy import func, select
     from sqlalchemy.engine import make_url
 
@@ -394,10 +403,8 @@ def upload(
     typer.echo(f"uploaded {path}")
 
 
-def register(app: typer.Typer, group_cls: type) -> None:
+def register(app: typer.Typer) -> None:
     """Add the server commands to the main CLI app."""
-    for sub in (db_app, users_app, tokens_app):
-        sub.info.cls = group_cls
     app.add_typer(db_app, name="db")
     app.add_typer(users_app, name="users")
     app.add_typer(tokens_app, name="tokens")

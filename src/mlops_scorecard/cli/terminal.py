@@ -1,15 +1,30 @@
-"""Terminal output: the scores table, with rich."""
+"""Terminal output with rich: the tables of ``score``, ``analyze``, ``plan``, ``compare``
+and ``trend``.
+
+Imported inside the commands, so that ``--help`` does not load rich's tables.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from ..answers import AnswerSet
-from ..format import fmt_pct, fmt_score
+from ..format import fmt_delta, fmt_number, fmt_pct, fmt_score
 from ..scoring import ScoreResult
 
-__all__ = ["print_score_table"]
+if TYPE_CHECKING:
+    from ..analysis import Agreement, Analysis, Interval
+    from ..analysis.trends import Comparison, ScoreDelta, Trend
+    from ..planning import Plan
+
+__all__ = ["print_analysis", "print_comparison", "print_plan", "print_score_table", "print_trend"]
+
+
+def _console() -> Console:
+    return Console(highlight=False)
 
 
 def print_score_table(
@@ -65,3 +80,210 @@ def print_score_table(
                 fmt_score(r.overall),
             )
         console.print(rt)
+
+
+def _answers(dist: dict[str, int]) -> str:
+    short = {"yes": "yes", "partly": "partly", "no": "no", "na": "n/a", "unknown": "?"}
+    return " ".join(f"{label} {dist[k]}" for k, label in short.items() if dist.get(k))
+
+
+def print_analysis(a: Analysis, title: str, n_hotspots: int, n_comments: int) -> None:
+    """Print scores with intervals and agreement, the hotspots, scores by role and the warnings."""
+    console = _console()
+    r, u, ag = a.result, a.uncertainty, a.agreement
+    pct = f"{u.confidence:.0%}"
+    table = Table(title=f"{title} ({r.framework.ref}, {len(r.respondents)} respondents)")
+    for head, justify in (("Dimension", "left"), ("Score", "right"), (f"{pct} interval", "right")):
+        table.add_column(head, justify=justify)  # type: ignore[arg-type]
+    table.add_column("Alpha", justify="right")
+    table.add_column("Agreement")
+
+    def row(
+        name: str, score: float | None, iv: Interval | None, agreement: Agreement, style: str | None = None
+    ) -> None:
+        interval = "—" if iv is None else f"{fmt_number(iv.low)} to {fmt_number(iv.high)}"
+        table.add_row(
+            name, fmt_number(score), interval, fmt_number(agreement.alpha, 2), agreement.band, style=style
+        )
+
+    for d in r.dimensions:
+        row(d.dimension.title, d.score, u.dimensions.get(d.id), ag.dimensions[d.id])
+    table.add_section()
+    row("Overall", r.overall, u.overall, ag.overall, style="bold")
+    console.print(table)
+    console.print(f"Agreement (Krippendorff's alpha, ordinal): {ag.overall.reading}")
+    if ag.overall.reason:
+        console.print(f"  ({ag.overall.reason})")
+
+    if a.hotspots and n_hotspots:
+        ht = Table(title="Disagreement hotspots: the agenda for a calibration meeting")
+        ht.add_column("#", justify="right")
+        ht.add_column("Question")
+        ht.add_column("Answers")
+        ht.add_column("Moves", justify="right")
+        for i, h in enumerate(a.hotspots[:n_hotspots], start=1):
+            text = f"{h.question.text} [{h.dimension.title}, {h.question.id}]"
+            for c in h.comments[:n_comments]:
+                text += f'\n  {c.respondent} ({c.answer}): "{c.comment}"'
+            if len(h.comments) > n_comments:
+                text += f"\n  … {len(h.comments) - n_comments} more comments"
+            ht.add_row(str(i), text, _answers(h.distribution), fmt_number(h.swing))
+        console.print(ht)
+        more = len(a.hotspots) - n_hotspots
+        console.print(
+            "Moves: points the dimension score differs between the most pessimistic and the most "
+            "optimistic answer given." + (f" {more} more hotspots (--hotspots)." if more > 0 else "")
+        )
+    elif not a.hotspots:
+        console.print("No disagreement hotspots.")
+
+    roles = a.roles
+    if roles.roles:
+        rt = Table(title="Scores by role")
+        rt.add_column("Role")
+        rt.add_column("n", justify="right")
+        for d in r.dimensions:
+            rt.add_column(d.dimension.title, justify="right")
+        rt.add_column("Overall", justify="right")
+        for rs in [*roles.roles, *roles.groups]:
+            is_group = rs in roles.groups
+            rt.add_row(
+                f"{rs.role} (group)" if is_group else rs.role,
+                str(rs.respondents),
+                *[fmt_number(d.score) for d in rs.result.dimensions],
+                fmt_number(rs.result.overall),
+                style="italic" if is_group else None,
+            )
+        if roles.gaps:
+            rt.add_section()
+            first, second = roles.gap_groups
+            rt.add_row(
+                f"gap: {first} - {second}",
+                "",
+                *[fmt_number(g.gap) for g in roles.gaps if g.dimension_id != "overall"],
+                fmt_number(roles.gaps[-1].gap),
+                style="bold",
+            )
+        console.print(rt)
+    if roles.missing:
+        console.print(
+            "Roles a diverse group should include but nobody answered as: " + ", ".join(roles.missing)
+        )
+    for caveat in a.caveats:
+        console.print(f"warning: {caveat.message}")
+
+
+def print_plan(p: Plan) -> None:
+    """Print the improvement plan as a ranked table."""
+    console = _console()
+    if not p.items:
+        console.print(p.empty_message())
+        return
+    table = Table(title=f"Improvement plan ({p.framework.ref}, overall {fmt_number(p.overall)})")
+    table.add_column("#", justify="right")
+    table.add_column("Dimension")
+    table.add_column("Action")
+    table.add_column("Answers")
+    table.add_column("Gain", justify="right")
+    table.add_column("Overall", justify="right")
+    for it in p.items:
+        action = f"{it.question_text} [{it.key}, {it.question_set}]"
+        if it.recommendation:
+            action += f"\n→ {it.recommendation}"
+        table.add_row(
+            str(it.rank),
+            f"{it.dimension_title} ({fmt_number(it.dimension_score, 0)})",
+            action,
+            _answers(it.distribution),
+            fmt_delta(it.gain),
+            fmt_delta(it.overall_gain),
+        )
+    console.print(table)
+    console.print("Gain: points the dimension (and overall) score would rise if everyone answered yes.")
+
+
+def print_comparison(c: Comparison, old_name: str, new_name: str) -> None:
+    """Print the score changes per dimension and the answers that changed."""
+    console = _console()
+    if c.note:
+        console.print(f"note: {c.note}")
+    table = Table(title=f"{old_name} → {new_name}")
+    table.add_column("Dimension")
+    table.add_column("Old", justify="right")
+    table.add_column("New", justify="right")
+    table.add_column("New - old", justify="right")
+    if not c.same_version:
+        table.add_column(f"Old under {c.new_ref}", justify="right")
+        table.add_column("Due to framework", justify="right")
+        table.add_column("Due to answers", justify="right")
+
+    def cells(d: ScoreDelta) -> list[str]:
+        out = [fmt_number(d.old), fmt_number(d.new), fmt_delta(d.delta)]
+        if not c.same_version:
+            out += [fmt_number(d.rescored), fmt_delta(d.framework_effect), fmt_delta(d.answer_effect)]
+        return out
+
+    for d in c.dimensions:
+        table.add_row(d.title, *cells(d))
+    table.add_section()
+    table.add_row("Overall", *cells(c.overall), style="bold")
+    console.print(table)
+    changes = c.changes
+    if not changes:
+        console.print("No answers changed.")
+        return
+    qt = Table(title=f"Answers that changed ({len(changes)} of {len(c.questions)} questions)")
+    qt.add_column("Question")
+    qt.add_column("Before")
+    qt.add_column("After")
+    qt.add_column("Value", justify="right")
+    for q in changes:
+        qt.add_row(
+            f"{q.question_id}: {q.text}",
+            _answers(q.old_distribution),
+            _answers(q.new_distribution),
+            f"{fmt_number(q.old_value, 2)} → {fmt_number(q.new_value, 2)}",
+        )
+    console.print(qt)
+
+
+def print_trend(t: Trend, confidence: float) -> None:
+    """Print each dimension across the assessments, with intervals and the changes."""
+    console = _console()
+    for note in t.notes:
+        console.print(f"note: {note}")
+    table = Table(title=f"Scores over time ({confidence:.0%} intervals)")
+    table.add_column("Dimension")
+    for label in t.labels():
+        table.add_column(label, justify="right")
+    # with two assessments "since first" is "since previous": one column says it
+    heads = ["Since previous", "Since first"][: len(t.points) - 1]
+    for head in heads:
+        table.add_column(head, justify="right")
+
+    def cells(did: str | None) -> list[str]:
+        values = t.values(did)
+        band = t.band(did)
+        out = []
+        for i, v in enumerate(values):
+            lo = None if band is None else band[0][i]
+            hi = None if band is None else band[1][i]
+            out.append(
+                fmt_number(v)
+                + ("" if lo is None or hi is None else f"\n[{fmt_number(lo, 0)}-{fmt_number(hi, 0)}]")
+            )
+        changes = [t.since_previous(did), t.since_first(did)]
+        return out + [fmt_delta(c) for c in changes[: len(heads)]]
+
+    for did, title in t.dimensions:
+        table.add_row(title, *cells(did))
+    table.add_section()
+    table.add_row("Overall", *cells(None), style="bold")
+    console.print(table)
+    counts = ", ".join(f"{p.label}: {p.respondents}" for p in t.points)
+    console.print(f"Respondents: {counts}.")
+    if heads:
+        console.print(
+            "Since previous: the latest score minus the one before it"
+            + ("; since first: the latest minus the first." if len(heads) > 1 else ".")
+        )
