@@ -12,7 +12,6 @@ from starlette.datastructures import FormData
 
 from ...analysis.trends import Trend, TrendEntry, build_trend
 from ...errors import ConflictError, NotFoundError, ScorecardError
-from ...format import fmt_score
 from ...store.analysis import unit_trend, version_notes
 from ...store.assessments import get_assessment, latest_results, list_assessments, summary_results
 from ...store.plans import done_since, plan_for
@@ -25,7 +24,7 @@ from ..templating import render
 from ..views.common import heat_legend
 from ..views.org import heatmap, mark_uncertain, org_analysis, unit_tree
 from ..views.plans import UnitPlanView, unit_plan_view
-from ..views.units import trend_table, unit_view
+from ..views.units import assessment_rows, trend_table, unit_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -99,15 +98,7 @@ def _unit_data(request: Request, unit_id: int, *, sections: bool = True) -> dict
     path = [unit]
     while path[0].parent_id in by_id and len(path) < 50:
         path.insert(0, by_id[path[0].parent_id])
-    rows = [
-        {
-            "a": a,
-            "respondents": int(results[a.id].get("respondent_count") or 0),
-            "overall": fmt_score(results[a.id].get("overall")),
-            "level": results[a.id].get("level_name") or "—",
-        }
-        for a in reversed(assessments)
-    ]
+    rows = assessment_rows(assessments, results)
     children = sorted((u for u in units if u.parent_id == unit.id), key=lambda u: u.name.lower())
     return {
         "unit": unit,

@@ -3,17 +3,34 @@ series of the trend charts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ...analysis.trends import Trend
 from ...charts import Series
-from ...format import fmt_delta, fmt_interval, fmt_score
+from ...format import NO_SCORE, fmt_delta, fmt_interval, fmt_score
 from ...store.analysis import UnitTrend
 from ...store.models import Assessment, Unit
 from .common import is_wide
 
-__all__ = ["TrendRow", "UnitAnalysis", "trend_series", "trend_table", "unit_view"]
+__all__ = ["TrendRow", "UnitAnalysis", "assessment_rows", "trend_series", "trend_table", "unit_view"]
+
+
+def assessment_rows(
+    assessments: Sequence[Assessment], results: Mapping[int, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The unit's assessments, newest first, with respondents, overall score and level
+    from their ``results`` (:func:`~mlops_scorecard.store.assessments.summary_results`)."""
+    return [
+        {
+            "a": a,
+            "respondents": int(results[a.id].get("respondent_count") or 0),
+            "overall": fmt_score(results[a.id].get("overall")),
+            "level": results[a.id].get("level_name") or NO_SCORE,
+        }
+        for a in reversed(assessments)
+    ]
 
 
 def trend_series(ut: UnitTrend) -> list[Series]:
