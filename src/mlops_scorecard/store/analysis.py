@@ -27,14 +27,17 @@ from .assessments import (
     summary_results,
 )
 from .models import Assessment, Unit
+from .rollup import Distribution, Rollup, TeamScore, distributions, rollups, team_scores
 from .units import get_unit
 
 __all__ = [
+    "OrgSummary",
     "StoredComparison",
     "UnitTrend",
     "assessment_answers",
     "compare_assessments",
     "load_unit_trend",
+    "org_summary",
     "target_value",
     "unit_trend",
     "version_notes",
@@ -161,3 +164,29 @@ def compare_assessments(session: Session, *, a_id: int, b_id: int) -> StoredComp
     sets = answer_sets_for(session, assessments=[a, b] if a.id != b.id else [a], details=False)
     fa, fb = assessment_framework(a), assessment_framework(b)
     return StoredComparison(a, b, fa, fb, compare(fa, sets[a.id], fb, sets[b.id]))
+
+
+@dataclass(frozen=True)
+class OrgSummary:
+    """The organization from its teams' latest scores: each team's scores, the roll-up of
+    every department (and the organization) and the distribution of team scores per
+    column, overall last."""
+
+    teams: dict[int, TeamScore]
+    rollups: list[Rollup]
+    distributions: list[Distribution]
+
+
+def org_summary(
+    order: Sequence[Any],
+    units: Sequence[Any],
+    latest: Mapping[int, tuple[Any, Mapping[str, Any]]],
+    columns: Sequence[tuple[str, str]],
+) -> OrgSummary:
+    """:func:`~mlops_scorecard.store.rollup.rollups` of the units in ``order`` (the tree,
+    departments first) and :func:`~mlops_scorecard.store.rollup.distributions` of the
+    ``columns`` (dimension id, title), from ``latest``
+    (:func:`~mlops_scorecard.store.assessments.latest_results`); no query of its own."""
+    teams = team_scores(units, latest)
+    rolled = rollups(order, units, teams, [did for did, _ in columns])
+    return OrgSummary(teams, rolled, distributions(teams.values(), [*columns, ("overall", "Overall")]))

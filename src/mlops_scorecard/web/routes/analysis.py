@@ -10,8 +10,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from ...analysis.roles import role_breakdown
+from ...analysis.uncertainty import intervals
 from ...privacy import for_viewers
-from ...store.analysis import assessment_answers, compare_assessments, load_unit_trend
+from ...scoring import score
+from ...store.analysis import assessment_answers, compare_assessments, load_unit_trend, org_summary
 from ...store.assessments import assessment_framework, get_assessment, latest_results
 from ...store.units import list_units
 from ..api_models import MAX_ID
@@ -21,7 +24,7 @@ from ..security import require
 from ..templating import render
 from ..views.analysis import interval_radar, roles_radar
 from ..views.compare import compare_view
-from ..views.org import distribution_chart_data
+from ..views.org import distribution_chart_data, heatmap
 from ..views.units import trend_series
 
 router = APIRouter(include_in_schema=False)
@@ -44,7 +47,7 @@ def assessment_interval_radar(request: Request, assessment_id: str) -> Response:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
         answers = assessment_answers(s, assessment=a, details=False)
         fw, targets = assessment_framework(a), dict(a.targets or {})
-    labels, series = interval_radar(fw, answers, targets)
+    labels, series = interval_radar(score(fw, answers), intervals(fw, answers), targets)
     return _svg(render_chart("radar", labels, series, "svg", size=5.5))
 
 
@@ -63,7 +66,7 @@ def assessment_roles_radar(
         fw = assessment_framework(a)
     if not user.can("facilitator"):
         answers = for_viewers(answers)
-    labels, series = roles_radar(fw, answers, by)
+    labels, series = roles_radar(score(fw, answers), role_breakdown(fw, answers), by)
     return _svg(render_chart("radar", labels, series, "svg", size=5.5))
 
 
@@ -98,6 +101,7 @@ def team_distribution(
 
     with state(request).read() as s:
         units, latest = list_units(s), latest_results(s)
-    labels, groups, highlight, name = distribution_chart_data(units, latest, team)
+    summary = org_summary([], units, latest, heatmap([], latest).columns)
+    labels, groups, highlight, name = distribution_chart_data(summary, team)
     options: dict[str, Any] = {"highlight": highlight, "highlight_name": name}
     return _svg(render_distribution(labels, groups, "svg", **options))

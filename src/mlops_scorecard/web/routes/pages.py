@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from ...analysis.trends import Trend, TrendEntry, build_trend
 from ...errors import ConflictError, NotFoundError, ScorecardError
-from ...store.analysis import unit_trend, version_notes
+from ...store.analysis import org_summary, unit_trend, version_notes
 from ...store.assessments import get_assessment, latest_results, list_assessments, summary_results
 from ...store.plans import done_since, plan_for
 from ...store.rollup import heat_spreads
@@ -45,7 +45,12 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
         roots=roots,
         order=order,
         heat=heat,
-        org_analysis=org_analysis(order, units, latest, heat.columns, request.query_params.get("team")),
+        org_analysis=org_analysis(
+            order,
+            org_summary(order, units, latest, heat.columns),
+            heat.columns,
+            request.query_params.get("team"),
+        ),
         legend=heat_legend(),
         kinds=UNIT_KINDS,
         error=error,

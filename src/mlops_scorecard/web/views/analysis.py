@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...analysis import Analysis
-from ...analysis.roles import role_breakdown, role_series
-from ...analysis.uncertainty import interval_series, intervals
-from ...answers import AnswerSet
+from ...analysis.roles import RoleBreakdown, role_series
+from ...analysis.uncertainty import Uncertainty, interval_series
 from ...charts import Series
 from ...format import answer_choices, answer_label, fmt_alpha, fmt_delta, fmt_interval, fmt_number, fmt_score
-from ...framework import Framework
-from ...scoring import score
+from ...scoring import ScoreResult
 from ...store.analysis import target_value
 from .common import Bar, answer_bars, is_wide
 
@@ -207,12 +205,10 @@ def assessment_view(an: Analysis, *, missing: Sequence[str] | None = None) -> As
 
 
 def interval_radar(
-    framework: Framework, answers: AnswerSet, targets: Mapping[str, Any]
+    result: ScoreResult, u: Uncertainty, targets: Mapping[str, Any]
 ) -> tuple[list[str], list[Series]]:
-    """Radar labels and series: the scores with their 90% intervals as a band, and the
-    targets dashed (when there are any)."""
-    result = score(framework, answers)
-    u = intervals(framework, answers)
+    """Radar labels and series: the scores with their intervals (``u``) as a band, and
+    the targets dashed (when there are any)."""
     labels = [d.dimension.title for d in result.dimensions]
     series = [interval_series(result, u, name=f"Score ({round(100 * u.confidence)}% interval band)")]
     if targets:
@@ -220,12 +216,10 @@ def interval_radar(
     return labels, series
 
 
-def roles_radar(framework: Framework, answers: AnswerSet, by: str) -> tuple[list[str], list[Series]]:
-    """Radar labels and one series per role (``by="role"``) or role group (``"group"``),
-    with everyone's score dashed for reference."""
-    breakdown = role_breakdown(framework, answers)
+def roles_radar(result: ScoreResult, breakdown: RoleBreakdown, by: str) -> tuple[list[str], list[Series]]:
+    """Radar labels and one series per role (``by="role"``) or role group (``"group"``)
+    of ``breakdown``, with everyone's score (``result``) dashed for reference."""
     labels, series = role_series(breakdown, by=by)
-    result = score(framework, answers)
     if not labels:
         labels = [d.dimension.title for d in result.dimensions]
     everyone = Series(

@@ -14,17 +14,8 @@ from typing import Any
 
 from ...format import fmt_score
 from ...framework import builtin_frameworks
-from ...store.rollup import (
-    ROLLUP_RULE,
-    UNCERTAINTY_RULE,
-    Distribution,
-    Position,
-    Rollup,
-    Spread,
-    distributions,
-    rollups,
-    team_scores,
-)
+from ...store.analysis import OrgSummary
+from ...store.rollup import ROLLUP_RULE, UNCERTAINTY_RULE, Position, Spread
 from ..params import whole_number
 from .common import heat_style, number
 
@@ -236,20 +227,19 @@ def _position_text(p: Position | None) -> str:
 
 def org_analysis(
     order: Sequence[TreeNode],
-    units: Sequence[Any],
-    latest: Mapping[int, tuple[Any, Mapping[str, Any]]],
+    summary: OrgSummary,
     columns: Sequence[tuple[str, str]],
     team: str | None = None,
 ) -> OrgAnalysis:
     """Roll-ups of every department (and the organization) from their teams, the
-    distribution of team scores per dimension, and where the team ``team`` (an id from
-    the query string, ignored unless it is a team with scores) stands."""
-    teams = team_scores(units, latest)
+    distribution of team scores per dimension (:func:`~mlops_scorecard.store.analysis.org_summary`),
+    and where the team ``team`` (an id from the query string, ignored unless it is a team
+    with scores) stands."""
+    teams = summary.teams
     ids = [did for did, _ in columns]
-    rolled: list[Rollup] = rollups(order, units, teams, ids)
     depth = {n.id: n.depth for n in order}
     rows = []
-    for r in rolled:
+    for r in summary.rollups:
         cells = []
         for key in [*ids, "overall"]:
             s = r.overall if key == "overall" else r.dimensions[key]
@@ -266,12 +256,10 @@ def org_analysis(
                 r.unit_id, r.name, r.kind, depth.get(r.unit_id, 0), f"{len(r.teams)} of {r.team_count}", cells
             )
         )
-    all_columns = [*columns, ("overall", "Overall")]
-    dists: list[Distribution] = distributions(teams.values(), all_columns)
     number = whole_number(team or "")
     chosen = number if number in teams else None
     dist_rows = []
-    for d in dists:
+    for d in summary.distributions:
         q = d.quartiles()
         stats = ["—"] * 5 if q is None else [fmt_score(v) for v in q]
         pos = None if chosen is None else d.position(chosen)
@@ -294,17 +282,14 @@ def org_analysis(
 
 
 def distribution_chart_data(
-    units: Sequence[Any], latest: Mapping[int, tuple[Any, Mapping[str, Any]]], team: int | None
+    summary: OrgSummary, team: int | None
 ) -> tuple[list[str], list[list[float]], list[float | None] | None, str]:
-    """Labels, each dimension's team scores and the highlighted team's scores for
-    :func:`~mlops_scorecard.charts.render_distribution`, from the units and their latest
-    results (:func:`~mlops_scorecard.store.assessments.latest_results`)."""
-    columns = [*heatmap([], latest).columns, ("overall", "Overall")]
-    teams = team_scores(units, latest)
-    dists = distributions(teams.values(), columns)
-    labels = [title for _, title in columns]
-    groups = [[s for _, s in d.scores] for d in dists]
+    """Labels, each column's team scores and the highlighted team's scores for
+    :func:`~mlops_scorecard.charts.render_distribution`."""
+    teams = summary.teams
+    labels = [d.title for d in summary.distributions]
+    groups = [[s for _, s in d.scores] for d in summary.distributions]
     if team is None or team not in teams:
         return labels, groups, None, ""
     mine = teams[team]
-    return labels, groups, [mine.score(did) for did, _ in columns], mine.name
+    return labels, groups, [mine.score(d.dimension_id) for d in summary.distributions], mine.name
