@@ -1,5 +1,7 @@
-"""Numbers for people: every score, change, interval, alpha and share shown in a page,
-a report or the terminal is turned into text here, and only here.
+"""Numbers and answer labels for people: every score, change, interval, alpha and share
+shown in a page, a report or the terminal is turned into text here, and only here; so is
+every answer's label, taken from the framework's own scale (a framework that calls its
+answers "Done" and "Not started" reads so everywhere).
 
 Results keep exact floats: scores, the JSON report and the API carry them unrounded,
 so a figure is rounded once, when it is shown. Rounding an already rounded value can
@@ -11,10 +13,18 @@ reads the same on the pages, in every report format and in the terminal.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .framework import Framework
 
 __all__ = [
+    "NO_ANSWER",
     "NO_SCORE",
     "TO",
+    "UNANSWERED",
+    "answer_choices",
+    "answer_label",
     "fmt_alpha",
     "fmt_delta",
     "fmt_interval",
@@ -26,6 +36,10 @@ __all__ = [
 
 #: What a missing figure reads as.
 NO_SCORE = "\N{EM DASH}"
+#: The key of a question nobody answered, beside the scale's keys in answer counts.
+UNANSWERED = "unanswered"
+#: What an unanswered question reads as (the scale has no choice for it).
+NO_ANSWER = "No answer"
 #: Between the ends of an interval: an en dash.
 TO = "\N{EN DASH}"
 #: Binary floating point leaves noise in the last digits (a mean that is 41.35 exactly
@@ -81,3 +95,22 @@ def fmt_alpha(value: float | None) -> str:
 def fmt_pct(value: float | None) -> str:
     """A 0-1 share as a whole percentage; ``—`` when there is nothing to divide."""
     return NO_SCORE if value is None else fmt_number(100 * value, 0) + "%"
+
+
+def answer_label(framework: Framework, key: str | None) -> str:
+    """The label of answer ``key`` on the framework's scale; :data:`NO_ANSWER` for no
+    answer (``None``, empty or :data:`UNANSWERED`), the key itself when the scale lacks it."""
+    if not key or key == UNANSWERED:
+        return NO_ANSWER
+    choice = framework.scale.get(key)
+    return key if choice is None else choice.label
+
+
+def answer_choices(framework: Framework, *, unanswered: bool = True) -> list[tuple[str, str]]:
+    """``(key, label)`` of each answer on the framework's scale, in the scale's order
+    (yes, partly, no, not applicable, don't know), then ``("unanswered", NO_ANSWER)``
+    unless ``unanswered`` is false."""
+    from .framework import ANSWER_KEYS  # framework needs pydantic; format is imported without it
+
+    out = [(k, framework.scale[k].label) for k in ANSWER_KEYS if k in framework.scale]
+    return [*out, (UNANSWERED, NO_ANSWER)] if unanswered else out

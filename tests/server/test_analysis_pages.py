@@ -26,7 +26,7 @@ from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.framework import Framework, builtin_frameworks, get_framework
 from mlops_scorecard.store import assessments, responses, units
 from mlops_scorecard.store.models import Answer, Assessment, Respondent
-from mlops_scorecard.web.analysis_views import HATCH
+from mlops_scorecard.web.views.org import HATCH
 
 FW = get_framework("mlops-scorecard")
 CORE = [q.id for _, q in FW.iter_questions("core")]

@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..escaping import is_web_link, md_escape, md_link
-from ..format import NO_SCORE, fmt_alpha, fmt_pct, fmt_score
+from ..format import NO_ANSWER, NO_SCORE, UNANSWERED, fmt_alpha, fmt_pct, fmt_score
 from .data import ReportData
 from .view_analysis import analysis_view
 
@@ -67,7 +67,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
     levels = {lv["id"]: lv for lv in data["levels"]}
     colours = _level_colours(data["levels"])
     labels = {c["key"]: c["label"] for c in data["scale"]}
-    labels["unanswered"] = "No answer"
+    labels[UNANSWERED] = NO_ANSWER
 
     def level_name(level_id: str | None) -> str:
         return levels[level_id]["name"] if level_id in levels else "no score"
@@ -140,9 +140,9 @@ def report_view(data: ReportData) -> dict[str, Any]:
             f"{fmt_pct(trust['coverage'])} of {trust['cells']} answers carry a score"
             f" ({trust['respondent_count']} respondents x {trust['question_count']} questions)",
         ),
-        ("Don't know", f"{trust['unknown_count']} ({fmt_pct(trust['unknown_share'])})"),
-        ("Not applicable", str(trust["na_count"])),
-        ("No answer", str(trust["unanswered_count"])),
+        (labels.get("unknown", "unknown"), f"{trust['unknown_count']} ({fmt_pct(trust['unknown_share'])})"),
+        (labels.get("na", "na"), str(trust["na_count"])),
+        (NO_ANSWER, str(trust["unanswered_count"])),
         (
             "Dimensions without a score",
             ", ".join(d["title"] for d in trust["dimensions_without_score"]) or "none",

@@ -29,6 +29,7 @@ __all__ = [
     "end_session",
     "find_user",
     "finish_login",
+    "get_user",
     "list_api_tokens",
     "list_users",
     "revoke_api_token",
@@ -200,6 +201,14 @@ def _verify(password_hash: str, password: str) -> bool:
         return bool(_hasher.verify(password_hash, password))
     except (VerificationError, InvalidHashError):
         return False
+
+
+def get_user(session: Session, *, user_id: int) -> User:
+    """The account with this id, or :class:`NotFoundError`."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"no user {user_id}")
+    return user
 
 
 def find_user(session: Session, *, username: str) -> User:

@@ -101,8 +101,9 @@ def list_assessments(session: Session, *, unit_ids: list[int] | None = None) -> 
 
 
 def assessment_framework(assessment: Assessment) -> Framework:
-    """The framework version the assessment is pinned to."""
-    return get_framework(f"{assessment.framework_id}@{assessment.framework_version}")
+    """The framework version the assessment is pinned to: a built-in one, loaded once per
+    process; never a file, whatever files lie in the server's working folder."""
+    return get_framework(f"{assessment.framework_id}@{assessment.framework_version}", allow_files=False)
 
 
 def update_assessment(

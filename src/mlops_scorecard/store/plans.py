@@ -245,12 +245,13 @@ def parse_due(value: dt.date | str) -> dt.date | None:
     text = value.strip()
     if not text:
         return None
+    problem = ScorecardError(f"due date {text[:40]!r} is not a date (use YYYY-MM-DD)")
+    if not _DATE.match(text):
+        raise problem
     try:
-        if not _DATE.match(text):
-            raise ValueError
         return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ScorecardError(f"due date {text[:40]!r} is not a date (use YYYY-MM-DD)") from None
+    except ValueError:  # 2025-02-30: the shape is right, the day is not
+        raise problem from None
 
 
 def _text(value: str, what: str, limit: int) -> str:

@@ -27,6 +27,7 @@ from .tokens import hash_token, new_token
 __all__ = [
     "MAX_LINK_RESPONDENTS",
     "MAX_RESPONDENTS_PER_ASSESSMENT",
+    "answered_count",
     "comments_of",
     "create_invitation",
     "create_share_link",
@@ -386,6 +387,15 @@ def respondent_answers(respondent: Respondent) -> dict[str, dict[str, Any]]:
         }
         for a in respondent.answers
     }
+
+
+def answered_count(session: Session, *, respondent: Respondent) -> int:
+    """How many questions the respondent has answered (every stored answer counts:
+    :func:`save_answer` admits only questions of the assessment's set)."""
+    found = session.scalar(
+        select(func.count()).select_from(Answer).where(Answer.respondent_id == respondent.id)
+    )
+    return int(found or 0)
 
 
 def share_link_for_token(session: Session, *, token: str) -> tuple[ShareLink, Assessment]:

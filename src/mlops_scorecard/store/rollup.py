@@ -15,7 +15,7 @@ better or worse for surveying more people.
 **Uncertainty proxy** (:func:`spread`): the heatmap does not compute full intervals per unit,
 so a cell is marked *uncertain* when fewer than :data:`THIN_RESPONDENTS` respondents gave
 that dimension a score, or when the Student's t 90% interval of the mean of the
-respondents' own scores, ``± t(n - 1) · sd / √n``, is wider than :data:`WIDE_INTERVAL` points.
+respondents' own scores, ``± t(n - 1) · sd / √n``, is wider than :data:`mlops_scorecard.analysis.WIDE_INTERVAL` points.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import numpy.typing as npt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..analysis import WIDE_INTERVAL
 from ..format import fmt_number
 from ..framework import QuestionSet
 from ..matrix import ANSWER_CODES, UNANSWERED, ScoreMatrix
@@ -42,7 +43,6 @@ __all__ = [
     "SPREAD_CONFIDENCE",
     "THIN_RESPONDENTS",
     "UNCERTAINTY_RULE",
-    "WIDE_INTERVAL",
     "Distribution",
     "Position",
     "RolledScore",
@@ -65,8 +65,6 @@ ROLLUP_RULE = (
 )
 #: Fewer respondents with a score than this: the cell is uncertain (as the analysis' warnings).
 THIN_RESPONDENTS = 3
-#: An approximate interval wider than this many points: uncertain (as the analysis' warnings).
-WIDE_INTERVAL = 30.0
 #: The normal quantile of a two-sided 90% interval.
 #: The proxy's confidence: Student's t with n - 1 degrees of freedom at this level.
 SPREAD_CONFIDENCE = 0.9

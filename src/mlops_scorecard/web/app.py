@@ -16,7 +16,7 @@ from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,59 +26,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .. import __version__
-from ..errors import ConflictError, NotFoundError, PermissionDeniedError, RateLimitedError, ScorecardError
+from ..errors import RateLimitedError, ScorecardError
 from ..settings import Settings
 from ..store.accounts import secret_key
 from ..store.db import DatabaseError, make_engine, needs_migration, session_factory
-from .context import AppState, templates
+from .context import AppState
+from .errors import error_response, status_for, wants_json
 from .headers import SecurityHeaders, security_headers
 from .logs import redact_tokens_in_logs
-from .security import LoginRequired
 
 __all__ = ["create_app"]
 
 log = logging.getLogger("mlops_scorecard.web")
-
-_STATUS: list[tuple[type[ScorecardError], int]] = [
-    (LoginRequired, 401),
-    (NotFoundError, 404),
-    (ConflictError, 409),
-    (PermissionDeniedError, 403),
-    (RateLimitedError, 429),
-    (DatabaseError, 503),
-]
-
-
-def status_for(exc: ScorecardError) -> int:
-    """The HTTP status a library error maps to (422 for plain bad input)."""
-    for kind, code in _STATUS:
-        if isinstance(exc, kind):
-            return code
-    return 422
-
-
-def wants_json(request: Request) -> bool:
-    """API routes and clients asking for JSON get JSON errors; browsers get a page."""
-    path = request.url.path
-    if path.startswith("/api/") or path.endswith((".json",)) or "/answers" in path:
-        return True
-    return "application/json" in request.headers.get("accept", "") and "text/html" not in request.headers.get(
-        "accept", ""
-    )
-
-
-def error_response(request: Request, status: int, message: str) -> Response:
-    """A JSON ``{"detail": ...}`` or the error page, never a traceback."""
-    if status == 401 and not wants_json(request):
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    if wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status)
-    return templates.TemplateResponse(
-        request,
-        "error.html",
-        {"status": status, "message": message, "user": None, "csrf_token": ""},
-        status_code=status,
-    )
 
 
 class BodySizeLimit:

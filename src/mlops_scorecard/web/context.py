@@ -1,4 +1,4 @@
-"""What every request handler needs: the settings, database sessions, templates."""
+"""What every request handler needs: the settings and database sessions (one object per app)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,19 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import Request
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import HTMLResponse
 
 from ..settings import Settings
 from ..store.db import transaction
 
-__all__ = ["AppState", "render", "state", "templates"]
+__all__ = ["AppState", "state"]
 
 T = TypeVar("T")
-
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
 @dataclass
@@ -66,12 +61,3 @@ def state(request: Request) -> AppState:
     """The app's state object."""
     app_state: AppState = request.app.state.scorecard
     return app_state
-
-
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page template with the user and CSRF token every page needs."""
-    from .security import csrf_token, session_user_info
-
-    context.setdefault("user", session_user_info(request))
-    context["csrf_token"] = csrf_token(request)
-    return templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from ..errors import PermissionDeniedError, ScorecardError
 from ..store.accounts import user_for_api_token, user_for_session
@@ -29,6 +29,7 @@ __all__ = [
     "LoginRequired",
     "api_user",
     "check_csrf",
+    "checked_form",
     "csrf_token",
     "login",
     "logout",
@@ -136,11 +137,10 @@ def api_user(request: Request, session: Session, role: str = "viewer") -> Curren
     return user
 
 
-def form_text(form: Any, name: str, default: str = "", max_length: int = 5000) -> str:
-    """A text field of a submitted form, stripped; too long is an error."""
-    value = form.get(name, default)
-    if not isinstance(value, str):
-        raise ScorecardError(f"field {name!r} must be text")
-    if len(value) > max_length:
-        raise ScorecardError(f"field {name!r} is longer than {max_length} characters")
-    return value.strip()
+async def checked_form(request: Request, role: str) -> FormData:
+    """The submitted form of a user with at least ``role``, after the CSRF check."""
+    require(request, role)
+    form = await request.form()
+    token = form.get("csrf_token")
+    check_csrf(request, token if isinstance(token, str) else None)
+    return form

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -16,6 +17,7 @@ from ...store.accounts import (
     change_password,
     create_api_token,
     create_user,
+    get_user,
     list_api_tokens,
     list_users,
     revoke_api_token,
@@ -23,20 +25,20 @@ from ...store.accounts import (
     start_session,
 )
 from ...store.models import User
-from ..context import render, state
-from ..params import parse_id
-from ..security import CurrentUser, form_text, login, require
-from .pages import NO_STORE, checked_form
+from ..context import state
+from ..params import form_text, parse_id
+from ..security import CurrentUser, checked_form, login, require
+from ..templating import render
+from .pages import NO_STORE
 
 router = APIRouter(include_in_schema=False)
 
 
-def _user_row(session: Any, current: CurrentUser) -> User:
-    row = session.get(User, current.id)
-    if row is None:  # deleted while signed in
-        raise NotFoundError("your account no longer exists")
-    assert isinstance(row, User)
-    return row
+def _user_row(session: Session, current: CurrentUser) -> User:
+    try:
+        return get_user(session, user_id=current.id)
+    except NotFoundError:  # deleted while signed in
+        raise NotFoundError("your account no longer exists") from None
 
 
 def _account_page(request: Request, current: CurrentUser, **extra: Any) -> Response:
@@ -166,9 +168,7 @@ async def user_active(request: Request, user_id: str) -> Response:
 
     def change() -> None:
         with state(request).write() as s:
-            row = s.get(User, uid)
-            if row is None:
-                raise NotFoundError(f"no user {uid}")
+            row = get_user(s, user_id=uid)
             if row.id == current.id and not active:
                 raise ConflictError("you cannot disable your own account")
             set_active(s, user=row, active=active)

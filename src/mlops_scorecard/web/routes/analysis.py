@@ -1,7 +1,7 @@
 """Analysis pages and charts (HTML): the comparison of two assessments, the radar with
 interval bands, the roles radar, a unit's trend with uncertainty and the distribution of
 team scores. The sections on the assessment, unit and organization pages come from
-:mod:`..analysis_views`; every viewer may read them all."""
+:mod:`..views`; every viewer may read them all."""
 
 from __future__ import annotations
 
@@ -10,20 +10,22 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from ...analysis.roles import role_breakdown
+from ...analysis.uncertainty import intervals
 from ...privacy import for_viewers
-from ...store.assessments import assessment_framework, get_assessment
-from ..analysis_views import (
-    compare_view,
-    distribution_chart_data,
-    interval_radar,
-    load_answers,
-    load_unit_trend,
-    roles_radar,
-)
+from ...scoring import score
+from ...store.analysis import assessment_answers, compare_assessments, load_unit_trend, org_summary
+from ...store.assessments import assessment_framework, get_assessment, latest_results
+from ...store.units import list_units
 from ..api_models import MAX_ID
-from ..context import render, state
+from ..context import state
 from ..params import parse_id
 from ..security import require
+from ..templating import render
+from ..views.analysis import interval_radar, roles_radar
+from ..views.compare import compare_view
+from ..views.org import distribution_chart_data, heatmap
+from ..views.units import trend_series
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,9 +45,9 @@ def assessment_interval_radar(request: Request, assessment_id: str) -> Response:
 
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
-        answers = load_answers(s, a, details=False)
+        answers = assessment_answers(s, assessment=a, details=False)
         fw, targets = assessment_framework(a), dict(a.targets or {})
-    labels, series = interval_radar(fw, answers, targets)
+    labels, series = interval_radar(score(fw, answers), intervals(fw, answers), targets)
     return _svg(render_chart("radar", labels, series, "svg", size=5.5))
 
 
@@ -60,11 +62,11 @@ def assessment_roles_radar(
 
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
-        answers = load_answers(s, a, details=False)
+        answers = assessment_answers(s, assessment=a, details=False)
         fw = assessment_framework(a)
     if not user.can("facilitator"):
         answers = for_viewers(answers)
-    labels, series = roles_radar(fw, answers, by)
+    labels, series = roles_radar(score(fw, answers), role_breakdown(fw, answers), by)
     return _svg(render_chart("radar", labels, series, "svg", size=5.5))
 
 
@@ -75,8 +77,8 @@ def unit_trend_panels(request: Request, unit_id: str) -> Response:
     from ...charts import render_trend_panels
 
     with state(request).read() as s:
-        _, ut = load_unit_trend(s, parse_id(unit_id, "unit"))
-    return _svg(render_trend_panels(ut.trend.labels(), ut.series(), "svg"))
+        _, ut = load_unit_trend(s, unit_id=parse_id(unit_id, "unit"))
+    return _svg(render_trend_panels(ut.trend.labels(), trend_series(ut), "svg"))
 
 
 @router.get("/compare")
@@ -84,7 +86,7 @@ def compare_page(request: Request, a: AssessmentQuery, b: AssessmentQuery) -> Re
     """Two assessments side by side: A before, B after."""
     require(request, "viewer")
     with state(request).read() as s:
-        view = compare_view(s, a, b)
+        view = compare_view(compare_assessments(s, a_id=a, b_id=b))
     return render(request, "compare.html", view=view, c=view.comparison)
 
 
@@ -98,6 +100,8 @@ def team_distribution(
     from ...charts import render_distribution
 
     with state(request).read() as s:
-        labels, groups, highlight, name = distribution_chart_data(s, team)
+        units, latest = list_units(s), latest_results(s)
+    summary = org_summary([], units, latest, heatmap([], latest).columns)
+    labels, groups, highlight, name = distribution_chart_data(summary, team)
     options: dict[str, Any] = {"highlight": highlight, "highlight_name": name}
     return _svg(render_distribution(labels, groups, "svg", **options))

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from ...analysis import analyze
 from ...analysis.trends import compare
 from ...privacy import aggregate_analysis, for_viewers, missing_roles
+from ...store.analysis import load_unit_trend
 from ...store.assessments import (
     answer_sets_for,
     assessment_framework,
@@ -26,10 +27,9 @@ from ...store.assessments import (
 from ...store.models import Assessment
 from ...store.rollup import ROLLUP_RULE, distributions, rollup, subtree_teams, team_scores
 from ...store.units import list_units
-from ..analysis_views import load_unit_trend
 from ..api_models import MAX_ID, FrameworkRefOut
 from ..context import state
-from ..views import heatmap
+from ..views.org import heatmap
 from .api_common import AssessmentId, UnitId, Viewer, errors
 
 router = APIRouter(tags=["analysis"])
@@ -392,7 +392,7 @@ def unit_trend(
     """Each answered assessment of the unit (not of sub-units), oldest first, with its
     scores and intervals; and the latest one's gap to each of its targets."""
     with state(request).read() as session:
-        _, ut = load_unit_trend(session, unit_id, confidence=confidence)
+        _, ut = load_unit_trend(session, unit_id=unit_id, confidence=confidence)
     points = []
     for p in ut.trend.points:
         a, u = ut.assessments[p.assessment_id], ut.intervals[p.assessment_id]

@@ -17,7 +17,7 @@ from ...store.assessments import get_assessment
 from ...store.plans import MAX_NOTE, MAX_OWNER, TrackedPlan, plan_for, reorder, reset_order, update_item
 from ..api_models import FrameworkRefOut, check_text
 from ..context import state
-from ..views import export_plan
+from ..views.plans import export_plan
 from .api_common import AssessmentId, Facilitator, Viewer, errors
 
 router = APIRouter(tags=["plans"])
@@ -143,7 +143,7 @@ def plan_export(
     """The plan as a Markdown checklist (done items ticked), CSV (one row per item) or JSON."""
     with state(request).read() as session:
         a = get_assessment(session, assessment_id=assessment_id)
-        body, media_type, name = export_plan(session, assessment=a, fmt=format)
+        body, media_type, name = export_plan(plan_for(session, assessment=a), assessment=a, fmt=format)
     return Response(
         body,
         media_type=media_type,

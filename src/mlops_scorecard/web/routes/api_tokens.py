@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from ...errors import NotFoundError
-from ...store.accounts import create_api_token, list_api_tokens, revoke_api_token
+from ...store.accounts import create_api_token, get_user, list_api_tokens, revoke_api_token
 from ...store.models import User
 from ..api_models import TokenCreated, TokenIn, TokenOut
 from ..context import state
@@ -17,10 +16,7 @@ router = APIRouter(tags=["tokens"])
 
 
 def _account(session: Session, user: CurrentUser) -> User:
-    row = session.get(User, user.id)
-    if row is None:  # pragma: no cover - api_user has just found this user
-        raise NotFoundError("no such user")
-    return row
+    return get_user(session, user_id=user.id)
 
 
 @router.get(

@@ -11,9 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from ...analysis import analyze
 from ...answers import AnswerSet, read_answers
 from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...format import answer_choices
 from ...framework import Framework, builtin_frameworks
+from ...privacy import for_viewers, missing_roles
+from ...store.analysis import assessment_answers
 from ...store.assessments import (
     answer_set,
     assessment_framework,
@@ -22,16 +26,19 @@ from ...store.assessments import (
     results_for,
     set_status,
 )
+from ...store.plans import plan_for
 from ...store.reporting import render_stored_report
 from ...store.responses import comments_of, import_answer_set, list_share_links, progress_of
 from ...store.units import list_units
-from ..analysis_views import assessment_section
-from ..context import render, state
-from ..params import parse_id, whole_number
-from ..security import form_text, require
-from ..views import answers_view, progress_rows, score_rows, slug, unit_tree
-from .pages import checked_form, form_int
-from .plans import assessment_plan
+from ..context import state
+from ..params import form_int, form_text, parse_id, whole_number
+from ..security import checked_form, require
+from ..templating import render
+from ..views.analysis import assessment_view
+from ..views.assessment import answers_view, progress_rows, score_rows
+from ..views.common import slug
+from ..views.org import unit_tree
+from ..views.plans import plan_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,7 +109,7 @@ def _assessment_create(request: Request, form: FormData) -> Response:
     for did, _ in _dimensions(list(frameworks.values())):
         values[f"target_{did}"] = form_text(form, f"target_{did}", max_length=20)
     try:
-        unit_id = form_int(form, "unit_id", "the unit")
+        unit_id = form_int(form, "unit_id", what="the unit")
         if unit_id is None:
             raise ScorecardError("choose the unit the assessment is for")
         fw = frameworks.get(values["framework"])
@@ -166,8 +173,12 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         progress = progress_of(s, assessment=a)
         comments = comments_of(s, assessment=a)
         links = list_share_links(s, assessment=a) if facilitator else []
-        plan_section = assessment_plan(s, assessment=a)
-        analysis = assessment_section(s, a, fw, aggregate=not facilitator)
+        plan_section = plan_view(plan_for(s, assessment=a))
+        answers = assessment_answers(s, assessment=a)
+    if facilitator:
+        analysis = assessment_view(analyze(fw, answers))
+    else:  # small roles merged into "other" (docs/analysis.md)
+        analysis = assessment_view(analyze(fw, for_viewers(answers)), missing=missing_roles(answers))
     question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set)))
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
@@ -189,6 +200,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         submitted=sum(1 for p in active if p.submitted),
         active=len(active),
         answers=answers_view(fw, result, comments),
+        legend=answer_choices(fw),
         links=links,
         actions=_STATUS_ACTIONS.get(a.status, []) if facilitator else [],
         facilitator=facilitator,

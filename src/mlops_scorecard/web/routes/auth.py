@@ -15,8 +15,10 @@ from ...store.accounts import (
     start_session,
     verify_password,
 )
-from ..context import render, state
-from ..security import check_csrf, form_text, login, logout, session_token, session_user_info
+from ..context import state
+from ..params import form_text
+from ..security import check_csrf, login, logout, session_token, session_user_info
+from ..templating import render
 
 router = APIRouter(include_in_schema=False)
 

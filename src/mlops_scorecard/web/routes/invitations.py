@@ -21,10 +21,11 @@ from ...store.responses import (
     revoke_respondent,
     revoke_share_link,
 )
-from ..context import render, state
-from ..params import parse_id, whole_number
-from ..security import form_text
-from .pages import NO_STORE, checked_form
+from ..context import state
+from ..params import form_text, parse_id, whole_number
+from ..security import checked_form
+from ..templating import render
+from .pages import NO_STORE
 
 router = APIRouter(include_in_schema=False)
 

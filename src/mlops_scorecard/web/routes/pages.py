@@ -1,4 +1,4 @@
-"""Organization and unit pages (HTML), and the form helpers the page routes share."""
+"""Organization and unit pages (HTML)."""
 
 from __future__ import annotations
 
@@ -6,45 +6,29 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from ...analysis.trends import TrendEntry, build_trend
-from ...errors import ConflictError, ScorecardError
-from ...format import fmt_delta, fmt_score
-from ...store.assessments import latest_results, list_assessments, summary_results
-from ...store.models import Unit
+from ...analysis.trends import Trend, TrendEntry, build_trend
+from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...store.analysis import org_summary, unit_trend, version_notes
+from ...store.assessments import get_assessment, latest_results, list_assessments, summary_results
+from ...store.plans import done_since, plan_for
 from ...store.rollup import heat_spreads
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
-from ..analysis_views import mark_uncertain, org_analysis, unit_section, version_notes
-from ..context import render, state
-from ..params import parse_id, whole_number
-from ..security import check_csrf, form_text, require
-from ..views import heat_legend, heatmap, unit_tree
+from ..context import state
+from ..params import form_int, form_text, parse_id
+from ..security import checked_form, require
+from ..templating import render
+from ..views.common import heat_legend
+from ..views.org import heatmap, mark_uncertain, org_analysis, unit_tree
+from ..views.plans import UnitPlanView, unit_plan_view
+from ..views.units import assessment_rows, trend_table, unit_view
 
 router = APIRouter(include_in_schema=False)
 
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-async def checked_form(request: Request, role: str) -> FormData:
-    """The submitted form of a user with at least ``role``, after the CSRF check."""
-    require(request, role)
-    form = await request.form()
-    token = form.get("csrf_token")
-    check_csrf(request, token if isinstance(token, str) else None)
-    return form
-
-
-def form_int(form: FormData, name: str, what: str) -> int | None:
-    """An optional id field: empty is ``None``; anything but a positive integer is a 422."""
-    text = form_text(form, name, max_length=20)
-    if not text:
-        return None
-    number = whole_number(text)
-    if not number:
-        raise ScorecardError(f"{what} must be chosen from the list")
-    return number
 
 
 def _org_page(request: Request, status: int = 200, error: str | None = None, values: Any = None) -> Response:
@@ -61,7 +45,12 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
         roots=roots,
         order=order,
         heat=heat,
-        org_analysis=org_analysis(order, units, latest, heat.columns, request.query_params.get("team")),
+        org_analysis=org_analysis(
+            order,
+            org_summary(order, units, latest, heat.columns),
+            heat.columns,
+            request.query_params.get("team"),
+        ),
         legend=heat_legend(),
         kinds=UNIT_KINDS,
         error=error,
@@ -86,38 +75,35 @@ async def unit_create(request: Request) -> Response:
 def _unit_create(request: Request, form: FormData) -> Response:
     values = {k: form_text(form, k, max_length=300) for k in ("name", "kind", "parent_id")}
     try:
-        parent_id = form_int(form, "parent_id", "the parent unit")
+        parent_id = form_int(form, "parent_id", what="the parent unit")
         with state(request).write() as s:
-            if parent_id is not None and s.get(Unit, parent_id) is None:
-                raise ScorecardError("the parent unit does not exist (any more); choose another")
             unit = create_unit(s, name=values["name"], kind=values["kind"] or "team", parent_id=parent_id)
             unit_id = unit.id
+    except NotFoundError:  # the parent, chosen from the list, was deleted in the meantime
+        return _org_page(request, 422, "the parent unit does not exist (any more); choose another", values)
     except ScorecardError as exc:
         return _org_page(request, 409 if isinstance(exc, ConflictError) else 422, str(exc), values)
     return RedirectResponse(f"/units/{unit_id}", status_code=303)
 
 
-def _unit_data(request: Request, unit_id: int) -> dict[str, Any]:
+def _unit_data(request: Request, unit_id: int, *, sections: bool = True) -> dict[str, Any]:
+    """The unit page's data; without ``sections`` only what the trend chart needs."""
     with state(request).read() as s:
         unit = get_unit(s, unit_id=unit_id)
         units = list_units(s)
         assessments = list_assessments(s, unit_ids=[unit.id])
         results = summary_results(s, assessments=assessments)
         trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, results[a.id]) for a in assessments)
-        notes = version_notes(s, assessments, trend)
+        if not sections:
+            return {"unit": unit, "trend": trend}
+        notes = version_notes(s, assessments=assessments, trend=trend)
+        ut = unit_trend(s, assessments=assessments, trend=trend)
+        plan = _unit_plan(s, unit_id=unit.id, trend=trend)
     by_id = {u.id: u for u in units}
     path = [unit]
     while path[0].parent_id in by_id and len(path) < 50:
         path.insert(0, by_id[path[0].parent_id])
-    rows = [
-        {
-            "a": a,
-            "respondents": int(results[a.id].get("respondent_count") or 0),
-            "overall": fmt_score(results[a.id].get("overall")),
-            "level": results[a.id].get("level_name") or "—",
-        }
-        for a in reversed(assessments)
-    ]
+    rows = assessment_rows(assessments, results)
     children = sorted((u for u in units if u.parent_id == unit.id), key=lambda u: u.name.lower())
     return {
         "unit": unit,
@@ -126,7 +112,23 @@ def _unit_data(request: Request, unit_id: int) -> dict[str, Any]:
         "rows": rows,
         "trend": trend,
         "version_notes": notes,
+        "unit_plan": plan,
+        "unit_analysis": unit_view(unit, ut, assessments),
     }
+
+
+def _unit_plan(s: Session, *, unit_id: int, trend: Trend) -> UnitPlanView | None:
+    """The unit page's plan sections; ``None`` when no assessment has answers."""
+    if not trend.points:
+        return None
+    latest = trend.points[-1]
+    tracked = plan_for(s, assessment=get_assessment(s, assessment_id=latest.assessment_id))
+    since = (
+        done_since(s, unit_id=unit_id, before_date=latest.date, before_id=latest.assessment_id)
+        if len(trend.points) > 1
+        else None
+    )
+    return unit_plan_view(trend, tracked, since)
 
 
 @router.get("/units/{unit_id}")
@@ -135,25 +137,10 @@ def unit_page(request: Request, unit_id: str) -> Response:
     require(request, "viewer")
     data = _unit_data(request, parse_id(unit_id, "unit"))
     trend = data["trend"]
-    table = [
-        (
-            title,
-            [fmt_score(v) for v in (trend.overall() if did is None else trend.values(did))],
-            _signed(trend.since_previous(did)),
-            _signed(trend.since_first(did)),
-        )
-        for did, title in [*trend.dimensions, (None, "Overall")]
-    ]
-    from .plans import unit_plan  # plans imports this module
-
-    data["unit_plan"] = unit_plan(request, unit_id=data["unit"].id, trend=trend)
-    data["unit_analysis"] = unit_section(request, data)
     # with two assessments "since first" is "since previous": one column says it
-    return render(request, "unit.html", trend_table=table, since_first=len(trend.points) > 2, **data)
-
-
-def _signed(value: float | None) -> str:
-    return fmt_delta(value, none="")
+    return render(
+        request, "unit.html", trend_table=trend_table(trend), since_first=len(trend.points) > 2, **data
+    )
 
 
 @router.get("/units/{unit_id}/trend.svg")
@@ -162,7 +149,7 @@ def unit_trend_chart(request: Request, unit_id: str) -> Response:
     require(request, "viewer")
     from ...charts import render_trend
 
-    data = _unit_data(request, parse_id(unit_id, "unit"))
+    data = _unit_data(request, parse_id(unit_id, "unit"), sections=False)
     trend = data["trend"]
     svg = render_trend(trend.labels(), trend.series(), "svg", size=8.0)
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})

@@ -1,7 +1,7 @@
 """The respondent's side: shared links, the survey pages, autosave, review, submit, upload.
 
 No cookie and no CSRF token on these routes: the unguessable token in the URL is the
-respondent's only credential (see ``web/survey_view.py``), so a cross-site form could
+respondent's only credential (see ``web/views/survey.py``), so a cross-site form could
 do nothing its author could not already do by opening the link. Every answer is saved
 as it is given (``survey.js`` posts each change to ``/r/{token}/answers``); without
 JavaScript, the form of each page saves all its answers when the respondent moves on.
@@ -15,39 +15,29 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...store.assessments import assessment_framework
-from ...store.models import Answer
+from ...store.models import Assessment, Respondent
 from ...store.responses import (
+    answered_count,
     join_shared,
     replace_answers,
+    respondent_answers,
     respondent_for_token,
     save_answer,
     share_link_for_token,
     submit,
 )
 from ...store.throttle import JoinThrottle
-from ..app import status_for, wants_json
 from ..context import state
-from ..params import whole_number
-from ..survey_view import (
-    PRIVATE_HEADERS,
-    ROLES,
-    AnswerIn,
-    Survey,
-    build_survey,
-    check_answer,
-    form_int,
-    form_str,
-    page,
-    parse_answer_json,
-    read_upload,
-)
+from ..errors import status_for, wants_json
+from ..params import form_int, form_text, whole_number
+from ..survey_input import AnswerIn, check_answer, parse_answer_json, read_upload
+from ..views.survey import PRIVATE_HEADERS, ROLES, Survey, build_survey, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,9 +47,19 @@ CONFLICT = (
 )
 
 
+def _survey_of(respondent: Respondent, assessment: Assessment, token: str) -> Survey:
+    return build_survey(
+        respondent,
+        assessment,
+        framework=assessment_framework(assessment),
+        saved=respondent_answers(respondent),
+        token=token,
+    )
+
+
 def _survey(session: Session, token: str) -> Survey:
     respondent, assessment = respondent_for_token(session, token=token)
-    return build_survey(respondent, assessment, token=token)
+    return _survey_of(respondent, assessment, token)
 
 
 def _load(request: Request, token: str) -> Survey:
@@ -103,7 +103,7 @@ async def join_submit(request: Request, token: str) -> Response:
     Throttled per link and address (429 with ``Retry-After``); a full link answers 409.
     """
     form = await request.form()
-    role = form_str(form, "role", max_length=100)
+    role = form_text(form, "role", max_length=100)
     if role and role not in ROLES:
         raise ScorecardError(f"unknown role {role!r} (use one of {', '.join(ROLES)}, or leave it empty)")
     settings = state(request).settings
@@ -156,14 +156,14 @@ class _PageSave:
 def _save_page(request: Request, token: str, number: int, form: Any) -> _PageSave:
     with state(request).write() as session:
         respondent, assessment = respondent_for_token(session, token=token)
-        before = build_survey(respondent, assessment, token=token)
+        before = _survey_of(respondent, assessment, token)
         dim = before.dimension(number)
         _refuse_unless_open(assessment.status)
         fw = assessment_framework(assessment)
         result = _PageSave(before)
         for q in dim.questions:
-            answer = form_str(form, f"answer-{q.id}", max_length=20)
-            comment = form_str(form, f"comment-{q.id}")
+            answer = form_text(form, f"answer-{q.id}", max_length=20)
+            comment = form_text(form, f"comment-{q.id}")
             if not answer:
                 if comment and comment != q.comment:
                     result.comments_without_answer[q.id] = comment
@@ -180,12 +180,12 @@ def _save_page(request: Request, token: str, number: int, form: Any) -> _PageSav
                     answer=answer,
                     comment=comment,
                     evidence=None,
-                    expected_revision=form_int(form, f"revision-{q.id}"),
+                    expected_revision=form_int(form, f"revision-{q.id}", required=True),
                 )
             except ConflictError:
                 result.conflicts.append(q.id)  # the other tab's answer stays; the rest is saved
         session.expire(respondent, ["answers"])
-        result.survey = build_survey(respondent, assessment, token=token)
+        result.survey = _survey_of(respondent, assessment, token)
     return result
 
 
@@ -194,7 +194,7 @@ async def survey_dimension_submit(request: Request, token: str, n: str) -> Respo
     """Without JavaScript: save every answer of the page, then go on (or back)."""
     number = _page_number(n)
     form = await request.form()
-    go = form_str(form, "go", max_length=10) or "next"
+    go = form_text(form, "go", max_length=10) or "next"
     saved = await run_in_threadpool(_save_page, request, token, number, form)
     survey = saved.survey
     if saved.conflicts or saved.comments_without_answer:
@@ -241,16 +241,13 @@ def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
         except ConflictError:
             raise ConflictError(CONFLICT) from None
         asked = [q.id for _, q in fw.iter_questions("full" if assessment.question_set == "full" else "core")]
-        # save_answer admits only questions of the set, so all the respondent's answers count
-        answered = session.scalar(
-            select(func.count()).select_from(Answer).where(Answer.respondent_id == respondent.id)
-        )
+        answered = answered_count(session, respondent=respondent)
         return {
             "question_id": row.question_id,
             "answer": row.answer,
             "comment": row.comment,
             "revision": row.revision,
-            "answered": int(answered or 0),
+            "answered": answered,
             "total": len(asked),
         }
 

@@ -1,0 +1,192 @@
+"""The analysis of stored assessments: their answers loaded in as few queries as possible
+and handed to the core (:mod:`mlops_scorecard.analysis`), for the pages and the API.
+
+Nothing is cached in process memory: workers are stateless, and every request computes
+what it shows from the answers, the source of truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ..analysis.targets import TargetGap
+from ..analysis.trends import Comparison, Trend, TrendEntry, build_trend, compare, framework_change_notes
+from ..analysis.uncertainty import DEFAULT_CONFIDENCE, Uncertainty, intervals
+from ..answers import AnswerSet
+from ..framework import Framework
+from .assessments import (
+    answer_sets_for,
+    assessment_framework,
+    get_assessment,
+    list_assessments,
+    summary_results,
+)
+from .models import Assessment, Unit
+from .rollup import Distribution, Rollup, TeamScore, distributions, rollups, team_scores
+from .units import get_unit
+
+__all__ = [
+    "OrgSummary",
+    "StoredComparison",
+    "UnitTrend",
+    "assessment_answers",
+    "compare_assessments",
+    "load_unit_trend",
+    "org_summary",
+    "target_value",
+    "unit_trend",
+    "version_notes",
+]
+
+
+def assessment_answers(session: Session, *, assessment: Assessment, details: bool = True) -> AnswerSet:
+    """The assessment's answers (one query; comments too with ``details``)."""
+    return answer_sets_for(session, assessments=[assessment], details=details)[assessment.id]
+
+
+def target_value(targets: Mapping[str, Any], key: str) -> float | None:
+    """A dimension's target as stored (a number), or ``None``."""
+    value = targets.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True)
+class UnitTrend:
+    """A unit's trend (:func:`mlops_scorecard.analysis.trends.build_trend`) with each point's
+    intervals (by assessment id)."""
+
+    trend: Trend
+    assessments: dict[int, Assessment]
+    intervals: dict[int, Uncertainty]
+
+    def band(self, key: str | None) -> tuple[list[float | None], list[float | None]]:
+        """Lows and highs of a dimension (``None``: overall) at each point."""
+        lows: list[float | None] = []
+        highs: list[float | None] = []
+        for p in self.trend.points:
+            u = self.intervals.get(p.assessment_id)
+            iv = None if u is None else (u.overall if key is None else u.dimensions.get(key))
+            lows.append(None if iv is None else iv.low)
+            highs.append(None if iv is None else iv.high)
+        return lows, highs
+
+    def latest_gaps(self) -> list[TargetGap]:
+        """The latest point's gap to each of its assessment's targets."""
+        if not self.trend.points:
+            return []
+        p = self.trend.points[-1]
+        a = self.assessments[p.assessment_id]
+        titles = dict(self.trend.dimensions)
+        targets = a.targets or {}
+        return [
+            TargetGap(did, titles.get(did, did), float(targets[did]), p.scores.get(did))
+            for did, _ in self.trend.dimensions
+            if target_value(targets, did) is not None
+        ]
+
+
+def unit_trend(
+    session: Session,
+    *,
+    assessments: Sequence[Assessment],
+    results: Mapping[int, Mapping[str, Any]] | None = None,
+    trend: Trend | None = None,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> UnitTrend:
+    """The trend of ``assessments`` (built from their ``results``, or given as ``trend``)
+    with the intervals of each point, from one query of their answers."""
+    if trend is None:
+        found = results or {}
+        trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, found[a.id]) for a in assessments)
+    by_id = {a.id: a for a in assessments}
+    shown = [by_id[p.assessment_id] for p in trend.points]
+    sets = answer_sets_for(session, assessments=shown, details=False)
+    spans = {a.id: intervals(assessment_framework(a), sets[a.id], confidence=confidence) for a in shown}
+    return UnitTrend(trend, by_id, spans)
+
+
+def load_unit_trend(
+    session: Session, *, unit_id: int, confidence: float = DEFAULT_CONFIDENCE
+) -> tuple[Unit, UnitTrend]:
+    """The unit (or :class:`~mlops_scorecard.errors.NotFoundError`) and its :func:`unit_trend`."""
+    unit = get_unit(session, unit_id=unit_id)
+    found = list_assessments(session, unit_ids=[unit.id])
+    results = summary_results(session, assessments=found)
+    return unit, unit_trend(session, assessments=found, results=results, confidence=confidence)
+
+
+def version_notes(session: Session, *, assessments: Sequence[Assessment], trend: Trend) -> list[str]:
+    """Where the unit's trend changes framework version: the overall change split into
+    the framework's part and the answers' (:func:`~mlops_scorecard.analysis.trends.framework_change_notes`).
+    Loads the answers of only the assessments on either side of a change."""
+    by_id = {a.id: a for a in assessments}
+    points = [by_id[p.assessment_id] for p in trend.points if p.assessment_id in by_id]
+    steps = [
+        (a, b)
+        for a, b in pairwise(points)
+        if a.framework_id == b.framework_id and a.framework_version != b.framework_version
+    ]
+    if not steps:
+        return []
+    involved = list({a.id: a for step in steps for a in step}.values())
+    sets = answer_sets_for(session, assessments=involved, details=False)
+    notes = []
+    for a, b in steps:
+        notes += framework_change_notes(
+            [(a.date, assessment_framework(a), sets[a.id]), (b.date, assessment_framework(b), sets[b.id])]
+        )
+    return notes
+
+
+@dataclass(frozen=True)
+class StoredComparison:
+    """Two stored assessments (``a`` before, ``b`` after), their frameworks and the core's
+    :class:`~mlops_scorecard.analysis.trends.Comparison` of their answers."""
+
+    a: Assessment
+    b: Assessment
+    a_framework: Framework
+    b_framework: Framework
+    comparison: Comparison
+
+
+def compare_assessments(session: Session, *, a_id: int, b_id: int) -> StoredComparison:
+    """Compare assessment ``a_id`` (before) with ``b_id`` (after), from one query of their
+    answers; unknown ids are :class:`~mlops_scorecard.errors.NotFoundError`, two frameworks
+    or no shared question :class:`~mlops_scorecard.errors.ScorecardError`."""
+    a = get_assessment(session, assessment_id=a_id)
+    b = get_assessment(session, assessment_id=b_id)
+    sets = answer_sets_for(session, assessments=[a, b] if a.id != b.id else [a], details=False)
+    fa, fb = assessment_framework(a), assessment_framework(b)
+    return StoredComparison(a, b, fa, fb, compare(fa, sets[a.id], fb, sets[b.id]))
+
+
+@dataclass(frozen=True)
+class OrgSummary:
+    """The organization from its teams' latest scores: each team's scores, the roll-up of
+    every department (and the organization) and the distribution of team scores per
+    column, overall last."""
+
+    teams: dict[int, TeamScore]
+    rollups: list[Rollup]
+    distributions: list[Distribution]
+
+
+def org_summary(
+    order: Sequence[Any],
+    units: Sequence[Any],
+    latest: Mapping[int, tuple[Any, Mapping[str, Any]]],
+    columns: Sequence[tuple[str, str]],
+) -> OrgSummary:
+    """:func:`~mlops_scorecard.store.rollup.rollups` of the units in ``order`` (the tree,
+    departments first) and :func:`~mlops_scorecard.store.rollup.distributions` of the
+    ``columns`` (dimension id, title), from ``latest``
+    (:func:`~mlops_scorecard.store.assessments.latest_results`); no query of its own."""
+    teams = team_scores(units, latest)
+    rolled = rollups(order, units, teams, [did for did, _ in columns])
+    return OrgSummary(teams, rolled, distributions(teams.values(), [*columns, ("overall", "Overall")]))

@@ -1,0 +1,163 @@
+"""The assessment page: the scores table, who has answered how much, and the answers per
+question. Everything works on result data (``ScoreResult.to_dict()`` or a closed
+assessment's frozen result) and rows the store already loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ...format import answer_choices, fmt_score
+from ...framework import Framework
+from .common import Bar, answer_bars, heat_style, number
+
+__all__ = [
+    "DimensionAnswers",
+    "ProgressRow",
+    "QuestionAnswers",
+    "ScoreRow",
+    "answers_view",
+    "progress_rows",
+    "score_rows",
+]
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    id: str
+    title: str
+    score: str
+    level: str
+    target: str
+    gap: str
+    gap_open: bool
+    width: float
+    style: str
+
+
+def score_rows(
+    framework: Framework, result: Mapping[str, Any], targets: Mapping[str, Any]
+) -> tuple[list[ScoreRow], ScoreRow]:
+    """The scores table: a row per dimension (with target and gap) and the overall row."""
+    names = {lv.id: lv.name for lv in framework.levels}
+    rows = []
+    for d in result.get("dimensions") or []:
+        value = number(d.get("score"))
+        target = number(targets.get(str(d.get("id"))))
+        gap = None if target is None or value is None else target - value
+        rows.append(
+            ScoreRow(
+                id=str(d.get("id")),
+                title=str(d.get("title")),
+                score=fmt_score(value),
+                level=names.get(str(d.get("level")), "—") if value is not None else "—",
+                target=fmt_score(target) if target is not None else "",
+                gap=("met" if gap <= 0 else fmt_score(gap)) if gap is not None else "",
+                gap_open=gap is not None and gap > 0,
+                width=0.0 if value is None else min(100.0, max(0.0, value)),
+                style=heat_style(value),
+            )
+        )
+    value = number(result.get("overall"))
+    overall = ScoreRow(
+        id="overall",
+        title="Overall",
+        score=fmt_score(value),
+        level=str(result.get("level_name") or "—"),
+        target="",
+        gap="",
+        gap_open=False,
+        width=0.0 if value is None else min(100.0, max(0.0, value)),
+        style=heat_style(value),
+    )
+    return rows, overall
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    id: int
+    label: str
+    named: bool
+    role: str
+    source: str
+    answered: int
+    total: int
+    percent: float
+    submitted: bool
+    revoked: bool
+
+
+def progress_rows(rows: Iterable[Mapping[str, Any]], question_count: int) -> list[ProgressRow]:
+    """Who has answered how much: names only for named respondents, "anonymous #n" for
+    the others (numbered in the order they joined)."""
+    out = []
+    anonymous = 0
+    for r in rows:
+        name = r.get("name")
+        if not name:
+            anonymous += 1
+            label = f"anonymous #{anonymous}"
+        else:
+            label = str(name)
+        answered = min(int(r.get("answered") or 0), question_count)
+        out.append(
+            ProgressRow(
+                id=int(r["id"]),
+                label=label,
+                named=bool(name),
+                role=str(r.get("role") or ""),
+                source=str(r.get("source") or ""),
+                answered=answered,
+                total=question_count,
+                percent=100.0 * answered / question_count if question_count else 0.0,
+                submitted=r.get("submitted_at") is not None,
+                revoked=r.get("revoked_at") is not None,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class QuestionAnswers:
+    """A question of the results page: its value, the answer counts and the comments."""
+
+    id: str
+    text: str
+    value: str
+    distribution: list[Bar]
+    comments: list[str]
+
+
+@dataclass(frozen=True)
+class DimensionAnswers:
+    id: str
+    title: str
+    questions: list[QuestionAnswers]
+
+
+def answers_view(
+    framework: Framework, result: Mapping[str, Any], comments: Mapping[str, list[str]]
+) -> list[DimensionAnswers]:
+    """Per dimension, per question: the answer counts (key, label from the framework's
+    scale, count, share) and the comments, with no names."""
+    out = []
+    choices = answer_choices(framework)
+    for d in result.get("dimensions") or []:
+        questions = []
+        for q in d.get("questions") or []:
+            qid = str(q.get("id"))
+            found = framework.question(qid)
+            dist = q.get("distribution") or {}
+            value = number(q.get("value"))
+            questions.append(
+                QuestionAnswers(
+                    id=qid,
+                    text=found[1].text if found else qid,
+                    value=fmt_score(None if value is None else 100 * value, 0),
+                    distribution=answer_bars(dist, choices),
+                    comments=list(comments.get(qid, [])),
+                )
+            )
+        out.append(DimensionAnswers(id=str(d.get("id")), title=str(d.get("title")), questions=questions))
+    return out

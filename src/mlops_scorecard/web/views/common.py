@@ -1,0 +1,72 @@
+"""What several views share: heatmap colours, answer-count bars, file names, numbers
+read from result data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
+from typing import Any
+
+from ...analysis import WIDE_INTERVAL
+
+__all__ = ["Bar", "answer_bars", "heat_legend", "heat_style", "is_wide", "number", "slug"]
+
+#: Sequential colours (light yellow to dark blue) for 0..100; readable by colour-blind people.
+_HEAT_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
+    (0.0, (255, 255, 204)),
+    (25.0, (161, 218, 180)),
+    (50.0, (65, 182, 196)),
+    (75.0, (44, 127, 184)),
+    (100.0, (37, 52, 148)),
+)
+
+#: One answer's bar: (key, label, count, share of all answers in %).
+Bar = tuple[str, str, int, float]
+
+
+def number(value: Any) -> float | None:
+    """A number of result data (``None`` for anything else, ``bool`` included)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def answer_bars(distribution: Mapping[str, Any], choices: Sequence[tuple[str, str]]) -> list[Bar]:
+    """A bar per answer of ``choices`` (``(key, label)``, from
+    :func:`mlops_scorecard.format.answer_choices`) with its count in ``distribution``."""
+    counts = [(k, label, int(distribution.get(k) or 0)) for k, label in choices]
+    total = sum(c for _, _, c in counts) or 1
+    return [(k, label, c, 100.0 * c / total) for k, label, c in counts]
+
+
+def is_wide(width: float | None) -> bool:
+    """Whether an interval this wide is flagged (:data:`mlops_scorecard.analysis.WIDE_INTERVAL`)."""
+    return width is not None and width > WIDE_INTERVAL
+
+
+def heat_style(score: float | None) -> str:
+    """Inline CSS for a heatmap cell: background by score, text colour that stays readable."""
+    if score is None:
+        return "background:#f0f2f4;color:#59636e"
+    s = min(100.0, max(0.0, score))
+    for (lo, c0), (hi, c1) in pairwise(_HEAT_STOPS):
+        if s <= hi:
+            t = (s - lo) / (hi - lo)
+            rgb = tuple(round(a + (b - a) * t) for a, b in zip(c0, c1, strict=True))
+            break
+    else:  # pragma: no cover - s <= 100 always matches
+        rgb = _HEAT_STOPS[-1][1]
+    light = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] > 150
+    return f"background:#{rgb[0]:02x}{rgb[1]:02x}{rgb[2]:02x};color:{'#1f2328' if light else '#ffffff'}"
+
+
+def heat_legend() -> list[tuple[str, str]]:
+    """Sample cells for the heatmap's legend: (text, style)."""
+    return [(str(s), heat_style(float(s))) for s in range(0, 101, 20)]
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of ``text`` (for Content-Disposition)."""
+    out = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
+    return out[:80] or "assessment"
