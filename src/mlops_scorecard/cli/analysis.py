@@ -199,7 +199,7 @@ def trend(
       mlops-scorecard trend assessments/*.yaml -o trend.svg
     """
     from ..analysis.trends import framework_change_notes, score_trend
-    from ..analysis.uncertainty import intervals as interval_of
+    from ..analysis.uncertainty import matrix_intervals
     from ..answers import load_assessment
     from ..scoring import score
 
@@ -221,8 +221,8 @@ def trend(
             raise _error(
                 f"{path}: has no date; add `date: YYYY-MM-DD` (the trend orders assessments by date)"
             )
-        intervals = interval_of(fw, answers, confidence=confidence)
-        points.append((answers.date, score(fw, answers), intervals))
+        scored = score(fw, answers)
+        points.append((answers.date, scored, matrix_intervals(scored.matrix, confidence=confidence)))
         loaded.append((answers.date, fw, answers))
     result = score_trend(points)
     result.notes.extend(framework_change_notes(loaded))

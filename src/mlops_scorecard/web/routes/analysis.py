@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ...analysis.roles import role_breakdown
-from ...analysis.uncertainty import intervals
+from ...analysis.roles import matrix_roles
+from ...analysis.uncertainty import matrix_intervals
 from ...privacy import for_viewers
 from ...scoring import score
 from ...store.analysis import assessment_answers, compare_assessments, load_unit_trend, org_summary
@@ -47,7 +47,8 @@ def assessment_interval_radar(request: Request, assessment_id: str) -> Response:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
         answers = assessment_answers(s, assessment=a, details=False)
         fw, targets = assessment_framework(a), dict(a.targets or {})
-    labels, series = interval_radar(score(fw, answers), intervals(fw, answers), targets)
+    result = score(fw, answers)
+    labels, series = interval_radar(result, matrix_intervals(result.matrix), targets)
     return _svg(render_chart("radar", labels, series, "svg", size=5.5))
 
 
@@ -66,7 +67,8 @@ def assessment_roles_radar(
         fw = assessment_framework(a)
     if not user.can("facilitator"):
         answers = for_viewers(answers)
-    labels, series = roles_radar(score(fw, answers), role_breakdown(fw, answers), by)
+    result = score(fw, answers)
+    labels, series = roles_radar(result, matrix_roles(result.matrix), by)
     return _svg(render_chart("radar", labels, series, "svg", size=5.5))
 
 
