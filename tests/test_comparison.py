@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from mlops_scorecard.analysis.comparison import compare
 from mlops_scorecard.analysis.targets import target_gaps
-from mlops_scorecard.analysis.trends import compare, framework_change_notes, score_trend
+from mlops_scorecard.analysis.trends import framework_change_notes, score_trend
 from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.charts import Series, render_trend_with_bands

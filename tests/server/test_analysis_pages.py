@@ -21,7 +21,7 @@ from support import page_queries
 
 from mlops_scorecard import framework as framework_module
 from mlops_scorecard.analysis import analyze
-from mlops_scorecard.analysis.trends import compare
+from mlops_scorecard.analysis.comparison import compare
 from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.framework import Framework, builtin_frameworks, get_framework
 from mlops_scorecard.store import assessments, responses, units

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from test_analysis_pages import CORE, FW, PEOPLE, org_fixture, other_version, seed
 
 from mlops_scorecard.analysis import analyze
-from mlops_scorecard.analysis.trends import compare
+from mlops_scorecard.analysis.comparison import compare
 from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.store import assessments
 

@@ -159,7 +159,7 @@ def compare(
 
     Example: mlops-scorecard compare q1.yaml q2.yaml
     """
-    from ..analysis.trends import compare as run_compare
+    from ..analysis.comparison import compare as run_compare
     from ..answers import load_assessment
 
     fmt = _format(fmt, ("table", "json"))

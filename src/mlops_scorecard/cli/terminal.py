@@ -17,7 +17,8 @@ from ..scoring import ScoreResult
 
 if TYPE_CHECKING:
     from ..analysis import Agreement, Analysis, Interval
-    from ..analysis.trends import Comparison, ScoreDelta, Trend
+    from ..analysis.comparison import Comparison, ScoreDelta
+    from ..analysis.trends import Trend
     from ..planning import Plan
 
 __all__ = ["print_analysis", "print_comparison", "print_plan", "print_score_table", "print_trend"]

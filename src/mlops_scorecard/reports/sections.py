@@ -1,7 +1,7 @@
 """The report's analysis sections: agreement, hotspots, intervals, roles, plan and trend.
 
 Each section is the library's own plain data (:mod:`mlops_scorecard.analysis`,
-:mod:`mlops_scorecard.planning`, :mod:`mlops_scorecard.analysis.trends`), so the JSON report
+:mod:`mlops_scorecard.planning`, :mod:`mlops_scorecard.analysis.comparison`, :mod:`mlops_scorecard.analysis.trends`), so the JSON report
 shows the numbers ``analyze``, ``plan`` and ``trend`` show. This module also turns the
 earlier assessments a caller passes (``history``) into trend points. The layout is
 documented in ``docs/report-format.md``.

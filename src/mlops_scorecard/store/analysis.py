@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..analysis.comparison import Comparison, compare
 from ..analysis.targets import TargetGap
-from ..analysis.trends import Comparison, Trend, TrendEntry, build_trend, compare, framework_change_notes
+from ..analysis.trends import Trend, TrendEntry, build_trend, framework_change_notes
 from ..analysis.uncertainty import DEFAULT_CONFIDENCE, Uncertainty, intervals
 from ..answers import AnswerSet
 from ..framework import Framework
@@ -146,7 +147,7 @@ def version_notes(session: Session, *, assessments: Sequence[Assessment], trend:
 @dataclass(frozen=True)
 class StoredComparison:
     """Two stored assessments (``a`` before, ``b`` after), their frameworks and the core's
-    :class:`~mlops_scorecard.analysis.trends.Comparison` of their answers."""
+    :class:`~mlops_scorecard.analysis.comparison.Comparison` of their answers."""
 
     a: Assessment
     b: Assessment

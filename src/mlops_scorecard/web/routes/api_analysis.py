@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from ...analysis import analyze
-from ...analysis.trends import compare
+from ...analysis.comparison import compare
 from ...privacy import aggregate_analysis, for_viewers, missing_roles
 from ...store.analysis import load_unit_trend
 from ...store.assessments import (

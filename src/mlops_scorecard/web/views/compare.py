@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...analysis.trends import Comparison
+from ...analysis.comparison import Comparison
 from ...format import answer_choices, fmt_delta, fmt_score
 from ...store.analysis import StoredComparison
 from ...store.models import Assessment
