@@ -11,7 +11,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
 #: Mappings and lists a data file may hold in all.
 MAX_CONTAINERS = 1_000_000
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def read_document(path: str | Path, *, error: type[ScorecardError] = ScorecardError) -> tuple[Any, str]:
@@ -133,7 +134,14 @@ def parse_plain_document(
             text, source=source, error=error, max_depth=max_depth, max_containers=max_containers
         )
     data = parse_document(text, source=source, as_json=as_json, error=error)
-    _check_tree(data, source=source, error=error, max_depth=max_depth, max_containers=max_containers)
+    _check_tree(
+        data,
+        source=source,
+        error=error,
+        max_depth=max_depth,
+        max_containers=max_containers,
+        texts=_may_hold_bad_text(text, as_json=as_json),
+    )
     return data
 
 
@@ -183,27 +191,68 @@ def _check_yaml_shape(
         return  # parse_document reports the syntax error with its line
 
 
+def _may_hold_bad_text(text: str, *, as_json: bool) -> bool:
+    """Whether a value parsed from ``text`` can hold what :func:`check_plain_text` refuses.
+
+    Only an escape sequence can make one: a NUL in the text itself is refused before
+    parsing, and a lone surrogate in the text is searched for once. JSON has one such escape
+    (``\\u``); YAML has several (``\\0``, ``\\x00``, ``\\u``...), so any backslash counts.
+    Checking this once saves a look at each of a large file's million texts.
+    """
+    if ("\\u" if as_json else "\\") in text:
+        return True
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
 def _check_tree(
-    data: Any, *, source: str, error: type[ScorecardError], max_depth: int, max_containers: int
+    data: Any,
+    *,
+    source: str,
+    error: type[ScorecardError],
+    max_depth: int,
+    max_containers: int,
+    texts: bool = True,
 ) -> None:
+    """Refuse binary values, too many or too deeply nested containers and (with
+    ``texts``) text no database can store, in one walk over the containers."""
+    if isinstance(data, str | bytes | bytearray):
+        _check_leaf(data, source=source, error=error)
+    if not isinstance(data, dict | list):
+        return
     containers = 0
-    todo: list[tuple[Any, int]] = [(data, 0)]
+    todo: list[tuple[dict[Any, Any] | list[Any], int]] = [(data, 0)]
     while todo:
         node, depth = todo.pop()
-        if isinstance(node, str):
-            problem = check_plain_text(node)
-            if problem:
-                raise error(f"text {problem}: {node[:40]!r}", source=source)
-        elif isinstance(node, bytes | bytearray):
-            raise error("binary values (!!binary) are not supported in this file", source=source)
-        elif isinstance(node, dict | list):
-            containers += 1
-            if depth >= max_depth:
-                raise _too_deep(source, error, max_depth, None)
-            if containers > max_containers:
-                raise _too_many(source, error, max_containers)
-            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
-            todo.extend((child, depth + 1) for child in children)
+        containers += 1
+        if depth >= max_depth:
+            raise _too_deep(source, error, max_depth, None)
+        if containers > max_containers:
+            raise _too_many(source, error, max_containers)
+        children: Iterable[Any] = node
+        if isinstance(node, dict):
+            children = node.values()
+            for key in node:
+                if type(key) is not str or texts:
+                    _check_leaf(key, source=source, error=error)
+        # exact types first: this loop sees every value of the file
+        for child in children:
+            kind = type(child)
+            if kind is str:
+                if texts:
+                    _check_leaf(child, source=source, error=error)
+            elif kind is dict or kind is list or isinstance(child, dict | list):
+                todo.append((child, depth + 1))
+            elif isinstance(child, str | bytes | bytearray):
+                _check_leaf(child, source=source, error=error)
+
+
+def _check_leaf(value: Any, *, source: str, error: type[ScorecardError]) -> None:
+    if isinstance(value, str):
+        problem = check_plain_text(value)
+        if problem:
+            raise error(f"text {problem}: {value[:40]!r}", source=source)
+    elif isinstance(value, bytes | bytearray):
+        raise error("binary values (!!binary) are not supported in this file", source=source)
 
 
 def format_location(loc: Sequence[int | str], data: Any = None) -> str:

@@ -175,12 +175,14 @@ def answer_matrix(framework: Framework, answers: AnswerSet) -> tuple[list[Questi
     (:func:`~mlops_scorecard.answers.check_answers` reports them).
     """
     questions = [q for _, q in framework.iter_questions(answers.question_set)]
-    codes = np.full((len(answers.respondents), len(questions)), UNANSWERED, dtype=np.int8)
-    for row, respondent in enumerate(answers.respondents):
-        given = respondent.answers
-        if not given:
-            continue
-        codes[row] = [_CODE[given[q.id].answer] if q.id in given else UNANSWERED for q in questions]
+    ids = [q.id for q in questions]
+    # one flat list for the whole matrix: a numpy assignment per row costs more than the row
+    flat = [
+        UNANSWERED if (a := given.get(qid)) is None else _CODE[a.answer]
+        for given in (r.answers for r in answers.respondents)
+        for qid in ids
+    ]
+    codes = np.array(flat, dtype=np.int8).reshape(len(answers.respondents), len(questions))
     return questions, codes
 
 
