@@ -12,6 +12,8 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
+from itertools import compress, repeat
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,9 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "check_plain_text",
+    "check_plain_tree",
     "format_location",
+    "may_hold_bad_text",
     "parse_document",
     "parse_plain_document",
     "read_document",
@@ -114,6 +118,7 @@ def parse_plain_document(
     error: type[ScorecardError] = ScorecardError,
     max_depth: int = MAX_DEPTH,
     max_containers: int = MAX_CONTAINERS,
+    check_tree: bool = True,
 ) -> Any:
     """Parse YAML or JSON text that must be a plain tree of mappings, lists and text.
 
@@ -123,7 +128,9 @@ def parse_plain_document(
     more than ``max_containers`` mappings and lists are refused. JSON has no aliases, so
     what it builds is bounded by its size; its decoder guards its own stack, and depth
     and count are checked on the result. Binary values and text that no database can
-    store (NUL characters, lone surrogates) are refused too.
+    store (NUL characters, lone surrogates) are refused too. Without ``check_tree`` the
+    caller checks the result itself: with :func:`check_plain_tree`, or in a pass of its
+    own that does the same checks (the answers reader validates in one pass).
     """
     nul = text.find("\x00")
     if nul >= 0:  # the parsers would call it an odd "special character"; name it
@@ -134,14 +141,15 @@ def parse_plain_document(
             text, source=source, error=error, max_depth=max_depth, max_containers=max_containers
         )
     data = parse_document(text, source=source, as_json=as_json, error=error)
-    _check_tree(
-        data,
-        source=source,
-        error=error,
-        max_depth=max_depth,
-        max_containers=max_containers,
-        texts=_may_hold_bad_text(text, as_json=as_json),
-    )
+    if check_tree:
+        check_plain_tree(
+            data,
+            source=source,
+            error=error,
+            max_depth=max_depth,
+            max_containers=max_containers,
+            texts=may_hold_bad_text(text, as_json=as_json),
+        )
     return data
 
 
@@ -191,7 +199,7 @@ def _check_yaml_shape(
         return  # parse_document reports the syntax error with its line
 
 
-def _may_hold_bad_text(text: str, *, as_json: bool) -> bool:
+def may_hold_bad_text(text: str, *, as_json: bool) -> bool:
     """Whether a value parsed from ``text`` can hold what :func:`check_plain_text` refuses.
 
     Only an escape sequence can make one: a NUL in the text itself is refused before
@@ -204,17 +212,18 @@ def _may_hold_bad_text(text: str, *, as_json: bool) -> bool:
     return not text.isascii() and _SURROGATE.search(text) is not None
 
 
-def _check_tree(
+def check_plain_tree(
     data: Any,
     *,
     source: str,
-    error: type[ScorecardError],
-    max_depth: int,
-    max_containers: int,
+    error: type[ScorecardError] = ScorecardError,
+    max_depth: int = MAX_DEPTH,
+    max_containers: int = MAX_CONTAINERS,
     texts: bool = True,
 ) -> None:
     """Refuse binary values, too many or too deeply nested containers and (with
-    ``texts``) text no database can store, in one walk over the containers."""
+    ``texts``, see :func:`may_hold_bad_text`) text no database can store, in one walk
+    over the containers of parsed data."""
     if isinstance(data, str | bytes | bytearray):
         _check_leaf(data, source=source, error=error)
     if not isinstance(data, dict | list):
@@ -234,13 +243,11 @@ def _check_tree(
             for key in node:
                 if type(key) is not str or texts:
                     _check_leaf(key, source=source, error=error)
-        # exact types first: this loop sees every value of the file
+        if not texts:
+            # texts need no look: skip them in C (map/compress), for most values are texts
+            children = compress(children, map(is_not, map(type, children), repeat(str)))
         for child in children:
-            kind = type(child)
-            if kind is str:
-                if texts:
-                    _check_leaf(child, source=source, error=error)
-            elif kind is dict or kind is list or isinstance(child, dict | list):
+            if isinstance(child, dict | list):
                 todo.append((child, depth + 1))
             elif isinstance(child, str | bytes | bytearray):
                 _check_leaf(child, source=source, error=error)

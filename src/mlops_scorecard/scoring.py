@@ -7,6 +7,7 @@ carries no value), so that ten thousand respondents score in milliseconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import isnan
 from typing import Any
 
 import numpy as np
@@ -268,14 +269,18 @@ def score(framework: Framework, answers: AnswerSet) -> ScoreResult:
         value = _opt(float(dscore))
         dimensions.append(DimensionScore(dim, value, framework.level_for(value), counts, qresults))
 
+    # tolist() once: indexing a numpy array cell by cell costs more than the rest of score()
+    dim_ids = [dim.id for dim, _ in spans]
     respondents = [
         RespondentScore(
             name=answers.respondent_label(i),
             role=r.role,
-            overall=_opt(float(resp_overall[i])),
-            dimensions={dim.id: _opt(float(per_resp[i, j])) for j, (dim, _) in enumerate(spans)},
+            overall=None if isnan(overall_i) else overall_i,
+            dimensions={d: None if isnan(x) else x for d, x in zip(dim_ids, row, strict=True)},
         )
-        for i, r in enumerate(answers.respondents)
+        for i, (r, overall_i, row) in enumerate(
+            zip(answers.respondents, resp_overall.tolist(), per_resp.tolist(), strict=True)
+        )
     ]
     total = Counts(
         answered=sum(d.counts.answered for d in dimensions),

@@ -17,7 +17,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..datafiles import atomic_write_text, parse_plain_document, read_text_file, validation_problems
+from ..datafiles import (
+    atomic_write_text,
+    check_plain_tree,
+    may_hold_bad_text,
+    parse_plain_document,
+    read_text_file,
+    validation_problems,
+)
 from ..errors import AnswersError, ScorecardError
 from ..framework import ANSWER_KEYS, Framework, get_framework
 from .models import Answer, AnswerSet, Respondent
@@ -56,7 +63,12 @@ def parse_answers(data: Any, *, source: str = "<answers>", text: str | None = No
             "an answers file must be a mapping with framework, question_set and respondents",
             source=source,
         )
-    fast = fast_answer_set(data)
+    return _validated(data, fast_answer_set(data), source=source, text=text)
+
+
+def _validated(data: dict[str, Any], fast: AnswerSet | None, *, source: str, text: str | None) -> AnswerSet:
+    """``fast`` (the one-pass result) or else what the models make of ``data``, with
+    their messages; then the checks across respondents."""
     try:
         answers = AnswerSet.model_validate(data) if fast is None else fast
     except ValidationError as exc:
@@ -104,17 +116,26 @@ def read_answers(
             raise AnswersError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=source) from None
     else:
         text = content.removeprefix("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():  # not strip(): that copies a file of 100 MB
         raise AnswersError("the file is empty (choose an answers file)", source=source)
-    data = parse_plain_document(text, source=source, as_json=as_json, error=AnswersError)
+    # the one-pass validation also does the tree checks; only when it cannot tell does
+    # the whole tree get its own walk, before anything else, as for any plain document
+    data = parse_plain_document(text, source=source, as_json=as_json, error=AnswersError, check_tree=False)
     people = data.get("respondents") if isinstance(data, dict) else None
-    if isinstance(people, list) and len(people) > max_respondents:
+    too_many = isinstance(people, list) and len(people) > max_respondents
+    texts = may_hold_bad_text(text, as_json=as_json)
+    fast = None if too_many or not isinstance(data, dict) else fast_answer_set(data, texts=texts)
+    if fast is None:
+        check_plain_tree(data, source=source, error=AnswersError, texts=texts)
+    if isinstance(people, list) and too_many:
         raise AnswersError(
             f"respondents: the file holds {len(people):,} respondents; the limit is "
             f"{max_respondents:,} per file (split the file, or raise MLOPS_SCORECARD_MAX_RESPONDENTS_PER_FILE)",
             source=source,
         )
-    answers = parse_answers(data, source=source, text=text)
+    if not isinstance(data, dict):
+        return parse_answers(data, source=source)  # which says what the file must be
+    answers = _validated(data, fast, source=source, text=text)
     log.debug("%s: read %d respondents", source, len(answers.respondents))
     return answers
 
