@@ -7,11 +7,13 @@ find the problem without reading a traceback.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import compress, repeat
 from operator import is_not
 from pathlib import Path
@@ -27,6 +29,7 @@ __all__ = [
     "atomic_write_text",
     "check_plain_text",
     "check_plain_tree",
+    "collector_paused",
     "format_location",
     "may_hold_bad_text",
     "parse_document",
@@ -151,6 +154,25 @@ def parse_plain_document(
             texts=may_hold_bad_text(text, as_json=as_json),
         )
     return data
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a large file is parsed and built.
+
+    Parsing a file of 10,000 respondents makes about a million objects, and the collector
+    walks them again and again as they pile up (a tenth of the reading time), for nothing:
+    parsed JSON and alias-free YAML hold no reference cycles. Reference counting still
+    frees everything; the collector runs again afterwards (and keeps running if it was
+    on when another thread paused it too).
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def check_plain_text(value: str) -> str | None:

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ..datafiles import (
     atomic_write_text,
     check_plain_tree,
+    collector_paused,
     may_hold_bad_text,
     parse_plain_document,
     read_text_file,
@@ -120,11 +121,14 @@ def read_answers(
         raise AnswersError("the file is empty (choose an answers file)", source=source)
     # the one-pass validation also does the tree checks; only when it cannot tell does
     # the whole tree get its own walk, before anything else, as for any plain document
-    data = parse_plain_document(text, source=source, as_json=as_json, error=AnswersError, check_tree=False)
-    people = data.get("respondents") if isinstance(data, dict) else None
-    too_many = isinstance(people, list) and len(people) > max_respondents
-    texts = may_hold_bad_text(text, as_json=as_json)
-    fast = None if too_many or not isinstance(data, dict) else fast_answer_set(data, texts=texts)
+    with collector_paused():
+        data = parse_plain_document(
+            text, source=source, as_json=as_json, error=AnswersError, check_tree=False
+        )
+        people = data.get("respondents") if isinstance(data, dict) else None
+        too_many = isinstance(people, list) and len(people) > max_respondents
+        texts = may_hold_bad_text(text, as_json=as_json)
+        fast = None if too_many or not isinstance(data, dict) else fast_answer_set(data, texts=texts)
     if fast is None:
         check_plain_tree(data, source=source, error=AnswersError, texts=texts)
     if isinstance(people, list) and too_many:
