@@ -330,14 +330,33 @@ def _place_loc(place: str) -> list[int | str]:
     return loc
 
 
-def _line_of(text: str | None, loc: Sequence[int | str], *, exact: bool = False) -> int | None:
+class _Nodes:
+    """The YAML node tree of a text (JSON is YAML), composed once, when first asked for:
+    composing a large file takes seconds, and one file may have twenty problems."""
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.composed = False
+        self.root: yaml.Node | None = None
+
+    def get(self) -> yaml.Node | None:
+        if not self.composed:
+            self.composed = True
+            if self.text:
+                try:
+                    self.root = yaml.compose(self.text, Loader=_SafeLoader)
+                except yaml.YAMLError:
+                    self.root = None
+        return self.root
+
+
+def _line_of(nodes: _Nodes, loc: Sequence[int | str], *, exact: bool = False) -> int | None:
     """Best-effort 1-based line of the node at ``loc`` in a YAML/JSON text; with
     ``exact``, ``None`` unless the node itself is found (not just a parent)."""
-    if not text or (exact and not loc):
+    if not nodes.text or (exact and not loc):
         return None
-    try:
-        node: yaml.Node | None = yaml.compose(text, Loader=_SafeLoader)
-    except yaml.YAMLError:
+    node = nodes.get()
+    if node is None:
         return None
     line = None
     for part in loc:
@@ -363,12 +382,13 @@ def validation_problems(
 ) -> list[str]:
     """One readable line per pydantic error: ``line N: place: message``."""
     problems = []
+    nodes = _Nodes(text)
     for err in exc.errors(include_url=False)[:limit]:
         loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
         if not loc and err["type"] == "value_error":
             # whole-document checks put one "place: problem" per line; the place finds the line
             for problem in str(err["msg"]).removeprefix("Value error, ").splitlines():
-                line = _line_of(text, _place_loc(problem.split(": ", 1)[0]), exact=True)
+                line = _line_of(nodes, _place_loc(problem.split(": ", 1)[0]), exact=True)
                 problems.append(f"line {line}: {problem}" if line else problem)
             continue
         place = format_location(loc, data) or "top level"
@@ -377,7 +397,7 @@ def validation_problems(
             msg = "unknown field"
         elif err["type"] == "missing":
             msg = "required field is missing"
-        line = _line_of(text, loc)
+        line = _line_of(nodes, loc)
         prefix = f"line {line}: " if line else ""
         problems.append(f"{prefix}{place}: {msg}")
     extra = exc.error_count() - limit
