@@ -7,7 +7,10 @@ carries no value), so that ten thousand respondents score in milliseconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from math import isnan
+from operator import attrgetter
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -29,6 +32,9 @@ __all__ = [
 #: Column of the code matrix for a question nobody answered.
 UNANSWERED = len(ANSWER_KEYS)
 _CODE = {key: i for i, key in enumerate(ANSWER_KEYS)}
+#: Stands in for a question a respondent left out, so that every cell has an ``answer``.
+_NO_ANSWER = SimpleNamespace(answer=None)
+_CODE_OR_UNANSWERED: dict[str | None, int] = {key: i for i, key in enumerate((*ANSWER_KEYS, None))}
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -177,13 +183,15 @@ def answer_matrix(framework: Framework, answers: AnswerSet) -> tuple[list[Questi
     """
     questions = [q for _, q in framework.iter_questions(answers.question_set)]
     ids = [q.id for q in questions]
-    # one flat list for the whole matrix: a numpy assignment per row costs more than the row
-    flat = [
-        UNANSWERED if (a := given.get(qid)) is None else _CODE[a.answer]
-        for given in (r.answers for r in answers.respondents)
-        for qid in ids
-    ]
-    codes = np.array(flat, dtype=np.int8).reshape(len(answers.respondents), len(questions))
+    # half a million cells for a large file: each goes through C-level maps (answer, key,
+    # code) straight into the array, with no Python code per cell
+    key = attrgetter("answer")
+    cells = chain.from_iterable(
+        map(_CODE_OR_UNANSWERED.__getitem__, map(key, map(r.answers.get, ids, repeat(_NO_ANSWER))))
+        for r in answers.respondents
+    )
+    n = len(answers.respondents) * len(ids)
+    codes = np.fromiter(cells, dtype=np.int8, count=n).reshape(len(answers.respondents), len(ids))
     return questions, codes
 
 
