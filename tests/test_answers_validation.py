@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +21,14 @@ from mlops_scorecard.answers.validation import fast_answer_set
 from mlops_scorecard.datafiles import MAX_CONTAINERS
 from mlops_scorecard.errors import AnswersError
 from mlops_scorecard.example import example_answers
-from mlops_scorecard.framework import Framework
+from mlops_scorecard.framework import Framework, get_framework
 
 # values chosen to sit on both sides of every rule of the models
 TEXTS = st.sampled_from(["", " ", "Ann", " Ann ", "x" * 201, " " * 300 + "y", "a\x00b", "\ud800", "Zoë"])
 KEYS = st.sampled_from(["yes", "Yes ", " NO", "partly", "na", "unknown", "maybe", "", "1"])
-ODD: st.SearchStrategy[Any] = st.sampled_from([None, True, False, 0, 1, 1.0, [], {}, dt.date(2026, 1, 1), b"x"])
+ODD: st.SearchStrategy[Any] = st.sampled_from(
+    [None, True, False, 0, 1, 1.0, [], {}, dt.date(2026, 1, 1), b"x"]
+)
 ANSWER_KEY = st.one_of(KEYS, ODD)
 COMMENT = st.one_of(TEXTS, ODD, st.just("c" * 5001), st.just(" " * 10 + "c" * 5000))
 EVIDENCE = st.one_of(
@@ -267,3 +271,18 @@ def test_yaml_files_take_the_same_way(tmp_path: Path, framework: Framework) -> N
         path = tmp_path / f"a{suffix}"
         dump_answers(answers, path)
         assert load_answers(path) == answers
+
+
+def test_scoring_a_file_imports_neither_the_web_stack_nor_the_chart_libraries(tmp_path: Path) -> None:
+    """Start-up is a good part of scoring a large file: `score` loads what it needs only."""
+    path = tmp_path / "a.json"
+    dump_answers(example_answers(get_framework("mlops-scorecard")), path)
+    code = (
+        "import sys\nfrom mlops_scorecard.cli import app\n"
+        f"try:\n    app(['score', {str(path)!r}])\nexcept SystemExit:\n    pass\n"
+        "roots = {m.split('.')[0] for m in sys.modules}\n"
+        "heavy = ('matplotlib', 'scipy', 'fastapi', 'starlette', 'sqlalchemy', 'uvicorn', 'jinja2', 'fpdf', 'httpx')\n"
+        "print('SCORED' if 'numpy' in roots else 'NOT SCORED', 'HEAVY=' + ','.join(m for m in heavy if m in roots))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "SCORED HEAVY="
