@@ -35,6 +35,7 @@ __all__ = [
     "parse_document",
     "parse_plain_document",
     "read_document",
+    "read_file_bytes",
     "read_text_file",
     "validation_problems",
 ]
@@ -65,11 +66,27 @@ def read_document(path: str | Path, *, error: type[ScorecardError] = ScorecardEr
 
 def read_text_file(path: str | Path, *, error: type[ScorecardError] = ScorecardError) -> str:
     """The UTF-8 text of a file of at most ``MAX_FILE_BYTES``; problems raise ``error``."""
-    p = Path(path)
+    text = _read_file(Path(path), error, binary=False)
+    assert isinstance(text, str)
+    return text
+
+
+def read_file_bytes(path: str | Path, *, error: type[ScorecardError] = ScorecardError) -> bytes:
+    """The bytes of a file of at most ``MAX_FILE_BYTES``; problems raise ``error``.
+
+    For a reader that decodes itself: text it decoded from bytes cannot hold a lone
+    surrogate, which spares it a search through a large file (:func:`may_hold_bad_text`).
+    """
+    data = _read_file(Path(path), error, binary=True)
+    assert isinstance(data, bytes)
+    return data
+
+
+def _read_file(p: Path, error: type[ScorecardError], *, binary: bool) -> str | bytes:
     try:
         if p.stat().st_size > MAX_FILE_BYTES:
             raise error(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", source=str(p))
-        text = p.read_text(encoding="utf-8")
+        return p.read_bytes() if binary else p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error("file not found", source=str(p)) from None
     except IsADirectoryError:
@@ -78,7 +95,6 @@ def read_text_file(path: str | Path, *, error: type[ScorecardError] = ScorecardE
         raise error(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=str(p)) from None
     except OSError as exc:
         raise error(f"cannot read file: {exc.strerror}", source=str(p)) from None
-    return text
 
 
 def parse_document(
@@ -221,7 +237,7 @@ def _check_yaml_shape(
         return  # parse_document reports the syntax error with its line
 
 
-def may_hold_bad_text(text: str, *, as_json: bool) -> bool:
+def may_hold_bad_text(text: str, *, as_json: bool, decoded: bool = False) -> bool:
     """Whether a value parsed from ``text`` can hold what :func:`check_plain_text` refuses.
 
     Only an escape sequence can make one: a NUL in the text itself is refused before
@@ -231,7 +247,8 @@ def may_hold_bad_text(text: str, *, as_json: bool) -> bool:
     """
     if ("\\u" if as_json else "\\") in text:
         return True
-    return not text.isascii() and _SURROGATE.search(text) is not None
+    # ``decoded``: the caller decoded ``text`` from UTF-8 bytes, which hold no surrogates
+    return not decoded and not text.isascii() and _SURROGATE.search(text) is not None
 
 
 def check_plain_tree(

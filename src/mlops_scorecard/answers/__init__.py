@@ -23,7 +23,7 @@ from ..datafiles import (
     collector_paused,
     may_hold_bad_text,
     parse_plain_document,
-    read_text_file,
+    read_file_bytes,
     validation_problems,
 )
 from ..errors import AnswersError, ScorecardError
@@ -127,7 +127,7 @@ def read_answers(
         )
         people = data.get("respondents") if isinstance(data, dict) else None
         too_many = isinstance(people, list) and len(people) > max_respondents
-        texts = may_hold_bad_text(text, as_json=as_json)
+        texts = may_hold_bad_text(text, as_json=as_json, decoded=isinstance(content, bytes))
         fast = None if too_many or not isinstance(data, dict) else fast_answer_set(data, texts=texts)
     if fast is None:
         check_plain_tree(data, source=source, error=AnswersError, texts=texts)
@@ -146,9 +146,8 @@ def read_answers(
 
 def load_answers(path: str | Path) -> AnswerSet:
     """Read an answers file (YAML or JSON) without checking it against a framework."""
-    text = read_text_file(path, error=AnswersError)
     return read_answers(
-        text,
+        read_file_bytes(path, error=AnswersError),
         source=str(path),
         as_json=str(path).lower().endswith(".json"),
         max_respondents=MAX_RESPONDENTS_PER_LOCAL_FILE,
