@@ -139,7 +139,7 @@ def test_gains_match_rescoring_with_everyone_answering_yes(framework: Framework,
         for r in changed.respondents:
             a = r.answers.get(it.key)
             if a is not None and a.answer in ("yes", "partly", "no"):
-                a.answer = "yes"
+                r.answers[it.key] = a.model_copy(update={"answer": "yes"})
         after = score(framework, changed)
         before_dim = result.dimension(it.dimension_id).score
         after_dim = after.dimension(it.dimension_id).score

@@ -14,6 +14,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import attrgetter
+from types import SimpleNamespace
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +41,9 @@ CodeArray = npt.NDArray[np.int8]
 UNANSWERED = len(ANSWER_KEYS)
 #: Answer key -> code (its index in :data:`~mlops_scorecard.framework.ANSWER_KEYS`).
 ANSWER_CODES: dict[str, int] = {key: i for i, key in enumerate(ANSWER_KEYS)}
+#: Stands in for a question a respondent left out, so that every cell has an ``answer``.
+_NO_ANSWER = SimpleNamespace(answer=None)
+_CODE_OR_UNANSWERED: dict[str | None, int] = {key: i for i, key in enumerate((*ANSWER_KEYS, None))}
 
 
 def weighted_scores(values: FloatArray, weights: FloatArray) -> FloatArray:
@@ -105,15 +111,16 @@ class ScoreMatrix:
         """The matrix of an assessment (answers are not checked here: answers to
         questions outside the set are ignored, :func:`~mlops_scorecard.answers.check_answers`
         reports them)."""
-        questions = [q for _, q in framework.iter_questions(answers.question_set)]
-        codes = np.full((len(answers.respondents), len(questions)), UNANSWERED, dtype=np.int8)
-        for row, respondent in enumerate(answers.respondents):
-            given = respondent.answers
-            if not given:
-                continue
-            codes[row] = [
-                ANSWER_CODES[given[q.id].answer] if q.id in given else UNANSWERED for q in questions
-            ]
+        ids = [q.id for _, q in framework.iter_questions(answers.question_set)]
+        # half a million cells for a large file: each goes through C-level maps (answer,
+        # key, code) straight into the array, with no Python code per cell
+        key = attrgetter("answer")
+        cells = chain.from_iterable(
+            map(_CODE_OR_UNANSWERED.__getitem__, map(key, map(r.answers.get, ids, repeat(_NO_ANSWER))))
+            for r in answers.respondents
+        )
+        n = len(answers.respondents)
+        codes = np.fromiter(cells, dtype=np.int8, count=n * len(ids)).reshape(n, len(ids))
         return cls.from_codes(
             framework, answers.question_set, codes, people=answers.respondents, answers=answers
         )

@@ -7,7 +7,6 @@ framework and checks every answer against it.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from collections import Counter
@@ -16,11 +15,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
-from .datafiles import atomic_write_text, parse_plain_document, read_text_file, validation_problems
-from .errors import AnswersError, ScorecardError
-from .framework import ANSWER_KEYS, AnswerKey, Framework, QuestionSet, get_framework
+from ..datafiles import (
+    atomic_write_text,
+    check_plain_tree,
+    collector_paused,
+    may_hold_bad_text,
+    parse_plain_document,
+    read_file_bytes,
+    validation_problems,
+)
+from ..errors import AnswersError, ScorecardError
+from ..framework import ANSWER_KEYS, Framework, get_framework
+from .models import Answer, AnswerSet, Respondent
+from .validation import fast_answer_set
 
 __all__ = [
     "MAX_RESPONDENTS_PER_FILE",
@@ -39,7 +48,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_BOOL_KEYS = {True: "yes", False: "no"}
 #: Respondents one answers file may hold (the web service's
 #: ``MLOPS_SCORECARD_MAX_RESPONDENTS_PER_FILE`` can change it for uploads).
 MAX_RESPONDENTS_PER_FILE = 5000
@@ -49,118 +57,6 @@ MAX_RESPONDENTS_PER_FILE = 5000
 MAX_RESPONDENTS_PER_LOCAL_FILE = 200_000
 
 
-class Answer(BaseModel):
-    """One respondent's answer to one question."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    answer: AnswerKey
-    comment: str = Field(default="", max_length=5000)
-    evidence: list[str] = Field(default_factory=list, max_length=50)
-
-    @field_validator("answer", mode="before")
-    @classmethod
-    def _answer_key(cls, value: Any) -> Any:
-        # YAML 1.1 reads unquoted yes/no as booleans; answer keys are case-insensitive.
-        if isinstance(value, bool):
-            return _BOOL_KEYS[value]
-        return value.strip().lower() if isinstance(value, str) else value
-
-    @field_validator("evidence", mode="before")
-    @classmethod
-    def _evidence_list(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [value] if value.strip() else []
-        return [] if value is None else value
-
-    @field_validator("comment", mode="before")
-    @classmethod
-    def _comment_text(cls, value: Any) -> Any:
-        return "" if value is None else value
-
-
-class Respondent(BaseModel):
-    """A person (or an anonymous respondent) and their answers by question id."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str = Field(default="", max_length=200)
-    role: str = Field(default="", max_length=100)
-    answers: dict[str, Answer] = Field(default_factory=dict)
-
-    @field_validator("name", "role", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> Any:
-        return "" if value is None else value
-
-    @field_validator("answers", mode="before")
-    @classmethod
-    def _short_answers(cls, value: Any) -> Any:
-        # `q-id: yes` is short for `q-id: {answer: yes}`.
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            return value
-        return {
-            str(qid): {"answer": a} if isinstance(a, str | bool) or a is None else a
-            for qid, a in value.items()
-        }
-
-
-class AnswerSet(BaseModel):
-    """The content of an answers file."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    framework: str = Field(min_length=1)
-    question_set: QuestionSet = "core"
-    unit: str = ""
-    title: str = ""
-    date: dt.date | None = None
-    respondents: list[Respondent] = Field(default_factory=list)
-
-    @field_validator("unit", "title", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> Any:
-        return "" if value is None else str(value)
-
-    def respondent_label(self, index: int) -> str:
-        """How messages and reports name respondent ``index``."""
-        name = self.respondents[index].name
-        return name if name else f"respondent {index + 1}"
-
-    def to_data(self) -> dict[str, Any]:
-        """Plain data in the file format, with short answers where nothing else is set."""
-        data: dict[str, Any] = {"framework": self.framework, "question_set": self.question_set}
-        if self.unit:
-            data["unit"] = self.unit
-        if self.title:
-            data["title"] = self.title
-        if self.date:
-            data["date"] = self.date.isoformat()
-        data["respondents"] = []
-        for r in self.respondents:
-            answers: dict[str, Any] = {}
-            for qid, a in r.answers.items():
-                if a.comment or a.evidence:
-                    full: dict[str, Any] = {"answer": a.answer}
-                    if a.comment:
-                        full["comment"] = a.comment
-                    if a.evidence:
-                        full["evidence"] = list(a.evidence)
-                    answers[qid] = full
-                else:
-                    answers[qid] = a.answer
-            entry: dict[str, Any] = {}
-            if r.name:
-                entry["name"] = r.name
-            if r.role:
-                entry["role"] = r.role
-            entry["answers"] = answers
-            data["respondents"].append(entry)
-        return data
-
-
 def parse_answers(data: Any, *, source: str = "<answers>", text: str | None = None) -> AnswerSet:
     """Validate already-parsed answers data (the file's structure, not the framework)."""
     if not isinstance(data, dict):
@@ -168,8 +64,14 @@ def parse_answers(data: Any, *, source: str = "<answers>", text: str | None = No
             "an answers file must be a mapping with framework, question_set and respondents",
             source=source,
         )
+    return _validated(data, fast_answer_set(data), source=source, text=text)
+
+
+def _validated(data: dict[str, Any], fast: AnswerSet | None, *, source: str, text: str | None) -> AnswerSet:
+    """``fast`` (the one-pass result) or else what the models make of ``data``, with
+    their messages; then the checks across respondents."""
     try:
-        answers = AnswerSet.model_validate(data)
+        answers = AnswerSet.model_validate(data) if fast is None else fast
     except ValidationError as exc:
         problems = validation_problems(exc, data, text)
         problems = [
@@ -215,26 +117,37 @@ def read_answers(
             raise AnswersError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=source) from None
     else:
         text = content.removeprefix("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():  # not strip(): that copies a file of 100 MB
         raise AnswersError("the file is empty (choose an answers file)", source=source)
-    data = parse_plain_document(text, source=source, as_json=as_json, error=AnswersError)
-    people = data.get("respondents") if isinstance(data, dict) else None
-    if isinstance(people, list) and len(people) > max_respondents:
+    # the one-pass validation also does the tree checks; only when it cannot tell does
+    # the whole tree get its own walk, before anything else, as for any plain document
+    with collector_paused():
+        data = parse_plain_document(
+            text, source=source, as_json=as_json, error=AnswersError, check_tree=False
+        )
+        people = data.get("respondents") if isinstance(data, dict) else None
+        too_many = isinstance(people, list) and len(people) > max_respondents
+        texts = may_hold_bad_text(text, as_json=as_json, decoded=isinstance(content, bytes))
+        fast = None if too_many or not isinstance(data, dict) else fast_answer_set(data, texts=texts)
+    if fast is None:
+        check_plain_tree(data, source=source, error=AnswersError, texts=texts)
+    if isinstance(people, list) and too_many:
         raise AnswersError(
             f"respondents: the file holds {len(people):,} respondents; the limit is "
             f"{max_respondents:,} per file (split the file, or raise MLOPS_SCORECARD_MAX_RESPONDENTS_PER_FILE)",
             source=source,
         )
-    answers = parse_answers(data, source=source, text=text)
+    if not isinstance(data, dict):
+        return parse_answers(data, source=source)  # which says what the file must be
+    answers = _validated(data, fast, source=source, text=text)
     log.debug("%s: read %d respondents", source, len(answers.respondents))
     return answers
 
 
 def load_answers(path: str | Path) -> AnswerSet:
     """Read an answers file (YAML or JSON) without checking it against a framework."""
-    text = read_text_file(path, error=AnswersError)
     return read_answers(
-        text,
+        read_file_bytes(path, error=AnswersError),
         source=str(path),
         as_json=str(path).lower().endswith(".json"),
         max_respondents=MAX_RESPONDENTS_PER_LOCAL_FILE,
@@ -256,7 +169,13 @@ def check_answers(answers: AnswerSet, framework: Framework, *, source: str | Non
             f"framework: the file is for version {version!r}, but {framework.id} is {framework.version!r}"
         )
     in_set = {q.id for _, q in framework.iter_questions(answers.question_set)}
+    on_scale = set(ANSWER_KEYS) <= framework.scale.keys()
     for i, r in enumerate(answers.respondents):
+        # one set operation per respondent finds the rare one that needs a closer look
+        if in_set.issuperset(r.answers) and (
+            on_scale or all(a.answer in framework.scale for a in r.answers.values())
+        ):
+            continue
         who = f"respondents[{i}] ({answers.respondent_label(i)})"
         for qid in r.answers:
             if framework.question(qid) is None:
