@@ -143,7 +143,8 @@ class ScoreMatrix:
             dtype=float,
         )
         valued = [framework.value_of(k) for k in VALUED_KEYS if k in framework.scale]
-        categories = np.unique(np.array([v for v in valued if v is not None], dtype=float))
+        # sorted(set()), not np.unique: a few scale values, and np.unique imports numpy.ma
+        categories = np.array(sorted({float(v) for v in valued if v is not None}), dtype=float)
         ordinal_lookup = np.array(
             [-1 if np.isnan(v) else int(np.searchsorted(categories, v)) for v in lookup], dtype=np.int8
         )

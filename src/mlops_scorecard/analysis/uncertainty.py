@@ -25,6 +25,7 @@ from ..framework import Framework
 from ..matrix import ScoreMatrix
 from ..scoring import ScoreResult
 from ..series import Series
+from .student_t import t_quantile
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -96,13 +97,6 @@ def _check(confidence: float) -> None:
         raise ScorecardError(f"confidence must be between 0 and 1 (exclusive), not {confidence:g}")
 
 
-def _t_quantile(df: float, p: float) -> float:
-    # scipy.special is imported here, not at module level: only intervals need it.
-    from scipy.special import stdtrit
-
-    return float(stdtrit(df, p))
-
-
 def _target_weights(
     m: ScoreMatrix, valued_q: npt.NDArray[np.bool_]
 ) -> tuple[list[FloatArray | None], FloatArray | None]:
@@ -162,7 +156,7 @@ def _interval(
     share = min(diag / var, 1.0) if var > 0 else 1.0
     base = n - 1 + k
     df = 1.0 / ((1 - share) / base + share / (base * spread))
-    half = 100 * _t_quantile(df, (1 + confidence) / 2) * float(np.sqrt(var))
+    half = 100 * t_quantile(df, (1 + confidence) / 2) * float(np.sqrt(var))
     # + 0.0: a bound clipped from -0.0 is written as 0.0, never as -0.0
     return Interval(float(np.clip(point - half, 0, 100)) + 0.0, float(np.clip(point + half, 0, 100)) + 0.0)
 

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..analysis import WIDE_INTERVAL
+from ..analysis.student_t import t_quantile
 from ..format import fmt_number
 from ..framework import QuestionSet
 from ..matrix import ANSWER_CODES, UNANSWERED, ScoreMatrix
@@ -77,9 +78,7 @@ UNCERTAINTY_RULE = (
 def half_width(sd: float, n: int) -> float:
     """The proxy's half-width, ``t(n - 1) · sd / √n``: Student's t, not the normal 1.645,
     which is too narrow for the three to eight respondents a team usually has."""
-    from scipy.special import stdtrit
-
-    return float(stdtrit(n - 1, (1 + SPREAD_CONFIDENCE) / 2)) * sd / math.sqrt(n)
+    return t_quantile(n - 1, (1 + SPREAD_CONFIDENCE) / 2) * sd / math.sqrt(n)
 
 
 FloatArray = npt.NDArray[np.float64]
