@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 
 from mlops_scorecard.answers import AnswerSet, dump_answers
 from mlops_scorecard.cli import app
-from mlops_scorecard.cli.server import uvicorn_options
+from mlops_scorecard.cli.serve import uvicorn_options
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.settings import Settings

@@ -1,7 +1,8 @@
 """The ``mlops-scorecard`` command: thin commands over the library.
 
 One module per command group registers its commands here: :mod:`.frameworks`, the file
-commands in :mod:`.assess`, the web service's in :mod:`.server` and the analysis ones in
+commands in :mod:`.assess`, the web service's in :mod:`.db`, :mod:`.users`, :mod:`.tokens`,
+:mod:`.serve` (``serve``, ``demo``) and :mod:`.upload`, and the analysis ones in
 :mod:`.analysis`. Heavy modules (numpy, pydantic, matplotlib) are imported inside
 commands so that ``--help`` answers at once. A :class:`ScorecardError` becomes a
 one-line ``error: ...`` and exit code 1; usage errors exit 2.
@@ -16,7 +17,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import analysis, assess, frameworks, server
+from . import analysis, assess, db, frameworks, serve, tokens, upload, users
 from .common import ErrorsAsMessages
 
 __all__ = ["app", "main"]
@@ -53,7 +54,11 @@ def _main(
 # The order here is the order of `--help` and docs/cli.md.
 frameworks.register(app)
 assess.register(app)
-server.register(app)
+db.register(app)
+users.register(app)
+tokens.register(app)
+serve.register(app)
+upload.register(app)
 analysis.register(app)
 
 

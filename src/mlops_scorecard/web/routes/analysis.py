@@ -17,9 +17,8 @@ from ...scoring import score
 from ...store.analysis import assessment_answers, compare_assessments, load_unit_trend, org_summary
 from ...store.assessments import assessment_framework, get_assessment, latest_results
 from ...store.units import list_units
-from ..api_models import MAX_ID
 from ..context import state
-from ..params import parse_id
+from ..params import MAX_ID, parse_id
 from ..security import require
 from ..templating import render
 from ..views.analysis import interval_radar, roles_radar

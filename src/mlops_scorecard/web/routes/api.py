@@ -13,7 +13,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.security import HTTPBearer
 
-from . import api_analysis, api_assessments, api_plans, api_responses, api_tokens, api_units
+from . import (
+    api_analysis,
+    api_assessments,
+    api_plans,
+    api_responses,
+    api_rollup,
+    api_tokens,
+    api_trends,
+    api_units,
+)
 
 __all__ = ["PREFIX", "router"]
 
@@ -28,4 +37,7 @@ router.include_router(api_assessments.router)
 router.include_router(api_plans.router)
 router.include_router(api_responses.router)
 router.include_router(api_tokens.router)
+# the order of the paths in the OpenAPI document
 router.include_router(api_analysis.router)
+router.include_router(api_trends.router)
+router.include_router(api_rollup.router)

@@ -20,9 +20,12 @@ from ...store.assessments import (
 )
 from ...store.reporting import render_stored_report
 from ...store.units import get_unit, subtree_ids
-from ..api_models import MAX_ID, AssessmentIn, AssessmentOut, AssessmentPatch, ResultOut, StatusIn
+from ..api_models.assessments import AssessmentIn, AssessmentOut, AssessmentPatch, StatusIn
+from ..api_models.common import AssessmentStatus
+from ..api_models.results import ResultOut
 from ..context import state
-from .api_common import AssessmentId, Facilitator, Viewer, assessment_out, errors
+from ..params import MAX_ID
+from .api_common import AssessmentId, Facilitator, Viewer, assessment_out, errors, file_responses
 
 router = APIRouter(tags=["assessments"])
 
@@ -56,9 +59,7 @@ def assessments_list(
     _user: Viewer,
     unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this unit's")] = None,
     subtree: Annotated[bool, Query(description="with unit_id: also the units below it")] = False,
-    status: Annotated[
-        Literal["draft", "open", "closed"] | None, Query(description="only this status")
-    ] = None,
+    status: Annotated[AssessmentStatus | None, Query(description="only this status")] = None,
 ) -> list[AssessmentOut]:
     """Assessments, oldest first by date; ``unit_id`` filters by unit (404 if it does not exist)."""
     with state(request).read() as session:
@@ -182,18 +183,17 @@ def assessments_results(request: Request, assessment_id: AssessmentId, user: Vie
     "/assessments/{assessment_id}/report",
     summary="Download the report (HTML, Markdown, JSON or PDF)",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The report, in the format asked for",
-            "content": {
-                "text/html": {"schema": {"type": "string"}},
-                "text/markdown": {"schema": {"type": "string"}},
-                "application/json": {"schema": {"type": "object", "description": "docs/report-format.md"}},
-                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-            },
+    responses=file_responses(
+        "The report, in the format asked for",
+        {
+            "text/html": {"type": "string"},
+            "text/markdown": {"type": "string"},
+            "application/json": {"type": "object", "description": "docs/report-format.md"},
+            "application/pdf": {"type": "string", "format": "binary"},
         },
-        **errors(404, 422),
-    },
+        404,
+        422,
+    ),
 )
 def assessments_report(
     request: Request,

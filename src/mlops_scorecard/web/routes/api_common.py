@@ -1,27 +1,38 @@
-"""What every API route shares: authentication by role, id parameters, error docs, and
-the conversion of database rows to response models."""
+"""What every API route shares: authentication by role, id and confidence parameters, the
+OpenAPI declarations of error and file responses, and the conversion of database rows to
+response models."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, cast
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 
-from ...store.models import ApiToken, Assessment, Unit
-from ..api_models import MAX_ID, AssessmentOut, Problem, RespondentOut, TokenOut, UnitOut, utc
+from ...store.models import ApiToken, Assessment, ShareLink, Unit
+from ..api_models.assessments import AssessmentOut
+from ..api_models.common import AssessmentStatus, Problem, QuestionSet, utc
+from ..api_models.responses import RespondentOut, ShareLinkOut
+from ..api_models.tokens import TokenOut
+from ..api_models.units import UnitOut
 from ..context import state
+from ..params import MAX_ID
 from ..security import CurrentUser, api_user
 
 __all__ = [
     "AssessmentId",
+    "Confidence",
     "Facilitator",
     "ItemId",
+    "Responses",
     "UnitId",
     "Viewer",
     "assessment_out",
     "errors",
+    "file_responses",
+    "framework_ref",
     "respondent_out",
+    "share_link_out",
     "token_out",
     "unit_out",
 ]
@@ -29,10 +40,14 @@ __all__ = [
 AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="assessment id")]
 UnitId = Annotated[int, Path(ge=1, le=MAX_ID, description="unit id")]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID, description="id of the item")]
+Confidence = Annotated[
+    float, Query(ge=0.5, le=0.999, description="confidence of the intervals (0.5 to 0.999)")
+]
 
-Status = Literal["draft", "open", "closed"]
-QuestionSet = Literal["core", "full"]
 Source = Literal["invitation", "shared", "upload"]
+
+#: What FastAPI takes as a route's ``responses``: status -> OpenAPI response object.
+Responses = dict[int | str, dict[str, Any]]
 
 _WHY = {
     401: "No API token, or an unknown or revoked one",
@@ -47,10 +62,17 @@ _WHY = {
 }
 
 
-def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+def errors(*codes: int) -> Responses:
     """OpenAPI ``responses`` for the errors a route can give (401 and 503 always)."""
     every = sorted({401, 503, *codes})
     return {code: {"model": Problem, "description": _WHY[code]} for code in every}
+
+
+def file_responses(description: str, schemas: dict[str, dict[str, Any]], *codes: int) -> Responses:
+    """OpenAPI ``responses`` of a route that answers a file: the 200 in each media type it
+    can write (media type -> JSON schema of the body), then :func:`errors` for ``codes``."""
+    content = {media: {"schema": schema} for media, schema in schemas.items()}
+    return {200: {"description": description, "content": content}, **errors(*codes)}
 
 
 def _authenticated(role: str) -> Callable[[Request], CurrentUser]:
@@ -71,7 +93,13 @@ Viewer = Annotated[CurrentUser, Depends(_authenticated("viewer"))]
 Facilitator = Annotated[CurrentUser, Depends(_authenticated("facilitator"))]
 
 
+def framework_ref(a: Assessment) -> str:
+    """The framework version an assessment is pinned to, as ``id@version``."""
+    return f"{a.framework_id}@{a.framework_version}"
+
+
 def unit_out(unit: Unit) -> UnitOut:
+    """A unit as the API shows it."""
     return UnitOut(
         id=unit.id,
         name=unit.name,
@@ -82,14 +110,15 @@ def unit_out(unit: Unit) -> UnitOut:
 
 
 def assessment_out(a: Assessment, unit_name: str | None = None) -> AssessmentOut:
+    """An assessment as the API shows it; ``unit_name`` saves loading the unit when known."""
     return AssessmentOut(
         id=a.id,
         unit_id=a.unit_id,
         unit_name=a.unit.name if unit_name is None else unit_name,
         title=a.title,
         date=a.date,
-        status=cast(Status, a.status),
-        framework=f"{a.framework_id}@{a.framework_version}",
+        status=cast(AssessmentStatus, a.status),
+        framework=framework_ref(a),
         question_set=cast(QuestionSet, a.question_set),
         targets={k: float(v) for k, v in (a.targets or {}).items()},
         created_at=utc(a.created_at),
@@ -111,7 +140,19 @@ def respondent_out(row: dict[str, Any]) -> RespondentOut:
     )
 
 
+def share_link_out(link: ShareLink) -> ShareLinkOut:
+    """A shared link as listed and revoked (never its token)."""
+    return ShareLinkOut(
+        id=link.id,
+        created_at=utc(link.created_at),
+        revoked_at=utc(link.revoked_at),
+        max_respondents=link.max_respondents,
+        joined=link.joined,
+    )
+
+
 def token_out(token: ApiToken) -> TokenOut:
+    """An API token as listed (never the token itself)."""
     return TokenOut(
         id=token.id,
         name=token.name,

@@ -7,22 +7,19 @@ assessments are tracked too: status, owner, due date and order are not answers.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from ...store.assessments import get_assessment
-from ...store.plans import MAX_NOTE, MAX_OWNER, TrackedPlan, plan_for, reorder, reset_order, update_item
-from ..api_models import FrameworkRefOut, check_text
+from ...store.plans import TrackedPlan, plan_for, reorder, reset_order, update_item
+from ..api_models.plans import PlanItemOut, PlanItemPatch, PlanOrderIn, PlanOut
 from ..context import state
 from ..views.plans import export_plan
-from .api_common import AssessmentId, Facilitator, Viewer, errors
+from .api_common import AssessmentId, Facilitator, Viewer, errors, file_responses
 
 router = APIRouter(tags=["plans"])
 
-Status = Literal["open", "in-progress", "done", "accepted-risk"]
 QuestionKey = Annotated[
     str,
     Path(
@@ -33,74 +30,10 @@ QuestionKey = Annotated[
         examples=["gov-policies"],
     ),
 ]
-ItemKey = Annotated[str, StringConstraints(min_length=1, max_length=80), AfterValidator(check_text)]
-OwnerText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=MAX_OWNER), AfterValidator(check_text)
-]
-NoteText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE), AfterValidator(check_text)
-]
-
-
-class PlanItemPatch(BaseModel):
-    """What to change about an item; a field left out keeps its value. ``owner`` or
-    ``note`` ``""`` and ``due`` ``null`` clear them."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    status: Status | None = None
-    owner: OwnerText | None = Field(default=None, description='who does it (free text); "" clears it')
-    due: dt.date | None = Field(default=None, description="YYYY-MM-DD; null clears the due date")
-    note: NoteText | None = Field(default=None, description='free text; "" clears it')
-
-
-class PlanOrderIn(BaseModel):
-    """The new order: every item's question id once, first to last."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    question_ids: list[ItemKey] = Field(max_length=1000, examples=[["gov-policies", "gov-strategy"]])
-
-
-class PlanItemOut(BaseModel):
-    """One action of the plan: its question, what to do, the answers now, what doing it is
-    worth, and how the work on it stands."""
-
-    rank: int = Field(description="position in the plan (after any manual order)")
-    computed_rank: int = Field(description="position by the ranking rule")
-    key: str = Field(description="the question id", examples=["gov-policies"])
-    question: str
-    set: str = Field(description="core or extended")
-    weight: float
-    dimension: str = Field(description="dimension id")
-    dimension_title: str
-    dimension_score: float
-    recommendation: str
-    value: float = Field(description="mean value of the answers now (0-1)")
-    distribution: dict[str, int] = Field(description="answers now: yes, partly, no, na, unknown, unanswered")
-    gain: float = Field(description="points the dimension score gains if everyone answered yes")
-    overall_gain: float | None = Field(description="points the overall score gains (null without one)")
-    status: Status
-    owner: str
-    due: dt.date | None
-    note: str
-    updated_at: dt.datetime | None = Field(description="when the item was last changed (null: never)")
-
-
-class PlanOut(BaseModel):
-    """An assessment's improvement plan."""
-
-    assessment_id: int
-    framework: FrameworkRefOut
-    question_set: str
-    overall: float | None
-    ranking: str = Field(description="the ranking rule")
-    manual_order: bool = Field(description="true when a facilitator reordered the plan")
-    items: list[PlanItemOut]
-    orphans: list[str] = Field(description="stored items whose question is no longer a gap")
 
 
 def plan_out(tracked: TrackedPlan) -> PlanOut:
+    """The plan as tracked, as the API shows it."""
     return PlanOut.model_validate(tracked.to_dict())
 
 
@@ -122,17 +55,16 @@ def plan_get(request: Request, assessment_id: AssessmentId, _user: Viewer) -> Pl
     "/assessments/{assessment_id}/plan/export",
     summary="Download the plan (Markdown checklist, CSV or JSON)",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The plan, in the format asked for",
-            "content": {
-                "text/markdown": {"schema": {"type": "string"}},
-                "text/csv": {"schema": {"type": "string"}},
-                "application/json": {"schema": {"type": "object"}},
-            },
+    responses=file_responses(
+        "The plan, in the format asked for",
+        {
+            "text/markdown": {"type": "string"},
+            "text/csv": {"type": "string"},
+            "application/json": {"type": "object"},
         },
-        **errors(404, 422),
-    },
+        404,
+        422,
+    ),
 )
 def plan_export(
     request: Request,

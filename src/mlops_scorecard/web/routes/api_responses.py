@@ -21,7 +21,8 @@ from ...store.responses import (
     revoke_respondent,
     revoke_share_link,
 )
-from ..api_models import (
+from ..api_models.common import utc
+from ..api_models.responses import (
     AnswersFile,
     ImportResult,
     InvitationCreated,
@@ -30,10 +31,17 @@ from ..api_models import (
     ShareLinkCreated,
     ShareLinkIn,
     ShareLinkOut,
-    utc,
 )
 from ..context import state
-from .api_common import AssessmentId, Facilitator, ItemId, errors, respondent_out
+from .api_common import (
+    AssessmentId,
+    Facilitator,
+    ItemId,
+    errors,
+    file_responses,
+    respondent_out,
+    share_link_out,
+)
 
 router = APIRouter(tags=["invitations and answers"])
 
@@ -145,16 +153,7 @@ def share_links_list(request: Request, assessment_id: AssessmentId, _user: Facil
     """The assessment's shared links, revoked ones too (without their tokens)."""
     with state(request).read() as session:
         a = get_assessment(session, assessment_id=assessment_id)
-        return [
-            ShareLinkOut(
-                id=s.id,
-                created_at=utc(s.created_at),
-                revoked_at=utc(s.revoked_at),
-                max_respondents=s.max_respondents,
-                joined=s.joined,
-            )
-            for s in list_share_links(session, assessment=a)
-        ]
+        return [share_link_out(s) for s in list_share_links(session, assessment=a)]
 
 
 @router.delete(
@@ -169,14 +168,7 @@ def share_links_revoke(
     """Stop the link from admitting new respondents; the answers already given stay."""
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
-        link = revoke_share_link(session, assessment=a, link_id=link_id)
-        return ShareLinkOut(
-            id=link.id,
-            created_at=utc(link.created_at),
-            revoked_at=utc(link.revoked_at),
-            max_respondents=link.max_respondents,
-            joined=link.joined,
-        )
+        return share_link_out(revoke_share_link(session, assessment=a, link_id=link_id))
 
 
 # --- answers files -------------------------------------------------------------------------
@@ -247,13 +239,9 @@ def answers_import(
     "/assessments/{assessment_id}/answers",
     summary="Export the answers file",
     response_model=AnswersFile,
-    responses={
-        200: {
-            "description": "The answers file (docs/answers-format.md)",
-            "content": {"application/yaml": {"schema": {"type": "string"}}},
-        },
-        **errors(403, 404, 422),
-    },
+    responses=file_responses(
+        "The answers file (docs/answers-format.md)", {"application/yaml": {"type": "string"}}, 403, 404, 422
+    ),
 )
 def answers_export(
     request: Request,

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from ...store.accounts import create_api_token, get_user, list_api_tokens, revoke_api_token
 from ...store.models import User
-from ..api_models import TokenCreated, TokenIn, TokenOut
+from ..api_models.tokens import TokenCreated, TokenIn, TokenOut
 from ..context import state
 from ..security import CurrentUser
 from .api_common import ItemId, Viewer, errors, token_out

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from ...framework import builtin_frameworks
 from ...store.assessments import list_assessments
 from ...store.units import create_unit, delete_unit, get_unit, list_units
-from ..api_models import DimensionOut, FrameworkOut, Me, UnitDetail, UnitIn, UnitOut
+from ..api_models.units import DimensionOut, FrameworkOut, Me, UnitDetail, UnitIn, UnitOut
 from ..context import state
 from .api_common import Facilitator, UnitId, Viewer, assessment_out, errors, unit_out
 

@@ -1,0 +1,52 @@
+"""``mlops-scorecard upload``: answers given in the terminal sent to a survey link
+(``[server]`` extra: httpx)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+
+def upload(
+    path: Annotated[Path, typer.Argument(help="Your answers file (from `mlops-scorecard assess`).")],
+    link: Annotated[str, typer.Option("--link", help="Your personal survey link, http(s)://host/r/TOKEN.")],
+) -> None:
+    """Upload answers given in the terminal to your survey link.
+
+    Example: mlops-scorecard upload mine.yaml --link https://scorecard.example.com/r/AbC...
+    """
+    import httpx
+
+    from ..answers import load_answers
+    from ..errors import ScorecardError
+
+    load_answers(path)  # a broken file is reported here, before anything is sent
+    if "/r/" not in link or not link.startswith(("http://", "https://")):
+        raise ScorecardError(f"not a survey link: {link!r} (expected http(s)://host/r/TOKEN)")
+    target = link.rstrip("/") + "/upload"
+    try:
+        with path.open("rb") as fh:
+            response = httpx.post(
+                target,
+                files={"file": (path.name, fh, "application/octet-stream")},
+                headers={"accept": "application/json"},
+                timeout=30,
+            )
+    except httpx.HTTPError as exc:
+        raise ScorecardError(f"cannot reach {link}: {exc}") from None
+    if response.status_code >= 400:
+        try:
+            detail = response.json().get("detail", response.text)
+        except ValueError:
+            detail = response.text[:200]
+        raise ScorecardError(f"upload refused ({response.status_code}): {detail}")
+    typer.echo(f"uploaded {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``upload`` to the main CLI app."""
+    app.command()(upload)

@@ -1,0 +1,57 @@
+"""API bodies of assessments: a new one, a change, a new status, and an assessment as
+read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from .common import AssessmentStatus, DbId, FrameworkRef, QuestionSet, StrictIn, Targets, Title
+
+__all__ = ["AssessmentIn", "AssessmentOut", "AssessmentPatch", "StatusIn"]
+
+
+class AssessmentIn(StrictIn):
+    """A new assessment of a unit, pinned to a framework version and a question set."""
+
+    unit_id: DbId
+    title: Title
+    date: dt.date | None = Field(default=None, description="default: today")
+    framework: FrameworkRef = "mlops-scorecard"
+    question_set: QuestionSet = "core"
+    targets: Targets = Field(default_factory=dict, description="target score (0-100) per dimension id")
+    status: Literal["draft", "open"] = "draft"
+
+
+class AssessmentPatch(StrictIn):
+    """Fields to change; a field left out (or null) keeps its value. ``targets`` replaces all targets."""
+
+    title: Title | None = None
+    date: dt.date | None = None
+    targets: Targets | None = None
+
+
+class StatusIn(StrictIn):
+    """The new status: ``open`` takes answers, ``closed`` freezes answers and results."""
+
+    status: AssessmentStatus
+
+
+class AssessmentOut(BaseModel):
+    """An assessment."""
+
+    id: int
+    unit_id: int
+    unit_name: str
+    title: str
+    date: dt.date
+    status: AssessmentStatus
+    framework: str = Field(
+        description="`id@version` of the pinned framework", examples=["mlops-scorecard@1.0.0"]
+    )
+    question_set: QuestionSet
+    targets: dict[str, float]
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
