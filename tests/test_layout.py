@@ -1,4 +1,6 @@
-"""The package's import graph: no cycles, no private names imported across modules.
+"""The package's import graph: no cycles, no private names imported across modules, and
+no import against the data flow (``LAYERS``: framework -> answers -> matrix -> scoring
+-> analysis -> plan -> charts -> reports, then the store, the web app and the CLI).
 
 Every module under ``src/mlops_scorecard`` is parsed with :mod:`ast`; every import counts,
 including those inside functions (a cycle hidden in a function still ties two modules
@@ -279,3 +281,77 @@ def test_checker_finds_private_imports(tmp_path: Path) -> None:
     assert any("c.py:3" in p and "pkg.a._hidden" in p for p in found)
     assert any("d.py:2" in p and "pkg.a._f" in p for p in found)
     assert len(found) == 4  # dunders are not private; a module's own names are its own
+
+
+# --- the layers: the package reads as the data flows ------------------------------------
+
+#: Lowest first: framework -> answers -> matrix -> scoring -> analysis -> plan -> charts
+#: -> reports, with the store, the web app and the CLI around them. A module may import
+#: from its own layer and the layers before it, never from a later one.
+LAYERS: list[tuple[str, ...]] = [
+    ("errors", "escaping", "datafiles"),
+    ("framework",),
+    ("format",),  # numbers, and answer labels from the framework's scale
+    ("answers", "example", "survey"),
+    ("matrix",),
+    ("scoring",),
+    ("series",),
+    ("analysis",),
+    ("privacy",),
+    ("planning",),
+    ("charts",),
+    ("reports",),
+    ("settings", "store"),
+    ("web",),
+    ("cli",),
+]
+
+
+def layer_of(module: str) -> int | None:
+    """The layer of a module of the package (``None``: the package itself, ``__main__``)."""
+    parts = module.split(".")
+    if len(parts) < 2:
+        return None
+    for i, names in enumerate(LAYERS):
+        if parts[1] in names:
+            return i
+    return None
+
+
+def layer_violations(graph: Graph) -> list[str]:
+    """Each import of a later layer, as a readable line."""
+    out = []
+    for e in graph.edges:
+        src, dst = layer_of(e.source), layer_of(e.target)
+        if src is not None and dst is not None and dst > src:
+            out.append(
+                f"{e.source} (layer {LAYERS[src][0]}) imports {e.target} (later layer {LAYERS[dst][0]}), "
+                f"{graph.modules[e.source].name}:{e.line}"
+            )
+    return out
+
+
+def test_every_module_has_a_layer() -> None:
+    graph = build_graph(SOURCE, PACKAGE)
+    loose = [m for m in graph.modules if m.count(".") and layer_of(m) is None and m != f"{PACKAGE}.__main__"]
+    assert not loose, f"modules in no layer (add them to LAYERS): {loose}"
+
+
+def test_no_module_imports_a_later_layer() -> None:
+    found = layer_violations(build_graph(SOURCE, PACKAGE))
+    assert not found, "imports against the data flow:\n" + "\n".join(found)
+
+
+def test_checker_finds_an_import_against_the_flow(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "scoring.py": "def f():\n    from .reports import g\n",
+            "reports.py": "def g(): ...\n",
+        },
+    )
+    found = layer_violations(build_graph(root, "pkg"))
+    assert len(found) == 1
+    assert "pkg.scoring" in found[0]
+    assert "pkg.reports" in found[0]
