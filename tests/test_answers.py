@@ -440,3 +440,36 @@ def test_answers_files_are_read_through_the_same_limits(write: Write) -> None:
     bomb = write("bomb.yaml", BOMB)
     with pytest.raises(AnswersError, match="aliases"):
         load_answers(bomb)
+
+
+def test_local_files_have_their_own_size_limit(
+    tmp_path: Path, framework: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a file read from disk may hold up to 200,000 respondents: the byte limit of other
+    # data files (64 MiB, here lowered) does not apply to it, its own does
+    from mlops_scorecard import answers as answers_module
+    from mlops_scorecard import datafiles
+    from mlops_scorecard.datafiles import read_document
+    from mlops_scorecard.example import example_answers
+
+    path = tmp_path / "answers.json"
+    dump_answers(example_answers(framework), path)
+    monkeypatch.setattr(datafiles, "MAX_FILE_BYTES", 100)
+    with pytest.raises(AnswersError, match="larger than"):
+        read_document(path, error=AnswersError)
+    assert len(load_answers(path).respondents) == 4
+    monkeypatch.setattr(answers_module, "MAX_LOCAL_FILE_BYTES", 100)
+    with pytest.raises(AnswersError, match=r"answers\.json: file is larger than"):
+        load_answers(path)
+
+
+def test_the_container_limit_is_the_callers() -> None:
+    text = json.dumps(
+        {
+            "framework": "mlops-scorecard",
+            "respondents": [{"name": f"r{i}", "answers": {"q": {"answer": "yes"}}} for i in range(5)],
+        }
+    )
+    assert len(read_answers(text, source="a.json", as_json=True).respondents) == 5
+    with pytest.raises(AnswersError, match=r"a\.json: the file holds more than 10 mappings and lists"):
+        read_answers(text, source="a.json", as_json=True, max_containers=10)

@@ -71,21 +71,27 @@ def read_text_file(path: str | Path, *, error: type[ScorecardError] = ScorecardE
     return text
 
 
-def read_file_bytes(path: str | Path, *, error: type[ScorecardError] = ScorecardError) -> bytes:
-    """The bytes of a file of at most ``MAX_FILE_BYTES``; problems raise ``error``.
+def read_file_bytes(
+    path: str | Path, *, error: type[ScorecardError] = ScorecardError, max_bytes: int | None = None
+) -> bytes:
+    """The bytes of a file of at most ``max_bytes`` (default ``MAX_FILE_BYTES``);
+    problems raise ``error``.
 
     For a reader that decodes itself: text it decoded from bytes cannot hold a lone
     surrogate, which spares it a search through a large file (:func:`may_hold_bad_text`).
     """
-    data = _read_file(Path(path), error, binary=True)
+    data = _read_file(Path(path), error, binary=True, max_bytes=max_bytes)
     assert isinstance(data, bytes)
     return data
 
 
-def _read_file(p: Path, error: type[ScorecardError], *, binary: bool) -> str | bytes:
+def _read_file(
+    p: Path, error: type[ScorecardError], *, binary: bool, max_bytes: int | None = None
+) -> str | bytes:
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes  # read here: tests lower it
     try:
-        if p.stat().st_size > MAX_FILE_BYTES:
-            raise error(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", source=str(p))
+        if p.stat().st_size > limit:
+            raise error(f"file is larger than {limit // (1024 * 1024)} MiB", source=str(p))
         return p.read_bytes() if binary else p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error("file not found", source=str(p)) from None

@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..datafiles import (
+    MAX_CONTAINERS,
     atomic_write_text,
     check_plain_tree,
     collector_paused,
@@ -32,6 +33,8 @@ from .models import Answer, AnswerSet, Respondent
 from .validation import fast_answer_set
 
 __all__ = [
+    "MAX_CONTAINERS_PER_LOCAL_FILE",
+    "MAX_LOCAL_FILE_BYTES",
     "MAX_RESPONDENTS_PER_FILE",
     "MAX_RESPONDENTS_PER_LOCAL_FILE",
     "Answer",
@@ -55,6 +58,11 @@ MAX_RESPONDENTS_PER_FILE = 5000
 #: file, not an upload, and large surveys are scored locally; the reader's other limits
 #: (aliases, nesting, size) still hold.
 MAX_RESPONDENTS_PER_LOCAL_FILE = 200_000
+#: A local file of that many respondents is some 550 MB of JSON (48 answers each, with
+#: comments) and holds about fifty mappings per respondent: the local limits on bytes and
+#: containers follow from the respondents', so a file within one is within the others.
+MAX_LOCAL_FILE_BYTES = 1024 * 1024 * 1024
+MAX_CONTAINERS_PER_LOCAL_FILE = 60 * MAX_RESPONDENTS_PER_LOCAL_FILE
 
 
 def parse_answers(data: Any, *, source: str = "<answers>", text: str | None = None) -> AnswerSet:
@@ -101,6 +109,7 @@ def read_answers(
     source: str,
     as_json: bool = False,
     max_respondents: int = MAX_RESPONDENTS_PER_FILE,
+    max_containers: int = MAX_CONTAINERS,
 ) -> AnswerSet:
     """Read the text of an answers file (YAML or JSON): the one reader of every path.
 
@@ -123,14 +132,23 @@ def read_answers(
     # the whole tree get its own walk, before anything else, as for any plain document
     with collector_paused():
         data = parse_plain_document(
-            text, source=source, as_json=as_json, error=AnswersError, check_tree=False
+            text,
+            source=source,
+            as_json=as_json,
+            error=AnswersError,
+            check_tree=False,
+            max_containers=max_containers,
         )
         people = data.get("respondents") if isinstance(data, dict) else None
         too_many = isinstance(people, list) and len(people) > max_respondents
         texts = may_hold_bad_text(text, as_json=as_json, decoded=isinstance(content, bytes))
-        fast = None if too_many or not isinstance(data, dict) else fast_answer_set(data, texts=texts)
+        fast = (
+            None
+            if too_many or not isinstance(data, dict)
+            else fast_answer_set(data, texts=texts, max_containers=max_containers)
+        )
     if fast is None:
-        check_plain_tree(data, source=source, error=AnswersError, texts=texts)
+        check_plain_tree(data, source=source, error=AnswersError, texts=texts, max_containers=max_containers)
     if isinstance(people, list) and too_many:
         raise AnswersError(
             f"respondents: the file holds {len(people):,} respondents; the limit is "
@@ -147,10 +165,11 @@ def read_answers(
 def load_answers(path: str | Path) -> AnswerSet:
     """Read an answers file (YAML or JSON) without checking it against a framework."""
     return read_answers(
-        read_file_bytes(path, error=AnswersError),
+        read_file_bytes(path, error=AnswersError, max_bytes=MAX_LOCAL_FILE_BYTES),
         source=str(path),
         as_json=str(path).lower().endswith(".json"),
         max_respondents=MAX_RESPONDENTS_PER_LOCAL_FILE,
+        max_containers=MAX_CONTAINERS_PER_LOCAL_FILE,
     )
 
 
