@@ -21,7 +21,7 @@ from support import csrf_of, page_queries
 from mlops_scorecard.answers import parse_answers
 from mlops_scorecard.errors import ConflictError
 from mlops_scorecard.framework import get_framework
-from mlops_scorecard.store import assessments, responses, units
+from mlops_scorecard.store import assessments, responses, results, units
 from mlops_scorecard.store.models import Answer, Assessment, Respondent
 from mlops_scorecard.store.tokens import hash_token
 
@@ -238,7 +238,7 @@ def test_closing_freezes_answers_and_results(app: FastAPI, facilitator: TestClie
             responses.save_answer(s, respondent=r, assessment=a, question_id=CORE[0], answer="yes")
     with app.state.scorecard.read() as s:
         a = assessments.get_assessment(s, assessment_id=aid)
-        assert assessments.result_for(s, assessment=a) == frozen
+        assert results.result_for(s, assessment=a) == frozen
     page = facilitator.get(f"/assessments/{aid}").text
     assert "frozen" in page
     assert "Reopen" in page
@@ -425,9 +425,9 @@ def test_summary_results_equal_full_results(app: FastAPI) -> None:
                     r.revoked_at = dt.datetime(2025, 1, 1)
             made.append(a)
         s.flush()
-        summary = assessments.summary_results(s, assessments=made)
+        summary = results.summary_results(s, assessments=made)
         for a in made:
-            full = assessments.result_for(s, assessment=a)
+            full = results.result_for(s, assessment=a)
             got = summary[a.id]
             for key in ("overall", "level", "level_name", "respondent_count"):
                 assert got[key] == pytest.approx(full[key]), (a.title, key)

@@ -23,7 +23,7 @@ from support import csrf_of
 from mlops_scorecard.errors import NotFoundError, ScorecardError
 from mlops_scorecard.planning import build_plan
 from mlops_scorecard.scoring import score
-from mlops_scorecard.store import assessments, plans, responses, units
+from mlops_scorecard.store import answer_sets, assessments, plans, responses, results, units
 from mlops_scorecard.store.db import _alembic_config, current_revision, session_factory, transaction
 from mlops_scorecard.store.models import Answer, Assessment, Base, PlanItem, Respondent, Unit
 
@@ -55,7 +55,7 @@ def seed_plan(
             question_set=question_set,
             status="open",
         )
-        fw = assessments.assessment_framework(a)
+        fw = answer_sets.assessment_framework(a)
         qids = [q.id for _, q in fw.iter_questions(question_set)]  # type: ignore[arg-type]
         for i in range(people):
             r, _ = responses.create_invitation(s, assessment=a, name=f"Person {i}", role="ml-engineer")
@@ -72,7 +72,7 @@ def derived_keys(app: FastAPI, aid: int) -> list[str]:
     """The plan order by the ranking rule, straight from the core."""
     with app.state.scorecard.read() as s:
         a = assessments.get_assessment(s, assessment_id=aid)
-        result = score(assessments.assessment_framework(a), assessments.answer_set(s, assessment=a))
+        result = score(answer_sets.assessment_framework(a), answer_sets.answer_set(s, assessment=a))
     return [it.key for it in build_plan(result).items]
 
 
@@ -515,8 +515,8 @@ def test_unit_page_shows_open_items_and_done_items_beside_the_change(
     with app.state.scorecard.read() as s:
         done = plans.plan_for(s, assessment=assessments.get_assessment(s, assessment_id=q1)).item(k1[0])
         latest = plans.plan_for(s, assessment=assessments.get_assessment(s, assessment_id=q2))
-        before = assessments.result_for(s, assessment=assessments.get_assessment(s, assessment_id=q1))
-        after = assessments.result_for(s, assessment=assessments.get_assessment(s, assessment_id=q2))
+        before = results.result_for(s, assessment=assessments.get_assessment(s, assessment_id=q1))
+        after = results.result_for(s, assessment=assessments.get_assessment(s, assessment_id=q2))
     html = facilitator.get(f"/units/{unit_id}").text
 
     plan_part = html.split('id="unit-plan-title"', 1)[1].split("</section>", 1)[0]

@@ -26,13 +26,8 @@ from mlops_scorecard.store.accounts import (
     secret_key,
     user_for_api_token,
 )
-from mlops_scorecard.store.assessments import (
-    answer_set,
-    create_assessment,
-    result_for,
-    set_status,
-    update_assessment,
-)
+from mlops_scorecard.store.answer_sets import answer_set
+from mlops_scorecard.store.assessments import create_assessment, set_status, update_assessment
 from mlops_scorecard.store.db import current_revision, head_revision, needs_migration, transaction
 from mlops_scorecard.store.demo import load_demo
 from mlops_scorecard.store.models import Answer, Assessment, Respondent, Unit
@@ -44,6 +39,7 @@ from mlops_scorecard.store.responses import (
     respondent_for_token,
     save_answer,
 )
+from mlops_scorecard.store.results import result_for
 from mlops_scorecard.store.tokens import hash_token
 from mlops_scorecard.store.units import create_unit, delete_unit, subtree_ids, unit_path
 

@@ -17,7 +17,7 @@ from mlops_scorecard import framework as framework_module
 from mlops_scorecard.errors import NotFoundError
 from mlops_scorecard.format import NO_ANSWER, answer_choices, answer_label
 from mlops_scorecard.framework import Framework, builtin_frameworks, get_framework, load_framework
-from mlops_scorecard.store import accounts, assessments, responses, units
+from mlops_scorecard.store import accounts, answer_sets, assessments, responses, units
 
 FW = get_framework("mlops-scorecard")
 LABELS = {
@@ -65,7 +65,7 @@ def seed(
             status="open",
             framework=framework,
         )
-        fw = assessments.assessment_framework(a)
+        fw = answer_sets.assessment_framework(a)
         r, _ = responses.create_invitation(s, assessment=a, name="Ann", role="Leadership")
         keys = list(LABELS)
         for i, (_, q) in enumerate(fw.iter_questions("core")):

@@ -31,7 +31,8 @@ from ..escaping import csv_cell, md_escape
 from ..framework import QuestionSet
 from ..planning import STATUSES, Plan, PlanItem, PlanOverride, apply_overrides, build_plan
 from ..scoring import score
-from .assessments import answer_sets_for, assessment_framework, lock_assessment
+from .answer_sets import answer_sets_for, assessment_framework
+from .assessments import lock_assessment
 from .models import Answer, Assessment, Respondent, utcnow
 from .models import PlanItem as PlanItemRow
 

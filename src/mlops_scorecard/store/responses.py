@@ -19,7 +19,7 @@ from ..answers import AnswerSet, check_answers
 from ..errors import ConflictError, NotFoundError, ScorecardError
 from ..framework import ANSWER_KEYS
 from . import throttle
-from .assessments import assessment_framework
+from .answer_sets import assessment_framework
 from .models import Answer, Assessment, Respondent, ShareLink, utcnow
 from .throttle import JoinThrottle
 from .tokens import hash_token, new_token

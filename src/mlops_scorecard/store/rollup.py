@@ -2,7 +2,7 @@
 cheap uncertainty marker for the heatmap.
 
 Everything but :func:`heat_spreads` works on rows and results already loaded
-(:func:`~mlops_scorecard.store.assessments.latest_results`), so it costs no query.
+(:func:`~mlops_scorecard.store.results.latest_results`), so it costs no query.
 
 **Roll-up rule** (:data:`ROLLUP_RULE`, ``docs/analysis.md`` section 10): a unit's
 roll-up is the *unweighted* mean of the latest scores of the teams in its subtree (every
@@ -35,7 +35,7 @@ from ..analysis import WIDE_INTERVAL
 from ..format import fmt_number
 from ..framework import QuestionSet
 from ..matrix import ANSWER_CODES, UNANSWERED, ScoreMatrix
-from .assessments import assessment_framework
+from .answer_sets import assessment_framework
 from .models import Answer, Assessment, Respondent
 
 __all__ = [
@@ -132,7 +132,7 @@ def team_scores(
     latest assessment with answers are left out.
 
     ``units`` are objects with ``id``, ``name`` and ``kind``; ``latest`` is
-    :func:`~mlops_scorecard.store.assessments.latest_results`.
+    :func:`~mlops_scorecard.store.results.latest_results`.
     """
     out: dict[int, TeamScore] = {}
     for u in units:

@@ -18,13 +18,10 @@ from ...analysis import analyze
 from ...analysis.trends import compare
 from ...privacy import aggregate_analysis, for_viewers, missing_roles
 from ...store.analysis import load_unit_trend
-from ...store.assessments import (
-    answer_sets_for,
-    assessment_framework,
-    get_assessment,
-    latest_results,
-)
+from ...store.answer_sets import answer_sets_for, assessment_framework
+from ...store.assessments import get_assessment
 from ...store.models import Assessment
+from ...store.results import latest_results
 from ...store.rollup import ROLLUP_RULE, distributions, rollup, subtree_teams, team_scores
 from ...store.units import list_units
 from ..api_models import MAX_ID, FrameworkRefOut

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from ...answers import read_answers
 from ...errors import AnswersError, ConflictError
-from ...store.assessments import answer_set, get_assessment, lock_assessment
+from ...store.answer_sets import answer_set
+from ...store.assessments import get_assessment, lock_assessment
 from ...store.responses import (
     create_invitation,
     create_share_link,

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ...errors import ConflictError, NotFoundError, ScorecardError
-from ...store.assessments import assessment_framework
+from ...store.answer_sets import assessment_framework
 from ...store.models import Assessment, Respondent
 from ...store.responses import (
     answered_count,
