@@ -24,7 +24,7 @@ from mlops_scorecard.analysis import analyze
 from mlops_scorecard.analysis.trends import compare
 from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.framework import Framework, builtin_frameworks, get_framework
-from mlops_scorecard.store import answer_sets, assessments, responses, results, units
+from mlops_scorecard.store import answer_sets, answers, assessments, respondents, results, units
 from mlops_scorecard.store.models import Answer, Assessment, Respondent
 from mlops_scorecard.web.views.org import HATCH
 
@@ -76,10 +76,10 @@ def seed(
         fw = answer_sets.assessment_framework(a)
         questions = [q.id for _, q in fw.iter_questions(question_set)]  # type: ignore[arg-type]
         for name, role, step, shift in PEOPLE if people is None else people:
-            r, _ = responses.create_invitation(s, assessment=a, name=name or "", role=role)
+            r, _ = respondents.create_invitation(s, assessment=a, name=name or "", role=role)
             for i, (qid, key) in enumerate(answers_of(step, shift, questions).items()):
                 comment = f"note {step}-{i} from {role}" if i % 4 == 1 else ""
-                responses.save_answer(
+                answers.save_answer(
                     s, respondent=r, assessment=a, question_id=qid, answer=key, comment=comment
                 )
         if status != "open":
@@ -361,9 +361,9 @@ def org_fixture(app: FastAPI) -> dict[str, int]:
                 s, unit_id=ids[team], title="Latest", date=dt.date(2025, 5, 1), status="open"
             )
             for i in range(count):
-                r, _ = responses.create_invitation(s, assessment=a, name=f"P{i}", role="ML engineer")
+                r, _ = respondents.create_invitation(s, assessment=a, name=f"P{i}", role="ML engineer")
                 for qid in CORE:
-                    responses.save_answer(s, respondent=r, assessment=a, question_id=qid, answer=key)
+                    answers.save_answer(s, respondent=r, assessment=a, question_id=qid, answer=key)
             if status == "closed":
                 assessments.set_status(s, assessment=a, status="closed")
     return ids

@@ -23,7 +23,7 @@ from support import csrf_of
 from mlops_scorecard.errors import NotFoundError, ScorecardError
 from mlops_scorecard.planning import build_plan
 from mlops_scorecard.scoring import score
-from mlops_scorecard.store import answer_sets, assessments, plans, responses, results, units
+from mlops_scorecard.store import answer_sets, answers, assessments, plans, respondents, results, units
 from mlops_scorecard.store.db import _alembic_config, current_revision, session_factory, transaction
 from mlops_scorecard.store.models import Answer, Assessment, Base, PlanItem, Respondent, Unit
 
@@ -58,11 +58,11 @@ def seed_plan(
         fw = answer_sets.assessment_framework(a)
         qids = [q.id for _, q in fw.iter_questions(question_set)]  # type: ignore[arg-type]
         for i in range(people):
-            r, _ = responses.create_invitation(s, assessment=a, name=f"Person {i}", role="ml-engineer")
+            r, _ = respondents.create_invitation(s, assessment=a, name=f"Person {i}", role="ml-engineer")
             for j, qid in enumerate(qids):
                 k = (i + 3 * j + j // 3) % len(KEYS)
                 answer = "yes" if j % 7 < shift else KEYS[k]
-                responses.save_answer(s, respondent=r, assessment=a, question_id=qid, answer=answer)
+                answers.save_answer(s, respondent=r, assessment=a, question_id=qid, answer=answer)
         if status != "open":
             assessments.set_status(s, assessment=a, status=status)
         return {"unit": unit_id, "assessment": a.id}
@@ -216,7 +216,7 @@ def test_a_new_gap_lands_after_the_ordered_items_and_a_closed_gap_becomes_an_orp
         plans.update_item(s, assessment=a, question_id=keys[0], status="done")
         # everyone now answers keys[0] yes: no longer a gap
         for r in s.scalars(select(Respondent).where(Respondent.assessment_id == aid)):
-            responses.save_answer(s, respondent=r, assessment=a, question_id=keys[0], answer="yes")
+            answers.save_answer(s, respondent=r, assessment=a, question_id=keys[0], answer="yes")
     with app.state.scorecard.read() as s:
         a = assessments.get_assessment(s, assessment_id=aid)
         tracked = plans.plan_for(s, assessment=a)

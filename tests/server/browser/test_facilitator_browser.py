@@ -8,7 +8,8 @@ import re
 from browser_support import LiveServer, log_in
 from playwright.sync_api import Page, expect
 
-from mlops_scorecard.store.responses import respondent_for_token, save_answer
+from mlops_scorecard.store.answers import save_answer
+from mlops_scorecard.store.respondents import respondent_for_token
 
 
 def images_loaded(page: Page, selector: str) -> list[int]:
