@@ -3,6 +3,7 @@ one at a time, many at once, and each unit's latest."""
 
 from __future__ import annotations
 
+import math
 from typing import Any, cast
 
 from sqlalchemy import select
@@ -18,8 +19,17 @@ __all__ = [
     "result_for",
     "results_for",
     "score_assessment",
+    "score_value",
     "summary_results",
 ]
+
+
+def score_value(value: Any) -> float | None:
+    """A score read from a result's plain data (or an array): a float, or ``None`` for
+    no score (``None``, NaN, or anything that is not a number)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        return None
+    return float(value)
 
 
 def score_assessment(session: Session, *, assessment: Assessment) -> ScoreResult:

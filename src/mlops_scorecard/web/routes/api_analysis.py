@@ -20,9 +20,10 @@ from ...privacy import aggregate_analysis, for_viewers, missing_roles
 from ...store.analysis import load_unit_trend
 from ...store.answer_sets import answer_sets_for, assessment_framework
 from ...store.assessments import get_assessment
+from ...store.distributions import distributions
 from ...store.models import Assessment
 from ...store.results import latest_results
-from ...store.rollup import ROLLUP_RULE, distributions, rollup, subtree_teams, team_scores
+from ...store.rollup import ROLLUP_RULE, rollup, subtree_teams, team_scores
 from ...store.units import list_units
 from ..api_models import MAX_ID, FrameworkRefOut
 from ..context import state
