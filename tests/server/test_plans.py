@@ -23,7 +23,16 @@ from support import csrf_of
 from mlops_scorecard.errors import NotFoundError, ScorecardError
 from mlops_scorecard.planning import build_plan
 from mlops_scorecard.scoring import score
-from mlops_scorecard.store import answer_sets, answers, assessments, plans, respondents, results, units
+from mlops_scorecard.store import (
+    answer_sets,
+    answers,
+    assessments,
+    plans,
+    respondents,
+    results,
+    units,
+    work_done,
+)
 from mlops_scorecard.store.db import _alembic_config, current_revision, session_factory, transaction
 from mlops_scorecard.store.models import Answer, Assessment, Base, PlanItem, Respondent, Unit
 
@@ -220,7 +229,7 @@ def test_a_new_gap_lands_after_the_ordered_items_and_a_closed_gap_becomes_an_orp
     with app.state.scorecard.read() as s:
         a = assessments.get_assessment(s, assessment_id=aid)
         tracked = plans.plan_for(s, assessment=a)
-        done = plans.done_items(s, assessment=a)
+        done = work_done.done_items(s, assessment=a)
     assert keys[0] not in [it.key for it in tracked.items]
     assert tracked.plan.orphans == [keys[0]]
     assert [(d.question_id, d.gain) for d in done] == [(keys[0], None)]
@@ -274,7 +283,7 @@ def test_done_since_takes_the_plan_of_the_assessment_before(app: FastAPI) -> Non
             s, unit_id=unit_id, title="Empty", date=dt.date(2025, 6, 1), status="open"
         )
     with app.state.scorecard.read() as s:
-        since = plans.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 9, 1))
+        since = work_done.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 9, 1))
         assert since.previous is not None
         assert since.previous.id == q1
         tracked = plans.plan_for(s, assessment=assessments.get_assessment(s, assessment_id=q1))
@@ -286,8 +295,8 @@ def test_done_since_takes_the_plan_of_the_assessment_before(app: FastAPI) -> Non
         by_dim = since.by_dimension()
         assert sum(len(v) for v in by_dim.values()) == 2
         # nothing before the first assessment; the same date only with a smaller id
-        assert plans.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 3, 1)).previous is None
-        same = plans.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 3, 1), before_id=q1 + 1000)
+        assert work_done.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 3, 1)).previous is None
+        same = work_done.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 3, 1), before_id=q1 + 1000)
         assert same.previous is not None
         assert same.previous.id == q1
 

@@ -14,7 +14,8 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from ...store.assessments import get_assessment
-from ...store.plans import MAX_NOTE, MAX_OWNER, TrackedPlan, plan_for, reorder, reset_order, update_item
+from ...store.plans import MAX_NOTE, MAX_OWNER, plan_for, reorder, reset_order, update_item
+from ...store.tracked_plan import TrackedPlan
 from ..api_models import FrameworkRefOut, check_text
 from ..context import state
 from ..views.plans import export_plan
