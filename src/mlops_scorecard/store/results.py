@@ -4,15 +4,15 @@ one at a time, many at once, and each unit's latest."""
 from __future__ import annotations
 
 import math
-from typing import Any, cast
+from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..framework import QuestionSet
 from ..scoring import ScoreResult, score
-from .answer_sets import answer_set, answer_sets_for, assessment_framework
-from .models import Answer, Assessment, Respondent
+from .answer_sets import answer_codes, answer_set, answer_sets_for, assessment_framework
+from .models import Assessment
 
 __all__ = [
     "latest_results",
@@ -37,10 +37,18 @@ def score_assessment(session: Session, *, assessment: Assessment) -> ScoreResult
     return score(assessment_framework(assessment), answer_set(session, assessment=assessment))
 
 
-def result_for(session: Session, *, assessment: Assessment) -> dict[str, Any]:
-    """The result as plain data: frozen for a closed assessment, computed otherwise."""
+def _frozen(assessment: Assessment) -> dict[str, Any] | None:
+    """The result stored at closing, when the assessment is closed and has one."""
     if assessment.status == "closed" and assessment.frozen_result is not None:
         return assessment.frozen_result
+    return None
+
+
+def result_for(session: Session, *, assessment: Assessment) -> dict[str, Any]:
+    """The result as plain data: frozen for a closed assessment, computed otherwise."""
+    frozen = _frozen(assessment)
+    if frozen is not None:
+        return frozen
     return score_assessment(session, assessment=assessment).to_dict()
 
 
@@ -50,8 +58,9 @@ def results_for(session: Session, *, assessments: list[Assessment]) -> dict[int,
     out: dict[int, dict[str, Any]] = {}
     live = []
     for a in assessments:
-        if a.status == "closed" and a.frozen_result is not None:
-            out[a.id] = a.frozen_result
+        frozen = _frozen(a)
+        if frozen is not None:
+            out[a.id] = frozen
         else:
             live.append(a)
     sets = answer_sets_for(session, assessments=live, details=False)
@@ -66,78 +75,41 @@ def summary_results(session: Session, *, assessments: list[Assessment]) -> dict[
     Each value has the keys ``overall``, ``level``, ``level_name``, ``respondent_count``
     and ``dimensions`` (each with ``id``, ``title``, ``weight``, ``score``, ``level``),
     equal to those of :func:`result_for` (the tests compare them). Frozen results are
-    returned whole; open assessments are scored together, vectorized over one query of
-    their answers, so that a page of 200 units costs milliseconds, not a scoring each.
+    returned whole; open assessments are scored together from one query of their answers
+    (:func:`~mlops_scorecard.store.answer_sets.answer_codes`) with the score matrix's own
+    formulas, so that a page of 200 units costs milliseconds, not a scoring each.
     """
-    import numpy as np
-
     out: dict[int, dict[str, Any]] = {}
-    groups: dict[tuple[str, str, str], list[Assessment]] = {}
+    live = []
     for a in assessments:
-        if a.status == "closed" and a.frozen_result is not None:
-            out[a.id] = a.frozen_result
+        frozen = _frozen(a)
+        if frozen is not None:
+            out[a.id] = frozen
         else:
-            groups.setdefault((a.framework_id, a.framework_version, a.question_set), []).append(a)
-    if not groups:
-        return out
-    live = [a.id for group in groups.values() for a in group]
-    rows = (
-        session.connection()
-        .execute(
-            select(Respondent.assessment_id, Respondent.id, Answer.question_id, Answer.answer)
-            .join(Answer, Answer.respondent_id == Respondent.id)
-            .where(Respondent.assessment_id.in_(live), Respondent.revoked_at.is_(None))
-        )
-        .all()
-    )
-    by_assessment: dict[int, list[Any]] = {aid: [] for aid in live}
-    for row in rows:
-        by_assessment[row[0]].append(row)
-    for group in groups.values():
-        fw = assessment_framework(group[0])
-        dims = [(d, d.questions_in(cast(QuestionSet, group[0].question_set))) for d in fw.dimensions]
-        qindex = {q.id: i for i, q in enumerate(q for _, qs in dims for q in qs)}
-        value = {k: fw.value_of(k) for k in fw.scale}
-        sums = np.zeros((len(group), len(qindex)))
-        counts = np.zeros((len(group), len(qindex)))
-        people = []
-        for i, a in enumerate(group):
-            cells = [(qindex[q], value.get(k)) for _, _, q, k in by_assessment[a.id] if q in qindex]
-            valued = [(j, v) for j, v in cells if v is not None]
-            if valued:
-                cols, vals = zip(*valued, strict=True)
-                np.add.at(sums[i], list(cols), list(vals))
-                np.add.at(counts[i], list(cols), 1.0)
-            people.append(len({r for _, r, _, _ in by_assessment[a.id]}))
+            live.append(a)
+    for codes in answer_codes(session, assessments=live):
+        m = codes.matrix
+        fw = m.framework
+        group = [live[i] for i in codes.members]
+        # each row's place in ``group``; a question's value is the mean over the rows
+        # that gave it one, as in score()
+        local = {member: i for i, member in enumerate(codes.members)}
+        rows = np.array([local[o] for o in codes.owners.tolist()], dtype=np.intp)
+        has = ~np.isnan(m.values)
+        sums = np.zeros((len(group), len(m.questions)))
+        counts = np.zeros((len(group), len(m.questions)))
+        np.add.at(sums, rows, np.where(has, m.values, 0.0))
+        np.add.at(counts, rows, has.astype(float))
+        people = np.bincount(rows, minlength=len(group)).tolist()
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-        start = 0
-        dim_scores = np.full((len(group), len(dims)), np.nan)
-        for j, (_, qs) in enumerate(dims):
-            w = np.array([q.weight for q in qs], dtype=float)
-            block = means[:, start : start + len(qs)]
-            start += len(qs)
-            has = ~np.isnan(block)
-            den = (has * w).sum(axis=1)
-            num = (np.where(has, block, 0.0) * w).sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                dim_scores[:, j] = np.where(den > 0, 100.0 * (num / np.where(den > 0, den, 1.0)), np.nan)
-        has = ~np.isnan(dim_scores)
-        if fw.overall == "minimum":
-            overall = np.where(has.any(axis=1), np.where(has, dim_scores, np.inf).min(axis=1), np.nan)
-        else:
-            w = np.array([d.weight for d, _ in dims], dtype=float)
-            den = (has * w).sum(axis=1)
-            num = (np.where(has, dim_scores, 0.0) * w).sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                overall = np.clip(
-                    np.where(den > 0, 100.0 * (num / np.where(den > 0, den, 1.0)) / 100.0, np.nan), 0, 100
-                )
+        dim_scores, overall = m.scores(means)
+        dims = [d for d, _ in m.spans]
         for i, a in enumerate(group):
             total = None if np.isnan(overall[i]) else float(overall[i])
             level = fw.level_for(total)
             dimensions = []
-            for j, (d, _) in enumerate(dims):
+            for j, d in enumerate(dims):
                 sc = None if np.isnan(dim_scores[i, j]) else float(dim_scores[i, j])
                 lv = fw.level_for(sc)
                 dimensions.append(

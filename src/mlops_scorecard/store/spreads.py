@@ -13,19 +13,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..analysis import WIDE_INTERVAL
 from ..format import fmt_number
-from ..framework import QuestionSet
-from ..matrix import ANSWER_CODES, UNANSWERED, FloatArray, ScoreMatrix
-from .answer_sets import assessment_framework
-from .models import Answer, Assessment, Respondent
+from ..matrix import FloatArray
+from .answer_sets import answer_codes
+from .models import Assessment
 from .results import score_value
 
 __all__ = [
@@ -102,57 +100,12 @@ def _respondent_matrices(
     keys (dimension ids, then ``"overall"``), each respondent's assessment (index into
     ``assessments``) and a respondents x keys matrix of their own scores (NaN: none).
     One query for all; revoked respondents and those without answers are left out."""
-    if not assessments:
-        return []
-    position = {a.id: i for i, a in enumerate(assessments)}
-    groups: dict[tuple[str, str, str], list[int]] = {}
-    for i, a in enumerate(assessments):
-        groups.setdefault((a.framework_id, a.framework_version, a.question_set), []).append(i)
-    # per group: framework, question set, question index, and the cells as flat lists of
-    # numbers (rows are consumed as they come: keeping thousands of row objects alive
-    # would cost more in garbage collection than the query itself)
-    prepared = []
-    group_of: dict[int, int] = {}
-    for g, members in enumerate(groups.values()):
-        first = assessments[members[0]]
-        qset = cast(QuestionSet, first.question_set)
-        fw = assessment_framework(first)
-        index = {q.id: i for i, (_, q) in enumerate(fw.iter_questions(qset))}
-        prepared.append((fw, qset, index))
-        for i in members:
-            group_of[assessments[i].id] = g
-    people: list[dict[int, int]] = [{} for _ in prepared]
-    owners: list[list[int]] = [[] for _ in prepared]
-    r_idx: list[list[int]] = [[] for _ in prepared]
-    q_idx: list[list[int]] = [[] for _ in prepared]
-    cells: list[list[int]] = [[] for _ in prepared]
-    result = session.connection().execute(
-        select(Respondent.assessment_id, Respondent.id, Answer.question_id, Answer.answer)
-        .join(Answer, Answer.respondent_id == Respondent.id)
-        .where(Respondent.assessment_id.in_(list(position)), Respondent.revoked_at.is_(None))
-    )
-    for aid, rid, qid, key in result:
-        g = group_of[aid]
-        seen = people[g]
-        r = seen.get(rid)
-        if r is None:
-            r = seen[rid] = len(owners[g])
-            owners[g].append(position[aid])
-        code = ANSWER_CODES.get(key)
-        j = prepared[g][2].get(qid)
-        if code is not None and j is not None:
-            r_idx[g].append(r)
-            q_idx[g].append(j)
-            cells[g].append(code)
     out = []
-    for g, (fw, qset, index) in enumerate(prepared):
-        codes = np.full((len(owners[g]), len(index)), UNANSWERED, dtype=np.int8)
-        codes[r_idx[g], q_idx[g]] = cells[g]
-        # the same matrix and formulas as score(): each respondent's own scores
-        m = ScoreMatrix.from_codes(fw, qset, codes)
+    for group in answer_codes(session, assessments=assessments):
+        m = group.matrix
         dims, overall = m.respondent_scores()
         scores = np.concatenate([dims, overall[:, None]], axis=1)
-        out.append(([d.id for d, _ in m.spans] + ["overall"], np.array(owners[g], dtype=np.int64), scores))
+        out.append(([d.id for d, _ in m.spans] + ["overall"], group.owners, scores))
     return out
 
 

@@ -128,4 +128,3 @@ def done_since(
     if previous is None:
         return DoneSince(None, [])
     return DoneSince(previous, done_items(session, assessment=previous))
-
