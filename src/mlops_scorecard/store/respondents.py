@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError
 from .models import Answer, Assessment, Respondent, utcnow
-from .tokens import hash_token, new_token
+from .tokens import hash_token, new_token, plausible_token
 
 __all__ = [
     "MAX_RESPONDENTS_PER_ASSESSMENT",
@@ -93,7 +93,7 @@ def revoke_respondent(session: Session, *, assessment: Assessment, respondent_id
 
 def respondent_for_token(session: Session, *, token: str) -> tuple[Respondent, Assessment]:
     """The respondent behind a personal link, with their assessment."""
-    if not token or len(token) > 200:
+    if not plausible_token(token):
         raise NotFoundError("this link is not valid")
     # One query for both: this runs on every autosave.
     row = session.execute(

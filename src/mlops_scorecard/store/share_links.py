@@ -14,7 +14,7 @@ from . import throttle
 from .models import Assessment, Respondent, ShareLink, utcnow
 from .respondents import MAX_RESPONDENTS_PER_ASSESSMENT, check_writable, make_room
 from .throttle import JoinThrottle
-from .tokens import hash_token, new_token
+from .tokens import hash_token, new_token, plausible_token
 
 __all__ = [
     "MAX_LINK_RESPONDENTS",
@@ -110,7 +110,7 @@ def join_shared(
 
 def share_link_for_token(session: Session, *, token: str) -> tuple[ShareLink, Assessment]:
     """The valid (not revoked) shared link behind ``token``, with its assessment; admits nobody."""
-    if not token or len(token) > 200:
+    if not plausible_token(token):
         raise NotFoundError("this link is not valid")
     link = session.scalar(select(ShareLink).where(ShareLink.token_hash == hash_token(token)))
     if link is None or link.revoked_at is not None:
