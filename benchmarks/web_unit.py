@@ -29,9 +29,9 @@ from support import PASSWORD, PostgresServer, free_port  # noqa: E402
 from mlops_scorecard.example import example_answers  # noqa: E402
 from mlops_scorecard.framework import get_framework  # noqa: E402
 from mlops_scorecard.store.accounts import create_user  # noqa: E402
+from mlops_scorecard.store.answers import import_answer_set  # noqa: E402
 from mlops_scorecard.store.assessments import create_assessment, set_status  # noqa: E402
 from mlops_scorecard.store.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
-from mlops_scorecard.store.responses import import_answer_set  # noqa: E402
 from mlops_scorecard.store.units import create_unit  # noqa: E402
 from web import server_times, start_server, stop_server  # noqa: E402
 

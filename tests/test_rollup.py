@@ -10,16 +10,9 @@ from typing import Any
 
 import pytest
 
-from mlops_scorecard.store.rollup import (
-    Distribution,
-    Spread,
-    distributions,
-    rollup,
-    rollups,
-    spread,
-    subtree_teams,
-    team_scores,
-)
+from mlops_scorecard.store.distributions import Distribution, distributions
+from mlops_scorecard.store.rollup import rollup, rollups, subtree_teams, team_scores
+from mlops_scorecard.store.spreads import Spread, spread
 
 DIMS = ["a", "b"]
 

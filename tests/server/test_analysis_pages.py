@@ -3,7 +3,7 @@ the comparison of two assessments, department roll-ups, team distributions and t
 heatmap's uncertainty marking; roles, errors and speed; on SQLite and PostgreSQL.
 
 Numbers on the pages are checked against the library run on
-``store.assessments.answer_set(...)``."""
+``store.answer_sets.answer_set(...)``."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from mlops_scorecard.analysis import analyze
 from mlops_scorecard.analysis.comparison import compare
 from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.framework import Framework, builtin_frameworks, get_framework
-from mlops_scorecard.store import assessments, responses, units
+from mlops_scorecard.store import answer_sets, answers, assessments, respondents, results, units
 from mlops_scorecard.store.models import Answer, Assessment, Respondent
 from mlops_scorecard.web.views.org import HATCH
 
@@ -73,13 +73,13 @@ def seed(
             question_set=question_set,
             framework=framework,
         )
-        fw = assessments.assessment_framework(a)
+        fw = answer_sets.assessment_framework(a)
         questions = [q.id for _, q in fw.iter_questions(question_set)]  # type: ignore[arg-type]
         for name, role, step, shift in PEOPLE if people is None else people:
-            r, _ = responses.create_invitation(s, assessment=a, name=name or "", role=role)
+            r, _ = respondents.create_invitation(s, assessment=a, name=name or "", role=role)
             for i, (qid, key) in enumerate(answers_of(step, shift, questions).items()):
                 comment = f"note {step}-{i} from {role}" if i % 4 == 1 else ""
-                responses.save_answer(
+                answers.save_answer(
                     s, respondent=r, assessment=a, question_id=qid, answer=key, comment=comment
                 )
         if status != "open":
@@ -90,7 +90,7 @@ def seed(
 def library_analysis(app: FastAPI, assessment_id: int) -> Any:
     with app.state.scorecard.read() as s:
         a = assessments.get_assessment(s, assessment_id=assessment_id)
-        return analyze(assessments.assessment_framework(a), assessments.answer_set(s, assessment=a))
+        return analyze(answer_sets.assessment_framework(a), answer_sets.answer_set(s, assessment=a))
 
 
 def section(page: str, element_id: str) -> str:
@@ -209,8 +209,8 @@ def test_unit_page_trend_with_intervals_targets_and_compare_link(app: FastAPI, v
     with app.state.scorecard.read() as s:
         for ids in (first, second, third):
             a = assessments.get_assessment(s, assessment_id=ids["assessment"])
-            u = intervals(FW, assessments.answer_set(s, assessment=a))
-            result = assessments.result_for(s, assessment=a)
+            u = intervals(FW, answer_sets.answer_set(s, assessment=a))
+            result = results.result_for(s, assessment=a)
             row = trend.split(f'href="/assessments/{a.id}"', 1)[1].split("</tr>", 1)[0]
             for d in result["dimensions"]:
                 iv = u.dimensions[d["id"]]
@@ -219,7 +219,7 @@ def test_unit_page_trend_with_intervals_targets_and_compare_link(app: FastAPI, v
                 assert f"{iv.low:.1f}\u2013{iv.high:.1f}" in row
             assert u.overall is not None
             assert f"{u.overall.low:.1f}\u2013{u.overall.high:.1f}" in row
-        latest = assessments.result_for(
+        latest = results.result_for(
             s, assessment=assessments.get_assessment(s, assessment_id=third["assessment"])
         )
     assert trend.count('href="/assessments/') == 3
@@ -243,7 +243,7 @@ def test_compare_page_same_version(app: FastAPI, viewer: TestClient) -> None:
         a = assessments.get_assessment(s, assessment_id=old["assessment"])
         b = assessments.get_assessment(s, assessment_id=new["assessment"])
         expected = compare(
-            FW, assessments.answer_set(s, assessment=a), FW, assessments.answer_set(s, assessment=b)
+            FW, answer_sets.answer_set(s, assessment=a), FW, answer_sets.answer_set(s, assessment=b)
         )
     r = viewer.get(f"/compare?a={old['assessment']}&b={new['assessment']}")
     assert r.status_code == 200
@@ -361,9 +361,9 @@ def org_fixture(app: FastAPI) -> dict[str, int]:
                 s, unit_id=ids[team], title="Latest", date=dt.date(2025, 5, 1), status="open"
             )
             for i in range(count):
-                r, _ = responses.create_invitation(s, assessment=a, name=f"P{i}", role="ML engineer")
+                r, _ = respondents.create_invitation(s, assessment=a, name=f"P{i}", role="ML engineer")
                 for qid in CORE:
-                    responses.save_answer(s, respondent=r, assessment=a, question_id=qid, answer=key)
+                    answers.save_answer(s, respondent=r, assessment=a, question_id=qid, answer=key)
             if status == "closed":
                 assessments.set_status(s, assessment=a, status="closed")
     return ids

@@ -20,7 +20,9 @@ from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.settings import Settings
-from mlops_scorecard.store.responses import join_shared, respondent_for_token, save_answer
+from mlops_scorecard.store.answers import save_answer
+from mlops_scorecard.store.respondents import respondent_for_token
+from mlops_scorecard.store.share_links import join_shared
 from mlops_scorecard.web import create_app
 
 V1 = "/api/v1"

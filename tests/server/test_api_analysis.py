@@ -15,7 +15,7 @@ from test_analysis_pages import CORE, FW, PEOPLE, org_fixture, other_version, se
 from mlops_scorecard.analysis import analyze
 from mlops_scorecard.analysis.comparison import compare
 from mlops_scorecard.analysis.uncertainty import intervals
-from mlops_scorecard.store import assessments
+from mlops_scorecard.store import answer_sets, assessments
 
 V1 = "/api/v1"
 
@@ -35,7 +35,7 @@ def reader(app: FastAPI, users: dict[str, str]) -> TestClient:
 
 def answer_set(app: FastAPI, assessment_id: int) -> Any:
     with app.state.scorecard.read() as s:
-        return assessments.answer_set(
+        return answer_sets.answer_set(
             s, assessment=assessments.get_assessment(s, assessment_id=assessment_id)
         )
 

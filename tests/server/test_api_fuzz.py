@@ -26,9 +26,11 @@ from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.settings import Settings
 from mlops_scorecard.store.accounts import create_api_token, create_user
+from mlops_scorecard.store.answers import import_answer_set
 from mlops_scorecard.store.assessments import create_assessment, set_status
 from mlops_scorecard.store.models import ApiToken
-from mlops_scorecard.store.responses import create_invitation, create_share_link, import_answer_set
+from mlops_scorecard.store.respondents import create_invitation
+from mlops_scorecard.store.share_links import create_share_link
 from mlops_scorecard.store.units import create_unit
 from mlops_scorecard.web import create_app
 

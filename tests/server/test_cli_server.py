@@ -33,7 +33,7 @@ from mlops_scorecard.store.accounts import (
 from mlops_scorecard.store.assessments import create_assessment
 from mlops_scorecard.store.db import head_revision, make_engine, session_factory, transaction
 from mlops_scorecard.store.models import Answer
-from mlops_scorecard.store.responses import create_invitation
+from mlops_scorecard.store.respondents import create_invitation
 from mlops_scorecard.store.units import create_unit
 
 runner = CliRunner()

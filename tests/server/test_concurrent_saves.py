@@ -22,10 +22,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from support import free_port
 
 from mlops_scorecard.errors import ConflictError
+from mlops_scorecard.store.answers import save_answer
 from mlops_scorecard.store.assessments import create_assessment
 from mlops_scorecard.store.db import transaction
 from mlops_scorecard.store.models import Answer
-from mlops_scorecard.store.responses import create_invitation, respondent_for_token, save_answer
+from mlops_scorecard.store.respondents import create_invitation, respondent_for_token
 from mlops_scorecard.store.units import create_unit
 
 QUESTION = "gov-strategy"

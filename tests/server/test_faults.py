@@ -14,7 +14,7 @@ from mlops_scorecard.settings import Settings
 from mlops_scorecard.store.assessments import create_assessment
 from mlops_scorecard.store.db import make_engine
 from mlops_scorecard.store.models import Answer
-from mlops_scorecard.store.responses import create_invitation
+from mlops_scorecard.store.respondents import create_invitation
 from mlops_scorecard.store.units import create_unit
 from mlops_scorecard.web import create_app
 

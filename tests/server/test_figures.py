@@ -20,8 +20,8 @@ from mlops_scorecard.answers import parse_answers
 from mlops_scorecard.cli import app as cli_app
 from mlops_scorecard.format import fmt_delta
 from mlops_scorecard.framework import get_framework
+from mlops_scorecard.store.answers import import_answer_set
 from mlops_scorecard.store.assessments import create_assessment, set_status
-from mlops_scorecard.store.responses import import_answer_set
 from mlops_scorecard.store.units import create_unit
 
 #: 7 respondents: two governance questions all "no", the third 4 "yes" and 3 "no", so

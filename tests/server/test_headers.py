@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from httpx import Headers
 
 from mlops_scorecard.store.assessments import create_assessment
-from mlops_scorecard.store.responses import create_invitation, create_share_link
+from mlops_scorecard.store.respondents import create_invitation
+from mlops_scorecard.store.share_links import create_share_link
 from mlops_scorecard.store.units import create_unit
 
 TEMPLATES = Path(__file__).parents[2] / "src" / "mlops_scorecard" / "web" / "templates"

@@ -28,8 +28,10 @@ from support import PASSWORD, csrf_of, login_client
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.store.accounts import create_user
+from mlops_scorecard.store.answers import import_answer_set
 from mlops_scorecard.store.assessments import create_assessment, set_status
-from mlops_scorecard.store.responses import create_invitation, create_share_link, import_answer_set
+from mlops_scorecard.store.respondents import create_invitation
+from mlops_scorecard.store.share_links import create_share_link
 from mlops_scorecard.store.units import create_unit
 
 #: Examples Hypothesis draws per route and client.

@@ -25,7 +25,7 @@ from mlops_scorecard.settings import Settings
 from mlops_scorecard.store.accounts import create_api_token, create_user
 from mlops_scorecard.store.assessments import create_assessment
 from mlops_scorecard.store.models import Answer, Respondent, Unit
-from mlops_scorecard.store.responses import create_invitation
+from mlops_scorecard.store.respondents import create_invitation
 from mlops_scorecard.store.units import create_unit
 from mlops_scorecard.web import create_app
 from mlops_scorecard.web.logs import LOGGERS

@@ -16,7 +16,7 @@ from mlops_scorecard.store.db import (
     upgrade,
 )
 from mlops_scorecard.store.models import Assessment, Base, ShareLink, Unit
-from mlops_scorecard.store.responses import join_shared
+from mlops_scorecard.store.share_links import join_shared
 from mlops_scorecard.store.tokens import hash_token
 
 

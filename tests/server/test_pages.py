@@ -21,7 +21,7 @@ from support import csrf_of, page_queries
 from mlops_scorecard.answers import parse_answers
 from mlops_scorecard.errors import ConflictError
 from mlops_scorecard.framework import get_framework
-from mlops_scorecard.store import assessments, responses, units
+from mlops_scorecard.store import answers, assessments, respondents, results, units
 from mlops_scorecard.store.models import Answer, Assessment, Respondent
 from mlops_scorecard.store.tokens import hash_token
 
@@ -52,12 +52,12 @@ def seed(
             status="open",
         )
         for i, (name, role) in enumerate(people or []):
-            r, _ = responses.create_invitation(s, assessment=a, name=name or "", role=role)
+            r, _ = respondents.create_invitation(s, assessment=a, name=name or "", role=role)
             if name is None:
                 r.source = "shared"
             for qid in CORE:
                 comment = f"comment {i} on {qid}" if qid == CORE[0] else ""
-                responses.save_answer(
+                answers.save_answer(
                     s, respondent=r, assessment=a, question_id=qid, answer=answer, comment=comment
                 )
         if status != "open":
@@ -235,10 +235,10 @@ def test_closing_freezes_answers_and_results(app: FastAPI, facilitator: TestClie
         r = s.scalars(select(Respondent).where(Respondent.assessment_id == aid)).first()
         assert r is not None
         with pytest.raises(ConflictError):
-            responses.save_answer(s, respondent=r, assessment=a, question_id=CORE[0], answer="yes")
+            answers.save_answer(s, respondent=r, assessment=a, question_id=CORE[0], answer="yes")
     with app.state.scorecard.read() as s:
         a = assessments.get_assessment(s, assessment_id=aid)
-        assert assessments.result_for(s, assessment=a) == frozen
+        assert results.result_for(s, assessment=a) == frozen
     page = facilitator.get(f"/assessments/{aid}").text
     assert "frozen" in page
     assert "Reopen" in page
@@ -254,7 +254,7 @@ def test_page_shows_progress_scores_and_answers(app: FastAPI, facilitator: TestC
     )
     with app.state.scorecard.write() as s:
         a = assessments.get_assessment(s, assessment_id=ids["assessment"])
-        responses.create_invitation(s, assessment=a, name="Zed", role="Product")  # invited, not started
+        respondents.create_invitation(s, assessment=a, name="Zed", role="Product")  # invited, not started
     page = facilitator.get(f"/assessments/{ids['assessment']}").text
     assert "Ann" in page
     assert "anonymous #1" in page
@@ -416,18 +416,18 @@ def test_summary_results_equal_full_results(app: FastAPI) -> None:
                 s, unit_id=unit.id, title=f"A{i}", question_set=qset, status="open"
             )
             for _ in range(rnd.randint(0, 6)):
-                r, _ = responses.create_invitation(s, assessment=a, name="", role="")
+                r, _ = respondents.create_invitation(s, assessment=a, name="", role="")
                 for _, q in fw.iter_questions(qset):  # type: ignore[arg-type]
                     if rnd.random() < 0.8:
                         key = rnd.choice(["yes", "partly", "no", "na", "unknown"])
-                        responses.save_answer(s, respondent=r, assessment=a, question_id=q.id, answer=key)
+                        answers.save_answer(s, respondent=r, assessment=a, question_id=q.id, answer=key)
                 if rnd.random() < 0.2:
                     r.revoked_at = dt.datetime(2025, 1, 1)
             made.append(a)
         s.flush()
-        summary = assessments.summary_results(s, assessments=made)
+        summary = results.summary_results(s, assessments=made)
         for a in made:
-            full = assessments.result_for(s, assessment=a)
+            full = results.result_for(s, assessment=a)
             got = summary[a.id]
             for key in ("overall", "level", "level_name", "respondent_count"):
                 assert got[key] == pytest.approx(full[key]), (a.title, key)

@@ -23,7 +23,16 @@ from support import csrf_of
 from mlops_scorecard.errors import NotFoundError, ScorecardError
 from mlops_scorecard.planning import build_plan
 from mlops_scorecard.scoring import score
-from mlops_scorecard.store import assessments, plans, responses, units
+from mlops_scorecard.store import (
+    answer_sets,
+    answers,
+    assessments,
+    plans,
+    respondents,
+    results,
+    units,
+    work_done,
+)
 from mlops_scorecard.store.db import _alembic_config, current_revision, session_factory, transaction
 from mlops_scorecard.store.models import Answer, Assessment, Base, PlanItem, Respondent, Unit
 
@@ -55,14 +64,14 @@ def seed_plan(
             question_set=question_set,
             status="open",
         )
-        fw = assessments.assessment_framework(a)
+        fw = answer_sets.assessment_framework(a)
         qids = [q.id for _, q in fw.iter_questions(question_set)]  # type: ignore[arg-type]
         for i in range(people):
-            r, _ = responses.create_invitation(s, assessment=a, name=f"Person {i}", role="ml-engineer")
+            r, _ = respondents.create_invitation(s, assessment=a, name=f"Person {i}", role="ml-engineer")
             for j, qid in enumerate(qids):
                 k = (i + 3 * j + j // 3) % len(KEYS)
                 answer = "yes" if j % 7 < shift else KEYS[k]
-                responses.save_answer(s, respondent=r, assessment=a, question_id=qid, answer=answer)
+                answers.save_answer(s, respondent=r, assessment=a, question_id=qid, answer=answer)
         if status != "open":
             assessments.set_status(s, assessment=a, status=status)
         return {"unit": unit_id, "assessment": a.id}
@@ -72,7 +81,7 @@ def derived_keys(app: FastAPI, aid: int) -> list[str]:
     """The plan order by the ranking rule, straight from the core."""
     with app.state.scorecard.read() as s:
         a = assessments.get_assessment(s, assessment_id=aid)
-        result = score(assessments.assessment_framework(a), assessments.answer_set(s, assessment=a))
+        result = score(answer_sets.assessment_framework(a), answer_sets.answer_set(s, assessment=a))
     return [it.key for it in build_plan(result).items]
 
 
@@ -216,11 +225,11 @@ def test_a_new_gap_lands_after_the_ordered_items_and_a_closed_gap_becomes_an_orp
         plans.update_item(s, assessment=a, question_id=keys[0], status="done")
         # everyone now answers keys[0] yes: no longer a gap
         for r in s.scalars(select(Respondent).where(Respondent.assessment_id == aid)):
-            responses.save_answer(s, respondent=r, assessment=a, question_id=keys[0], answer="yes")
+            answers.save_answer(s, respondent=r, assessment=a, question_id=keys[0], answer="yes")
     with app.state.scorecard.read() as s:
         a = assessments.get_assessment(s, assessment_id=aid)
         tracked = plans.plan_for(s, assessment=a)
-        done = plans.done_items(s, assessment=a)
+        done = work_done.done_items(s, assessment=a)
     assert keys[0] not in [it.key for it in tracked.items]
     assert tracked.plan.orphans == [keys[0]]
     assert [(d.question_id, d.gain) for d in done] == [(keys[0], None)]
@@ -274,7 +283,7 @@ def test_done_since_takes_the_plan_of_the_assessment_before(app: FastAPI) -> Non
             s, unit_id=unit_id, title="Empty", date=dt.date(2025, 6, 1), status="open"
         )
     with app.state.scorecard.read() as s:
-        since = plans.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 9, 1))
+        since = work_done.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 9, 1))
         assert since.previous is not None
         assert since.previous.id == q1
         tracked = plans.plan_for(s, assessment=assessments.get_assessment(s, assessment_id=q1))
@@ -286,8 +295,8 @@ def test_done_since_takes_the_plan_of_the_assessment_before(app: FastAPI) -> Non
         by_dim = since.by_dimension()
         assert sum(len(v) for v in by_dim.values()) == 2
         # nothing before the first assessment; the same date only with a smaller id
-        assert plans.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 3, 1)).previous is None
-        same = plans.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 3, 1), before_id=q1 + 1000)
+        assert work_done.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 3, 1)).previous is None
+        same = work_done.done_since(s, unit_id=unit_id, before_date=dt.date(2025, 3, 1), before_id=q1 + 1000)
         assert same.previous is not None
         assert same.previous.id == q1
 
@@ -515,8 +524,8 @@ def test_unit_page_shows_open_items_and_done_items_beside_the_change(
     with app.state.scorecard.read() as s:
         done = plans.plan_for(s, assessment=assessments.get_assessment(s, assessment_id=q1)).item(k1[0])
         latest = plans.plan_for(s, assessment=assessments.get_assessment(s, assessment_id=q2))
-        before = assessments.result_for(s, assessment=assessments.get_assessment(s, assessment_id=q1))
-        after = assessments.result_for(s, assessment=assessments.get_assessment(s, assessment_id=q2))
+        before = results.result_for(s, assessment=assessments.get_assessment(s, assessment_id=q1))
+        after = results.result_for(s, assessment=assessments.get_assessment(s, assessment_id=q2))
     html = facilitator.get(f"/units/{unit_id}").text
 
     plan_part = html.split('id="unit-plan-title"', 1)[1].split("</section>", 1)[0]

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import get_framework
+from mlops_scorecard.store.answers import import_answer_set
 from mlops_scorecard.store.assessments import create_assessment, set_status
 from mlops_scorecard.store.plans import plan_for, update_item
-from mlops_scorecard.store.responses import import_answer_set
 from mlops_scorecard.store.units import create_unit
 
 

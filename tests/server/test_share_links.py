@@ -23,7 +23,7 @@ from mlops_scorecard.store.accounts import create_api_token, create_user
 from mlops_scorecard.store.assessments import create_assessment
 from mlops_scorecard.store.db import transaction
 from mlops_scorecard.store.models import Assessment, Respondent, ShareLink
-from mlops_scorecard.store.responses import create_share_link, join_shared
+from mlops_scorecard.store.share_links import create_share_link, join_shared
 from mlops_scorecard.store.throttle import JoinThrottle
 from mlops_scorecard.store.units import create_unit
 from mlops_scorecard.web import create_app

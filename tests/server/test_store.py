@@ -26,24 +26,15 @@ from mlops_scorecard.store.accounts import (
     secret_key,
     user_for_api_token,
 )
-from mlops_scorecard.store.assessments import (
-    answer_set,
-    create_assessment,
-    result_for,
-    set_status,
-    update_assessment,
-)
+from mlops_scorecard.store.answer_sets import answer_set
+from mlops_scorecard.store.answers import import_answer_set, save_answer
+from mlops_scorecard.store.assessments import create_assessment, set_status, update_assessment
 from mlops_scorecard.store.db import current_revision, head_revision, needs_migration, transaction
 from mlops_scorecard.store.demo import load_demo
 from mlops_scorecard.store.models import Answer, Assessment, Respondent, Unit
-from mlops_scorecard.store.responses import (
-    create_invitation,
-    create_share_link,
-    import_answer_set,
-    join_shared,
-    respondent_for_token,
-    save_answer,
-)
+from mlops_scorecard.store.respondents import create_invitation, respondent_for_token
+from mlops_scorecard.store.results import result_for
+from mlops_scorecard.store.share_links import create_share_link, join_shared
 from mlops_scorecard.store.tokens import hash_token
 from mlops_scorecard.store.units import create_unit, delete_unit, subtree_ids, unit_path
 

@@ -18,12 +18,8 @@ from sqlalchemy import select
 
 from mlops_scorecard.store.assessments import create_assessment, set_status
 from mlops_scorecard.store.models import Answer, Assessment, Respondent
-from mlops_scorecard.store.responses import (
-    create_invitation,
-    create_share_link,
-    revoke_respondent,
-    revoke_share_link,
-)
+from mlops_scorecard.store.respondents import create_invitation, revoke_respondent
+from mlops_scorecard.store.share_links import create_share_link, revoke_share_link
 from mlops_scorecard.store.units import create_unit
 
 CORE_FIRST_PAGE = ["gov-strategy", "gov-policies", "gov-team"]

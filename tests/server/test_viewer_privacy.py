@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from support import pdf_text
 
 from mlops_scorecard.framework import get_framework
-from mlops_scorecard.store import assessments, responses, units
+from mlops_scorecard.store import answers, assessments, respondents, units
 
 V1 = "/api/v1"
 FW = get_framework("mlops-scorecard")
@@ -52,9 +52,9 @@ def seed(app: FastAPI, title: str = "Q1") -> dict[str, int]:
             s, unit_id=unit.id, title=title, date=dt.date(2025, 3, 1), status="open"
         )
         for i, (name, role) in enumerate(PEOPLE):
-            r, _ = responses.create_invitation(s, assessment=a, name=name, role=role)
+            r, _ = respondents.create_invitation(s, assessment=a, name=name, role=role)
             for j, qid in enumerate(CORE):
-                responses.save_answer(
+                answers.save_answer(
                     s,
                     respondent=r,
                     assessment=a,

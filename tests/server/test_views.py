@@ -17,7 +17,7 @@ from mlops_scorecard import framework as framework_module
 from mlops_scorecard.errors import NotFoundError
 from mlops_scorecard.format import NO_ANSWER, answer_choices, answer_label
 from mlops_scorecard.framework import Framework, builtin_frameworks, get_framework, load_framework
-from mlops_scorecard.store import accounts, assessments, responses, units
+from mlops_scorecard.store import accounts, answer_sets, answers, assessments, respondents, units
 
 FW = get_framework("mlops-scorecard")
 LABELS = {
@@ -65,11 +65,11 @@ def seed(
             status="open",
             framework=framework,
         )
-        fw = assessments.assessment_framework(a)
-        r, _ = responses.create_invitation(s, assessment=a, name="Ann", role="Leadership")
+        fw = answer_sets.assessment_framework(a)
+        r, _ = respondents.create_invitation(s, assessment=a, name="Ann", role="Leadership")
         keys = list(LABELS)
         for i, (_, q) in enumerate(fw.iter_questions("core")):
-            responses.save_answer(
+            answers.save_answer(
                 s,
                 respondent=r,
                 assessment=a,
@@ -77,7 +77,7 @@ def seed(
                 answer=keys[i % len(keys)],
                 comment="we track it in a sheet" if i == 0 else "",
             )
-        _, token = responses.create_invitation(s, assessment=a, name="Bo", role="ML engineer")
+        _, token = respondents.create_invitation(s, assessment=a, name="Bo", role="ML engineer")
         return {"unit": unit_id, "assessment": a.id, "token": token}
 
 
@@ -208,8 +208,8 @@ def test_answered_count_and_get_user(app: FastAPI, client: TestClient) -> None:
         assert r.json()["answered"] == i + 1
         assert r.json()["total"] == len(core)
     with app.state.scorecard.read() as s:
-        respondent, _ = responses.respondent_for_token(s, token=str(ids["token"]))
-        assert responses.answered_count(s, respondent=respondent) == 3
+        respondent, _ = respondents.respondent_for_token(s, token=str(ids["token"]))
+        assert answers.answered_count(s, respondent=respondent) == 3
         user = accounts.create_user(s, username="someone", password="a long password", role="viewer")
         s.flush()
         assert accounts.get_user(s, user_id=user.id).username == "someone"

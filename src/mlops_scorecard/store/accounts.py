@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..errors import ConflictError, NotFoundError, PermissionDeniedError, RateLimitedError, ScorecardError
 from . import throttle
 from .models import ApiToken, MetaSetting, User, UserSession, utcnow
-from .tokens import hash_token, new_token
+from .tokens import hash_token, new_token, plausible_token
 
 __all__ = [
     "ROLES",
@@ -268,7 +268,7 @@ def end_session(session: Session, *, token: str) -> None:
 
 def user_for_session(session: Session, *, token: str) -> User | None:
     """The active user of an unexpired browser session, else ``None``."""
-    if not token or len(token) > 200:
+    if not plausible_token(token):
         return None
     # One query on every signed-in request: the session row and its active user together.
     return session.scalar(

@@ -20,15 +20,12 @@ from ..analysis.trends import Trend, TrendEntry, build_trend, framework_change_n
 from ..analysis.uncertainty import DEFAULT_CONFIDENCE, Uncertainty, intervals
 from ..answers import AnswerSet
 from ..framework import Framework
-from .assessments import (
-    answer_sets_for,
-    assessment_framework,
-    get_assessment,
-    list_assessments,
-    summary_results,
-)
+from .answer_sets import answer_sets_for, assessment_framework
+from .assessments import get_assessment, list_assessments
+from .distributions import Distribution, distributions
 from .models import Assessment, Unit
-from .rollup import Distribution, Rollup, TeamScore, distributions, rollups, team_scores
+from .results import summary_results
+from .rollup import Rollup, TeamScore, rollups, team_scores
 from .units import get_unit
 
 __all__ = [
@@ -185,9 +182,9 @@ def org_summary(
     columns: Sequence[tuple[str, str]],
 ) -> OrgSummary:
     """:func:`~mlops_scorecard.store.rollup.rollups` of the units in ``order`` (the tree,
-    departments first) and :func:`~mlops_scorecard.store.rollup.distributions` of the
+    departments first) and :func:`~mlops_scorecard.store.distributions.distributions` of the
     ``columns`` (dimension id, title), from ``latest``
-    (:func:`~mlops_scorecard.store.assessments.latest_results`); no query of its own."""
+    (:func:`~mlops_scorecard.store.results.latest_results`); no query of its own."""
     teams = team_scores(units, latest)
     rolled = rollups(order, units, teams, [did for did, _ in columns])
     return OrgSummary(teams, rolled, distributions(teams.values(), [*columns, ("overall", "Overall")]))

@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 from ..example import example_answers
 from ..framework import get_framework
 from .accounts import create_user
+from .answers import import_answer_set
 from .assessments import create_assessment, set_status
-from .responses import create_invitation, create_share_link, import_answer_set
+from .respondents import create_invitation
+from .share_links import create_share_link
 from .units import create_unit
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USER", "DemoSummary", "load_demo"]

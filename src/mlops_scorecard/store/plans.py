@@ -14,44 +14,38 @@ not freeze them. The plan of a closed assessment is derived from its frozen answ
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, cast
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError, ScorecardError
-from ..escaping import csv_cell, md_escape
-from ..framework import QuestionSet
-from ..planning import STATUSES, Plan, PlanItem, PlanOverride, apply_overrides, build_plan
+from ..planning import STATUSES, Plan, PlanOverride, apply_overrides, build_plan
 from ..scoring import score
-from .assessments import answer_sets_for, assessment_framework, lock_assessment
-from .models import Answer, Assessment, Respondent, utcnow
+from .answer_sets import answer_sets_for, assessment_framework
+from .assessments import lock_assessment
+from .models import Assessment, utcnow
 from .models import PlanItem as PlanItemRow
+from .tracked_plan import TrackedPlan
 
 __all__ = [
     "MAX_NOTE",
     "MAX_OWNER",
     "STATUS_LABELS",
-    "DoneItem",
-    "DoneSince",
-    "TrackedPlan",
-    "done_items",
-    "done_since",
+    "assemble_plan",
+    "derived_plan",
     "parse_due",
     "parse_status",
     "plan_for",
     "plan_overrides",
+    "plan_rows",
     "reorder",
     "reset_order",
     "update_item",
 ]
+
 
 MAX_OWNER = 200
 MAX_NOTE = 5000
@@ -66,126 +60,17 @@ STATUS_LABELS: dict[str, str] = {
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-
-@dataclass(frozen=True)
-class TrackedPlan:
-    """An assessment's plan with the stored changes laid over it.
-
-    ``notes`` and ``updated_at`` are keyed by question id (only items with a stored row);
-    ``manual_order`` is true when some item has a place in a manual order.
-    """
-
-    assessment_id: int
-    plan: Plan
-    notes: dict[str, str] = field(default_factory=dict)
-    updated_at: dict[str, dt.datetime] = field(default_factory=dict)
-    manual_order: bool = False
-
-    @property
-    def items(self) -> list[PlanItem]:
-        """The items in plan order."""
-        return self.plan.items
-
-    def item(self, question_id: str) -> PlanItem:
-        """The item of this question, or :class:`NotFoundError`."""
-        try:
-            return self.plan.item(question_id)
-        except KeyError:
-            raise NotFoundError(
-                f"question {question_id!r} is not in the plan of assessment {self.assessment_id}"
-            ) from None
-
-    def item_dict(self, it: PlanItem) -> dict[str, Any]:
-        """One item as plain data: :meth:`PlanItem.to_dict` with its note and when it last changed."""
-        data = it.to_dict()
-        data["note"] = self.notes.get(it.key, "")
-        changed = self.updated_at.get(it.key)
-        data["updated_at"] = None if changed is None else changed.isoformat() + "Z"
-        return data
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data: the plan's JSON export and the API's body."""
-        data = self.plan.to_dict()
-        data["assessment_id"] = self.assessment_id
-        data["manual_order"] = self.manual_order
-        data["items"] = [self.item_dict(it) for it in self.items]
-        return data
-
-    def to_json(self) -> str:
-        """The JSON export."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
-
-    def to_csv(self) -> str:
-        """The CSV export: the library's columns and a ``note`` column."""
-        rows = list(csv.reader(io.StringIO(self.plan.to_csv())))
-        out = io.StringIO()
-        # RFC 4180 line ends: a cell holding a carriage return or a newline is then quoted,
-        # so it cannot start a new row whose first cell escapes the formula guard
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([*rows[0], "note"])
-        for it, row in zip(self.items, rows[1:], strict=True):
-            # the library's cells are neutralized already; the note is added here
-            writer.writerow([*row, csv_cell(self.notes.get(it.key, ""))])
-        return out.getvalue()
-
-    def to_markdown(self, *, title: str | None = None) -> str:
-        """The Markdown checklist, with each item's note under its status line."""
-        lines = self.plan.to_markdown(title=title).splitlines()
-        out: list[str] = []
-        items = iter(self.items)
-        for line in lines:
-            out.append(line)
-            if line.startswith("  - Status: "):
-                note = self.notes.get(next(items).key, "")
-                if note:
-                    out.append("  - Note: " + md_escape(note))
-        return "\n".join(out) + "\n"
-
-
-@dataclass(frozen=True)
-class DoneItem:
-    """A plan item marked done, with the assessment whose plan it belongs to and the
-    points it was expected to gain (``None`` when the question is no longer a gap)."""
-
-    assessment_id: int
-    assessment_title: str
-    assessment_date: dt.date
-    question_id: str
-    question_text: str
-    dimension_id: str
-    dimension_title: str
-    gain: float | None
-    overall_gain: float | None
-    owner: str
-    note: str
-    updated_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class DoneSince:
-    """The items done from the plan of ``previous`` (the assessment before), if any."""
-
-    previous: Assessment | None
-    items: list[DoneItem]
-
-    def by_dimension(self) -> dict[str, list[DoneItem]]:
-        """The items per dimension id, in plan order."""
-        out: dict[str, list[DoneItem]] = {}
-        for it in self.items:
-            out.setdefault(it.dimension_id, []).append(it)
-        return out
-
-
 # --- reading ---------------------------------------------------------------------------
 
 
-def _derived(session: Session, assessment: Assessment) -> Plan:
+def derived_plan(session: Session, *, assessment: Assessment) -> Plan:
     """The plan of the assessment's current answers (for a closed one: its frozen answers)."""
     answers = answer_sets_for(session, assessments=[assessment], details=False)[assessment.id]
     return build_plan(score(assessment_framework(assessment), answers))
 
 
-def _rows(session: Session, assessment: Assessment) -> dict[str, PlanItemRow]:
+def plan_rows(session: Session, *, assessment: Assessment) -> dict[str, PlanItemRow]:
+    """The assessment's stored plan changes as rows, by question id, oldest first."""
     return {
         r.question_id: r
         for r in session.scalars(
@@ -203,10 +88,11 @@ def _overrides(rows: dict[str, PlanItemRow]) -> dict[str, PlanOverride]:
 
 def plan_overrides(session: Session, *, assessment: Assessment) -> dict[str, PlanOverride]:
     """The stored plan changes of an assessment, by question id (for reports)."""
-    return _overrides(_rows(session, assessment))
+    return _overrides(plan_rows(session, assessment=assessment))
 
 
-def _assemble(assessment: Assessment, base: Plan, rows: dict[str, PlanItemRow]) -> TrackedPlan:
+def assemble_plan(assessment: Assessment, base: Plan, rows: dict[str, PlanItemRow]) -> TrackedPlan:
+    """The derived plan ``base`` with the stored ``rows`` (:func:`plan_rows`) laid over it."""
     overrides = _overrides(rows)
     plan = apply_overrides(base, overrides)
     keys = {it.key for it in plan.items}
@@ -221,7 +107,9 @@ def _assemble(assessment: Assessment, base: Plan, rows: dict[str, PlanItemRow]) 
 
 def plan_for(session: Session, *, assessment: Assessment) -> TrackedPlan:
     """The assessment's plan: derived from its answers, with the stored changes laid over it."""
-    return _assemble(assessment, _derived(session, assessment), _rows(session, assessment))
+    return assemble_plan(
+        assessment, derived_plan(session, assessment=assessment), plan_rows(session, assessment=assessment)
+    )
 
 
 # --- changing ----------------------------------------------------------------------------
@@ -322,10 +210,10 @@ def update_item(
     new_due = None if due_date is None else parse_due(due_date)
     new_note = None if note is None else _text(note, "note", MAX_NOTE)
     lock_assessment(session, assessment_id=assessment.id)
-    base = _derived(session, assessment)
+    base = derived_plan(session, assessment=assessment)
     if question_id not in {it.key for it in base.items}:
         raise NotFoundError(f"question {question_id!r} is not in the plan of assessment {assessment.id}")
-    rows = _rows(session, assessment)
+    rows = plan_rows(session, assessment=assessment)
     row = _row(session, assessment, rows, question_id)
     if new_status is not None:
         row.status = new_status
@@ -337,7 +225,7 @@ def update_item(
         row.note = new_note
     row.updated_at = utcnow()
     _tidy(session, rows)
-    return _assemble(assessment, base, rows)
+    return assemble_plan(assessment, base, rows)
 
 
 def reorder(session: Session, *, assessment: Assessment, question_ids: Sequence[str]) -> TrackedPlan:
@@ -348,7 +236,7 @@ def reorder(session: Session, *, assessment: Assessment, question_ids: Sequence[
     Items that later become part of the plan follow the ordered ones.
     """
     lock_assessment(session, assessment_id=assessment.id)
-    base = _derived(session, assessment)
+    base = derived_plan(session, assessment=assessment)
     keys = [it.key for it in base.items]
     known = set(keys)
     unknown = [q for q in question_ids if q not in known]
@@ -367,7 +255,7 @@ def reorder(session: Session, *, assessment: Assessment, question_ids: Sequence[
             f"the order must list every item of the plan; missing: {', '.join(map(repr, missing))} "
             "(the plan may have changed: reload it)"
         )
-    rows = _rows(session, assessment)
+    rows = plan_rows(session, assessment=assessment)
     now = utcnow()
     for key, row in rows.items():
         if key not in known and row.position is not None:
@@ -378,93 +266,17 @@ def reorder(session: Session, *, assessment: Assessment, question_ids: Sequence[
             row.position = position
             row.updated_at = now
     _tidy(session, rows)
-    return _assemble(assessment, base, rows)
+    return assemble_plan(assessment, base, rows)
 
 
 def reset_order(session: Session, *, assessment: Assessment) -> TrackedPlan:
     """Forget the manual order: the plan follows the ranking rule again."""
     lock_assessment(session, assessment_id=assessment.id)
-    rows = _rows(session, assessment)
+    rows = plan_rows(session, assessment=assessment)
     now = utcnow()
     for row in rows.values():
         if row.position is not None:
             row.position = None
             row.updated_at = now
     _tidy(session, rows)
-    return _assemble(assessment, _derived(session, assessment), rows)
-
-
-# --- done since the last assessment ----------------------------------------------------------
-
-
-def done_items(session: Session, *, assessment: Assessment) -> list[DoneItem]:
-    """The items of the assessment's plan marked done, in plan order; done items whose
-    question is no longer a gap follow (with no gain)."""
-    rows = _rows(session, assessment)
-    if not any(r.status == "done" for r in rows.values()):
-        return []
-    tracked = _assemble(assessment, _derived(session, assessment), rows)
-    fw = assessment_framework(assessment)
-    asked = {q.id for _, q in fw.iter_questions(cast(QuestionSet, assessment.question_set))}
-    out: list[DoneItem] = []
-
-    def add(key: str, gain: float | None, overall_gain: float | None) -> None:
-        found = fw.question(key)
-        if found is None or key not in asked:
-            return
-        dim, q = found
-        row = rows[key]
-        out.append(
-            DoneItem(
-                assessment_id=assessment.id,
-                assessment_title=assessment.title,
-                assessment_date=assessment.date,
-                question_id=key,
-                question_text=q.text,
-                dimension_id=dim.id,
-                dimension_title=dim.title,
-                gain=gain,
-                overall_gain=overall_gain,
-                owner=row.owner,
-                note=row.note,
-                updated_at=row.updated_at,
-            )
-        )
-
-    for it in tracked.items:
-        if it.status == "done":
-            add(it.key, it.gain, it.overall_gain)
-    for key in tracked.plan.orphans:
-        if rows[key].status == "done":
-            add(key, None, None)
-    return out
-
-
-def done_since(
-    session: Session, *, unit_id: int, before_date: dt.date, before_id: int | None = None
-) -> DoneSince:
-    """The plan items done since the unit's last assessment before ``before_date``.
-
-    The *last assessment* is the unit's newest assessment with answers dated before
-    ``before_date`` (with ``before_id``, also one on that date with a smaller id), and
-    the items are those of its plan marked done: the work done between it and the next
-    assessment, that the next assessment's scores should show. ``previous`` is ``None``
-    when there is no such assessment.
-    """
-    answered = exists(
-        select(Respondent.id)
-        .join(Answer, Answer.respondent_id == Respondent.id)
-        .where(Respondent.assessment_id == Assessment.id, Respondent.revoked_at.is_(None))
-    )
-    earlier = Assessment.date < before_date
-    if before_id is not None:
-        earlier = or_(earlier, and_(Assessment.date == before_date, Assessment.id < before_id))
-    previous = session.scalar(
-        select(Assessment)
-        .where(Assessment.unit_id == unit_id, earlier, answered)
-        .order_by(Assessment.date.desc(), Assessment.id.desc())
-        .limit(1)
-    )
-    if previous is None:
-        return DoneSince(None, [])
-    return DoneSince(previous, done_items(session, assessment=previous))
+    return assemble_plan(assessment, derived_plan(session, assessment=assessment), rows)

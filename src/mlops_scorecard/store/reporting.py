@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from ..answers import AnswerSet
 from ..planning import PlanOverride
 from ..privacy import anonymized
-from .assessments import answer_sets_for, assessment_framework, list_assessments
+from .answer_sets import answer_sets_for, assessment_framework
+from .assessments import list_assessments
 from .models import Assessment
 from .plans import plan_overrides
 from .units import get_unit

@@ -9,7 +9,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-__all__ = ["hash_token", "new_token"]
+__all__ = ["MAX_TOKEN_LENGTH", "hash_token", "new_token", "plausible_token"]
+
+#: No token we issue is longer; a longer one is refused before it is hashed.
+MAX_TOKEN_LENGTH = 200
 
 
 def new_token(prefix: str = "") -> str:
@@ -20,3 +23,9 @@ def new_token(prefix: str = "") -> str:
 def hash_token(token: str) -> str:
     """The hex SHA-256 of a token: what the database stores and looks up."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def plausible_token(token: str) -> bool:
+    """Whether ``token`` is worth looking up: not empty and not longer than
+    :data:`MAX_TOKEN_LENGTH` (links and session cookies are checked the same way)."""
+    return bool(token) and len(token) <= MAX_TOKEN_LENGTH

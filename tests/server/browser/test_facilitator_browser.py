@@ -8,7 +8,8 @@ import re
 from browser_support import LiveServer, log_in
 from playwright.sync_api import Page, expect
 
-from mlops_scorecard.store.responses import respondent_for_token, save_answer
+from mlops_scorecard.store.answers import save_answer
+from mlops_scorecard.store.respondents import respondent_for_token
 
 
 def images_loaded(page: Page, selector: str) -> list[int]:
@@ -24,7 +25,7 @@ def answer_everything(server: LiveServer, token: str) -> None:
     """The respondent answers through the store (the survey page has its own browser test)."""
     with server.app.state.scorecard.write() as s:
         respondent, assessment = respondent_for_token(s, token=token)
-        from mlops_scorecard.store.assessments import assessment_framework
+        from mlops_scorecard.store.answer_sets import assessment_framework
 
         keys = ["yes", "partly", "no", "yes", "partly"]
         for i, (_, q) in enumerate(assessment_framework(assessment).iter_questions("core")):

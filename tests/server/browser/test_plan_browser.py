@@ -9,8 +9,10 @@ import re
 from browser_support import LiveServer, log_in
 from playwright.sync_api import Page, expect
 
-from mlops_scorecard.store.assessments import assessment_framework, create_assessment, set_status
-from mlops_scorecard.store.responses import create_invitation, save_answer
+from mlops_scorecard.store.answer_sets import assessment_framework
+from mlops_scorecard.store.answers import save_answer
+from mlops_scorecard.store.assessments import create_assessment, set_status
+from mlops_scorecard.store.respondents import create_invitation
 from mlops_scorecard.store.units import create_unit
 
 KEYS = ["yes", "partly", "no", "no", "partly"]

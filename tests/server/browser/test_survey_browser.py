@@ -9,7 +9,7 @@ from sqlalchemy import select
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.store.assessments import create_assessment
 from mlops_scorecard.store.models import Answer, Respondent
-from mlops_scorecard.store.responses import create_invitation
+from mlops_scorecard.store.respondents import create_invitation
 from mlops_scorecard.store.units import create_unit
 
 CHOICES = ["Yes", "Partly", "No", "Not applicable", "Don't know"]

@@ -15,7 +15,9 @@ from ...analysis.uncertainty import matrix_intervals
 from ...privacy import for_viewers
 from ...scoring import score
 from ...store.analysis import assessment_answers, compare_assessments, load_unit_trend, org_summary
-from ...store.assessments import assessment_framework, get_assessment, latest_results
+from ...store.answer_sets import assessment_framework
+from ...store.assessments import get_assessment
+from ...store.results import latest_results
 from ...store.units import list_units
 from ..context import state
 from ..params import MAX_ID, parse_id

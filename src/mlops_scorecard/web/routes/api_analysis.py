@@ -14,7 +14,8 @@ from fastapi import APIRouter, Query, Request
 
 from ...analysis import analyze
 from ...privacy import aggregate_analysis, for_viewers, missing_roles
-from ...store.assessments import answer_sets_for, assessment_framework, get_assessment
+from ...store.answer_sets import answer_sets_for, assessment_framework
+from ...store.assessments import get_assessment
 from ..api_models.analysis import AnalysisOut
 from ..context import state
 from .api_common import AssessmentId, Confidence, Viewer, errors

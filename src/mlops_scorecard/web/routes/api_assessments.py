@@ -14,11 +14,11 @@ from ...store.assessments import (
     create_assessment,
     get_assessment,
     list_assessments,
-    result_for,
     set_status,
     update_assessment,
 )
 from ...store.reporting import render_stored_report
+from ...store.results import result_for
 from ...store.units import get_unit, subtree_ids
 from ..api_models.assessments import AssessmentIn, AssessmentOut, AssessmentPatch, StatusIn
 from ..api_models.common import AssessmentStatus

@@ -127,7 +127,7 @@ def assessment_out(a: Assessment, unit_name: str | None = None) -> AssessmentOut
 
 
 def respondent_out(row: dict[str, Any]) -> RespondentOut:
-    """From a row of :func:`~mlops_scorecard.store.responses.progress_of`."""
+    """From a row of :func:`~mlops_scorecard.store.respondents.progress_of`."""
     return RespondentOut(
         id=row["id"],
         name=row["name"],

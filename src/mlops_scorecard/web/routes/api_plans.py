@@ -12,7 +12,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from ...store.assessments import get_assessment
-from ...store.plans import TrackedPlan, plan_for, reorder, reset_order, update_item
+from ...store.plans import plan_for, reorder, reset_order, update_item
+from ...store.tracked_plan import TrackedPlan
 from ..api_models.plans import PlanItemOut, PlanItemPatch, PlanOrderIn, PlanOut
 from ..context import state
 from ..views.plans import export_plan

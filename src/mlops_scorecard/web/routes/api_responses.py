@@ -10,17 +10,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from ...answers import read_answers
 from ...errors import AnswersError, ConflictError
-from ...store.assessments import answer_set, get_assessment, lock_assessment
-from ...store.responses import (
-    create_invitation,
-    create_share_link,
-    import_answer_set,
-    list_share_links,
-    named_respondent,
-    progress_of,
-    revoke_respondent,
-    revoke_share_link,
-)
+from ...store.answer_sets import answer_set
+from ...store.answers import import_answer_set
+from ...store.assessments import get_assessment, lock_assessment
+from ...store.respondents import create_invitation, named_respondent, progress_of, revoke_respondent
+from ...store.share_links import create_share_link, list_share_links, revoke_share_link
 from ..api_models.common import utc
 from ..api_models.responses import (
     AnswersFile,

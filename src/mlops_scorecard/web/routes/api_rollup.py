@@ -8,8 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from ...errors import NotFoundError
-from ...store.assessments import latest_results
-from ...store.rollup import ROLLUP_RULE, distributions, rollup, subtree_teams, team_scores
+from ...store.distributions import distributions
+from ...store.results import latest_results
+from ...store.rollup import ROLLUP_RULE, rollup, subtree_teams, team_scores
 from ...store.units import list_units
 from ..api_models.rollup import RollupOut
 from ..context import state

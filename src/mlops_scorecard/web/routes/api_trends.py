@@ -12,7 +12,8 @@ from fastapi import APIRouter, Query, Request
 
 from ...analysis.comparison import compare
 from ...store.analysis import load_unit_trend
-from ...store.assessments import answer_sets_for, assessment_framework, get_assessment
+from ...store.answer_sets import answer_sets_for, assessment_framework
+from ...store.assessments import get_assessment
 from ...store.models import Assessment
 from ..api_models.common import AssessmentStatus
 from ..api_models.trends import (

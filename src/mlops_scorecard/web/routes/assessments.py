@@ -18,17 +18,14 @@ from ...format import answer_choices
 from ...framework import Framework, builtin_frameworks
 from ...privacy import for_viewers, missing_roles
 from ...store.analysis import assessment_answers
-from ...store.assessments import (
-    answer_set,
-    assessment_framework,
-    create_assessment,
-    get_assessment,
-    results_for,
-    set_status,
-)
+from ...store.answer_sets import answer_set, assessment_framework
+from ...store.answers import comments_of, import_answer_set
+from ...store.assessments import create_assessment, get_assessment, set_status
 from ...store.plans import plan_for
 from ...store.reporting import render_stored_report
-from ...store.responses import comments_of, import_answer_set, list_share_links, progress_of
+from ...store.respondents import progress_of
+from ...store.results import results_for
+from ...store.share_links import list_share_links
 from ...store.units import list_units
 from ..context import state
 from ..params import form_int, form_text, parse_id, whole_number

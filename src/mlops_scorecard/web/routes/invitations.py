@@ -14,13 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from ...errors import ConflictError, ScorecardError
 from ...store.assessments import get_assessment
 from ...store.models import Assessment
-from ...store.responses import (
-    MAX_LINK_RESPONDENTS,
-    create_invitation,
-    create_share_link,
-    revoke_respondent,
-    revoke_share_link,
-)
+from ...store.respondents import create_invitation, revoke_respondent
+from ...store.share_links import MAX_LINK_RESPONDENTS, create_share_link, revoke_share_link
 from ..context import state
 from ..params import form_text, parse_id, whole_number
 from ..security import checked_form

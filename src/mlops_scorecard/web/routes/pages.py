@@ -13,10 +13,12 @@ from starlette.datastructures import FormData
 from ...analysis.trends import Trend, TrendEntry, build_trend
 from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...store.analysis import org_summary, unit_trend, version_notes
-from ...store.assessments import get_assessment, latest_results, list_assessments, summary_results
-from ...store.plans import done_since, plan_for
-from ...store.rollup import heat_spreads
+from ...store.assessments import get_assessment, list_assessments
+from ...store.plans import plan_for
+from ...store.results import latest_results, summary_results
+from ...store.spreads import heat_spreads
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
+from ...store.work_done import done_since
 from ..context import state
 from ..params import form_int, form_text, parse_id
 from ..security import checked_form, require

@@ -20,18 +20,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ...errors import ConflictError, NotFoundError, ScorecardError
-from ...store.assessments import assessment_framework
+from ...store.answer_sets import assessment_framework
+from ...store.answers import answered_count, replace_answers, respondent_answers, save_answer, submit
 from ...store.models import Assessment, Respondent
-from ...store.responses import (
-    answered_count,
-    join_shared,
-    replace_answers,
-    respondent_answers,
-    respondent_for_token,
-    save_answer,
-    share_link_for_token,
-    submit,
-)
+from ...store.respondents import respondent_for_token
+from ...store.share_links import join_shared, share_link_for_token
 from ...store.throttle import JoinThrottle
 from ..context import state
 from ..errors import status_for, wants_json

@@ -1,7 +1,8 @@
 """The organization page: the unit tree, the heatmap of every unit's latest scores with
 its uncertainty marks, the department roll-ups and the distribution of team scores.
 
-The roll-ups and distributions are computed by :mod:`mlops_scorecard.store.rollup`; this
+The roll-ups, distributions and spreads are computed by :mod:`mlops_scorecard.store.rollup`,
+:mod:`~mlops_scorecard.store.distributions` and :mod:`~mlops_scorecard.store.spreads`; this
 module turns them, and the latest results the store loaded, into rows.
 """
 
@@ -15,7 +16,9 @@ from typing import Any
 from ...format import fmt_score
 from ...framework import builtin_frameworks
 from ...store.analysis import OrgSummary
-from ...store.rollup import ROLLUP_RULE, UNCERTAINTY_RULE, Position, Spread
+from ...store.distributions import Position
+from ...store.rollup import ROLLUP_RULE
+from ...store.spreads import UNCERTAINTY_RULE, Spread
 from ..params import whole_number
 from .common import heat_style, number
 
@@ -156,7 +159,7 @@ def heatmap(order: Sequence[TreeNode], latest: Mapping[int, tuple[Any, Mapping[s
 
 
 def mark_uncertain(heat: Heatmap, spreads: Mapping[int, Mapping[str, Spread]]) -> Heatmap:
-    """The heatmap with uncertain cells (:data:`~mlops_scorecard.store.rollup.UNCERTAINTY_RULE`)
+    """The heatmap with uncertain cells (:data:`~mlops_scorecard.store.spreads.UNCERTAINTY_RULE`)
     hatched and every scored cell's tooltip saying how much it rests on."""
     ids = [did for did, _ in heat.columns]
     rows: list[HeatRow] = []

@@ -9,7 +9,9 @@ from ...analysis.trends import Trend
 from ...format import answer_choices, fmt_delta, fmt_score
 from ...planning import RANKING_RULE, STATUSES, PlanItem
 from ...store.models import Assessment
-from ...store.plans import MAX_NOTE, MAX_OWNER, STATUS_LABELS, DoneItem, DoneSince, TrackedPlan
+from ...store.plans import MAX_NOTE, MAX_OWNER, STATUS_LABELS
+from ...store.tracked_plan import TrackedPlan
+from ...store.work_done import DoneItem, DoneSince
 from .common import Bar, answer_bars, slug
 
 __all__ = [

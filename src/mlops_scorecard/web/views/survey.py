@@ -173,7 +173,7 @@ def build_survey(
 ) -> Survey:
     """The survey as this respondent sees it: ``framework`` is the assessment's, ``saved``
     the respondent's answers by question id
-    (:func:`~mlops_scorecard.store.responses.respondent_answers`)."""
+    (:func:`~mlops_scorecard.store.answers.respondent_answers`)."""
     fw = framework
     choices = [
         Choice(key, label, fw.scale[key].description) for key, label in answer_choices(fw, unanswered=False)

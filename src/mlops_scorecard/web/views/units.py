@@ -21,7 +21,7 @@ def assessment_rows(
     assessments: Sequence[Assessment], results: Mapping[int, Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
     """The unit's assessments, newest first, with respondents, overall score and level
-    from their ``results`` (:func:`~mlops_scorecard.store.assessments.summary_results`)."""
+    from their ``results`` (:func:`~mlops_scorecard.store.results.summary_results`)."""
     return [
         {
             "a": a,

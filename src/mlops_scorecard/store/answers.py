@@ -1,16 +1,12 @@
-"""Invitations, respondents and their answers; import and export of answers files.
-
-A named invitation is a respondent row with a personal token. A shared link is
-anonymous: each visitor becomes a new respondent with no name and a personal token of
-their own. Tokens are stored hashed; the plain token is shown once, in the link.
-"""
+"""Answers as stored: one saved at a time (with revision checks), one respondent's
+replaced, an answers file imported; and read back for the survey and the pages."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,190 +14,19 @@ from ..answers import Answer as CoreAnswer
 from ..answers import AnswerSet, check_answers
 from ..errors import ConflictError, NotFoundError, ScorecardError
 from ..framework import ANSWER_KEYS
-from . import throttle
-from .assessments import assessment_framework
-from .models import Answer, Assessment, Respondent, ShareLink, utcnow
-from .throttle import JoinThrottle
-from .tokens import hash_token, new_token
+from .answer_sets import assessment_framework
+from .models import Answer, Assessment, Respondent, utcnow
+from .respondents import MAX_RESPONDENTS_PER_ASSESSMENT, make_room
 
 __all__ = [
-    "MAX_LINK_RESPONDENTS",
-    "MAX_RESPONDENTS_PER_ASSESSMENT",
     "answered_count",
     "comments_of",
-    "create_invitation",
-    "create_share_link",
     "import_answer_set",
-    "join_shared",
-    "list_share_links",
-    "named_respondent",
-    "progress_of",
     "replace_answers",
-    "respondent_for_token",
-    "revoke_respondent",
-    "revoke_share_link",
+    "respondent_answers",
     "save_answer",
-    "share_link_for_token",
     "submit",
 ]
-
-
-def _writable(assessment: Assessment) -> None:
-    if assessment.status == "closed":
-        raise ConflictError("this assessment is closed; answers can no longer change")
-
-
-#: Respondents an assessment may hold in all (the web service's setting
-#: ``MLOPS_SCORECARD_MAX_RESPONDENTS_PER_ASSESSMENT`` changes it).
-MAX_RESPONDENTS_PER_ASSESSMENT = 10_000
-
-
-def _make_room(session: Session, *, assessment: Assessment, adding: int, limit: int, source: str) -> None:
-    """Refuse ``adding`` more respondents when the assessment would pass ``limit``."""
-    held = int(
-        session.scalar(
-            select(func.count()).select_from(Respondent).where(Respondent.assessment_id == assessment.id)
-        )
-        or 0
-    )
-    if held + adding > limit:
-        raise ConflictError(
-            f"{source}: the assessment has {held:,} respondents and this adds {adding:,}; "
-            f"the limit is {limit:,} per assessment (MLOPS_SCORECARD_MAX_RESPONDENTS_PER_ASSESSMENT)"
-        )
-
-
-def create_invitation(
-    session: Session,
-    *,
-    assessment: Assessment,
-    name: str = "",
-    role: str = "",
-    max_respondents: int = MAX_RESPONDENTS_PER_ASSESSMENT,
-) -> tuple[Respondent, str]:
-    """A personal invitation: a respondent and the token of their link (shown once).
-    Refused (409) when the assessment already holds ``max_respondents``."""
-    _writable(assessment)
-    _make_room(session, assessment=assessment, adding=1, limit=max_respondents, source="invitation")
-    token = new_token()
-    r = Respondent(
-        assessment_id=assessment.id,
-        token_hash=hash_token(token),
-        name=name.strip()[:200] or None,
-        role=role.strip()[:100],
-        source="invitation",
-    )
-    session.add(r)
-    session.flush()
-    return r, token
-
-
-#: The largest cap a shared link may have.
-MAX_LINK_RESPONDENTS = 100_000
-
-
-def create_share_link(
-    session: Session, *, assessment: Assessment, max_respondents: int | None = None
-) -> tuple[ShareLink, str]:
-    """A shared link: everyone who opens it answers anonymously (no name stored).
-
-    ``max_respondents`` caps how many respondents it admits (``None``: no cap).
-    """
-    _writable(assessment)
-    if max_respondents is not None and not 1 <= max_respondents <= MAX_LINK_RESPONDENTS:
-        raise ScorecardError(f"the most respondents of a shared link must be 1 to {MAX_LINK_RESPONDENTS}")
-    token = new_token()
-    link = ShareLink(
-        assessment_id=assessment.id, token_hash=hash_token(token), max_respondents=max_respondents, joined=0
-    )
-    session.add(link)
-    session.flush()
-    return link, token
-
-
-def revoke_share_link(session: Session, *, assessment: Assessment, link_id: int) -> ShareLink:
-    """Stop a shared link from admitting new respondents (answers given stay)."""
-    link = session.get(ShareLink, link_id)
-    if link is None or link.assessment_id != assessment.id:
-        raise NotFoundError(f"no shared link {link_id} in assessment {assessment.id}")
-    link.revoked_at = link.revoked_at or utcnow()
-    return link
-
-
-def revoke_respondent(session: Session, *, assessment: Assessment, respondent_id: int) -> Respondent:
-    """Invalidate a respondent's link and leave their answers out of the results."""
-    r = session.get(Respondent, respondent_id)
-    if r is None or r.assessment_id != assessment.id:
-        raise NotFoundError(f"no respondent {respondent_id} in assessment {assessment.id}")
-    _writable(assessment)
-    r.revoked_at = r.revoked_at or utcnow()
-    return r
-
-
-def join_shared(
-    session: Session,
-    *,
-    token: str,
-    role: str = "",
-    client: str = "",
-    rules: JoinThrottle | None = None,
-    max_respondents: int = MAX_RESPONDENTS_PER_ASSESSMENT,
-) -> tuple[Respondent, str]:
-    """Admit a new anonymous respondent through a shared link's token.
-
-    Joins are throttled per (link, ``client`` address) and per link (429); a link with
-    a cap, or an assessment holding ``max_respondents``, admits no one more (409).
-    """
-    link, assessment = share_link_for_token(session, token=token)
-    if assessment.status != "open":
-        raise ConflictError(f"this assessment is {assessment.status}, not open for answers")
-    # Joins through one link take turns (a row lock on PostgreSQL; SQLite has one writer
-    # already): otherwise parallel joins all count the same recent joins and pass the limits.
-    session.execute(select(ShareLink.id).where(ShareLink.id == link.id).with_for_update())
-    _make_room(session, assessment=assessment, adding=1, limit=max_respondents, source="shared link")
-    keys = throttle.check_joins(session, link_id=link.id, client=client, rules=rules or JoinThrottle())
-    # One conditional UPDATE: two visitors at the same moment cannot both take the last place.
-    taken = session.execute(
-        update(ShareLink)
-        .where(
-            ShareLink.id == link.id,
-            or_(ShareLink.max_respondents.is_(None), ShareLink.joined < ShareLink.max_respondents),
-        )
-        .values(joined=ShareLink.joined + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(taken, "rowcount", 0) != 1:
-        raise ConflictError(
-            f"this shared link is full: it admits {link.max_respondents} respondents and all have joined; "
-            "ask the facilitator for a new link"
-        )
-    throttle.record(session, keys=keys)
-    personal = new_token()
-    r = Respondent(
-        assessment_id=assessment.id,
-        token_hash=hash_token(personal),
-        name=None,
-        role=role[:100],
-        source="shared",
-    )
-    session.add(r)
-    session.flush()
-    return r, personal
-
-
-def respondent_for_token(session: Session, *, token: str) -> tuple[Respondent, Assessment]:
-    """The respondent behind a personal link, with their assessment."""
-    if not token or len(token) > 200:
-        raise NotFoundError("this link is not valid")
-    # One query for both: this runs on every autosave.
-    row = session.execute(
-        select(Respondent, Assessment)
-        .join(Assessment, Assessment.id == Respondent.assessment_id)
-        .where(Respondent.token_hash == hash_token(token))
-    ).first()
-    if row is None or row[0].revoked_at is not None:
-        raise NotFoundError("this link is not valid (it may have been revoked)")
-    return row[0], row[1]
 
 
 def save_answer(
@@ -328,7 +153,7 @@ def import_answer_set(
             f"this assessment uses {assessment.question_set!r}"
         )
     try:
-        _make_room(
+        make_room(
             session,
             assessment=assessment,
             adding=len(answers.respondents),
@@ -398,18 +223,6 @@ def answered_count(session: Session, *, respondent: Respondent) -> int:
     return int(found or 0)
 
 
-def share_link_for_token(session: Session, *, token: str) -> tuple[ShareLink, Assessment]:
-    """The valid (not revoked) shared link behind ``token``, with its assessment; admits nobody."""
-    if not token or len(token) > 200:
-        raise NotFoundError("this link is not valid")
-    link = session.scalar(select(ShareLink).where(ShareLink.token_hash == hash_token(token)))
-    if link is None or link.revoked_at is not None:
-        raise NotFoundError("this link is not valid (it may have been revoked)")
-    assessment = session.get(Assessment, link.assessment_id)
-    assert assessment is not None
-    return link, assessment
-
-
 def replace_answers(
     session: Session,
     *,
@@ -449,33 +262,6 @@ def replace_answers(
     return saved
 
 
-def progress_of(session: Session, *, assessment: Assessment) -> list[dict[str, Any]]:
-    """Every respondent of the assessment (revoked ones too) with how many questions
-    they answered, in the order they joined; one query, no answers loaded.
-
-    Each row: ``id``, ``name`` (``None`` when anonymous), ``role``, ``source``,
-    ``created_at``, ``submitted_at``, ``revoked_at``, ``answered``.
-    """
-    rows = session.execute(
-        select(
-            Respondent.id,
-            Respondent.name,
-            Respondent.role,
-            Respondent.source,
-            Respondent.created_at,
-            Respondent.submitted_at,
-            Respondent.revoked_at,
-            func.count(Answer.id),
-        )
-        .outerjoin(Answer, Answer.respondent_id == Respondent.id)
-        .where(Respondent.assessment_id == assessment.id)
-        .group_by(Respondent.id)
-        .order_by(Respondent.id)
-    )
-    keys = ("id", "name", "role", "source", "created_at", "submitted_at", "revoked_at", "answered")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
 def comments_of(session: Session, *, assessment: Assessment) -> dict[str, list[str]]:
     """The comments given per question id (without who gave them), oldest first;
     revoked respondents' comments are left out like their answers."""
@@ -492,25 +278,3 @@ def comments_of(session: Session, *, assessment: Assessment) -> dict[str, list[s
     ):
         out.setdefault(qid, []).append(comment)
     return out
-
-
-def list_share_links(session: Session, *, assessment: Assessment) -> list[ShareLink]:
-    """The assessment's shared links (revoked ones too), oldest first."""
-    return list(
-        session.scalars(
-            select(ShareLink).where(ShareLink.assessment_id == assessment.id).order_by(ShareLink.id)
-        )
-    )
-
-
-def named_respondent(session: Session, *, assessment: Assessment, name: str) -> Respondent | None:
-    """The assessment's active (not revoked) respondent with this name, if any."""
-    return session.scalar(
-        select(Respondent)
-        .where(
-            Respondent.assessment_id == assessment.id,
-            Respondent.name == name,
-            Respondent.revoked_at.is_(None),
-        )
-        .limit(1)
-    )
