@@ -35,7 +35,8 @@ def test_wrap_keeps_newlines_and_breaks_long_words(pdf: ReportPDF) -> None:
     assert wrap(pdf, "", 100) == []
     long = "x" * 80
     lines = wrap(pdf, long, 20)
-    assert len(lines) > 1 and "".join(lines) == long
+    assert len(lines) > 1
+    assert "".join(lines) == long
     assert all(pdf.get_string_width(line) <= 20 for line in lines)
 
 
