@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from fpdf.util import Padding
 
 from mlops_scorecard.reports.pdf.page import FONT, ReportPDF
 from mlops_scorecard.reports.pdf.table import BOLD, Table, wrap
@@ -48,7 +49,10 @@ def test_wrap_matches_fpdf2s_own_line_breaking(pdf: ReportPDF) -> None:
     for width in (20.0, 35.5, 60.0, 141.6):
         ours = wrap(pdf, text, width)
         # a padding (however small) stops multi_cell keeping c_margin clear on each side
-        theirs = pdf.multi_cell(width + 0.002, 4.6, text, dry_run=True, output="LINES", padding=0.001)
+        theirs = pdf.multi_cell(
+            width + 0.002, 4.6, text, dry_run=True, output="LINES", padding=Padding(0, 0.001, 0, 0.001)
+        )
+        assert isinstance(theirs, list)
         assert ours == [line.rstrip() for line in theirs], width
 
 
