@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from fpdf.util import Padding
 
-from mlops_scorecard.reports.pdf.page import FONT, ReportPDF
-from mlops_scorecard.reports.pdf.table import BOLD, Table, wrap
+from mlops_scorecard.reports.pdf.page import FONT, ReportPDF, wrap
+from mlops_scorecard.reports.pdf.table import BOLD, Table
 
 
 @pytest.fixture

@@ -24,9 +24,7 @@ def answers(pdf: ReportPDF, v: dict[str, Any]) -> None:
             pdf.keep(26)
             pdf.set_font(FONT, "B", 9.5)
             tag = " (extended)" if q["set"] == "extended" else ""
-            pdf.multi_cell(
-                0, 5, f"{q['id']}{tag}: {q['text']}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-            )
+            pdf.lines(0, 5, f"{q['id']}{tag}: {q['text']}")
             y = pdf.get_y() + 1
             pdf.bar(
                 pdf.l_margin,

@@ -19,14 +19,14 @@ __all__ = ["scores", "title_block", "trust"]
 def title_block(pdf: ReportPDF, v: dict[str, Any]) -> None:
     """The report's title, its facts (unit, date, framework...) and the overall score."""
     pdf.set_font(FONT, "B", 18)
-    pdf.multi_cell(0, 9, v["heading"], align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.lines(0, 9, v["heading"])
     pdf.ln(1)
     for label, value in v["meta"]:
         pdf.set_font(FONT, "", 9)
         pdf.set_text_color(*GREY)
         pdf.cell(28, 5, label)
         pdf.set_text_color(0)
-        pdf.multi_cell(0, 5, str(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.lines(0, 5, str(value))
     pdf.ln(3)
     y = pdf.get_y()
     pdf.set_fill_color(*SOFT)
@@ -132,7 +132,7 @@ def trust(pdf: ReportPDF, v: dict[str, Any]) -> None:
         pdf.set_font(FONT, "B", 9.5)
         pdf.cell(pdf.get_string_width(label + ": ") + 1, 5.5, label + ":")
         pdf.set_font(FONT, "", 9.5)
-        pdf.multi_cell(0, 5.5, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.lines(0, 5.5, value)
     pdf.ln(2)
     messages = v["warnings"] or [
         'No warnings: enough respondents in more than one role, good coverage, few "don\'t know" answers.'

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
-from .page import FONT, GREY, LINE, SOFT, ReportPDF
+from .page import FONT, GREY, LINE, SOFT, ReportPDF, wrap
 
-__all__ = ["BOLD", "GREY_TEXT", "CellStyle", "Table", "wrap"]
+__all__ = ["BOLD", "GREY_TEXT", "CellStyle", "Table"]
 
 #: Body text size (pt), the height of a line of it (mm), and the padding around a cell's text (mm).
 SIZE = 9.0
@@ -142,38 +142,13 @@ class Table:
             # a rule above every row but the heading: between rows, none under the last
             pdf.set_draw_color(*LINE)
             pdf.line(x, y, x + width, y)
-        # cell() sets text in from its edges by c_margin: start that much to the left
-        inset = PADDING - pdf.c_margin
         for cell, w, align, st in zip(lines, self.widths, self.align, styles, strict=True):
             pdf.set_font(FONT, "B" if st.bold else "", size)
             pdf.set_text_color(*(GREY if st.grey else (0, 0, 0)))
             for k, line in enumerate(cell):
-                pdf.set_xy(x + inset, y + PADDING + k * LINE_HEIGHT)
-                pdf.cell(w - 2 * inset, LINE_HEIGHT, line, align=align)
+                pdf.place(
+                    x + PADDING, x + w - PADDING, y + PADDING + k * LINE_HEIGHT, LINE_HEIGHT, line, align
+                )
             x += w
         pdf.set_text_color(0)
         pdf.set_xy(pdf.l_margin, y + height)
-
-
-def wrap(pdf: ReportPDF, text: str, width: float) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` mm in the current font."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if pdf.get_string_width(candidate) <= width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            line = word
-            # a word wider than the cell breaks between characters
-            while len(line) > 1 and pdf.get_string_width(line) > width:
-                cut = len(line) - 1
-                while cut > 1 and pdf.get_string_width(line[:cut]) > width:
-                    cut -= 1
-                lines.append(line[:cut])
-                line = line[cut:]
-        lines.append(line)
-    return lines if text else []
