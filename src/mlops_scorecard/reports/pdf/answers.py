@@ -65,10 +65,14 @@ def _response(pdf: ReportPDF, r: dict[str, Any] | None) -> None:
     widths = []
     for text, bold, _ in runs:
         pdf.set_font(FONT, "B" if bold else "", 9)
-        widths.append(pdf.get_string_width(text))
-    # cell() skips fpdf2's line breaking, which makes write() some ten times slower:
-    # use it whenever the answer fits on one line (most do), write() when it wraps
+        widths.append(pdf.text_width(text))
+    # placing the runs side by side skips fpdf2's line breaking, which makes write()
+    # some ten times slower: do that whenever the answer fits on one line (most do),
+    # write() when it wraps
     fits = sum(widths) <= pdf.epw - 1
+    if fits and pdf.will_page_break(4.8):
+        pdf.add_page()
+    x, y = pdf.get_x(), pdf.get_y()
     for (text, bold, grey), width in zip(runs, widths, strict=True):
         if not text:
             continue
@@ -76,7 +80,9 @@ def _response(pdf: ReportPDF, r: dict[str, Any] | None) -> None:
         if grey:
             pdf.set_text_color(*GREY)
         if fits:
-            pdf.cell(width, 4.8, text)
+            # where cell(width, ...) would set it: in by c_margin, the next run after it
+            pdf.place(x + pdf.c_margin, x + pdf.c_margin + width, y, 4.8, text)
+            x += width
         else:
             pdf.write(4.8, text)
         pdf.set_text_color(0)
