@@ -131,8 +131,9 @@ class ReportPDF(FPDF):
             or self.char_spacing
         ):
             return self.get_string_width(text)
-        widths = font.cw
-        return sum(widths[ord(c)] for c in text) * self.font_size_pt * 0.001 / self.k
+        # cw is a defaultdict: a character the font lacks counts its default width
+        advances = sum(map(font.cw.__getitem__, map(ord, text)))
+        return advances * self.font_size_pt * 0.001 / self.k
 
     def place(self, left: float, right: float, y: float, h: float, line: str, align: str = "L") -> None:
         """One line of text from ``left`` (``align`` ``L``) or to ``right`` (``R``), centred
