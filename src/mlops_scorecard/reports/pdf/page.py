@@ -170,9 +170,15 @@ class ReportPDF(FPDF):
 
 
 def wrap(pdf: ReportPDF, text: str, width: float) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` mm in the current font."""
+    """``text`` broken into lines no wider than ``width`` mm in the current font.
+
+    The lines fpdf2's ``multi_cell`` makes of plain text: a line breaks before the word
+    that would overflow it, a word wider than a line breaks between characters, a
+    newline always breaks (carriage returns are dropped). Measuring a word at a time
+    instead of a character at a time is what makes it fast.
+    """
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in text.replace("\r", "").split("\n"):
         line = ""
         for word in paragraph.split(" "):
             candidate = f"{line} {word}" if line else word

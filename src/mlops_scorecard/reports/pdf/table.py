@@ -1,11 +1,11 @@
 """Tables in the PDF report: a shaded heading row, repeated at the top of every page a
 table runs onto, rules between rows, and text wrapped at spaces at the top of its cell.
 
-Drawn with plain ``cell`` calls and a word-at-a-time line breaker rather than fpdf2's
-``table()``: that lays every cell out twice through its character-by-character line
-breaker, which made the tables a third of a cold PDF report. The lines are the same:
-a line breaks before the word that would overflow the cell (between its paddings), a
-word wider than the cell breaks between characters, and a newline always breaks.
+Drawn line by line (:func:`~.page.wrap`, :meth:`~.page.ReportPDF.place`) rather than
+with fpdf2's ``table()``: that lays every cell out twice through its
+character-by-character line breaker, which made the tables a third of a cold PDF
+report. The text comes out where ``table()`` put it (same lines, same positions), the
+heading row repeats on each page a table runs onto, and a row never splits.
 """
 
 from __future__ import annotations
