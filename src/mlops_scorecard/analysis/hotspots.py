@@ -128,7 +128,9 @@ def matrix_hotspots(m: ScoreMatrix, limit: int | None = None) -> list[Hotspot]:
         swing = float(dim_hi[row, j] - dim_lo[row, j])
         overall = float(all_hi[row] - all_lo[row])
         found.append((column, dim, swing, None if np.isnan(overall) else overall))
-    found.sort(key=lambda f: (-round(f[2], 9), -round(f[3] or 0.0, 9), -float(spread[f[0]]), f[0]))
+    # every key rounded: sums in another respondent order differ in the last bits, and
+    # an unrounded tie-break would let that order decide between equal questions
+    found.sort(key=lambda f: (-round(f[2], 9), -round(f[3] or 0.0, 9), -round(float(spread[f[0]]), 9), f[0]))
     if limit is not None:
         found = found[:limit]
     comments = _comments(m, [f[0] for f in found])
