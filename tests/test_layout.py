@@ -289,7 +289,7 @@ def test_checker_finds_private_imports(tmp_path: Path) -> None:
 #: -> reports, with the store, the web app and the CLI around them. A module may import
 #: from its own layer and the layers before it, never from a later one.
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "escaping", "datafiles"),
+    ("errors", "escaping", "datafiles", "problems"),
     ("framework",),
     ("format",),  # numbers, and answer labels from the framework's scale
     ("answers", "example", "survey"),

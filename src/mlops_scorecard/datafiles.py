@@ -12,7 +12,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import compress, repeat
 from operator import is_not
@@ -20,30 +20,28 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from .errors import ScorecardError
 
 __all__ = [
+    "SafeLoader",
     "atomic_write_bytes",
     "atomic_write_text",
     "check_plain_text",
     "check_plain_tree",
     "collector_paused",
-    "format_location",
     "may_hold_bad_text",
     "parse_document",
     "parse_plain_document",
     "read_document",
     "read_file_bytes",
     "read_text_file",
-    "validation_problems",
 ]
 
 try:  # the C loader is ten times faster on large answers files
-    _SafeLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+    SafeLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - libyaml missing
-    _SafeLoader = yaml.SafeLoader
+    SafeLoader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Nesting levels a data file may have (an answers file needs six; a framework file eight).
@@ -122,7 +120,7 @@ def parse_document(
             # e.g. an integer of more than 4,300 digits (Python's int/str conversion limit)
             raise error(f"invalid JSON: {exc}", source=source) from None
     try:
-        return yaml.load(text, Loader=_SafeLoader)
+        return yaml.load(text, Loader=SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -222,7 +220,7 @@ def _check_yaml_shape(
 ) -> None:
     depth = containers = 0
     try:
-        for event in yaml.parse(text, Loader=_SafeLoader):
+        for event in yaml.parse(text, Loader=SafeLoader):
             line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent):
                 raise error(
@@ -305,128 +303,6 @@ def _check_leaf(value: Any, *, source: str, error: type[ScorecardError]) -> None
             raise error(f"text {problem}: {value[:40]!r}", source=source)
     elif isinstance(value, bytes | bytearray):
         raise error("binary values (!!binary) are not supported in this file", source=source)
-
-
-def format_location(loc: Sequence[int | str], data: Any = None) -> str:
-    """Turn a pydantic error location into ``a[1] (id).b``, naming ids found in ``data``."""
-    out = ""
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            if isinstance(node, list) and 0 <= part < len(node):
-                node = node[part]
-                label = _label(node)
-                if label:
-                    out += f" ({label})"
-            else:
-                node = None
-        else:
-            out += ("." if out else "") + str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return out
-
-
-def _label(node: Any) -> str:
-    if isinstance(node, dict):
-        for key in ("id", "name"):
-            value = node.get(key)
-            if isinstance(value, str) and value:
-                return value
-    return ""
-
-
-_PLACE_PART = re.compile(r"\.?([A-Za-z_][\w-]*)|\[(\d+)\](?: \([^)]*\))?")
-
-
-def _place_loc(place: str) -> list[int | str]:
-    """The location a place such as ``dimensions[2] (deployment).weight`` names; empty
-    unless the whole text is a place."""
-    loc: list[int | str] = []
-    pos = 0
-    while pos < len(place):
-        m = _PLACE_PART.match(place, pos)
-        if m is None:
-            return []
-        loc.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
-        pos = m.end()
-    return loc
-
-
-class _Nodes:
-    """The YAML node tree of a text (JSON is YAML), composed once, when first asked for:
-    composing a large file takes seconds, and one file may have twenty problems."""
-
-    def __init__(self, text: str | None) -> None:
-        self.text = text
-        self.composed = False
-        self.root: yaml.Node | None = None
-
-    def get(self) -> yaml.Node | None:
-        if not self.composed:
-            self.composed = True
-            if self.text:
-                try:
-                    self.root = yaml.compose(self.text, Loader=_SafeLoader)
-                except yaml.YAMLError:
-                    self.root = None
-        return self.root
-
-
-def _line_of(nodes: _Nodes, loc: Sequence[int | str], *, exact: bool = False) -> int | None:
-    """Best-effort 1-based line of the node at ``loc`` in a YAML/JSON text; with
-    ``exact``, ``None`` unless the node itself is found (not just a parent)."""
-    if not nodes.text or (exact and not loc):
-        return None
-    node = nodes.get()
-    if node is None:
-        return None
-    line = None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            node = node.value[part] if 0 <= part < len(node.value) else None
-        elif isinstance(node, yaml.MappingNode):
-            # scalar keys keep their source text, so an unquoted `yes` key matches "yes"
-            node = next((v for k, v in node.value if str(k.value) == str(part)), None)
-        else:
-            node = None
-    if node is not None:
-        line = node.start_mark.line + 1
-    elif exact:
-        return None
-    return line
-
-
-def validation_problems(
-    exc: ValidationError, data: Any, text: str | None = None, *, limit: int = 20
-) -> list[str]:
-    """One readable line per pydantic error: ``line N: place: message``."""
-    problems = []
-    nodes = _Nodes(text)
-    for err in exc.errors(include_url=False)[:limit]:
-        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-        if not loc and err["type"] == "value_error":
-            # whole-document checks put one "place: problem" per line; the place finds the line
-            for problem in str(err["msg"]).removeprefix("Value error, ").splitlines():
-                line = _line_of(nodes, _place_loc(problem.split(": ", 1)[0]), exact=True)
-                problems.append(f"line {line}: {problem}" if line else problem)
-            continue
-        place = format_location(loc, data) or "top level"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
-        line = _line_of(nodes, loc)
-        prefix = f"line {line}: " if line else ""
-        problems.append(f"{prefix}{place}: {msg}")
-    extra = exc.error_count() - limit
-    if extra > 0:
-        problems.append(f"... and {extra} more problems")
-    return problems
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:

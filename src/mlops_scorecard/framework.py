@@ -15,8 +15,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .datafiles import read_document, validation_problems
+from .datafiles import read_document
 from .errors import FrameworkError
+from .problems import validation_problems
 
 __all__ = [
     "ANSWER_KEYS",

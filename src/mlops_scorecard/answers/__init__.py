@@ -25,10 +25,10 @@ from ..datafiles import (
     may_hold_bad_text,
     parse_plain_document,
     read_file_bytes,
-    validation_problems,
 )
 from ..errors import AnswersError, ScorecardError
 from ..framework import ANSWER_KEYS, Framework, get_framework
+from ..problems import validation_problems
 from .models import Answer, AnswerSet, Respondent
 from .validation import fast_answer_set
 

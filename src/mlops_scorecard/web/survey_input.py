@@ -11,9 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 
 from ..answers import Respondent as CoreRespondent
 from ..answers import check_answers, read_answers
-from ..datafiles import validation_problems
 from ..errors import AnswersError, ScorecardError
 from ..framework import ANSWER_KEYS, Framework
+from ..problems import validation_problems
 from .params import MAX_ID
 
 __all__ = ["AnswerIn", "check_answer", "parse_answer_json", "read_upload"]
