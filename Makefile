@@ -16,6 +16,9 @@ help:
 	@echo "make test   - set up and run ruff, mypy and the whole test suite"
 	@echo "make bench  - run every core, analysis and cold-process benchmark (results in benchmarks/results/)"
 	@echo "make bench-web - load-test the web service on SQLite and PostgreSQL (needs wrk)"
+	@echo "make lint / typecheck / unit - the parts of make test: ruff, mypy, pytest"
+	@echo "make docs   - regenerate docs/cli.md from the CLI's help"
+	@echo "make clean  - remove .venv, $(OUT)/ and the tool caches"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mlops-scorecard needs Python 3.11 or newer; set PYTHON=python3.x")'

@@ -24,52 +24,25 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import measure
+from measure import median_seconds
 
 HERE = Path(__file__).resolve().parent
 TARGET_SECONDS = 1.0
 
 
-def median_seconds(fn: Callable[[], object], runs: int) -> tuple[float, list[float]]:
-    """Median wall time of ``runs`` calls after one warm-up call, and every time."""
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
-
-
 def machine() -> dict[str, Any]:
-    """What these numbers were measured on."""
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    """What these numbers were measured on, with numpy's version and BLAS core type."""
     import numpy as np
 
-    try:
-        load: list[float] | None = [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        load = None
     return {
-        "platform": platform.platform(),
-        "python": platform.python_version(),
+        **measure.machine(),
         "numpy": np.__version__,
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "load_average_before": load,
         "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"),
     }
 

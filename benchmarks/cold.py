@@ -66,7 +66,7 @@ def write_answers(folder: Path, sizes: list[int]) -> dict[int, Path]:
         for i in range(size):
             person = people[i % len(people)]
             copy, name = divmod(i, len(people))[0], person.get("name")
-            respondents.append({**person, "name": f"{name} {copy}" if copy and name else name})
+            respondents.append({**person, "name": f"{name} (copy {copy})" if copy and name else name})
         path = folder / f"answers-{size}.json"
         path.write_text(json.dumps({**base, "respondents": respondents}, indent=2, ensure_ascii=False))
         files[size] = path

@@ -20,8 +20,8 @@ from mlops_scorecard.framework import (
     get_framework,
     parse_framework,
 )
-from mlops_scorecard.matrix import UNANSWERED
-from mlops_scorecard.scoring import ScoreResult, answer_matrix, score
+from mlops_scorecard.matrix import UNANSWERED, ScoreMatrix
+from mlops_scorecard.scoring import ScoreResult, score
 
 Cell = AnswerKey | None  # None: the respondent left the question out
 
@@ -272,9 +272,9 @@ def test_core_and_full_question_sets() -> None:
 
 def test_answer_matrix_codes(framework: Framework) -> None:
     answers = assessment({"Ann": {"g1": "na", "d2": "no"}, "Bob": {}})
-    questions, codes = answer_matrix(SIMPLE, answers)
-    assert [q.id for q in questions] == ["g1", "g2", "g3", "d1", "d2"]
-    assert codes.tolist() == [[3, UNANSWERED, UNANSWERED, UNANSWERED, 2], [UNANSWERED] * 5]
+    m = ScoreMatrix.build(SIMPLE, answers)
+    assert [q.id for q in m.questions] == ["g1", "g2", "g3", "d1", "d2"]
+    assert m.codes.tolist() == [[3, UNANSWERED, UNANSWERED, UNANSWERED, 2], [UNANSWERED] * 5]
 
 
 def test_float_rounded_band_edge_gets_the_higher_level() -> None:

@@ -12,6 +12,7 @@ reads the same on the pages, in every report format and in the terminal.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -21,17 +22,18 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_ANSWER",
     "NO_SCORE",
+    "SHORT_LABELS",
     "TO",
     "UNANSWERED",
     "answer_choices",
     "answer_label",
     "fmt_alpha",
+    "fmt_counts",
     "fmt_delta",
     "fmt_interval",
     "fmt_number",
     "fmt_pct",
     "fmt_score",
-    "fmt_value",
 ]
 
 #: What a missing figure reads as.
@@ -40,6 +42,8 @@ NO_SCORE = "\N{EM DASH}"
 UNANSWERED = "unanswered"
 #: What an unanswered question reads as (the scale has no choice for it).
 NO_ANSWER = "No answer"
+#: Answer keys in short words, for counts beside a question (:func:`fmt_counts`).
+SHORT_LABELS = {"yes": "yes", "partly": "partly", "no": "no", "na": "n/a", "unknown": "don't know"}
 #: Between the ends of an interval: an en dash.
 TO = "\N{EN DASH}"
 #: Binary floating point leaves noise in the last digits (a mean that is 41.35 exactly
@@ -75,9 +79,11 @@ def fmt_delta(value: float | None, digits: int = 1, *, none: str = NO_SCORE) -> 
     return fmt_number(value, digits, sign=True, none=none)
 
 
-def fmt_value(value: float | None) -> str:
-    """A 0-1 question value as whole points of 100 (``0.75`` reads ``75``)."""
-    return NO_SCORE if value is None else fmt_number(100 * value, 0)
+def fmt_counts(distribution: Mapping[str, int], *, sep: str = ", ") -> str:
+    """An answer distribution in a few words (``yes 3, partly 1, don't know 1``): the
+    counts tables and exports show beside a question, where the framework is not at hand
+    (report data, plan items); the scale's own labels are :func:`answer_label`'s."""
+    return sep.join(f"{label} {distribution[k]}" for k, label in SHORT_LABELS.items() if distribution.get(k))
 
 
 def fmt_interval(low: float | None, high: float | None, digits: int = 1, *, sep: str = TO) -> str:

@@ -33,6 +33,7 @@ __all__ = [
     "builtin_frameworks",
     "get_framework",
     "load_framework",
+    "newest_builtin",
     "parse_framework",
 ]
 
@@ -270,6 +271,12 @@ def load_framework(path: str | Path) -> Framework:
 
 
 _BUILTIN_CACHE: dict[str, Framework] = {}
+
+
+def newest_builtin() -> Framework | None:
+    """The last of :func:`builtin_frameworks` (the newest version of the last id)."""
+    frameworks = builtin_frameworks()
+    return frameworks[-1] if frameworks else None
 
 
 def builtin_frameworks() -> list[Framework]:

@@ -30,7 +30,6 @@ __all__ = [
     "RespondentScore",
     "ScoreMatrix",
     "ScoreResult",
-    "answer_matrix",
     "overall_scores",
     "score",
     "score_matrix",
@@ -173,13 +172,6 @@ class ScoreResult:
             "dimensions": [d.to_dict() for d in self.dimensions],
             "respondents": [r.to_dict() for r in self.respondents],
         }
-
-
-def answer_matrix(framework: Framework, answers: AnswerSet) -> tuple[list[Question], npt.NDArray[np.int8]]:
-    """The questions of the set and a respondents x questions matrix of answer codes
-    (:attr:`ScoreMatrix.codes`; kept for callers that want only the codes)."""
-    m = ScoreMatrix.build(framework, answers)
-    return m.questions, m.codes
 
 
 def _floats(a: npt.NDArray[np.float64]) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..format import fmt_alpha, fmt_interval
+from ..format import fmt_alpha, fmt_interval, fmt_pct
 from ..scoring import ScoreResult
 from .agreement import TENTATIVE_ALPHA, AgreementReport
 from .uncertainty import Uncertainty
@@ -40,7 +40,7 @@ class Caveat:
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
+    return fmt_pct(x)
 
 
 def caveats(

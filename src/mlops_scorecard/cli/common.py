@@ -15,9 +15,9 @@ import typer
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    pass
 
-__all__ = ["FORCE", "ErrorsAsMessages", "QSet", "check_output", "fail", "require_modules", "rich_console"]
+__all__ = ["FORCE", "ErrorsAsMessages", "QSet", "check_output", "fail", "require_modules"]
 
 FORCE = Annotated[bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")]
 
@@ -98,10 +98,3 @@ def check_output(path: Path, force: bool) -> None:
         fail(f"{path} already exists; use --force to overwrite it")
     if not path.parent.exists():
         fail(f"{path.parent} does not exist; create the folder first")
-
-
-def rich_console() -> Console:
-    """A rich console for tables, without rich's guesses at highlighting."""
-    from rich.console import Console
-
-    return Console(highlight=False)

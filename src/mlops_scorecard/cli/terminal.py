@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..answers import AnswerSet
-from ..format import fmt_delta, fmt_number, fmt_pct, fmt_score
+from ..format import fmt_counts, fmt_delta, fmt_number, fmt_pct, fmt_score
 from ..scoring import ScoreResult
 
 if TYPE_CHECKING:
@@ -84,8 +84,7 @@ def print_score_table(
 
 
 def _answers(dist: dict[str, int]) -> str:
-    short = {"yes": "yes", "partly": "partly", "no": "no", "na": "n/a", "unknown": "?"}
-    return " ".join(f"{label} {dist[k]}" for k, label in short.items() if dist.get(k))
+    return fmt_counts(dist)
 
 
 def print_analysis(a: Analysis, title: str, n_hotspots: int, n_comments: int) -> None:

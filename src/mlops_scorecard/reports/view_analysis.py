@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..format import NO_SCORE as NO_VALUE
-from ..format import fmt_alpha, fmt_interval, fmt_number
+from ..format import fmt_alpha, fmt_counts, fmt_interval, fmt_number
 
 __all__ = ["COMMENTS_PER_HOTSPOT", "analysis_view", "interval_text"]
 
 #: Comments shown beside a hotspot; the rest are in "Answers per question".
 COMMENTS_PER_HOTSPOT = 3
-_SHORT = {"yes": "yes", "partly": "partly", "no": "no", "na": "n/a", "unknown": "don't know"}
 
 
 def interval_text(iv: dict[str, float] | None) -> str:
@@ -25,7 +24,7 @@ def _num(value: float | None, sign: bool = False) -> str:
 
 
 def _answers(dist: dict[str, int]) -> str:
-    return ", ".join(f"{label} {dist[k]}" for k, label in _SHORT.items() if dist.get(k))
+    return fmt_counts(dist)
 
 
 def _agreement(data: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:

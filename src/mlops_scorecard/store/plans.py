@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError, ScorecardError
 from ..planning import STATUSES, Plan, PlanOverride, apply_overrides, build_plan
-from ..scoring import score
+from ..scoring import ScoreResult, score
 from .answer_sets import answer_sets_for, assessment_framework
 from .assessments import lock_assessment
 from .models import Assessment, utcnow
@@ -105,11 +105,11 @@ def assemble_plan(assessment: Assessment, base: Plan, rows: dict[str, PlanItemRo
     )
 
 
-def plan_for(session: Session, *, assessment: Assessment) -> TrackedPlan:
-    """The assessment's plan: derived from its answers, with the stored changes laid over it."""
-    return assemble_plan(
-        assessment, derived_plan(session, assessment=assessment), plan_rows(session, assessment=assessment)
-    )
+def plan_for(session: Session, *, assessment: Assessment, result: ScoreResult | None = None) -> TrackedPlan:
+    """The assessment's plan: derived from its answers (pass ``result`` when they are
+    already scored), with the stored changes laid over it."""
+    base = derived_plan(session, assessment=assessment) if result is None else build_plan(result)
+    return assemble_plan(assessment, base, plan_rows(session, assessment=assessment))
 
 
 # --- changing ----------------------------------------------------------------------------

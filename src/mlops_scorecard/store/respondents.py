@@ -88,6 +88,7 @@ def revoke_respondent(session: Session, *, assessment: Assessment, respondent_id
         raise NotFoundError(f"no respondent {respondent_id} in assessment {assessment.id}")
     check_writable(assessment)
     r.revoked_at = r.revoked_at or utcnow()
+    session.flush()  # the progress read next in the same transaction sees the revocation
     return r
 
 

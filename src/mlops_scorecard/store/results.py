@@ -17,6 +17,7 @@ from .models import Assessment
 __all__ = [
     "latest_results",
     "result_for",
+    "result_of",
     "results_for",
     "score_assessment",
     "score_value",
@@ -44,6 +45,26 @@ def _frozen(assessment: Assessment) -> dict[str, Any] | None:
     return None
 
 
+def _frozen_and_live(assessments: list[Assessment]) -> tuple[dict[int, dict[str, Any]], list[Assessment]]:
+    """The frozen results by assessment id, and the assessments still to be scored."""
+    out: dict[int, dict[str, Any]] = {}
+    live = []
+    for a in assessments:
+        frozen = _frozen(a)
+        if frozen is None:
+            live.append(a)
+        else:
+            out[a.id] = frozen
+    return out, live
+
+
+def result_of(assessment: Assessment, scored: ScoreResult) -> dict[str, Any]:
+    """The result as plain data, for a caller that has scored the answers already:
+    frozen for a closed assessment (what was shown at closing), ``scored`` otherwise."""
+    frozen = _frozen(assessment)
+    return scored.to_dict() if frozen is None else frozen
+
+
 def result_for(session: Session, *, assessment: Assessment) -> dict[str, Any]:
     """The result as plain data: frozen for a closed assessment, computed otherwise."""
     frozen = _frozen(assessment)
@@ -55,14 +76,7 @@ def result_for(session: Session, *, assessment: Assessment) -> dict[str, Any]:
 def results_for(session: Session, *, assessments: list[Assessment]) -> dict[int, dict[str, Any]]:
     """:func:`result_for` of many assessments: frozen results as stored, the rest scored
     from answers loaded in one query."""
-    out: dict[int, dict[str, Any]] = {}
-    live = []
-    for a in assessments:
-        frozen = _frozen(a)
-        if frozen is not None:
-            out[a.id] = frozen
-        else:
-            live.append(a)
+    out, live = _frozen_and_live(assessments)
     sets = answer_sets_for(session, assessments=live, details=False)
     for a in live:
         out[a.id] = score(assessment_framework(a), sets[a.id]).to_dict()
@@ -79,14 +93,7 @@ def summary_results(session: Session, *, assessments: list[Assessment]) -> dict[
     (:func:`~mlops_scorecard.store.answer_sets.answer_codes`) with the score matrix's own
     formulas, so that a page of 200 units costs milliseconds, not a scoring each.
     """
-    out: dict[int, dict[str, Any]] = {}
-    live = []
-    for a in assessments:
-        frozen = _frozen(a)
-        if frozen is not None:
-            out[a.id] = frozen
-        else:
-            live.append(a)
+    out, live = _frozen_and_live(assessments)
     for codes in answer_codes(session, assessments=live):
         m = codes.matrix
         fw = m.framework

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from ...analysis.roles import matrix_roles
 from ...analysis.uncertainty import matrix_intervals
+from ...framework import newest_builtin
 from ...privacy import for_viewers
 from ...scoring import score
 from ...store.analysis import assessment_answers, compare_assessments, load_unit_trend, org_summary
@@ -104,7 +105,7 @@ def team_distribution(
 
     with state(request).read() as s:
         units, latest = list_units(s), latest_results(s)
-    summary = org_summary([], units, latest, heatmap([], latest).columns)
+    summary = org_summary([], units, latest, heatmap([], latest, newest_builtin()).columns)
     labels, groups, highlight, name = distribution_chart_data(summary, team)
     options: dict[str, Any] = {"highlight": highlight, "highlight_name": name}
     return _svg(render_distribution(labels, groups, "svg", **options))

@@ -105,7 +105,6 @@ def respondents_revoke(
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         revoke_respondent(session, assessment=a, respondent_id=respondent_id)
-        session.flush()
         row = next(r for r in progress_of(session, assessment=a) if r["id"] == respondent_id)
         return respondent_out(row)
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from ...errors import NotFoundError
+from ...framework import newest_builtin
 from ...store.distributions import distributions
 from ...store.results import latest_results
 from ...store.rollup import ROLLUP_RULE, rollup, subtree_teams, team_scores
@@ -37,7 +38,7 @@ def unit_rollup(request: Request, unit_id: UnitId, _user: Viewer) -> RollupOut:
             raise NotFoundError(f"no unit {unit_id}")
         wanted = set(subtree_teams(unit_id, units))
         latest = {k: v for k, v in latest_results(session).items() if k in wanted}
-    columns = heatmap([], latest).columns
+    columns = heatmap([], latest, newest_builtin()).columns
     teams = team_scores(units, latest)
     r = rollup(unit, units, teams, [did for did, _ in columns])
     dists = distributions(r.teams, [*columns, ("overall", "Overall")])

@@ -17,6 +17,7 @@ from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...format import answer_choices
 from ...framework import Framework, builtin_frameworks
 from ...privacy import for_viewers, missing_roles
+from ...scoring import score
 from ...store.analysis import assessment_answers
 from ...store.answer_sets import answer_set, assessment_framework
 from ...store.answers import comments_of, import_answer_set
@@ -24,7 +25,7 @@ from ...store.assessments import create_assessment, get_assessment, set_status
 from ...store.plans import plan_for
 from ...store.reporting import render_stored_report
 from ...store.respondents import progress_of
-from ...store.results import results_for
+from ...store.results import result_of, results_for
 from ...store.share_links import list_share_links
 from ...store.units import list_units
 from ..context import state
@@ -166,14 +167,16 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
         unit = a.unit
         fw = assessment_framework(a)
-        result = results_for(s, assessments=[a])[a.id]
+        answers = assessment_answers(s, assessment=a)
+        # scored once: the result, the plan and the analysis all take this one score
+        scored = score(fw, answers)
+        result = result_of(a, scored)
         progress = progress_of(s, assessment=a)
         comments = comments_of(s, assessment=a)
         links = list_share_links(s, assessment=a) if facilitator else []
-        plan_section = plan_view(plan_for(s, assessment=a))
-        answers = assessment_answers(s, assessment=a)
+        plan_section = plan_view(plan_for(s, assessment=a, result=scored))
     if facilitator:
-        analysis = assessment_view(analyze(fw, answers))
+        analysis = assessment_view(analyze(fw, answers, result=scored))
     else:  # small roles merged into "other" (docs/analysis.md)
         analysis = assessment_view(analyze(fw, for_viewers(answers)), missing=missing_roles(answers))
     question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set)))

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from ...analysis.trends import Trend, TrendEntry, build_trend
 from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...framework import newest_builtin
 from ...store.analysis import org_summary, unit_trend, version_notes
 from ...store.assessments import get_assessment, list_assessments
 from ...store.plans import plan_for
@@ -39,7 +40,7 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
         latest = latest_results(s)
         spreads = heat_spreads(s, latest)
     roots, order = unit_tree(units)
-    heat = mark_uncertain(heatmap(order, latest), spreads)
+    heat = mark_uncertain(heatmap(order, latest, newest_builtin()), spreads)
     return render(
         request,
         "organization.html",

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...format import fmt_score
-from ...framework import builtin_frameworks
+from ...format import fmt_pct, fmt_score
+from ...framework import Framework
 from ...store.analysis import OrgSummary
 from ...store.distributions import Position
 from ...store.rollup import ROLLUP_RULE
@@ -114,16 +114,20 @@ class Heatmap:
     rows: list[HeatRow]
 
 
-def heatmap(order: Sequence[TreeNode], latest: Mapping[int, tuple[Any, Mapping[str, Any]]]) -> Heatmap:
+def heatmap(
+    order: Sequence[TreeNode],
+    latest: Mapping[int, tuple[Any, Mapping[str, Any]]],
+    lead: Framework | None = None,
+) -> Heatmap:
     """Units (in tree order) x dimensions of each unit's latest result.
 
     ``latest`` maps a unit id to ``(assessment, result)``; columns are the dimensions of
-    the newest built-in framework followed by any others the results use.
+    ``lead`` (the routes pass the newest built-in framework) followed by any others the
+    results use.
     """
     columns: dict[str, str] = {}
-    frameworks = builtin_frameworks()
-    if frameworks:
-        columns.update((d.id, d.title) for d in frameworks[-1].dimensions)
+    if lead is not None:
+        columns.update((d.id, d.title) for d in lead.dimensions)
     for _, result in latest.values():
         for d in result.get("dimensions") or []:
             columns.setdefault(str(d.get("id")), str(d.get("title") or d.get("id")))
@@ -224,7 +228,7 @@ def _position_text(p: Position | None) -> str:
         return "—"
     text = f"{_ordinal(p.rank)} of {p.of}"
     if p.percentile is not None:
-        text += f" (above {100 * p.percentile:.0f}% of the others)"
+        text += f" (above {fmt_pct(p.percentile)} of the others)"
     return text
 
 
