@@ -28,6 +28,10 @@ __all__ = ["fast_answer_set"]
 _SET_FIELDS = frozenset(AnswerSet.model_fields)
 _RESPONDENT_FIELDS = frozenset(Respondent.model_fields)
 _ANSWER_FIELDS = frozenset(Answer.model_fields)
+#: What pydantic's ``str_strip_whitespace`` strips: Unicode's White_Space characters.
+#: ``str.strip()`` also strips the separators U+001C-U+001F, which pydantic keeps, so a
+#: name of "\x1cBob" must stay "\x1cBob" here as in the models.
+WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 # the models' max_length values, checked after stripping as pydantic does
 _MAX_NAME = 200
 _MAX_ROLE = 100
@@ -185,7 +189,7 @@ class _Builder:
             return ""
         if type(value) is not str or (self.texts and check_plain_text(value)):
             return None
-        value = value.strip()
+        value = value.strip(WHITE_SPACE)
         return value if len(value) <= max_length else None
 
     def evidence(self, value: Any) -> list[str] | None:
@@ -193,10 +197,10 @@ class _Builder:
         if value is None:
             return []
         if type(value) is str:
+            if not value.strip():  # the models' test (str.strip), before their own stripping
+                return []
             one = self.text(value, len(value))
-            if one is None:
-                return None
-            return [one] if one else []
+            return None if one is None else [one]
         if type(value) is not list or len(value) > _MAX_EVIDENCE:
             return None
         self.containers += 1
