@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner, Result
 
 from mlops_scorecard.cli import app
@@ -296,3 +297,30 @@ def test_answers_files_with_aliases_are_refused_without_a_traceback(tmp_path: Pa
     assert result.exit_code != 0
     assert "line 4: YAML aliases (*p) are not supported" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_custom_framework_file_works_with_the_file_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `example --framework FILE` wrote `framework: my-fw@1.0.0`, which no command could
+    # resolve (only built-ins have ids); the answers now name the file, relative to
+    # themselves, and every command finds it beside them from any working folder
+    (tmp_path / "fw").mkdir()
+    (tmp_path / "answers").mkdir()
+    shown = yaml.safe_load(run("frameworks", "show", "mlops-scorecard", "--format", "yaml").output)
+    shown["id"] = "my-fw"
+    (tmp_path / "fw" / "custom.yaml").write_text(yaml.safe_dump(shown))
+    monkeypatch.chdir(tmp_path)
+    result = run("example", "--framework", "fw/custom.yaml", "-o", "answers/c.yaml")
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((tmp_path / "answers" / "c.yaml").read_text())["framework"] == "../fw/custom.yaml"
+    monkeypatch.chdir(tmp_path / "fw")
+    scored = run("score", "../answers/c.yaml", "--format", "json")
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.output)["framework"] == {"id": "my-fw", "version": shown["version"]}
+    report = run("report", "../answers/c.yaml", "-o", str(tmp_path / "r.md"))
+    assert report.exit_code == 0, report.output
+    # a framework file that is not there is named in the error
+    text = (tmp_path / "answers" / "c.yaml").read_text().replace("custom.yaml", "missing.yaml")
+    (tmp_path / "answers" / "bad.yaml").write_text(text)
+    assert_error(run("score", "../answers/bad.yaml"), "bad.yaml", "missing.yaml")

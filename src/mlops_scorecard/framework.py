@@ -33,6 +33,7 @@ __all__ = [
     "builtin_frameworks",
     "get_framework",
     "load_framework",
+    "names_a_file",
     "newest_builtin",
     "parse_framework",
 ]
@@ -295,13 +296,18 @@ def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isascii() and p.isdigit() else (1, p) for p in version.split("."))
 
 
+def names_a_file(ref: str) -> bool:
+    """Whether a framework reference is the path of a framework file (not ``id@version``)."""
+    return ref.endswith((".yaml", ".yml", ".json")) or "/" in ref or Path(ref).is_file()
+
+
 def get_framework(ref: str, *, allow_files: bool = True) -> Framework:
     """Find a framework by ``id``, ``id@version`` or the path of a framework file.
 
     A bare id takes the newest built-in version. Servers pass ``allow_files=False`` so
     that a reference from a request can never read a file on the server.
     """
-    if allow_files and (ref.endswith((".yaml", ".yml", ".json")) or "/" in ref or Path(ref).is_file()):
+    if allow_files and names_a_file(ref):
         return load_framework(ref)
     fid, _, version = ref.partition("@")
     matches = [f for f in builtin_frameworks() if f.id == fid]

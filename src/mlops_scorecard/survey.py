@@ -57,11 +57,13 @@ def open_survey(
     unit: str = "",
     name: str = "",
     role: str = "",
+    reference: str | None = None,
 ) -> tuple[AnswerSet, int]:
     """Load (or start) the answers file and find (or add) this respondent's entry.
 
     An existing file keeps its framework and question set; the respondent is found by
-    name, or is the only one when no name is given.
+    name, or is the only one when no name is given. A new file names the framework as
+    ``reference`` (e.g. the path of a framework file), by default its ``id@version``.
     """
     if path.exists():
         fw, answers = load_assessment(path)
@@ -71,7 +73,7 @@ def open_survey(
             )
     else:
         answers = AnswerSet(
-            framework=framework.ref, question_set=question_set, unit=unit, date=dt.date.today()
+            framework=reference or framework.ref, question_set=question_set, unit=unit, date=dt.date.today()
         )
     index = next((i for i, r in enumerate(answers.respondents) if name and r.name == name), None)
     if index is None and not name and len(answers.respondents) == 1:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,7 +28,7 @@ from ..datafiles import (
     read_file_bytes,
 )
 from ..errors import AnswersError, ScorecardError
-from ..framework import ANSWER_KEYS, Framework, get_framework
+from ..framework import ANSWER_KEYS, Framework, get_framework, names_a_file
 from ..problems import validation_problems
 from .models import Answer, AnswerSet, Respondent
 from .validation import fast_answer_set
@@ -43,6 +44,8 @@ __all__ = [
     "check_answers",
     "dump_answers",
     "duplicates",
+    "framework_for",
+    "framework_reference",
     "load_answers",
     "load_assessment",
     "parse_answers",
@@ -219,12 +222,38 @@ def load_assessment(path: str | Path, framework: Framework | None = None) -> tup
     """Read an answers file, find its framework (unless given) and check the answers."""
     answers = load_answers(path)
     if framework is None:
-        try:
-            framework = get_framework(answers.framework)
-        except ScorecardError as exc:
-            raise AnswersError(f"framework: {exc}", source=str(path)) from None
-    check_answers(answers, framework, source=str(path))
+        framework = framework_for(answers, path)
+    # a framework file is the framework: its id and version are the ones to check
+    # against (the answers keep naming the file, so that they still find it)
+    named = (
+        answers.model_copy(update={"framework": framework.ref})
+        if names_a_file(answers.framework)
+        else answers
+    )
+    check_answers(named, framework, source=str(path))
     return framework, answers
+
+
+def framework_for(answers: AnswerSet, path: str | Path) -> Framework:
+    """The framework an answers file at ``path`` names: a built-in ``id@version``, or
+    a framework file, found beside the answers file (as a relative path is written)."""
+    ref = answers.framework
+    if names_a_file(ref) and not Path(ref).is_absolute():
+        beside = Path(path).parent / ref
+        ref = str(beside) if beside.is_file() else ref
+    try:
+        return get_framework(ref)
+    except ScorecardError as exc:
+        raise AnswersError(f"framework: {exc}", source=str(path)) from None
+
+
+def framework_reference(framework: str, answers_path: str | Path) -> str:
+    """What an answers file at ``answers_path`` writes for the framework option
+    ``framework``: a framework file as its path relative to the answers file (so the
+    two can move together), anything else as given."""
+    if not names_a_file(framework):
+        return framework
+    return os.path.relpath(Path(framework).resolve(), Path(answers_path).resolve().parent)
 
 
 def dump_answers(answers: AnswerSet, path: str | Path) -> None:

@@ -31,7 +31,11 @@ _ANSWER_FIELDS = frozenset(Answer.model_fields)
 #: What pydantic's ``str_strip_whitespace`` strips: Unicode's White_Space characters.
 #: ``str.strip()`` also strips the separators U+001C-U+001F, which pydantic keeps, so a
 #: name of "\x1cBob" must stay "\x1cBob" here as in the models.
-WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
 # the models' max_length values, checked after stripping as pydantic does
 _MAX_NAME = 200
 _MAX_ROLE = 100

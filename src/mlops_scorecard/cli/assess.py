@@ -56,13 +56,15 @@ def example(
 
     Example: mlops-scorecard example -o answers.yaml --respondents 5 --set full
     """
-    from ..answers import dump_answers
+    from ..answers import dump_answers, framework_reference
     from ..example import example_answers
-    from ..framework import get_framework
+    from ..framework import get_framework, names_a_file
 
     check_output(output, force)
     fw = get_framework(framework)
     answers = example_answers(fw, respondents=respondents, question_set=question_set.value)
+    if names_a_file(framework):  # a file the answers can name, where an id@version of it is unknown
+        answers = answers.model_copy(update={"framework": framework_reference(framework, output)})
     dump_answers(answers, output)
     typer.echo(f"wrote {output} ({respondents} respondents, {question_set.value} question set)")
 
@@ -87,15 +89,24 @@ def assess(
 
     Example: mlops-scorecard assess team.yaml --name "Ana" --role ml-engineer --unit "Search"
     """
+    from ..answers import framework_for, framework_reference
     from ..format import fmt_score
-    from ..framework import get_framework
+    from ..framework import get_framework, names_a_file
     from ..scoring import score
     from ..survey import open_survey, run_survey
 
     fw = get_framework(framework)
-    answers, index = open_survey(path, fw, question_set=question_set.value, unit=unit, name=name, role=role)
+    answers, index = open_survey(
+        path,
+        fw,
+        question_set=question_set.value,
+        unit=unit,
+        name=name,
+        role=role,
+        reference=framework_reference(framework, path) if names_a_file(framework) else None,
+    )
     if path.exists():
-        fw = get_framework(answers.framework)
+        fw = framework_for(answers, path)
 
     def ask(prompt: str) -> str | None:
         try:
