@@ -11,7 +11,7 @@ from typing import Literal, get_args
 from ..errors import ScorecardError
 from ..series import Series
 
-__all__ = ["ChartFormat", "ChartKind", "Series", "check_format", "check_polar"]
+__all__ = ["ChartFormat", "ChartKind", "Series", "check_format", "check_polar", "check_trend"]
 
 ChartKind = Literal["radar", "stellar"]
 ChartFormat = Literal["svg", "png", "pdf"]
@@ -36,3 +36,18 @@ def check_polar(kind: str, labels: list[str], series: list[Series], fmt: str, si
         lists = [s.values, *(s.band or ())]
         if any(len(v) != len(labels) for v in lists):
             raise ValueError(f"series {s.name!r}: need {len(labels)} values, one per label")
+
+
+def check_trend(
+    points: list[str], series: list[Series], fmt: str, size: float, dpi: int, *, bands: bool = True
+) -> None:
+    """The checks every trend chart makes: a known format (:class:`ScorecardError`), a
+    positive size and dpi, and one value per point in every series (and in its band,
+    with ``bands``; :class:`ValueError`: the caller's mistake, not the user's)."""
+    check_format(fmt)
+    if size <= 0 or dpi <= 0:
+        raise ValueError("a chart needs a positive size and dpi")
+    for s in series:
+        lines = [s.values, *(s.band or ())] if bands else [s.values]
+        if any(len(v) != len(points) for v in lines):
+            raise ValueError(f"series {s.name!r}: need {len(points)} values, one per point")

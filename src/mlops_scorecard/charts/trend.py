@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .geometry import PALETTE, RINGS
 from .mpl import attach_canvas, draw
-from .series import ChartFormat, Series, check_format
+from .series import ChartFormat, Series, check_trend
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -34,12 +34,7 @@ def render_trend(
     bytes. Raises :class:`ScorecardError` for an unknown format, :class:`ValueError`
     for a series without one value per point.
     """
-    check_format(fmt)
-    if size <= 0 or dpi <= 0:
-        raise ValueError("a chart needs a positive size and dpi")
-    for s in series:
-        if len(s.values) != len(points):
-            raise ValueError(f"series {s.name!r}: need {len(points)} values, one per point")
+    check_trend(points, series, fmt, size, dpi, bands=False)
 
     return draw(lambda: _trend_figure(points, series, title, size, fmt), fmt, dpi)
 
@@ -110,12 +105,7 @@ def render_trend_with_bands(
     A band is left out where its low or high is ``None``. Raises as :func:`render_trend`
     does, and :class:`ValueError` for a band without one value per point.
     """
-    check_format(fmt)
-    if size <= 0 or dpi <= 0:
-        raise ValueError("a chart needs a positive size and dpi")
-    for s in series:
-        if any(len(v) != len(points) for v in [s.values, *(s.band or ())]):
-            raise ValueError(f"series {s.name!r}: need {len(points)} values, one per point")
+    check_trend(points, series, fmt, size, dpi)
 
     def build() -> Figure:
         fig = _trend_figure(points, series, title, size, fmt)
@@ -153,12 +143,9 @@ def render_trend_panels(
     gives the same bytes. Raises :class:`ScorecardError` for an unknown format,
     :class:`ValueError` for a series or band without one value per point.
     """
-    check_format(fmt)
-    if size <= 0 or dpi <= 0 or columns < 1:
+    if columns < 1:
         raise ValueError("a chart needs a positive size, dpi and number of columns")
-    for s in series:
-        if any(len(v) != len(points) for v in [s.values, *(s.band or ())]):
-            raise ValueError(f"series {s.name!r}: need {len(points)} values, one per point")
+    check_trend(points, series, fmt, size, dpi)
 
     return draw(lambda: _panels_figure(points, series, title, columns, size, fmt), fmt, dpi)
 

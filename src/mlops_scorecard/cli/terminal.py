@@ -32,7 +32,7 @@ def print_score_table(
     result: ScoreResult, answers: AnswerSet, *, respondents: bool = False, console: Console | None = None
 ) -> None:
     """Print the dimension scores, levels and answer counts (and per-respondent scores)."""
-    console = console or Console()
+    console = console or _console()
     title = answers.title or answers.unit or result.framework.title
     table = Table(title=f"{title} ({result.framework.ref}, {result.question_set} set)")
     table.add_column("Dimension")
