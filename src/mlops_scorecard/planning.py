@@ -26,7 +26,7 @@ import numpy as np
 
 from .errors import ScorecardError
 from .escaping import csv_row, md_escape
-from .format import fmt_delta, fmt_score
+from .format import fmt_counts, fmt_delta, fmt_score
 from .framework import VALUED_KEYS, Framework
 from .scoring import ScoreResult
 
@@ -228,7 +228,7 @@ class Plan:
             )
             if it.recommendation:
                 lines.append(f"  - To do: {md_escape(it.recommendation)}")
-            answers = " · ".join(f"{k} {it.distribution.get(k, 0)}" for k in (*VALUED_KEYS, "na", "unknown"))
+            answers = fmt_counts(it.distribution, sep=" · ") or "none yet"
             gain = f"{fmt_delta(it.gain)} points in {dim} (now {fmt_score(it.dimension_score)})"
             if it.overall_gain is not None:
                 gain += f", {fmt_delta(it.overall_gain)} overall"

@@ -259,3 +259,20 @@ def test_two_first_saves_of_one_answer_race_without_error(sessions: sessionmaker
     assert outcome == [2]
     with sessions() as s:
         assert [(x.answer, x.revision) for x in s.scalars(select(Answer))] == [("yes", 2)]
+
+
+def test_titles_and_roles_are_kept_stripped_on_every_path(sessions: sessionmaker[Session]) -> None:
+    # update_assessment measured the title before stripping it (create_assessment after),
+    # and a role given when joining a shared link was kept with its spaces
+    title = "T" * 200
+    with transaction(sessions) as s:
+        team = create_unit(s, name="Team")
+        a = create_assessment(s, unit_id=team.id, title=f"  {title}  ", status="open")
+        assert a.title == title
+        update_assessment(s, assessment=a, title=f"  {title[:199]}x  ")
+        assert a.title == title[:199] + "x"
+        with pytest.raises(ScorecardError, match="1 to 200 characters"):
+            update_assessment(s, assessment=a, title="   ")
+        _, token = create_share_link(s, assessment=a)
+        joined, _ = join_shared(s, token=token, role="  product  ")
+        assert joined.role == "product"

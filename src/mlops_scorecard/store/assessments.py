@@ -103,9 +103,10 @@ def update_assessment(
     if assessment.status == "closed":
         raise ConflictError(f"assessment {assessment.id} is closed; reopen it to change it")
     if title is not None:
-        if not title.strip() or len(title) > 200:
+        title = title.strip()  # as create_assessment: the limit is on the title kept
+        if not title or len(title) > 200:
             raise ScorecardError("title must be 1 to 200 characters")
-        assessment.title = title.strip()
+        assessment.title = title
     if date is not None:
         assessment.date = date
     if targets is not None:

@@ -100,7 +100,7 @@ def join_shared(
         assessment_id=assessment.id,
         token_hash=hash_token(personal),
         name=None,
-        role=role[:100],
+        role=role.strip()[:100],
         source="shared",
     )
     session.add(r)
