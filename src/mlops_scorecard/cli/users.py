@@ -90,12 +90,7 @@ def users_disable(
 
     Example: mlops-scorecard users disable alice
     """
-    from ..store.accounts import find_user, set_active
-    from ..store.db import session_factory, transaction
-
-    with transaction(session_factory(open_engine(database_url))) as s:
-        set_active(s, user=find_user(s, username=username), active=False)
-    typer.echo(f"disabled {username!r}")
+    _set_active(username, database_url, active=False)
 
 
 @users_app.command("enable")
@@ -107,12 +102,16 @@ def users_enable(
 
     Example: mlops-scorecard users enable alice
     """
+    _set_active(username, database_url, active=True)
+
+
+def _set_active(username: str, database_url: str | None, *, active: bool) -> None:
     from ..store.accounts import find_user, set_active
     from ..store.db import session_factory, transaction
 
     with transaction(session_factory(open_engine(database_url))) as s:
-        set_active(s, user=find_user(s, username=username), active=True)
-    typer.echo(f"enabled {username!r}")
+        set_active(s, user=find_user(s, username=username), active=active)
+    typer.echo(f"{'enabled' if active else 'disabled'} {username!r}")
 
 
 def register(app: typer.Typer) -> None:
