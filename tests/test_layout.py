@@ -293,6 +293,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("framework",),
     ("format",),  # numbers, and answer labels from the framework's scale
     ("answers", "example", "survey"),
+    ("evidence",),
     ("matrix",),
     ("scoring",),
     ("series",),

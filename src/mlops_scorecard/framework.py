@@ -129,6 +129,8 @@ class Framework(_Model):
     scale: dict[str, ScaleChoice] = Field(default_factory=lambda: dict(DEFAULT_SCALE))
     levels: list[Level] = Field(min_length=1)
     dimensions: list[Dimension] = Field(min_length=1)
+    #: Practice id (``docs/evidence.md``) -> the ids of the questions it bears on.
+    evidence: dict[Slug, list[Slug]] = Field(default_factory=dict)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -186,6 +188,11 @@ class Framework(_Model):
         for i, dim in enumerate(self.dimensions):
             if not dim.questions_in("core"):
                 problems.append(f"dimensions[{i}] ({dim.id}): has no core question")
+        known = {qid for _, qid in question_places}
+        for practice, qids in self.evidence.items():
+            for qid in qids:
+                if qid not in known:
+                    problems.append(f"evidence.{practice}: unknown question id {qid!r}")
         if problems:
             raise ValueError("\n".join(problems))  # one problem a line, see validation_problems
         return self
