@@ -31,6 +31,7 @@ __all__ = [
     "SignalKind",
     "default_catalogue",
     "load_catalogue",
+    "parse_catalogue",
 ]
 
 #: The twenty practices, in the order outputs list them.
