@@ -62,7 +62,9 @@ PRACTICE_IDS: tuple[str, ...] = (
 #: - ``file``: a tracked file or folder whose path matches ``paths`` (gitwildmatch);
 #: - ``content``: a line matching ``pattern`` in a file matching ``paths`` (comments skipped);
 #: - ``import``: a Python module in ``modules`` imported in code (``.py`` or notebook code cells);
-#: - ``call``: a call to a dotted name in ``calls``, after resolving import aliases;
+#: - ``call``: a call to a dotted name in ``calls``, after resolving import aliases
+#:   (``*.name`` for a method of any object); ``needs_arguments``: only with an argument;
+#: - ``keyword``: a call given one of ``keywords`` as a literal constant (``random_state=42``);
 #: - ``dependency``: a distribution in ``packages`` declared in a requirements file,
 #:   ``pyproject.toml``, ``setup.py``/``setup.cfg``, conda ``environment.yml``, Pipfile
 #:   or a lock file;
@@ -72,13 +74,23 @@ PRACTICE_IDS: tuple[str, ...] = (
 #: - ``artifact``: a tracked binary with one of ``extensions`` of at least ``min_bytes``,
 #:   not under LFS or DVC and not in a test-data folder.
 SignalKind = Literal[
-    "file", "content", "import", "call", "dependency", "ci-command", "ci-uses", "mention", "artifact"
+    "file",
+    "content",
+    "import",
+    "call",
+    "keyword",
+    "dependency",
+    "ci-command",
+    "ci-uses",
+    "mention",
+    "artifact",
 ]
 _DEFAULT_CONFIDENCE: dict[str, Confidence] = {
     "file": "high",
     "content": "high",
     "import": "medium",
     "call": "high",
+    "keyword": "high",
     "dependency": "medium",
     "ci-command": "high",
     "ci-uses": "high",
@@ -107,6 +119,8 @@ class Signal(_Model):
     pattern: str | None = None
     modules: list[str] = Field(default_factory=list)
     calls: list[str] = Field(default_factory=list)
+    needs_arguments: bool = False
+    keywords: list[str] = Field(default_factory=list)
     packages: list[str] = Field(default_factory=list)
     extensions: list[str] = Field(default_factory=list)
     min_bytes: int = Field(default=0, ge=0)
@@ -128,6 +142,7 @@ class Signal(_Model):
             "content": ("paths", "pattern"),
             "import": ("modules",),
             "call": ("calls",),
+            "keyword": ("keywords",),
             "dependency": ("packages",),
             "ci-command": ("pattern",),
             "ci-uses": ("pattern",),

@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["CodeFacts", "notebook_facts", "python_facts"]
+__all__ = ["Call", "CodeFacts", "notebook_facts", "python_facts"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call: its dotted ``name`` (aliases resolved, see :class:`CodeFacts`), its line,
+    the number of positional arguments, and the keyword arguments given a literal
+    constant other than ``None`` (``random_state=42``)."""
+
+    name: str
+    line: int
+    positional: int = 0
+    constant_keywords: tuple[str, ...] = ()
 
 
 @dataclass
@@ -20,7 +32,7 @@ class CodeFacts:
     is kept as ``*.log_model``. ``error`` says why the code could not be parsed."""
 
     imports: list[tuple[str, int]] = field(default_factory=list)
-    calls: list[tuple[str, int]] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
     error: str | None = None
 
 
