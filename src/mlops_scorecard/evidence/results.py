@@ -48,6 +48,9 @@ class Evidence(_Model):
     detail: str = Field(
         default="", max_length=300, description="What was seen, e.g. 'calls mlflow.log_metric'."
     )
+    repository: str = Field(
+        default="", max_length=200, description="Set in findings merged over repositories."
+    )
 
 
 class PracticeFinding(_Model):
