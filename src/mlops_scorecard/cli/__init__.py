@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import analysis, assess, db, frameworks, serve, tokens, upload, users
+from . import analysis, assess, db, frameworks, scan, serve, tokens, upload, users
 from .common import ErrorsAsMessages
 
 __all__ = ["app", "main"]
@@ -60,6 +60,7 @@ tokens.register(app)
 serve.register(app)
 upload.register(app)
 analysis.register(app)
+scan.register(app)
 
 
 def main() -> None:

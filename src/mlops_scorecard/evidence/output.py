@@ -44,8 +44,10 @@ class ScanReport(ScanResult):
 
     @classmethod
     def of(cls, scan: ScanResult, crosscheck: CrossCheck | None = None) -> ScanReport:
-        """The report of ``scan`` (and its cross-check)."""
-        return cls(**dict(scan), crosscheck=crosscheck)
+        """The report of ``scan`` (a result, or a report whose cross-check is replaced)
+        and ``crosscheck``."""
+        fields = {k: v for k, v in dict(scan).items() if k != "crosscheck"}
+        return cls(**fields, crosscheck=crosscheck)
 
 
 def scan_json(report: ScanResult) -> str:
