@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from scan_samples import HOSTILE, ev, finding, sample_report, sample_scan
-
 from mlops_scorecard.evidence.markdown import WARNINGS_SHOWN, scan_markdown
 from mlops_scorecard.evidence.output import ScanReport
 from mlops_scorecard.evidence.results import RepositoryScan, ScanResult, ScanWarning
 from mlops_scorecard.framework import Framework
+
+from .scan_samples import HOSTILE, ev, finding, sample_report, sample_scan
 
 #: A cell separator: a pipe that no backslash escapes.
 SEPARATOR = re.compile(r"(?<!\\)\|")

@@ -10,7 +10,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-from scan_samples import ev, finding, sample_report, sample_scan
 
 from mlops_scorecard.evidence.output import (
     ScanReport,
@@ -24,6 +23,8 @@ from mlops_scorecard.evidence.output import (
 )
 from mlops_scorecard.evidence.results import ScanResult
 from mlops_scorecard.framework import Framework
+
+from .scan_samples import ev, finding, sample_report, sample_scan
 
 
 def shipped_schema_text() -> str:

@@ -15,11 +15,12 @@ from typing import Any
 
 import jsonschema
 import pytest
-from scan_samples import HOSTILE, ev, finding, sample_catalogue, sample_report, sample_scan
 
 from mlops_scorecard.evidence.results import RepositoryScan, ScanResult
 from mlops_scorecard.evidence.sarif import DOCS_URL, scan_sarif
 from mlops_scorecard.framework import Framework
+
+from .scan_samples import HOSTILE, ev, finding, sample_catalogue, sample_report, sample_scan
 
 
 @cache
