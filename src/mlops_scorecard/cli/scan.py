@@ -252,7 +252,8 @@ def _write(report: ScanReport, chosen: ScanFormat, output: Path | None, paths: l
 
     atomic_write_text(output, text)
     coverage = report_coverage(report)
-    summary = f"wrote {output} ({len(report.repositories)} scanned, evidence coverage "
+    n = len(report.repositories)
+    summary = f"wrote {output} ({n} {'repository' if n == 1 else 'repositories'}, evidence coverage "
     summary += "—" if coverage is None else f"{fmt_number(coverage, 0)}%"
     if report.crosscheck is not None:
         summary += f", {len(report.crosscheck.disagreements)} disagreements with the answers"

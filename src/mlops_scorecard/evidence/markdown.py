@@ -11,7 +11,7 @@ such text, because a backslash escape does not work inside them.
 from __future__ import annotations
 
 from ..escaping import md_escape
-from ..format import fmt_number
+from ..format import SHORT_LABELS, fmt_number
 from .crosscheck import CrossCheck
 from .output import evidence_coverage, place, places, report_coverage, status_label
 from .results import PracticeFinding, RepositoryScan, ScanResult
@@ -22,7 +22,6 @@ __all__ = ["scan_markdown"]
 PLACES_SHOWN = 3
 #: Warnings listed per repository (the rest are counted).
 WARNINGS_SHOWN = 50
-_ANSWER_WORDS = {"yes": "yes", "partly": "partly", "no": "no", "unknown": "don't know", "na": "n/a"}
 
 
 def _cell(text: str) -> str:
@@ -76,7 +75,8 @@ def _repository(repo: RepositoryScan) -> list[str]:
 
 
 def _answers(counts: dict[str, int]) -> str:
-    return ", ".join(f"{_ANSWER_WORDS.get(k, md_escape(k))} {n}" for k, n in counts.items()) or "none"
+    # a custom scale's keys are shown as they are (fmt_counts knows only the default's)
+    return ", ".join(f"{SHORT_LABELS.get(k, md_escape(k))} {n}" for k, n in counts.items()) or "none"
 
 
 def _crosscheck(cc: CrossCheck) -> list[str]:
