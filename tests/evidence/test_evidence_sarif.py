@@ -140,7 +140,9 @@ def test_a_line_gives_a_region_and_a_long_list_says_so(framework: Framework) -> 
     log = scan_sarif(ScanResult(repositories=[repo]), sample_catalogue())
     (result,) = results_of(log)
     assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
-    assert "60 in all" in result["message"]["text"]
+    assert result["message"]["text"] == (
+        "Large artifacts committed: w/m.onnx (one of 60; the first 1 are listed)."
+    )
     validate(log)
 
 

@@ -110,15 +110,17 @@ def _results(
             total = max(f.evidence_total, len(f.evidence))
             for e in f.evidence:
                 detail = f" ({_plain(e.detail)})" if e.detail else ""
-                more = f"; {total} in all, listed in the JSON output" if total > len(f.evidence) else ""
+                more = (
+                    f" (one of {total}; the first {len(f.evidence)} are listed)"
+                    if total > len(f.evidence)
+                    else ""
+                )
                 out.append(
                     {
                         **common,
                         "level": "warning",
-                        "message": {
-                            "text": f"{title}: {_plain(e.path)} is committed to git{detail}; track it with DVC, "
-                            f"Git LFS or a model registry instead{more}."
-                        },
+                        # the rule's help says what to do; the message names the place
+                        "message": {"text": f"{title}: {_plain(e.path)}{detail}{more}."},
                         "locations": [_location(base, e.path, e.line)],
                         "properties": {**props, "signal": e.signal, "confidence": e.confidence},
                     }
@@ -129,7 +131,7 @@ def _results(
                 locations = [_location(base, None, message=f"the repository {name}")]
             else:
                 why = f" ({_plain(f.note)})" if f.note else ""
-                text = f"{title}: inconclusive in {name}{why}; only mentions were found, no configuration or code."
+                text = f"{title}: inconclusive in {name}{why}: no evidence of high or medium confidence."
                 locations = [_mention(base, e) for e in f.evidence[:1]] or [_location(base, None)]
             out.append(
                 {
