@@ -1,6 +1,6 @@
 """A scan as SARIF 2.1.0, for code-scanning tools (GitHub code scanning, IDE viewers).
 
-Shaped like OpenSSF Scorecard's SARIF (``docs/evidence.md``, "SARIF"): one rule per
+Shaped like OpenSSF Scorecard's SARIF, so code scanning ingests it: one rule per
 practice, whose help is the remediation; results only where there is something to do.
 A positive practice not found (or inconclusive) is a ``note`` about the repository as a
 whole, located at its root; each committed model or data binary is a ``warning`` at
