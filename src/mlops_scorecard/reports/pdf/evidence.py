@@ -26,9 +26,10 @@ def evidence(pdf: ReportPDF, v: dict[str, Any]) -> None:
         return
     pdf.h2("Evidence", room=60)
     pdf.para(ev["lead"])
+    pdf.ln(1)
     pdf.para(ev["summary"], size=8.5, grey=True)
     pdf.ln(1)
-    with Table(pdf, (52, 24, 20, 84), "LLLL", ["Practice", "In the code", "Confidence", "Where"]) as table:
+    with Table(pdf, (45, 25, 24, 86), "LLLL", ["Practice", "In the code", "Confidence", "Where"]) as table:
         for r in ev["rows"]:
             practice = f"{r['title']} ({r['id']})" + (f"\n{r['note']}" if r["note"] else "")
             table.row(
@@ -53,11 +54,13 @@ def evidence(pdf: ReportPDF, v: dict[str, Any]) -> None:
                 table.row([str(i), text, "\n".join(d["files"])], styles=[None, None, GREY_TEXT])
 
     if ev["suggestions"]:
+        # the heading, its note and the table's first rows on one page
+        pdf.keep(45)
         pdf.h3("Answers the code suggests")
         pdf.para("A suggestion to check against the answers given, not an answer.", size=8.5, grey=True)
         pdf.ln(1)
         heading = ["Question", "Suggested", "Answers now", "Why"]
-        with Table(pdf, (64, 20, 30, 66), "LLLL", heading) as table:
+        with Table(pdf, (60, 23, 28, 69), "LLLL", heading) as table:
             for s in ev["suggestions"]:
                 why = s["reason"] + ("\n" + _where(s["places"], s["more"]) if s["places"] else "")
                 table.row([f"{s['text']} ({s['question']})", s["answer_text"], s["answers_now"], why])
