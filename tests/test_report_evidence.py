@@ -438,3 +438,25 @@ def test_report_evidence_of_too_many_repositories(answers_file: Path, tmp_path: 
         "report", str(answers_file), "--evidence", str(path), "--evidence", str(path), "--format", "md"
     )
     assert_error(result, "1200 repositories in all: a report takes the scans of at most 1000")
+
+
+def test_the_subjectivity_limitation_says_what_the_code_shows(
+    framework: Framework, example: AnswerSet, check: CrossCheck
+) -> None:
+    def subjectivity(data: dict[str, Any]) -> str:
+        lim = next(lim for lim in data["trust"]["limitations"] if lim["id"] == "subjectivity")
+        finding: str = lim["finding"]
+        return finding
+
+    n = len({d.question for d in check.disagreements})
+    with_ = subjectivity(json.loads(report(framework, example, "json", check)))
+    without = subjectivity(json.loads(report(framework, example, "json")))
+    assert (
+        with_
+        == without
+        + f" The code of 2 repositories and the answers disagree on {n} questions, listed under Evidence."
+    )
+    quiet = check.model_copy(update={"disagreements": []})
+    assert subjectivity(json.loads(report(framework, example, "json", quiet))).endswith(
+        "The code of 2 repositories agrees with the answers wherever it shows something (Evidence)."
+    )

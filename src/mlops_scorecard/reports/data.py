@@ -105,7 +105,7 @@ def report_data(
         "targets": _targets(result, targets or {}),
         **sections.data,
         "answers": _answers(framework, answers),
-        "trust": trust_facts(framework, answers, result, sections),
+        "trust": trust_facts(framework, answers, result, sections, evidence=evidence),
     }
     if evidence is not None:
         from .evidence import evidence_data
