@@ -225,10 +225,20 @@ def report(
             " (repeatable).",
         ),
     ] = None,
+    evidence: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--evidence",
+            metavar="SCAN.json",
+            help="A scan result (scan --format json) to set beside the answers in an Evidence"
+            " section (repeatable: the scans' repositories are taken together).",
+        ),
+    ] = None,
     force: FORCE = False,
 ) -> None:
     """Write a report: scores with intervals and targets, charts, agreement and hotspots,
-    scores by role, the improvement plan, the trend, how far to trust it, and every answer.
+    scores by role, the improvement plan, the trend, how far to trust it, and every answer;
+    with --evidence, what the code of the scanned repositories shows beside the answers.
 
     Examples:
 
@@ -241,6 +251,8 @@ def report(
       mlops-scorecard report q3.yaml --previous q1.yaml --previous q2.yaml -o report.html
 
       mlops-scorecard report answers.yaml --target governance=70 --target overall=60 -o report.md
+
+      mlops-scorecard report answers.yaml --evidence api.json --evidence training.json -o report.html
     """
     from ..answers import load_assessment
     from ..errors import ScorecardError
@@ -270,7 +282,20 @@ def report(
             raise ScorecardError(f"{earlier}: has no date; add `date: YYYY-MM-DD` (the trend orders by date)")
         history.append((earlier_fw, earlier_answers))
     del seed  # accepted for older scripts; the intervals draw nothing
-    data = render_report(fw, answers, chosen, history=history, targets=targets)
+    check = None
+    scanned_at: list[str] = []
+    if evidence:
+        from ..evidence.crosscheck import answer_counts, crosscheck
+        from ..reports.evidence import combine_scans, read_scan_file
+
+        scans = [read_scan_file(p) for p in evidence]
+        scanned_at = [s.generated_at for s in scans]
+        check = crosscheck(
+            combine_scans(scans), fw, answer_counts(answers), question_set=answers.question_set
+        )
+    data = render_report(
+        fw, answers, chosen, history=history, targets=targets, evidence=check, evidence_scanned_at=scanned_at
+    )
     if output is None or str(output) == "-":
         sys.stdout.write(data.decode("utf-8"))
         return

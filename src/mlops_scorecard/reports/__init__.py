@@ -20,6 +20,7 @@ from ..errors import ScorecardError
 
 if TYPE_CHECKING:
     from ..answers import AnswerSet
+    from ..evidence.crosscheck import CrossCheck
     from ..framework import Framework
     from ..scoring import ScoreResult
     from .sections import HistoryEntry, PlanOverrides
@@ -57,6 +58,8 @@ def render_report(
     plan_overrides: PlanOverrides | None = None,
     aggregate_only: bool = False,
     targets: Mapping[str, float] | None = None,
+    evidence: CrossCheck | None = None,
+    evidence_scanned_at: Sequence[str] = (),
 ) -> bytes:
     """The report of one assessment in ``fmt`` (``html``, ``md``, ``json`` or ``pdf``).
 
@@ -69,8 +72,10 @@ def render_report(
     owner, due, position by question id) over the improvement plan. ``targets`` maps dimension ids (and ``overall``) to the score
     aimed at; the report shows each target and the gap to it. ``aggregate_only`` gives
     the report viewers get (:mod:`mlops_scorecard.privacy`): no names, no respondent's
-    own scores, roles with fewer than three respondents merged into "other". Text
-    formats are UTF-8.
+    own scores, roles with fewer than three respondents merged into "other".
+    ``evidence`` is the :func:`~mlops_scorecard.evidence.crosscheck.crosscheck` of a
+    scan with these answers: the report gains an Evidence section (the scans' times,
+    ``generated_at``, in ``evidence_scanned_at``). Text formats are UTF-8.
     """
     if fmt not in REPORT_FORMATS:
         raise ScorecardError(f"unknown report format {fmt!r} (use one of: {', '.join(REPORT_FORMATS)})")
@@ -105,6 +110,8 @@ def render_report(
         plan_overrides=plan_overrides,
         targets=targets,
         analysis=analysis,
+        evidence=evidence,
+        evidence_scanned_at=evidence_scanned_at,
     )
     if aggregate_only:
         from ..privacy import aggregate_report
@@ -155,6 +162,8 @@ def write_report(
     history: Sequence[HistoryEntry] | None = None,
     plan_overrides: PlanOverrides | None = None,
     targets: Mapping[str, float] | None = None,
+    evidence: CrossCheck | None = None,
+    evidence_scanned_at: Sequence[str] = (),
 ) -> ReportFormat:
     """Render the report and write it to ``path`` atomically; returns the format used.
 
@@ -177,6 +186,8 @@ def write_report(
         history=history,
         plan_overrides=plan_overrides,
         targets=targets,
+        evidence=evidence,
+        evidence_scanned_at=evidence_scanned_at,
     )
     try:
         atomic_write_bytes(path, body)

@@ -18,6 +18,7 @@ from .trust import trust_facts
 if TYPE_CHECKING:
     from ..analysis import Analysis
     from ..answers import AnswerSet
+    from ..evidence.crosscheck import CrossCheck
     from ..framework import Framework
     from ..scoring import ScoreResult
     from .sections import HistoryEntry, PlanOverrides
@@ -42,6 +43,8 @@ def report_data(
     confidence: float | None = None,
     analysis: Analysis | None = None,
     targets: Mapping[str, float] | None = None,
+    evidence: CrossCheck | None = None,
+    evidence_scanned_at: Sequence[str] = (),
 ) -> ReportData:
     """The report of one assessment as JSON-ready data (``schema_version`` 2).
 
@@ -55,7 +58,10 @@ def report_data(
     ``confidence`` (0.9) and draw nothing at random, so the same input gives the same
     report; ``analysis`` may pass an :func:`~mlops_scorecard.analysis.analyze`
     result already computed for these answers. ``targets`` maps dimension ids (and
-    ``overall``) to the 0-100 score aimed at; the report shows each with its gap. Raises :class:`~mlops_scorecard.errors.ScorecardError`
+    ``overall``) to the 0-100 score aimed at; the report shows each with its gap.
+    ``evidence`` (a :func:`~mlops_scorecard.evidence.crosscheck.crosscheck` of a scan
+    with these answers) adds the ``evidence`` part, its scans made at
+    ``evidence_scanned_at``; without it the part is left out. Raises :class:`~mlops_scorecard.errors.ScorecardError`
     for history of another framework or without dates, for malformed overrides and for
     a target of an unknown dimension or outside 0-100.
     """
@@ -73,7 +79,7 @@ def report_data(
         confidence=confidence,
         analysis=analysis,
     )
-    return {
+    data: ReportData = {
         "schema_version": SCHEMA_VERSION,
         "generated_at": stamp,
         "tool": {"name": "mlops-scorecard", "version": __version__},
@@ -99,8 +105,14 @@ def report_data(
         "targets": _targets(result, targets or {}),
         **sections.data,
         "answers": _answers(framework, answers),
-        "trust": trust_facts(framework, answers, result, sections),
+        "trust": trust_facts(framework, answers, result, sections, evidence=evidence),
     }
+    if evidence is not None:
+        from .evidence import evidence_data
+
+        # left out rather than null without a scan: a report without evidence stays as it was
+        data["evidence"] = evidence_data(evidence, scanned_at=evidence_scanned_at)
+    return data
 
 
 def _targets(result: ScoreResult, targets: Mapping[str, float]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from ..format import fmt_alpha, fmt_delta
 
 if TYPE_CHECKING:
     from ..answers import AnswerSet
+    from ..evidence.crosscheck import CrossCheck
     from ..framework import Framework
     from ..scoring import ScoreResult
     from .sections import Sections
@@ -57,6 +58,19 @@ def _subjectivity(sections: Sections, n: int) -> str:
     return " ".join(parts)
 
 
+def _code_check(evidence: CrossCheck | None) -> str:
+    """What a scan set beside the answers shows; empty without one."""
+    if evidence is None:
+        return ""
+    repos = _plural(evidence.repositories, "repository", "repositories")
+    n = len({d.question for d in evidence.disagreements})
+    if not n:
+        return f" The code of {repos} agrees with the answers wherever it shows something (Evidence)."
+    return (
+        f" The code of {repos} and the answers disagree on {_plural(n, 'question')}, listed under Evidence."
+    )
+
+
 def limitations(
     framework: Framework,
     answers: AnswerSet,
@@ -64,9 +78,13 @@ def limitations(
     sections: Sections,
     n_roles: int,
     n_questions: int,
+    *,
+    evidence: CrossCheck | None = None,
 ) -> list[dict[str, str]]:
     """The article's five limitations, each with what this assessment shows about it
-    (``finding``, with its numbers) and what the report does about it (``response``)."""
+    (``finding``, with its numbers) and what the report does about it (``response``).
+    With ``evidence`` (a scan set beside the answers) subjectivity says how far the code
+    and the answers agree: the article's advice is to combine the answers with data."""
     n = len(answers.respondents)
     people = _plural(n, "respondent")
     role_text = f" in {_plural(n_roles, 'role')}" if n_roles else ""
@@ -117,7 +135,7 @@ def limitations(
             "id": "subjectivity",
             "title": "Subjectivity",
             "risk": "Answers reflect personal biases and interpretations.",
-            "finding": _subjectivity(sections, n),
+            "finding": _subjectivity(sections, n) + _code_check(evidence),
             "response": f"Scores combine the answers of {people}{role_text}. The report measures how far"
             " they agree, lists the questions where they split with every comment, and shows"
             " the scores by role; it cannot tell which view is right: discuss the hotspots"

@@ -13,6 +13,7 @@ from .limitations import limitations
 
 if TYPE_CHECKING:
     from ..answers import AnswerSet
+    from ..evidence.crosscheck import CrossCheck
     from ..framework import Framework
     from ..scoring import ScoreResult
     from .sections import Sections
@@ -26,9 +27,15 @@ UNKNOWN_SHARE = 0.10
 
 
 def trust_facts(
-    framework: Framework, answers: AnswerSet, result: ScoreResult, sections: Sections
+    framework: Framework,
+    answers: AnswerSet,
+    result: ScoreResult,
+    sections: Sections,
+    *,
+    evidence: CrossCheck | None = None,
 ) -> dict[str, Any]:
-    """Facts and warnings that say how far the scores can be relied on."""
+    """Facts and warnings that say how far the scores can be relied on; with
+    ``evidence``, the subjectivity limitation says what the code shows beside the answers."""
     counts = result.counts
     n = len(answers.respondents)
     total = counts.total
@@ -70,7 +77,9 @@ def trust_facts(
         "unanswered_count": counts.unanswered,
         "dimensions_without_score": unscored,
         "warnings": warnings,
-        "limitations": limitations(framework, answers, result, sections, len(roles), len(in_set)),
+        "limitations": limitations(
+            framework, answers, result, sections, len(roles), len(in_set), evidence=evidence
+        ),
     }
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..escaping import is_web_link, md_escape, md_link
 from ..format import NO_ANSWER, NO_SCORE, UNANSWERED, fmt_alpha, fmt_pct, fmt_score
 from .data import ReportData
+from .evidence import evidence_view
 from .view_analysis import analysis_view
 
 if TYPE_CHECKING:
@@ -188,6 +189,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
             for r, s in zip(trust["respondents"], result["respondents"], strict=True)
         ],
         "sections": sections,
+        "evidence": evidence_view(data),
         "source": ", ".join(
             part
             for part in (

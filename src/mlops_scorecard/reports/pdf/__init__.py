@@ -1,7 +1,7 @@
 """The PDF report (A4), drawn with fpdf2 from the same view as the other formats.
 
 The sections are drawn in reading order by :mod:`.summary`, :mod:`.charts`,
-:mod:`.analysis` and :mod:`.answers`, on :mod:`.page`'s pages, with :mod:`.table`'s
+:mod:`.analysis`, :mod:`.evidence` and :mod:`.answers`, on :mod:`.page`'s pages, with :mod:`.table`'s
 tables. The creation date is the report's ``generated_at``, so the same input gives the
 same bytes.
 """
@@ -17,6 +17,7 @@ from ..view import report_view
 from .analysis import agreement, plan, roles, trend
 from .answers import answers
 from .charts import Chart, chart_row
+from .evidence import evidence
 from .page import ReportPDF
 from .summary import scores, title_block, trust
 
@@ -47,6 +48,7 @@ def render_pdf(
     trust(pdf, v)
     agreement(pdf, v)
     roles(pdf, v, charts.get("roles"), data)
+    evidence(pdf, v)
     plan(pdf, v)
     trend(pdf, v, charts.get("trend"), data)
     answers(pdf, v)
