@@ -9,6 +9,7 @@ holding an escape sequence prints as the name it is.
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -51,28 +52,53 @@ def _coverage(value: float | None) -> str:
     return "—" if value is None else f"{fmt_number(value, 0)}%"
 
 
+#: Columns a repository needs in the wide layout (status, confidence, a place).
+WIDE_COLUMN = 24
+#: One character per practice and repository in the compact layout.
+_MARKS = {"found": ("+", "green"), "not-found": ("-", "dim"), "inconclusive": ("?", "yellow")}
+
+
+def _mark(f: PracticeFinding | None) -> Text:
+    if f is None:
+        return Text(" ")
+    if f.negative and f.status == "found":
+        return Text("!", style="bold red")
+    mark, style = _MARKS[f.status]
+    return Text(mark, style=style)
+
+
 def _practices(report: ScanReport, console: Console) -> None:
     repos = report.repositories
     n = len(repos)
     title = f"Evidence from code ({n} {'repository' if n == 1 else 'repositories'}"
     title += f", questions of {report.framework})" if report.framework else ")"
-    table = Table(title=title)
-    table.add_column("Practice")
+    order = list(dict.fromkeys(f.id for repo in repos for f in repo.practices))
+    by_repo = [{f.id: f for f in repo.practices} for repo in repos]
+    titles = {f.id: f.title or f.id for repo in repos for f in reversed(repo.practices)}
+    # many repositories do not fit a column of words each: one mark each, and a legend
+    compact = n > 1 and console.width < 30 + WIDE_COLUMN * n
+    # no vertical rules in the compact layout: a column of marks is one character wide
+    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0)) if compact else Table(title=title)
+    table.add_column("Practice", min_width=24 if compact else None)
     if n == 1:
         table.add_column("Status")
         table.add_column("Where")
         for f in repos[0].practices:
             table.add_row(Text(safe(f.title or f.id)), _status(f), _where(f, 2))
+    elif compact:
+        for i in range(1, n + 1):
+            table.add_column(str(i), justify="center", no_wrap=True)
+        table.add_column("Found", justify="right", no_wrap=True)
+        for pid in order:
+            found = sum(1 for m in by_repo if pid in m and m[pid].status == "found")
+            table.add_row(Text(safe(titles[pid])), *[_mark(m.get(pid)) for m in by_repo], f"{found}/{n}")
     else:
         for repo in repos:
             table.add_column(Text(safe(repo.name or repo.path)))
-        order = list(dict.fromkeys(f.id for repo in repos for f in repo.practices))
-        by_repo = [{f.id: f for f in repo.practices} for repo in repos]
         for pid in order:
-            first = next(m[pid] for m in by_repo if pid in m)
             cells: list[Text] = []
-            for found in by_repo:
-                here = found.get(pid)
+            for m in by_repo:
+                here = m.get(pid)
                 if here is None:
                     cells.append(Text("—"))
                     continue
@@ -81,13 +107,18 @@ def _practices(report: ScanReport, console: Console) -> None:
                     cell.append("\n")
                     cell.append_text(_where(here))
                 cells.append(cell)
-            table.add_row(Text(safe(first.title or first.id)), *cells)
-    if n > 1:
+            table.add_row(Text(safe(titles[pid])), *cells)
+    if n > 1 and not compact:
         table.add_section()
-        table.add_row(
-            "Evidence coverage", *[_coverage(evidence_coverage(r.practices)) for r in repos], style="bold"
-        )
+        coverage = [_coverage(evidence_coverage(r.practices)) for r in repos]
+        table.add_row("Evidence coverage", *coverage, style="bold")
     console.print(table)
+    if compact:
+        console.print("+ found, - not found, ? inconclusive, ! found (a problem); repositories:")
+        for i, repo in enumerate(repos, start=1):
+            own = _coverage(evidence_coverage(repo.practices))
+            console.print(Text(f"  {i}. {safe(repo.name or repo.path)} (evidence coverage {own})"))
+        console.print("(--format markdown or json lists the files and lines)")
     console.print(
         f"Evidence coverage: {_coverage(report_coverage(report))} (positive practices found"
         f"{' in any repository' if n > 1 else ''}, less negative ones found, over the positive practices)."
@@ -99,7 +130,8 @@ def _warnings(report: ScanReport, console: Console) -> None:
         if not repo.warnings:
             continue
         name = safe(repo.name or repo.path)
-        console.print(Text(f"{len(repo.warnings)} warnings in {name}:"))
+        count = len(repo.warnings)
+        console.print(Text(f"{count} {'warning' if count == 1 else 'warnings'} in {name}:"))
         for w in repo.warnings[:WARNINGS_SHOWN]:
             where = f"{safe(w.path)}: " if w.path else ""
             console.print(Text(f"  {where}{safe(w.message)}"))
