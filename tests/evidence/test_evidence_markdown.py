@@ -33,7 +33,7 @@ def test_one_table_per_repository_with_status_confidence_and_places(framework: F
     assert text.startswith("# Evidence from code\n")
     assert "## models" in text
     assert "## serving" in text
-    rows = table_rows(text, "| Practice |")
+    rows = table_rows(text, "| Practice | Status |")
     assert len(rows) == 20
     assert all(len(r) == 4 for r in rows), rows
     by_title = {r[0]: r for r in rows}
@@ -57,7 +57,7 @@ def test_nothing_from_the_repository_becomes_markup(framework: Framework) -> Non
     assert not re.search(r"(?<!\\)\]\(javascript:", text)  # a link needs an unescaped "]("
     assert not re.search(r"(?<!\\)`", text)  # no code span can open
     # the hostile name stays one cell, its pipe escaped
-    row = next(r for r in table_rows(text, "| Practice |") if r[0] == "Large artifacts committed")
+    row = next(r for r in table_rows(text, "| Practice | Status |") if r[0] == "Large artifacts committed")
     assert len(row) == 4
     assert "\\|" in row[3]
     assert "\\<script\\>" in row[3]
@@ -107,5 +107,19 @@ def test_many_places_are_counted_not_listed(framework: Framework) -> None:
     items = [ev(f"tests/test_{i}.py", "test-files") for i in range(5)]
     f = finding(framework, "tests", "found", items).model_copy(update={"evidence_total": 30})
     text = scan_markdown(ScanResult(repositories=[RepositoryScan(path="r", practices=[f])]))
-    row = table_rows(text, "| Practice |")[0]
+    row = table_rows(text, "| Practice | Status |")[0]
     assert row[3] == "tests/test\\_0.py, tests/test\\_1.py, tests/test\\_2.py (+27 more)"
+
+
+def test_several_repositories_get_a_summary_first(framework: Framework) -> None:
+    text = scan_markdown(sample_scan(framework))
+    assert text.index("## Summary") < text.index("## models")
+    rows = table_rows(text, "| Practice | models | serving | Found in |")
+    by_title = {r[0]: r[1:] for r in rows}
+    assert by_title["Ci"] == ["found", "—", "1 of 2"]
+    assert by_title["Containerization"] == ["—", "found", "1 of 2"]
+    assert by_title["Experiment tracking"] == ["inconclusive", "—", "0 of 2"]
+    assert by_title["Large artifacts committed"] == ["found (a problem)", "—", "1 of 2"]
+    assert by_title["Evidence coverage"] == ["11%", "5%", "16%"]
+    one = ScanResult(repositories=sample_scan(framework).repositories[:1])
+    assert "## Summary" not in scan_markdown(one)

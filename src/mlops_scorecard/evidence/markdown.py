@@ -74,6 +74,30 @@ def _repository(repo: RepositoryScan) -> list[str]:
     return lines
 
 
+def _summary(report: ScanResult) -> list[str]:
+    """A practice-by-repository overview, before each repository's own table."""
+    repos = report.repositories
+    names = [md_escape(r.name or r.path) for r in repos]
+    by_repo = [{f.id: f for f in r.practices} for r in repos]
+    titles = {f.id: f.title or f.id for r in repos for f in reversed(r.practices)}
+    lines = [
+        "## Summary",
+        "",
+        f"| Practice | {' | '.join(names)} | Found in |",
+        f"| --- | {' | '.join('---' for _ in repos)} | --- |",
+    ]
+    for pid in dict.fromkeys(f.id for r in repos for f in r.practices):
+        cells = []
+        for m in by_repo:
+            f = m.get(pid)
+            cells.append("—" if f is None or f.status == "not-found" else _cell(status_label(f)))
+        found = sum(1 for m in by_repo if pid in m and m[pid].status == "found")
+        lines.append(f"| {_cell(titles[pid])} | {' | '.join(cells)} | {found} of {len(repos)} |")
+    coverage = [_coverage(evidence_coverage(r.practices)) for r in repos]
+    lines += [f"| Evidence coverage | {' | '.join(coverage)} | {_coverage(report_coverage(report))} |", ""]
+    return lines
+
+
 def _answers(counts: dict[str, int]) -> str:
     # a custom scale's keys are shown as they are (fmt_counts knows only the default's)
     return ", ".join(f"{SHORT_LABELS.get(k, md_escape(k))} {n}" for k, n in counts.items()) or "none"
@@ -141,6 +165,8 @@ def scan_markdown(report: ScanResult) -> str:
         "a mention alone is inconclusive.",
         "",
     ]
+    if n > 1:
+        lines += _summary(report)
     for repo in report.repositories:
         lines += _repository(repo)
     crosscheck = getattr(report, "crosscheck", None)
