@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mlops_scorecard.answers import Answer, AnswerSet, Respondent
@@ -12,7 +13,7 @@ from mlops_scorecard.evidence.results import Evidence, PracticeFinding, Reposito
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.store.answers import import_answer_set
 from mlops_scorecard.store.assessments import create_assessment
-from mlops_scorecard.store.models import Assessment
+from mlops_scorecard.store.models import Assessment, Unit
 from mlops_scorecard.store.units import create_unit
 
 FW = get_framework("mlops-scorecard")
@@ -74,9 +75,11 @@ def scan_json(result: ScanResult, **extra: Any) -> dict[str, Any]:
 
 
 def assessment_with_answers(session: Session, *, status: str = "open") -> Assessment:
-    """An open assessment in which three people answered "no" to tracking performance
-    and "yes" to data quality control (one revoked-free set of respondents)."""
-    unit = create_unit(session, name="Payments ML team")
+    """An assessment (of the one unit the tests share) in which three people answered
+    "no", "no" and "don't know" to tracking performance and "yes" to data quality control."""
+    unit = session.scalar(select(Unit).where(Unit.name == "Payments ML team")) or create_unit(
+        session, name="Payments ML team"
+    )
     a = create_assessment(session, unit_id=unit.id, title="Q4 review", status="open")
     people = [
         Respondent(

@@ -281,16 +281,21 @@ def answer_counts_of(session: Session, *, assessment: Assessment) -> dict[str, d
 
 
 def evidence_crosscheck(
-    session: Session, *, assessment: Assessment, scan: ScanResult | None = None
+    session: Session,
+    *,
+    assessment: Assessment,
+    scan: ScanResult | None = None,
+    counts: Mapping[str, Mapping[str, int]] | None = None,
 ) -> CrossCheck | None:
     """The assessment's scans beside its answers (``None`` without scans); pass ``scan``
-    (from :func:`scans_for`) when already loaded."""
+    (from :func:`scans_for`) and ``counts`` (question id -> answer key -> respondents, as
+    :func:`answer_counts_of` gives them) when already at hand."""
     scan = scans_for(session, assessment=assessment) if scan is None else scan
     if not scan.repositories:
         return None
     return crosscheck(
         scan,
         assessment_framework(assessment),
-        answer_counts_of(session, assessment=assessment),
+        answer_counts_of(session, assessment=assessment) if counts is None else counts,
         question_set=cast(QuestionSet, assessment.question_set),
     )
