@@ -126,6 +126,7 @@ def test_refusals_say_why(seeded: dict[str, Any]) -> None:
     refused(seeded, "upload refused (404)", "no assessment 4242", assessment=4242)
     refused(seeded, "upload refused (422)", "schema_version 2", report=Future())
     refused(seeded, "an API token is needed", "MLOPS_SCORECARD_TOKEN", token=" ")
+    refused(seeded, "an API token is needed", token=None)
     refused(seeded, "not a service address", url="ftp://example.com")
     refused(seeded, "not an assessment id", assessment=0)
     refused(seeded, "cannot reach", url=f"http://127.0.0.1:{free_port()}")

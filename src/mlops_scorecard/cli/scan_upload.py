@@ -56,9 +56,10 @@ _HINTS = {
 }
 
 
-def upload_scan(report: BaseModel, url: str, assessment: int, token: str) -> CrossCheck | None:
+def upload_scan(report: BaseModel, url: str, assessment: int, token: str | None) -> CrossCheck | None:
     """Send ``report`` (a scan: any model with the scan's fields; a ``crosscheck`` in it
-    is ignored by the service) to the assessment, and return the service's cross-check
+    is ignored by the service) to the assessment with the API token ``token`` (``None``
+    or blank: an error saying where to set one), and return the service's cross-check
     against the assessment's answers (``None`` when it made none).
 
     Every failure is a :class:`ScorecardError` saying what to do: no token, a service
@@ -68,7 +69,7 @@ def upload_scan(report: BaseModel, url: str, assessment: int, token: str) -> Cro
     import httpx
 
     target = evidence_url(url, assessment)
-    token = token.strip()
+    token = (token or "").strip()
     if not token:
         raise ScorecardError(
             f"an API token is needed to upload: set {TOKEN_VARIABLE} (mlops-scorecard tokens create)"
