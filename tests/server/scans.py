@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mlops_scorecard.answers import Answer, AnswerSet, Respondent
-from mlops_scorecard.evidence.results import Evidence, PracticeFinding, RepositoryScan, ScanResult
+from mlops_scorecard.evidence.results import Evidence, PracticeFinding, RepositoryScan, ScanResult, Status
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.store.answers import import_answer_set
 from mlops_scorecard.store.assessments import create_assessment
@@ -19,13 +19,13 @@ from mlops_scorecard.store.units import create_unit
 FW = get_framework("mlops-scorecard")
 
 
-def finding(pid: str, status: str = "found", *places: tuple[str, int | None]) -> PracticeFinding:
+def finding(pid: str, status: Status = "found", *places: tuple[str, int | None]) -> PracticeFinding:
     """A finding of practice ``pid`` with evidence at ``places`` (path, line)."""
     evidence = [Evidence(path=p, line=n, signal=f"{pid}-signal", confidence="high") for p, n in places]
     return PracticeFinding(
         id=pid,
         title=pid.replace("-", " ").capitalize(),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         confidence="high" if evidence else None,
         evidence=evidence,
         evidence_total=len(evidence),

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from scans import assessment_with_answers, finding, repo, scan, tracking_scan
-from sqlalchemy import Engine, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, func, inspect, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from mlops_scorecard.errors import ConflictError, NotFoundError, ScorecardError
+from mlops_scorecard.evidence.results import ScanWarning
 from mlops_scorecard.store.accounts import create_user
-from mlops_scorecard.store.db import downgrade, head_revision, upgrade
+from mlops_scorecard.store.assessments import get_assessment
+from mlops_scorecard.store.db import downgrade, head_revision, transaction, upgrade
 from mlops_scorecard.store.evidence import (
     MAX_REPOSITORIES,
     MAX_SCAN_BYTES,
@@ -147,12 +151,59 @@ def test_the_number_of_repositories_is_capped(session: Session) -> None:
         save_scan(session, assessment=a, result=scan(repo("one-more")))
 
 
+def test_the_size_of_an_assessments_scans_is_capped(session: Session) -> None:
+    a = assessment_with_answers(session)
+    noisy = [ScanWarning(path=f"data/{i}.bin", message="x" * 500) for i in range(10_000)]
+    big = [repo(f"big{i}").model_copy(update={"warnings": noisy}) for i in range(4)]  # ~5 MiB each
+    with pytest.raises(ConflictError, match="MiB of scans; the most is 16 MiB"):
+        save_scan(session, assessment=a, result=scan(*big))
+    session.rollback()
+    assert session.scalars(select(EvidenceScan)).all() == []
+
+
 def test_repository_names() -> None:
     assert repository_key(repo("", path="/work/payments-model/")) == "payments-model"
     assert repository_key(repo("", path="C:\\src\\fraud")) == "fraud"
     assert repository_key(repo("  named ", path=".")) == "named"
     with pytest.raises(ScorecardError, match="give it a name"):
         repository_key(repo("", path="/"))
+
+
+def test_concurrent_uploads_of_one_repository_leave_one_row(sessions: sessionmaker[Session]) -> None:
+    with transaction(sessions) as s:
+        aid = assessment_with_answers(s).id
+    barrier = threading.Barrier(6)
+
+    def upload(i: int) -> str:
+        barrier.wait()
+        with transaction(sessions) as s:
+            a = get_assessment(s, assessment_id=aid)
+            save_scan(s, assessment=a, result=scan(repo("api", commit=f"c{i}"), repo(f"only-{i}")))
+        return f"c{i}"
+
+    with ThreadPoolExecutor(6) as pool:
+        done = list(pool.map(upload, range(6)))
+    with sessions() as s:
+        rows = s.scalars(select(EvidenceScan).where(EvidenceScan.repository == "api")).all()
+        assert len(rows) == 1
+        assert rows[0].commit in done
+        assert s.scalar(select(func.count()).select_from(EvidenceScan)) == 7
+
+
+def test_a_stored_scan_this_version_cannot_read_is_a_warning(session: Session) -> None:
+    a = assessment_with_answers(session)
+    save_scan(session, assessment=a, result=tracking_scan())
+    session.commit()
+    session.execute(
+        update(EvidenceScan).where(EvidenceScan.repository == "models").values(scan={"schema_version": 9})
+    )
+    session.commit()
+    both = scans_for(session, assessment=a)
+    assert [r.name for r in both.repositories] == ["api", "models"]
+    assert "cannot be read by this version" in both.repositories[1].warnings[0].message
+    check = evidence_crosscheck(session, assessment=a)
+    assert check is not None
+    assert check.repositories == 2
 
 
 # --- reading an uploaded scan ----------------------------------------------------------------
