@@ -27,7 +27,9 @@ class StoredRepositoryOut(BaseModel):
     tool_version: str
     generated_at: str = Field(description="when the scan ran (ISO 8601, UTC), as the scanner wrote it")
     uploaded_at: dt.datetime
-    uploaded_by: str | None = Field(description="the username of the token that uploaded it")
+    uploaded_by: str | None = Field(
+        description="the username of the token that uploaded it (null for viewers, or a deleted account)"
+    )
 
 
 class EvidenceOut(BaseModel):

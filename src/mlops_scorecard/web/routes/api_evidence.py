@@ -27,6 +27,7 @@ from ...store.evidence import (
 from ..api_models.common import utc
 from ..api_models.evidence import EvidenceOut, EvidenceStored, StoredRepositoryOut
 from ..context import state
+from ..security import CurrentUser
 from .api_common import AssessmentId, Facilitator, Viewer, errors
 
 router = APIRouter(tags=["evidence"])
@@ -52,7 +53,7 @@ def _found(repo: RepositoryScan) -> int:
     return sum(1 for p in repo.practices if p.status == "found")
 
 
-def _repository_out(s: StoredScan) -> StoredRepositoryOut:
+def _repository_out(s: StoredScan, with_uploader: bool) -> StoredRepositoryOut:
     return StoredRepositoryOut(
         name=s.repository,
         path=s.path,
@@ -64,11 +65,11 @@ def _repository_out(s: StoredScan) -> StoredRepositoryOut:
         tool_version=s.tool_version,
         generated_at=s.generated_at,
         uploaded_at=utc(s.uploaded_at),
-        uploaded_by=s.uploaded_by,
+        uploaded_by=s.uploaded_by if with_uploader else None,
     )
 
 
-def _evidence(request: Request, assessment_id: int) -> EvidenceOut:
+def _evidence(request: Request, assessment_id: int, user: CurrentUser) -> EvidenceOut:
     with state(request).read() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         stored = stored_scans(session, assessment=a)
@@ -76,7 +77,8 @@ def _evidence(request: Request, assessment_id: int) -> EvidenceOut:
         check = evidence_crosscheck(session, assessment=a, scan=scan)
     return EvidenceOut(
         assessment_id=assessment_id,
-        repositories=[_repository_out(s) for s in stored],
+        # an account name is not the evidence: viewers get the scans without it
+        repositories=[_repository_out(s, user.can("facilitator")) for s in stored],
         scan=scan,
         crosscheck=check,
     )
@@ -111,7 +113,7 @@ def evidence_upload(
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         names = [row.repository for row in save_scan(session, assessment=a, result=result, by=user.id)]
-    now = _evidence(request, assessment_id)
+    now = _evidence(request, assessment_id, user)
     return EvidenceStored(**dict(now), stored=names)
 
 
@@ -121,11 +123,12 @@ def evidence_upload(
     response_model=EvidenceOut,
     responses=errors(404, 422),
 )
-def evidence_get(request: Request, assessment_id: AssessmentId, _user: Viewer) -> EvidenceOut:
+def evidence_get(request: Request, assessment_id: AssessmentId, user: Viewer) -> EvidenceOut:
     """Each repository's latest scan, all of them as one scan, and the cross-check: per
     practice found or not over the repositories, the answers the code suggests, and the
-    disagreements between the answers and the code (null without scans)."""
-    return _evidence(request, assessment_id)
+    disagreements between the answers and the code (null without scans). Viewers get
+    every repository's ``uploaded_by`` as null."""
+    return _evidence(request, assessment_id, user)
 
 
 @router.delete(
@@ -135,11 +138,11 @@ def evidence_get(request: Request, assessment_id: AssessmentId, _user: Viewer) -
     responses=errors(403, 404, 409, 422),
 )
 def evidence_delete(
-    request: Request, assessment_id: AssessmentId, repository: RepositoryName, _user: Facilitator
+    request: Request, assessment_id: AssessmentId, repository: RepositoryName, user: Facilitator
 ) -> EvidenceOut:
     """Forget one repository's scan (by its name, which may hold '/'); the evidence as it
     then stands. A closed assessment keeps its evidence (409)."""
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         delete_scan(session, assessment=a, repository=repository)
-    return _evidence(request, assessment_id)
+    return _evidence(request, assessment_id, user)
