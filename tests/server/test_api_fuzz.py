@@ -17,6 +17,7 @@ import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from scans import tracking_scan
 from schemathesis import APIOperation, Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
@@ -28,6 +29,7 @@ from mlops_scorecard.settings import Settings
 from mlops_scorecard.store.accounts import create_api_token, create_user
 from mlops_scorecard.store.answers import import_answer_set
 from mlops_scorecard.store.assessments import create_assessment, set_status
+from mlops_scorecard.store.evidence import save_scan
 from mlops_scorecard.store.models import ApiToken
 from mlops_scorecard.store.respondents import create_invitation
 from mlops_scorecard.store.share_links import create_share_link
@@ -47,6 +49,7 @@ def fuzz_app(sqlite_url: str) -> Iterator[FastAPI]:
         import_answer_set(s, assessment=a, answers=example_answers(get_framework("mlops-scorecard")))
         create_invitation(s, assessment=a, name="Grace Liu", role="product")
         create_share_link(s, assessment=a)
+        save_scan(s, assessment=a, result=tracking_scan())
         closed = create_assessment(s, unit_id=team.id, title="Q0", status="open")
         set_status(s, assessment=closed, status="closed")
     app.state.fuzz_token = plain

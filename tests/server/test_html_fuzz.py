@@ -23,6 +23,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from scans import tracking_scan
 from support import PASSWORD, csrf_of, login_client
 
 from mlops_scorecard.example import example_answers
@@ -30,6 +31,7 @@ from mlops_scorecard.framework import get_framework
 from mlops_scorecard.store.accounts import create_user
 from mlops_scorecard.store.answers import import_answer_set
 from mlops_scorecard.store.assessments import create_assessment, set_status
+from mlops_scorecard.store.evidence import save_scan
 from mlops_scorecard.store.respondents import create_invitation
 from mlops_scorecard.store.share_links import create_share_link
 from mlops_scorecard.store.units import create_unit
@@ -80,6 +82,7 @@ def seeded(app: FastAPI) -> dict[str, list[str]]:
         import_answer_set(s, assessment=a, answers=example_answers(FW, respondents=3))
         respondent, personal = create_invitation(s, assessment=a, name="Grace Liu", role="product")
         link, shared = create_share_link(s, assessment=a)
+        save_scan(s, assessment=a, result=tracking_scan())
         closed = create_assessment(s, unit_id=team.id, title="Q0", status="open")
         set_status(s, assessment=closed, status="closed")
         ids = [str(org.id), str(team.id), str(a.id), str(closed.id), str(respondent.id), str(link.id)]

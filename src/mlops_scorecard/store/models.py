@@ -198,3 +198,30 @@ class PlanItem(Base):
 
 
 __all__ += ["PlanItem"]
+
+
+class EvidenceScan(Base):
+    """One repository's scan (``mlops-scorecard scan``) attached to an assessment.
+
+    A repository has one row per assessment: a new upload under the same name replaces
+    the old one, so the assessment's evidence is every repository's latest scan, merged
+    per practice. ``scan`` is a whole ``ScanResult`` holding that one repository, as
+    validated on upload; ``scan_bytes`` is its size, which the per-assessment cap adds up.
+    """
+
+    __tablename__ = "evidence_scans"
+    __table_args__ = (UniqueConstraint("assessment_id", "repository"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    repository: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(String(1000), default="")
+    commit: Mapped[str | None] = mapped_column(String(64), default=None)
+    scan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    scan_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: Who uploaded it; kept (as ``None``) if that account is ever deleted.
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    uploader: Mapped[User | None] = relationship()
+
+
+__all__ += ["EvidenceScan"]

@@ -7,6 +7,7 @@ module per resource family, beside the route module that uses them:
 - ``assessments``: assessments; ``results``: their scores, targets and gaps;
 - ``responses``: invitations, shared links, respondents, answers files;
 - ``plans``: the improvement plan; ``tokens``: API tokens;
+- ``evidence``: repository scans, merged, and their cross-check with the answers;
 - ``analysis``: one assessment's analysis; ``trends``: two assessments compared and a
   unit's trend; ``rollup``: a unit's roll-up from its teams.
 

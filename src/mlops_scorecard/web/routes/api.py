@@ -16,6 +16,7 @@ from fastapi.security import HTTPBearer
 from . import (
     api_analysis,
     api_assessments,
+    api_evidence,
     api_plans,
     api_responses,
     api_rollup,
@@ -36,6 +37,7 @@ router.include_router(api_units.router)
 router.include_router(api_assessments.router)
 router.include_router(api_plans.router)
 router.include_router(api_responses.router)
+router.include_router(api_evidence.router)
 router.include_router(api_tokens.router)
 # the order of the paths in the OpenAPI document
 router.include_router(api_analysis.router)

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from ...analysis import analyze
 from ...answers import AnswerSet, read_answers
 from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...evidence.crosscheck import answer_counts
 from ...format import answer_choices
 from ...framework import Framework, builtin_frameworks
 from ...privacy import for_viewers, missing_roles
@@ -22,6 +23,7 @@ from ...store.analysis import assessment_answers
 from ...store.answer_sets import answer_set, assessment_framework
 from ...store.answers import comments_of, import_answer_set
 from ...store.assessments import create_assessment, get_assessment, set_status
+from ...store.evidence import evidence_crosscheck, scans_for, stored_scans
 from ...store.plans import plan_for
 from ...store.reporting import render_stored_report
 from ...store.respondents import progress_of
@@ -35,6 +37,7 @@ from ..templating import render
 from ..views.analysis import assessment_view
 from ..views.assessment import answers_view, progress_rows, score_rows
 from ..views.common import slug
+from ..views.evidence import evidence_view
 from ..views.org import unit_tree
 from ..views.plans import plan_view
 
@@ -175,6 +178,11 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         comments = comments_of(s, assessment=a)
         links = list_share_links(s, assessment=a) if facilitator else []
         plan_section = plan_view(plan_for(s, assessment=a, result=scored))
+        stored = stored_scans(s, assessment=a)
+        check = None
+        if stored:  # the answers are loaded already: counted here, not queried again
+            scans = scans_for(s, assessment=a, stored=stored)
+            check = evidence_crosscheck(s, assessment=a, scan=scans, counts=answer_counts(answers))
     if facilitator:
         analysis = assessment_view(analyze(fw, answers, result=scored))
     else:  # small roles merged into "other" (docs/analysis.md)
@@ -207,6 +215,8 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         imported="" if whole_number(imported) is None else imported,
         plan_section=plan_section,
         analysis=analysis,
+        evidence=evidence_view(fw, stored, check),
+        scan_base_url=str(request.base_url).rstrip("/"),
     )
 
 
