@@ -1,7 +1,5 @@
 """Which files of a repository a scan reads, and reading them safely.
 
-OWNER: helper A1 (interface fixed; fill in the bodies).
-
 In a git checkout the files git tracks (``git ls-files``); in a plain folder every file
 with ``.gitignore`` honoured (pathspec). Vendored, generated and third-party folders
 never count; ``excludes`` adds gitwildmatch globs. Symlinks that leave the root are
@@ -10,17 +8,68 @@ never followed. Everything that cannot be read becomes a :class:`ScanWarning`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import stat
+import subprocess
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import pathspec
+
+from ..errors import ScorecardError
 from .results import ScanWarning
 
-__all__ = ["Listing", "RepoFile", "list_files", "read_text"]
+__all__ = [
+    "GIT_TIMEOUT_SECONDS",
+    "MAX_TEXT_BYTES",
+    "MAX_WARNINGS",
+    "VENDORED_DIRS",
+    "Listing",
+    "RepoFile",
+    "is_vendored",
+    "list_files",
+    "read_text",
+]
 
 #: Text files larger than this are not read (a warning says so).
 MAX_TEXT_BYTES = 2 * 1024 * 1024
+#: A listing keeps at most this many warnings; one more says how many were left out.
+MAX_WARNINGS = 200
+GIT_TIMEOUT_SECONDS = 60
+#: Folder names whose contents are third-party, generated or caches: never scanned.
+VENDORED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        "bower_components",
+        ".venv",
+        "venv",
+        "env",
+        "site-packages",
+        "vendor",
+        "third_party",
+        "third-party",
+        "build",
+        "dist",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".eggs",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        "target",
+        ".ipynb_checkpoints",
+        ".terraform",
+        "htmlcov",
+    }
+)
+#: Bytes looked at to tell binary from text.
+_SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -39,17 +88,365 @@ class Listing:
     kind: Literal["git", "folder"]
     commit: str | None
     files: list[RepoFile]
-    #: Patterns of ``.gitattributes`` lines with ``filter=lfs`` (files stored in LFS).
+    #: Patterns of ``.gitattributes`` lines with ``filter=lfs`` (files stored in LFS),
+    #: as gitwildmatch patterns relative to the root (a nested file's patterns are prefixed).
     lfs_patterns: list[str] = field(default_factory=list)
     warnings: list[ScanWarning] = field(default_factory=list)
 
 
+def is_vendored(name: str) -> bool:
+    """Whether a folder called ``name`` holds vendored, generated or cached files."""
+    return name in VENDORED_DIRS or name.endswith(".egg-info")
+
+
+class _Warnings:
+    """Collects warnings up to :data:`MAX_WARNINGS` (a 100,000-file sparse checkout must
+    not produce 100,000 of them), counting the rest."""
+
+    def __init__(self) -> None:
+        self.items: list[ScanWarning] = []
+        self.dropped = 0
+
+    def add(self, path: str, message: str) -> None:
+        if len(self.items) < MAX_WARNINGS:
+            self.items.append(ScanWarning(path=path[:1000], message=message[:500]))
+        else:
+            self.dropped += 1
+
+    def result(self) -> list[ScanWarning]:
+        if self.dropped:
+            return [*self.items, ScanWarning(message=f"{self.dropped} more warnings not listed")]
+        return list(self.items)
+
+
+def _compile(lines: Iterable[str], source: str, warnings: _Warnings | None) -> pathspec.GitIgnoreSpec:
+    """A gitignore spec; a line pathspec rejects is dropped with a warning naming it."""
+    lines = list(lines)
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except Exception:  # pathspec raises several types for bad patterns
+        good = []
+        for number, line in enumerate(lines, 1):
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except Exception:
+                if warnings is not None:
+                    warnings.add(source, f"line {number}: pattern {line.strip()!r} is not valid; ignored")
+            else:
+                good.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(good)
+
+
 def list_files(root: Path, *, excludes: Sequence[str] = ()) -> Listing:
-    """The files of the repository or folder at ``root`` that count."""
-    raise NotImplementedError
+    """The files of the repository or folder at ``root`` that count.
+
+    A git work tree (``root`` itself or a folder inside one) lists what git tracks; when
+    git fails, or tracks nothing under ``root``, the folder is walked instead (with a
+    warning). Only regular files (and links to regular files inside ``root``) are
+    listed. A ``root`` that is not a folder is a :class:`ScorecardError`.
+    """
+    if not root.exists():
+        raise ScorecardError(f"{root}: no such file or folder")
+    if not root.is_dir():
+        raise ScorecardError(f"{root}: not a folder")
+    real_root = Path(os.path.realpath(root))
+    warnings = _Warnings()
+    exclude_spec = _compile(excludes, "--exclude", warnings) if excludes else None
+    git = _git_listing(real_root, warnings)
+    files: list[RepoFile]
+    if git is not None:
+        names, commit = git
+        kind: Literal["git", "folder"] = "git"
+        files = _git_files(real_root, names, exclude_spec, warnings)
+    else:
+        kind, commit = "folder", None
+        files = _walk(real_root, exclude_spec, warnings)
+    files.sort(key=lambda f: f.path)
+    lfs = _lfs_patterns(real_root, files, warnings)
+    return Listing(
+        root=root, kind=kind, commit=commit, files=files, lfs_patterns=lfs, warnings=warnings.result()
+    )
+
+
+# --- git ----------------------------------------------------------------------------------
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    # The scanned repository is not trusted: its config must not run anything
+    # (core.fsmonitor names a program), and the caller's GIT_DIR must not redirect git.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    return subprocess.run(
+        ["git", "-c", "core.fsmonitor=false", "-C", str(root), *args],
+        capture_output=True,
+        timeout=GIT_TIMEOUT_SECONDS,
+        env=env,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def _git_listing(root: Path, warnings: _Warnings) -> tuple[list[str], str | None] | None:
+    """Tracked paths under ``root`` and the HEAD commit; ``None``: walk the folder."""
+    has_git = (root / ".git").exists()
+    try:
+        inside = _git(root, "rev-parse", "--is-inside-work-tree")
+        if inside.returncode != 0 or inside.stdout.strip() != b"true":
+            if has_git:
+                reason = inside.stderr.decode(errors="replace").strip().splitlines()
+                warnings.add(
+                    ".git",
+                    f"git cannot read this checkout ({reason[0] if reason else 'no reason given'}); listing the folder instead",
+                )
+            return None
+        listed = _git(root, "ls-files", "-z", "--cached")
+        if listed.returncode != 0:
+            reason = listed.stderr.decode(errors="replace").strip().splitlines()
+            warnings.add(
+                ".git",
+                f"git ls-files failed ({reason[0] if reason else 'no reason given'}); listing the folder instead",
+            )
+            return None
+        head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except FileNotFoundError:
+        if has_git:
+            warnings.add(".git", "git is not installed; listing the folder instead")
+        return None
+    except subprocess.TimeoutExpired:
+        warnings.add(".git", f"git took longer than {GIT_TIMEOUT_SECONDS} s; listing the folder instead")
+        return None
+    names = [os.fsdecode(n) for n in listed.stdout.split(b"\0") if n]
+    if not names:
+        warnings.add("", "git tracks no files here; listing the folder instead")
+        return None
+    commit = head.stdout.decode().strip() if head.returncode == 0 else None
+    return names, commit or None
+
+
+def _git_files(
+    root: Path, names: list[str], exclude_spec: pathspec.GitIgnoreSpec | None, warnings: _Warnings
+) -> list[RepoFile]:
+    files = []
+    missing = 0
+    for name in dict.fromkeys(names):  # an unmerged index lists a path once per stage
+        parts = name.split("/")
+        if any(is_vendored(p) for p in parts[:-1]):
+            continue
+        if exclude_spec is not None and _excluded(exclude_spec, parts):
+            continue
+        full = os.path.join(root, name)
+        try:
+            st = os.lstat(full)
+        except OSError:
+            missing += 1
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            size = _link_target_size(root, name, full, warnings)
+            if size is not None:
+                files.append(RepoFile(name, size))
+        elif stat.S_ISREG(st.st_mode):
+            files.append(RepoFile(name, st.st_size))
+        # anything else is a submodule (a folder) or not a file: nothing to read
+    if missing:
+        warnings.add(
+            "",
+            f"{missing} tracked files are not in the working tree (sparse or incomplete checkout); not scanned",
+        )
+    return files
+
+
+def _excluded(spec: pathspec.GitIgnoreSpec, parts: list[str]) -> bool:
+    """Whether a path or one of its folders matches ``--exclude``."""
+    for i in range(1, len(parts)):
+        if spec.match_file("/".join(parts[:i]) + "/"):
+            return True
+    return spec.match_file("/".join(parts))
+
+
+def _inside(root: Path, real: str) -> bool:
+    root_s = str(root)
+    return real == root_s or real.startswith(root_s.rstrip(os.sep) + os.sep)
+
+
+def _link_target_size(root: Path, rel: str, full: str, warnings: _Warnings) -> int | None:
+    """The size of a link's target when it is a regular file inside ``root``; else ``None``
+    (a warning for a link out of the root, a loop or a dangling link)."""
+    real = os.path.realpath(full)
+    if not _inside(root, real):
+        warnings.add(rel, "symbolic link to a place outside the repository; not followed")
+        return None
+    try:
+        st = os.stat(real)
+    except OSError as err:
+        warnings.add(rel, f"symbolic link that cannot be followed ({err.strerror or err}); skipped")
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
+# --- plain folders ------------------------------------------------------------------------
+
+
+def _walk(root: Path, exclude_spec: pathspec.GitIgnoreSpec | None, warnings: _Warnings) -> list[RepoFile]:
+    """Every file under ``root`` that no ``.gitignore`` ignores, never entering ignored,
+    vendored or linked folders (so no loops)."""
+    files: list[RepoFile] = []
+    # Each entry: a folder (relative, '' or ending in '/') and the .gitignore specs that
+    # apply to it, deepest last, each with the folder it is relative to.
+    stack: list[tuple[str, list[tuple[str, pathspec.GitIgnoreSpec]]]] = [("", [])]
+    while stack:
+        rel_dir, specs = stack.pop()
+        full_dir = os.path.join(root, rel_dir) if rel_dir else str(root)
+        try:
+            entries = list(os.scandir(full_dir))
+        except OSError as err:
+            warnings.add(rel_dir.rstrip("/"), f"folder cannot be read ({err.strerror or err}); skipped")
+            continue
+        if any(e.name == ".gitignore" for e in entries):
+            spec = _read_gitignore(os.path.join(full_dir, ".gitignore"), rel_dir + ".gitignore", warnings)
+            if spec is not None:
+                specs = [*specs, (rel_dir, spec)]
+        for entry in entries:
+            rel = rel_dir + entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+            except OSError as err:
+                warnings.add(rel, f"cannot be read ({err.strerror or err}); skipped")
+                continue
+            if is_dir:
+                if is_vendored(entry.name) or _ignored(specs, rel + "/"):
+                    continue
+                if exclude_spec is not None and exclude_spec.match_file(rel + "/"):
+                    continue
+                stack.append((rel + "/", specs))
+                continue
+            if _ignored(specs, rel) or (exclude_spec is not None and exclude_spec.match_file(rel)):
+                continue
+            if is_link:
+                size = _link_target_size(root, rel, entry.path, warnings)
+                if size is not None:
+                    files.append(RepoFile(rel, size))
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as err:
+                warnings.add(rel, f"cannot be read ({err.strerror or err}); skipped")
+                continue
+            if stat.S_ISREG(st.st_mode):
+                files.append(RepoFile(rel, st.st_size))
+    return files
+
+
+def _read_gitignore(full: str, rel: str, warnings: _Warnings) -> pathspec.GitIgnoreSpec | None:
+    try:
+        with open(full, "rb") as fh:
+            data = fh.read(MAX_TEXT_BYTES)
+    except OSError as err:
+        warnings.add(rel, f"cannot be read ({err.strerror or err}); its patterns are not applied")
+        return None
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if not any(line.strip() and not line.startswith("#") for line in lines):
+        return None
+    return _compile(lines, rel, warnings)
+
+
+def _ignored(specs: list[tuple[str, pathspec.GitIgnoreSpec]], rel: str) -> bool:
+    """Git's rule: the deepest ``.gitignore`` with a matching pattern decides."""
+    for base, spec in reversed(specs):
+        decision = spec.check_file(rel[len(base) :]).include
+        if decision is not None:
+            return decision
+    return False
+
+
+def _lfs_patterns(root: Path, files: list[RepoFile], warnings: _Warnings) -> list[str]:
+    patterns: list[str] = []
+    for f in files:
+        name = f.path.rsplit("/", 1)[-1]
+        if name != ".gitattributes":
+            continue
+        text, warning = read_text(root, f.path, limit=256 * 1024)
+        if warning is not None:
+            warnings.add(warning.path, warning.message)
+        if not text:
+            continue
+        base = f.path[: -len(name)]
+        for line in text.splitlines():
+            fields = line.split()
+            if len(fields) < 2 or fields[0].startswith("#") or "filter=lfs" not in fields[1:]:
+                continue
+            pattern = fields[0]
+            if base:
+                # gitattributes: a pattern without a slash matches at any depth below its file
+                inner = pattern.lstrip("/") if "/" in pattern.rstrip("/") else "**/" + pattern
+                pattern = base + inner
+            patterns.append(pattern)
+    return patterns
+
+
+# --- reading ------------------------------------------------------------------------------
 
 
 def read_text(root: Path, path: str, *, limit: int = MAX_TEXT_BYTES) -> tuple[str | None, ScanWarning | None]:
     """The text of ``root/path`` (UTF-8, undecodable bytes replaced), or ``None`` and a
-    warning when it is binary, larger than ``limit``, unreadable or a link out of ``root``."""
-    raise NotImplementedError
+    warning when it is larger than ``limit``, unreadable, not a regular file (a folder,
+    a FIFO: never opened in a way that blocks) or a link out of ``root``.
+
+    A binary file (a NUL byte in its first 8 KB) gives ``None`` and *no* warning: most
+    binaries are read by mistake of a name pattern, not because text was expected. Text
+    with a UTF-16 byte order mark is decoded as such; other non-UTF-8 text is decoded
+    with replacement characters and a warning.
+    """
+    real_root = os.path.realpath(root)
+    full = os.path.join(real_root, path)
+    real = os.path.realpath(full)
+    if not _inside(Path(real_root), real):
+        return None, ScanWarning(
+            path=path, message="symbolic link to a place outside the repository; not read"
+        )
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as err:
+        return None, ScanWarning(path=path, message=f"cannot be read ({err.strerror or err})")
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return None, ScanWarning(path=path, message="not a regular file; not read")
+        if st.st_size > limit:
+            return None, ScanWarning(
+                path=path, message=f"{st.st_size:,} bytes, more than the {limit:,} read; not read"
+            )
+        chunks = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+    except OSError as err:
+        return None, ScanWarning(path=path, message=f"cannot be read ({err.strerror or err})")
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while we read it
+        return None, ScanWarning(path=path, message=f"more than the {limit:,} bytes read; not read")
+    return _decode(path, data)
+
+
+def _decode(path: str, data: bytes) -> tuple[str | None, ScanWarning | None]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            pass
+    if b"\0" in data[:_SNIFF_BYTES]:
+        return None, None
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        return data.decode("utf-8", errors="replace"), ScanWarning(
+            path=path, message=f"not valid UTF-8 (first at line {line}); undecodable bytes replaced"
+        )
