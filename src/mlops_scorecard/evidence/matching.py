@@ -192,7 +192,7 @@ _SLASH_SUFFIXES = frozenset(
 )
 _SLASH_NAMES = frozenset({"jenkinsfile"})
 _HTML_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".xml", ".qmd"})
-_TRAILING_HASH = re.compile(r"\s#.*$")
+_TRAILING_HASH = re.compile(r"\s+#.*$")
 
 
 @cache
