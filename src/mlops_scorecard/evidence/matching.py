@@ -21,6 +21,7 @@ from .results import CONFIDENCES
 
 __all__ = [
     "DOC_PATHS",
+    "CodeGate",
     "Compiled",
     "Matchers",
     "compile_catalogue",
@@ -86,8 +87,6 @@ class Matchers:
     ci: list[Compiled] = field(default_factory=list)
     artifact: list[Compiled] = field(default_factory=list)
     gate: re.Pattern[str] | None = None
-    #: Words one of which a Python file must contain for a code signal to find anything.
-    code_words: re.Pattern[str] | None = None
     _call_memo: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
 
     def path_signals(self, path: str) -> list[Compiled]:
@@ -105,22 +104,51 @@ class Matchers:
         return found
 
 
-def _code_words(signals: list[Compiled]) -> re.Pattern[str] | None:
-    words: set[str] = set()
-    for c in signals:
-        s = c.signal
-        words.update(m.split(".")[0] for m in s.modules)
-        for call in s.calls:
-            # An alias can rename a module but a call still spells its last name.
-            last = call.rsplit(".", 1)[-1]
-            piece = max(last.split("*"), key=len)
-            if not piece:
-                return None  # a call pattern that names nothing: every file is a candidate
-            words.add(piece)
-        words.update(s.keywords)
-    if not words:
-        return None
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class CodeGate:
+    """Whether a Python file or notebook can hold anything the code signals look for,
+    decided from its identifiers before it is parsed (parsing is what costs).
+
+    A module, call or keyword can only be in a file whose text spells every literal
+    part of its dotted name: an import spells them all even when an alias renames the
+    module. Each such set of words is indexed by its longest word, so a file costs one
+    pass over its identifiers and a set intersection."""
+
+    def __init__(self, signals: list[Compiled]) -> None:
+        self.by_anchor: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = {}
+        #: Conditions with no whole word (``*.expect_column_*``): substrings only.
+        self.loose: list[tuple[str, ...]] = []
+        self.always = False
+        for c in signals:
+            s = c.signal
+            names = [*s.modules, *s.calls, *s.keywords]
+            for name in names:
+                parts = [p for p in name.split(".") if p]
+                words = frozenset(p for p in parts if "*" not in p)
+                pieces = tuple(piece for p in parts if "*" in p for piece in p.split("*") if piece)
+                if words:
+                    anchor = max(words, key=len)
+                    self.by_anchor.setdefault(anchor, []).append((words, pieces))
+                elif pieces:
+                    self.loose.append(pieces)
+                else:
+                    self.always = True  # a call pattern of wildcards only: every file
+        self.anchors = frozenset(self.by_anchor)
+
+    def may_match(self, text: str) -> bool:
+        """Whether some code signal could match in ``text``."""
+        if self.always:
+            return True
+        if any(all(piece in text for piece in pieces) for pieces in self.loose):
+            return True
+        tokens = set(_IDENT.findall(text))
+        for anchor in tokens & self.anchors:
+            for words, pieces in self.by_anchor[anchor]:
+                if words <= tokens and all(piece in text for piece in pieces):
+                    return True
+        return False
 
 
 def compile_catalogue(catalogue: Catalogue) -> Matchers:
@@ -157,7 +185,6 @@ def compile_catalogue(catalogue: Catalogue) -> Matchers:
             m.artifact.append(c)
     gates = [c.paths.pattern for c in m.by_path if c.paths is not None]
     m.gate = re.compile("|".join(f"(?:{g})" for g in gates), re.IGNORECASE) if gates else None
-    m.code_words = _code_words(m.code)
     return m
 
 

@@ -13,7 +13,6 @@ its signals have seen it, so memory does not grow with the repository.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ from ..framework import Framework
 from .ci_systems import CiSystemError, ci_steps, ci_system
 from .collect import Collector, shorten
 from .manifests import ManifestError, declared_dependencies, is_lock_file, is_manifest, normalize
-from .matching import Compiled, Matchers, compile_catalogue, compile_globs, live_lines
+from .matching import CodeGate, Compiled, Matchers, compile_catalogue, compile_globs, live_lines
 from .practices import Catalogue, default_catalogue
 from .python_code import CodeFacts, notebook_facts, python_facts
 from .results import RepositoryScan, ScanResult, ScanWarning
@@ -56,7 +55,6 @@ _EXEMPT_FOLDERS = compile_globs(
         "doc/",
     ]
 )
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def scan_repository(
@@ -140,7 +138,7 @@ class _Reader:
         self.root = root
         self.m = matchers
         self.out = collector
-        self.code_conditions = _code_conditions(matchers.code)
+        self.code_gate = CodeGate(matchers.code)
         self.wants_manifests = bool(matchers.dependency or matchers.pinned)
         self.packages = {id(c): {normalize(p) for p in c.signal.packages} for c in matchers.dependency}
 
@@ -199,10 +197,12 @@ class _Reader:
                 return
 
     def _code(self, path: str, lower: str, text: str) -> None:
-        tokens = set(_IDENT.findall(text))
-        if not any(cond <= tokens for cond in self.code_conditions):
+        notebook = lower.endswith(".ipynb")
+        # Notebooks are few and are parsed whatever their words, so that a broken one is
+        # reported; a Python file is parsed only when a code signal could match in it.
+        if not notebook and not self.code_gate.may_match(text):
             return
-        facts: CodeFacts = notebook_facts(text) if lower.endswith(".ipynb") else python_facts(text)
+        facts: CodeFacts = notebook_facts(text) if notebook else python_facts(text)
         if facts.error:
             self.out.warn(ScanWarning(path=path, message=shorten(f"could not parse: {facts.error}", 500)))
         imports = [c for c in self.m.code if c.signal.kind == "import"]
@@ -272,21 +272,6 @@ class _Reader:
                 if step.kind == want and c.pattern.search(step.text):
                     verb = "runs" if want == "command" else "uses"
                     self.out.add(c, path, step.line, shorten(f"{verb} {step.text.strip()}"), key=step.text)
-
-
-def _code_conditions(signals: list[Compiled]) -> list[frozenset[str]]:
-    """For each module, call and keyword of the code signals, the identifiers a file
-    must contain for it to be there: every literal part of the dotted name, since an
-    import spells them all even when an alias renames the module."""
-    conditions: set[frozenset[str]] = set()
-    for c in signals:
-        s = c.signal
-        names = [*s.modules, *s.calls]
-        for name in names:
-            parts = {p for p in name.split(".") if p and "*" not in p}
-            conditions.add(frozenset(parts))
-        conditions.update(frozenset([k]) for k in s.keywords)
-    return list(conditions)
 
 
 class _Artifacts:
