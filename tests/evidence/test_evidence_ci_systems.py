@@ -224,6 +224,10 @@ def test_cloud_build() -> None:
     assert ci_system("cloudbuild.json", as_json) == "cloud-build"
     assert commands("cloudbuild.json", as_json) == [("pytest -x", 3)]
     assert ci_system("cloudbuild.yaml", "substitutions: {}\n") is None
+    broken = "steps:\n- name: # TODO\n  args: [\n"
+    assert ci_system("cloudbuild.yaml", broken) == "cloud-build"
+    with pytest.raises(CiSystemError, match="cloudbuild.yaml: not valid YAML"):
+        ci_steps("cloudbuild.yaml", broken)
 
 
 CIRCLECI = """\
@@ -323,3 +327,19 @@ def test_malformed_yaml_is_an_error_with_the_line() -> None:
     with pytest.raises(CiSystemError, match=r"\.github/workflows/ci\.yml: not valid YAML: line 4"):
         ci_steps(".github/workflows/ci.yml", "jobs:\n  t:\n    steps: [\n  - run: x\n")
     assert ci_steps("README.md", "script: pytest") == []
+
+
+def test_here_document_bodies_are_not_commands() -> None:
+    text = (
+        "job:\n  script:\n    - |\n      cat <<EOF > report.md\n      run pytest here\n      EOF\n"
+        "      python - <<-'PY'\n      import mlflow\n      PY\n      make test\n"
+        '      echo $((1 <<x))\n      cat <<< "here string"\n      pytest\n'
+    )
+    assert commands(".gitlab-ci.yml", text) == [
+        ("cat <<EOF > report.md", 4),
+        ("python - <<-'PY'", 7),
+        ("make test", 10),
+        ("echo $((1 <<x))", 11),
+        ('cat <<< "here string"', 12),
+        ("pytest", 13),
+    ]

@@ -192,3 +192,16 @@ def test_notebook_not_json_not_python_and_nbformat3() -> None:
         indent=1,
     )
     assert notebook_facts(v3).imports == [("mlflow", line_of(v3, '"import mlflow'))]
+
+
+def test_notebook_magics_inside_blocks_and_automagic() -> None:
+    text = notebook(
+        [
+            cell("code", ["if True:\n", "    !pip install mlflow\n", "import wandb\n"]),
+            cell("code", ["pip install dvc\n", "!pip install a \\\n", "        b\n", "import mlflow\n"]),
+            cell("code", ["pip = 3\n", "cd = pip + 1\n"]),
+        ]
+    )
+    facts = notebook_facts(text)
+    assert facts.error is None
+    assert [name for name, _ in facts.imports] == ["wandb", "mlflow"]

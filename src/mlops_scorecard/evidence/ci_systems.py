@@ -152,7 +152,9 @@ def ci_system(path: str, text: str | None = None) -> str | None:
     ``ci/``... is Azure Pipelines only if its top level has Azure's keys; a
     ``buildspec.yml`` must have ``phases``; a ``cloudbuild`` file ``steps``. Without
     ``text`` such a path gives its likely system (read the file and ask again to be
-    sure); with ``text`` it is confirmed or ``None`` (malformed YAML confirms nothing).
+    sure); with ``text`` it is confirmed or ``None`` (malformed YAML confirms no Azure
+    candidate; a malformed ``cloudbuild``/``buildspec`` file keeps its system, so that
+    :func:`ci_steps` reports it).
     """
     system = _by_path(path)
     if system is None:
@@ -163,7 +165,9 @@ def ci_system(path: str, text: str | None = None) -> str | None:
     try:
         roots = compose(text) if not path.endswith(".json") else compose(_json_as_yaml(text))
     except YamlCiError:
-        return None
+        # a broken cloudbuild.yaml is still Cloud Build (ci_steps says what is wrong);
+        # a broken YAML file under ci/ could be anything
+        return None if system == "azure-pipelines-candidate" else candidate
     top: dict[str, yaml.Node] = {}
     for root in roots:
         top |= top_level_keys(root)

@@ -177,6 +177,7 @@ def _argv(mapping: dict[str, yaml.Node]) -> list[Step]:
     return [("command", " ".join(words), command.start_mark.line + 1)] if words else []
 
 
+_HEREDOC = re.compile(r"(?<![<$(])<<(?!<)-?~?\s*['\"]?([A-Za-z_]\w*)['\"]?")
 _COMMENT = re.compile(r"^\s*(#|rem\s|::)", re.IGNORECASE)
 
 
@@ -195,9 +196,18 @@ def shell_lines(node: yaml.ScalarNode, lines: list[str]) -> list[tuple[str, int]
         numbered = [(re.sub(r"\s\\\s+", " ", text), start) for text in value.split("\n")]
     out: list[tuple[str, int]] = []
     pending: tuple[str, int] | None = None
+    heredoc: str | None = None
     for text, line in numbered:
+        if heredoc is not None:
+            # a here-document's body is data for its command, not commands
+            if text.strip() == heredoc:
+                heredoc = None
+            continue
         if pending is None and (not text.strip() or _COMMENT.match(text)):
             continue
+        opened = None if "$((" in text or "((" in text else _HEREDOC.search(text)
+        if opened:
+            heredoc = opened.group(1)
         text = strip_comment(text)
         if pending is not None:
             text, line = pending[0] + " " + text.strip(), pending[1]

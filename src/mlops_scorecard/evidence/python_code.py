@@ -150,6 +150,8 @@ def _is_constant(value: ast.expr) -> bool:
 #: (``%%bash``, ``%%sql``...) makes the cell something else.
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "tensorboard"})
 _SHELL_ASSIGNMENT = re.compile(r"^\s*[\w.,\s()\[\]]+=\s*[!%]")
+#: IPython's automagic runs "pip install x" and "cd dir" without a "%".
+_AUTOMAGIC = re.compile(r"^\s*(pip|conda|mamba|cd)\s+[-\w./~]")
 _HELP = re.compile(r"^\s*(\?{1,2}[\w.]+|[\w.]+\?{1,2})\s*$")
 
 
@@ -311,13 +313,21 @@ def _strip_magics(lines: list[tuple[str, int]]) -> tuple[str, list[int]]:
     code: list[str] = []
     line_map: list[int] = []
     continued = False
+    indent = ""
     for text, line in lines:
         stripped = text.lstrip()
-        magic = stripped.startswith(("%", "!")) or _SHELL_ASSIGNMENT.match(text) is not None
+        magic = (
+            stripped.startswith(("%", "!"))
+            or _SHELL_ASSIGNMENT.match(text) is not None
+            or _AUTOMAGIC.match(text) is not None
+        )
         if continued or magic or _HELP.match(text):
+            if not continued:
+                indent = text[: len(text) - len(stripped)]
             # a magic or shell line ending in a backslash goes on on the next line
             continued = (continued or magic) and text.rstrip().endswith("\\")
-            code.append("")
+            # "pass" keeps a block whose only statement was a magic ("if x:\n  !pip ...")
+            code.append(indent + "pass")
         else:
             code.append(text)
         line_map.append(line)
