@@ -226,7 +226,7 @@ def test_cloud_build() -> None:
     assert ci_system("cloudbuild.yaml", "substitutions: {}\n") is None
     broken = "steps:\n- name: # TODO\n  args: [\n"
     assert ci_system("cloudbuild.yaml", broken) == "cloud-build"
-    with pytest.raises(CiSystemError, match="cloudbuild.yaml: not valid YAML"):
+    with pytest.raises(CiSystemError, match=r"cloudbuild\.yaml: not valid YAML"):
         ci_steps("cloudbuild.yaml", broken)
 
 
