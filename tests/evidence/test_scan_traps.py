@@ -246,3 +246,20 @@ def test_scan_of_several_repositories(
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", result.generated_at)
     assert practice(result.repositories[0], "containerization").status == "found"
     assert practice(result.repositories[1], "containerization").status == "not-found"
+
+
+def test_a_broken_manifest_clouds_only_what_it_decides(scan_files: ScanFiles) -> None:
+    # a cookiecutter template: not TOML until rendered
+    result = scan_files({"pyproject.toml": "[project]\nname = {{ cookiecutter.name }}\n"})
+    pinned = practice(result, "pinned-dependencies")
+    assert pinned.status == "inconclusive"
+    assert "pyproject.toml" in pinned.note
+    # a declared package is medium evidence: its absence is no reason for doubt
+    assert practice(result, "experiment-tracking").status == "not-found"
+
+
+def test_a_dev_container_alone_is_inconclusive(scan_files: ScanFiles) -> None:
+    finding = practice(
+        scan_files({".devcontainer/devcontainer.json": '{"image": "python:3.11"}\n'}), "containerization"
+    )
+    assert finding.status == "inconclusive"

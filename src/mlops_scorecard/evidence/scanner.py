@@ -162,10 +162,8 @@ class _Reader:
         if warning is not None:
             self.out.warn(warning)
         if text is None:
-            # Code that cannot be read only warns: one unreadable script among thousands
-            # should not make every code practice inconclusive.
-            why = warning.message if warning is not None else "not readable"
-            self._unreadable(path, why, readers, manifest, ci)
+            if warning is not None:  # a binary file (no warning) holds no text evidence
+                self._unreadable(path, warning.message, readers, manifest, ci)
             return
         if readers:
             self._lines(path, text, readers)
@@ -182,7 +180,14 @@ class _Reader:
             signals += self.m.dependency + self.m.pinned
         if ci:
             signals += self.m.ci
-        for practice in {c.practice for c in signals}:
+        self._missed(path, why, signals)
+
+    def _missed(self, path: str, why: str, signals: list[Compiled]) -> None:
+        # Only a file that could have held high-confidence evidence makes a practice
+        # inconclusive: a templated pyproject.toml must not cloud the eight practices
+        # whose packages it might have declared, nor a broken script every code practice
+        # (those only warn).
+        for practice in {c.practice for c in signals if c.signal.level == "high"}:
             self.out.unreadable(practice, path, why)
 
     def _lines(self, path: str, text: str, signals: list[Compiled]) -> None:
@@ -228,8 +233,7 @@ class _Reader:
             declared = declared_dependencies(path, text)
         except ManifestError as exc:
             self.out.warn(ScanWarning(path=path, message=shorten(f"could not read the manifest: {exc}", 500)))
-            for practice in {c.practice for c in self.m.dependency + self.m.pinned}:
-                self.out.unreadable(practice, path, "the manifest could not be parsed")
+            self._missed(path, "the manifest could not be parsed", self.m.dependency + self.m.pinned)
             return
         if not declared:
             return
@@ -258,8 +262,7 @@ class _Reader:
             self.out.warn(
                 ScanWarning(path=path, message=shorten(f"could not read the CI configuration: {exc}", 500))
             )
-            for practice in {c.practice for c in self.m.ci}:
-                self.out.unreadable(practice, path, f"the {system} configuration could not be parsed")
+            self._missed(path, f"the {system} configuration could not be parsed", self.m.ci)
             return
         for c in self.m.ci:
             kind = c.signal.kind
