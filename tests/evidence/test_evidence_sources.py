@@ -174,6 +174,13 @@ def test_symlinks_out_of_root_loops_and_inside(tmp_path: Path) -> None:
     assert "outside" in warning.message
     assert read_text(repo, "inside.py") == ("import mlflow\n", None)
     assert read_text(repo, "../repo/../../etc/passwd")[0] is None
+    (repo / "etc").symlink_to("/etc")
+    (repo / "real2").symlink_to(repo / "real")
+    text, warning = read_text(repo, "etc/passwd")  # through a linked folder
+    assert text is None
+    assert warning is not None
+    assert "outside" in warning.message
+    assert read_text(repo, "real2/a.py") == ("import mlflow\n", None)
 
 
 def test_read_text_binary_large_non_utf8_and_utf16(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ never followed. Everything that cannot be read becomes a :class:`ScanWarning`.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import subprocess
@@ -398,10 +399,9 @@ def read_text(root: Path, path: str, *, limit: int = MAX_TEXT_BYTES) -> tuple[st
     with a UTF-16 byte order mark is decoded as such; other non-UTF-8 text is decoded
     with replacement characters and a warning.
     """
-    real_root = os.path.realpath(root)
-    full = os.path.join(real_root, path)
-    real = os.path.realpath(full)
-    if not _inside(Path(real_root), real):
+    real_root = _real_root(str(root))
+    real = _resolve_inside(real_root, path)
+    if real is None:
         return None, ScanWarning(
             path=path, message="symbolic link to a place outside the repository; not read"
         )
@@ -419,12 +419,14 @@ def read_text(root: Path, path: str, *, limit: int = MAX_TEXT_BYTES) -> tuple[st
             )
         chunks = []
         remaining = limit + 1
+        want = st.st_size + 1  # one read for the whole file; a shorter read is its end
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
+            chunk = os.read(fd, min(remaining, want))
             chunks.append(chunk)
             remaining -= len(chunk)
+            if len(chunk) < want:
+                break
+            want = 1 << 20
         data = b"".join(chunks)
     except OSError as err:
         return None, ScanWarning(path=path, message=f"cannot be read ({err.strerror or err})")
@@ -433,6 +435,33 @@ def read_text(root: Path, path: str, *, limit: int = MAX_TEXT_BYTES) -> tuple[st
     if len(data) > limit:  # it grew while we read it
         return None, ScanWarning(path=path, message=f"more than the {limit:,} bytes read; not read")
     return _decode(path, data)
+
+
+@functools.lru_cache(maxsize=64)
+def _real_root(root: str) -> str:
+    return os.path.realpath(root)
+
+
+def _resolve_inside(real_root: str, path: str) -> str | None:
+    """The real path of ``path`` under the root, or ``None`` when it leads out of it.
+    Components are checked one by one (cheaper than ``realpath`` when none is a link)."""
+    parts = path.split("/")
+    if path.startswith("/") or ".." in parts:
+        real = os.path.realpath(os.path.join(real_root, path))
+        return real if _inside(Path(real_root), real) else None
+    current = real_root
+    for part in parts:
+        if part in {"", "."}:
+            continue
+        current = os.path.join(current, part)
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            return current  # opening it reports what is wrong
+        if stat.S_ISLNK(mode):
+            real = os.path.realpath(os.path.join(real_root, path))
+            return real if _inside(Path(real_root), real) else None
+    return current
 
 
 def _decode(path: str, data: bytes) -> tuple[str | None, ScanWarning | None]:
