@@ -302,6 +302,10 @@ pipeline {
                 '''
                 sh(script: "dvc repro", returnStdout: true)
                 bat 'tox'
+                sh label: 'lint', returnStatus: true, encoding: 'UTF-8',
+                   script: 'ruff check .'
+                sh label: 'no script here'
+                echo 'not a step'
                 junit 'reports/*.xml'
             }
         }
@@ -319,6 +323,7 @@ def test_jenkinsfile() -> None:
         ("mlflow run .", 14),
         ("dvc repro", 16),
         ("tox", 17),
+        ("ruff check .", 19),
     ]
     assert [(s.text, s.line) for s in steps if s.kind == "uses"] == [("shared-lib", 1), ("python:3.11", 3)]
 

@@ -205,3 +205,11 @@ def test_notebook_magics_inside_blocks_and_automagic() -> None:
     facts = notebook_facts(text)
     assert facts.error is None
     assert [name for name, _ in facts.imports] == ["wandb", "mlflow"]
+
+
+def test_comments_and_strings_never_count() -> None:
+    facts = python_facts(
+        '# import mlflow\nx = "import mlflow"\ny = """\nimport mlflow\nmlflow.log_metric()\n"""\n'
+    )
+    assert (facts.imports, facts.error) == ([], None)
+    assert not any("mlflow" in c.name for c in facts.calls)

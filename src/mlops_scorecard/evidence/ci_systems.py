@@ -330,7 +330,7 @@ def jenkins_steps(text: str) -> list[tuple[Literal["command", "uses"], str, int]
     for index, (kind, value, _line) in enumerate(tokens):
         if kind != "word":
             continue
-        nxt = tokens[index + 1 : index + 8]
+        nxt = tokens[index + 1 : index + 40]
         if value in _STEP_NAMES and nxt:
             body = _script_argument(nxt)
             if body is not None:
@@ -353,8 +353,12 @@ def _script_argument(tokens: list[tuple[str, str, int]]) -> tuple[str, int] | No
         i = 1
     if i < len(tokens) and tokens[i][0] == "string":
         return tokens[i][1], tokens[i][2]
-    # named arguments: look for script: '...'
+    # named arguments: look for script: '...' within the call (its parentheses, or its
+    # line when it has none: "sh label: 'x', returnStatus: true, script: 'y'")
+    first_line = tokens[0][2]
     for j in range(i, len(tokens) - 2):
+        if i == 0 and tokens[j][2] != first_line and tokens[j - 1][:2] != ("punct", ","):
+            break
         if (
             tokens[j][:2] == ("word", "script")
             and tokens[j + 1][:2] == ("punct", ":")
