@@ -96,6 +96,12 @@ def test_azure_under_pipelines_folder_confirmed_by_content() -> None:
     assert ci_system(".pipelines/ci.yml", AZURE) == "azure-pipelines"
     assert ci_system(".azuredevops/steps.yml", "steps:\n  - script: make test\n") == "azure-pipelines"
     assert ci_system(".pipelines/k8s.yml", "apiVersion: v1\nkind: Pod\n") is None
+    azure_ml_schedule = (
+        "name: nightly\ntrigger:\n  type: cron\n  expression: '0 0 * * *'\ncreate_job: job.yml\n"
+    )
+    assert ci_system("ci/train-pipeline-schedule.yml", azure_ml_schedule) is None
+    assert ci_system("ci/build.yml", "trigger: none\nsteps:\n  - bash: make\n") == "azure-pipelines"
+    assert ci_system("ci/main.yml", "extends:\n  template: base.yml\n") == "azure-pipelines"
     assert ci_system("ci/gitlab-like.yml", "stages: [build, test]\nbuild:\n  script: make\n") is None
     assert ci_system(".pipelines/broken.yml", "trigger: [\n") is None
     assert commands(".pipelines/ci.yml", AZURE) == [

@@ -92,7 +92,14 @@ _AZURE_FOLDERS = frozenset(
 )
 #: Systems whose path is confirmed by content when ``ci_system`` is given the text.
 _AMBIGUOUS = frozenset({"azure-pipelines-candidate", "aws-codebuild", "cloud-build"})
-_AZURE_TOP = frozenset({"trigger", "pr", "pool", "extends", "schedules"})
+#: Azure's top-level keys and, when their value is a mapping, the keys it may have (an
+#: Azure ML schedule also has a "trigger", with "type": it is no pipeline).
+_AZURE_TOP: dict[str, frozenset[str]] = {
+    "trigger": frozenset({"branches", "paths", "tags", "batch"}),
+    "pr": frozenset({"branches", "paths", "drafts", "autoCancel"}),
+    "pool": frozenset({"vmImage", "name", "demands"}),
+    "extends": frozenset({"template", "parameters"}),
+}
 _AZURE_ITEM_KEYS = frozenset(
     {
         "script",
@@ -179,8 +186,15 @@ def ci_system(path: str, text: str | None = None) -> str | None:
 
 
 def _looks_like_azure(top: dict[str, yaml.Node]) -> bool:
-    if _AZURE_TOP & top.keys():
-        return True
+    for key, allowed in _AZURE_TOP.items():
+        node = top.get(key)
+        if node is None:
+            continue
+        if not isinstance(node, yaml.MappingNode):
+            return key != "extends"  # trigger: none, pr: [main], pool: name
+        keys = top_level_keys(node).keys()
+        if keys and keys <= allowed:
+            return True
     for key in ("stages", "jobs", "steps"):
         node = top.get(key)
         if isinstance(node, yaml.SequenceNode):
