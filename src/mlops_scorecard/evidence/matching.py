@@ -87,6 +87,8 @@ class Matchers:
     ci: list[Compiled] = field(default_factory=list)
     artifact: list[Compiled] = field(default_factory=list)
     gate: re.Pattern[str] | None = None
+    #: Every call pattern at once: most names a file calls match none.
+    any_call: re.Pattern[str] | None = None
     _call_memo: dict[str, tuple[Compiled, ...]] = field(default_factory=dict)
 
     def path_signals(self, path: str) -> list[Compiled]:
@@ -99,7 +101,10 @@ class Matchers:
         """The ``call`` signals naming the dotted call ``name`` (memoized: names repeat)."""
         found = self._call_memo.get(name)
         if found is None:
-            found = tuple(c for c in self.code if c.calls is not None and c.calls.match(name))
+            if self.any_call is None or not self.any_call.match(name):
+                found = ()
+            else:
+                found = tuple(c for c in self.code if c.calls is not None and c.calls.match(name))
             self._call_memo[name] = found
         return found
 
@@ -184,6 +189,8 @@ def compile_catalogue(catalogue: Catalogue) -> Matchers:
         elif kind == "artifact":
             m.artifact.append(c)
     gates = [c.paths.pattern for c in m.by_path if c.paths is not None]
+    calls = [c.calls.pattern for c in m.code if c.calls is not None]
+    m.any_call = re.compile("|".join(f"(?:{p})" for p in calls)) if calls else None
     m.gate = re.compile("|".join(f"(?:{g})" for g in gates), re.IGNORECASE) if gates else None
     return m
 

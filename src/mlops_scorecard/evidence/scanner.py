@@ -140,6 +140,9 @@ class _Reader:
         self.out = collector
         self.code_gate = CodeGate(matchers.code)
         self.wants_manifests = bool(matchers.dependency or matchers.pinned)
+        # A broken CI file clouds whether there is CI, not what a CI would have run: the
+        # tests or linters it might run would show in the repository's files too.
+        self._ci_configs = [c for c in matchers.ci if c.signal.kind == "ci-config"]
         self.packages = {id(c): {normalize(p) for p in c.signal.packages} for c in matchers.dependency}
 
     def visit(self, f: RepoFile) -> None:
@@ -179,7 +182,7 @@ class _Reader:
         if manifest:
             signals += self.m.dependency + self.m.pinned
         if ci:
-            signals += self.m.ci
+            signals += self._ci_configs
         self._missed(path, why, signals)
 
     def _missed(self, path: str, why: str, signals: list[Compiled]) -> None:
@@ -262,7 +265,7 @@ class _Reader:
             self.out.warn(
                 ScanWarning(path=path, message=shorten(f"could not read the CI configuration: {exc}", 500))
             )
-            self._missed(path, f"the {system} configuration could not be parsed", self.m.ci)
+            self._missed(path, f"the {system} configuration could not be parsed", self._ci_configs)
             return
         for c in self.m.ci:
             kind = c.signal.kind
