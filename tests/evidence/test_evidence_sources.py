@@ -66,6 +66,11 @@ def test_plain_folder_honours_gitignore_nested_and_vendored(tmp_path: Path) -> N
             ".venv/lib/site.py": "x",
             "thing.egg-info/PKG-INFO": "x",
             "src/build/out.py": "x",
+            "venv/pyvenv.cfg": "home = /usr/bin\n",
+            "venv/lib/x.py": "x",
+            "tools/env/conda-meta/history": "x",
+            "tools/env/lib/y.py": "x",
+            "project/env/conda.yml": "dependencies: [numpy]\n",
         },
     )
     listing = list_files(tmp_path)
@@ -78,6 +83,7 @@ def test_plain_folder_honours_gitignore_nested_and_vendored(tmp_path: Path) -> N
         "pkg/deeper/.gitignore",
         "pkg/deeper/generated.py",
         "pkg/real.py",
+        "project/env/conda.yml",
         "train.py",
     ]
     assert listing.warnings == []
@@ -100,6 +106,11 @@ def test_git_checkout_lists_tracked_files_only(tmp_path: Path) -> None:
             "ignored/x.py": "",
             "node_modules/pkg/index.js": "",
             "lib/vendor/dep.py": "",
+            "docs/build/nodes.md": "# Nodes\n",
+            "project/env/conda.yml": "dependencies: [numpy]\n",
+            "venv/pyvenv.cfg": "home = /usr/bin\n",
+            "venv/lib/site.py": "",
+            "third_party/lib.py": "",
             ".gitattributes": "*.pt filter=lfs diff=lfs merge=lfs -text\n# *.bin filter=lfs\n",
             "models/.gitattributes": "*.onnx filter=lfs\nsub/*.bin filter=lfs\n",
         },
@@ -112,10 +123,13 @@ def test_git_checkout_lists_tracked_files_only(tmp_path: Path) -> None:
     listing = list_files(tmp_path)
     assert listing.kind == "git"
     assert listing.commit == git(tmp_path, "rev-parse", "HEAD").strip()
+    # a committed build/ folder was chosen; a committed virtual environment was not
     assert [f.path for f in listing.files] == [
         ".gitattributes",
         ".gitignore",
+        "docs/build/nodes.md",
         "models/.gitattributes",
+        "project/env/conda.yml",
         "train.py",
     ]
     assert listing.lfs_patterns == ["*.pt", "models/**/*.onnx", "models/sub/*.bin"]
@@ -262,3 +276,4 @@ def test_is_vendored() -> None:
     assert is_vendored("node_modules")
     assert is_vendored("mlops_scorecard.egg-info")
     assert not is_vendored("src")
+    assert not is_vendored("env")  # only when it holds a virtual environment

@@ -26,7 +26,9 @@ __all__ = [
     "GIT_TIMEOUT_SECONDS",
     "MAX_TEXT_BYTES",
     "MAX_WARNINGS",
+    "TRACKED_KEPT",
     "VENDORED_DIRS",
+    "VENV_NAMES",
     "Listing",
     "RepoFile",
     "is_vendored",
@@ -48,8 +50,6 @@ VENDORED_DIRS = frozenset(
         "node_modules",
         "bower_components",
         ".venv",
-        "venv",
-        "env",
         "site-packages",
         "vendor",
         "third_party",
@@ -69,6 +69,12 @@ VENDORED_DIRS = frozenset(
         "htmlcov",
     }
 )
+#: Folder names that are a virtual environment only when they hold one (``pyvenv.cfg``,
+#: ``conda-meta``): a project's ``env/conda.yml`` is not vendored.
+VENV_NAMES = frozenset({"env", "venv"})
+#: Vendored names that a git checkout keeps: a committed ``build/`` folder was chosen
+#: (build output is ignored, not committed), e.g. ``docs/build/*.md`` or ``build/Dockerfile``.
+TRACKED_KEPT = frozenset({"build"})
 #: Bytes looked at to tell binary from text.
 _SNIFF_BYTES = 8192
 
@@ -96,8 +102,15 @@ class Listing:
 
 
 def is_vendored(name: str) -> bool:
-    """Whether a folder called ``name`` holds vendored, generated or cached files."""
+    """Whether a folder called ``name`` holds vendored, generated or cached files
+    (``env`` and ``venv`` are vendored only when they hold a virtual environment)."""
     return name in VENDORED_DIRS or name.endswith(".egg-info")
+
+
+def _is_venv(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "pyvenv.cfg")) or os.path.isdir(
+        os.path.join(folder, "conda-meta")
+    )
 
 
 class _Warnings:
@@ -230,9 +243,12 @@ def _git_files(
 ) -> list[RepoFile]:
     files = []
     missing = 0
+    venvs: dict[str, bool] = {}
     for name in dict.fromkeys(names):  # an unmerged index lists a path once per stage
         parts = name.split("/")
-        if any(is_vendored(p) for p in parts[:-1]):
+        if any(is_vendored(p) and p not in TRACKED_KEPT for p in parts[:-1]):
+            continue
+        if any(p in VENV_NAMES for p in parts[:-1]) and _in_venv(root, parts, venvs):
             continue
         if exclude_spec is not None and _excluded(exclude_spec, parts):
             continue
@@ -255,6 +271,18 @@ def _git_files(
             f"{missing} tracked files are not in the working tree (sparse or incomplete checkout); not scanned",
         )
     return files
+
+
+def _in_venv(root: Path, parts: list[str], memo: dict[str, bool]) -> bool:
+    """Whether one of the folders of a path named like a virtual environment is one."""
+    for i, part in enumerate(parts[:-1]):
+        if part in VENV_NAMES:
+            folder = "/".join(parts[: i + 1])
+            if folder not in memo:
+                memo[folder] = _is_venv(os.path.join(root, folder))
+            if memo[folder]:
+                return True
+    return False
 
 
 def _excluded(spec: pathspec.GitIgnoreSpec, parts: list[str]) -> bool:
@@ -317,6 +345,8 @@ def _walk(root: Path, exclude_spec: pathspec.GitIgnoreSpec | None, warnings: _Wa
                 continue
             if is_dir:
                 if is_vendored(entry.name) or _ignored(specs, rel + "/"):
+                    continue
+                if entry.name in VENV_NAMES and _is_venv(entry.path):
                     continue
                 if exclude_spec is not None and exclude_spec.match_file(rel + "/"):
                     continue
