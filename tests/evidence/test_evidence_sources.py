@@ -206,9 +206,11 @@ def test_read_text_binary_large_non_utf8_and_utf16(tmp_path: Path) -> None:
             "latin1.py": "# caf\xe9\nimport mlflow\n".encode("latin-1"),
             "utf16.txt": "mlflow==2.0\n".encode("utf-16"),
             "bom.txt": "\ufeffpandas\n".encode(),
+            "big.gif": b"GIF89a\x00\x01" + b"\x00" * (3 * 1024 * 1024),
         },
     )
     assert read_text(tmp_path, "model.pt") == (None, None)
+    assert read_text(tmp_path, "big.gif") == (None, None)  # large, but binary: no warning
     text, warning = read_text(tmp_path, "big.txt")
     assert text is None
     assert warning is not None

@@ -424,8 +424,9 @@ def read_text(root: Path, path: str, *, limit: int = MAX_TEXT_BYTES) -> tuple[st
     warning when it is larger than ``limit``, unreadable, not a regular file (a folder,
     a FIFO: never opened in a way that blocks) or a link out of ``root``.
 
-    A binary file (a NUL byte in its first 8 KB) gives ``None`` and *no* warning: most
-    binaries are read by mistake of a name pattern, not because text was expected. Text
+    A binary file (a NUL byte in its first 8 KB), of any size, gives ``None`` and *no*
+    warning: most binaries are read because of a name pattern, not because text was
+    expected, and there was no text in them to miss. Text
     with a UTF-16 byte order mark is decoded as such; other non-UTF-8 text is decoded
     with replacement characters and a warning.
     """
@@ -444,6 +445,9 @@ def read_text(root: Path, path: str, *, limit: int = MAX_TEXT_BYTES) -> tuple[st
         if not stat.S_ISREG(st.st_mode):
             return None, ScanWarning(path=path, message="not a regular file; not read")
         if st.st_size > limit:
+            head = os.read(fd, _SNIFF_BYTES)
+            if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+                return None, None  # a large binary: no text was in it to miss
             return None, ScanWarning(
                 path=path, message=f"{st.st_size:,} bytes, more than the {limit:,} read; not read"
             )
