@@ -263,3 +263,16 @@ def test_a_dev_container_alone_is_inconclusive(scan_files: ScanFiles) -> None:
         scan_files({".devcontainer/devcontainer.json": '{"image": "python:3.11"}\n'}), "containerization"
     )
     assert finding.status == "inconclusive"
+
+
+def test_a_workflow_of_issue_bots_is_not_ci(scan_files: ScanFiles) -> None:
+    stale = (
+        "name: stale\non:\n  schedule:\n    - cron: '0 0 * * *'\njobs:\n  stale:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: actions/stale@v9\n        with:\n          days-before-stale: 30\n"
+    )
+    assert practice(scan_files({".github/workflows/stale.yml": stale}), "ci").status == "not-found"
+
+
+def test_lfs_for_images_only_is_inconclusive(scan_files: ScanFiles) -> None:
+    result = scan_files({".gitattributes": "*.png filter=lfs diff=lfs merge=lfs -text\n"})
+    assert practice(result, "data-versioning").status == "inconclusive"

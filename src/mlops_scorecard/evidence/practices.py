@@ -72,7 +72,8 @@ PRACTICE_IDS: tuple[str, ...] = (
 #: - ``ci-command``: a command matching ``pattern`` run by a CI configuration;
 #: - ``ci-uses``: a CI step using an action, orb, image or template matching ``pattern``;
 #: - ``ci-config``: a CI configuration :mod:`.ci_systems` recognises and can parse (its
-#:   path, confirmed by its content where the path alone is ambiguous);
+#:   path, confirmed by its content where the path alone is ambiguous); with ``pattern``,
+#:   one whose every step only uses what matches it (issue bots) is not CI;
 #: - ``pinned``: a manifest (not a lock file; ``paths`` narrows which) declaring at least
 #:   one dependency, nine in ten or more of them pinned to one exact version;
 #: - ``mention``: a line matching ``pattern`` in documentation (``paths``): always low;

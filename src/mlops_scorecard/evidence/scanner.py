@@ -20,7 +20,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import ScorecardError
 from ..framework import Framework
-from .ci_systems import CiSystemError, ci_steps, ci_system
+from .ci_systems import CiStep, CiSystemError, ci_steps, ci_system
 from .collect import Collector, shorten
 from .manifests import ManifestError, declared_dependencies, is_lock_file, is_manifest, normalize
 from .matching import CodeGate, Compiled, Matchers, compile_catalogue, compile_globs, live_lines
@@ -270,7 +270,8 @@ class _Reader:
         for c in self.m.ci:
             kind = c.signal.kind
             if kind == "ci-config":
-                self.out.add(c, path, None, f"{system} configuration")
+                if not _only_housekeeping(steps, c):
+                    self.out.add(c, path, None, f"{system} configuration")
                 continue
             want = "command" if kind == "ci-command" else "uses"
             assert c.pattern is not None
@@ -278,6 +279,16 @@ class _Reader:
                 if step.kind == want and c.pattern.search(step.text):
                     verb = "runs" if want == "command" else "uses"
                     self.out.add(c, path, step.line, shorten(f"{verb} {step.text.strip()}"), key=step.text)
+
+
+def _only_housekeeping(steps: list[CiStep], c: Compiled) -> bool:
+    """Whether a configuration only runs what the ``ci-config`` signal's pattern names
+    (a workflow that marks stale issues builds and checks nothing). A configuration of
+    no steps we can see still counts: its system may run a default."""
+    pattern = c.pattern
+    if pattern is None or not steps:
+        return False
+    return all(step.kind == "uses" and pattern.search(step.text) for step in steps)
 
 
 class _Artifacts:
