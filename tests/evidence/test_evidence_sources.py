@@ -279,3 +279,13 @@ def test_is_vendored() -> None:
     assert is_vendored("mlops_scorecard.egg-info")
     assert not is_vendored("src")
     assert not is_vendored("env")  # only when it holds a virtual environment
+
+
+def test_names_that_are_not_utf8_are_warnings_not_paths(tmp_path: Path) -> None:
+    put(tmp_path, {"ok.py": ""})
+    (Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.py"))).write_text("import mlflow\n")
+    (Path(os.fsdecode(bytes(tmp_path) + b"/d\xff"))).mkdir()
+    for listing in (list_files(tmp_path), (commit_all(tmp_path), list_files(tmp_path))[1]):
+        assert [f.path for f in listing.files] == ["ok.py"], listing.kind
+        assert {w.path for w in listing.warnings} >= {"caf\ufffd.py"}
+        assert all("not valid UTF-8" in w.message for w in listing.warnings)

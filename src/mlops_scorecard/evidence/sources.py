@@ -75,6 +75,8 @@ VENV_NAMES = frozenset({"env", "venv"})
 #: Vendored names that a git checkout keeps: a committed ``build/`` folder was chosen
 #: (build output is ignored, not committed), e.g. ``docs/build/*.md`` or ``build/Dockerfile``.
 TRACKED_KEPT = frozenset({"build"})
+#: Results are JSON: a path must be text (a name that is not UTF-8 cannot be reported).
+_BAD_NAME = "a name that is not valid UTF-8; not scanned"
 #: Bytes looked at to tell binary from text.
 _SNIFF_BYTES = 8192
 
@@ -105,6 +107,14 @@ def is_vendored(name: str) -> bool:
     """Whether a folder called ``name`` holds vendored, generated or cached files
     (``env`` and ``venv`` are vendored only when they hold a virtual environment)."""
     return name in VENDORED_DIRS or name.endswith(".egg-info")
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.scandir keeps undecodable bytes as surrogates
+        return False
+    return True
 
 
 def _is_venv(folder: str) -> bool:
@@ -230,7 +240,14 @@ def _git_listing(root: Path, warnings: _Warnings) -> tuple[list[str], str | None
     except subprocess.TimeoutExpired:
         warnings.add(".git", f"git took longer than {GIT_TIMEOUT_SECONDS} s; listing the folder instead")
         return None
-    names = [os.fsdecode(n) for n in listed.stdout.split(b"\0") if n]
+    names = []
+    for raw in listed.stdout.split(b"\0"):
+        if not raw:
+            continue
+        try:
+            names.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            warnings.add(raw.decode("utf-8", errors="replace"), _BAD_NAME)
     if not names:
         warnings.add("", "git tracks no files here; listing the folder instead")
         return None
@@ -337,6 +354,9 @@ def _walk(root: Path, exclude_spec: pathspec.GitIgnoreSpec | None, warnings: _Wa
                 specs = [*specs, (rel_dir, spec)]
         for entry in entries:
             rel = rel_dir + entry.name
+            if not _utf8(entry.name):
+                warnings.add(os.fsencode(rel).decode("utf-8", errors="replace"), _BAD_NAME)
+                continue
             try:
                 is_link = entry.is_symlink()
                 is_dir = not is_link and entry.is_dir(follow_symlinks=False)
