@@ -354,3 +354,8 @@ def test_here_document_bodies_are_not_commands() -> None:
         ('cat <<< "here string"', 12),
         ("pytest", 13),
     ]
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    steps = ci_steps(".github/workflows/x.yml", 'jobs:\n  t:\n    steps:\n      - run: "echo \\ud800"\n')
+    assert steps == [CiStep("command", "echo ?", 4)]

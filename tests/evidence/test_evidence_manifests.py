@@ -318,3 +318,8 @@ def test_lock_files_are_pinned() -> None:
 def test_unknown_path_gives_nothing() -> None:
     assert declared_dependencies("README.md", "mlflow==2.0") == []
     assert Declared("a", 1, True).pinned
+
+
+def test_names_that_no_distribution_has_are_left_out() -> None:
+    lock = '{"default": {"mlflow": {}, "bad name": {}, "\\ud800": {}}}'
+    assert deps("Pipfile.lock", lock) == [("mlflow", 1, True)]

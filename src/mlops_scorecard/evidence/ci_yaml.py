@@ -123,8 +123,13 @@ def step_tuples(roots: list[yaml.Node], keys: SystemKeys, source: str) -> list[S
             if key in keys.uses:
                 out += _uses(value)
             stack.append(value)
-    unique = dict.fromkeys(out)
+    # YAML escapes can spell lone surrogates, which no JSON result can hold
+    unique = dict.fromkeys((kind, _text(value), line) for kind, value, line in out)
     return sorted(unique, key=lambda step: step[2])
+
+
+def _text(value: str) -> str:
+    return value.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:

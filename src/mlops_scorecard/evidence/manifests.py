@@ -25,6 +25,7 @@ _REQUIREMENTS_NAME = re.compile(
     r"(?:.*[-_.])?(?:requirements|constraints)(?:[-_.].*)?\.(?:txt|in|lock)", re.IGNORECASE
 )
 _CONDA_NAME = re.compile(r"(?:environment|conda)(?:[-_.].*)?\.ya?ml", re.IGNORECASE)
+_VALID_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _LOCK_NAMES = frozenset({"poetry.lock", "pipfile.lock", "uv.lock", "pdm.lock", "pylock.toml"})
 
 
@@ -93,7 +94,9 @@ def declared_dependencies(path: str, text: str) -> list[Declared]:
         found = parse_requirements(text, lock=is_lock_file(path))
     else:
         return []
-    return [d for d in found if d.package != "python"]
+    # A name from a table key or lock entry is whatever the file says: keep only names a
+    # distribution can have (the result is JSON; "python" is a version constraint).
+    return [d for d in found if d.package != "python" and _VALID_NAME.fullmatch(d.package)]
 
 
 # --- finding lines in TOML / INI text -------------------------------------------------------

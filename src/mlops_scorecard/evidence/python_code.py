@@ -104,7 +104,7 @@ def _facts(tree: ast.AST, line_of: Callable[[int], int]) -> CodeFacts:
             if name in {"importlib.import_module", "__import__"} and node.args:
                 first = node.args[0]
                 literal = first.value if isinstance(first, ast.Constant) else None
-                if isinstance(literal, str) and literal and not literal.startswith("."):
+                if isinstance(literal, str) and _MODULE.fullmatch(literal):
                     facts.imports.append((literal, line_of(node.lineno)))
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             for deco in node.decorator_list:
@@ -116,6 +116,9 @@ def _facts(tree: ast.AST, line_of: Callable[[int], int]) -> CodeFacts:
     facts.imports.sort(key=lambda item: item[1])
     facts.calls.sort(key=lambda call: call.line)
     return facts
+
+
+_MODULE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
 
 
 def _dotted(func: ast.expr, aliases: dict[str, str]) -> str | None:
