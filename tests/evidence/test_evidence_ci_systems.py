@@ -359,3 +359,9 @@ def test_here_document_bodies_are_not_commands() -> None:
 def test_lone_surrogates_become_replacement_characters() -> None:
     steps = ci_steps(".github/workflows/x.yml", 'jobs:\n  t:\n    steps:\n      - run: "echo \\ud800"\n')
     assert steps == [CiStep("command", "echo ?", 4)]
+
+
+def test_deeply_nested_yaml_is_an_error_not_a_crash() -> None:
+    with pytest.raises(CiSystemError, match="nested too deeply"):
+        ci_steps(".gitlab-ci.yml", "a: " + "[" * 5000 + "]" * 5000)
+    assert ci_system("ci/x.yml", "a: " + "[" * 5000) is None

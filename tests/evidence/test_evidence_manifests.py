@@ -323,3 +323,16 @@ def test_unknown_path_gives_nothing() -> None:
 def test_names_that_no_distribution_has_are_left_out() -> None:
     lock = '{"default": {"mlflow": {}, "bad name": {}, "\\ud800": {}}}'
     assert deps("Pipfile.lock", lock) == [("mlflow", 1, True)]
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("pyproject.toml", "a = " + "[" * 5000 + "]" * 5000),
+        ("Pipfile.lock", "[" * 100_000 + "]" * 100_000),
+        ("environment.yml", "dependencies: " + "[" * 5000 + "]" * 5000),
+    ],
+)
+def test_deeply_nested_manifests_are_errors_not_crashes(path: str, text: str) -> None:
+    with pytest.raises(ManifestError, match="nested too deeply"):
+        declared_dependencies(path, text)

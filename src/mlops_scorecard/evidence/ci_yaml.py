@@ -78,6 +78,8 @@ def compose(text: str) -> list[yaml.Node]:
         raise YamlCiError(f"not valid YAML: {where}{err.problem or err.context or 'syntax error'}") from None
     except yaml.YAMLError as err:
         raise YamlCiError(f"not valid YAML: {err}") from None
+    except RecursionError:
+        raise YamlCiError("not readable: nested too deeply") from None
 
 
 def top_level_keys(node: yaml.Node) -> dict[str, yaml.Node]:

@@ -25,6 +25,7 @@ _REQUIREMENTS_NAME = re.compile(
     r"(?:.*[-_.])?(?:requirements|constraints)(?:[-_.].*)?\.(?:txt|in|lock)", re.IGNORECASE
 )
 _CONDA_NAME = re.compile(r"(?:environment|conda)(?:[-_.].*)?\.ya?ml", re.IGNORECASE)
+_TOO_DEEP = "nested too deeply to be read"
 _VALID_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 _LOCK_NAMES = frozenset({"poetry.lock", "pipfile.lock", "uv.lock", "pdm.lock", "pylock.toml"})
 
@@ -134,6 +135,8 @@ def _toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ManifestError(f"not valid TOML: {err}") from None
+    except RecursionError:
+        raise ManifestError(_TOO_DEEP) from None
 
 
 def _get(data: Any, *keys: str) -> Any:
@@ -251,6 +254,8 @@ def _pipfile_lock(text: str) -> list[Declared]:
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise ManifestError(f"not valid JSON (line {err.lineno}: {err.msg})") from None
+    except RecursionError:
+        raise ManifestError(_TOO_DEEP) from None
     if not isinstance(data, dict):
         raise ManifestError("not a Pipfile.lock (not a JSON object)")
     lines = _Lines(text)
@@ -369,6 +374,8 @@ def _compose(text: str) -> yaml.Node | None:
         raise ManifestError(f"not valid YAML: {where}{err.problem or err}") from None
     except yaml.YAMLError as err:
         raise ManifestError(f"not valid YAML: {err}") from None
+    except RecursionError:
+        raise ManifestError(_TOO_DEEP) from None
 
 
 def _mapping_value(node: yaml.Node | None, key: str) -> yaml.Node | None:
