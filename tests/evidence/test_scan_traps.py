@@ -276,3 +276,13 @@ def test_a_workflow_of_issue_bots_is_not_ci(scan_files: ScanFiles) -> None:
 def test_lfs_for_images_only_is_inconclusive(scan_files: ScanFiles) -> None:
     result = scan_files({".gitattributes": "*.png filter=lfs diff=lfs merge=lfs -text\n"})
     assert practice(result, "data-versioning").status == "inconclusive"
+
+
+def test_a_path_too_long_for_the_result_is_counted(folder: Callable[[Files], Path]) -> None:
+    deep = "/".join(["d" * 240] * 5)
+    result = scan_repository(folder({f"{deep}/Dockerfile": "FROM x\n", f"{deep}/broken.ipynb": "{"}))
+    finding = practice(result, "containerization")
+    assert finding.status == "found"
+    assert finding.evidence == []
+    assert finding.evidence_total == 1
+    assert [len(w.path) for w in result.warnings] == [1000]

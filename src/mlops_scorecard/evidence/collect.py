@@ -18,6 +18,8 @@ __all__ = ["Collector", "shorten"]
 
 #: Files named in an inconclusive practice's note.
 _NOTE_FILES = 3
+#: The longest path a result holds (``Evidence.path``).
+_MAX_PATH = 1000
 
 
 def shorten(text: str, limit: int = 300) -> str:
@@ -61,7 +63,8 @@ class Collector:
             return
         f.seen.add(key)
         f.count += 1
-        if len(f.items) < MAX_EVIDENCE:
+        # A path longer than the result's schema allows is counted, not listed.
+        if len(f.items) < MAX_EVIDENCE and len(path) <= _MAX_PATH:
             f.items.append(
                 Evidence(
                     path=path,
@@ -82,9 +85,15 @@ class Collector:
     def warn(self, warning: ScanWarning) -> None:
         """Keep a warning, up to the limit; count the rest."""
         if len(self.kept) < self.max_warnings:
+            if len(warning.path) > _MAX_PATH:
+                warning = ScanWarning(path=shorten(warning.path, _MAX_PATH), message=warning.message)
             self.kept.append(warning)
         else:
             self.more_warnings += 1
+
+    def warn_about(self, path: str, message: str) -> None:
+        """Keep a warning about ``path`` (both cut to what a result holds)."""
+        self.warn(ScanWarning(path=shorten(path, _MAX_PATH), message=shorten(message, 500)))
 
     def warnings(self) -> list[ScanWarning]:
         """The warnings kept, and one saying how many more there were."""
@@ -98,7 +107,7 @@ class Collector:
         groups = [(c, self.found[id(c)]) for c in signals]
         total = sum(f.count for _, f in groups)
         evidence = _select(groups)
-        level = strongest([e.confidence for e in evidence])
+        level = strongest([c.signal.level for c, f in groups if f.count])
         note = ""
         if level in ("high", "medium"):
             status = "found"

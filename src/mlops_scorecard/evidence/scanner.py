@@ -26,7 +26,7 @@ from .manifests import ManifestError, declared_dependencies, is_lock_file, is_ma
 from .matching import CodeGate, Compiled, Matchers, compile_catalogue, compile_globs, live_lines
 from .practices import Catalogue, default_catalogue
 from .python_code import CodeFacts, notebook_facts, python_facts
-from .results import RepositoryScan, ScanResult, ScanWarning
+from .results import RepositoryScan, ScanResult
 from .sources import RepoFile, list_files, read_text
 
 __all__ = ["MAX_WARNINGS", "PINNED_SHARE", "Progress", "scan", "scan_repository"]
@@ -121,8 +121,8 @@ def _scan_one(
     cat = catalogue or default_catalogue()
     questions = framework.evidence if framework is not None else {}
     return RepositoryScan(
-        path=str(root),
-        name=root.resolve().name,
+        path=shorten(str(root), 1000),
+        name=shorten(root.resolve().name, 200),
         kind=listing.kind,
         commit=listing.commit,
         files_scanned=total,
@@ -212,7 +212,7 @@ class _Reader:
             return
         facts: CodeFacts = notebook_facts(text) if notebook else python_facts(text)
         if facts.error:
-            self.out.warn(ScanWarning(path=path, message=shorten(f"could not parse: {facts.error}", 500)))
+            self.out.warn_about(path, f"could not parse: {facts.error}")
         imports = [c for c in self.m.code if c.signal.kind == "import"]
         for module, line in facts.imports:
             for c in imports:
@@ -235,7 +235,7 @@ class _Reader:
         try:
             declared = declared_dependencies(path, text)
         except ManifestError as exc:
-            self.out.warn(ScanWarning(path=path, message=shorten(f"could not read the manifest: {exc}", 500)))
+            self.out.warn_about(path, f"could not read the manifest: {exc}")
             self._missed(path, "the manifest could not be parsed", self.m.dependency + self.m.pinned)
             return
         if not declared:
@@ -262,9 +262,7 @@ class _Reader:
         try:
             steps = ci_steps(path, text)
         except CiSystemError as exc:
-            self.out.warn(
-                ScanWarning(path=path, message=shorten(f"could not read the CI configuration: {exc}", 500))
-            )
+            self.out.warn_about(path, f"could not read the CI configuration: {exc}")
             self._missed(path, f"the {system} configuration could not be parsed", self._ci_configs)
             return
         for c in self.m.ci:
