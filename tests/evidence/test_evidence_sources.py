@@ -289,3 +289,18 @@ def test_names_that_are_not_utf8_are_warnings_not_paths(tmp_path: Path) -> None:
         assert [f.path for f in listing.files] == ["ok.py"], listing.kind
         assert {w.path for w in listing.warnings} >= {"caf\ufffd.py"}
         assert all("not valid UTF-8" in w.message for w in listing.warnings)
+
+
+def test_submodules_are_named_in_a_warning(tmp_path: Path) -> None:
+    inner = tmp_path / "inner"
+    put(inner, {"lib.py": "import mlflow\n"})
+    commit_all(inner)
+    outer = tmp_path / "outer"
+    put(outer, {"a.py": ""})
+    commit_all(outer)
+    git(outer, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner), "vendored_lib")
+    listing = list_files(outer)
+    assert [f.path for f in listing.files] == [".gitmodules", "a.py"]
+    assert [w.message for w in listing.warnings] == [
+        "submodules are not scanned (scan each as a repository of its own): vendored_lib"
+    ]

@@ -257,6 +257,7 @@ def _git_files(
 ) -> list[RepoFile]:
     files = []
     missing = 0
+    submodules: list[str] = []
     venvs: dict[str, bool] = {}
     for name in dict.fromkeys(names):  # an unmerged index lists a path once per stage
         parts = name.split("/")
@@ -278,7 +279,13 @@ def _git_files(
                 files.append(RepoFile(name, size))
         elif stat.S_ISREG(st.st_mode):
             files.append(RepoFile(name, st.st_size))
-        # anything else is a submodule (a folder) or not a file: nothing to read
+        elif stat.S_ISDIR(st.st_mode):
+            submodules.append(name)  # git tracks a submodule as one entry, a folder here
+    if submodules:
+        shown = ", ".join(submodules[:5]) + (
+            f" and {len(submodules) - 5} more" if len(submodules) > 5 else ""
+        )
+        warnings.add("", f"submodules are not scanned (scan each as a repository of its own): {shown}")
     if missing:
         warnings.add(
             "",
