@@ -254,15 +254,20 @@ jobs:
           command: pytest
 workflows:
   main:
-    jobs: [test]
+    jobs:
+      - test
+      - python/test:
+          args: -q
 """
 
 
 def test_circleci() -> None:
     assert commands(".circleci/config.yml", CIRCLECI) == [("pip install .", 12), ("pytest", 15)]
-    assert [u for u, _ in uses(".circleci/config.yml", CIRCLECI)] == [
-        "circleci/python@2.1",
-        "cimg/python:3.11",
+    assert uses(".circleci/config.yml", CIRCLECI) == [
+        ("circleci/python@2.1", 3),
+        ("cimg/python:3.11", 7),
+        ("python/install-packages", 10),
+        ("python/test", 20),
     ]
 
 

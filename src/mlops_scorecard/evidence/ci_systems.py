@@ -232,7 +232,38 @@ def ci_steps(path: str, text: str) -> list[CiStep]:
     else:
         key = "azure-pipelines" if system == "azure-pipelines-candidate" else system
         steps = step_tuples(roots, SYSTEM_KEYS[key], text)
+        if system == "circleci":
+            steps = sorted(dict.fromkeys(steps + _circleci_orb_calls(roots)), key=lambda step: step[2])
     return [CiStep(kind, value, line) for kind, value, line in steps]
+
+
+def _circleci_orb_calls(roots: list[yaml.Node]) -> list[tuple[Literal["command", "uses"], str, int]]:
+    """Orb commands run as steps (``- python/install-packages``) and orb jobs run by
+    workflows (``jobs: [python/test]``): each ``alias/name`` is used."""
+    out: list[tuple[Literal["command", "uses"], str, int]] = []
+    lists: list[yaml.Node] = []
+    for root in roots:
+        top = top_level_keys(root)
+        for section in ("jobs", "commands"):
+            for body in top_level_keys(top.get(section, yaml.ScalarNode("", ""))).values():
+                lists.append(top_level_keys(body).get("steps", yaml.ScalarNode("", "")))
+        for workflow in top_level_keys(top.get("workflows", yaml.ScalarNode("", ""))).values():
+            lists.append(top_level_keys(workflow).get("jobs", yaml.ScalarNode("", "")))
+    for node in lists:
+        if not isinstance(node, yaml.SequenceNode):
+            continue
+        for item in node.value:
+            keys = (
+                [item]
+                if isinstance(item, yaml.ScalarNode)
+                else [k for k, _ in item.value]
+                if isinstance(item, yaml.MappingNode)
+                else []
+            )
+            for key in keys:
+                if isinstance(key, yaml.ScalarNode) and "/" in str(key.value):
+                    out.append(("uses", str(key.value), key.start_mark.line + 1))
+    return out
 
 
 _SHELLS = frozenset({"bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/env", "pwsh", "powershell"})
