@@ -145,3 +145,11 @@ def test_comments_are_not_lines() -> None:
     assert list(live_lines("README.md", md)) == [(1, "# Title"), (5, "shown  here")]
     assert list(live_lines("Jenkinsfile", "// sh 'pytest'\nsh 'make'\n")) == [(2, "sh 'make'")]
     assert list(live_lines("data.json", '{"#": 1}\n')) == [(1, '{"#": 1}')]
+
+
+def test_negated_globs_exclude() -> None:
+    glob = compile_globs(["Dockerfile", "!.devcontainer/"])
+    assert glob is not None
+    assert glob.match("app/Dockerfile")
+    assert not glob.match(".devcontainer/Dockerfile")
+    assert compile_globs(["!x"]) is None

@@ -260,7 +260,10 @@ def test_a_broken_manifest_clouds_only_what_it_decides(scan_files: ScanFiles) ->
 
 def test_a_dev_container_alone_is_inconclusive(scan_files: ScanFiles) -> None:
     finding = practice(
-        scan_files({".devcontainer/devcontainer.json": '{"image": "python:3.11"}\n'}), "containerization"
+        scan_files(
+            {".devcontainer/devcontainer.json": '{"build": {}}\n', ".devcontainer/Dockerfile": "FROM x\n"}
+        ),
+        "containerization",
     )
     assert finding.status == "inconclusive"
 

@@ -23,6 +23,7 @@ __all__ = [
     "DOC_PATHS",
     "CodeGate",
     "Compiled",
+    "Glob",
     "Matchers",
     "compile_catalogue",
     "compile_globs",
@@ -37,21 +38,45 @@ CI_KINDS = frozenset({"ci-config", "ci-command", "ci-uses"})
 _GROUP = re.compile(r"\(\?P<[^>]+>")
 
 
-def compile_globs(globs: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
-    """One case-insensitive regular expression matching a path any of ``globs``
-    (gitwildmatch, as ``.gitignore`` reads them) matches; ``None`` for no globs.
+@dataclass(frozen=True)
+class Glob:
+    """Compiled globs: a path matches when an included glob matches it and no negated
+    (``!``) glob does, whatever their order (simpler than ``.gitignore``'s last-wins,
+    and all a catalogue needs: ``Dockerfile`` but not ``!.devcontainer/``)."""
 
-    Negated globs are not supported by a catalogue (nothing needs them), so each glob is
-    an alternative of its own."""
-    parts = []
+    include: re.Pattern[str]
+    exclude: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> str:
+        """The included globs as one regular expression (a superset of what matches)."""
+        return self.include.pattern
+
+    def match(self, path: str) -> bool:
+        """Whether ``path`` (relative, ``/``-separated) matches."""
+        if self.include.match(path) is None:
+            return False
+        return self.exclude is None or self.exclude.match(path) is None
+
+
+def compile_globs(globs: list[str] | tuple[str, ...]) -> Glob | None:
+    """The gitwildmatch ``globs`` (as ``.gitignore`` reads them, in any case) compiled
+    into one regular expression for those included and one for those negated; ``None``
+    when none is included."""
+    parts: dict[bool, list[str]] = {True: [], False: []}
     for pattern in pathspec.GitIgnoreSpec.from_lines(globs).patterns:
         regex = getattr(pattern, "regex", None)
-        if getattr(pattern, "include", None) and regex is not None:
+        include = getattr(pattern, "include", None)
+        if include is not None and regex is not None:
             # pathspec names a group in every pattern; alternatives cannot share a name.
-            parts.append(_GROUP.sub("(?:", regex.pattern))
-    if not parts:
+            parts[bool(include)].append(_GROUP.sub("(?:", regex.pattern))
+    if not parts[True]:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+    def one(regexes: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{r})" for r in regexes), re.IGNORECASE)
+
+    return Glob(one(parts[True]), one(parts[False]) if parts[False] else None)
 
 
 def _calls_regex(calls: list[str]) -> re.Pattern[str] | None:
@@ -70,7 +95,7 @@ class Compiled:
     index: int
     signal: Signal
     rank: int
-    paths: re.Pattern[str] | None
+    paths: Glob | None
     pattern: re.Pattern[str] | None
     calls: re.Pattern[str] | None
 

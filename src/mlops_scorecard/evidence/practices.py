@@ -60,7 +60,8 @@ PRACTICE_IDS: tuple[str, ...] = (
 
 #: What a signal reads:
 #: - ``file``: a tracked file or folder whose path matches ``paths`` (gitwildmatch, any
-#:   case), of at least ``min_bytes`` when that is set (a README with some substance);
+#:   case; a ``!`` glob excludes what it matches), of at least ``min_bytes`` when that is
+#:   set (a README with some substance);
 #: - ``content``: a line matching ``pattern`` in a file matching ``paths`` (comments skipped);
 #: - ``import``: a Python module in ``modules`` imported in code (``.py`` or notebook code cells);
 #: - ``call``: a call to a dotted name in ``calls``, after resolving import aliases
