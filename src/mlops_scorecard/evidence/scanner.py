@@ -67,9 +67,8 @@ def scan_repository(
 ) -> RepositoryScan:
     """Scan one repository or folder. ``framework`` fills each practice's ``questions``
     from its ``evidence:`` mapping. A path that is not there is a ScorecardError."""
-    return _scan_one(
-        root, compile_catalogue(catalogue or default_catalogue()), catalogue, framework, excludes, progress
-    )
+    cat = catalogue or default_catalogue()
+    return _scan_one(root, cat, compile_catalogue(cat), framework, excludes, progress)
 
 
 def scan(
@@ -81,8 +80,9 @@ def scan(
     progress: Progress | None = None,
 ) -> ScanResult:
     """Scan several repositories: one :class:`RepositoryScan` each, in the order given."""
-    matchers = compile_catalogue(catalogue or default_catalogue())
-    repositories = [_scan_one(Path(p), matchers, catalogue, framework, excludes, progress) for p in paths]
+    cat = catalogue or default_catalogue()
+    matchers = compile_catalogue(cat)  # once for all the repositories
+    repositories = [_scan_one(Path(p), cat, matchers, framework, excludes, progress) for p in paths]
     return ScanResult(
         tool_version=__version__,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -93,16 +93,16 @@ def scan(
 
 def _scan_one(
     root: Path,
+    catalogue: Catalogue,
     matchers: Matchers,
-    catalogue: Catalogue | None,
     framework: Framework | None,
     excludes: Sequence[str],
     progress: Progress | None,
 ) -> RepositoryScan:
     if not root.exists():
-        raise ScorecardError(f"{root}: no such file or folder")
+        raise ScorecardError("no such file or folder", source=str(root))
     if not root.is_dir():
-        raise ScorecardError(f"{root}: not a folder (scan a repository's or a project's folder)")
+        raise ScorecardError("not a folder (scan a repository's or a project's folder)", source=str(root))
     listing = list_files(root, excludes=excludes)
     collector = Collector(matchers, MAX_WARNINGS)
     for w in listing.warnings:
@@ -118,7 +118,6 @@ def _scan_one(
         reader.visit(f)
     if progress is not None:
         progress(str(root), total, total)
-    cat = catalogue or default_catalogue()
     questions = framework.evidence if framework is not None else {}
     return RepositoryScan(
         path=shorten(str(root), 1000),
@@ -126,7 +125,7 @@ def _scan_one(
         kind=listing.kind,
         commit=listing.commit,
         files_scanned=total,
-        practices=[collector.finding(p, questions.get(p.id, [])) for p in cat.practices],
+        practices=[collector.finding(p, questions.get(p.id, [])) for p in catalogue.practices],
         warnings=collector.warnings(),
     )
 
@@ -139,6 +138,8 @@ class _Reader:
         self.m = matchers
         self.out = collector
         self.code_gate = CodeGate(matchers.code)
+        self.imports = [c for c in matchers.code if c.signal.kind == "import"]
+        self.keywords = [c for c in matchers.code if c.signal.kind == "keyword"]
         self.wants_manifests = bool(matchers.dependency or matchers.pinned)
         # A broken CI file clouds whether there is CI, not what a CI would have run: the
         # tests or linters it might run would show in the repository's files too.
@@ -213,19 +214,17 @@ class _Reader:
         facts: CodeFacts = notebook_facts(text) if notebook else python_facts(text)
         if facts.error:
             self.out.warn_about(path, f"could not parse: {facts.error}")
-        imports = [c for c in self.m.code if c.signal.kind == "import"]
         for module, line in facts.imports:
-            for c in imports:
+            for c in self.imports:
                 if any(module == m or module.startswith(m + ".") for m in c.signal.modules):
                     self.out.add(c, path, line, f"imports {module}", key=module)
-        keywords = [c for c in self.m.code if c.signal.kind == "keyword"]
         for call in facts.calls:
             for c in self.m.call_signals(call.name):
                 if c.signal.needs_arguments and not (call.positional or call.constant_keywords):
                     continue
                 self.out.add(c, path, call.line, f"calls {call.name}", key=call.name)
             if call.constant_keywords:
-                for c in keywords:
+                for c in self.keywords:
                     for k in call.constant_keywords:
                         if k in c.signal.keywords:
                             detail = f"passes {k}= a constant to {call.name}"
