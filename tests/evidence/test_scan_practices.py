@@ -196,3 +196,12 @@ def test_questions_come_from_the_framework(git_repo: Callable[[Files], Path], fr
     without = scan_repository(root)
     assert practice(with_framework, "containerization").questions == framework.evidence["containerization"]
     assert practice(without, "containerization").questions == []
+
+
+def test_a_frozen_environment_declares_nothing(scan_files: Callable[[Files], RepositoryScan]) -> None:
+    frozen = "".join(f"pkg{i}=={i}.0\n" for i in range(50)) + "prometheus-client==0.20.0\nevidently==0.4.0\n"
+    result = scan_files({"requirements.txt": frozen})
+    assert practice(result, "monitoring").status == "not-found"
+    assert practice(result, "pinned-dependencies").status == "found"
+    chosen = scan_files({"requirements.txt": "numpy==1.26.4\nevidently==0.4.0\n"})
+    assert practice(chosen, "monitoring").status == "found"

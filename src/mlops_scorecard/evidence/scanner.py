@@ -29,7 +29,7 @@ from .python_code import CodeFacts, notebook_facts, python_facts
 from .results import RepositoryScan, ScanResult
 from .sources import RepoFile, list_files, read_text
 
-__all__ = ["MAX_WARNINGS", "PINNED_SHARE", "Progress", "scan", "scan_repository"]
+__all__ = ["FROZEN_SIZE", "MAX_WARNINGS", "PINNED_SHARE", "Progress", "scan", "scan_repository"]
 
 #: Called with (repository path, files done, files in all) as a scan goes on.
 Progress = Callable[[str, int, int], None]
@@ -37,6 +37,9 @@ Progress = Callable[[str, int, int], None]
 MAX_WARNINGS = 200
 #: The share of a manifest's dependencies pinned for a ``pinned`` signal.
 PINNED_SHARE = 0.9
+#: A manifest of this many dependencies or more, nearly all pinned, is a frozen
+#: environment rather than a list of choices.
+FROZEN_SIZE = 40
 _PROGRESS_EVERY = 500
 #: Folders whose binaries are test data or documentation, not committed artifacts
 #: (the false positives OpenSSF Scorecard's users report, anchors/scanners.md).
@@ -239,20 +242,26 @@ class _Reader:
             return
         if not declared:
             return
-        lock = is_lock_file(path)
-        if not lock:
-            # A lock file lists what the declared packages pulled in, which is not a
-            # choice of the team's: only the pins of a lock file count (a file signal).
-            for d in declared:
-                for c in self.m.dependency:
-                    if d.package in self.packages[id(c)]:
-                        self.out.add(c, path, d.line, f"declares {d.package}", key=d.package)
-            pinned = sum(1 for d in declared if d.pinned)
-            if pinned >= PINNED_SHARE * len(declared):
-                for c in self.m.pinned:
-                    if c.paths is None or c.paths.match(path):
-                        detail = f"{pinned} of {len(declared)} dependencies pinned to one version"
-                        self.out.add(c, path, declared[0].line, detail)
+        if is_lock_file(path):
+            # A lock file lists what the declared packages pulled in, not what the team
+            # chose: only its presence counts (a file signal).
+            return
+        pinned = sum(1 for d in declared if d.pinned)
+        all_pinned = pinned >= PINNED_SHARE * len(declared)
+        if all_pinned:
+            for c in self.m.pinned:
+                if c.paths is None or c.paths.match(path):
+                    detail = f"{pinned} of {len(declared)} dependencies pinned to one version"
+                    self.out.add(c, path, declared[0].line, detail)
+        if all_pinned and len(declared) >= FROZEN_SIZE:
+            # pip freeze or conda env export: the packages of a whole environment, most
+            # of them pulled in by others (Jupyter brings prometheus-client), so a name
+            # in it is no sign of a practice; the code's imports are.
+            return
+        for d in declared:
+            for c in self.m.dependency:
+                if d.package in self.packages[id(c)]:
+                    self.out.add(c, path, d.line, f"declares {d.package}", key=d.package)
 
     def _ci(self, path: str, text: str) -> None:
         system = ci_system(path, text)
