@@ -59,7 +59,9 @@ PRACTICE_IDS: tuple[str, ...] = (
 )
 
 #: What a signal reads:
-#: - ``file``: a tracked file or folder whose path matches ``paths`` (gitwildmatch);
+#: - ``file``: a tracked file or folder whose path matches ``paths`` (gitwildmatch, any
+#:   case; a ``!`` glob excludes what it matches), of at least ``min_bytes`` when that is
+#:   set (a README with some substance);
 #: - ``content``: a line matching ``pattern`` in a file matching ``paths`` (comments skipped);
 #: - ``import``: a Python module in ``modules`` imported in code (``.py`` or notebook code cells);
 #: - ``call``: a call to a dotted name in ``calls``, after resolving import aliases
@@ -70,6 +72,11 @@ PRACTICE_IDS: tuple[str, ...] = (
 #:   or a lock file;
 #: - ``ci-command``: a command matching ``pattern`` run by a CI configuration;
 #: - ``ci-uses``: a CI step using an action, orb, image or template matching ``pattern``;
+#: - ``ci-config``: a CI configuration :mod:`.ci_systems` recognises and can parse (its
+#:   path, confirmed by its content where the path alone is ambiguous); with ``pattern``,
+#:   one whose every step only uses what matches it (issue bots) is not CI;
+#: - ``pinned``: a manifest (not a lock file; ``paths`` narrows which) declaring at least
+#:   one dependency, nine in ten or more of them pinned to one exact version;
 #: - ``mention``: a line matching ``pattern`` in documentation (``paths``): always low;
 #: - ``artifact``: a tracked binary with one of ``extensions`` of at least ``min_bytes``,
 #:   not under LFS or DVC and not in a test-data folder.
@@ -84,6 +91,8 @@ SignalKind = Literal[
     "ci-uses",
     "mention",
     "artifact",
+    "ci-config",
+    "pinned",
 ]
 _DEFAULT_CONFIDENCE: dict[str, Confidence] = {
     "file": "high",
@@ -96,6 +105,8 @@ _DEFAULT_CONFIDENCE: dict[str, Confidence] = {
     "ci-uses": "high",
     "mention": "low",
     "artifact": "high",
+    "ci-config": "high",
+    "pinned": "high",
 }
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
 
@@ -148,6 +159,8 @@ class Signal(_Model):
             "ci-uses": ("pattern",),
             "mention": ("pattern",),
             "artifact": ("extensions",),
+            "ci-config": (),
+            "pinned": (),
         }[self.kind]
         missing = [name for name in needed if not getattr(self, name)]
         if missing:
