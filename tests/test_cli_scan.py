@@ -296,3 +296,9 @@ def test_the_table_prints_hostile_names_as_they_are(framework: Framework) -> Non
     text = console.export_text(styles=True)
     assert "[bold red]x[/]\\x1b[2J" in text
     assert "\x1b[2J" not in text
+
+
+def test_the_token_variable_is_the_one_upload_reads() -> None:
+    from mlops_scorecard.cli import scan, scan_upload
+
+    assert scan.TOKEN_VARIABLE == scan_upload.TOKEN_VARIABLE == "MLOPS_SCORECARD_TOKEN"
