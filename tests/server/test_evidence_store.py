@@ -262,3 +262,17 @@ def test_migration_0004_adds_the_table_and_matches_the_models(engine: Engine) ->
     assert "evidence_scans" in inspect(engine).get_table_names()
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_the_stored_report_has_the_evidence_section(session: Session) -> None:
+    from mlops_scorecard.store.reporting import render_stored_report
+
+    a = assessment_with_answers(session)
+    without = render_stored_report(session, assessment=a, fmt="md", with_names=False).decode()
+    assert "## Evidence" not in without
+    save_scan(session, assessment=a, result=tracking_scan(), by=None)
+    session.commit()
+    md = render_stored_report(session, assessment=a, fmt="md", with_names=False).decode()
+    assert "## Evidence" in md
+    data = json.loads(render_stored_report(session, assessment=a, fmt="json", with_names=True))
+    assert {p["id"] for p in data["evidence"]["practices"]} >= {"experiment-tracking"}

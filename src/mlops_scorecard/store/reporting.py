@@ -9,10 +9,12 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from ..answers import AnswerSet
+from ..evidence.crosscheck import answer_counts
 from ..planning import PlanOverride
 from ..privacy import anonymized
 from .answer_sets import answer_sets_for, assessment_framework
 from .assessments import list_assessments
+from .evidence import evidence_crosscheck, scans_for, stored_scans
 from .models import Assessment
 from .plans import plan_overrides
 from .units import get_unit
@@ -53,6 +55,16 @@ def render_stored_report(
     if not with_names:
         history = [(d, anonymized(h)) for d, h in history]
     targets = {k: float(v) for k, v in (assessment.targets or {}).items()}
+    stored = stored_scans(session, assessment=assessment)
+    evidence = None
+    if stored:
+        # the answers are at hand: count them rather than ask the database again
+        evidence = evidence_crosscheck(
+            session,
+            assessment=assessment,
+            scan=scans_for(session, assessment=assessment, stored=stored),
+            counts=answer_counts(answers),
+        )
     return render_report(
         framework,
         answers,
@@ -61,4 +73,6 @@ def render_stored_report(
         plan_overrides=overrides,
         aggregate_only=not with_names,
         targets=targets,
+        evidence=evidence,
+        evidence_scanned_at=sorted({s.generated_at for s in stored if s.generated_at}),
     )
