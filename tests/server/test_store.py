@@ -31,6 +31,7 @@ from mlops_scorecard.store.answers import import_answer_set, save_answer
 from mlops_scorecard.store.assessments import create_assessment, set_status, update_assessment
 from mlops_scorecard.store.db import current_revision, head_revision, needs_migration, transaction
 from mlops_scorecard.store.demo import load_demo
+from mlops_scorecard.store.evidence import evidence_crosscheck
 from mlops_scorecard.store.models import Answer, Assessment, Respondent, Unit
 from mlops_scorecard.store.respondents import create_invitation, respondent_for_token
 from mlops_scorecard.store.results import result_for
@@ -218,6 +219,11 @@ def test_demo_is_realistic(sessions: sessionmaker[Session]) -> None:
         comments = s.scalar(select(func.count()).select_from(Answer).where(Answer.comment != ""))
         assert comments
         assert comments > 50
+        # each team's open assessment has a repository scan to set beside its answers
+        open_ones = s.scalars(select(Assessment).where(Assessment.status == "open")).all()
+        checks = [evidence_crosscheck(s, assessment=a) for a in open_ones]
+        assert all(c is not None and c.repositories == 1 for c in checks)
+        assert sum(len(c.disagreements) for c in checks if c is not None) > 0
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)

@@ -19,6 +19,8 @@ from ..framework import get_framework
 from .accounts import create_user
 from .answers import import_answer_set
 from .assessments import create_assessment, set_status
+from .demo_evidence import demo_scan
+from .evidence import save_scan
 from .respondents import create_invitation
 from .share_links import create_share_link
 from .units import create_unit
@@ -139,6 +141,11 @@ def load_demo(
                         summary.links.append((f"{team_name}: {name}", f"/r/{token}"))
                     _, shared = create_share_link(session, assessment=assessment)
                     summary.links.append((f"{team_name}: shared anonymous link", f"/join/{shared}"))
+                    when = f"{date.isoformat()}T09:00:00Z"
+                    scan = demo_scan(
+                        fw, team=team_name, profile=profile, rng=random.Random(seed + team.id), when=when
+                    )
+                    save_scan(session, assessment=assessment, result=scan, by=None)
                 else:
                     session.flush()
                     set_status(session, assessment=assessment, status="closed")
