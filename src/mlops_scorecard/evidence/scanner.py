@@ -226,7 +226,8 @@ class _Reader:
         for c in by_path:
             if c.signal.kind == "file":
                 if f.size >= c.signal.min_bytes:
-                    self.out.add(c, path, None, "")
+                    size = f" of {_size(f.size)}" if c.signal.min_bytes else ""
+                    self.out.add(c, path, None, c.signal.title + size)
             else:
                 readers.append(c)
         code = bool(self.m.code) and lower.endswith((".py", ".ipynb"))
