@@ -205,3 +205,11 @@ def test_a_frozen_environment_declares_nothing(scan_files: Callable[[Files], Rep
     assert practice(result, "pinned-dependencies").status == "found"
     chosen = scan_files({"requirements.txt": "numpy==1.26.4\nevidently==0.4.0\n"})
     assert practice(chosen, "monitoring").status == "found"
+
+
+def test_a_tox_ini_of_flake8_settings_is_not_tests(scan_files: Callable[[Files], RepositoryScan]) -> None:
+    assert (
+        practice(scan_files({"tox.ini": "[flake8]\nmax-line-length = 100\n"}), "tests").status == "not-found"
+    )
+    with_tox = scan_files({"tox.ini": "[tox]\nenvlist = py311\n\n[testenv]\ncommands = pytest\n"})
+    assert practice(with_tox, "tests").status == "found"

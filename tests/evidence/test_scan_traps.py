@@ -13,7 +13,7 @@ import pytest
 from mlops_scorecard import __version__
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.evidence.results import MAX_EVIDENCE, RepositoryScan
-from mlops_scorecard.evidence.scanner import MAX_WARNINGS, scan, scan_repository
+from mlops_scorecard.evidence.scanner import MAX_WARNINGS, PARALLEL_MIN_FILES, scan, scan_repository
 from mlops_scorecard.framework import Framework
 
 from .conftest import Files, practice, run_git, write_tree
@@ -289,3 +289,20 @@ def test_a_path_too_long_for_the_result_is_counted(folder: Callable[[Files], Pat
     assert finding.evidence == []
     assert finding.evidence_total == 1
     assert [len(w.path) for w in result.warnings] == [1000]
+
+
+def test_a_large_repository_scanned_by_workers_gives_the_same_result(folder: Callable[[Files], Path]) -> None:
+    files: dict[str, str | bytes] = {f"pad/{i:05}.dat": "x" for i in range(PARALLEL_MIN_FILES)}
+    files |= {f"pkg{i}/test_{i}.py": "def test_a():\n    pass\n" for i in range(40)}
+    files |= {f"nb/broken{i}.ipynb": "{" for i in range(5)}
+    files |= {"train.py": "import mlflow\nmlflow.log_metric('a', 1)\n", "Dockerfile": "FROM x\n"}
+    files |= {"models/m.pt": MODEL, "pyproject.toml": "[project\n"}
+    root = folder(files)
+    calls: list[int] = []
+    big = scan_repository(root, progress=lambda _path, done, _total: calls.append(done))
+    small = scan_repository(root, excludes=["pad/"])  # the same files that matter, one process
+    assert big.files_scanned == small.files_scanned + PARALLEL_MIN_FILES
+    assert big.practices == small.practices
+    assert big.warnings == small.warnings
+    assert calls == [*range(0, big.files_scanned, 500), big.files_scanned]
+    assert practice(big, "tests").evidence_total == 40

@@ -9,12 +9,13 @@ Only :data:`~.results.MAX_EVIDENCE` items are kept per signal, so a repository o
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 
 from .matching import Compiled, Matchers
 from .practices import Practice
 from .results import MAX_EVIDENCE, Evidence, PracticeFinding, ScanWarning, strongest
 
-__all__ = ["Collector", "shorten"]
+__all__ = ["Collector", "Partial", "shorten"]
 
 #: Files named in an inconclusive practice's note.
 _NOTE_FILES = 3
@@ -38,11 +39,25 @@ class _Found:
         self.seen: set[Hashable] = set()
 
 
+@dataclass(frozen=True)
+class Partial:
+    """A collector's findings as plain data (picklable), for :meth:`Collector.merge`."""
+
+    found: dict[tuple[str, int], tuple[list[Evidence], int]]
+    missed: dict[str, list[str]]
+    missed_count: dict[str, int]
+    kept: list[ScanWarning]
+    more_warnings: int
+
+
 class Collector:
     """Evidence, unreadable files and warnings of one repository's scan."""
 
     def __init__(self, matchers: Matchers, max_warnings: int) -> None:
-        self.found: dict[int, _Found] = {id(c): _Found() for c in matchers.signals}
+        # Keyed by place in the catalogue, which is the same in every worker process.
+        self.found: dict[tuple[str, int], _Found] = {
+            (c.practice, c.index): _Found() for c in matchers.signals
+        }
         self.by_practice: dict[str, list[Compiled]] = {}
         for c in matchers.signals:
             self.by_practice.setdefault(c.practice, []).append(c)
@@ -55,7 +70,7 @@ class Collector:
     def add(self, c: Compiled, path: str, line: int | None, detail: str, *, key: Hashable = None) -> None:
         """Record that signal ``c`` is seen at ``path`` (and ``line``); once per file
         and ``key`` (a file calling ``mlflow.log_metric`` fifty times shows it once)."""
-        f = self.found[id(c)]
+        f = self.found[(c.practice, c.index)]
         if f.path != path:
             f.path = path
             f.seen = set()
@@ -95,6 +110,25 @@ class Collector:
         """Keep a warning about ``path`` (both cut to what a result holds)."""
         self.warn(ScanWarning(path=shorten(path, _MAX_PATH), message=shorten(message, 500)))
 
+    def partial(self) -> Partial:
+        """What this collector holds, to be merged into another one (a worker's share)."""
+        found = {key: (f.items, f.count) for key, f in self.found.items() if f.count}
+        return Partial(found, self.missed, self.missed_count, self.kept, self.more_warnings)
+
+    def merge(self, part: Partial) -> None:
+        """Add what another collector saw in the files after this one's."""
+        for key, (items, count) in part.found.items():
+            f = self.found[key]
+            f.items.extend(items[: MAX_EVIDENCE - len(f.items)])
+            f.count += count
+        for practice, files in part.missed.items():
+            mine = self.missed.setdefault(practice, [])
+            mine.extend(files[: _NOTE_FILES - len(mine)])
+            self.missed_count[practice] = self.missed_count.get(practice, 0) + part.missed_count[practice]
+        for warning in part.kept:
+            self.warn(warning)
+        self.more_warnings += part.more_warnings
+
     def warnings(self) -> list[ScanWarning]:
         """The warnings kept, and one saying how many more there were."""
         if not self.more_warnings:
@@ -104,7 +138,7 @@ class Collector:
     def finding(self, practice: Practice, questions: list[str]) -> PracticeFinding:
         """The practice's status, its strongest evidence first, and why when inconclusive."""
         signals = self.by_practice.get(practice.id, [])
-        groups = [(c, self.found[id(c)]) for c in signals]
+        groups = [(c, self.found[(c.practice, c.index)]) for c in signals]
         total = sum(f.count for _, f in groups)
         evidence = _select(groups)
         level = strongest([c.signal.level for c, f in groups if f.count])

@@ -13,6 +13,8 @@ its signals have seen it, so memory does not grow with the repository.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +23,7 @@ from .. import __version__
 from ..errors import ScorecardError
 from ..framework import Framework
 from .ci_systems import CiStep, CiSystemError, ci_steps, ci_system
-from .collect import Collector, shorten
+from .collect import Collector, Partial, shorten
 from .manifests import ManifestError, declared_dependencies, is_lock_file, is_manifest, normalize
 from .matching import CodeGate, Compiled, Matchers, compile_catalogue, compile_globs, live_lines
 from .practices import Catalogue, default_catalogue
@@ -29,7 +31,15 @@ from .python_code import CodeFacts, notebook_facts, python_facts
 from .results import RepositoryScan, ScanResult
 from .sources import RepoFile, list_files, read_text
 
-__all__ = ["FROZEN_SIZE", "MAX_WARNINGS", "PINNED_SHARE", "Progress", "scan", "scan_repository"]
+__all__ = [
+    "FROZEN_SIZE",
+    "MAX_WARNINGS",
+    "PARALLEL_MIN_FILES",
+    "PINNED_SHARE",
+    "Progress",
+    "scan",
+    "scan_repository",
+]
 
 #: Called with (repository path, files done, files in all) as a scan goes on.
 Progress = Callable[[str, int, int], None]
@@ -37,6 +47,9 @@ Progress = Callable[[str, int, int], None]
 MAX_WARNINGS = 200
 #: The share of a manifest's dependencies pinned for a ``pinned`` signal.
 PINNED_SHARE = 0.9
+#: Repositories of this many files are read by two processes (where the machine has two
+#: cores), each a chunk at a time; smaller ones are not worth starting them.
+PARALLEL_MIN_FILES = 4000
 #: A manifest of this many dependencies or more, nearly all pinned, is a frozen
 #: environment rather than a list of choices.
 FROZEN_SIZE = 40
@@ -111,14 +124,18 @@ def _scan_one(
     for w in listing.warnings:
         collector.warn(w)
     files = listing.files
-    reader = _Reader(root, matchers, collector)
     artifacts = _Artifacts(matchers, files, listing.lfs_patterns, dvc_exempts=listing.kind == "folder")
     total = len(files)
-    for done, f in enumerate(files):
-        if progress is not None and done % _PROGRESS_EVERY == 0:
-            progress(str(root), done, total)
-        artifacts.check(f, collector)
-        reader.visit(f)
+    workers = _workers() if total >= PARALLEL_MIN_FILES else 1
+    if workers > 1:
+        _visit_in_workers(root, catalogue, files, workers, collector, artifacts, progress)
+    else:
+        reader = _Reader(root, matchers, collector)
+        for done, f in enumerate(files):
+            if progress is not None and done % _PROGRESS_EVERY == 0:
+                progress(str(root), done, total)
+            artifacts.check(f, collector)
+            reader.visit(f)
     if progress is not None:
         progress(str(root), total, total)
     questions = framework.evidence if framework is not None else {}
@@ -131,6 +148,58 @@ def _scan_one(
         practices=[collector.finding(p, questions.get(p.id, [])) for p in catalogue.practices],
         warnings=collector.warnings(),
     )
+
+
+def _workers() -> int:
+    """Processes a large scan may use: two at most (reading and parsing is what costs,
+    and the machines it runs on are shared), one where processes cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(2, cpus))
+
+
+#: A worker process's repository and compiled catalogue (set once when it starts).
+_WORKER: tuple[Path, Matchers] | None = None
+
+
+def _start_worker(root: Path, catalogue: Catalogue) -> None:
+    global _WORKER
+    _WORKER = (root, compile_catalogue(catalogue))
+
+
+def _visit_chunk(files: list[RepoFile]) -> Partial:
+    assert _WORKER is not None, "a worker is started with _start_worker"
+    root, matchers = _WORKER
+    collector = Collector(matchers, MAX_WARNINGS)
+    reader = _Reader(root, matchers, collector)
+    for f in files:
+        reader.visit(f)
+    return collector.partial()
+
+
+def _visit_in_workers(
+    root: Path,
+    catalogue: Catalogue,
+    files: list[RepoFile],
+    workers: int,
+    collector: Collector,
+    artifacts: _Artifacts,
+    progress: Progress | None,
+) -> None:
+    """Read and match ``files`` in chunks shared by worker processes, merging each
+    chunk's findings in file order, so the result is the one a single process gives."""
+    chunks = [files[i : i + _PROGRESS_EVERY] for i in range(0, len(files), _PROGRESS_EVERY)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_start_worker, initargs=(root, catalogue)) as pool:
+        done = 0
+        for chunk, part in zip(chunks, pool.imap(_visit_chunk, chunks), strict=True):
+            if progress is not None:
+                progress(str(root), done, len(files))
+            for f in chunk:
+                artifacts.check(f, collector)
+            collector.merge(part)
+            done += len(chunk)
 
 
 class _Reader:
@@ -157,7 +226,8 @@ class _Reader:
         for c in by_path:
             if c.signal.kind == "file":
                 if f.size >= c.signal.min_bytes:
-                    self.out.add(c, path, None, "")
+                    size = f" of {_size(f.size)}" if c.signal.min_bytes else ""
+                    self.out.add(c, path, None, c.signal.title + size)
             else:
                 readers.append(c)
         code = bool(self.m.code) and lower.endswith((".py", ".ipynb"))
