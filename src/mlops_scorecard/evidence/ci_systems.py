@@ -121,7 +121,7 @@ _NOT_JENKINS = (".md", ".txt", ".rst", ".png", ".svg", ".py", ".sh", ".json", ".
 _JENKINS = re.compile(r"(?:.*[._-])?jenkinsfile(?:[._-].*)?", re.IGNORECASE)
 
 
-def _glob(pattern: str, path: str) -> bool:
+def _glob_regex(pattern: str) -> str:
     """gitwildmatch-like: ``**/`` any folders (or none), ``*`` never crosses a ``/``."""
     regex = ""
     i = 0
@@ -135,16 +135,21 @@ def _glob(pattern: str, path: str) -> bool:
         else:
             regex += re.escape(pattern[i])
             i += 1
-    return re.fullmatch(regex, path) is not None
+    return regex
+
+
+# One alternation, compiled once: a scan asks about every file, and the first pattern
+# (in _BY_PATH's order) that matches the whole path names its group.
+_BY_PATH_RE = re.compile("|".join(f"(?P<p{i}>{_glob_regex(p)})" for i, (p, _) in enumerate(_BY_PATH)))
 
 
 def _by_path(path: str) -> str | None:
     name = path.rsplit("/", 1)[-1]
     if _JENKINS.fullmatch(name) and not name.lower().endswith(_NOT_JENKINS):
         return "jenkins"
-    for pattern, system in _BY_PATH:
-        if _glob(pattern, path):
-            return system
+    match = _BY_PATH_RE.fullmatch(path)
+    if match is not None and match.lastgroup is not None:
+        return _BY_PATH[int(match.lastgroup[1:])][1]
     if fnmatchcase(name.lower(), "*.y*ml"):
         folders = path.split("/")[:-1]
         if any(f.lower() in _AZURE_FOLDERS for f in folders) or "pipeline" in name.lower():

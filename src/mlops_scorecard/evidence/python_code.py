@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+_NEWLINE = re.compile("\n")
+
 __all__ = ["Call", "CodeFacts", "notebook_facts", "python_facts"]
 
 
@@ -209,7 +211,7 @@ def notebook_facts(text: str) -> CodeFacts:
     cells = _cells(doc)
     if cells is None:
         return CodeFacts(error="not a notebook (no cells)")
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
     facts = CodeFacts()
     failures: list[str] = []
     for number, cell in enumerate(cells, 1):
