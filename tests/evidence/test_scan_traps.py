@@ -13,7 +13,7 @@ import pytest
 from mlops_scorecard import __version__
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.evidence.results import MAX_EVIDENCE, RepositoryScan
-from mlops_scorecard.evidence.scanner import MAX_WARNINGS, PARALLEL_MIN_FILES, scan, scan_repository
+from mlops_scorecard.evidence.scanner import MAX_WARNINGS, scan, scan_repository
 from mlops_scorecard.framework import Framework
 
 from .conftest import Files, practice, run_git, write_tree
@@ -291,18 +291,19 @@ def test_a_path_too_long_for_the_result_is_counted(folder: Callable[[Files], Pat
     assert [len(w.path) for w in result.warnings] == [1000]
 
 
-def test_a_large_repository_scanned_by_workers_gives_the_same_result(folder: Callable[[Files], Path]) -> None:
-    files: dict[str, str | bytes] = {f"pad/{i:05}.dat": "x" for i in range(PARALLEL_MIN_FILES)}
-    files |= {f"pkg{i}/test_{i}.py": "def test_a():\n    pass\n" for i in range(40)}
-    files |= {f"nb/broken{i}.ipynb": "{" for i in range(5)}
-    files |= {"train.py": "import mlflow\nmlflow.log_metric('a', 1)\n", "Dockerfile": "FROM x\n"}
-    files |= {"models/m.pt": MODEL, "pyproject.toml": "[project\n"}
-    root = folder(files)
+def test_a_code_signal_with_every_place_listed_is_no_longer_looked_for(
+    folder: Callable[[Files], Path],
+) -> None:
+    n = MAX_EVIDENCE + 15
+    files: dict[str, str | bytes] = {f"src/m{i:03}.py": "import random\nrandom.seed(1)\n" for i in range(n)}
+    files |= {"zz/train.py": "import mlflow\nmlflow.log_metric('a', 1)\n"}
     calls: list[int] = []
-    big = scan_repository(root, progress=lambda _path, done, _total: calls.append(done))
-    small = scan_repository(root, excludes=["pad/"])  # the same files that matter, one process
-    assert big.files_scanned == small.files_scanned + PARALLEL_MIN_FILES
-    assert big.practices == small.practices
-    assert big.warnings == small.warnings
-    assert calls == [*range(0, big.files_scanned, 500), big.files_scanned]
-    assert practice(big, "tests").evidence_total == 40
+    result = scan_repository(folder(files), progress=lambda _path, done, _total: calls.append(done))
+    seeds = practice(result, "random-seeds")
+    assert seeds.status == "found"
+    # the seed calls stop being counted once a result's worth of places is listed...
+    assert MAX_EVIDENCE <= seeds.evidence_total < n
+    assert len(seeds.evidence) == MAX_EVIDENCE
+    # ...while the other code signals are still looked for in the files after them
+    assert practice(result, "experiment-tracking").status == "found"
+    assert calls == [0, result.files_scanned]

@@ -9,13 +9,12 @@ Only :data:`~.results.MAX_EVIDENCE` items are kept per signal, so a repository o
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
 
 from .matching import Compiled, Matchers
 from .practices import Practice
 from .results import MAX_EVIDENCE, Evidence, PracticeFinding, ScanWarning, strongest
 
-__all__ = ["Collector", "Partial", "shorten"]
+__all__ = ["Collector", "shorten"]
 
 #: Files named in an inconclusive practice's note.
 _NOTE_FILES = 3
@@ -37,17 +36,6 @@ class _Found:
         # Files are visited one at a time, so only the current file's keys are kept.
         self.path = ""
         self.seen: set[Hashable] = set()
-
-
-@dataclass(frozen=True)
-class Partial:
-    """A collector's findings as plain data (picklable), for :meth:`Collector.merge`."""
-
-    found: dict[tuple[str, int], tuple[list[Evidence], int]]
-    missed: dict[str, list[str]]
-    missed_count: dict[str, int]
-    kept: list[ScanWarning]
-    more_warnings: int
 
 
 class Collector:
@@ -110,24 +98,9 @@ class Collector:
         """Keep a warning about ``path`` (both cut to what a result holds)."""
         self.warn(ScanWarning(path=shorten(path, _MAX_PATH), message=shorten(message, 500)))
 
-    def partial(self) -> Partial:
-        """What this collector holds, to be merged into another one (a worker's share)."""
-        found = {key: (f.items, f.count) for key, f in self.found.items() if f.count}
-        return Partial(found, self.missed, self.missed_count, self.kept, self.more_warnings)
-
-    def merge(self, part: Partial) -> None:
-        """Add what another collector saw in the files after this one's."""
-        for key, (items, count) in part.found.items():
-            f = self.found[key]
-            f.items.extend(items[: MAX_EVIDENCE - len(f.items)])
-            f.count += count
-        for practice, files in part.missed.items():
-            mine = self.missed.setdefault(practice, [])
-            mine.extend(files[: _NOTE_FILES - len(mine)])
-            self.missed_count[practice] = self.missed_count.get(practice, 0) + part.missed_count[practice]
-        for warning in part.kept:
-            self.warn(warning)
-        self.more_warnings += part.more_warnings
+    def full(self, c: Compiled) -> bool:
+        """Whether signal ``c`` already has every place a result lists."""
+        return len(self.found[(c.practice, c.index)].items) >= MAX_EVIDENCE
 
     def warnings(self) -> list[ScanWarning]:
         """The warnings kept, and one saying how many more there were."""

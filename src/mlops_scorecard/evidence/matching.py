@@ -147,20 +147,23 @@ class CodeGate:
     pass over its identifiers and a set intersection."""
 
     def __init__(self, signals: list[Compiled]) -> None:
-        self.by_anchor: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = {}
+        # (words, pieces, where a call or keyword must show: see _use_site)
+        Condition = tuple[frozenset[str], tuple[str, ...], re.Pattern[str] | None]
+        self.by_anchor: dict[str, list[Condition]] = {}
         #: Conditions with no whole word (``*.expect_column_*``): substrings only.
         self.loose: list[tuple[str, ...]] = []
         self.always = False
         for c in signals:
             s = c.signal
-            names = [*s.modules, *s.calls, *s.keywords]
-            for name in names:
+            named = [(n, None) for n in s.modules] + [(n, "call") for n in s.calls]
+            named += [(n, "keyword") for n in s.keywords]
+            for name, use in named:
                 parts = [p for p in name.split(".") if p]
                 words = frozenset(p for p in parts if "*" not in p)
                 pieces = tuple(piece for p in parts if "*" in p for piece in p.split("*") if piece)
                 if words:
                     anchor = max(words, key=len)
-                    self.by_anchor.setdefault(anchor, []).append((words, pieces))
+                    self.by_anchor.setdefault(anchor, []).append((words, pieces, _use_site(parts[-1], use)))
                 elif pieces:
                     self.loose.append(pieces)
                 else:
@@ -174,11 +177,36 @@ class CodeGate:
         if any(all(piece in text for piece in pieces) for pieces in self.loose):
             return True
         tokens = set(_IDENT.findall(text))
+        searched: set[re.Pattern[str]] = set()  # signals share names: search each once
         for anchor in tokens & self.anchors:
-            for words, pieces in self.by_anchor[anchor]:
-                if words <= tokens and all(piece in text for piece in pieces):
+            for words, pieces, site in self.by_anchor[anchor]:
+                if not (words <= tokens and all(piece in text for piece in pieces)):
+                    continue
+                if site is None:
                     return True
+                if site not in searched:
+                    if site.search(text):
+                        return True
+                    searched.add(site)
         return False
+
+
+def _use_site(last: str, use: str | None) -> re.Pattern[str] | None:
+    """Where a call or keyword must show in the text: the name's last part followed by
+    ``(`` (or after ``@``, a decorator), a keyword followed by ``=``. Words alone pass
+    too many files: ``seed`` is in every file that calls ``random.seed``. A call through
+    an alias of its last part (``from numpy.random import seed as s``) is missed."""
+    if use is None or "*" in last:
+        return None
+    return _site_regex(use, last)
+
+
+@cache
+def _site_regex(use: str, last: str) -> re.Pattern[str]:
+    word = re.escape(last)
+    if use == "call":
+        return re.compile(rf"\b{word}\s*\(|@\s*(?:[\w.]+\.)?{word}\b")
+    return re.compile(rf"\b{word}\s*=(?!=)")
 
 
 def compile_catalogue(catalogue: Catalogue) -> Matchers:

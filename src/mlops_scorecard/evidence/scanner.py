@@ -13,8 +13,7 @@ its signals have seen it, so memory does not grow with the repository.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +22,7 @@ from .. import __version__
 from ..errors import ScorecardError
 from ..framework import Framework
 from .ci_systems import CiStep, CiSystemError, ci_steps, ci_system
-from .collect import Collector, Partial, shorten
+from .collect import Collector, shorten
 from .manifests import ManifestError, declared_dependencies, is_lock_file, is_manifest, normalize
 from .matching import CodeGate, Compiled, Matchers, compile_catalogue, compile_globs, live_lines
 from .practices import Catalogue, default_catalogue
@@ -34,7 +33,6 @@ from .sources import RepoFile, list_files, read_text
 __all__ = [
     "FROZEN_SIZE",
     "MAX_WARNINGS",
-    "PARALLEL_MIN_FILES",
     "PINNED_SHARE",
     "Progress",
     "scan",
@@ -47,9 +45,6 @@ Progress = Callable[[str, int, int], None]
 MAX_WARNINGS = 200
 #: The share of a manifest's dependencies pinned for a ``pinned`` signal.
 PINNED_SHARE = 0.9
-#: Repositories of this many files are read by two processes (where the machine has two
-#: cores), each a chunk at a time; smaller ones are not worth starting them.
-PARALLEL_MIN_FILES = 4000
 #: A manifest of this many dependencies or more, nearly all pinned, is a frozen
 #: environment rather than a list of choices.
 FROZEN_SIZE = 40
@@ -126,16 +121,12 @@ def _scan_one(
     files = listing.files
     artifacts = _Artifacts(matchers, files, listing.lfs_patterns, dvc_exempts=listing.kind == "folder")
     total = len(files)
-    workers = _workers() if total >= PARALLEL_MIN_FILES else 1
-    if workers > 1:
-        _visit_in_workers(root, catalogue, files, workers, collector, artifacts, progress)
-    else:
-        reader = _Reader(root, matchers, collector)
-        for done, f in enumerate(files):
-            if progress is not None and done % _PROGRESS_EVERY == 0:
-                progress(str(root), done, total)
-            artifacts.check(f, collector)
-            reader.visit(f)
+    reader = _Reader(root, matchers, collector)
+    for done, f in enumerate(files):
+        if progress is not None and done % _PROGRESS_EVERY == 0:
+            progress(str(root), done, total)
+        artifacts.check(f, collector)
+        reader.visit(f)
     if progress is not None:
         progress(str(root), total, total)
     questions = framework.evidence if framework is not None else {}
@@ -150,58 +141,6 @@ def _scan_one(
     )
 
 
-def _workers() -> int:
-    """Processes a large scan may use: two at most (reading and parsing is what costs,
-    and the machines it runs on are shared), one where processes cannot be forked."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(2, cpus))
-
-
-#: A worker process's repository and compiled catalogue (set once when it starts).
-_WORKER: tuple[Path, Matchers] | None = None
-
-
-def _start_worker(root: Path, catalogue: Catalogue) -> None:
-    global _WORKER
-    _WORKER = (root, compile_catalogue(catalogue))
-
-
-def _visit_chunk(files: list[RepoFile]) -> Partial:
-    assert _WORKER is not None, "a worker is started with _start_worker"
-    root, matchers = _WORKER
-    collector = Collector(matchers, MAX_WARNINGS)
-    reader = _Reader(root, matchers, collector)
-    for f in files:
-        reader.visit(f)
-    return collector.partial()
-
-
-def _visit_in_workers(
-    root: Path,
-    catalogue: Catalogue,
-    files: list[RepoFile],
-    workers: int,
-    collector: Collector,
-    artifacts: _Artifacts,
-    progress: Progress | None,
-) -> None:
-    """Read and match ``files`` in chunks shared by worker processes, merging each
-    chunk's findings in file order, so the result is the one a single process gives."""
-    chunks = [files[i : i + _PROGRESS_EVERY] for i in range(0, len(files), _PROGRESS_EVERY)]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_start_worker, initargs=(root, catalogue)) as pool:
-        done = 0
-        for chunk, part in zip(chunks, pool.imap(_visit_chunk, chunks), strict=True):
-            if progress is not None:
-                progress(str(root), done, len(files))
-            for f in chunk:
-                artifacts.check(f, collector)
-            collector.merge(part)
-            done += len(chunk)
-
-
 class _Reader:
     """Reads each file some signal needs, once, and hands its text to those signals."""
 
@@ -209,14 +148,28 @@ class _Reader:
         self.root = root
         self.m = matchers
         self.out = collector
-        self.code_gate = CodeGate(matchers.code)
-        self.imports = [c for c in matchers.code if c.signal.kind == "import"]
-        self.keywords = [c for c in matchers.code if c.signal.kind == "keyword"]
+        self._live(list(matchers.code))
         self.wants_manifests = bool(matchers.dependency or matchers.pinned)
         # A broken CI file clouds whether there is CI, not what a CI would have run: the
         # tests or linters it might run would show in the repository's files too.
         self._ci_configs = [c for c in matchers.ci if c.signal.kind == "ci-config"]
         self.packages = {id(c): {normalize(p) for p in c.signal.packages} for c in matchers.dependency}
+
+    def _live(self, code: list[Compiled]) -> None:
+        """The code signals still looked for, and the gate that lets a file be parsed."""
+        self.live_code = code
+        self.live_ids = {id(c) for c in code}
+        self.code_gate = CodeGate(code)
+        self.imports = [c for c in code if c.signal.kind == "import"]
+        self.keywords = [c for c in code if c.signal.kind == "keyword"]
+
+    def _drop_full(self) -> None:
+        # Parsing Python is nine tenths of a scan's time. A code signal with all the
+        # places a result lists has shown what it can (its practice's status cannot
+        # change), so it stops being looked for; its count is then a lower bound.
+        live = [c for c in self.live_code if not self.out.full(c)]
+        if len(live) != len(self.live_code):
+            self._live(live)
 
     def visit(self, f: RepoFile) -> None:
         path = f.path
@@ -230,7 +183,7 @@ class _Reader:
                     self.out.add(c, path, None, c.signal.title + size)
             else:
                 readers.append(c)
-        code = bool(self.m.code) and lower.endswith((".py", ".ipynb"))
+        code = bool(self.live_code) and lower.endswith((".py", ".ipynb"))
         manifest = self.wants_manifests and is_manifest(path)
         ci = bool(self.m.ci) and ci_system(path) is not None
         if not (readers or code or manifest or ci):
@@ -280,9 +233,15 @@ class _Reader:
 
     def _code(self, path: str, lower: str, text: str) -> None:
         notebook = lower.endswith(".ipynb")
-        # Notebooks are few and are parsed whatever their words, so that a broken one is
-        # reported; a Python file is parsed only when a code signal could match in it.
-        if not notebook and not self.code_gate.may_match(text):
+        # A file is parsed only when a code signal could match in it: parsing is what a
+        # scan's time goes on. A notebook that cannot hold one is still checked to be JSON
+        # (in C, quickly), so that a broken one is reported.
+        if not self.code_gate.may_match(text):
+            if notebook:
+                try:
+                    json.loads(text)
+                except ValueError as exc:
+                    self.out.warn_about(path, f"could not parse: not a notebook (JSON): {exc}")
             return
         facts: CodeFacts = notebook_facts(text) if notebook else python_facts(text)
         if facts.error:
@@ -293,6 +252,8 @@ class _Reader:
                     self.out.add(c, path, line, f"imports {module}", key=module)
         for call in facts.calls:
             for c in self.m.call_signals(call.name):
+                if id(c) not in self.live_ids:
+                    continue
                 if c.signal.needs_arguments and not (call.positional or call.constant_keywords):
                     continue
                 self.out.add(c, path, call.line, f"calls {call.name}", key=call.name)
@@ -302,6 +263,7 @@ class _Reader:
                         if k in c.signal.keywords:
                             detail = f"passes {k}= a constant to {call.name}"
                             self.out.add(c, path, call.line, detail, key=f"{k}:{call.name}")
+        self._drop_full()
 
     def _manifest(self, path: str, text: str) -> None:
         try:
