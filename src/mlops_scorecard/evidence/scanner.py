@@ -13,7 +13,6 @@ its signals have seen it, so memory does not grow with the repository.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from .collect import Collector, shorten
 from .manifests import ManifestError, declared_dependencies, is_lock_file, is_manifest, normalize
 from .matching import CodeGate, Compiled, Matchers, compile_catalogue, compile_globs, live_lines
 from .practices import Catalogue, default_catalogue
-from .python_code import CodeFacts, notebook_facts, python_facts
+from .python_code import CodeFacts, notebook_code, notebook_facts, python_facts
 from .results import RepositoryScan, ScanResult
 from .sources import RepoFile, list_files, read_text
 
@@ -234,14 +233,11 @@ class _Reader:
     def _code(self, path: str, lower: str, text: str) -> None:
         notebook = lower.endswith(".ipynb")
         # A file is parsed only when a code signal could match in it: parsing is what a
-        # scan's time goes on. A notebook that cannot hold one is still checked to be JSON
-        # (in C, quickly), so that a broken one is reported.
-        if not self.code_gate.may_match(text):
-            if notebook:
-                try:
-                    json.loads(text)
-                except ValueError as exc:
-                    self.out.warn_about(path, f"could not parse: not a notebook (JSON): {exc}")
+        # scan's time goes on. A notebook is judged by its code cells (its outputs and
+        # markdown hold words that never run); one that is not JSON is parsed, so that
+        # the warning says what is wrong.
+        gated = notebook_code(text) if notebook else text
+        if gated is not None and not self.code_gate.may_match(gated):
             return
         facts: CodeFacts = notebook_facts(text) if notebook else python_facts(text)
         if facts.error:
