@@ -302,3 +302,20 @@ def test_the_token_variable_is_the_one_upload_reads() -> None:
     from mlops_scorecard.cli import scan, scan_upload
 
     assert scan.TOKEN_VARIABLE == scan_upload.TOKEN_VARIABLE == "MLOPS_SCORECARD_TOKEN"
+
+
+def test_names_are_one_per_path(repo: Path, tmp_path: Path) -> None:
+    assert_error(run(repo, repo, "--name", "a"), 2, "--name is given 1 times for 2 paths")
+    assert_error(run(repo, repo, "--name", "a", "--name", "a"), 2, "a name of its own")
+    out = tmp_path / "named.json"
+    assert run(repo, "--name", "team/api", "-o", out).exit_code == 0
+    assert [r["name"] for r in json.loads(out.read_text())["repositories"]] == ["team/api"]
+
+
+def test_a_refused_upload_still_writes_the_scan(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "scan.sarif"
+    # nothing listens on port 9 of this machine: the upload fails, the file is written
+    result = run(repo, "--upload", "http://127.0.0.1:9", "--assessment", "1", "-o", out)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert json.loads(out.read_text())["version"] == "2.1.0"

@@ -432,12 +432,35 @@ def test_report_evidence_of_a_missing_file(answers_file: Path, tmp_path: Path) -
 
 
 def test_report_evidence_of_too_many_repositories(answers_file: Path, tmp_path: Path) -> None:
-    many = ScanResult(repositories=[RepositoryScan(path=f"r{i}") for i in range(600)])
-    path = write_scan(tmp_path, "many.json", scan_json(many))
+    paths = [
+        write_scan(
+            tmp_path,
+            f"many{k}.json",
+            scan_json(ScanResult(repositories=[RepositoryScan(path=f"r{k}-{i}") for i in range(600)])),
+        )
+        for k in (1, 2)
+    ]
+    result = run(
+        "report",
+        str(answers_file),
+        "--evidence",
+        str(paths[0]),
+        "--evidence",
+        str(paths[1]),
+        "--format",
+        "md",
+    )
+    assert_error(result, "1200 repositories in all: a report takes the scans of at most 1000")
+
+
+def test_a_scan_given_twice_counts_once(answers_file: Path, tmp_path: Path) -> None:
+    one = ScanResult(repositories=[RepositoryScan(path="/src/api", name="api")])
+    path = write_scan(tmp_path, "one.json", scan_json(one))
     result = run(
         "report", str(answers_file), "--evidence", str(path), "--evidence", str(path), "--format", "md"
     )
-    assert_error(result, "1200 repositories in all: a report takes the scans of at most 1000")
+    assert result.exit_code == 0, result.output
+    assert "from 1 repository" in result.output
 
 
 def test_the_subjectivity_limitation_says_what_the_code_shows(

@@ -307,3 +307,44 @@ def test_a_code_signal_with_every_place_listed_is_no_longer_looked_for(
     # ...while the other code signals are still looked for in the files after them
     assert practice(result, "experiment-tracking").status == "found"
     assert calls == [0, result.files_scanned]
+
+
+def test_folders_of_one_name_are_told_apart_by_their_parents(tmp_path: Path) -> None:
+    for team in ("search", "ads"):
+        (tmp_path / team / "app").mkdir(parents=True)
+    (tmp_path / "models").mkdir()
+    paths = [tmp_path / "search" / "app", tmp_path / "ads" / "app", tmp_path / "models", tmp_path / "models"]
+    result = scan(paths)
+    assert [r.name for r in result.repositories] == ["search/app", "ads/app", "models", "models (2)"]
+    named = scan(paths[:2], names=["search-api", "ads-api"])
+    assert [r.name for r in named.repositories] == ["search-api", "ads-api"]
+
+
+def test_walkthrough_traps(folder: Callable[[Files], Path]) -> None:
+    """What a review of real repositories found: each a signal that was missing or too wide."""
+    result = scan_repository(
+        folder(
+            {
+                # a docs page about processes, not a model card
+                "docs/concurrency.md": "# Concurrency\n\n#### Intended Use Cases\n\nWorkers.\n",
+                # a parser's test fixture is not how the project pins its dependencies
+                "test/test_config/reqs.txt": "numpy==1.26.0\n",
+                # a vendored copy of a library is not the project's code
+                "pkg/_vendor/lib/seeding.py": "import random\nrandom.seed(3)\n",
+                # Hydra's logger config switches a tracker on without code
+                "configs/logger/mlflow.yaml": "mlflow:\n  _target_: lightning.pytorch.loggers.mlflow.MLFlowLogger\n",
+                # DVC's model registry
+                "dvc.yaml": "stages:\n  train:\n    cmd: python train.py\nartifacts:\n  clf:\n    path: m.pkl\n    type: model\n",
+                # Application Insights on a deployed Azure ML model
+                "deploy/aks.yml": "computeType: AKS\nappInsightsEnabled: True\n",
+            }
+        )
+    )
+    assert practice(result, "model-documentation").status == "not-found"
+    assert practice(result, "pinned-dependencies").status == "not-found"
+    assert practice(result, "random-seeds").status == "not-found"
+    tracking = practice(result, "experiment-tracking")
+    assert (tracking.status, tracking.evidence[0].path) == ("found", "configs/logger/mlflow.yaml")
+    registry = practice(result, "model-registry")
+    assert (registry.status, registry.evidence[0].path, registry.evidence[0].line) == ("found", "dvc.yaml", 7)
+    assert practice(result, "monitoring").evidence[0].signal == "app-insights"

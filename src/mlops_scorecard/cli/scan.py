@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..errors import ScorecardError
 from .common import FORCE, check_output, fail
 
 if TYPE_CHECKING:
@@ -160,6 +161,15 @@ def scan_cmd(
         int | None,
         typer.Option("--assessment", metavar="ID", min=1, help="The assessment --upload attaches to."),
     ] = None,
+    name: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--name",
+            metavar="NAME",
+            help="The name a repository goes by (one per PATH, in order; default: its folder's "
+            "name). The service keeps one scan per name: the next upload of a name replaces it.",
+        ),
+    ] = None,
 ) -> None:
     """Find MLOps practices in repositories: CI, tests, data versioning, experiment
     tracking and sixteen more, each with the files and lines that show it.
@@ -180,6 +190,13 @@ def scan_cmd(
     """
     if (upload is None) != (assessment is None):
         fail("--upload URL and --assessment ID go together", code=2)
+    names = [n.strip() for n in name or []]
+    if names and len(names) != len(paths):
+        fail(f"--name is given {len(names)} times for {len(paths)} paths: give one per PATH", code=2)
+    if any(not n or len(n) > 200 for n in names):
+        fail("--name: a name is 1 to 200 characters", code=2)
+    if len(set(names)) != len(names):
+        fail("--name: each repository needs a name of its own", code=2)
     chosen = _format_for(output, fmt)
     if output is not None:
         check_output(output, force)
@@ -200,21 +217,30 @@ def scan_cmd(
         fw, answer_set = get_framework(framework or "mlops-scorecard"), None
 
     with _progress() as progress:
-        result = scan(paths, framework=fw, excludes=exclude or (), progress=progress)
+        result = scan(paths, framework=fw, excludes=exclude or (), progress=progress, names=names or None)
     check = None
     if answer_set is not None:
         check = crosscheck(result, fw, answer_counts(answer_set), question_set=answer_set.question_set)
     report = ScanReport.of(result, check)
+    refused: ScorecardError | None = None
     if upload is not None and assessment is not None:
         from .scan_upload import upload_scan
 
-        remote = upload_scan(
-            ScanReport.of(result), upload, assessment, os.environ.get(TOKEN_VARIABLE) or None
-        )
-        typer.echo(f"uploaded the scan to assessment {assessment}", err=True)
-        if remote is not None:  # the assessment's answers are the ones to talk through
-            report = ScanReport.of(result, remote)
+        try:
+            remote = upload_scan(
+                ScanReport.of(result), upload, assessment, os.environ.get(TOKEN_VARIABLE) or None
+            )
+        except ScorecardError as exc:
+            # the scan is still written: a CI job's next step (a SARIF upload) needs it
+            refused = exc
+        else:
+            stored = ", ".join(repr(r.name) for r in result.repositories)
+            typer.echo(f"uploaded the scan of {stored} to assessment {assessment}", err=True)
+            if remote is not None:  # the assessment's answers are the ones to talk through
+                report = ScanReport.of(result, remote)
     _write(report, chosen, output, [Path(p) for p in paths])
+    if refused is not None:
+        raise refused
     _gate(report, fail_under)
 
 

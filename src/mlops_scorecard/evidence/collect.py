@@ -120,7 +120,8 @@ class Collector:
             status = "found"
         elif level == "low":
             status = "inconclusive"
-            note = "only low-confidence evidence (mentions in documentation); check by hand"
+            seen = ", ".join(dict.fromkeys(c.signal.title for c, f in groups if f.count))
+            note = f"only low-confidence evidence ({seen}); check by hand"
         elif practice.id in self.missed:
             status = "inconclusive"
             count = self.missed_count[practice.id]

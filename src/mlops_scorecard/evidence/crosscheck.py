@@ -103,7 +103,9 @@ def merge_practices(scan: ScanResult) -> list[PracticeFinding]:
         evidence = [
             e.model_copy(update={"repository": e.repository or name}) for name, f in found for e in f.evidence
         ]
-        notes = sorted({f"{name}: {f.note}" for name, f in found if f.note})
+        # a repository's note says why it is inconclusive there: beside a practice found
+        # elsewhere it would contradict the merged status
+        notes = sorted({f"{name}: {f.note}" for name, f in found if f.note and f.status == status})
         questions = list(dict.fromkeys(q for _, f in found for q in f.questions))
         out.append(
             PracticeFinding(
@@ -253,10 +255,11 @@ def _suggest(
     if found and len(found) == len(positive) and not negative_found:
         return "yes", f"found: {_titles(found)}"
     if found:
-        missing = [f for f in positive if f.status != "found"]
         reason = f"found: {_titles(found)}"
-        if missing:
-            reason += f"; not found: {_titles(missing)}"
+        for status in ("not-found", "inconclusive"):
+            missing = [f for f in positive if f.status == status]
+            if missing:
+                reason += f"; {status.replace('-', ' ')}: {_titles(missing)}"
         if negative_found:
             reason += f"; but also {_titles(negative_found)}"
         return "partly", reason

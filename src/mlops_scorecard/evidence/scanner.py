@@ -88,17 +88,57 @@ def scan(
     framework: Framework | None = None,
     excludes: Sequence[str] = (),
     progress: Progress | None = None,
+    names: Sequence[str] | None = None,
 ) -> ScanResult:
-    """Scan several repositories: one :class:`RepositoryScan` each, in the order given."""
+    """Scan several repositories: one :class:`RepositoryScan` each, in the order given.
+
+    Each is named by ``names`` (one per path) or by its folder; two folders of one
+    name (``a/app``, ``b/app``) are told apart by their parents, since the service
+    keeps one scan per name."""
+    if names is not None and len(names) != len(paths):
+        raise ScorecardError(f"{len(names)} names for {len(paths)} paths: give one name per path")
     cat = catalogue or default_catalogue()
     matchers = compile_catalogue(cat)  # once for all the repositories
     repositories = [_scan_one(Path(p), cat, matchers, framework, excludes, progress) for p in paths]
+    chosen = list(names) if names is not None else _distinct_names([Path(p) for p in paths])
+    repositories = [
+        r.model_copy(update={"name": shorten(n, 200)}) for r, n in zip(repositories, chosen, strict=True)
+    ]
     return ScanResult(
         tool_version=__version__,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         framework=framework.ref if framework is not None else None,
         repositories=repositories,
     )
+
+
+def _distinct_names(paths: list[Path]) -> list[str]:
+    """Each folder's name; folders of one name with as many parents as tell them apart."""
+    resolved = [p.resolve() for p in paths]
+    depth = [1] * len(resolved)
+
+    def name(i: int) -> str:
+        parts = resolved[i].parts
+        return "/".join(parts[-depth[i] :]) if len(parts) > 1 else str(resolved[i])
+
+    for _ in range(max(len(r.parts) for r in resolved) if resolved else 0):
+        names = [name(i) for i in range(len(resolved))]
+        clashing = [
+            i
+            for i, n in enumerate(names)
+            if depth[i] < len(resolved[i].parts)
+            and any(m == n and resolved[j] != resolved[i] for j, m in enumerate(names))
+        ]
+        if not clashing:
+            break
+        for i in clashing:
+            depth[i] += 1
+    seen: dict[str, int] = {}
+    out = []
+    for n in (name(i) for i in range(len(resolved))):  # the same folder given twice
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    return out
 
 
 def _scan_one(
@@ -183,7 +223,13 @@ class _Reader:
             else:
                 readers.append(c)
         code = bool(self.live_code) and lower.endswith((".py", ".ipynb"))
-        manifest = self.wants_manifests and is_manifest(path)
+        # A manifest among test data or docs (a parser's fixture, the docs build's own
+        # requirements) says nothing of how the project pins or what it uses.
+        manifest = (
+            self.wants_manifests
+            and is_manifest(path)
+            and not (_EXEMPT_FOLDERS is not None and _EXEMPT_FOLDERS.match(path))
+        )
         ci = bool(self.m.ci) and ci_system(path) is not None
         if not (readers or code or manifest or ci):
             return

@@ -240,13 +240,16 @@ def read_scan_file(path: str | Path) -> ScanResult:
 
 
 def combine_scans(scans: Sequence[ScanResult]) -> ScanResult:
-    """One scan of every repository in ``scans`` (their repositories concatenated, in order).
+    """One scan of every repository in ``scans``, in order; a repository named again
+    (the same scan given twice, or a newer scan of it) counts once, as its last scan, as
+    the service keeps it.
 
     The framework is the first one a scan names; the time is the latest scan's.
     """
     if len(scans) == 1:
         return scans[0]
-    repositories = [r for s in scans for r in s.repositories]
+    latest = {(r.name or r.path): r for s in scans for r in s.repositories}
+    repositories = list(latest.values())
     framework = next((s.framework for s in scans if s.framework), None)
     try:
         return ScanResult(

@@ -9,7 +9,7 @@ autoescape: nothing is marked safe.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...evidence.crosscheck import CrossCheck, DisagreementKind
 from ...evidence.results import Evidence, PracticeFinding, Status
@@ -51,6 +51,8 @@ class RepositoryHeader:
     uploaded: str
     files_scanned: int
     warnings: int
+    #: The first warnings, as lines to show.
+    warning_lines: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class PracticeCell:
     css: str
     places: list[str]
     more: int
+    #: Why a practice is inconclusive (or a caveat), from the scan.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,7 @@ def _cell(finding: PracticeFinding | None) -> PracticeCell:
         _css(finding.status, finding.negative),
         shown,
         max(0, total - len(shown)),
+        finding.note,
     )
 
 
@@ -175,6 +180,7 @@ def evidence_view(
             uploaded=s.uploaded_at.strftime("%Y-%m-%d %H:%M"),
             files_scanned=s.scan.files_scanned,
             warnings=len(s.scan.warnings),
+            warning_lines=[f"{w.path}: {w.message}" if w.path else w.message for w in s.scan.warnings[:20]],
         )
         for s in stored
     ]
@@ -197,7 +203,8 @@ def evidence_view(
             text=d.text,
             kind=_KIND_WORDS.get(d.kind, d.kind),
             message=d.message,
-            answers=[(labels.get(k, k), n) for k, n in d.answers.items() if n],
+            # in the scale's order, as every other count on the page
+            answers=[(label, d.answers[k]) for k, label in labels.items() if d.answers.get(k)],
             files=list(d.files),
         )
         for d in check.disagreements
