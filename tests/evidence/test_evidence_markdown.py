@@ -86,7 +86,7 @@ def test_the_crosscheck_lists_disagreements_and_suggestions(framework: Framework
     assert len(items) == 4
     assert "2 of 3 answered yes, but the code shows large artifacts committed" in items[0]
     assert "Answers: yes 2, no 1." in items[0]
-    assert "answered no or don't know, but the code shows ci, containerization" in talk
+    assert "answered no or don't know, but the code shows ci and containerization" in talk
     assert "Answers: no 2, don't know 1." in talk
     assert "Files: models:.github/workflows/ci.yml, models:.gitlab-ci.yml, serving:Dockerfile:1." in talk
     rows = table_rows(section, "| Question |")

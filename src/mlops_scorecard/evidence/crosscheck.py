@@ -147,8 +147,12 @@ def _of(counts: Mapping[str, int], keys: tuple[str, ...]) -> str:
     return f"{n} of {sum(counts.values())}"
 
 
-def _titles(findings: list[PracticeFinding]) -> str:
-    return ", ".join(f.title.lower() or f.id for f in findings)
+def _titles(findings: list[PracticeFinding], conjunction: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``or`` after a "no")."""
+    names = [f.title.lower() or f.id for f in findings]
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {conjunction} {names[-1]}"
 
 
 def crosscheck(
@@ -211,7 +215,7 @@ def crosscheck(
                 Disagreement(
                     **common,
                     kind="claimed-without-evidence",
-                    message=f"{_of(asked, ('yes',))} answered yes; no {_titles(positive)} found in "
+                    message=f"{_of(asked, ('yes',))} answered yes; no {_titles(positive, 'or')} found in "
                     f"{_repositories(scan)}",
                     practices=[f.id for f in positive],
                 )
