@@ -143,15 +143,16 @@ def _crosscheck(cc: CrossCheck, console: Console) -> None:
     if not cc.disagreements:
         console.print(f"No disagreements with the answers ({safe(cc.framework)}).")
     else:
-        table = Table(title=f"Disagreements to talk through ({safe(cc.framework)})")
+        table = Table(title=f"Disagreements to talk through ({safe(cc.framework)})", expand=True)
         table.add_column("#", justify="right")
-        table.add_column("Question")
-        table.add_column("Answers")
-        table.add_column("What the code shows")
+        table.add_column("Question", ratio=2)
+        table.add_column("Answers", ratio=1)
+        # file names fold rather than end in "…": at 80 columns they are what is cut
+        table.add_column("What the code shows", ratio=3, overflow="fold")
         for i, d in enumerate(cc.disagreements, start=1):
             what = safe(d.message)
             if d.files:
-                what += "\n" + ", ".join(safe(f) for f in d.files)
+                what += "".join("\n" + safe(f) for f in d.files)
             table.add_row(
                 str(i),
                 Text(f"{safe(d.text)} [{safe(d.question)}]"),
