@@ -446,7 +446,9 @@ def catalogue_patterns() -> tuple[list[str], dict[str, int]]:
             for name in [*signal.modules, *signal.calls, *signal.keywords, *signal.packages]:
                 names.add(name.removeprefix("*."))
     for name in sorted(names):
-        patterns.append(re.escape(name).replace(r"\-", "-"))
+        # a catalogue name may hold a wildcard (mlflow.log_*): any identifier characters
+        parts = [re.escape(part).replace(r"\-", "-") for part in name.split("*")]
+        patterns.append(r"\w*".join(parts).removesuffix(r"\.\w*").removesuffix(r"\w*"))
         counts["names"] += 1
     return list(dict.fromkeys(patterns)), counts
 

@@ -138,6 +138,7 @@ def evaluate(folder: Path, repos: list[dict[str, Any]]) -> dict[str, Any]:
     total = Counts()
     disagreements: list[Disagreement] = []
     scanned: list[dict[str, Any]] = []
+    failed: list[dict[str, str]] = []
     for repo in repos:
         path = folder / repo["name"]
         if not path.is_dir():
@@ -145,7 +146,12 @@ def evaluate(folder: Path, repos: list[dict[str, Any]]) -> dict[str, Any]:
             continue
         commit = head_commit(path)
         start = time.perf_counter()
-        result = scan_repository(path)
+        try:
+            result = scan_repository(path)
+        except Exception as exc:  # a crash is a result too: counted, shown, and the rest go on
+            print(f"FAILED {repo['name']}: {type(exc).__name__}: {exc}", flush=True)
+            failed.append({"name": repo["name"], "error": f"{type(exc).__name__}: {exc}"[:500]})
+            continue
         seconds = time.perf_counter() - start
         findings = {p.id: p for p in result.practices}
         scanned.append(
@@ -191,6 +197,7 @@ def evaluate(folder: Path, repos: list[dict[str, Any]]) -> dict[str, Any]:
                 )
     return {
         "repositories": scanned,
+        "failed": failed,
         "per_practice": {pid: c.to_data() for pid, c in per_practice.items()},
         "total": total.to_data(),
         "disagreements": [d.__dict__ for d in disagreements],
@@ -221,6 +228,9 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(
             f"| {r['name']} | {commit} | {r['files_scanned']} | {r['warnings']} | {r['seconds']:.2f} |"
         )
+    for r in report["failed"]:
+        error = " ".join(r["error"].split()).replace("|", "\\|")
+        lines.append(f"| {r['name']} | scan FAILED: {error} | | | |")
     lines += [
         "",
         "| practice | TP | FP | FN | TN | inconclusive | precision | recall |",
@@ -282,7 +292,7 @@ def main() -> int:
 
     repos = load_labels(args.labels)
     results = evaluate(args.folder, repos)
-    if not results["repositories"]:
+    if not results["repositories"] and not results["failed"]:
         print(f"no labelled repository under {args.folder}: clone them first (see {args.labels})")
         return 2
     total = results["total"]
@@ -293,8 +303,12 @@ def main() -> int:
         "labels": str(args.labels),
         "precision_target": PRECISION_TARGET,
         "recall_target": RECALL_TARGET,
-        "precision_ok": total["precision"] is not None and total["precision"] >= PRECISION_TARGET,
-        "recall_ok": total["recall"] is not None and total["recall"] >= RECALL_TARGET,
+        "precision_ok": not results["failed"]
+        and total["precision"] is not None
+        and total["precision"] >= PRECISION_TARGET,
+        "recall_ok": not results["failed"]
+        and total["recall"] is not None
+        and total["recall"] >= RECALL_TARGET,
         **results,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
