@@ -129,6 +129,20 @@ def head_commit(path: Path) -> str | None:
     return proc.stdout.strip() if proc.returncode == 0 else None
 
 
+def scanner_version(package: Path) -> str:
+    """Where the scanner was imported from, with its checkout's commit (and whether it had edits)."""
+    commit = head_commit(package)
+    if commit is None:
+        return str(package)
+    dirty = subprocess.run(
+        ["git", "-C", str(package), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return f"{package} at {commit[:10]}" + (" with uncommitted edits" if dirty else "")
+
+
 def evaluate(folder: Path, repos: list[dict[str, Any]]) -> dict[str, Any]:
     """Scan each labelled repository found under ``folder`` and compare with its labels."""
     from mlops_scorecard.evidence.practices import PRACTICE_IDS
@@ -299,7 +313,7 @@ def main() -> int:
     report = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
-        "scanner": str(Path(mlops_scorecard.__file__).resolve().parent),
+        "scanner": scanner_version(Path(mlops_scorecard.__file__).resolve().parent),
         "labels": str(args.labels),
         "precision_target": PRECISION_TARGET,
         "recall_target": RECALL_TARGET,
