@@ -24,6 +24,8 @@ a warm-up run that fills the file cache), it measures:
 
 Wall time is the parent's clock; peak memory is the child's maximum resident set, as
 ``wait4``/``getrusage`` report it for the child (GNU time, see ``measure.py``).
+``--profile`` adds one in-process scan under cProfile and lists the functions that
+take the most time, for whoever works on the scanner's speed.
 Targets (issue 9): the scan in under 5 s, within 3x grep's time, in under 200 MB.
 Writes the JSON results and a Markdown summary beside them (``scan.md``). Exit code
 1 when a target is missed.
@@ -463,6 +465,32 @@ def grep_command(patterns_file: Path, out_file: Path) -> list[str]:
     return ["sh", "-c", script]
 
 
+def profile_scan(root: Path, top: int = 15) -> list[dict[str, Any]]:
+    """Where an in-process scan spends its time: the ``top`` functions by own time (cProfile).
+
+    cProfile slows Python code two to three times, so the shares matter, not the seconds.
+    """
+    import cProfile
+    import pstats
+
+    from mlops_scorecard.evidence.scanner import scan
+
+    profiler = cProfile.Profile()
+    profiler.runcall(scan, [root])
+    stats = pstats.Stats(profiler)
+    total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
+    rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]  # type: ignore[attr-defined]
+    return [
+        {
+            "function": f"{Path(file).name}:{line}({name})",
+            "calls": calls,
+            "own_share": round(own / total, 3),
+            "cumulative_share": round(cumulative / total, 3),
+        }
+        for (file, line, name), (_, calls, own, cumulative, _) in rows
+    ]
+
+
 # -- results -------------------------------------------------------------------------
 
 
@@ -515,6 +543,19 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {_cell(f['name'])} | {f['value']:.3f} {f['unit']} | {_cell(f['baseline'] or '')} | {ratio} "
             f"| {', '.join(targets)} | {ok} |"
         )
+    if report.get("profile"):
+        lines += [
+            "",
+            "Where the scan spends its time (cProfile, in process, by own time; shares of the total):",
+            "",
+            "| function | calls | own | cumulative |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for row in report["profile"]:
+            lines.append(
+                f"| `{_cell(row['function'])}` | {row['calls']:,} | {row['own_share']:.1%} "
+                f"| {row['cumulative_share']:.1%} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -527,6 +568,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--files", type=int, default=20_000)
     parser.add_argument("--keep", type=Path, help="build the repository here and keep it (a new folder)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also profile one scan in process (cProfile) and list the top functions",
+    )
     args = parser.parse_args()
     if shutil.which("git") is None or shutil.which("grep") is None:
         raise SystemExit("benchmarks/scan.py needs git and GNU grep")
@@ -551,6 +597,7 @@ def main() -> int:
         out.baseline(grep_name, grep.seconds, "s")
 
         summary: dict[str, Any] | None = None
+        profile: list[dict[str, Any]] | None = None
         try:
             scanned = fresh_process([*python(SCAN_CHILD), str(root)], args.runs)
         except CommandFailed as exc:
@@ -585,8 +632,12 @@ def main() -> int:
                 "found": [p["id"] for p in result["practices"] if p["status"] == "found"],
             }
             print(f"the scan read {summary['files_scanned']:,} files and found {', '.join(summary['found'])}")
+            if args.profile:
+                profile = profile_scan(root)
 
-    code = out.write(args.output, repository=repo, patterns=pattern_info, scan_summary=summary)
+    code = out.write(
+        args.output, repository=repo, patterns=pattern_info, scan_summary=summary, profile=profile
+    )
     report = json.loads(args.output.read_text())
     md = args.output.with_suffix(".md")
     md.write_text(markdown(report))
