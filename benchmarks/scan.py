@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -524,6 +525,7 @@ def profile_scan(root: Path, top: int = 15) -> list[dict[str, Any]]:
     """Where an in-process scan spends its time: the ``top`` functions by own time (cProfile).
 
     cProfile slows Python code two to three times, so the shares matter, not the seconds.
+    It runs on one CPU, so a scan that would fork workers does its work in this process.
     """
     import cProfile
     import pstats
@@ -531,7 +533,16 @@ def profile_scan(root: Path, top: int = 15) -> list[dict[str, Any]]:
     from mlops_scorecard.evidence.scanner import scan
 
     profiler = cProfile.Profile()
-    profiler.runcall(scan, [root])
+    # on one CPU a scan stays in one process (it forks workers only with CPUs to spare),
+    # where cProfile sees its work instead of a parent waiting on its workers
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    if cpus:
+        os.sched_setaffinity(0, {min(cpus)})
+    try:
+        profiler.runcall(scan, [root])
+    finally:
+        if cpus:
+            os.sched_setaffinity(0, cpus)
     stats = pstats.Stats(profiler)
     total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
     rows = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:top]  # type: ignore[attr-defined]
