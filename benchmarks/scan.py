@@ -573,7 +573,8 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"Generated {report['generated_at']} by `benchmarks/scan.py` on {report['machine']['cpu']} "
         f"({report['machine']['cores']} cores, load {report['machine']['load_average_before']}); "
-        f"median of {report['runs']} runs, each a fresh process.",
+        f"median of {report['runs']} runs, each a fresh process; load after the run "
+        f"{report.get('load_average_after')}.",
         "",
         f"Repository: {repo['files']:,} files committed, {repo['bytes'] / 1e6:.1f} MB "
         f"({', '.join(f'{k} {v:,}' for k, v in repo['kinds'].items())}).",
@@ -609,6 +610,10 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {_cell(f['name'])} | {f['value']:.3f} {f['unit']} | {_cell(f['baseline'] or '')} | {ratio} "
             f"| {', '.join(targets)} | {ok} |"
         )
+    notes = [f for f in report["results"] if f.get("note") and f.get("value") is not None]
+    if notes:
+        lines.append("")
+        lines += [f"- {f['name']}: {f['note']}" for f in notes]
     if report.get("profile"):
         lines += [
             "",
@@ -676,6 +681,10 @@ def main() -> int:
                 baseline=grep_name,
                 target_x=SCAN_GREP_X,
                 target=SCAN_SECONDS,
+                note="runs (s): "
+                + ", ".join(f"{t:.2f}" for t in scanned.runs_s)
+                + "; grep runs (s): "
+                + ", ".join(f"{t:.2f}" for t in grep.runs_s),
             )
             out.figure(
                 "scan of the repository, beside start-up", scanned.seconds, "s", baseline="python -c pass"
@@ -711,8 +720,17 @@ def main() -> int:
             if args.profile:
                 profile = profile_scan(root)
 
+    try:
+        load_after: list[float] | None = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load_after = None
     code = out.write(
-        args.output, repository=repo, patterns=pattern_info, scan_summary=summary, profile=profile
+        args.output,
+        repository=repo,
+        patterns=pattern_info,
+        scan_summary=summary,
+        profile=profile,
+        load_average_after=load_after,
     )
     report = json.loads(args.output.read_text())
     md = args.output.with_suffix(".md")
