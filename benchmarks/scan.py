@@ -186,6 +186,7 @@ def notebook(rng: random.Random) -> str:
             text = f"## {_word(rng).title()} {_word(rng)}\nWe look at the {_word(rng)} and log it to mlflow."
             cells.append({"cell_type": "markdown", "metadata": {}, "source": text.splitlines(True)})
         else:
+            # a cell holds a small module's code (its docstring aside): whole statements
             code = python_module(rng).split('"""', 2)[-1]
             cells.append(
                 {
@@ -193,7 +194,7 @@ def notebook(rng: random.Random) -> str:
                     "execution_count": None,
                     "metadata": {},
                     "outputs": [],
-                    "source": code.splitlines(True)[:20],
+                    "source": code.splitlines(True),
                 }
             )
     nb = {
