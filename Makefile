@@ -8,13 +8,14 @@ OUT    ?= out
 
 PORT   ?= 8000
 
-.PHONY: demo example test lint typecheck unit bench bench-web docs clean help
+.PHONY: demo example test lint typecheck unit bench bench-scan bench-web docs clean help
 
 help:
 	@echo "make demo    - set up, load the demo organization into $(OUT)/demo.db (SQLite) and serve it on port $(PORT)"
 	@echo "make example - set up and write a sample assessment's scores, charts and reports to $(OUT)/"
 	@echo "make test   - set up and run ruff, mypy and the whole test suite"
-	@echo "make bench  - run every core, analysis and cold-process benchmark (results in benchmarks/results/)"
+	@echo "make bench  - run every core, analysis, cold-process and scan benchmark (results in benchmarks/results/)"
+	@echo "make bench-scan - scan a generated 20,000-file repository beside git ls-files | xargs grep"
 	@echo "make bench-web - load-test the web service on SQLite and PostgreSQL (needs wrk)"
 	@echo "make lint / typecheck / unit - the parts of make test: ruff, mypy, pytest"
 	@echo "make docs   - regenerate docs/cli.md from the CLI's help"
@@ -72,7 +73,7 @@ test: lint typecheck unit
 
 # Every script runs, whatever an earlier one did; the target fails at the end if any
 # script failed or missed a target (each prints MISSED lines and writes its results).
-BENCH     := run.py analysis.py cold.py
+BENCH     := run.py analysis.py cold.py scan.py
 BENCH_WEB := web.py web_unit.py
 
 bench: $(VENV)/.installed
@@ -81,6 +82,9 @@ bench: $(VENV)/.installed
 	  $(BIN)/python benchmarks/$$script || failed="$$failed $$script"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "make bench: missed a target or failed:$$failed"; exit 1; fi
+
+bench-scan: $(VENV)/.installed
+	$(BIN)/python benchmarks/scan.py
 
 bench-web: $(VENV)/.installed
 	@failed=""; for script in $(BENCH_WEB); do for backend in sqlite postgresql; do \
