@@ -101,8 +101,10 @@ NEGATIVE: dict[str, Files] = {
     "security-scanning": {"SECURITY.md": "Report vulnerabilities to security@example.com.\n"},
     "code-ownership": {".github/CODEOWNERS": "# Owners go here:\n# * @acme/ml-team\n"},
     "large-artifacts-committed": {
-        "models/small.pkl": b"\x80\x04" + b"\x00" * 2000,
+        # a model as test data, a sample .npy and a small weights file: not artifacts
         "tests/fixtures/model.pt": b"\x00" * (2 * MIB),
+        "data/sample.npy": b"\x93NUMPY" + b"\x00" * 2000,
+        "tokenizer/vocab.bin": b"\x00" * 2000,
         "data/iris.csv": "a,b\n" + "1,2\n" * 1000,
     },
 }

@@ -348,3 +348,25 @@ def test_walkthrough_traps(folder: Callable[[Files], Path]) -> None:
     registry = practice(result, "model-registry")
     assert (registry.status, registry.evidence[0].path, registry.evidence[0].line) == ("found", "dvc.yaml", 7)
     assert practice(result, "monitoring").evidence[0].signal == "app-insights"
+
+
+def test_what_hand_labels_of_real_repositories_found_missing(folder: Callable[[Files], Path]) -> None:
+    result = scan_repository(
+        folder(
+            {
+                "model/model.pkl": b"\x80\x04"
+                + b"\x00" * 744,  # a tiny trained model is still a model in git
+                "register.py": "from azureml.core import Dataset\nds = Dataset.File.from_files(p)\n"
+                "ds.register(ws, name='d', create_new_version=True)\n",
+                "warehouse/models/schema.yml": "models:\n  - name: orders\n    columns:\n      - name: id\n"
+                "        tests:\n          - unique\n          - not_null\n",
+                "conf/base/parameters.yml": "model_options:\n  test_size: 0.2\n  random_state: 3\n",
+            }
+        )
+    )
+    artifact = practice(result, "large-artifacts-committed")
+    assert (artifact.status, artifact.evidence[0].path) == ("found", "model/model.pkl")
+    assert practice(result, "data-versioning").evidence[0].signal == "dataset-versions"
+    assert practice(result, "data-validation").evidence[0].signal == "dbt-tests"
+    seeds = practice(result, "random-seeds")
+    assert (seeds.status, seeds.confidence, seeds.evidence[0].line) == ("found", "medium", 3)
