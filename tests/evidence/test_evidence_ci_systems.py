@@ -370,3 +370,18 @@ def test_deeply_nested_yaml_is_an_error_not_a_crash() -> None:
     with pytest.raises(CiSystemError, match="nested too deeply"):
         ci_steps(".gitlab-ci.yml", "a: " + "[" * 5000 + "]" * 5000)
     assert ci_system("ci/x.yml", "a: " + "[" * 5000) is None
+
+
+def test_an_alias_bomb_is_read_once_per_node() -> None:
+    # nine levels of nine aliases: 9**9 commands if expanded, nine nodes as written
+    lines = ['a: &a ["echo lol"]']
+    lines += [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
+    text = "\n".join([*lines, "test:", "  script: *i", ""])
+    steps = ci_steps(".gitlab-ci.yml", text)
+    assert [(s.kind, s.text) for s in steps] == [("command", "echo lol")]
+    merge = "\n".join(
+        ["k0: &m0 {run: echo}"]
+        + [f"k{i}: &m{i} {{<<: [{', '.join([f'*m{i - 1}'] * 10)}]}}" for i in range(1, 7)]
+        + ["jobs: {j: {steps: [*m6]}}", ""]
+    )
+    assert [s.text for s in ci_steps(".github/workflows/x.yml", merge)] == ["echo"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -303,4 +304,23 @@ def test_submodules_are_named_in_a_warning(tmp_path: Path) -> None:
     assert [f.path for f in listing.files] == [".gitmodules", "a.py"]
     assert [w.message for w in listing.warnings] == [
         "submodules are not scanned (scan each as a repository of its own): vendored_lib"
+    ]
+
+
+def test_a_tracked_folder_replaced_by_a_link_out_is_not_followed(tmp_path: Path) -> None:
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / "models").mkdir(parents=True)
+    (root / "models" / "big.pkl").write_bytes(b"\x80" * 10)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git[:3], "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "m"], check=True)
+    outside.mkdir()
+    (outside / "big.pkl").write_bytes(b"\x80" * 5000)
+    shutil.rmtree(root / "models")
+    (root / "models").symlink_to(outside, target_is_directory=True)
+    listing = list_files(root)
+    assert [f.path for f in listing.files] == []
+    assert [(w.path, w.message) for w in listing.warnings] == [
+        ("models/big.pkl", "under a folder that is a symbolic link; not read")
     ]

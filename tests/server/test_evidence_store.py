@@ -221,6 +221,13 @@ def test_read_scan_drops_the_report_crosscheck() -> None:
         (b"\xff\xfe{}", "upload: not UTF-8 text"),
         (b"[1, 2]", "a scan is a JSON object"),
         (b'{"schema_version": 2, "repositories": []}', "schema_version 2 is not one this server reads (1)"),
+        (b'{"schema_version": true, "repositories": []}', "schema_version True is not one"),
+        (b'{"x":' * 50_000 + b"1" + b"}" * 50_000, "nested too deeply"),
+        (
+            b'{"repositories": [{"path": "x", "practices": [{"id": "ci", "status": "found"},'
+            b' {"id": "ci", "status": "found"}]}]}',
+            "repositories[0].practices: ci listed more than once",
+        ),
         (b'{"repositories": [{"path": "x", "name": "\\ud800"}]}', "no lone surrogates"),
         (
             b'{"repositories": [{"path": "x", "practices": [{"id": "ci", "status": "maybe"}]}]}',

@@ -88,9 +88,11 @@ def top_level_keys(node: yaml.Node) -> dict[str, yaml.Node]:
 
 
 def _items(node: yaml.Node, seen: set[int]) -> Iterator[tuple[str, yaml.Node]]:
+    # ``seen`` is shared by the whole walk, not per path: a mapping merged ten times at
+    # each of six levels (a "merge bomb" of 500 bytes) is then read once, not 10^6 times.
     if not isinstance(node, yaml.MappingNode) or id(node) in seen:
         return
-    seen = seen | {id(node)}
+    seen.add(id(node))
     for key, value in node.value:
         if key.tag == "tag:yaml.org,2002:merge" or (isinstance(key, yaml.ScalarNode) and key.value == "<<"):
             merged = value.value if isinstance(value, yaml.SequenceNode) else [value]
@@ -134,15 +136,20 @@ def _text(value: str) -> str:
     return value.encode("utf-8", errors="replace").decode("utf-8")
 
 
-def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
-    """A scalar, or the scalars of a (nested) list; GitLab's ``!reference`` lists name
-    other jobs' scripts, which are read where they are written."""
+def _scalars(node: yaml.Node, seen: set[int] | None = None) -> Iterator[yaml.ScalarNode]:
+    """A scalar, or the scalars of a (nested) list, each node once (an alias of a list
+    of aliases, seven deep, is a "billion laughs" bomb when expanded); GitLab's
+    ``!reference`` lists name other jobs' scripts, which are read where they are written."""
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         if node.tag != "tag:yaml.org,2002:null" and node.value != "":
             yield node
     elif isinstance(node, yaml.SequenceNode) and node.tag != "!reference":
         for item in node.value:
-            yield from _scalars(item)
+            yield from _scalars(item, seen)
 
 
 def _commands(node: yaml.Node, lines: list[str]) -> list[Step]:
@@ -152,19 +159,23 @@ def _commands(node: yaml.Node, lines: list[str]) -> list[Step]:
     return out  # AppVeyor's "- cmd: ...", Codemagic's "- script: ...": walked as mappings
 
 
-def _uses(node: yaml.Node) -> list[Step]:
+def _uses(node: yaml.Node, seen: set[int] | None = None) -> list[Step]:
+    seen = set() if seen is None else seen
+    if id(node) in seen:  # each node once: aliases of aliases must not multiply
+        return []
+    seen.add(id(node))
     out: list[Step] = []
     if isinstance(node, yaml.ScalarNode):
         if node.value and node.tag != "tag:yaml.org,2002:null":
             out.append(("uses", str(node.value), node.start_mark.line + 1))
     elif isinstance(node, yaml.SequenceNode) and node.tag != "!reference":
         for item in node.value:
-            out += _uses(item)
+            out += _uses(item, seen)
     elif isinstance(node, yaml.MappingNode):
         named = dict(_items(node, set()))
         for key in ("name", "local", "project", "remote", "template", "component", "file"):
             if key in named:
-                return _uses(named[key])
+                return _uses(named[key], seen)
         for key_node, value in node.value:  # orbs (alias: ref) and Buildkite plugins (ref: config)
             if isinstance(value, yaml.ScalarNode) and value.value and value.tag != "tag:yaml.org,2002:null":
                 out.append(("uses", str(value.value), value.start_mark.line + 1))

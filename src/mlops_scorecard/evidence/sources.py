@@ -262,8 +262,13 @@ def _git_files(
     missing = 0
     submodules: list[str] = []
     venvs: dict[str, bool] = {}
+    linked: dict[str, bool] = {}
     for name in dict.fromkeys(names):  # an unmerged index lists a path once per stage
         parts = name.split("/")
+        if len(parts) > 1 and _under_linked_folder(root, parts, linked):
+            # lstat follows a linked parent folder: its files may be anywhere
+            warnings.add(name, "under a folder that is a symbolic link; not read")
+            continue
         if any(is_vendored(p) and p not in TRACKED_KEPT for p in parts[:-1]):
             continue
         if any(p in VENV_NAMES for p in parts[:-1]) and _in_venv(root, parts, venvs):
@@ -295,6 +300,23 @@ def _git_files(
             f"{missing} tracked files are not in the working tree (sparse or incomplete checkout); not scanned",
         )
     return files
+
+
+def _under_linked_folder(root: Path, parts: list[str], memo: dict[str, bool]) -> bool:
+    """Whether a folder of the path (not the file itself) is a symbolic link in the
+    working tree; memoized per folder, so a checkout costs one lstat per folder."""
+    for i in range(1, len(parts)):
+        folder = "/".join(parts[:i])
+        known = memo.get(folder)
+        if known is None:
+            try:
+                known = os.path.islink(os.path.join(root, folder))
+            except OSError:
+                known = False
+            memo[folder] = known
+        if known:
+            return True
+    return False
 
 
 def _in_venv(root: Path, parts: list[str], memo: dict[str, bool]) -> bool:

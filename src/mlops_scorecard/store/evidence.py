@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -84,11 +85,14 @@ def read_scan(data: bytes | str, *, source: str = "upload") -> ScanResult:
         raise ScorecardError(
             f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", source=source
         ) from None
+    except RecursionError:
+        raise ScorecardError("not a scan: JSON nested too deeply", source=source) from None
     if not isinstance(parsed, dict):
         raise ScorecardError("a scan is a JSON object with schema_version and repositories", source=source)
-    if parsed.get("schema_version", 1) != 1:
+    version = parsed.get("schema_version", 1)
+    if type(version) is not int or version != 1:  # true and 1.0 are not the version 1
         raise ScorecardError(
-            f"schema_version {parsed.get('schema_version')!r} is not one this server reads (1): "
+            f"schema_version {version!r} is not one this server reads (1): "
             "upgrade the server, or scan with the version it runs",
             source=source,
         )
@@ -99,13 +103,23 @@ def read_scan(data: bytes | str, *, source: str = "upload") -> ScanResult:
     except UnicodeEncodeError:
         raise ScorecardError("must be valid Unicode text (no lone surrogates)", source=source) from None
     try:
-        return ScanResult.model_validate(fields)
+        result = ScanResult.model_validate(fields)
+    except RecursionError:
+        raise ScorecardError("not a scan: nested too deeply", source=source) from None
     except ValidationError as exc:
         problems = [f"{_place(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)]
         shown = problems[:20]
         if len(problems) > len(shown):
             shown.append(f"... and {len(problems) - len(shown)} more problems")
         raise ScorecardError(shown, source=source) from None
+    for i, repo in enumerate(result.repositories):
+        counts = Counter(p.id for p in repo.practices)
+        twice = sorted(pid for pid, n in counts.items() if n > 1)
+        if twice:  # merged per practice, a practice listed twice would count twice
+            raise ScorecardError(
+                f"repositories[{i}].practices: {', '.join(twice[:5])} listed more than once", source=source
+            )
+    return result
 
 
 def repository_key(repo: RepositoryScan) -> str:
