@@ -526,7 +526,7 @@ def profile_scan(root: Path, top: int = 15) -> list[dict[str, Any]]:
     """Where an in-process scan spends its time: the ``top`` functions by own time (cProfile).
 
     cProfile slows Python code two to three times, so the shares matter, not the seconds.
-    It runs on one CPU, so a scan that would fork workers does its work in this process.
+    The scan runs in one process, so cProfile sees all of its work.
     """
     import cProfile
     import pstats
@@ -534,8 +534,7 @@ def profile_scan(root: Path, top: int = 15) -> list[dict[str, Any]]:
     from mlops_scorecard.evidence.scanner import scan
 
     profiler = cProfile.Profile()
-    # on one CPU a scan stays in one process (it forks workers only with CPUs to spare),
-    # where cProfile sees its work instead of a parent waiting on its workers
+    # pinned to one CPU, as the scan would run on a busy CI machine
     cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     if cpus:
         os.sched_setaffinity(0, {min(cpus)})
