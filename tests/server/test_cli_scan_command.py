@@ -90,7 +90,7 @@ def test_scan_upload_shows_and_writes_the_services_crosscheck(
     args = ("scan", repo, "--upload", service["base"], "--assessment", str(service["aid"]), "-o", out)
     done = cli(*args, token=service["token"])
     assert done.returncode == 0, done.stderr
-    assert f"uploaded the scan to assessment {service['aid']}" in done.stderr
+    assert f"uploaded the scan of 'models' to assessment {service['aid']}" in done.stderr
     assert "disagreements with the answers" in done.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
     shown = next(
