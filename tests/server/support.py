@@ -130,3 +130,37 @@ def pdf_text(body: bytes, tmp_path: Path) -> str:
     path.write_bytes(body)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
     return out.stdout.decode("utf-8")
+
+
+@contextlib.contextmanager
+def running_serve(url: str, log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """``mlops-scorecard serve`` on ``url``'s database in a process of its own, on a free
+    port, until the block ends; yields its base address. The log goes to ``log_path``."""
+    import sys
+    import time
+
+    import httpx
+
+    port = free_port()
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mlops_scorecard", "serve", "--port", str(port), "--database-url", url],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env if env is not None else dict(os.environ),
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    httpx.get(f"{base}/login", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        pytest.fail(f"serve did not start: {log_path.read_text()}")
+                    time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)

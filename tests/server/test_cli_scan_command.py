@@ -7,15 +7,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from scans import assessment_with_answers
-from support import free_port
+from support import running_serve
 
 from mlops_scorecard.store.accounts import create_api_token, create_user
 from mlops_scorecard.store.assessments import get_assessment
@@ -46,29 +44,8 @@ def service(tmp_path: Path) -> Iterator[dict[str, Any]]:
         aid = assessment_with_answers(s).id
         user = create_user(s, username="facilitator", password="long enough", role="facilitator")
         token = create_api_token(s, user=user, name="ci")[1]
-    port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mlops_scorecard", "serve", "--port", str(port), "--database-url", url],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"{base}/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.fail(f"serve did not start: {(tmp_path / 'serve.log').read_text()}")
-                time.sleep(0.1)
+    with running_serve(url, tmp_path / "serve.log") as base:
         yield {"base": base, "aid": aid, "token": token, "sessions": session_factory(engine)}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
         engine.dispose()
 
 

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from pydantic import BaseModel, Field
 from scans import assessment_with_answers, tracking_scan
-from support import free_port
+from support import free_port, running_serve
 
 from mlops_scorecard.cli.scan_upload import evidence_url, upload_scan
 from mlops_scorecard.errors import ScorecardError
@@ -33,30 +28,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mlops_scorecard", "serve", "--port", str(port), "--database-url", url],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=dict(os.environ),
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"{base}/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.fail(f"serve did not start: {(tmp_path / 'serve.log').read_text()}")
-                time.sleep(0.1)
+    with running_serve(url, tmp_path / "serve.log") as base:
         yield base, url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture

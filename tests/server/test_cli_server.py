@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
-from support import free_port
+from support import free_port, running_serve
 from typer.testing import CliRunner, Result
 
 from mlops_scorecard.answers import AnswerSet, dump_answers
@@ -199,33 +196,11 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """`mlops-scorecard serve` in a real process; yields (base URL, database URL)."""
     url = f"sqlite:///{tmp_path / 'served.db'}"
     assert run("db", "upgrade", "--database-url", url).exit_code == 0
-    port = free_port()
-    log = (tmp_path / "serve.log").open("wb")
     # A long first login delay: a throttle test must not depend on how fast it runs.
     env = {**os.environ, "MLOPS_SCORECARD_LOGIN_FIRST_DELAY": "600"}
     env.pop("MLOPS_SCORECARD_FORWARDED_ALLOW_IPS", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mlops_scorecard", "serve", "--port", str(port), "--database-url", url],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"{base}/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    pytest.fail(f"serve did not start: {(tmp_path / 'serve.log').read_text()}")
-                time.sleep(0.1)
+    with running_serve(url, tmp_path / "serve.log", env) as base:
         yield base, url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
     assert "serving on http://127.0.0.1" in (tmp_path / "serve.log").read_text()
 
 
