@@ -133,13 +133,8 @@ def answer_counts(answers: AnswerSet) -> dict[str, dict[str, int]]:
     return out
 
 
-def _place(e: Evidence) -> str:
-    where = f"{e.path}:{e.line}" if e.line else e.path
-    return f"{e.repository}:{where}" if e.repository else where
-
-
 def _files(findings: Iterable[PracticeFinding]) -> list[str]:
-    return list(dict.fromkeys(_place(e) for f in findings for e in f.evidence))[:_FILES_SHOWN]
+    return list(dict.fromkeys(e.where() for f in findings for e in f.evidence))[:_FILES_SHOWN]
 
 
 def _of(counts: Mapping[str, int], keys: tuple[str, ...]) -> str:

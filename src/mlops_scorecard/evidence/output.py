@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import Field
 
 from .crosscheck import CrossCheck, merge_practices
-from .results import Evidence, PracticeFinding, ScanResult
+from .results import CONFIDENCES, Evidence, PracticeFinding, ScanResult
 
 __all__ = [
     "SCHEMA_ID",
@@ -96,15 +96,13 @@ def status_label(finding: PracticeFinding) -> str:
 
 def place(evidence: Evidence, *, repository: bool = False) -> str:
     """``path:line`` (or ``path``), prefixed with ``repository:`` when asked and known."""
-    where = f"{evidence.path}:{evidence.line}" if evidence.line else evidence.path
-    return f"{evidence.repository}:{where}" if repository and evidence.repository else where
+    return evidence.where(repository=repository)
 
 
 def places(finding: PracticeFinding, limit: int = 3, *, repository: bool = False) -> tuple[list[str], int]:
     """The first ``limit`` distinct places of a finding's evidence, strongest first, and
     how many more items of evidence there are (counting those not listed)."""
-    rank = {"high": 0, "medium": 1, "low": 2}
-    ordered = sorted(finding.evidence, key=lambda e: rank[e.confidence])
+    ordered = sorted(finding.evidence, key=lambda e: CONFIDENCES.index(e.confidence))
     shown = list(dict.fromkeys(place(e, repository=repository) for e in ordered))[:limit]
     total = max(finding.evidence_total, len(finding.evidence))
     return shown, max(0, total - len(shown))

@@ -22,6 +22,7 @@ __all__ = [
     "ScanResult",
     "ScanWarning",
     "Status",
+    "place_text",
     "strongest",
 ]
 
@@ -38,6 +39,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def place_text(path: str, line: int | None, repository: str = "") -> str:
+    """``repository:path:line`` (parts left out when not known): how every output
+    names a place."""
+    where = f"{path}:{line}" if line else path
+    return f"{repository}:{where}" if repository else where
+
+
 class Evidence(_Model):
     """One signal seen in one place: a file (and line, when the signal has one)."""
 
@@ -51,6 +59,10 @@ class Evidence(_Model):
     repository: str = Field(
         default="", max_length=200, description="Set in findings merged over repositories."
     )
+
+    def where(self, *, repository: bool = True) -> str:
+        """The place as text (:func:`place_text`), with the repository unless asked not to."""
+        return place_text(self.path, self.line, self.repository if repository else "")
 
 
 class PracticeFinding(_Model):

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from ..datafiles import parse_plain_document, read_text_file
 from ..errors import ScorecardError
 from ..evidence.results import SCHEMA_VERSION as SCAN_SCHEMA_VERSION
-from ..evidence.results import Evidence, ScanResult
+from ..evidence.results import Evidence, ScanResult, place_text
 from ..format import NO_SCORE
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ __all__ = [
     "combine_scans",
     "evidence_data",
     "evidence_view",
-    "place_text",
     "read_scan_file",
 ]
 
@@ -46,12 +45,6 @@ _KIND_TEXT = {
 }
 _ANSWER_TEXT = {"yes": "Yes", "partly": "Partly", "no": "No"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def place_text(path: str, line: int | None, repository: str = "") -> str:
-    """``repository:path:line`` (parts left out when not known), as the report prints a place."""
-    where = f"{path}:{line}" if line else path
-    return f"{repository}:{where}" if repository else where
 
 
 def _place(e: Evidence) -> dict[str, Any]:

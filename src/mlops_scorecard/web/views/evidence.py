@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ...evidence.crosscheck import CrossCheck, DisagreementKind
-from ...evidence.results import Evidence, PracticeFinding, Status
+from ...evidence.results import PracticeFinding, Status
 from ...format import answer_choices
 from ...framework import Framework
 from ...store.evidence import StoredScan
@@ -111,10 +111,6 @@ class EvidenceView:
     markers: dict[str, QuestionMarker]
 
 
-def _place(e: Evidence) -> str:
-    return f"{e.path}:{e.line}" if e.line else e.path
-
-
 def _css(status: str, negative: bool = False) -> str:
     if status == "found":
         return "ev-bad" if negative else "ev-found"
@@ -124,7 +120,7 @@ def _css(status: str, negative: bool = False) -> str:
 def _cell(finding: PracticeFinding | None) -> PracticeCell:
     if finding is None:
         return PracticeCell("not scanned", "ev-unknown", [], 0)
-    places = list(dict.fromkeys(_place(e) for e in finding.evidence))
+    places = list(dict.fromkeys(e.where(repository=False) for e in finding.evidence))
     shown = places[:PLACES_SHOWN]
     total = max(finding.evidence_total, len(finding.evidence))
     return PracticeCell(
