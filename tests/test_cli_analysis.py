@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from mlops_scorecard import framework as framework_module
+from mlops_scorecard.framework import loading as framework_module
 from mlops_scorecard.analysis.uncertainty import METHOD
 from mlops_scorecard.answers import dump_answers
 from mlops_scorecard.cli import app

@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner, Result
 
-from mlops_scorecard import framework as framework_module
+from mlops_scorecard.framework import loading as framework_module
 from mlops_scorecard.analysis.agreement import agreement
 from mlops_scorecard.analysis.hotspots import hotspots
 from mlops_scorecard.analysis.roles import role_breakdown

@@ -12,7 +12,7 @@ computed the same way wherever it is computed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import attrgetter
@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from .answers import AnswerSet, Respondent
 from .framework import ANSWER_KEYS, VALUED_KEYS, Dimension, Framework, Question, QuestionSet
+from .framework.profiles import profile_effect
 
 __all__ = [
     "ANSWER_CODES",
@@ -122,7 +123,12 @@ class ScoreMatrix:
         n = len(answers.respondents)
         codes = np.fromiter(cells, dtype=np.int8, count=n * len(ids)).reshape(n, len(ids))
         return cls.from_codes(
-            framework, answers.question_set, codes, people=answers.respondents, answers=answers
+            framework,
+            answers.question_set,
+            codes,
+            people=answers.respondents,
+            answers=answers,
+            profile=answers.profile,
         )
 
     @classmethod
@@ -134,10 +140,20 @@ class ScoreMatrix:
         *,
         people: Sequence[Respondent] = (),
         answers: AnswerSet | None = None,
+        profile: Mapping[str, str] | None = None,
     ) -> ScoreMatrix:
         """The matrix of a respondents x questions array of answer codes (columns: the
-        questions of ``question_set`` in framework order), e.g. read from a database."""
+        questions of ``question_set`` in framework order), e.g. read from a database.
+
+        The questions a ``profile`` (the assessment's context answers) makes not
+        applicable are scored as not applicable, whatever was answered."""
         questions = [q for _, q in framework.iter_questions(question_set)]
+        if framework.profile:
+            excluded = profile_effect(framework, profile or {}).not_applicable
+            columns = [i for i, q in enumerate(questions) if q.id in excluded]
+            if columns and codes.size:
+                codes = codes.copy()
+                codes[:, columns] = ANSWER_CODES["na"]
         lookup = np.array(
             [np.nan if (v := framework.value_of(k)) is None else v for k in ANSWER_KEYS] + [np.nan],
             dtype=float,

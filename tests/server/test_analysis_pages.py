@@ -19,7 +19,7 @@ from markupsafe import escape
 from sqlalchemy import insert
 from support import page_queries
 
-from mlops_scorecard import framework as framework_module
+from mlops_scorecard.framework import loading as framework_module
 from mlops_scorecard.analysis import analyze
 from mlops_scorecard.analysis.comparison import compare
 from mlops_scorecard.analysis.uncertainty import intervals

@@ -91,6 +91,9 @@ class AnswerSet(BaseModel):
     unit: str = ""
     title: str = ""
     date: dt.date | None = None
+    #: The assessment's context: profile question id -> option id (see
+    #: :mod:`mlops_scorecard.framework.profiles`); checked against the framework.
+    profile: dict[str, str] = Field(default_factory=dict)
     respondents: list[Respondent] = Field(default_factory=list)
 
     @field_validator("unit", "title", mode="before")
@@ -112,6 +115,8 @@ class AnswerSet(BaseModel):
             data["title"] = self.title
         if self.date:
             data["date"] = self.date.isoformat()
+        if self.profile:
+            data["profile"] = dict(self.profile)
         data["respondents"] = []
         for r in self.respondents:
             answers: dict[str, Any] = {}

@@ -1,0 +1,70 @@
+"""Frameworks: the questionnaire as versioned data.
+
+:mod:`.models` says what a framework holds and validates it; :mod:`.loading` reads
+files and finds built-in frameworks; :mod:`.risk` parses the risk rules of
+multiple-choice questions; :mod:`.profiles` applies an assessment's context answers.
+"""
+
+from __future__ import annotations
+
+from .loading import (
+    builtin_frameworks,
+    get_framework,
+    load_framework,
+    names_a_file,
+    newest_builtin,
+    parse_framework,
+)
+from .models import (
+    ANSWER_KEYS,
+    CHANGE_KINDS,
+    DEFAULT_SCALE,
+    QUESTION_SETS,
+    RISK_ANSWER,
+    VALUED_KEYS,
+    AnswerKey,
+    ChangeKind,
+    Choice,
+    Dimension,
+    Framework,
+    Level,
+    ProfileOption,
+    ProfileQuestion,
+    Question,
+    QuestionChange,
+    QuestionSet,
+    Risk,
+    RiskRule,
+    ScaleChoice,
+    Source,
+)
+
+__all__ = [
+    "ANSWER_KEYS",
+    "CHANGE_KINDS",
+    "DEFAULT_SCALE",
+    "QUESTION_SETS",
+    "RISK_ANSWER",
+    "VALUED_KEYS",
+    "AnswerKey",
+    "ChangeKind",
+    "Choice",
+    "Dimension",
+    "Framework",
+    "Level",
+    "ProfileOption",
+    "ProfileQuestion",
+    "Question",
+    "QuestionChange",
+    "QuestionSet",
+    "Risk",
+    "RiskRule",
+    "ScaleChoice",
+    "Source",
+    "builtin_frameworks",
+    "get_framework",
+    "load_framework",
+    "names_a_file",
+    "newest_builtin",
+    "parse_framework",
+]
