@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from mlops_scorecard.framework import loading as framework_module
 from mlops_scorecard.analysis.uncertainty import METHOD
 from mlops_scorecard.answers import dump_answers
 from mlops_scorecard.cli import app
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import Framework, builtin_frameworks, parse_framework
+from mlops_scorecard.framework import loading as framework_module
 
 runner = CliRunner()
 

@@ -16,7 +16,6 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner, Result
 
-from mlops_scorecard.framework import loading as framework_module
 from mlops_scorecard.analysis.agreement import agreement
 from mlops_scorecard.analysis.hotspots import hotspots
 from mlops_scorecard.analysis.roles import role_breakdown
@@ -26,6 +25,7 @@ from mlops_scorecard.cli import app
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.example import example_answers
 from mlops_scorecard.framework import Framework, builtin_frameworks, parse_framework
+from mlops_scorecard.framework import loading as framework_module
 from mlops_scorecard.planning import build_plan
 from mlops_scorecard.reports import ReportFormat, render_report, report_schema, write_report
 from mlops_scorecard.reports.data import ReportData, report_data

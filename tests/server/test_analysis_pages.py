@@ -19,11 +19,11 @@ from markupsafe import escape
 from sqlalchemy import insert
 from support import page_queries
 
-from mlops_scorecard.framework import loading as framework_module
 from mlops_scorecard.analysis import analyze
 from mlops_scorecard.analysis.comparison import compare
 from mlops_scorecard.analysis.uncertainty import intervals
 from mlops_scorecard.framework import Framework, builtin_frameworks, get_framework
+from mlops_scorecard.framework import loading as framework_module
 from mlops_scorecard.store import answer_sets, answers, assessments, respondents, results, units
 from mlops_scorecard.store.models import Answer, Assessment, Respondent
 from mlops_scorecard.web.views.org import HATCH

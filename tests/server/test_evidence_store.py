@@ -17,7 +17,7 @@ from mlops_scorecard.errors import ConflictError, NotFoundError, ScorecardError
 from mlops_scorecard.evidence.results import ScanWarning
 from mlops_scorecard.store.accounts import create_user
 from mlops_scorecard.store.assessments import get_assessment
-from mlops_scorecard.store.db import downgrade, head_revision, transaction, upgrade
+from mlops_scorecard.store.db import downgrade, transaction, upgrade
 from mlops_scorecard.store.evidence import (
     MAX_REPOSITORIES,
     MAX_SCAN_BYTES,
@@ -262,7 +262,6 @@ def test_many_problems_are_listed_and_counted() -> None:
 
 
 def test_migration_0004_adds_the_table_and_matches_the_models(engine: Engine) -> None:
-    assert head_revision() == "0004"
     downgrade(engine, "0003")
     assert "evidence_scans" not in inspect(engine).get_table_names()
     upgrade(engine)

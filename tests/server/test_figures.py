@@ -169,8 +169,8 @@ def test_compare_across_versions_splits_framework_and_answers(
 ) -> None:
     # version 1.2.0: the same question ids, but governance's third core question moved
     # to deployment; the same answers then score differently for the framework's sake
-    from mlops_scorecard.framework import loading as framework_module
     from mlops_scorecard.framework import Framework, builtin_frameworks
+    from mlops_scorecard.framework import loading as framework_module
 
     builtin_frameworks()
     fw = get_framework("mlops-scorecard@1.0.0")

@@ -13,10 +13,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from support import csrf_of
 
-from mlops_scorecard.framework import loading as framework_module
 from mlops_scorecard.errors import NotFoundError
 from mlops_scorecard.format import NO_ANSWER, answer_choices, answer_label
 from mlops_scorecard.framework import Framework, builtin_frameworks, get_framework, load_framework
+from mlops_scorecard.framework import loading as framework_module
 from mlops_scorecard.store import accounts, answer_sets, answers, assessments, respondents, units
 
 FW = get_framework("mlops-scorecard")

@@ -117,6 +117,8 @@ class Assessment(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | open | closed
     targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Context answers (profile question id -> option id); ``None`` on older rows: none.
+    profile: Mapped[dict[str, str] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     #: The score result frozen when the assessment closed (derived; answers stay the source).
@@ -163,7 +165,10 @@ class Answer(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"))
     question_id: Mapped[str] = mapped_column(String(80))
-    answer: Mapped[str] = mapped_column(String(10))
+    answer: Mapped[str] = mapped_column(String(80))
+    #: The selected choice ids of a multiple-choice question (``answer`` is then the
+    #: key its risk rules give); ``None`` for other questions.
+    choices: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     comment: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Incremented on every change; a save naming an older revision is refused (409),
@@ -225,3 +230,23 @@ class EvidenceScan(Base):
 
 
 __all__ += ["EvidenceScan"]
+
+
+class PublishedFramework(Base):
+    """A framework uploaded to the service (``id@version``): ``source_text`` as
+    uploaded (YAML or JSON), ``data`` the validated framework with ``extends`` resolved.
+    Immutable once an assessment uses it."""
+
+    __tablename__ = "published_frameworks"
+    __table_args__ = (UniqueConstraint("framework_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    framework_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    source_text: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+
+
+__all__ += ["PublishedFramework"]
