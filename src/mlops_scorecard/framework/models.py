@@ -328,7 +328,9 @@ class Framework(_Model):
         if self.levels and self.levels[0].min != 0:
             problems.append("levels[0]: the first level must start at min 0")
         for i in range(1, len(self.levels)):
-            if self.levels[i].min <= self.levels[i - 1].min:
+            # an open band may start at the previous band's min: "0" then "(0, 1]"
+            here, before = self.levels[i], self.levels[i - 1]
+            if (here.min, here.above) <= (before.min, before.above):
                 problems.append(f"levels[{i}] ({self.levels[i].id}): min must be above the previous level's")
         dims = list(enumerate(self.dimensions))
         level_places = [(f"levels[{i}]", lv.id) for i, lv in enumerate(self.levels)]
