@@ -231,7 +231,7 @@ def _question(problems: Problems, ids: _Ids, place: str, raw: Any) -> dict[str, 
     if lens_qid is None:
         return None
     place = f.place = f"{place} ({lens_qid})"
-    qid = slugify(lens_qid)
+    qid = slugify(lens_qid, split_camel=False)
     if not qid:
         problems.error(f.at("id"), f"{lens_qid!r} gives no question id")
         return None
