@@ -113,7 +113,8 @@ def test_the_framework_takes_name_version_and_source_from_the_lens() -> None:
     assert result.dimension_ids["operationalExcellence"] == "operational-excellence"
     assert fw.dimensions[0].description == "Lens pillar operationalExcellence."
     _, q = fw.question("ops_1") or (None, None)
-    assert q is not None and "Lens question id: OPS_1." in q.guidance
+    assert q is not None
+    assert "Lens question id: OPS_1." in q.guidance
     assert {k: (c.label, c.value) for k, c in fw.scale.items()} == {
         "yes": ("No risk", 1.0),
         "partly": ("Medium risk", 0.5),
@@ -145,7 +146,8 @@ def test_choices_carry_help_plan_and_link() -> None:
     choice = q.choices[0]
     assert choice.id == "PERF1_1"
     assert choice.label.startswith("Select the right recipe")
-    assert choice.description and choice.recommendation
+    assert choice.description
+    assert choice.recommendation
     assert choice.url.startswith("https://")
 
 
@@ -188,7 +190,8 @@ def test_deviations_of_real_lenses_are_warnings_naming_the_place() -> None:
         in emr.warnings
     )
     _, rel5 = emr.framework.question("rel5") or (None, None)
-    assert rel5 is not None and rel5.text == "Question REL5 (untitled in the lens)"
+    assert rel5 is not None
+    assert rel5.text == "Question REL5 (untitled in the lens)"
     assert isinstance(emr.data["dimensions"][3]["questions"][4]["guidance"], str)
     elasticache = imported("elasticache-v2.0.json")
     no_default = [
@@ -210,7 +213,8 @@ def test_deviations_of_real_lenses_are_warnings_naming_the_place() -> None:
     )
     passport = imported("passport.json").framework
     _, q = passport.question("overview02") or (None, None)
-    assert q is not None and "https://aws.amazon.com/well-architected-tool/" in q.guidance
+    assert q is not None
+    assert "https://aws.amazon.com/well-architected-tool/" in q.guidance
     apigw = imported("apigw-lambda-v0.1.json")
     assert any("holds 2 URLs; the first is the link" in w for w in apigw.warnings)
     _, q = apigw.framework.question("appdesign2") or (None, None)
@@ -296,7 +300,7 @@ def test_risk_rules_give_the_hand_evaluated_risk(
 
 
 def test_bom_extra_keys_non_ascii_and_spaces_around_a_condition() -> None:
-    lens = tiny_lens(title="Überwachung “mit Anführungszeichen” ’")
+    lens = tiny_lens(title="Überwachung “mit Anführungszeichen” \u2019")
     lens.update({"_version": "v2.1", "_release_date": "2023-12-01", "ready": True})
     lens["pillars"][0]["questions"][0]["riskRules"][0]["condition"] = "  Q_1_a && Q_1_b "
     result = convert("\ufeff" + json.dumps(lens, ensure_ascii=False))
@@ -305,7 +309,7 @@ def test_bom_extra_keys_non_ascii_and_spaces_around_a_condition() -> None:
     assert fw.source.year == 2023
     _, q = fw.question("q_1") or (None, None)
     assert q is not None
-    assert q.text == "Überwachung “mit Anführungszeichen” ’"
+    assert q.text == "Überwachung “mit Anführungszeichen” \u2019"
     assert q.risk_rules[0].condition == "Q_1_a && Q_1_b"
     assert [c.id for c in q.choices if c.none] == ["Q_1_no"]
     assert result.warnings == []
@@ -321,7 +325,8 @@ def test_a_bare_nan_description_is_empty_text_with_a_warning() -> None:
         "pillars[0] (dataSafety).questions[0] (Q_1).description: a bare NaN in the JSON, not text; read as empty"
     ]
     guidance = result.data["dimensions"][0]["questions"][0]["guidance"]
-    assert guidance == "Lens question id: Q_1." and isinstance(guidance, str)
+    assert guidance == "Lens question id: Q_1."
+    assert isinstance(guidance, str)
 
 
 def test_a_long_run_of_not_is_read_and_evaluated_without_deep_recursion() -> None:
@@ -450,7 +455,8 @@ def test_import_lens_writes_a_framework_that_validates(tmp_path: Path) -> None:
     out = tmp_path / "ecs.yaml"
     result = run("frameworks", "import-lens", str(LENSES / "ecs.json"), "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert "warning: " in result.stderr and "(NET3).riskRules: no 'default' rule" in result.stderr
+    assert "warning: " in result.stderr
+    assert "(NET3).riskRules: no 'default' rule" in result.stderr
     assert "as amazon-ecs-lens@1.0: 7 pillars, 36 questions, 151 choices, 1 warnings" in result.stdout
     assert out.read_text().startswith("# Imported by `mlops-scorecard frameworks import-lens`")
     check = run("frameworks", "validate", str(out))
@@ -459,7 +465,8 @@ def test_import_lens_writes_a_framework_that_validates(tmp_path: Path) -> None:
     # again without --force: refused, the file untouched
     before = out.read_bytes()
     again = run("frameworks", "import-lens", str(LENSES / "ecs.json"), "-o", str(out))
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == 1
+    assert "already exists" in again.stderr
     assert out.read_bytes() == before
 
 
