@@ -313,7 +313,7 @@ def test_bom_extra_keys_non_ascii_and_spaces_around_a_condition() -> None:
     assert q.risk_rules[0].condition == "Q_1_a && Q_1_b"
     assert [c.id for c in q.choices if c.none] == ["Q_1_no"]
     assert result.warnings == []
-    assert result.summary() == "1 pillars, 1 questions, 3 choices"
+    assert result.summary() == "1 pillar, 1 question, 3 choices"
     # bytes with a BOM too
     assert lens_to_framework(b"\xef\xbb\xbf" + json.dumps(lens).encode(), source="lens.json").framework == fw
 
@@ -399,6 +399,11 @@ def test_wrong_types_are_refused_with_their_place() -> None:
 
 def test_missing_parts_are_refused() -> None:
     assert refused({"name": "x"}) == "lens.json: pillars: required field is missing"
+    assert refused(tiny_lens() | {"name": ""}) == "lens.json: name: the lens has no name"
+    assert (
+        refused(tiny_lens() | {"name": "***"})
+        == "lens.json: name: '***' gives no framework id; name one when importing (--id)"
+    )
     assert refused({"name": "x", "pillars": []}) == "lens.json: pillars: the lens has no pillars"
     lens = tiny_lens()
     lens["pillars"][0]["questions"] = []
@@ -457,7 +462,7 @@ def test_import_lens_writes_a_framework_that_validates(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "warning: " in result.stderr
     assert "(NET3).riskRules: no 'default' rule" in result.stderr
-    assert "as amazon-ecs-lens@1.0: 7 pillars, 36 questions, 151 choices, 1 warnings" in result.stdout
+    assert "as amazon-ecs-lens@1.0: 7 pillars, 36 questions, 151 choices, 1 warning" in result.stdout
     assert out.read_text().startswith("# Imported by `mlops-scorecard frameworks import-lens`")
     check = run("frameworks", "validate", str(out))
     assert check.exit_code == 0, check.output

@@ -158,7 +158,7 @@ def frameworks_import_lens(
     where = "standard output" if to_stdout else str(output)
     typer.echo(
         f"imported {lens} as {result.framework.ref}: {result.summary()}, "
-        f"{len(result.warnings)} warnings; wrote {where}",
+        f"{len(result.warnings)} warning{'' if len(result.warnings) == 1 else 's'}; wrote {where}",
         err=to_stdout,
     )
 

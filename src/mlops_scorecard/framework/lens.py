@@ -93,7 +93,18 @@ class LensImport:
         """``N pillars, N questions, N choices``."""
         questions = [q for _, q in self.framework.iter_questions("full")]
         choices = sum(len(q.choices) for q in questions)
-        return f"{len(self.framework.dimensions)} pillars, {len(questions)} questions, {choices} choices"
+        return ", ".join(
+            _count(n, what)
+            for n, what in (
+                (len(self.framework.dimensions), "pillar"),
+                (len(questions), "question"),
+                (choices, "choice"),
+            )
+        )
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 def slugify(text: str, *, split_camel: bool = True) -> str:
@@ -121,13 +132,15 @@ def lens_to_framework(
         raise FrameworkError("a lens must be a JSON object with name, description and pillars", source=source)
     lens = Fields(problems, "", data)
     name = lens.text("name", required=True) or ""
+    if "name" in data and not name:
+        problems.error("name", "the lens has no name")
     description = lens.text("description") or ""
     schema = lens.text("schemaVersion") or ""
     if schema and schema != "2021-11-01":
         problems.warn("schemaVersion", f"{schema!r} is not the known 2021-11-01; read as if it were")
     fid = framework_id if framework_id is not None else slugify(name, split_camel=False)
     if not fid and name:
-        problems.error("name", f"{name!r} gives no id; give one with --id")
+        problems.error("name", f"{name!r} gives no framework id; name one when importing (--id)")
     out_version = version if version is not None else _lens_version(data.get("_version"))
     pillars = lens.items("pillars")
     if not pillars and "pillars" in data and isinstance(data["pillars"], list):
