@@ -132,6 +132,11 @@ def test_the_framework_takes_name_version_and_source_from_the_lens() -> None:
     assert imported("personalize-v1.0.json").framework.version == "1.0"
 
 
+def test_a_numeric_version_is_text() -> None:
+    assert convert(tiny_lens() | {"_version": 2.5}).framework.version == "2.5"
+    assert convert(tiny_lens() | {"_version": True}).framework.version == "1.0"
+
+
 def test_id_and_version_can_be_given() -> None:
     result = lens_to_framework(
         (LENSES / "passport.json").read_bytes(), source="p.json", framework_id="pass", version="7"
@@ -454,6 +459,12 @@ def test_slugify() -> None:
 
 
 # --- the command ---------------------------------------------------------------------------
+
+
+def test_import_lens_help_has_an_example() -> None:
+    result = run("frameworks", "import-lens", "--help")
+    assert result.exit_code == 0
+    assert "frameworks import-lens my-lens.json -o my-lens.yaml" in " ".join(result.output.split())
 
 
 def test_import_lens_writes_a_framework_that_validates(tmp_path: Path) -> None:

@@ -157,6 +157,12 @@ def test_the_view_numbers_questions_by_dimension(framework: Framework) -> None:
     assert view.count == 18
 
 
+def test_export_help_has_an_example() -> None:
+    result = run("frameworks", "export", "--help")
+    assert result.exit_code == 0
+    assert "frameworks export mlops-scorecard --format pdf -o questionnaire.pdf" in one_line(result.output)
+
+
 def test_export_command_writes_md_and_pdf(tmp_path: Path) -> None:
     md = tmp_path / "q.md"
     result = run(

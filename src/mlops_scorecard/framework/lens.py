@@ -169,6 +169,8 @@ def lens_to_framework(
 
 
 def _lens_version(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+        value = str(value)
     if isinstance(value, str) and value.strip():
         text = value.strip()
         return (text[1:] if text[:1] in "vV" and text[1:2].isdigit() else text)[:40]
