@@ -478,6 +478,8 @@ def test_import_lens_writes_a_framework_that_validates(tmp_path: Path) -> None:
     check = run("frameworks", "validate", str(out))
     assert check.exit_code == 0, check.output
     assert check.stdout.startswith("ok: amazon-ecs-lens@1.0: 7 dimensions, 36 questions")
+    shown = run("frameworks", "show", str(out))
+    assert shown.stdout.splitlines()[1] == "Source: Amazon ECS Lens"
     # again without --force: refused, the file untouched
     before = out.read_bytes()
     again = run("frameworks", "import-lens", str(LENSES / "ecs.json"), "-o", str(out))

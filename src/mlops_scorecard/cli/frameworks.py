@@ -83,7 +83,9 @@ def frameworks_show(
 def _print_framework(fw: Framework, question_set: str) -> None:
     typer.echo(f"{fw.title} ({fw.ref})")
     if fw.source.title:
-        typer.echo(f"Source: {fw.source.author}, {fw.source.title} ({fw.source.year})")
+        # an imported lens has a title but no author or year
+        cited = ", ".join(p for p in (fw.source.author, fw.source.title) if p)
+        typer.echo(f"Source: {cited}" + (f" ({fw.source.year})" if fw.source.year else ""))
     typer.echo("Levels: " + ", ".join(f"{lv.name} >= {lv.min:g}" for lv in fw.levels))
     for dim in fw.dimensions:
         typer.echo(f"\n{dim.title} [{dim.id}] weight {dim.weight:g}")
