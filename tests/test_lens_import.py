@@ -442,6 +442,15 @@ def test_text_no_database_can_store_is_refused() -> None:
     assert "text contains a NUL (\\u0000) character" in refused(text)
 
 
+def test_deeply_nested_json_is_refused() -> None:
+    assert refused("[" * 100_000 + "]" * 100_000) == "lens.json: the file is nested too deeply to be a lens"
+    lens = tiny_lens()
+    lens["pillars"][0]["questions"][0]["choices"][0]["extra"] = json.loads("[" * 20 + "]" * 20)
+    assert refused(lens) == "lens.json: the file is nested more than 16 levels deep"
+    text = json.dumps(tiny_lens(title="a\ud800b"))
+    assert "text is not valid Unicode text (a lone surrogate)" in refused(text)
+
+
 def test_every_problem_is_listed_at_once() -> None:
     lens = tiny_lens(title=1)
     lens["pillars"][0]["questions"][0]["riskRules"][2]["risk"] = "LOW"
