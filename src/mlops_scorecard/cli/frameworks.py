@@ -1,24 +1,27 @@
-"""``mlops-scorecard frameworks``: list, show and validate frameworks (questionnaires)."""
+"""``mlops-scorecard frameworks``: list, show, validate, import and export frameworks
+(questionnaires)."""
 
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import ErrorsAsMessages, QSet
+from .common import FORCE, ErrorsAsMessages, QSet, check_output, fail
 
 if TYPE_CHECKING:
-    from ..framework import Framework
+    from ..framework import Framework, QuestionSet
 
 __all__ = ["register"]
 
 frameworks_app = typer.Typer(
     cls=ErrorsAsMessages,
-    help="List, show and validate frameworks (questionnaires).",
+    help="List, show, validate, import and export frameworks (questionnaires).",
     no_args_is_help=True,
 )
 
@@ -80,7 +83,9 @@ def frameworks_show(
 def _print_framework(fw: Framework, question_set: str) -> None:
     typer.echo(f"{fw.title} ({fw.ref})")
     if fw.source.title:
-        typer.echo(f"Source: {fw.source.author}, {fw.source.title} ({fw.source.year})")
+        # an imported lens has a title but no author or year
+        cited = ", ".join(p for p in (fw.source.author, fw.source.title) if p)
+        typer.echo(f"Source: {cited}" + (f" ({fw.source.year})" if fw.source.year else ""))
     typer.echo("Levels: " + ", ".join(f"{lv.name} >= {lv.min:g}" for lv in fw.levels))
     for dim in fw.dimensions:
         typer.echo(f"\n{dim.title} [{dim.id}] weight {dim.weight:g}")
@@ -102,6 +107,134 @@ def frameworks_validate(
     n = sum(1 for _ in fw.iter_questions("full"))
     core = sum(1 for _ in fw.iter_questions("core"))
     typer.echo(f"ok: {fw.ref}: {len(fw.dimensions)} dimensions, {n} questions ({core} core)")
+
+
+@frameworks_app.command("import-lens")
+def frameworks_import_lens(
+    lens: Annotated[Path, typer.Argument(help="An AWS Well-Architected custom lens (JSON).")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The framework file to write (YAML); default: standard output."),
+    ] = None,
+    framework_id: Annotated[
+        str | None, typer.Option("--id", help="The framework's id (default: the lens name made an id).")
+    ] = None,
+    version: Annotated[
+        str | None,
+        typer.Option("--version", help="The framework's version (default: the lens's _version, or 1.0)."),
+    ] = None,
+    force: FORCE = False,
+) -> None:
+    """Turn an AWS Well-Architected custom lens into a framework file.
+
+    Pillars become dimensions, questions keep their ids (lower-cased), choices become
+    the questions' choices and the lens's risk rules give each question its value (no
+    risk 1, medium 0.5, high 0). Leniencies are printed as warnings; a lens that cannot
+    be converted as a whole is refused, naming the pillar, question and field, and no
+    file is written.
+
+    Examples:
+
+      mlops-scorecard frameworks import-lens my-lens.json -o my-lens.yaml
+
+      mlops-scorecard frameworks import-lens my-lens.json --id my-lens --version 2.0 > my-lens.yaml
+    """
+    from ..datafiles import atomic_write_text, read_file_bytes
+    from ..errors import FrameworkError
+    from ..framework.lens import MAX_LENS_BYTES, framework_yaml, lens_to_framework
+
+    if output is not None:
+        check_output(output, force)
+    raw = read_file_bytes(lens, error=FrameworkError, max_bytes=MAX_LENS_BYTES)
+    result = lens_to_framework(raw, source=str(lens), framework_id=framework_id, version=version)
+    to_stdout = output is None or str(output) == "-"
+    for warning in result.warnings:
+        typer.echo(f"warning: {lens}: {warning}", err=True)
+    header = f"Imported by `mlops-scorecard frameworks import-lens` from the AWS lens {lens.name}."
+    text = framework_yaml(result.data, header=header)
+    if to_stdout:
+        sys.stdout.write(text)
+    else:
+        assert output is not None
+        atomic_write_text(output, text)
+    where = "standard output" if to_stdout else str(output)
+    typer.echo(
+        f"imported {lens} as {result.framework.ref}: {result.summary()}, "
+        f"{len(result.warnings)} warning{'' if len(result.warnings) == 1 else 's'}; wrote {where}",
+        err=to_stdout,
+    )
+
+
+class ExportFormat(StrEnum):
+    """What ``frameworks export`` writes."""
+
+    md = "md"
+    pdf = "pdf"
+
+
+def _export_md(fw: Framework, question_set: QuestionSet) -> bytes:
+    from ..reports.questionnaire import render_questionnaire_markdown
+
+    return render_questionnaire_markdown(fw, question_set).encode("utf-8")
+
+
+def _export_pdf(fw: Framework, question_set: QuestionSet) -> bytes:
+    from ..reports.pdf.questionnaire import render_questionnaire_pdf
+
+    return render_questionnaire_pdf(fw, question_set)
+
+
+#: One renderer a format: a framework and a question set in, the file's bytes out.
+EXPORTERS: dict[ExportFormat, Callable[[Framework, QuestionSet], bytes]] = {
+    ExportFormat.md: _export_md,
+    ExportFormat.pdf: _export_pdf,
+}
+
+
+@frameworks_app.command("export")
+def frameworks_export(
+    ref: Annotated[str, typer.Argument(help="Framework id, id@version, or a framework file.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.md,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The file to write; default: standard output (md only)."),
+    ] = None,
+    question_set: Annotated[
+        QSet, typer.Option("--question-set", "--set", help="Questions to include: core or full.")
+    ] = QSet.full,
+    force: FORCE = False,
+) -> None:
+    """Write a framework as a printable questionnaire for interviews and workshops.
+
+    The questionnaire has the framework's title and source, the answer scale, the
+    context (profile) questions, and per dimension the numbered questions with their
+    guidance, a tick box for each answer (or each choice of a multiple-choice
+    question) and room for notes.
+
+    Examples:
+
+      mlops-scorecard frameworks export mlops-scorecard --format pdf -o questionnaire.pdf
+
+      mlops-scorecard frameworks export my-lens.yaml --format md --set core -o questionnaire.md
+    """
+    from ..datafiles import atomic_write_bytes
+    from ..framework import get_framework
+
+    if output is not None:
+        check_output(output, force)
+    to_stdout = output is None or str(output) == "-"
+    if to_stdout and fmt is ExportFormat.pdf:
+        fail("a PDF goes to a file: give -o FILE.pdf")
+    fw = get_framework(ref)
+    data = EXPORTERS[fmt](fw, question_set.value)
+    if to_stdout:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    assert output is not None
+    atomic_write_bytes(output, data)
+    n = sum(1 for _ in fw.iter_questions(question_set.value))
+    typer.echo(f"wrote {output} ({fw.ref}, {n} questions)")
 
 
 def register(app: typer.Typer) -> None:

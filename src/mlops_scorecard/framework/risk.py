@@ -127,9 +127,9 @@ class _Parser:
             self.i += 1
             negations += 1
         node = self.parse_atom(depth)
-        for _ in range(negations):
-            node = ("not", node)
-        return node
+        # `!!a` is `a`: folding pairs keeps a long run of `!` from nesting the tree as
+        # deep as the run is long (evaluation recurses on the tree)
+        return ("not", node) if negations % 2 else node
 
     def parse_atom(self, depth: int) -> tuple[object, ...]:
         if self.i >= len(self.tokens):
