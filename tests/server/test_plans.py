@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, delete, inspect, select
+from sqlalchemy import Engine, delete, inspect, select, text
 from support import csrf_of
 
 from mlops_scorecard.errors import NotFoundError, ScorecardError
@@ -34,7 +34,7 @@ from mlops_scorecard.store import (
     work_done,
 )
 from mlops_scorecard.store.db import _alembic_config, current_revision, session_factory, transaction
-from mlops_scorecard.store.models import Answer, Assessment, Base, PlanItem, Respondent, Unit
+from mlops_scorecard.store.models import Assessment, Base, PlanItem, Respondent
 
 KEYS = ["yes", "partly", "no", "yes", "no", "partly", "yes"]
 
@@ -564,46 +564,59 @@ def test_unit_page_with_one_assessment_or_none(app: FastAPI, viewer: TestClient)
 
 
 def test_migration_0002_adds_plan_items_and_keeps_data(engine: Engine) -> None:
+    # rows are written and read with SQL: the ORM models describe the head schema, which
+    # has columns revision 0001 does not
     cfg = _alembic_config(engine)
     command.downgrade(cfg, "0001")
     assert current_revision(engine) == "0001"
     assert "plan_items" not in inspect(engine).get_table_names()
-    factory = session_factory(engine)
-    with transaction(factory) as s:
-        unit = Unit(name="Old team", kind="team")
-        s.add(unit)
-        s.flush()
-        a = Assessment(
-            unit_id=unit.id,
-            framework_id="mlops-scorecard",
-            framework_version="1.0.0",
-            question_set="core",
-            title="Before plans",
-            date=dt.date(2024, 5, 1),
-            status="open",
-            targets={},
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO units (name, kind, created_at) VALUES ('Old team', 'team', '2024-05-01')")
         )
-        s.add(a)
-        s.flush()
-        r = Respondent(assessment_id=a.id, name="Old", role="", source="upload")
-        r.answers = [Answer(question_id="gov-strategy", answer="no", comment="kept", evidence=[], revision=1)]
-        s.add(r)
-        aid = a.id
+        unit_id = conn.execute(text("SELECT id FROM units")).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO assessments (unit_id, framework_id, framework_version, question_set, title, date,"
+                " status, targets, created_at) VALUES (:u, 'mlops-scorecard', '1.0.0', 'core', 'Before plans',"
+                " '2024-05-01', 'open', '{}', '2024-05-01')"
+            ),
+            {"u": unit_id},
+        )
+        aid = conn.execute(text("SELECT id FROM assessments")).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO respondents (assessment_id, name, role, source, created_at)"
+                " VALUES (:a, 'Old', '', 'upload', '2024-05-01')"
+            ),
+            {"a": aid},
+        )
+        rid = conn.execute(text("SELECT id FROM respondents")).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO answers (respondent_id, question_id, answer, comment, evidence, revision, updated_at)"
+                " VALUES (:r, 'gov-strategy', 'no', 'kept', '[]', 1, '2024-05-01')"
+            ),
+            {"r": rid},
+        )
     command.upgrade(cfg, "0002")
     assert current_revision(engine) == "0002"
+    assert "plan_items" in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT title FROM assessments")).scalar_one() == "Before plans"
+        rows = conn.execute(text("SELECT question_id, answer, comment FROM answers")).all()
+        assert [tuple(r) for r in rows] == [("gov-strategy", "no", "kept")]
+    # and back down: the table goes, the rest stays
+    command.downgrade(cfg, "0001")
+    assert "plan_items" not in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT title FROM assessments")).scalar_one() == "Before plans"
+    command.upgrade(cfg, "head")
+    factory = session_factory(engine)
     with transaction(factory) as s:
         a = assessments.get_assessment(s, assessment_id=aid)
-        assert a.title == "Before plans"
-        answers = list(s.scalars(select(Answer)))
-        assert [(x.question_id, x.answer, x.comment) for x in answers] == [("gov-strategy", "no", "kept")]
         tracked = plans.update_item(s, assessment=a, question_id="gov-strategy", status="done")
         assert tracked.item("gov-strategy").status == "done"
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert [d for d in diffs if "plan_items" in repr(d)] == []
-    # and back down: the table goes, the rest stays
-    command.downgrade(cfg, "0001")
-    assert "plan_items" not in inspect(engine).get_table_names()
-    with transaction(factory) as s:
-        assert assessments.get_assessment(s, assessment_id=aid).title == "Before plans"
-    command.upgrade(cfg, "head")
