@@ -43,6 +43,7 @@ __all__ = [
 
 _MAX_PROBLEMS = 50
 _MISSING = object()
+_BLANK = object()
 
 
 @dataclass(frozen=True)
@@ -309,40 +310,51 @@ def _read_rows(
     def first(row: list[str], where: list[int]) -> str:
         return next((v for v in (cell(row, i) for i in where) if v), "")
 
+    # one entry a question column: (column, question id, comment column, evidence column)
+    plan = [
+        (i, c.question_id, comments.get(c.question_id), evidence.get(c.question_id)) for i, c in questions
+    ]
+    width = len(columns)
     for row, number in zip(table.rows, table.row_numbers, strict=True):
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
         answers: dict[str, Answer] = {}
-        for i, col in questions:
-            raw = row[i].strip() if i < len(row) else ""
-            qid = col.question_id
-            note = cell(row, comments[qid]) if qid in comments else ""
-            links = cell(row, evidence[qid]) if qid in evidence else ""
-            if not raw:
+        for i, qid, ci, ei in plan:
+            raw = row[i]
+            # the fast path: a raw cell seen before (most cells are one of a few labels)
+            key = known.get(raw, _MISSING)
+            if key is _MISSING:
+                text = raw.strip()
+                key = known[raw] = _BLANK if not text else labels.get(normalize(unescape_cell(text)))
+            if ci is None and ei is None and key is not _BLANK and key is not None and qid not in choice_qs:
+                answers[qid] = shared[key]
+                continue
+            note = cell(row, ci) if ci is not None else ""
+            links = cell(row, ei) if ei is not None else ""
+            if key is _BLANK:
                 if note or links:
-                    where = columns[comments[qid] if note else evidence[qid]]
+                    where = columns[ci if note and ci is not None else ei or 0]
                     problems.append(
                         f"{_where(where, number)}: a comment or evidence on a question not answered"
                     )
                 continue
             if qid in choice_qs:
-                bad_choice = f"{_where(col)}: {qid!r} is a multiple-choice question; importing selections is not supported yet"
+                bad_choice = f"{_where(columns[i])}: {qid!r} is a multiple-choice question; importing selections is not supported yet"
                 if bad_choice not in problems:
                     problems.append(bad_choice)
                 continue
-            key = known.get(raw, _MISSING)
-            if key is _MISSING:
-                key = known[raw] = labels.get(normalize(unescape_cell(raw)))
             if key is None:
-                bad[(i, raw)].append(number)
+                bad[(i, raw.strip())].append(number)
                 continue
-            if len(note) > 5000:
+            if ci is not None and len(note) > 5000:
                 problems.append(
-                    f"{_where(columns[comments[qid]], number)}: a comment of {len(note):,} characters; the limit is 5,000"
+                    f"{_where(columns[ci], number)}: a comment of {len(note):,} characters; the limit is 5,000"
                 )
                 continue
             items = [line.strip() for line in links.splitlines() if line.strip()]
-            if len(items) > 50:
+            if ei is not None and len(items) > 50:
                 problems.append(
-                    f"{_where(columns[evidence[qid]], number)}: {len(items)} evidence items; the limit is 50"
+                    f"{_where(columns[ei], number)}: {len(items)} evidence items; the limit is 50"
                 )
                 continue
             answers[qid] = Answer(answer=key, comment=note, evidence=items) if note or items else shared[key]

@@ -191,6 +191,8 @@ def _check_row(record: list[str], header: list[str], number: int, source: str) -
             f"header column ({len(header)} columns)",
             source=source,
         )
+    if record and max(map(len, record)) <= MAX_CELL_CHARS:
+        return
     for i, cell in enumerate(record):
         if len(cell) > MAX_CELL_CHARS:
             raise AnswersError(
