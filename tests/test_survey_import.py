@@ -426,6 +426,52 @@ def test_xlsx_that_is_not_a_zip_and_broken_zips(framework: Framework) -> None:
         import_survey(buf.getvalue(), source="f.xlsx", framework=framework)
 
 
+def test_a_workbook_row_a_billion_rows_down_stops_at_excels_last_row(framework: Framework) -> None:
+    # openpyxl yields an empty row for each one missing before a row's number
+    _, t1 = core(framework)[0]
+    buf = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx([["Name", t1], ["a", "Yes"]]))) as src,
+        zipfile.ZipFile(buf, "w") as out,
+    ):
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                far = b'<row r="999999999">'
+                body = body.replace(b'<row r="2">', far).replace(b'r="A2"', b'r="A999999999"')
+                body = body.replace(b'r="B2"', b'r="B999999999"')
+                body = body.replace(b'<dimension ref="A1:B2" />', b'<dimension ref="A1:B999999999" />')
+                assert far in body
+            out.writestr(info, body)
+    with pytest.raises(AnswersError, match="the sheet runs past row 1,048,576"):
+        import_survey(buf.getvalue(), source="rows.xlsx", framework=framework)
+
+
+def test_a_wrong_dimension_drops_no_row_and_a_far_cell_is_named(framework: Framework) -> None:
+    qid, t1 = core(framework)[0]
+
+    def patched(rows: list[list[object]], old: bytes, new: bytes) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(xlsx(rows))) as src, zipfile.ZipFile(buf, "w") as out:
+            for info in src.infolist():
+                body = src.read(info)
+                if info.filename.startswith("xl/worksheets/"):
+                    assert old in body
+                    body = body.replace(old, new)
+                out.writestr(info, body)
+        return buf.getvalue()
+
+    # a generator that declares one row too few: every row is still read
+    data = patched(
+        [["Name", t1], ["a", "Yes"], ["b", "No"]], b'<dimension ref="A1:B3" />', b'<dimension ref="A1:B2" />'
+    )
+    answers = import_survey(data, source="dim.xlsx", framework=framework)
+    assert [r.answers[qid].answer for r in answers.respondents] == ["yes", "no"]
+    far = patched([["Name", t1], ["a", "Yes"]], b'r="B2"', b'r="XFD2"')
+    with pytest.raises(AnswersError, match="row 2, column XFD: a value beyond the last header column"):
+        import_survey(far, source="far.xlsx", framework=framework)
+
+
 def test_duplicate_headers_in_a_workbook(framework: Framework) -> None:
     _, t1 = core(framework)[0]
     data = xlsx([["Name", t1, t1], ["a", "Yes", "No"]])

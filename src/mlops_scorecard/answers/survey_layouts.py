@@ -26,6 +26,7 @@ __all__ = [
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
     "MAX_ROWS",
+    "MAX_SHEET_ROWS",
     "MAX_SURVEY_BYTES",
     "MAX_XLSX_MEMBERS",
     "MAX_XLSX_UNCOMPRESSED",
@@ -38,6 +39,8 @@ __all__ = [
 MAX_SURVEY_BYTES = 20 * 1024 * 1024
 #: Respondent rows in one file.
 MAX_ROWS = 50_000
+#: The last row a sheet may reach, blank rows included (Excel's own limit).
+MAX_SHEET_ROWS = 1_048_576
 #: Columns in one file (Microsoft Forms allows 200 questions; this tool's own CSV has up
 #: to three columns a question).
 MAX_COLUMNS = 1000
@@ -247,7 +250,14 @@ def _read_xlsx(data: bytes, *, source: str) -> Table:
         header: list[str] | None = None
         rows: list[list[str]] = []
         numbers: list[int] = []
+        # the declared dimension may be wrong (openpyxl would drop the rows past it); without
+        # it each row is as wide as its last cell
+        ws.reset_dimensions()
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if number > MAX_SHEET_ROWS:
+                # openpyxl yields an empty row for each one missing: one row numbered a
+                # billion in a tiny file would keep it busy for hours
+                raise AnswersError(f"the sheet runs past row {MAX_SHEET_ROWS:,}", source=source)
             if header is None:
                 if len(values) > MAX_COLUMNS:
                     raise AnswersError(f"row 1: more than {MAX_COLUMNS:,} columns", source=source)
@@ -256,13 +266,24 @@ def _read_xlsx(data: bytes, *, source: str) -> Table:
                     header.pop()
                 _check_columns(header, source)
                 continue
+            if len(values) > len(header):
+                # checked before the cells are converted: a cell in column XFD of every
+                # row would otherwise cost 16,384 conversions a row
+                beyond = next((i for i, v in enumerate(values[len(header) :]) if _cell_text(v).strip()), None)
+                if beyond is not None:
+                    raise AnswersError(
+                        f"row {number}, column {column_letter(len(header) + beyond)}: a value beyond "
+                        f"the last header column ({len(header)} columns)",
+                        source=source,
+                    )
+                values = values[: len(header)]
             record = [_cell_text(v) for v in values]
             if not any(c.strip() for c in record):
                 continue
             if len(rows) >= MAX_ROWS:
                 raise AnswersError(f"the workbook has more than {MAX_ROWS:,} response rows", source=source)
             _check_row(record, header, number, source)
-            rows.append(record[: len(header)])
+            rows.append(record)
             numbers.append(number)
     except AnswersError:
         raise
