@@ -419,6 +419,14 @@ def test_xlsx_that_is_not_a_zip_and_broken_zips(framework: Framework) -> None:
         zf.writestr("hello.txt", "hi")
     with pytest.raises(AnswersError, match="no worksheet"):
         import_survey(buf.getvalue(), source="f.xlsx", framework=framework)
+    # a zip of one CSV, as a Google Forms download may come
+    _, t1 = core(framework)[0]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Survey (Responses).csv", google_forms(["Timestamp", t1], [["t", "Yes"]]))
+    preview = preview_survey(buf.getvalue(), source="responses.zip", framework=framework)
+    assert preview.layout == "google-forms"
+    assert preview.ok
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("xl/worksheets/sheet1.xml", "<not-a-workbook")

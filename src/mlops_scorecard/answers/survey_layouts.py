@@ -205,7 +205,9 @@ def _check_row(record: list[str], header: list[str], number: int, source: str) -
             )
 
 
-def _check_zip(data: bytes, source: str) -> None:
+def _check_zip(data: bytes, source: str) -> zipfile.ZipInfo | None:
+    """Refuse a zip bomb from the directory; the one CSV of a zip that holds a CSV (a
+    Google Forms download may come zipped), ``None`` for a workbook."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -220,7 +222,14 @@ def _check_zip(data: bytes, source: str) -> None:
             f"the workbook would unpack to {total / 1e6:,.0f} MB (a zip bomb?); refused", source=source
         )
     if not any(i.filename.startswith("xl/worksheets/") for i in infos):
-        raise AnswersError("not an Excel workbook (no worksheet in the zip file)", source=source)
+        csvs = [i for i in infos if i.filename.lower().endswith(".csv") and not i.is_dir()]
+        if len(csvs) == 1:
+            return csvs[0]
+        raise AnswersError(
+            "not an Excel workbook (no worksheet in the zip file), nor a zip file of one CSV file",
+            source=source,
+        )
+    return None
 
 
 def _cell_text(value: object) -> str:
@@ -232,7 +241,15 @@ def _cell_text(value: object) -> str:
 
 
 def _read_xlsx(data: bytes, *, source: str) -> Table:
-    _check_zip(data, source)
+    member = _check_zip(data, source)
+    if member is not None:
+        if member.file_size > MAX_SURVEY_BYTES:
+            raise AnswersError(
+                f"{member.filename}: larger than {MAX_SURVEY_BYTES // 2**20} MB", source=source
+            )
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            inner = zf.read(member)
+        return _read_csv(inner, source=f"{source}:{member.filename}"[-200:])
     import openpyxl  # only XLSX needs it; openpyxl takes a tenth of a second to import
 
     try:
