@@ -14,7 +14,7 @@ help:
 	@echo "make demo    - set up, load the demo organization into $(OUT)/demo.db (SQLite) and serve it on port $(PORT)"
 	@echo "make example - set up and write a sample assessment's scores, charts and reports to $(OUT)/"
 	@echo "make test   - set up and run ruff, mypy and the whole test suite"
-	@echo "make bench  - run every core, analysis, cold-process and scan benchmark (results in benchmarks/results/)"
+	@echo "make bench  - run every core, analysis, cold-process, scan and survey-import benchmark (results in benchmarks/results/)"
 	@echo "make bench-scan - scan a generated 20,000-file repository beside git ls-files | xargs grep"
 	@echo "make bench-web - load-test the web service on SQLite and PostgreSQL (needs wrk)"
 	@echo "make lint / typecheck / unit - the parts of make test: ruff, mypy, pytest"
@@ -73,7 +73,7 @@ test: lint typecheck unit
 
 # Every script runs, whatever an earlier one did; the target fails at the end if any
 # script failed or missed a target (each prints MISSED lines and writes its results).
-BENCH     := run.py analysis.py cold.py scan.py lens_import.py
+BENCH     := run.py analysis.py cold.py scan.py lens_import.py survey_import.py
 BENCH_WEB := web.py web_unit.py
 
 bench: $(VENV)/.installed

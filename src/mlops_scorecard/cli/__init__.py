@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import analysis, assess, db, frameworks, scan, serve, tokens, upload, users
+from . import analysis, assess, db, frameworks, imports, scan, serve, tokens, upload, users
 from .common import ErrorsAsMessages
 
 __all__ = ["app", "main"]
@@ -54,6 +54,7 @@ def _main(
 # The order here is the order of `--help` and docs/cli.md.
 frameworks.register(app)
 assess.register(app)
+imports.register(app)
 db.register(app)
 users.register(app)
 tokens.register(app)

@@ -9,7 +9,7 @@ __all__ = ["register"]
 
 def register(app: FastAPI) -> None:
     """Add every router to the app."""
-    from . import account, analysis, api, assessments, auth, invitations, pages, plans, survey
+    from . import account, analysis, api, assessments, auth, invitations, pages, plans, survey, survey_import
 
     app.include_router(auth.router)
     app.include_router(pages.router)
@@ -19,4 +19,5 @@ def register(app: FastAPI) -> None:
     app.include_router(invitations.router)
     app.include_router(account.router)
     app.include_router(survey.router)
+    app.include_router(survey_import.router)
     app.include_router(api.router)

@@ -17,6 +17,7 @@ from . import (
     api_analysis,
     api_assessments,
     api_evidence,
+    api_imports,
     api_plans,
     api_responses,
     api_rollup,
@@ -37,6 +38,7 @@ router.include_router(api_units.router)
 router.include_router(api_assessments.router)
 router.include_router(api_plans.router)
 router.include_router(api_responses.router)
+router.include_router(api_imports.router)
 router.include_router(api_evidence.router)
 router.include_router(api_tokens.router)
 # the order of the paths in the OpenAPI document
