@@ -132,3 +132,30 @@ def test_export_answers_round_trips(tmp_path: Path) -> None:
     printed = run("export-answers", str(answers), "-o", "-")
     assert printed.exit_code == 0
     assert printed.output.startswith("Name,Role,gov-strategy: ")
+
+
+def test_the_blank_form_from_frameworks_export_imports_once_filled_in(
+    framework: Framework, tmp_path: Path
+) -> None:
+    form = tmp_path / "form.csv"
+    result = run(
+        "frameworks", "export", "mlops-scorecard", "--format", "csv", "--set", "core", "-o", str(form)
+    )
+    assert result.exit_code == 0, result.output
+    header = next(csv.reader(io.StringIO(form.read_text("utf-8-sig"))))
+    qids = [q.id for _, q in framework.iter_questions("core")]
+    assert all(any(cell.startswith(f"{qid}:") for cell in header) for qid in qids)
+    # a respondent fills in the form in a spreadsheet: a name, a role, "Partly" everywhere
+    row = [
+        "Ana" if h == "Name" else "engineer" if h == "Role" else "" if "comment" in h else "Partly"
+        for h in header
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows([header, row])
+    form.write_text(out.getvalue(), "utf-8")
+    answers_file = tmp_path / "answers.yaml"
+    imported = run("import-survey", str(form), "--framework", "mlops-scorecard", "-o", str(answers_file))
+    assert imported.exit_code == 0, imported.output
+    (person,) = load_answers(answers_file).respondents
+    assert (person.name, person.role) == ("Ana", "engineer")
+    assert {qid: a.answer for qid, a in person.answers.items()} == dict.fromkeys(qids, "partly")

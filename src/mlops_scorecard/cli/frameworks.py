@@ -170,6 +170,7 @@ class ExportFormat(StrEnum):
 
     md = "md"
     pdf = "pdf"
+    csv = "csv"
 
 
 def _export_md(fw: Framework, question_set: QuestionSet) -> bytes:
@@ -184,10 +185,18 @@ def _export_pdf(fw: Framework, question_set: QuestionSet) -> bytes:
     return render_questionnaire_pdf(fw, question_set)
 
 
+def _export_csv(fw: Framework, question_set: QuestionSet) -> bytes:
+    from ..answers.csv_io import framework_to_csv
+
+    # the blank form: the header row `import-survey` and the answers CSV use
+    return framework_to_csv(fw, question_set=question_set)
+
+
 #: One renderer a format: a framework and a question set in, the file's bytes out.
 EXPORTERS: dict[ExportFormat, Callable[[Framework, QuestionSet], bytes]] = {
     ExportFormat.md: _export_md,
     ExportFormat.pdf: _export_pdf,
+    ExportFormat.csv: _export_csv,
 }
 
 
@@ -204,7 +213,8 @@ def frameworks_export(
     ] = QSet.full,
     force: FORCE = False,
 ) -> None:
-    """Write a framework as a printable questionnaire for interviews and workshops.
+    """Write a framework as a printable questionnaire for interviews and workshops,
+    or as a blank CSV form (the header row `import-survey` reads back).
 
     The questionnaire has the framework's title and source, the answer scale, the
     context (profile) questions, and per dimension the numbered questions with their
@@ -216,6 +226,8 @@ def frameworks_export(
       mlops-scorecard frameworks export mlops-scorecard --format pdf -o questionnaire.pdf
 
       mlops-scorecard frameworks export my-lens.yaml --format md --set core -o questionnaire.md
+
+      mlops-scorecard frameworks export mlops-scorecard --format csv -o form.csv
     """
     from ..datafiles import atomic_write_bytes
     from ..framework import get_framework
