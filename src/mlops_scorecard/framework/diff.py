@@ -148,12 +148,19 @@ def _choice(c: ScaleChoice | None) -> str:
     return f"{c.label!r}" + ("" if c.value is None else f" = {c.value:g}")
 
 
-def diff(old: Framework, new: Framework, *, lookup: FrameworkLookup | None = None) -> FrameworkDiff:
-    """What changed from ``old`` to ``new``: the question mapping
-    (:func:`~.versions.version_mapping`, with ``lookup`` for the versions between) and
-    the rest. Raises :class:`~mlops_scorecard.errors.FrameworkError` when a declared
+def diff(
+    old: Framework,
+    new: Framework,
+    *,
+    lookup: FrameworkLookup | None = None,
+    mapping: VersionMapping | None = None,
+) -> FrameworkDiff:
+    """What changed from ``old`` to ``new``: the question mapping (``mapping``, by
+    default :func:`~.versions.version_mapping` with ``lookup`` for the versions between)
+    and the rest. Raises :class:`~mlops_scorecard.errors.FrameworkError` when a declared
     mapping does not fit."""
-    mapping = version_mapping(old, new, lookup=lookup)
+    if mapping is None:
+        mapping = version_mapping(old, new, lookup=lookup)
     questions = [QuestionDiff(ln, _question_changes(old, new, ln)) for ln in mapping.links]
     old_dims = {d.id: d for d in old.dimensions}
     new_dims = {d.id: d for d in new.dimensions}
