@@ -306,6 +306,10 @@ def _compose(frameworks: list[Framework], steps: list[VersionMapping]) -> Versio
             step_kind, declared, note = (
                 ("same", False, "") if link is None else (link.kind, link.declared, link.note)
             )
+            # a question added on the way has no source in the first version
+            via = tuple(o for o in via if o in sources)
+            if not via:
+                continue
             nxt[new_id] = set().union(*(sources[o] for o in via))
             nxt_same[new_id] = step_kind == "same" and all(same_all[o] for o in via)
             nxt_plain[new_id] = not declared and all(plain[o] for o in via)
