@@ -17,8 +17,9 @@ from typing import Any
 
 from ..answers import AnswerSet
 from ..errors import ScorecardError
-from ..framework import Framework, FrameworkLookup, QuestionSet, VersionMapping, diff, version_mapping
+from ..framework import Framework, FrameworkLookup, QuestionSet, VersionMapping, version_mapping
 from ..scoring import QuestionResult, ScoreResult, score, score_matrix
+from .comparison_notes import comparison_note
 from .mapped import mapped_matrix
 
 __all__ = ["Comparison", "LeftOut", "QuestionChange", "ScoreDelta", "compare", "difference"]
@@ -284,7 +285,7 @@ def compare(
     rescored: dict[str, float | None] = {}
     if not same_version:
         rescored = {d.id: d.score for d in carried.dimensions} | {"overall": carried.overall}
-    note = _note(old_framework, new_framework, mapping, shared, dropped, added)
+    note = comparison_note(old_framework, new_framework, mapping, shared, dropped, added)
     old_dims = {d.id: d for d in old_res.dimensions}
     new_dims = {d.id: d for d in new_res.dimensions}
     titles = {d.id: d.dimension.title for d in old_full.dimensions} | {
@@ -341,79 +342,6 @@ def compare(
         left_out_old=left_old,
         left_out_new=left_new,
     )
-
-
-def _note(
-    old: Framework,
-    new: Framework,
-    mapping: VersionMapping,
-    shared: list[str],
-    dropped: list[str],
-    added: list[str],
-) -> str | None:
-    """What the reader of a comparison must know: the questions left out, and across
-    versions how the questions were matched and what the framework changed."""
-    parts = []
-    if dropped or added:
-        head = f"Compared on the {len(shared)} questions both assessments asked"
-        if old.ref != new.ref:
-            head += f" ({old.ref} and {new.ref})"
-        parts.append(head)
-        if dropped:
-            parts.append(f"not asked in the new one: {', '.join(dropped)}")
-        if added:
-            parts.append(f"new: {', '.join(added)}")
-    if old.ref != new.ref:
-        if mapping.derived:
-            parts.append(
-                f"questions are matched by id, as no mapping is declared from {old.ref} to {new.ref}"
-            )
-        else:
-            moved = {k: n for k, n in mapping.counts().items() if n and k != "same"}
-            counts = ", ".join(f"{n} {k}" for k, n in moved.items())
-            parts.append(
-                f"questions are matched through the mapping {mapping.describe().rstrip('.')}"
-                + (f" ({counts})" if counts else "")
-            )
-        parts.append(
-            f"The framework changed ({old.ref} to {new.ref})"
-            + _framework_changes(old, new, mapping, shared)
-            + ": each change is split into the part due to the framework (the earlier answers"
-            f" rescored under {new.ref}, minus their score) and the part due to the answers"
-        )
-    return "; ".join(parts) + "." if parts else None
-
-
-def _framework_changes(old: Framework, new: Framework, mapping: VersionMapping, shared: list[str]) -> str:
-    """What changed between two versions for the compared questions, as a clause."""
-    the_diff = diff(old, new, mapping=mapping)
-    compared = set(shared)
-    parts = []
-    for q in the_diff.questions:
-        ln = q.link
-        if not set(ln.new) & compared:
-            continue
-        if ln.kind == "renamed":
-            parts.append(f"{ln.old[0]} renamed {ln.new[0]}")
-        elif ln.kind == "split":
-            parts.append(f"{ln.old[0]} split into {', '.join(ln.new)}")
-        elif ln.kind == "merged":
-            parts.append(f"{', '.join(ln.old)} merged into {', '.join(ln.new)}")
-        if "dimension" in q.changed:
-            was, now = q.changed["dimension"]
-            parts.append(f"{ln.new[0]} moved from {was} to {now}")
-        if "weight" in q.changed:
-            was, now = q.changed["weight"]
-            parts.append(f"{ln.new[0]} weighs {now:g} (was {was:g})")
-    for dc in the_diff.dimensions_changed:
-        if "weight" in dc.changed:
-            was, now = dc.changed["weight"]
-            parts.append(f"{dc.id} weighs {now:g} (was {was:g})")
-    if old.scale != new.scale:
-        parts.append("the answer scale changed")
-    if old.overall != new.overall:
-        parts.append(f"the overall score is the {new.overall} (was the {old.overall})")
-    return f": {', '.join(parts)}" if parts else ""
 
 
 def _questions(result: ScoreResult) -> dict[str, QuestionResult]:
