@@ -18,6 +18,7 @@ from typing import Any
 from ..answers import AnswerSet
 from ..errors import ScorecardError
 from ..framework import Framework, FrameworkLookup, QuestionSet, VersionMapping, version_mapping
+from ..matrix import ScoreMatrix
 from ..scoring import QuestionResult, ScoreResult, score, score_matrix
 from .comparison_notes import comparison_note
 from .mapped import mapped_matrix
@@ -209,15 +210,13 @@ def _restricted_framework(framework: Framework, keep: set[str], question_set: Qu
     return fw
 
 
-def _restricted(framework: Framework, answers: AnswerSet, keep: set[str]) -> tuple[Framework, AnswerSet]:
-    """The framework and answers cut down to the questions in ``keep`` (of those asked
-    in the answers' question set)."""
-    fw = _restricted_framework(framework, keep, answers.question_set)
-    people = [
-        r.model_copy(update={"answers": {k: v for k, v in r.answers.items() if k in keep}})
-        for r in answers.respondents
-    ]
-    return fw, answers.model_copy(update={"respondents": people, "question_set": "full"})
+def _restricted(m: ScoreMatrix, keep: set[str]) -> ScoreMatrix:
+    """The matrix cut down to the questions in ``keep``: the same cells, on a framework
+    with only those questions (its columns, in framework order)."""
+    fw = _restricted_framework(m.framework, keep, m.question_set)
+    cols = [i for i, q in enumerate(m.questions) if q.id in keep]
+    profile = m.answers.profile if m.answers is not None else None
+    return ScoreMatrix.from_codes(fw, "full", m.codes[:, cols], people=m.people, profile=profile)
 
 
 def _left_out(
@@ -275,9 +274,9 @@ def compare(
         old_res, new_res = old_full, new_full
         new_fw = new_framework
     else:
-        old_res = score(*_restricted(old_framework, old_answers, set(old_asked) - set(dropped)))
-        new_fw, kept = _restricted(new_framework, new_answers, set(shared))
-        new_res = score(new_fw, kept)
+        old_res = score_matrix(_restricted(old_full.matrix, set(old_asked) - set(dropped)))
+        new_res = score_matrix(_restricted(new_full.matrix, set(shared)))
+        new_fw = new_res.framework
     # the earlier answers carried onto the later questions compared: the "before" side of
     # each question and, across versions, what the earlier score would have been had
     # the later version already been in use
