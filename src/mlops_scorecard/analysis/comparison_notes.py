@@ -37,10 +37,12 @@ def comparison_note(
         else:
             moved = {k: n for k, n in mapping.counts().items() if n and k != "same"}
             counts = ", ".join(f"{n} {k}" for k, n in moved.items())
-            parts.append(
-                f"questions are matched through the mapping {mapping.describe().rstrip('.')}"
-                + (f" ({counts})" if counts else "")
-            )
+            how = {
+                "declared": f"the mapping {new.ref} declares",
+                "chain": f"the mappings declared along {' -> '.join(mapping.path)}",
+                "reversed": f"the mapping {old.ref} declares, read backwards",
+            }.get(mapping.source, "the declared mapping")
+            parts.append(f"questions are matched through {how}" + (f" ({counts})" if counts else ""))
         parts.append(
             f"The framework changed ({old.ref} to {new.ref})"
             + _framework_changes(old, new, mapping, shared)
