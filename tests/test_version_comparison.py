@@ -355,3 +355,17 @@ def test_a_trend_across_the_versions_notes_the_split_and_what_it_left_out() -> N
     data = t.to_dict()["version_changes"][0]
     assert data["overall"]["framework_effect"] == pytest.approx(-3.125)
     assert data["left_out"]["old"] == [{"question": "gov-team", "reason": "removed"}]
+
+
+def test_questions_of_another_question_set_are_left_out_as_not_asked() -> None:
+    full = NEW.model_copy(update={"question_set": "full"})
+    c = compare(V1, OLD, V2, full)
+    reasons = {x.question_id: x.reason for x in c.left_out_new}
+    assert reasons["dev-model-cards"] == "added"
+    assert reasons["gov-structure"] == "not asked"  # extended: the core assessment did not ask it
+    assert set(reasons.values()) == {"added", "not asked"}
+    assert len(reasons) == 1 + 30  # the added question and the 30 extended ones
+    # the other way round: the earlier full assessment's extended questions
+    back = compare(V1, OLD.model_copy(update={"question_set": "full"}), V2, NEW)
+    assert {x.reason for x in back.left_out_old} == {"removed", "not asked"}
+    assert next(x for x in back.left_out_old if x.question_id == "gov-team").reason == "removed"
