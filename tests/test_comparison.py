@@ -256,9 +256,15 @@ def test_trend_notes_other_framework_versions() -> None:
     t = score_trend(
         [(dt.date(2026, 1, 1), score(V1, OLD), None), (dt.date(2026, 2, 1), score(V2, new), None)]
     )
-    assert len(t.notes) == 1
+    assert len(t.notes) == 2
     assert "inline@1" in t.notes[0]
     assert "inline@2" in t.notes[0]
+    # the step between the versions, compared through the mapping (by id: none declared)
+    assert t.notes[1].startswith("From 2026-01-01 to 2026-02-01 the framework changed (inline@1 to inline@2)")
+    assert "Left out: inline@1's a2 (removed), inline@2's a4 (added)." in t.notes[1]
+    assert [s.to_dict()["left_out"] for s in t.steps] == [
+        {"old": [{"question": "a2", "reason": "removed"}], "new": [{"question": "a4", "reason": "added"}]}
+    ]
     assert t.band("a") is None
 
 

@@ -3,8 +3,10 @@
 A trend is one computation (:class:`Trend`) over points made from scored assessments
 (:func:`score_trend`) or from stored result data (:func:`build_trend`, which never
 rescores and never touches the database). Dimensions are matched by their stable ids,
-so assessments on different framework versions line up; where the version changes,
-:func:`framework_change_notes` splits the change as :func:`~.comparison.compare` does.
+so assessments on different framework versions line up, each point keeping its own
+score; where the version changes, :func:`version_steps` compares the two assessments
+through the question mapping (:func:`~.comparison.compare`): the change split into the
+framework's part and the answers', and the questions left out on each side.
 """
 
 from __future__ import annotations
@@ -17,14 +19,24 @@ from itertools import pairwise
 from typing import Any
 
 from ..answers import AnswerSet
+from ..errors import ScorecardError
 from ..format import fmt_delta
-from ..framework import Framework
+from ..framework import Framework, FrameworkLookup
 from ..scoring import ScoreResult
 from ..series import Series
-from .comparison import compare, difference
+from .comparison import Comparison, compare, difference
 from .uncertainty import Uncertainty
 
-__all__ = ["Trend", "TrendEntry", "TrendPoint", "build_trend", "framework_change_notes", "score_trend"]
+__all__ = [
+    "Trend",
+    "TrendEntry",
+    "TrendPoint",
+    "VersionStep",
+    "build_trend",
+    "framework_change_notes",
+    "score_trend",
+    "version_steps",
+]
 
 
 @dataclass(frozen=True)
@@ -65,14 +77,82 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class VersionStep:
+    """Two assessments in date order on either side of a change of framework version,
+    and their :class:`~.comparison.Comparison` through the question mapping (``None``
+    with ``error`` when they cannot be compared)."""
+
+    old_date: dt.date
+    new_date: dt.date
+    old_ref: str
+    new_ref: str
+    comparison: Comparison | None
+    error: str = ""
+
+    def note(self) -> str:
+        """The step in words: the overall change split into the framework's part and the
+        answers', how questions were matched and what was left out."""
+        head = (
+            f"From {self.old_date.isoformat()} to {self.new_date.isoformat()} the framework changed"
+            f" ({self.old_ref} to {self.new_ref})"
+        )
+        c = self.comparison
+        if c is None:
+            return f"{head}; the change cannot be split: {self.error}"
+        o = c.overall
+        text = head
+        if o.delta is not None and o.framework_effect is not None and o.answer_effect is not None:
+            text += (
+                f": of the overall change of {fmt_delta(o.delta)} on the shared questions,"
+                f" {fmt_delta(o.framework_effect)} is due to the framework and {fmt_delta(o.answer_effect)}"
+                " to the answers (mlops-scorecard compare shows each dimension)."
+            )
+        else:
+            text += ": the overall change has no score on one side, so it cannot be split."
+        m = c.mapping
+        if m is not None:
+            moved = ", ".join(f"{n} {k}" for k, n in m.counts().items() if n and k != "same")
+            text += (
+                " Questions matched by id" if m.derived else " Questions matched through the declared mapping"
+            )
+            text += f" ({moved})." if moved else "."
+        left = [f"{self.old_ref}'s {x.question_id} ({x.reason})" for x in c.left_out_old]
+        left += [f"{self.new_ref}'s {x.question_id} ({x.reason})" for x in c.left_out_new]
+        if left:
+            text += f" Left out: {', '.join(left)}."
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data: the step, its split per dimension and what it left out."""
+        c = self.comparison
+        return {
+            "from": self.old_date.isoformat(),
+            "to": self.new_date.isoformat(),
+            "old_framework": self.old_ref,
+            "new_framework": self.new_ref,
+            "error": self.error or None,
+            "mapping": None if c is None or c.mapping is None else c.mapping.summary(),
+            "matched_by_id": None if c is None or c.mapping is None else c.mapping.derived,
+            "overall": None if c is None else c.overall.to_dict(),
+            "dimensions": [] if c is None else [d.to_dict() for d in c.dimensions],
+            "left_out": {
+                "old": [] if c is None else [x.to_dict() for x in c.left_out_old],
+                "new": [] if c is None else [x.to_dict() for x in c.left_out_new],
+            },
+        }
+
+
+@dataclass(frozen=True)
 class Trend:
     """Assessments in date order; dimensions (id, title) in first-seen order, matched
     by their stable ids, so assessments on different framework versions line up;
-    ``notes`` say when the points are less comparable."""
+    ``notes`` say when the points are less comparable, and ``steps`` split each change
+    of framework version (:func:`version_steps`)."""
 
     dimensions: list[tuple[str, str]]
     points: list[TrendPoint]
     notes: list[str] = field(default_factory=list)
+    steps: list[VersionStep] = field(default_factory=list)
 
     def labels(self) -> list[str]:
         """The x-axis labels: dates, made unique when two assessments share one."""
@@ -147,6 +227,7 @@ class Trend:
             "points": points,
             "changes": changes,
             "notes": list(self.notes),
+            "version_changes": [st.to_dict() for st in self.steps],
         }
 
 
@@ -181,13 +262,19 @@ def _trend(points: Iterable[tuple[TrendPoint, list[tuple[str, str]]]]) -> Trend:
     return Trend(list(dims.items()), out, notes)
 
 
-def score_trend(points: Iterable[tuple[dt.date, ScoreResult, Uncertainty | None]]) -> Trend:
+def score_trend(
+    points: Iterable[tuple[dt.date, ScoreResult, Uncertainty | None]],
+    *,
+    lookup: FrameworkLookup | None = None,
+) -> Trend:
     """A trend from ``(date, result, intervals)`` triples (assessments scored here).
 
     Dimensions are matched by id; when the points use different framework versions
-    or question sets, ``notes`` says so.
+    or question sets, ``notes`` says so, and each change of version whose results keep
+    their answers is split (:func:`version_steps`, ``lookup`` finding the versions
+    between) in ``steps`` and in a note.
     """
-    return _trend(
+    trend = _trend(
         (
             TrendPoint(
                 date=date,
@@ -204,6 +291,15 @@ def score_trend(points: Iterable[tuple[dt.date, ScoreResult, Uncertainty | None]
         )
         for date, result, uncertainty in points
     )
+    kept = [
+        (p.date, p.result.framework, p.result.matrix.answers)
+        for p in trend.points
+        if p.result is not None and p.result.matrix.answers is not None
+    ]
+    steps = version_steps(kept, lookup=lookup)
+    trend.steps.extend(steps)
+    trend.notes.extend(st.note() for st in steps)
+    return trend
 
 
 def _score(value: Any) -> float | None:
@@ -250,22 +346,30 @@ def build_trend(entries: Iterable[TrendEntry]) -> Trend:
     return _trend(points)
 
 
-def framework_change_notes(entries: Iterable[tuple[dt.date, Framework, AnswerSet]]) -> list[str]:
-    """For a trend: at each step (by date) where the framework version changes, the
-    overall change split into the part due to the framework and the part due to the
-    answers, as :func:`compare` splits it."""
+def version_steps(
+    entries: Iterable[tuple[dt.date, Framework, AnswerSet]], *, lookup: FrameworkLookup | None = None
+) -> list[VersionStep]:
+    """Each step (by date) where the framework version changes, compared through the
+    question mapping (:func:`~.comparison.compare`, ``lookup`` finding the versions
+    between); steps between different frameworks are skipped."""
     kept = sorted(entries, key=lambda e: e[0])
-    notes = []
+    steps = []
     for (d0, fw0, a0), (d1, fw1, a1) in pairwise(kept):
         if fw0.ref == fw1.ref or fw0.id != fw1.id:
             continue
-        o = compare(fw0, a0, fw1, a1).overall
-        if o.delta is None or o.framework_effect is None or o.answer_effect is None:
+        try:
+            c = compare(fw0, a0, fw1, a1, lookup=lookup)
+        except ScorecardError as exc:
+            steps.append(VersionStep(d0, d1, fw0.ref, fw1.ref, None, str(exc)))
             continue
-        notes.append(
-            f"From {d0.isoformat()} to {d1.isoformat()} the framework changed ({fw0.ref} to {fw1.ref}):"
-            f" of the overall change of {fmt_delta(o.delta)} on the shared questions,"
-            f" {fmt_delta(o.framework_effect)} is due to the framework and {fmt_delta(o.answer_effect)}"
-            " to the answers (mlops-scorecard compare shows each dimension)."
-        )
-    return notes
+        steps.append(VersionStep(d0, d1, fw0.ref, fw1.ref, c))
+    return steps
+
+
+def framework_change_notes(
+    entries: Iterable[tuple[dt.date, Framework, AnswerSet]], *, lookup: FrameworkLookup | None = None
+) -> list[str]:
+    """For a trend: at each step (by date) where the framework version changes, the
+    overall change split into the part due to the framework and the part due to the
+    answers, as :func:`compare` splits it, and what it left out (:func:`version_steps`)."""
+    return [st.note() for st in version_steps(entries, lookup=lookup)]

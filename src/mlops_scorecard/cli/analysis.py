@@ -154,8 +154,10 @@ def compare(
 ) -> None:
     """Compare two assessments: score changes per dimension and the answers that changed.
 
-    Across framework versions only the questions both asked are compared, and the
-    output says so.
+    Across framework versions the questions are matched through the mapping the newer
+    version declares (or by id), only the questions both asked are compared, the
+    output lists what was left out and splits each change into the part due to the
+    framework and the part due to the answers.
 
     Example: mlops-scorecard compare q1.yaml q2.yaml
     """
@@ -198,7 +200,7 @@ def trend(
 
       mlops-scorecard trend assessments/*.yaml -o trend.svg
     """
-    from ..analysis.trends import framework_change_notes, score_trend
+    from ..analysis.trends import score_trend
     from ..analysis.uncertainty import matrix_intervals
     from ..answers import load_assessment
     from ..scoring import score
@@ -210,7 +212,6 @@ def trend(
             raise _error(f"cannot tell the chart format from {output.name!r}: use a .svg, .png or .pdf name")
         check_output(output, force)
     points = []
-    loaded = []
     framework_id = None
     for path in paths:
         fw, answers = load_assessment(path)
@@ -223,9 +224,8 @@ def trend(
             )
         scored = score(fw, answers)
         points.append((answers.date, scored, matrix_intervals(scored.matrix, confidence=confidence)))
-        loaded.append((answers.date, fw, answers))
+    # each change of framework version is split through the question mapping, in a note
     result = score_trend(points)
-    result.notes.extend(framework_change_notes(loaded))
     if fmt == "json":
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

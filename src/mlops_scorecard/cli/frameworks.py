@@ -252,3 +252,9 @@ def frameworks_export(
 def register(app: typer.Typer) -> None:
     """Add the ``frameworks`` group to the main CLI app."""
     app.add_typer(frameworks_app, name="frameworks")
+
+
+# `frameworks diff` lives in its own module (framework_diff.py)
+from . import framework_diff  # noqa: E402
+
+framework_diff.register(frameworks_app)

@@ -228,6 +228,15 @@ def print_comparison(c: Comparison, old_name: str, new_name: str) -> None:
     table.add_section()
     table.add_row("Overall", *cells(c.overall), style="bold")
     console.print(table)
+    if not c.same_version:
+        console.print(
+            "Due to framework: the old answers under the new framework minus under the old one;"
+            " due to answers: the new answers minus the old ones, both under the new framework."
+        )
+    for side, name, left in (("old", old_name, c.left_out_old), ("new", new_name, c.left_out_new)):
+        if left:
+            ids = ", ".join(f"{x.question_id} ({x.reason})" for x in left)
+            console.print(f"Left out of the {side} ({name}): {ids}")
     changes = c.changes
     if not changes:
         console.print("No answers changed.")
@@ -238,8 +247,9 @@ def print_comparison(c: Comparison, old_name: str, new_name: str) -> None:
     qt.add_column("After")
     qt.add_column("Value", justify="right")
     for q in changes:
+        came = "" if q.kind == "same" else f" ({q.kind} from {', '.join(q.old_ids)})"
         qt.add_row(
-            f"{q.question_id}: {q.text}",
+            f"{q.question_id}: {q.text}{came}",
             _answers(q.old_distribution),
             _answers(q.new_distribution),
             f"{fmt_number(q.old_value, 2)} → {fmt_number(q.new_value, 2)}",

@@ -2,11 +2,14 @@
 
 :mod:`.models` says what a framework holds and validates it; :mod:`.loading` reads
 files and finds built-in frameworks; :mod:`.risk` parses the risk rules of
-multiple-choice questions; :mod:`.profiles` applies an assessment's context answers.
+multiple-choice questions; :mod:`.profiles` applies an assessment's context answers;
+:mod:`.versions` maps one version's questions onto another's and :mod:`.diff` lists
+what changed between two versions.
 """
 
 from __future__ import annotations
 
+from .diff import DimensionChange, FrameworkDiff, QuestionDiff, diff
 from .loading import (
     builtin_frameworks,
     get_framework,
@@ -38,6 +41,15 @@ from .models import (
     ScaleChoice,
     Source,
 )
+from .versions import (
+    FrameworkLookup,
+    Link,
+    VersionMapping,
+    builtin_lookup,
+    declared_mapping,
+    identity_mapping,
+    version_mapping,
+)
 
 __all__ = [
     "ANSWER_KEYS",
@@ -50,21 +62,32 @@ __all__ = [
     "ChangeKind",
     "Choice",
     "Dimension",
+    "DimensionChange",
     "Framework",
+    "FrameworkDiff",
+    "FrameworkLookup",
     "Level",
+    "Link",
     "ProfileOption",
     "ProfileQuestion",
     "Question",
     "QuestionChange",
+    "QuestionDiff",
     "QuestionSet",
     "Risk",
     "RiskRule",
     "ScaleChoice",
     "Source",
+    "VersionMapping",
     "builtin_frameworks",
+    "builtin_lookup",
+    "declared_mapping",
+    "diff",
     "get_framework",
+    "identity_mapping",
     "load_framework",
     "names_a_file",
     "newest_builtin",
     "parse_framework",
+    "version_mapping",
 ]

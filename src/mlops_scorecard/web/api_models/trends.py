@@ -14,6 +14,9 @@ __all__ = [
     "AssessmentRefOut",
     "CompareOut",
     "DimensionRefOut",
+    "LeftOutOut",
+    "LinkOut",
+    "MappingOut",
     "PointIntervalsOut",
     "QuestionChangeOut",
     "ScoreDeltaOut",
@@ -55,10 +58,40 @@ class QuestionChangeOut(BaseModel):
     question: str
     text: str
     dimension: str
+    kind: str = Field(
+        default="same", description="how it comes from a's questions: same, renamed, split, merged"
+    )
+    from_: list[str] = Field(default_factory=list, alias="from", description="a's questions it comes from")
     old: SideOut
     new: SideOut
     delta: float | None
     changed: bool
+
+
+class LinkOut(BaseModel):
+    kind: str
+    from_: list[str] = Field(alias="from")
+    to: list[str]
+    note: str
+    declared: bool
+
+
+class MappingOut(BaseModel):
+    """How a's questions map onto b's (``docs/framework-format.md``)."""
+
+    old: str
+    new: str
+    source: str = Field(description="same-version, declared, chain, reversed or by-id")
+    path: list[str]
+    description: str
+    summary: str
+    counts: dict[str, int]
+    links: list[LinkOut] = Field(description="every link but the questions matched by id as the same")
+
+
+class LeftOutOut(BaseModel):
+    question: str
+    reason: str = Field(description="removed, added or not asked")
 
 
 class CompareOut(BaseModel):
@@ -71,9 +104,13 @@ class CompareOut(BaseModel):
     note: str | None = Field(
         description="set when only the shared questions are compared or the framework versions differ"
     )
+    mapping: MappingOut | None = None
     shared: list[str]
     dropped: list[str]
     added: list[str]
+    left_out: dict[str, list[LeftOutOut]] = Field(
+        default_factory=dict, description="per side (old, new): the questions asked but not compared"
+    )
     overall: ScoreDeltaOut
     dimensions: list[ScoreDeltaOut]
     questions: list[QuestionChangeOut]

@@ -3,7 +3,7 @@ answers', and the questions whose answers changed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...analysis.comparison import Comparison
 from ...format import answer_choices, fmt_delta, fmt_score
@@ -41,6 +41,24 @@ class CompareView:
     deltas: list[tuple[str, str, str, str, bool, bool, tuple[str, str, str]]]
     changes: list[ChangeRow]
     unchanged: int
+    #: How the questions were matched (across versions), and the links that are not
+    #: "same": (kind, A's ids, B's ids, how A's answers are carried).
+    mapping: str = ""
+    links: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: The questions each side asked that the comparison leaves out: (id, reason).
+    left_out_a: list[tuple[str, str]] = field(default_factory=list)
+    left_out_b: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: How A's answers reach B's questions, per kind of change (docs/analysis.md).
+CARRIED = {
+    "renamed": "A's answer, as given",
+    "split": "A's answer, for each part",
+    "merged": "the mean of A's values for the parts",
+    "removed": "left out",
+    "added": "left out",
+    "same": "A's answer, as given",
+}
 
 
 def compare_view(stored: StoredComparison) -> CompareView:
@@ -77,6 +95,14 @@ def compare_view(stored: StoredComparison) -> CompareView:
         )
         for q in c.changes
     ]
+    m = c.mapping
+    links: list[tuple[str, str, str, str]] = []
+    if m is not None and not c.same_version:
+        links = [
+            (ln.kind, ", ".join(ln.old) or "—", ", ".join(ln.new) or "—", CARRIED[ln.kind])
+            for ln in m.links
+            if ln.kind != "same"
+        ]
     return CompareView(
         choices=choices,
         a=a,
@@ -87,4 +113,8 @@ def compare_view(stored: StoredComparison) -> CompareView:
         deltas=deltas,
         changes=changes,
         unchanged=len(c.questions) - len(changes),
+        mapping="" if m is None or c.same_version else f"{m.describe()} {m.summary().capitalize()}.",
+        links=links,
+        left_out_a=[(x.question_id, x.reason) for x in c.left_out_old],
+        left_out_b=[(x.question_id, x.reason) for x in c.left_out_new],
     )
