@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .answers import AnswerSet
+from .format import fmt_cap
 from .framework import ANSWER_KEYS, VALUED_KEYS, Dimension, Framework, Level, Question, QuestionSet
 from .matrix import (
     ANSWER_CODES,
@@ -267,6 +268,20 @@ class ScoreResult:
     def points(self) -> float | None:
         """The overall score in the framework's points (``None`` without ``points``)."""
         return to_points(self.framework, self.overall)
+
+    def cap_notes(self) -> list[str]:
+        """One sentence per capped level (each dimension's, then the overall's): which
+        must-haves keep it below the level its score reaches."""
+        met = self.framework.must_have_met
+        scores: list[tuple[str, Level | None, Level | None, list[LevelCap]]] = [
+            (d.dimension.title, d.level, d.uncapped_level, d.caps) for d in self.dimensions
+        ]
+        scores.append(("Overall", self.level, self.uncapped_level, self.caps))
+        return [
+            fmt_cap(where, level.name, uncapped.name, [c.to_dict() for c in caps], met)
+            for where, level, uncapped, caps in scores
+            if caps and level is not None and uncapped is not None
+        ]
 
     def dimension(self, dimension_id: str) -> DimensionScore:
         """The score of one dimension; ``KeyError`` for an unknown id."""
