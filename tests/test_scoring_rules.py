@@ -442,3 +442,86 @@ def test_not_applicable_answer_leaves_a_mean_score_alone(
     assert [d.score for d in after.dimensions] == pytest.approx(
         [d.score for d in before.dimensions], nan_ok=True
     )
+
+
+# --- the examples in docs/scoring.md ---------------------------------------------------------
+
+
+def doc_example(doc_blocks: Any, **rule: Any) -> tuple[Framework, dict[str, Any]]:
+    """The worked example's framework (with ``rule`` merged in) and answers, from the docs."""
+    framework_text, answers_text = doc_blocks("scoring.md", "yaml")[:2]
+    data = yaml.safe_load(framework_text)
+    must = rule.pop("must", {})
+    for d in data["dimensions"]:
+        for q in d["questions"]:
+            if q["id"] in must:
+                q["must_have"] = must[q["id"]]
+    return parse_framework({**data, **rule}), yaml.safe_load(answers_text)
+
+
+def test_docs_sum_example() -> None:
+    fw = parse_framework(
+        {
+            "id": "t",
+            "version": "1",
+            "title": "T",
+            "dimension_score": "sum",
+            "levels": LEVELS,
+            "dimensions": [
+                {
+                    "id": "testing",
+                    "title": "Testing",
+                    "questions": [
+                        {"id": "t1", "text": "t1"},
+                        {"id": "t2", "text": "t2"},
+                        {"id": "t3", "text": "t3", "weight": 2},
+                        {"id": "t4", "text": "t4"},
+                    ],
+                }
+            ],
+        }
+    )
+    first = {"t1": "yes", "t2": "unknown", "t3": "partly", "t4": "na"}
+    people = parse_answers({"framework": "t@1", "respondents": [{"name": "A", "answers": first}]})
+    assert score(fw, people).overall == pytest.approx(50)
+    mean = fw.model_copy(update={"dimension_score": "weighted-mean"})
+    assert score(mean, people).overall == pytest.approx(200 / 3)
+    second = {"t1": "no", "t3": "yes", "t4": "unknown"}
+    people = parse_answers(
+        {
+            "framework": "t@1",
+            "respondents": [{"name": "A", "answers": first}, {"name": "B", "answers": second}],
+        }
+    )
+    result = score(fw, people)
+    assert [q.counted for q in result.dimensions[0].questions] == [0.5, 0.0, 0.75, None]
+    assert result.overall == pytest.approx(50)
+    assert [r.overall for r in result.respondents] == pytest.approx([50, 40])
+
+
+def test_docs_minimum_example(doc_blocks: Any) -> None:
+    fw, data = doc_example(doc_blocks, overall="minimum")
+    result = score(fw, parse_answers(data))
+    assert result.overall == pytest.approx(50)
+    assert lid(result.level) == "defined"
+    assert [r.overall for r in result.respondents] == pytest.approx([0, 250 / 3, 200 / 3])
+
+
+def test_docs_must_have_example(doc_blocks: Any) -> None:
+    fw, data = doc_example(doc_blocks, must={"gov-policies": "managed"})
+    met = score(fw, parse_answers(data))
+    assert met.dimension("governance").caps == []
+    assert lid(met.dimension("governance").level) == "managed"
+    data["respondents"][1]["answers"]["gov-policies"] = "partly"
+    result = score(fw, parse_answers(data))
+    gov = result.dimension("governance")
+    assert gov.score == pytest.approx(550 / 9)
+    assert (lid(gov.level), lid(gov.uncapped_level)) == ("defined", "managed")
+    assert [c.question_id for c in gov.caps] == ["gov-policies"]
+    assert result.overall == pytest.approx((2 * 550 / 9 + 50) / 3)
+    assert lid(result.level) == "defined"
+    assert result.caps == []
+    assert result.cap_notes() == [
+        "Governance: level capped at Defined (the score alone reaches Managed):"
+        " must-have gov-policies (value 0.67) is not met (met from 0.75)."
+    ]
