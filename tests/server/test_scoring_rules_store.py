@@ -46,7 +46,9 @@ def test_summary_results_follow_the_frameworks_rule(session: Session) -> None:
     assert scored >= 2  # the seed gives answered assessments, so the comparison means something
 
 
-def test_an_ml_test_score_assessment_on_the_web(app: FastAPI, facilitator: TestClient) -> None:
+def test_an_ml_test_score_assessment_on_the_web(
+    app: FastAPI, facilitator: TestClient, api: TestClient
+) -> None:
     fw = get_framework("ml-test-score")
     # 4 points in data, 3.5 in model, 7 in infrastructure, 1.5 in monitoring: 1.5 overall
     keys = {
@@ -79,6 +81,12 @@ def test_an_ml_test_score_assessment_on_the_web(app: FastAPI, facilitator: TestC
         assert got.status_code == 200, path
     assert "1.5 / 7 points" in facilitator.get(f"/assessments/{aid}/report.md").text
     assert facilitator.get(f"/assessments/{aid}/report.pdf").content.startswith(b"%PDF")
+    got = api.get(f"/api/v1/assessments/{aid}/results")
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert body["rule"] == {"dimension": "sum", "overall": "minimum", "points": 7.0, "must_have_met": 0.75}
+    assert body["points"] == pytest.approx(1.5)
+    assert body["dimensions"][3]["values"]["monitor-2"] == 0.5
 
 
 def test_the_scores_table_says_which_must_have_caps_a_level() -> None:
