@@ -395,7 +395,7 @@ def test_get_framework_unknown_id() -> None:
     with pytest.raises(FrameworkError) as info:
         get_framework("no-such-framework")
     assert str(info.value) == (
-        "unknown framework 'no-such-framework' (built-in: mlops-scorecard; or give a file path)"
+        "unknown framework 'no-such-framework' (built-in: ml-test-score, mlops-scorecard; or give a file path)"
     )
 
 

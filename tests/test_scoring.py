@@ -311,6 +311,7 @@ def test_to_dict_keeps_exact_scores() -> None:
         "set": "core",
         "weight": 1.0,
         "value": 0.5,
+        "counted": 0.5,
         "distribution": {"yes": 1, "partly": 1, "no": 1, "na": 0, "unknown": 0, "unanswered": 0},
     }
     assert gov["counts"]["coverage"] == 1.0

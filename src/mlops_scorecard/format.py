@@ -12,9 +12,9 @@ reads the same on the pages, in every report format and in the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .framework import Framework
@@ -28,12 +28,15 @@ __all__ = [
     "answer_choices",
     "answer_label",
     "fmt_alpha",
+    "fmt_cap",
     "fmt_counts",
     "fmt_delta",
     "fmt_interval",
     "fmt_number",
     "fmt_pct",
+    "fmt_points",
     "fmt_score",
+    "fmt_score_in",
 ]
 
 #: What a missing figure reads as.
@@ -72,6 +75,42 @@ def fmt_number(value: float | None, digits: int = 1, *, sign: bool = False, none
 def fmt_score(value: float | None, digits: int = 1) -> str:
     """A 0-100 score (one decimal by default); ``—`` for no score."""
     return fmt_number(value, digits)
+
+
+def fmt_points(value: float | None, points: float, *, unit: bool = True) -> str:
+    """A score already read as points, out of ``points``: ``2.5 / 7 points`` (up to two
+    decimals, trailing zeros dropped: sums of half points read as such; ``2.5 / 7``
+    without ``unit``, for a table whose heading says it); ``—`` for none."""
+    if value is None:
+        return NO_SCORE
+    text = fmt_number(value, 2)
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{text} / {points:g}" + (" points" if unit else "")
+
+
+def fmt_score_in(value: float | None, points: float | None, *, unit: bool = True) -> str:
+    """A 0-100 score in the framework's unit: as :func:`fmt_score` when the framework has
+    no ``points`` (pass ``framework.points``), else read as points (``2.5 / 7 points``
+    for 35.71 with 7 points; ``unit`` as in :func:`fmt_points`)."""
+    if points is None or value is None:
+        return fmt_score(value)
+    return fmt_points(value * points / 100.0, points, unit=unit)
+
+
+def fmt_cap(where: str, level: str, uncapped: str, capped_by: Sequence[Mapping[str, Any]], met: float) -> str:
+    """Why a level is lower than its score reaches, in one sentence: ``where`` (a
+    dimension's title, or "Overall"), the capped and uncapped level names, the caps as in
+    ``capped_by`` of ``score --format json`` and the framework's ``must_have_met``."""
+    parts = [
+        f"{c['question']} ({'no value' if c.get('value') is None else 'value ' + fmt_number(c['value'], 2)})"
+        for c in capped_by
+    ]
+    verb = "is" if len(parts) == 1 else "are"
+    noun = "must-have" if len(parts) == 1 else "must-haves"
+    return (
+        f"{where}: level capped at {level} (the score alone reaches {uncapped}):"
+        f" {noun} {', '.join(parts)} {verb} not met (met from {fmt_number(met, 2)})."
+    )
 
 
 def fmt_delta(value: float | None, digits: int = 1, *, none: str = NO_SCORE) -> str:

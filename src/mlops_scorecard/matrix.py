@@ -5,8 +5,9 @@ Scoring (:mod:`.scoring`), agreement, hotspots, intervals and roles
 :class:`ScoreMatrix`: a respondents x questions matrix of answer codes, their scale
 values (NaN where an answer carries no value) and ordinal categories, with the
 question weights and each dimension's columns. The formulas every score follows
-(:func:`weighted_scores`, :func:`overall_scores`) live here too, so that a score is
-computed the same way wherever it is computed.
+(:func:`question_means`, :func:`counted_values`, :func:`weighted_scores`,
+:func:`overall_scores`, put together by :meth:`ScoreMatrix.scores`) live here too, so
+that a score is computed the same way wherever it is computed.
 """
 
 from __future__ import annotations
@@ -28,15 +29,20 @@ from .framework.profiles import profile_effect
 __all__ = [
     "ANSWER_CODES",
     "UNANSWERED",
+    "BoolArray",
     "FloatArray",
     "ScoreMatrix",
+    "counted_values",
     "dimension_spans",
+    "left_out",
     "overall_scores",
+    "question_means",
     "weighted_scores",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 CodeArray = npt.NDArray[np.int8]
+BoolArray = npt.NDArray[np.bool_]
 
 #: Column of the code matrix for a question nobody answered.
 UNANSWERED = len(ANSWER_KEYS)
@@ -45,6 +51,34 @@ ANSWER_CODES: dict[str, int] = {key: i for i, key in enumerate(ANSWER_KEYS)}
 #: Stands in for a question a respondent left out, so that every cell has an ``answer``.
 _NO_ANSWER = SimpleNamespace(answer=None)
 _CODE_OR_UNANSWERED: dict[str | None, int] = {key: i for i, key in enumerate((*ANSWER_KEYS, None))}
+
+
+def question_means(values: FloatArray) -> FloatArray:
+    """Each question's value: the mean over the respondents (rows, axis 0) that gave it
+    one; NaN where nobody did."""
+    has = ~np.isnan(values)
+    n = has.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, np.where(has, values, 0.0).sum(axis=0) / np.maximum(n, 1), np.nan)
+
+
+def left_out(n_values: npt.ArrayLike, n_na: npt.ArrayLike, n_rows: npt.ArrayLike) -> BoolArray:
+    """Questions no dimension score counts, whatever the rule: nobody gave them a value,
+    and someone marked them not applicable or nobody answered at all (no respondents).
+
+    Arguments are counts per question (broadcasting: ``n_rows`` may be per group)."""
+    return np.asarray((np.asarray(n_values) == 0) & ((np.asarray(n_na) > 0) | (np.asarray(n_rows) == 0)))
+
+
+def counted_values(framework: Framework, values: FloatArray, dropped: BoolArray) -> FloatArray:
+    """The question values a dimension score counts (NaN: left out of it).
+
+    With ``dimension_score: weighted-mean`` that is ``values`` itself: a question without
+    a value is left out. With ``sum``, a question without a value counts 0 (unanswered
+    or "don't know" is not done) unless it is ``dropped`` (:func:`left_out`)."""
+    if framework.dimension_score != "sum":
+        return values
+    return np.where(np.isnan(values) & ~dropped, 0.0, values)
 
 
 def weighted_scores(values: FloatArray, weights: FloatArray) -> FloatArray:
@@ -221,16 +255,30 @@ class ScoreMatrix:
         """The dimension of question column ``column``."""
         return next(d for d, s in self.spans if s.start <= column < s.stop)
 
-    def scores(self, means: FloatArray) -> tuple[FloatArray, FloatArray]:
+    def dropped(self) -> BoolArray:
+        """The questions (columns) no dimension score counts, over all rows (:func:`left_out`)."""
+        n_values = (~np.isnan(self.values)).sum(axis=0)
+        n_na = (self.codes == ANSWER_CODES["na"]).sum(axis=0)
+        return left_out(n_values, n_na, self.size)
+
+    def question_values(self) -> tuple[FloatArray, BoolArray]:
+        """Each question's value over all rows (:func:`question_means`) and which
+        questions are :meth:`dropped`: what :meth:`scores` takes."""
+        return question_means(self.values), self.dropped()
+
+    def scores(self, means: FloatArray, dropped: BoolArray | None = None) -> tuple[FloatArray, FloatArray]:
         """Dimension scores (``..., D``) and overall (``...``) from question values
-        (``..., Q``, NaN for no value), with :func:`weighted_scores` and :func:`overall_scores`."""
-        dims = np.stack([weighted_scores(means[..., s], self.weights[s]) for _, s in self.spans], axis=-1)
+        (``..., Q``, NaN for no value): :func:`counted_values` by the framework's rule,
+        then :func:`weighted_scores` and :func:`overall_scores`. ``dropped`` (same shape,
+        or ``Q``) says which questions are left out (default: :meth:`dropped`)."""
+        counted = counted_values(self.framework, means, self.dropped() if dropped is None else dropped)
+        dims = np.stack([weighted_scores(counted[..., s], self.weights[s]) for _, s in self.spans], axis=-1)
         return dims, overall_scores(self.framework, dims)
 
     def respondent_scores(self) -> tuple[FloatArray, FloatArray]:
         """Each respondent's own dimension scores (respondents x dimensions) and
-        overall score (NaN: none)."""
+        overall score (NaN: none): :meth:`scores` of each row's own values, a question the
+        respondent marked not applicable left out."""
         if not self.size:
             return np.zeros((0, len(self.spans))), np.zeros(0)
-        dims = np.stack([weighted_scores(self.values[:, s], self.weights[s]) for _, s in self.spans], axis=1)
-        return dims, overall_scores(self.framework, dims)
+        return self.scores(self.values, self.codes == ANSWER_CODES["na"])

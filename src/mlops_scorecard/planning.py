@@ -250,7 +250,9 @@ def build_plan(result: ScoreResult) -> Plan:
     # the result's own matrix: its weights, spans and formulas give the scores below
     rescore = result.matrix.scores
 
-    gaps = [i for i, (_, _, q) in enumerate(questions) if q.value is not None and q.value < top - 1e-12]
+    # a gap is a question its score counts below the top: under `dimension_score: sum`
+    # that includes one without a value (counted 0), weighted mean leaves those out
+    gaps = [i for i, (_, _, q) in enumerate(questions) if q.counted is not None and q.counted < top - 1e-12]
     if not gaps:
         return Plan(fw, result.question_set, result.overall, [])
     variants = np.tile(means, (len(gaps), 1))

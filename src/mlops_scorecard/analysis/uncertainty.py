@@ -22,7 +22,7 @@ import numpy.typing as npt
 from ..answers import AnswerSet
 from ..errors import ScorecardError
 from ..framework import Framework
-from ..matrix import ScoreMatrix
+from ..matrix import ScoreMatrix, counted_values
 from ..scoring import ScoreResult
 from ..series import Series
 from .student_t import t_quantile
@@ -100,8 +100,9 @@ def _check(confidence: float) -> None:
 def _target_weights(
     m: ScoreMatrix, valued_q: npt.NDArray[np.bool_]
 ) -> tuple[list[FloatArray | None], FloatArray | None]:
-    """Each dimension's question weights (summing to 1 over its questions with a
-    value; ``None`` without any) and the overall score's, for the weighted-mean rule."""
+    """Each dimension's question weights (summing to 1 over the questions its score
+    counts, ``valued_q``; ``None`` without any) and the overall score's, for the
+    weighted-mean rule."""
     dims: list[FloatArray | None] = []
     for _, s in m.spans:
         a = np.zeros(len(m.questions))
@@ -132,8 +133,13 @@ def _interval(
     prior_var: float,
     confidence: float,
 ) -> Interval:
-    """The interval of the score ``100 * a @ means`` (``a`` zero off its questions)."""
-    on = a > 0
+    """The interval of the score ``100 * a @ means`` (``a`` zero off its questions).
+
+    A question the score counts without a value (0, under ``dimension_score: sum``) adds
+    nothing to the score and no spread: only questions with values vary."""
+    on = (a > 0) & (counts > 0)
+    if not on.any():
+        return Interval(0.0, 0.0)
     has = ~np.isnan(values[:, on])
     rows = has.any(axis=1)
     n = int(rows.sum())
@@ -171,11 +177,14 @@ def matrix_intervals(m: ScoreMatrix, *, confidence: float = DEFAULT_CONFIDENCE) 
     values = m.values[order]
     has = ~np.isnan(values)
     counts = has.sum(axis=0).astype(float)
-    valued_q = counts > 0
+    # the questions the scores count, by the framework's rule (matrix.counted_values):
+    # with values, or (under `sum`) without one but applicable, counting 0
+    q_means, dropped = m.question_values()
+    valued_q = ~np.isnan(counted_values(m.framework, q_means, dropped))
     if m.size == 0 or not valued_q.any():
         return Uncertainty(confidence, m.size, None, dict.fromkeys(dim_ids))
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(valued_q, np.where(has, values, 0.0).sum(axis=0) / np.maximum(counts, 1), 0.0)
+        means = np.where(counts > 0, np.where(has, values, 0.0).sum(axis=0) / np.maximum(counts, 1), 0.0)
     # The prior respondent answers every question with the scale's values equally
     # likely: its variance is the spread of the scale itself.
     prior_var = float(np.var(m.categories)) if len(m.categories) > 1 else 0.25

@@ -136,7 +136,8 @@ def score_cmd(
     fmt: Annotated[ScoreFormat, typer.Option("--format", help="table or json.")] = ScoreFormat.table,
     respondents: Annotated[bool, typer.Option("--respondents", help="Add one row per respondent.")] = False,
 ) -> None:
-    """Score an answers file: per dimension, overall, and the level.
+    """Score an answers file: per dimension, overall, and the level (in points, and with
+    the must-haves that cap a level, when the framework has them).
 
     Examples:
 

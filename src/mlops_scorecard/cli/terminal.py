@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..answers import AnswerSet
-from ..format import fmt_counts, fmt_delta, fmt_number, fmt_pct, fmt_score
+from ..format import fmt_counts, fmt_delta, fmt_number, fmt_pct, fmt_score_in
 from ..scoring import ScoreResult
 
 if TYPE_CHECKING:
@@ -31,12 +31,14 @@ def _console() -> Console:
 def print_score_table(
     result: ScoreResult, answers: AnswerSet, *, respondents: bool = False, console: Console | None = None
 ) -> None:
-    """Print the dimension scores, levels and answer counts (and per-respondent scores)."""
+    """Print the dimension scores (in points when the framework counts points), levels
+    and answer counts, the must-haves that cap a level (and per-respondent scores)."""
     console = console or _console()
+    points = result.framework.points
     title = answers.title or answers.unit or result.framework.title
     table = Table(title=f"{title} ({result.framework.ref}, {result.question_set} set)")
     table.add_column("Dimension")
-    table.add_column("Score", justify="right")
+    table.add_column("Score" if points is None else "Points", justify="right", no_wrap=True)
     table.add_column("Level")
     for head in ("Answered", "N/A", "Unknown", "Unanswered"):
         table.add_column(head, justify="right")
@@ -44,7 +46,7 @@ def print_score_table(
         c = d.counts
         table.add_row(
             d.dimension.title,
-            fmt_score(d.score),
+            fmt_score_in(d.score, points, unit=False),
             d.level.name if d.level else "—",
             str(c.answered),
             str(c.na),
@@ -55,7 +57,7 @@ def print_score_table(
     table.add_section()
     table.add_row(
         "Overall",
-        fmt_score(result.overall),
+        fmt_score_in(result.overall, points, unit=False),
         result.level.name if result.level else "—",
         str(c.answered),
         str(c.na),
@@ -66,6 +68,11 @@ def print_score_table(
     console.print(table)
     coverage = fmt_pct(c.coverage)
     console.print(f"{len(result.respondents)} respondents, coverage {coverage}.")
+    rule = _rule_text(result)
+    if rule:
+        console.print(rule)
+    for note in result.cap_notes():
+        console.print(note)
     if respondents and result.respondents:
         rt = Table(title="Per respondent")
         rt.add_column("Respondent")
@@ -77,10 +84,21 @@ def print_score_table(
             rt.add_row(
                 r.name,
                 r.role,
-                *[fmt_score(r.dimensions[d.id]) for d in result.dimensions],
-                fmt_score(r.overall),
+                *[fmt_score_in(r.dimensions[d.id], points, unit=False) for d in result.dimensions],
+                fmt_score_in(r.overall, points, unit=False),
             )
         console.print(rt)
+
+
+def _rule_text(result: ScoreResult) -> str:
+    """The scoring rule in a line, when it is not the default (weighted means)."""
+    fw = result.framework
+    if fw.dimension_score == "weighted-mean" and fw.overall == "weighted-mean" and fw.points is None:
+        return ""
+    dimension = "sum of the questions' values" if fw.dimension_score == "sum" else "weighted mean"
+    overall = "the lowest dimension" if fw.overall == "minimum" else "weighted mean of the dimensions"
+    unit = f"; points out of {fw.points:g}" if fw.points is not None else ""
+    return f"Scoring: each dimension the {dimension}, overall {overall}{unit}."
 
 
 def _answers(dist: dict[str, int]) -> str:

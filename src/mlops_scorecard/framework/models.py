@@ -261,7 +261,8 @@ class Framework(_Model):
     ``overall`` how the overall score comes from the dimensions'; ``points``, when set,
     says the framework reads scores as points out of this many per dimension (the ML
     Test Score's 7), its levels' ``min`` in points too. Scores stay on 0-100 everywhere
-    else (docs/scoring.md).
+    else (docs/scoring.md). ``must_have_met`` is the value a must-have question needs
+    to stop capping the level.
     """
 
     format: Literal[1] = 1
@@ -273,6 +274,8 @@ class Framework(_Model):
     overall: Literal["weighted-mean", "minimum"] = "weighted-mean"
     dimension_score: Literal["weighted-mean", "sum"] = "weighted-mean"
     points: float | None = Field(default=None, gt=0, le=1000)
+    #: A must-have question is met when its value (the respondents' mean) reaches this.
+    must_have_met: float = Field(default=0.75, gt=0, le=1)
     scale: dict[str, ScaleChoice] = Field(default_factory=lambda: dict(DEFAULT_SCALE))
     levels: list[Level] = Field(min_length=1)
     dimensions: list[Dimension] = Field(min_length=1)
@@ -327,11 +330,7 @@ class Framework(_Model):
         problems += _scale_order(self.scale)
         if self.levels and self.levels[0].min != 0:
             problems.append("levels[0]: the first level must start at min 0")
-        for i in range(1, len(self.levels)):
-            # an open band may start at the previous band's min: "0" then "(0, 1]"
-            here, before = self.levels[i], self.levels[i - 1]
-            if (here.min, here.above) <= (before.min, before.above):
-                problems.append(f"levels[{i}] ({self.levels[i].id}): min must be above the previous level's")
+        problems += _level_problems(self.levels, self.points)
         dims = list(enumerate(self.dimensions))
         level_places = [(f"levels[{i}]", lv.id) for i, lv in enumerate(self.levels)]
         question_places = [
@@ -351,10 +350,16 @@ class Framework(_Model):
                 if qid not in known:
                     problems.append(f"evidence.{practice}: unknown question id {qid!r}")
         level_ids = {lv.id for lv in self.levels}
-        for _i, dim in dims:
-            for q in dim.questions:
-                if q.must_have is not None and q.must_have not in level_ids:
-                    problems.append(f"{q.id}.must_have: unknown level id {q.must_have!r}")
+        for place, q in ((p, q) for i, d in dims for p, q in _question_places(i, d)):
+            if q.must_have is None:
+                continue
+            if q.must_have not in level_ids:
+                problems.append(f"{place}.must_have: unknown level id {q.must_have!r}")
+            elif q.must_have == self.levels[0].id:
+                problems.append(
+                    f"{place}.must_have: {q.must_have!r} is the lowest level, which every score reaches;"
+                    " name a higher level"
+                )
         problems += _profile_problems(self.profile, known)
         for i, change in enumerate(self.changes):
             for qid in change.to:
@@ -408,6 +413,32 @@ class Framework(_Model):
         """The value an answer key carries on this framework's scale."""
         choice = self.scale.get(answer)
         return None if choice is None else choice.value
+
+
+def _question_places(i: int, dim: Dimension) -> Iterator[tuple[str, Question]]:
+    for j, q in enumerate(dim.questions):
+        yield f"dimensions[{i}] ({dim.id}).questions[{j}] ({q.id})", q
+
+
+def _level_problems(levels: list[Level], points: float | None) -> list[str]:
+    """Levels must rise, and fit the score's range (0-100, or 0-``points``).
+
+    A level may share the previous one's ``min`` when it is open there (``above``) and
+    the previous is not: the ML Test Score's "0" then "(0, 1]"."""
+    problems: list[str] = []
+    top, unit = (100.0, "100, the highest score") if points is None else (points, f"{points:g} points")
+    for i, level in enumerate(levels):
+        if level.min > top:
+            problems.append(f"levels[{i}] ({level.id}).min: {level.min:g} is above {unit}")
+        if i == 0:
+            continue
+        before = levels[i - 1]
+        rises = level.min > before.min or (level.min == before.min and level.above and not before.above)
+        if not rises:
+            problems.append(f"levels[{i}] ({level.id}): min must be above the previous level's")
+    if levels and levels[0].above:
+        problems.append(f"levels[0] ({levels[0].id}).above: the first level holds the lowest score, 0")
+    return problems
 
 
 def _scale_order(scale: dict[str, ScaleChoice]) -> list[str]:

@@ -133,13 +133,16 @@ def _iso(when: dt.datetime | None) -> str:
 def _levels(framework: Framework) -> list[dict[str, Any]]:
     bands = []
     for i, level in enumerate(framework.levels):
-        upper = framework.levels[i + 1].min if i + 1 < len(framework.levels) else 100.0
+        # in points when the framework counts points (its levels' min are points)
+        top = 100.0 if framework.points is None else framework.points
+        upper = framework.levels[i + 1].min if i + 1 < len(framework.levels) else top
         bands.append(
             {
                 "id": level.id,
                 "name": level.name,
                 "min": level.min,
                 "max": upper,
+                "above": level.above,
                 "description": level.description,
             }
         )

@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..escaping import is_web_link, md_escape, md_link
-from ..format import NO_ANSWER, NO_SCORE, UNANSWERED, fmt_alpha, fmt_pct, fmt_score
+from ..format import NO_ANSWER, NO_SCORE, UNANSWERED, fmt_alpha, fmt_cap, fmt_pct, fmt_score, fmt_score_in
 from .data import ReportData
 from .evidence import evidence_view
 from .view_analysis import analysis_view
@@ -60,6 +60,32 @@ def _level_colours(levels: list[dict[str, Any]]) -> dict[str, str]:
     }
 
 
+def _band(level: dict[str, Any], points: float | None) -> str:
+    """A level's range for the legend: ``40-60``, ``0`` for a band of one value, and
+    ``over 1 to 2`` for a band open at its min (``above``); in points when the framework
+    counts points."""
+    low, high = level["min"], level["max"]
+    if low == high:
+        text = f"{low:g}"
+    elif level.get("above"):
+        text = f"over {low:g} to {high:g}"
+    else:
+        text = f"{low:g}-{high:g}"
+    return text if points is None else f"{text} points"
+
+
+def _cap_notes(result: dict[str, Any], name: Any) -> list[str]:
+    """One sentence per level a must-have caps (:func:`~mlops_scorecard.format.fmt_cap`);
+    none for results frozen before levels were capped."""
+    met = (result.get("rule") or {}).get("must_have_met", 1.0)
+    rows = [*((d["title"], d) for d in result["dimensions"]), ("Overall", result)]
+    return [
+        fmt_cap(where, name(r["level"]), name(r.get("uncapped_level")), r["capped_by"], met)
+        for where, r in rows
+        if r.get("capped_by")
+    ]
+
+
 def report_view(data: ReportData) -> dict[str, Any]:
     """Display strings and rows for the renderers, derived only from ``data``."""
     assessment = data["assessment"]
@@ -72,6 +98,9 @@ def report_view(data: ReportData) -> dict[str, Any]:
 
     def level_name(level_id: str | None) -> str:
         return levels[level_id]["name"] if level_id in levels else "no score"
+
+    # results frozen before scoring rules existed have no "rule": scores on 0-100
+    points = (result.get("rule") or {}).get("points")
 
     extra = analysis_view(data)
     targets = {t["dimension"]: t for t in data.get("targets") or []}
@@ -166,6 +195,8 @@ def report_view(data: ReportData) -> dict[str, Any]:
             ("Generated", data["generated_at"]),
         ],
         "overall": fmt_score(result["overall"]),
+        "overall_points": "" if points is None else fmt_score_in(result["overall"], points),
+        "cap_notes": _cap_notes(result, level_name),
         "overall_level": level_name(result["level"]),
         "overall_colour": colours.get(result["level"] or "", "#bdbdbd"),
         "coverage": fmt_pct(trust["coverage"]),
@@ -173,10 +204,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
         "has_targets": bool(targets),
         "overall_target": _target_cells(targets.get("overall")),
         "rows": rows,
-        "levels": [
-            {**lv, "colour": colours[lv["id"]], "range": f"{lv['min']:g}-{lv['max']:g}"}
-            for lv in data["levels"]
-        ],
+        "levels": [{**lv, "colour": colours[lv["id"]], "range": _band(lv, points)} for lv in data["levels"]],
         "facts": facts,
         "warnings": [w["message"] for w in trust["warnings"]],
         "limitations": trust["limitations"],

@@ -10,7 +10,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..scoring import ScoreResult, score
+from ..matrix import ANSWER_CODES, left_out
+from ..scoring import ScoreResult, rate, score, unmet_must_haves
 from .answer_sets import answer_codes, answer_set, answer_sets_for, assessment_framework
 from .models import Assessment
 
@@ -105,20 +106,24 @@ def summary_results(session: Session, *, assessments: list[Assessment]) -> dict[
         has = ~np.isnan(m.values)
         sums = np.zeros((len(group), len(m.questions)))
         counts = np.zeros((len(group), len(m.questions)))
+        nas = np.zeros((len(group), len(m.questions)))
         np.add.at(sums, rows, np.where(has, m.values, 0.0))
         np.add.at(counts, rows, has.astype(float))
-        people = np.bincount(rows, minlength=len(group)).tolist()
+        np.add.at(nas, rows, (m.codes == ANSWER_CODES["na"]).astype(float))
+        people = np.bincount(rows, minlength=len(group))
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
-        dim_scores, overall = m.scores(means)
+        dropped = left_out(counts, nas, people[:, None])
+        dim_scores, overall = m.scores(means, dropped)
         dims = [d for d, _ in m.spans]
         for i, a in enumerate(group):
             total = None if np.isnan(overall[i]) else float(overall[i])
-            level = fw.level_for(total)
+            caps = unmet_must_haves(m, means[i], dropped[i])
+            level = rate(fw, total, caps).level
             dimensions = []
             for j, d in enumerate(dims):
                 sc = None if np.isnan(dim_scores[i, j]) else float(dim_scores[i, j])
-                lv = fw.level_for(sc)
+                lv = rate(fw, sc, [c for c in caps if c.dimension_id == d.id]).level
                 dimensions.append(
                     {
                         "id": d.id,
@@ -132,7 +137,7 @@ def summary_results(session: Session, *, assessments: list[Assessment]) -> dict[
                 "overall": total,
                 "level": None if level is None else level.id,
                 "level_name": None if level is None else level.name,
-                "respondent_count": people[i],
+                "respondent_count": int(people[i]),
                 "dimensions": dimensions,
             }
     return out

@@ -36,7 +36,8 @@ def title_block(pdf: ReportPDF, v: dict[str, Any]) -> None:
     pdf.cell(30, 14, v["overall"])
     pdf.set_font(FONT, "", 10)
     pdf.set_xy(pdf.l_margin + 36, y + 3)
-    pdf.cell(0, 6, "Overall score (0-100)")
+    points = v.get("overall_points")
+    pdf.cell(0, 6, f"Overall score (0-100), {points}" if points else "Overall score (0-100)")
     pdf.set_xy(pdf.l_margin + 36, y + 9)
     pdf.set_font(FONT, "B", 10)
     pdf.set_text_color(*rgb(v["overall_colour"]))
@@ -47,6 +48,8 @@ def title_block(pdf: ReportPDF, v: dict[str, Any]) -> None:
         pdf.cell(0, 6, f"{v['interval_heading']} {v['overall_interval']}")
     pdf.set_text_color(0)
     pdf.set_y(y + 20)
+    for note in v.get("cap_notes", []):
+        pdf.para(note, size=9)
 
 
 def scores(pdf: ReportPDF, v: dict[str, Any]) -> None:

@@ -8,12 +8,14 @@ from pydantic import BaseModel, Field
 from .common import AssessmentStatus
 
 __all__ = [
+    "CapOut",
     "CountsOut",
     "DimensionResultOut",
     "FrameworkRefOut",
     "QuestionResultOut",
     "RespondentScoreOut",
     "ResultOut",
+    "RuleOut",
 ]
 
 
@@ -35,7 +37,30 @@ class QuestionResultOut(BaseModel):
     set: str
     weight: float
     value: float | None
+    counted: float | None = Field(
+        default=None,
+        description="the value the dimension score counts (0 for no value under the sum rule); null: left out",
+    )
     distribution: dict[str, int]
+
+
+class CapOut(BaseModel):
+    """A must-have question not met, which keeps a level below the one its score reaches."""
+
+    question: str
+    dimension: str
+    level: str = Field(description="the level the question must be met for")
+    level_name: str
+    value: float | None
+
+
+class RuleOut(BaseModel):
+    """The framework's scoring rule (docs/scoring.md)."""
+
+    dimension: str = Field(description="weighted-mean or sum")
+    overall: str = Field(description="weighted-mean or minimum")
+    points: float | None = Field(description="scores are also read as points out of this many")
+    must_have_met: float
 
 
 class DimensionResultOut(BaseModel):
@@ -45,8 +70,12 @@ class DimensionResultOut(BaseModel):
     title: str
     weight: float
     score: float | None
+    points: float | None = Field(default=None, description="the score in points, with the rule's points")
     level: str | None
+    uncapped_level: str | None = None
+    capped_by: list[CapOut] = Field(default_factory=list)
     counts: CountsOut
+    values: dict[str, float | None] = Field(default_factory=dict, description="question id -> value")
     questions: list[QuestionResultOut]
     target: float | None = Field(description="the assessment's target for this dimension")
     gap: float | None = Field(description="target - score (positive: below target); null without both")
@@ -76,9 +105,13 @@ class ResultOut(BaseModel):
     frozen: bool = Field(description="true when this is the result frozen at closing")
     framework: FrameworkRefOut
     question_set: str
+    rule: RuleOut | None = Field(default=None, description="null for results frozen before scoring rules")
     overall: float | None
+    points: float | None = None
     level: str | None
     level_name: str | None
+    uncapped_level: str | None = None
+    capped_by: list[CapOut] = Field(default_factory=list)
     respondent_count: int
     counts: CountsOut
     dimensions: list[DimensionResultOut]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...format import answer_choices, fmt_score
+from ...format import answer_choices, fmt_score, fmt_score_in
 from ...framework import Framework
 from .common import Bar, answer_bars, heat_style, number
 
@@ -34,13 +34,28 @@ class ScoreRow:
     gap_open: bool
     width: float
     style: str
+    #: Why the level is lower than the score reaches (must-haves not met); "" if it is not.
+    cap: str = ""
+
+
+def _cap(data: Mapping[str, Any]) -> str:
+    """A short line naming the must-haves that cap a level (``capped_by`` of a result;
+    results frozen before caps existed have none)."""
+    caps = data.get("capped_by") or []
+    if not caps:
+        return ""
+    names = ", ".join(str(c.get("question")) for c in caps)
+    lowest = str(caps[0].get("level_name"))
+    return f"capped below {lowest}: must-have {names} not met"
 
 
 def score_rows(
     framework: Framework, result: Mapping[str, Any], targets: Mapping[str, Any]
 ) -> tuple[list[ScoreRow], ScoreRow]:
-    """The scores table: a row per dimension (with target and gap) and the overall row."""
+    """The scores table: a row per dimension (with target and gap) and the overall row;
+    scores in points when the framework counts points."""
     names = {lv.id: lv.name for lv in framework.levels}
+    points = framework.points
     rows = []
     for d in result.get("dimensions") or []:
         value = number(d.get("score"))
@@ -50,26 +65,28 @@ def score_rows(
             ScoreRow(
                 id=str(d.get("id")),
                 title=str(d.get("title")),
-                score=fmt_score(value),
+                score=fmt_score_in(value, points),
                 level=names.get(str(d.get("level")), "—") if value is not None else "—",
                 target=fmt_score(target) if target is not None else "",
                 gap=("met" if gap <= 0 else fmt_score(gap)) if gap is not None else "",
                 gap_open=gap is not None and gap > 0,
                 width=0.0 if value is None else min(100.0, max(0.0, value)),
                 style=heat_style(value),
+                cap=_cap(d),
             )
         )
     value = number(result.get("overall"))
     overall = ScoreRow(
         id="overall",
         title="Overall",
-        score=fmt_score(value),
+        score=fmt_score_in(value, points),
         level=str(result.get("level_name") or "—"),
         target="",
         gap="",
         gap_open=False,
         width=0.0 if value is None else min(100.0, max(0.0, value)),
         style=heat_style(value),
+        cap=_cap(result),
     )
     return rows, overall
 
