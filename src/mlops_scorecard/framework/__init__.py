@@ -1,19 +1,24 @@
 """Frameworks: the questionnaire as versioned data.
 
 :mod:`.models` says what a framework holds and validates it; :mod:`.loading` reads
-files and finds built-in frameworks; :mod:`.risk` parses the risk rules of
+files and finds built-in frameworks; :mod:`.extends` resolves a framework that builds on
+another; :mod:`.risk` parses the risk rules of
 multiple-choice questions; :mod:`.profiles` applies an assessment's context answers.
 """
 
 from __future__ import annotations
 
+from .extends import Lookup, is_patch, standalone_document
 from .loading import (
     builtin_frameworks,
+    builtin_lookup,
     get_framework,
     load_framework,
     names_a_file,
     newest_builtin,
     parse_framework,
+    parse_framework_text,
+    version_key,
 )
 from .models import (
     ANSWER_KEYS,
@@ -52,6 +57,7 @@ __all__ = [
     "Dimension",
     "Framework",
     "Level",
+    "Lookup",
     "ProfileOption",
     "ProfileQuestion",
     "Question",
@@ -62,9 +68,14 @@ __all__ = [
     "ScaleChoice",
     "Source",
     "builtin_frameworks",
+    "builtin_lookup",
     "get_framework",
+    "is_patch",
     "load_framework",
     "names_a_file",
     "newest_builtin",
     "parse_framework",
+    "parse_framework_text",
+    "standalone_document",
+    "version_key",
 ]
