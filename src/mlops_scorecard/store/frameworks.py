@@ -12,6 +12,7 @@ package could ship the same ``id@version``, and built-ins are found first).
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -23,12 +24,15 @@ from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, FrameworkError, NotFoundError
 from ..framework import Framework, builtin_frameworks, get_framework, parse_framework_text, version_key
-from .models import Assessment, PublishedFramework, utcnow
+from .models import Assessment, PublishedFramework, User, utcnow
 
 __all__ = [
+    "Listed",
     "Published",
     "Usage",
     "available_frameworks",
+    "catalogue",
+    "catalogue_entry",
     "delete_published",
     "get_published",
     "list_published",
@@ -41,6 +45,8 @@ __all__ = [
 
 #: Longest title the table holds (``published_frameworks.title``).
 MAX_TITLE = 200
+#: A published version is named in URLs and by the API's framework references.
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,39}$")
 _CACHE_SIZE = 64
 
 
@@ -230,6 +236,11 @@ def publish(
             f"(and 'extends: {get_framework(fw.id).ref}' to build on it)",
             source=source,
         )
+    if not _VERSION.match(fw.version):
+        raise FrameworkError(
+            f"version: {fw.version!r}: use letters, digits and . _ + - (starting with a letter or digit)",
+            source=source,
+        )
     if len(fw.title) > MAX_TITLE:
         raise FrameworkError(f"title: at most {MAX_TITLE} characters (it has {len(fw.title)})", source=source)
     data = fw.model_dump(mode="json", by_alias=True)
@@ -258,6 +269,60 @@ def publish(
     session.add(row)
     session.flush()
     return Published("created", fw, row)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A framework as the frameworks page and the API list it."""
+
+    framework: Framework
+    #: The published row; ``None`` for a built-in framework.
+    row: PublishedFramework | None
+    assessments: int
+    in_use: bool
+    publisher: str | None = None
+
+    @property
+    def builtin(self) -> bool:
+        """Whether the framework ships with the package."""
+        return self.row is None
+
+
+def catalogue(session: Session) -> list[Listed]:
+    """Every framework, built-in then published, with how many assessments use each
+    (three queries, whatever the number of frameworks)."""
+    counts = usage_counts(session)
+    rows = list_published(session)
+    extended = {str(r.data.get("extends", "")) for r in rows}
+    names = dict(
+        session.execute(select(User.id, User.username).where(User.id.in_({r.created_by for r in rows}))).all()
+    )
+    out = [Listed(fw, None, counts.get(fw.ref, 0), fw.ref in counts) for fw in builtin_frameworks()]
+    for r in rows:
+        ref = f"{r.framework_id}@{r.version}"
+        n = counts.get(ref, 0)
+        out.append(
+            Listed(
+                published_framework(r),
+                r,
+                n,
+                bool(n) or ref in extended,
+                names.get(r.created_by) if r.created_by is not None else None,
+            )
+        )
+    return out
+
+
+def catalogue_entry(session: Session, *, ref: str) -> Listed:
+    """One framework of :func:`catalogue` by ``id@version`` (or ``id``: the newest)."""
+    fw = resolve(session, ref)
+    counts = usage_counts(session)
+    row = None if any(b.ref == fw.ref for b in builtin_frameworks()) else _row(session, fw.ref)
+    if row is None:
+        return Listed(fw, None, counts.get(fw.ref, 0), fw.ref in counts)
+    used = usage(session, ref=fw.ref)
+    publisher = session.get(User, row.created_by) if row.created_by is not None else None
+    return Listed(fw, row, used.assessments, used.in_use, publisher.username if publisher else None)
 
 
 def delete_published(session: Session, *, ref: str) -> None:
