@@ -116,7 +116,7 @@ def test_in_use_is_refused_with_the_reason_and_assessments_use_it(api: TestClien
     r = api.post(f"{V1}/frameworks", content=ACME_CHANGED, headers=YAML)
     assert r.status_code == 409
     assert r.json()["problems"] == [
-        "framework.yaml: acme-mlops@1.0 is in use (1 assessment use it): a framework version in use "
+        "framework.yaml: acme-mlops@1.0 is in use (1 assessment uses it): a framework version in use "
         "cannot change, or its results would change with it; publish the new content as a new version"
     ]
     assert api.delete(f"{V1}/frameworks/acme-mlops@1.0").status_code == 409

@@ -71,7 +71,7 @@ def test_unused_version_may_be_replaced_then_not_once_used(sessions: sessionmake
     with transaction(sessions) as s, pytest.raises(ConflictError) as info:
         publish(s, text=ACME, filename="acme.yaml")
     assert str(info.value) == (
-        "acme.yaml: acme-mlops@1.0 is in use (1 assessment use it): a framework version in use cannot "
+        "acme.yaml: acme-mlops@1.0 is in use (1 assessment uses it): a framework version in use cannot "
         "change, or its results would change with it; publish the new content as a new version"
     )
     with transaction(sessions) as s:
@@ -101,7 +101,7 @@ def test_delete_refused_when_used_and_unknown_ref(sessions: sessionmaker[Session
     with transaction(sessions) as s:
         publish(s, text=ACME)
         _assessment_on(s, "acme-mlops@1.0")
-    with transaction(sessions) as s, pytest.raises(ConflictError, match=r"1 assessment use it"):
+    with transaction(sessions) as s, pytest.raises(ConflictError, match=r"1 assessment uses it"):
         delete_published(s, ref="acme-mlops@1.0")
     with transaction(sessions) as s, pytest.raises(NotFoundError):
         get_published(s, ref="acme-mlops@9")

@@ -90,7 +90,7 @@ def test_in_use_is_refused_with_the_reason(app: FastAPI, facilitator: TestClient
         create_assessment(s, unit_id=unit.id, title="Q1", framework="acme-mlops@1.0")
     r = _upload(facilitator, ACME_CHANGED)
     assert r.status_code == 409
-    assert "acme-mlops@1.0 is in use (1 assessment use it)" in html.unescape(r.text)
+    assert "acme-mlops@1.0 is in use (1 assessment uses it)" in html.unescape(r.text)
     view = facilitator.get("/frameworks/acme-mlops@1.0")
     assert "in use: it can no longer change" in view.text
     assert "Delete this unused version" not in view.text

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from . import framework_publish
 from .common import ErrorsAsMessages, QSet
 
 if TYPE_CHECKING:
@@ -106,4 +107,5 @@ def frameworks_validate(
 
 def register(app: typer.Typer) -> None:
     """Add the ``frameworks`` group to the main CLI app."""
+    framework_publish.register(frameworks_app)
     app.add_typer(frameworks_app, name="frameworks")

@@ -77,7 +77,8 @@ class Usage:
         """Why ``ref`` cannot change, for an error message."""
         parts = []
         if self.assessments:
-            parts.append(f"{self.assessments} assessment{'s' if self.assessments != 1 else ''} use it")
+            n = self.assessments
+            parts.append(f"{n} assessment uses it" if n == 1 else f"{n} assessments use it")
         if self.extended_by:
             parts.append("extended by " + ", ".join(self.extended_by))
         return f"{ref} is in use ({'; '.join(parts)})"
