@@ -63,7 +63,10 @@ def test_unused_version_may_be_replaced_then_not_once_used(sessions: sessionmake
     with transaction(sessions) as s:
         publish(s, text=ACME)
     with transaction(sessions) as s:
+        before = resolve(s, "acme-mlops@1.0")
+        assert resolve(s, "acme-mlops@1.0") is before  # parsed once
         assert publish(s, text=ACME_CHANGED).status == "replaced"
+        assert resolve(s, "acme-mlops@1.0") is not before
         found = resolve(s, "acme-mlops@1.0").question("gov-strategy")
         assert found is not None
         assert found[1].text.endswith("signed by the CEO?")  # the cache saw the new content
