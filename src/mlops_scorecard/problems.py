@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from .datafiles import SafeLoader
 
-__all__ = ["format_location", "validation_problems"]
+__all__ = ["TextLines", "error_message", "format_location", "place_location", "validation_problems"]
 
 
 def format_location(loc: Sequence[int | str], data: Any = None) -> str:
@@ -128,11 +128,7 @@ def validation_problems(
                 problems.append(f"line {line}: {problem}" if line else problem)
             continue
         place = format_location(loc, data) or "top level"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
+        msg = error_message(err)
         line = _line_of(nodes, loc)
         prefix = f"line {line}: " if line else ""
         problems.append(f"{prefix}{place}: {msg}")
@@ -140,3 +136,30 @@ def validation_problems(
     if extra > 0:
         problems.append(f"... and {extra} more problems")
     return problems
+
+
+class TextLines:
+    """The lines of places in a YAML/JSON text, for problems found after validation
+    (a framework's ``extends`` patch): the node tree is composed once, when first asked."""
+
+    def __init__(self, text: str | None) -> None:
+        self._nodes = _Nodes(text)
+
+    def line(self, loc: Sequence[int | str], *, exact: bool = False) -> int | None:
+        """The 1-based line of the node at ``loc`` (of its nearest parent unless ``exact``)."""
+        return _line_of(self._nodes, loc, exact=exact)
+
+
+def place_location(place: str) -> list[int | str]:
+    """The location a place such as ``dimensions[2] (deployment).weight`` names (empty
+    unless the whole text is a place): the inverse of :func:`format_location`."""
+    return _place_loc(place)
+
+
+def error_message(err: Any) -> str:
+    """A pydantic error's message as :func:`validation_problems` words it."""
+    if err["type"] == "extra_forbidden":
+        return "unknown field"
+    if err["type"] == "missing":
+        return "required field is missing"
+    return str(err["msg"])

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..answers import AnswerSet
 from ..errors import ScorecardError
-from ..framework import Framework, FrameworkLookup, QuestionSet, VersionMapping, version_mapping
+from ..framework import Framework, Lookup, QuestionSet, VersionMapping, version_mapping
 from ..matrix import ScoreMatrix
 from ..scoring import QuestionResult, ScoreResult, score, score_matrix
 from .comparison_notes import comparison_note
@@ -247,7 +247,7 @@ def compare(
     new_answers: AnswerSet,
     *,
     mapping: VersionMapping | None = None,
-    lookup: FrameworkLookup | None = None,
+    lookup: Lookup | None = None,
 ) -> Comparison:
     """Score deltas per dimension and overall, and per question the answers before and
     after, the questions matched through ``mapping`` (default

@@ -21,7 +21,7 @@ from typing import Any
 from ..answers import AnswerSet
 from ..errors import ScorecardError
 from ..format import fmt_delta
-from ..framework import Framework, FrameworkLookup
+from ..framework import Framework, Lookup
 from ..scoring import ScoreResult
 from ..series import Series
 from .comparison import Comparison, compare, difference
@@ -265,7 +265,7 @@ def _trend(points: Iterable[tuple[TrendPoint, list[tuple[str, str]]]]) -> Trend:
 def score_trend(
     points: Iterable[tuple[dt.date, ScoreResult, Uncertainty | None]],
     *,
-    lookup: FrameworkLookup | None = None,
+    lookup: Lookup | None = None,
 ) -> Trend:
     """A trend from ``(date, result, intervals)`` triples (assessments scored here).
 
@@ -347,7 +347,7 @@ def build_trend(entries: Iterable[TrendEntry]) -> Trend:
 
 
 def version_steps(
-    entries: Iterable[tuple[dt.date, Framework, AnswerSet]], *, lookup: FrameworkLookup | None = None
+    entries: Iterable[tuple[dt.date, Framework, AnswerSet]], *, lookup: Lookup | None = None
 ) -> list[VersionStep]:
     """Each step (by date) where the framework version changes, compared through the
     question mapping (:func:`~.comparison.compare`, ``lookup`` finding the versions
@@ -367,7 +367,7 @@ def version_steps(
 
 
 def framework_change_notes(
-    entries: Iterable[tuple[dt.date, Framework, AnswerSet]], *, lookup: FrameworkLookup | None = None
+    entries: Iterable[tuple[dt.date, Framework, AnswerSet]], *, lookup: Lookup | None = None
 ) -> list[str]:
     """For a trend: at each step (by date) where the framework version changes, the
     overall change split into the part due to the framework and the part due to the

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from . import framework_publish
 from .common import FORCE, ErrorsAsMessages, QSet, check_output, fail
 
 if TYPE_CHECKING:
@@ -251,6 +252,7 @@ def frameworks_export(
 
 def register(app: typer.Typer) -> None:
     """Add the ``frameworks`` group to the main CLI app."""
+    framework_publish.register(frameworks_app)
     app.add_typer(frameworks_app, name="frameworks")
 
 

@@ -4,19 +4,24 @@
 files and finds built-in frameworks; :mod:`.risk` parses the risk rules of
 multiple-choice questions; :mod:`.profiles` applies an assessment's context answers;
 :mod:`.versions` maps one version's questions onto another's and :mod:`.diff` lists
-what changed between two versions.
+what changed between two versions; :mod:`.extends` resolves a framework that builds on
+another.
 """
 
 from __future__ import annotations
 
 from .diff import DimensionChange, FrameworkDiff, QuestionDiff, diff
+from .extends import Lookup, is_patch, standalone_document
 from .loading import (
     builtin_frameworks,
+    builtin_lookup,
     get_framework,
     load_framework,
     names_a_file,
     newest_builtin,
     parse_framework,
+    parse_framework_text,
+    version_key,
 )
 from .models import (
     ANSWER_KEYS,
@@ -42,10 +47,8 @@ from .models import (
     Source,
 )
 from .versions import (
-    FrameworkLookup,
     Link,
     VersionMapping,
-    builtin_lookup,
     declared_mapping,
     identity_mapping,
     version_mapping,
@@ -65,9 +68,9 @@ __all__ = [
     "DimensionChange",
     "Framework",
     "FrameworkDiff",
-    "FrameworkLookup",
     "Level",
     "Link",
+    "Lookup",
     "ProfileOption",
     "ProfileQuestion",
     "Question",
@@ -85,9 +88,13 @@ __all__ = [
     "diff",
     "get_framework",
     "identity_mapping",
+    "is_patch",
     "load_framework",
     "names_a_file",
     "newest_builtin",
     "parse_framework",
+    "parse_framework_text",
+    "standalone_document",
+    "version_key",
     "version_mapping",
 ]

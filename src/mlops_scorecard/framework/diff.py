@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .extends import Lookup
 from .models import Framework, ScaleChoice
-from .versions import FrameworkLookup, Link, VersionMapping, version_mapping
+from .versions import Link, VersionMapping, version_mapping
 
 __all__ = ["DimensionChange", "FrameworkDiff", "QuestionDiff", "diff"]
 
@@ -152,7 +153,7 @@ def diff(
     old: Framework,
     new: Framework,
     *,
-    lookup: FrameworkLookup | None = None,
+    lookup: Lookup | None = None,
     mapping: VersionMapping | None = None,
 ) -> FrameworkDiff:
     """What changed from ``old`` to ``new``: the question mapping (``mapping``, by

@@ -11,22 +11,21 @@ by id (and saying so) when nothing is declared. :mod:`.diff` lists what changed 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Literal
 
 from ..errors import FrameworkError
-from .loading import get_framework
+from .extends import Lookup
+from .loading import builtin_lookup
 from .models import CHANGE_KINDS, ChangeKind, Framework
 
 __all__ = [
     "MAX_CHAIN",
-    "FrameworkLookup",
     "Link",
     "MappingSource",
     "VersionMapping",
-    "builtin_lookup",
     "declared_mapping",
     "identity_mapping",
     "version_mapping",
@@ -34,7 +33,6 @@ __all__ = [
 
 #: Finds a framework by ``id@version`` (built-in ones, and in the service published ones);
 #: raises :class:`FrameworkError` when there is none.
-FrameworkLookup = Callable[[str], Framework]
 #: How a mapping was obtained: both sides are one version, declared by the newer one
 #: (directly or through a chain of versions), read backwards from the older one's
 #: declaration, or derived by question id for want of a declaration.
@@ -50,11 +48,6 @@ _REVERSED: dict[str, ChangeKind] = {
     "removed": "added",
     "added": "removed",
 }
-
-
-def builtin_lookup(ref: str) -> Framework:
-    """The default :data:`FrameworkLookup`: built-in frameworks only, never a file."""
-    return get_framework(ref, allow_files=False)
 
 
 @dataclass(frozen=True)
@@ -365,7 +358,7 @@ def _reverse(m: VersionMapping, old: Framework, new: Framework) -> VersionMappin
     )
 
 
-def _chain(start: Framework, goal: Framework, lookup: FrameworkLookup) -> tuple[list[Framework], str]:
+def _chain(start: Framework, goal: Framework, lookup: Lookup) -> tuple[list[Framework], str]:
     """The versions from ``goal`` to ``start`` by following ``start``'s ``previous``
     (oldest first), or ``[]`` and why not."""
     chain = [start]
@@ -395,9 +388,7 @@ def _chain(start: Framework, goal: Framework, lookup: FrameworkLookup) -> tuple[
     return [], f"the chain of versions before {start.ref} is longer than {MAX_CHAIN}"
 
 
-def version_mapping(
-    old: Framework, new: Framework, *, lookup: FrameworkLookup | None = None
-) -> VersionMapping:
+def version_mapping(old: Framework, new: Framework, *, lookup: Lookup | None = None) -> VersionMapping:
     """How ``old``'s questions map onto ``new``'s.
 
     The newer framework's declarations win: ``new.previous`` naming ``old`` (directly, or

@@ -14,13 +14,14 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from ..answers import Answer as CoreAnswer
 from ..answers import AnswerSet
 from ..answers import Respondent as CoreRespondent
 from ..framework import ANSWER_KEYS, AnswerKey, Framework, QuestionSet, get_framework
 from ..matrix import ANSWER_CODES, UNANSWERED, ScoreMatrix
+from .frameworks import resolve
 from .models import Answer, Assessment, Respondent
 
 __all__ = [
@@ -34,9 +35,11 @@ __all__ = [
 
 
 def assessment_framework(assessment: Assessment) -> Framework:
-    """The framework version the assessment is pinned to: a built-in one, loaded once per
-    process; never a file, whatever files lie in the server's working folder."""
-    return get_framework(f"{assessment.framework_id}@{assessment.framework_version}", allow_files=False)
+    """The framework version the assessment is pinned to: a built-in or a published one,
+    parsed once per process; never a file, whatever files lie in the server's working folder."""
+    ref = f"{assessment.framework_id}@{assessment.framework_version}"
+    session = object_session(assessment)
+    return get_framework(ref, allow_files=False) if session is None else resolve(session, ref)
 
 
 def respondents_of(session: Session, *, assessment: Assessment) -> list[Respondent]:

@@ -9,8 +9,9 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError, ScorecardError
-from ..framework import Framework, get_framework
+from ..framework import Framework
 from .answer_sets import assessment_framework
+from .frameworks import resolve
 from .models import Assessment, utcnow
 from .results import score_assessment
 from .units import get_unit
@@ -50,9 +51,10 @@ def create_assessment(
     targets: dict[str, Any] | None = None,
     status: str = "draft",
 ) -> Assessment:
-    """Create an assessment pinned to a framework version (the newest when none is given)."""
+    """Create an assessment pinned to a framework version, built-in or published (the
+    newest when no version is given)."""
     get_unit(session, unit_id=unit_id)
-    fw = get_framework(framework, allow_files=False)
+    fw = resolve(session, framework, lock=True)
     title = title.strip()
     if not title or len(title) > 200:
         raise ScorecardError("title must be 1 to 200 characters")

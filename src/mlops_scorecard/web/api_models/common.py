@@ -76,7 +76,7 @@ FrameworkRef = Annotated[
     str,
     Field(
         pattern=r"^[a-z0-9][a-z0-9._-]{0,79}(@[A-Za-z0-9][A-Za-z0-9._+-]{0,39})?$",
-        description="A built-in framework: `id` (its newest version) or `id@version`.",
+        description="A built-in or published framework: `id` (its newest version) or `id@version`.",
         examples=["mlops-scorecard", "mlops-scorecard@1.0.0"],
     ),
 ]

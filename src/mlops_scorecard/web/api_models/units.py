@@ -1,17 +1,17 @@
 """API bodies of the organization's tree and what surrounds it: units, the token's user
-and the built-in frameworks (the routes of ``routes/api_units.py``)."""
+(the routes of ``routes/api_units.py``); the frameworks' bodies are in :mod:`.frameworks`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from .assessments import AssessmentOut
 from .common import DbId, Name, StrictIn
 
-__all__ = ["DimensionOut", "FrameworkOut", "Me", "UnitDetail", "UnitIn", "UnitOut"]
+__all__ = ["Me", "UnitDetail", "UnitIn", "UnitOut"]
 
 
 class Me(BaseModel):
@@ -20,26 +20,6 @@ class Me(BaseModel):
     id: int
     username: str
     role: Literal["admin", "facilitator", "viewer"]
-
-
-class DimensionOut(BaseModel):
-    """A dimension of a framework (its id is the key of ``targets``)."""
-
-    id: str
-    title: str
-    weight: float
-    core_questions: int
-    full_questions: int
-
-
-class FrameworkOut(BaseModel):
-    """A built-in framework an assessment can be pinned to."""
-
-    id: str
-    version: str
-    ref: str = Field(description="`id@version`, what an assessment pins")
-    title: str
-    dimensions: list[DimensionOut]
 
 
 class UnitIn(StrictIn):

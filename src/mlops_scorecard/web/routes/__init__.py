@@ -9,11 +9,24 @@ __all__ = ["register"]
 
 def register(app: FastAPI) -> None:
     """Add every router to the app."""
-    from . import account, analysis, api, assessments, auth, invitations, pages, plans, survey, survey_import
+    from . import (
+        account,
+        analysis,
+        api,
+        assessments,
+        auth,
+        frameworks,
+        invitations,
+        pages,
+        plans,
+        survey,
+        survey_import,
+    )
 
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(assessments.router)
+    app.include_router(frameworks.router)
     app.include_router(plans.router)
     app.include_router(analysis.router)
     app.include_router(invitations.router)

@@ -17,6 +17,7 @@ from . import (
     api_analysis,
     api_assessments,
     api_evidence,
+    api_frameworks,
     api_imports,
     api_plans,
     api_responses,
@@ -35,6 +36,7 @@ bearer = HTTPBearer(auto_error=False, bearerFormat="msc_...", description="An AP
 
 router = APIRouter(prefix=PREFIX, include_in_schema=True, dependencies=[Depends(bearer)])
 router.include_router(api_units.router)
+router.include_router(api_frameworks.router)
 router.include_router(api_assessments.router)
 router.include_router(api_plans.router)
 router.include_router(api_responses.router)

@@ -6,9 +6,10 @@ import copy
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from ...errors import FrameworkError
-from ...framework import Framework, get_framework
+from ...framework import Framework
 from ...reports import ReportFormat
 from ...store.assessments import (
     create_assessment,
@@ -17,6 +18,7 @@ from ...store.assessments import (
     set_status,
     update_assessment,
 )
+from ...store.frameworks import resolve
 from ...store.reporting import render_stored_report
 from ...store.results import result_for
 from ...store.units import get_unit, subtree_ids
@@ -37,13 +39,13 @@ _MEDIA_TYPES: dict[str, str] = {
 }
 
 
-def builtin_framework(ref: str) -> Framework:
-    """A built-in framework by ``id`` (newest version) or ``id@version``.
+def named_framework(session: Session, ref: str) -> Framework:
+    """A built-in or published framework by ``id`` (newest version) or ``id@version``.
 
     The API never loads a framework from a file path, unlike the CLI.
     """
     try:
-        return get_framework(ref, allow_files=False)
+        return resolve(session, ref)
     except FrameworkError as exc:
         raise FrameworkError(f"framework: {exc}") from None
 
@@ -79,10 +81,10 @@ def assessments_list(
     responses=errors(403, 404, 422),
 )
 def assessments_create(request: Request, body: AssessmentIn, _user: Facilitator) -> AssessmentOut:
-    """Create an assessment of ``unit_id``, pinned to a built-in framework version and a
+    """Create an assessment of ``unit_id``, pinned to a built-in or published framework version and a
     question set. An unknown framework or version, or a target for an unknown dimension, is 422."""
-    fw = builtin_framework(body.framework)
     with state(request).write() as session:
+        fw = named_framework(session, body.framework)
         a = create_assessment(
             session,
             unit_id=body.unit_id,

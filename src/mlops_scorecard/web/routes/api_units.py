@@ -1,4 +1,4 @@
-"""API: units (the organization's tree) and the built-in frameworks."""
+"""API: units (the organization's tree) and the token's user."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from typing import Literal, cast
 
 from fastapi import APIRouter, Request, Response
 
-from ...framework import builtin_frameworks
 from ...store.assessments import list_assessments
 from ...store.units import create_unit, delete_unit, get_unit, list_units
-from ..api_models.units import DimensionOut, FrameworkOut, Me, UnitDetail, UnitIn, UnitOut
+from ..api_models.units import Me, UnitDetail, UnitIn, UnitOut
 from ..context import state
 from .api_common import Facilitator, UnitId, Viewer, assessment_out, errors, unit_out
 
@@ -27,37 +26,6 @@ Role = Literal["admin", "facilitator", "viewer"]
 def me(user: Viewer) -> Me:
     """Who the API token belongs to, and their role."""
     return Me(id=user.id, username=user.username, role=cast(Role, user.role))
-
-
-@router.get(
-    "/frameworks",
-    tags=["frameworks"],
-    summary="List the built-in frameworks",
-    response_model=list[FrameworkOut],
-    responses=errors(),
-)
-def frameworks(_user: Viewer) -> list[FrameworkOut]:
-    """Every built-in framework version; ``ref`` is what an assessment's ``framework`` takes,
-    and the dimension ids are the keys of ``targets``."""
-    return [
-        FrameworkOut(
-            id=fw.id,
-            version=fw.version,
-            ref=fw.ref,
-            title=fw.title,
-            dimensions=[
-                DimensionOut(
-                    id=d.id,
-                    title=d.title,
-                    weight=d.weight,
-                    core_questions=len(d.questions_in("core")),
-                    full_questions=len(d.questions_in("full")),
-                )
-                for d in fw.dimensions
-            ],
-        )
-        for fw in builtin_frameworks()
-    ]
 
 
 @router.get(

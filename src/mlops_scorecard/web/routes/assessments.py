@@ -16,7 +16,7 @@ from ...answers import AnswerSet, read_answers
 from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...evidence.crosscheck import answer_counts
 from ...format import answer_choices
-from ...framework import Framework, builtin_frameworks
+from ...framework import Framework, newest_builtin
 from ...privacy import for_viewers, missing_roles
 from ...scoring import score
 from ...store.analysis import assessment_answers
@@ -24,6 +24,7 @@ from ...store.answer_sets import answer_set, assessment_framework
 from ...store.answers import comments_of, import_answer_set
 from ...store.assessments import create_assessment, get_assessment, set_status
 from ...store.evidence import evidence_crosscheck, scans_for, stored_scans
+from ...store.frameworks import available_frameworks
 from ...store.plans import plan_for
 from ...store.reporting import render_stored_report
 from ...store.respondents import progress_of
@@ -67,9 +68,14 @@ def _dimensions(frameworks: list[Framework]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def _new_form(request: Request, status: int, error: str | None, values: dict[str, str]) -> Response:
-    frameworks = builtin_frameworks()
+def _frameworks(request: Request) -> list[Framework]:
     with state(request).read() as s:
+        return available_frameworks(s)
+
+
+def _new_form(request: Request, status: int, error: str | None, values: dict[str, str]) -> Response:
+    with state(request).read() as s:
+        frameworks = available_frameworks(s)
         _, order = unit_tree(list_units(s))
     return render(
         request,
@@ -84,13 +90,15 @@ def _new_form(request: Request, status: int, error: str | None, values: dict[str
 
 
 @router.get("/assessments/new")
-def assessment_new(request: Request, unit: str = "") -> Response:
-    """The form for a new assessment (facilitator)."""
+def assessment_new(request: Request, unit: str = "", framework: str = "") -> Response:
+    """The form for a new assessment (facilitator); ``framework`` preselects one."""
     require(request, "facilitator")
-    frameworks = builtin_frameworks()
+    refs = [fw.ref for fw in _frameworks(request)]
+    newest = newest_builtin()
     values = {"unit_id": unit, "date": dt.date.today().isoformat(), "question_set": "core"}
-    if frameworks:
-        values["framework"] = frameworks[-1].ref
+    chosen = framework if framework in refs else newest.ref if newest else ""
+    if chosen:
+        values["framework"] = chosen
     return _new_form(request, 200, None, values)
 
 
@@ -106,7 +114,7 @@ def _assessment_create(request: Request, form: FormData) -> Response:
         k: form_text(form, k, max_length=300)
         for k in ("unit_id", "title", "date", "framework", "question_set")
     }
-    frameworks = {fw.ref: fw for fw in builtin_frameworks()}
+    frameworks = {fw.ref: fw for fw in _frameworks(request)}
     for did, _ in _dimensions(list(frameworks.values())):
         values[f"target_{did}"] = form_text(form, f"target_{did}", max_length=20)
     try:
