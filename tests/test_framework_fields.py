@@ -89,7 +89,10 @@ def test_must_have_names_a_level() -> None:
     data["dimensions"][0]["questions"][0]["must_have"] = "managed"
     parse_framework(data)
     data["dimensions"][0]["questions"][0]["must_have"] = "heroic"
-    assert "dimensions[0] (governance).questions[0] (gov-strategy).must_have: unknown level id 'heroic'" in problems(data)
+    assert (
+        "dimensions[0] (governance).questions[0] (gov-strategy).must_have: unknown level id 'heroic'"
+        in problems(data)
+    )
 
 
 def test_profile_questions_name_known_questions_and_options() -> None:

@@ -4,14 +4,18 @@ problems with their lines), permissions, CSRF, and the new-assessment form's cho
 from __future__ import annotations
 
 import html
+import json
+from pathlib import Path
 
 import httpx
 import yaml
 from custom_frameworks import ACME, ACME_BROKEN, ACME_CHANGED
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from support import csrf_of
 
+from mlops_scorecard.framework.lens import lens_to_framework
 from mlops_scorecard.store.assessments import create_assessment
 from mlops_scorecard.store.units import create_unit
 
@@ -174,3 +178,45 @@ def test_new_assessment_offers_published_frameworks(app: FastAPI, facilitator: T
     assert "(extended)" not in listed
     view = facilitator.get("/frameworks/acme-mlops@1.0")
     assert "in use: it can no longer change" in view.text
+
+
+LENSES = Path(__file__).resolve().parents[1] / "data" / "lenses"
+
+
+def test_a_lens_uploads_as_a_framework_with_its_warnings(facilitator: TestClient) -> None:
+    # ElastiCache v2.0 has questions without a `default` rule: imported with warnings
+    lens = (LENSES / "elasticache-v2.0.json").read_bytes()
+    expected = lens_to_framework(lens, source="elasticache-v2.0.json")
+    assert expected.warnings
+    r = facilitator.post(
+        "/frameworks",
+        data={"csrf_token": csrf_of(facilitator, "/frameworks"), "kind": "lens"},
+        files={"file": ("elasticache-v2.0.json", lens, "application/json")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 200
+    assert f"Published {expected.framework.ref}." in r.text
+    assert f"imported with {len(expected.warnings)} warning" in r.text
+    assert str(escape(expected.warnings[0])) in r.text
+    view = facilitator.get(f"/frameworks/{expected.framework.ref}")
+    assert view.status_code == 200
+    first = next(q for _, q in expected.framework.iter_questions())
+    assert str(escape(first.text)) in view.text
+    published = yaml.safe_load(facilitator.get(f"/frameworks/{expected.framework.ref}/file").text)
+    assert published["id"] == expected.framework.id
+
+
+def test_a_broken_lens_names_the_place_and_publishes_nothing(facilitator: TestClient) -> None:
+    lens = json.loads((LENSES / "personalize-v1.0.json").read_text("utf-8"))
+    lens["pillars"][0]["questions"][0]["riskRules"][0]["condition"] = "a && (b"
+    r = facilitator.post(
+        "/frameworks",
+        data={"csrf_token": csrf_of(facilitator, "/frameworks"), "kind": "lens"},
+        files={"file": ("personalize.json", json.dumps(lens).encode(), "application/json")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 422
+    assert "never closed" in r.text
+    pillar = lens["pillars"][0]
+    assert pillar["id"] in r.text or pillar["name"] in r.text
+    assert "Personalize" not in facilitator.get("/frameworks").text.split("Publish a framework")[0]

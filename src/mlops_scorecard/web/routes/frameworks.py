@@ -15,6 +15,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from ...errors import ConflictError, FrameworkError, NotFoundError, ScorecardError
 from ...framework import standalone_document
+from ...framework.lens import framework_yaml, lens_to_framework
 from ...store.frameworks import Listed, catalogue, catalogue_entry, delete_published, publish
 from ..context import state
 from ..errors import status_for
@@ -40,9 +41,10 @@ def _list_page(request: Request, status: int = 200, **form: Any) -> Response:
         status_code=status,
         rows=rows,
         problems=form.get("problems", []),
+        warnings=form.get("warnings", []),
         text=form.get("text", ""),
-        published=request.query_params.get("published", ""),
-        outcome=request.query_params.get("outcome", ""),
+        published=form.get("published") or request.query_params.get("published", ""),
+        outcome=form.get("outcome") or request.query_params.get("outcome", ""),
     )
 
 
@@ -81,16 +83,24 @@ def _publish(request: Request, form: FormData, data: bytes, filename: str) -> Re
             text, filename = pasted, "pasted.json" if kind == "json" else "pasted.yaml"
         else:
             raise ScorecardError("choose a framework file, or paste its text")
-        # LENS IMPORT, to be wired after helper B's branch is merged: when ``kind`` is
-        # "lens", turn the AWS lens JSON into a framework first, with
-        # framework.lens.lens_to_framework(text, source=filename), show its warnings, and
-        # publish the framework it gives as below.
+        warnings: list[str] = []
+        if kind == "lens":
+            # an AWS Well-Architected lens is converted first; what is published is
+            # the framework file it gives, so the page can offer it for download
+            lens = lens_to_framework(text, source=filename or "pasted lens")
+            warnings = lens.warnings
+            stem = filename.rsplit(".", 1)[0] if filename else lens.framework.id
+            text = framework_yaml(lens.data, header=f"Imported from the AWS lens {filename or 'pasted'}")
+            filename = f"{stem}.yaml"
         user = require(request, "facilitator")
         with state(request).write() as s:
             done = publish(s, text=text, filename=filename or "upload.yaml", by=user.id)
             ref, outcome = done.framework.ref, done.status
     except ScorecardError as exc:
         return _list_page(request, status_for(exc), problems=str(exc).splitlines(), text=pasted)
+    if warnings:
+        # shown once, on the answer to the upload: a redirect would lose them
+        return _list_page(request, published=ref, outcome=outcome, warnings=warnings)
     return RedirectResponse(f"/frameworks?published={quote(ref)}&outcome={outcome}", status_code=303)
 
 
