@@ -177,3 +177,54 @@ def test_assessment_on_a_published_framework(sessions: sessionmaker[Session]) ->
         set_status(s, assessment=a, status="closed")
     with sessions() as s:
         assert get_assessment(s, assessment_id=aid).frozen_result is not None
+
+
+ACME_11 = """\
+extends: acme-mlops@1.0
+id: acme-mlops
+version: "1.1"
+previous: acme-mlops@1.0
+changes:
+  - {kind: renamed, from: sec-secrets, to: sec-vault, note: "secrets now live in a vault"}
+dimensions:
+  - id: acme-security
+    questions:
+      - {id: sec-vault, text: "Are secrets kept in a vault, never in repositories?"}
+drop:
+  questions: [sec-secrets]
+"""
+
+ACME_12 = """\
+extends: acme-mlops@1.1
+id: acme-mlops
+version: "1.2"
+previous: acme-mlops@1.1
+title: ACME MLOps scorecard, 2027
+"""
+
+
+def test_comparisons_follow_a_chain_of_published_versions(sessions: sessionmaker[Session]) -> None:
+    from mlops_scorecard.store.analysis import compare_assessments
+
+    with transaction(sessions) as s:
+        for text in (ACME, ACME_11, ACME_12):
+            publish(s, text=text)
+        unit = create_unit(s, name="Search")
+        ids = []
+        for ref, qid, answer in [
+            ("acme-mlops@1.0", "sec-secrets", "no"),
+            ("acme-mlops@1.2", "sec-vault", "yes"),
+        ]:
+            a = create_assessment(s, unit_id=unit.id, title=ref, framework=ref, status="open")
+            respondent, _ = create_invitation(s, assessment=a, name="Ana", role="engineer")
+            save_answer(s, respondent=respondent, assessment=a, question_id=qid, answer=answer)
+            ids.append(a.id)
+    with sessions() as s:
+        # 1.2 declares nothing about 1.0: the rename is found through 1.1, a published version
+        stored = compare_assessments(s, a_id=ids[0], b_id=ids[1])
+        data = stored.comparison.to_dict()
+        changed = {q["question"]: q for q in data["questions"]}
+        assert changed["sec-vault"]["kind"] == "renamed"
+        assert changed["sec-vault"]["from"] == ["sec-secrets"]
+        dims = {d["dimension"]: d for d in data["dimensions"]}
+        assert dims["acme-security"]["delta"] == 100.0

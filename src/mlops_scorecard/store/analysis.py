@@ -23,6 +23,7 @@ from ..framework import Framework
 from .answer_sets import answer_sets_for, assessment_framework
 from .assessments import get_assessment, list_assessments
 from .distributions import Distribution, distributions
+from .frameworks import session_lookup
 from .models import Assessment, Unit
 from .results import summary_results
 from .rollup import Rollup, TeamScore, rollups, team_scores
@@ -136,7 +137,8 @@ def version_notes(session: Session, *, assessments: Sequence[Assessment], trend:
     notes = []
     for a, b in steps:
         notes += framework_change_notes(
-            [(a.date, assessment_framework(a), sets[a.id]), (b.date, assessment_framework(b), sets[b.id])]
+            [(a.date, assessment_framework(a), sets[a.id]), (b.date, assessment_framework(b), sets[b.id])],
+            lookup=session_lookup(session),
         )
     return notes
 
@@ -161,7 +163,8 @@ def compare_assessments(session: Session, *, a_id: int, b_id: int) -> StoredComp
     b = get_assessment(session, assessment_id=b_id)
     sets = answer_sets_for(session, assessments=[a, b] if a.id != b.id else [a], details=False)
     fa, fb = assessment_framework(a), assessment_framework(b)
-    return StoredComparison(a, b, fa, fb, compare(fa, sets[a.id], fb, sets[b.id]))
+    comparison = compare(fa, sets[a.id], fb, sets[b.id], lookup=session_lookup(session))
+    return StoredComparison(a, b, fa, fb, comparison)
 
 
 @dataclass(frozen=True)

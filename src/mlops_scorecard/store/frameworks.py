@@ -15,6 +15,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,6 +40,7 @@ __all__ = [
     "publish",
     "published_framework",
     "resolve",
+    "session_lookup",
     "usage",
     "usage_counts",
 ]
@@ -335,3 +337,9 @@ def delete_published(session: Session, *, ref: str) -> None:
         raise ConflictError(f"{used.reason(exact)}: a framework version in use cannot be deleted")
     session.delete(row)
     session.flush()
+
+
+def session_lookup(session: Session) -> Callable[[str], Framework]:
+    """A framework lookup (``ref -> Framework``) over built-in and published frameworks,
+    for following a chain of versions or an ``extends`` inside this session."""
+    return lambda ref: resolve(session, ref)

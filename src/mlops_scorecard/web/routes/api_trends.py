@@ -10,10 +10,8 @@ from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query, Request
 
-from ...analysis.comparison import compare
+from ...store import analysis as stored_analysis
 from ...store.analysis import load_unit_trend
-from ...store.answer_sets import answer_sets_for, assessment_framework
-from ...store.assessments import get_assessment
 from ...store.models import Assessment
 from ..api_models.common import AssessmentStatus
 from ..api_models.trends import (
@@ -62,11 +60,8 @@ def compare_assessments(
     are compared on the questions they share, and ``note`` says so. Assessments of
     different frameworks are 422."""
     with state(request).read() as session:
-        old = get_assessment(session, assessment_id=a)
-        new = get_assessment(session, assessment_id=b)
-        sets = answer_sets_for(session, assessments=[old, new] if a != b else [old])
-        fa, fb = assessment_framework(old), assessment_framework(new)
-        c = compare(fa, sets[old.id], fb, sets[new.id])
+        stored = stored_analysis.compare_assessments(session, a_id=a, b_id=b)
+        old, new, fb, c = stored.a, stored.b, stored.b_framework, stored.comparison
         texts = {q.id: q.text for _, q in fb.iter_questions("full")}
         data: dict[str, Any] = c.to_dict()
         for q in data["questions"]:
