@@ -147,3 +147,28 @@ def test_a_mapping_that_does_not_fit_is_an_error_naming_the_change(tmp_path: Pat
     missing = run("frameworks", "diff", "mlops-scorecard@1.0.0", str(tmp_path / "nope.yaml"))
     assert missing.exit_code == 1
     assert "error:" in missing.output
+
+
+def test_validate_checks_the_mapping_from_a_built_in_previous_version(v2_file: Path, tmp_path: Path) -> None:
+    ok = run("frameworks", "validate", str(v2_file))
+    assert ok.exit_code == 0, ok.output
+    assert "the mapping from mlops-scorecard@1.0.0 fits" in ok.output
+    data = v2_data()
+    data["changes"][3]["from"] = "mon-nothing"
+    bad = run("frameworks", "validate", str(write(data, tmp_path / "bad.yaml")))
+    assert bad.exit_code == 1
+    assert "changes[3] (split).from: mlops-scorecard@1.0.0 has no question 'mon-nothing'" in bad.output
+    data["previous"] = "acme-mlops@0.9"
+    data["changes"] = []
+    elsewhere = run("frameworks", "validate", str(write(data, tmp_path / "elsewhere.yaml")))
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert "acme-mlops@0.9 is not built in" in elsewhere.output
+
+
+def test_show_writes_a_file_that_loads_back_with_its_changes(v2_file: Path, tmp_path: Path) -> None:
+    shown = run("frameworks", "show", str(v2_file), "--format", "yaml")
+    assert shown.exit_code == 0, shown.output
+    again = tmp_path / "again.yaml"
+    again.write_text(shown.output, encoding="utf-8")
+    assert "from_" not in shown.output
+    assert get_framework(str(again)) == get_framework(str(v2_file))

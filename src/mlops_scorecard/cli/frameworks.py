@@ -63,11 +63,13 @@ def frameworks_show(
 
       mlops-scorecard frameworks show mlops-scorecard@1.0.0 --format json
     """
-    from ..framework import get_framework
+    from ..framework import get_framework, standalone_document
 
     fw = get_framework(ref)
     if fmt is not ShowFormat.text:
-        data = fw.model_dump(mode="json")
+        # a resolved framework without `extends` (with it, the file would read as a patch),
+        # with `from` (not `from_`) in its version changes: the file loads back as shown
+        data = standalone_document(fw)
         if question_set is QSet.core:
             for dim in data["dimensions"]:
                 dim["questions"] = [q for q in dim["questions"] if q["set"] == "core"]
@@ -102,12 +104,23 @@ def frameworks_validate(
 
     Example: mlops-scorecard frameworks validate my-framework.yaml
     """
-    from ..framework import load_framework
+    from ..errors import FrameworkError
+    from ..framework import declared_mapping, get_framework, load_framework
 
     fw = load_framework(path)
     n = sum(1 for _ in fw.iter_questions("full"))
     core = sum(1 for _ in fw.iter_questions("core"))
-    typer.echo(f"ok: {fw.ref}: {len(fw.dimensions)} dimensions, {n} questions ({core} core)")
+    mapped = ""
+    if fw.previous:
+        try:
+            previous = get_framework(fw.previous, allow_files=False)
+        except FrameworkError:
+            # a published or private previous version: checked where it can be found
+            mapped = f"; {fw.previous} is not built in, so its mapping is checked when compared"
+        else:
+            mapping = declared_mapping(previous, fw)
+            mapped = f"; the mapping from {previous.ref} fits ({len(mapping.links)} links)"
+    typer.echo(f"ok: {fw.ref}: {len(fw.dimensions)} dimensions, {n} questions ({core} core){mapped}")
 
 
 @frameworks_app.command("import-lens")
