@@ -14,10 +14,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .answers import AnswerSet
-from .framework import ANSWER_KEYS, VALUED_KEYS, Dimension, Framework, Level, Question, QuestionSet
+from .framework import Dimension, Framework, Level, Question, QuestionSet
 from .matrix import (
-    ANSWER_CODES,
-    UNANSWERED,
     ScoreMatrix,
     overall_scores,
     weighted_scores,
@@ -192,29 +190,30 @@ def score(framework: Framework, answers: AnswerSet) -> ScoreResult:
 
 def score_matrix(m: ScoreMatrix) -> ScoreResult:
     """:func:`score` of an already built :class:`ScoreMatrix` (the result keeps it)."""
-    framework, questions, codes, values, spans = m.framework, m.questions, m.codes, m.values, m.spans
+    framework, questions, values, spans = m.framework, m.questions, m.values, m.spans
     has = ~np.isnan(values)
     n_values = has.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         q_means = np.where(
             n_values > 0, np.where(has, values, 0.0).sum(axis=0) / np.maximum(n_values, 1), np.nan
         )
-    # distribution: counts of each code per question (columns: ANSWER_KEYS + unanswered)
-    dist = np.stack([(codes == c).sum(axis=0) for c in range(UNANSWERED + 1)], axis=1)
+    # distribution: counts of each code per question (columns: the scale's keys + unanswered)
+    dist = m.distribution()
 
     dim_scores = np.array([weighted_scores(q_means[s], m.weights[s]) for _, s in spans], dtype=float)
     per_resp, resp_overall = m.respondent_scores()
     overall = _opt(float(overall_scores(framework, dim_scores)))
 
-    keys = [*ANSWER_KEYS, "unanswered"]
+    keys = [*m.keys, "unanswered"]
+    code = {k: i for i, k in enumerate(m.keys)}
     dimensions = []
     for (dim, s), dscore in zip(spans, dim_scores, strict=True):
         d = dist[s].sum(axis=0)
         counts = Counts(
-            answered=int(sum(d[ANSWER_CODES[k]] for k in VALUED_KEYS)),
-            na=int(d[ANSWER_CODES["na"]]),
-            unknown=int(d[ANSWER_CODES["unknown"]]),
-            unanswered=int(d[UNANSWERED]),
+            answered=int(sum(d[code[k]] for k in framework.valued_keys)),
+            na=int(d[code["na"]]),
+            unknown=int(d[code["unknown"]]),
+            unanswered=int(d[-1]),
         )
         qresults = [
             QuestionResult(

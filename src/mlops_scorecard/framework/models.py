@@ -8,6 +8,7 @@ previous version's. :mod:`.loading` reads files and reports each problem with it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -20,6 +21,7 @@ __all__ = [
     "ANSWER_KEYS",
     "CHANGE_KINDS",
     "DEFAULT_SCALE",
+    "NO_VALUE_KEYS",
     "QUESTION_SETS",
     "RISK_ANSWER",
     "VALUED_KEYS",
@@ -40,10 +42,14 @@ __all__ = [
     "Source",
 ]
 
-AnswerKey = Literal["yes", "partly", "no", "na", "unknown"]
+#: An answer key: one of the framework's scale keys (:attr:`Framework.answer_keys`).
+AnswerKey = str
+#: The default scale's keys, in the order its answer codes take.
 ANSWER_KEYS: tuple[str, ...] = ("yes", "partly", "no", "na", "unknown")
-#: Keys that carry a value on the scale; the others are counted but never scored.
+#: The default scale's keys that carry a value; the others are counted but never scored.
 VALUED_KEYS: tuple[str, ...] = ("yes", "partly", "no")
+#: Keys that never carry a value, on any scale: "not applicable" and "don't know".
+NO_VALUE_KEYS: tuple[str, ...] = ("na", "unknown")
 QuestionSet = Literal["core", "full"]
 QUESTION_SETS: tuple[str, ...] = ("core", "full")
 
@@ -298,9 +304,12 @@ class Framework(_Model):
     def _scale_keys(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
-        # YAML 1.1 reads unquoted yes/no keys as booleans.
+        # YAML 1.1 reads unquoted yes/no keys as booleans; a 1-5 scale's keys are numbers.
         keys = {True: "yes", False: "no"}
-        out = {keys.get(k, k) if isinstance(k, bool) else k: v for k, v in value.items()}
+        out = {
+            keys[k] if isinstance(k, bool) else str(k) if isinstance(k, int) else k: v
+            for k, v in value.items()
+        }
         # The short form `yes: 1.0` means the value, with the default label.
         return {
             k: {"label": DEFAULT_SCALE[k].label if k in DEFAULT_SCALE else str(k), "value": v}
@@ -312,19 +321,7 @@ class Framework(_Model):
     @model_validator(mode="after")
     def _check(self) -> Framework:
         problems: list[str] = []
-        for k in self.scale:
-            if k not in ANSWER_KEYS:
-                allowed = ", ".join(ANSWER_KEYS)
-                problems.append(f"scale.{k}: unknown scale key (allowed: {allowed})")
-        for key in ("yes", "no"):
-            if key not in self.scale:
-                problems.append(f"scale: the key {key!r} is required")
-        for key, choice in self.scale.items():
-            if key in VALUED_KEYS and choice.value is None:
-                problems.append(f"scale.{key}: needs a value between 0 and 1")
-            if key in ("na", "unknown") and choice.value is not None:
-                problems.append(f"scale.{key}: carries no value; remove 'value'")
-        problems += _scale_order(self.scale)
+        problems += _scale_problems(self.scale)
         if self.levels and self.levels[0].min != 0:
             problems.append("levels[0]: the first level must start at min 0")
         for i in range(1, len(self.levels)):
@@ -406,6 +403,99 @@ class Framework(_Model):
         """The value an answer key carries on this framework's scale."""
         choice = self.scale.get(answer)
         return None if choice is None else choice.value
+
+    @cached_property
+    def default_keys(self) -> bool:
+        """Whether the scale uses the default keys only (yes, partly, no, na, unknown),
+        with their values and labels possibly changed."""
+        return self.scale.keys() <= set(ANSWER_KEYS)
+
+    @cached_property
+    def answer_keys(self) -> tuple[str, ...]:
+        """The keys answer codes index (:class:`~mlops_scorecard.matrix.ScoreMatrix`):
+        :data:`ANSWER_KEYS` for a scale of the default keys (the codes every existing
+        framework had), else the valued keys in file order, then ``na`` and ``unknown``.
+        Keys the scale lacks are kept, never given: see :attr:`scale_keys`."""
+        if self.default_keys:
+            return ANSWER_KEYS
+        return (*(k for k in self.scale if k not in NO_VALUE_KEYS), *NO_VALUE_KEYS)
+
+    @cached_property
+    def scale_keys(self) -> tuple[str, ...]:
+        """The keys a respondent may answer with, in :attr:`answer_keys` order."""
+        return tuple(k for k in self.answer_keys if k in self.scale)
+
+    @cached_property
+    def valued_keys(self) -> tuple[str, ...]:
+        """The keys that carry a value, in :attr:`answer_keys` order (the others are
+        counted but never scored)."""
+        return tuple(k for k in self.answer_keys if self.value_of(k) is not None)
+
+    @cached_property
+    def ranked_keys(self) -> tuple[str, str, str]:
+        """The worst, the middle and the best valued key: the lowest value, the inner
+        key nearest the middle of the scale (the lower on a tie; the worst key when
+        there is no inner one) and the highest. ``no``, ``partly``, ``yes`` on the
+        default scale."""
+        value = {k: self.scale[k].value or 0.0 for k in self.valued_keys}
+        ordered = sorted(value, key=value.__getitem__)
+        worst, best = ordered[0], ordered[-1]
+        mid = (value[worst] + value[best]) / 2
+        inner = sorted(ordered[1:-1], key=lambda k: (abs(value[k] - mid), value[k]))
+        return worst, inner[0] if inner else worst, best
+
+    def risk_answer(self, risk: str) -> str:
+        """The answer key a multiple-choice question's risk gives: no risk the best key,
+        medium the middle one, high the worst (:data:`RISK_ANSWER` on the default scale)."""
+        worst, middle, best = self.ranked_keys
+        return {"none": best, "medium": middle, "high": worst}[risk]
+
+    def key_for(self, text: str) -> str | None:
+        """The scale key ``text`` names: the key itself or its label, case-insensitive
+        (``None`` when it names none)."""
+        folded = text.strip().casefold()
+        for key in self.scale_keys:
+            if folded in (key.casefold(), self.scale[key].label.casefold()):
+                return key
+        return None
+
+
+_SCALE_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+def _scale_problems(scale: dict[str, ScaleChoice]) -> list[str]:
+    """What is wrong with a scale: keys are slugs; ``na`` and ``unknown`` carry no value
+    and every other key carries one; at least two valued keys, with distinct values; a
+    scale of the default keys needs ``yes`` and ``no`` in order (:func:`_scale_order`)."""
+    problems: list[str] = []
+    for key, choice in scale.items():
+        if not isinstance(key, str) or not _SCALE_KEY.match(key) or len(key) > 80:
+            problems.append(
+                f"scale.{key}: a scale key is a lower-case slug (letters, digits, '.', '_', '-'; at most 80)"
+            )
+        elif key in NO_VALUE_KEYS:
+            if choice.value is not None:
+                problems.append(f"scale.{key}: carries no value; remove 'value'")
+        elif choice.value is None:
+            problems.append(f"scale.{key}: needs a value between 0 and 1")
+    if scale.keys() <= set(ANSWER_KEYS):
+        for key in ("yes", "no"):
+            if key not in scale:
+                problems.append(f"scale: the key {key!r} is required")
+    valued = [(k, c.value) for k, c in scale.items() if k not in NO_VALUE_KEYS and c.value is not None]
+    if len(valued) < 2 and not problems:
+        problems.append("scale: needs at least two keys with a value (the worst and the best answer)")
+    if scale.keys() <= set(ANSWER_KEYS):
+        return problems + _scale_order(scale)  # which also refuses equal values
+    seen: dict[float, str] = {}
+    for key, value in valued:
+        if value in seen:
+            problems.append(
+                f"scale.{key}.value: {value:g} is also the value of {seen[value]!r}; values must differ"
+            )
+        else:
+            seen[value] = key
+    return problems + _scale_order(scale)  # yes above no, when a custom scale has both
 
 
 def _scale_order(scale: dict[str, ScaleChoice]) -> list[str]:
