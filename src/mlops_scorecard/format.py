@@ -113,10 +113,9 @@ def answer_label(framework: Framework, key: str | None) -> str:
 
 
 def answer_choices(framework: Framework, *, unanswered: bool = True) -> list[tuple[str, str]]:
-    """``(key, label)`` of each answer on the framework's scale, in the scale's order
-    (yes, partly, no, not applicable, don't know), then ``("unanswered", NO_ANSWER)``
-    unless ``unanswered`` is false."""
-    from .framework import ANSWER_KEYS  # framework needs pydantic; format is imported without it
-
-    out = [(k, framework.scale[k].label) for k in ANSWER_KEYS if k in framework.scale]
+    """``(key, label)`` of each answer on the framework's scale, in the order of its
+    answer keys (yes, partly, no, not applicable, don't know on the default scale; a
+    custom scale's valued keys in file order, then those two), then
+    ``("unanswered", NO_ANSWER)`` unless ``unanswered`` is false."""
+    out = [(k, framework.scale[k].label) for k in framework.scale_keys]
     return [*out, (UNANSWERED, NO_ANSWER)] if unanswered else out

@@ -27,7 +27,7 @@ import numpy as np
 from .errors import ScorecardError
 from .escaping import csv_row, md_escape
 from .format import fmt_counts, fmt_delta, fmt_score
-from .framework import VALUED_KEYS, Framework
+from .framework import Framework
 from .scoring import ScoreResult
 
 __all__ = [
@@ -176,7 +176,10 @@ class Plan:
         # RFC 4180 line ends: a cell holding a carriage return or a newline is then quoted,
         # so it cannot start a new row whose first cell escapes the formula guard
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(_CSV_COLUMNS)
+        # the default scale's columns; another scale's keys stand where yes..unknown stand
+        keys = [*self.framework.answer_keys, "unanswered"]
+        start = _CSV_COLUMNS.index("yes")
+        writer.writerow([*_CSV_COLUMNS[:start], *keys, *_CSV_COLUMNS[start + 6 :]])
         for it in self.items:
             d = it.distribution
             writer.writerow(
@@ -193,7 +196,7 @@ class Plan:
                         it.question_text,
                         it.recommendation,
                         f"{it.value:.4f}",
-                        *(d.get(k, 0) for k in ("yes", "partly", "no", "na", "unknown", "unanswered")),
+                        *(d.get(k, 0) for k in keys),
                         f"{it.gain:.2f}",
                         "" if it.overall_gain is None else f"{it.overall_gain:.2f}",
                     ]
@@ -243,7 +246,7 @@ class Plan:
 def build_plan(result: ScoreResult) -> Plan:
     """The ranked improvement plan of a score (see the module doc for the rule)."""
     fw = result.framework
-    valued = [v for k in VALUED_KEYS if (v := fw.value_of(k)) is not None]
+    valued = [v for k in fw.valued_keys if (v := fw.value_of(k)) is not None]
     top = max(valued)
     questions = [(j, d, q) for j, d in enumerate(result.dimensions) for q in d.questions]
     means = np.array([np.nan if q.value is None else q.value for _, _, q in questions], dtype=float)
