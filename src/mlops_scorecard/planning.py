@@ -24,10 +24,11 @@ from typing import Any
 
 import numpy as np
 
+from .answers import AnswerSet
 from .errors import ScorecardError
 from .escaping import csv_row, md_escape
 from .format import fmt_counts, fmt_delta, fmt_score
-from .framework import Framework
+from .framework import Framework, Question
 from .scoring import ScoreResult
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "PlanOverride",
     "apply_overrides",
     "build_plan",
+    "choice_recommendation",
 ]
 
 #: Item statuses a store can keep.
@@ -280,7 +282,7 @@ def build_plan(result: ScoreResult) -> Plan:
             dimension_id=dim.id,
             dimension_title=dim.dimension.title,
             dimension_score=score_now,
-            recommendation=q.question.recommendation,
+            recommendation=choice_recommendation(q.question, result.matrix.answers),
             guidance=q.question.guidance,
             value=float(q.value if q.value is not None else 0.0),
             distribution=dict(q.distribution),
@@ -290,6 +292,24 @@ def build_plan(result: ScoreResult) -> Plan:
         for n, (_, dim, q, score_now, gain, overall_gain) in enumerate(drafts, start=1)
     ]
     return Plan(fw, result.question_set, result.overall, items)
+
+
+def choice_recommendation(question: Question, answers: AnswerSet | None) -> str:
+    """What to do about ``question``: its recommendation, then, for a multiple-choice
+    question, the recommendation of each choice not every respondent who answered by
+    choices selected (all of them when nobody did, or the answers are not at hand)."""
+    if not question.choices:
+        return question.recommendation
+    selections = [
+        set(a.choices)
+        for r in (answers.respondents if answers is not None else [])
+        if (a := r.answers.get(question.id)) is not None and a.choices is not None
+    ]
+    everyone = set.intersection(*selections) if selections else set()
+    todo = [
+        c.recommendation for c in question.choices if c.recommendation and not c.none and c.id not in everyone
+    ]
+    return " ".join(t for t in [question.recommendation, *todo] if t)
 
 
 @dataclass(frozen=True)
