@@ -244,15 +244,17 @@ def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
             raise ConflictError(CONFLICT) from None
         asked = [q.id for _, q in fw.iter_questions("full" if assessment.question_set == "full" else "core")]
         answered = answered_count(session, respondent=respondent)
-        return {
+        out: dict[str, Any] = {
             "question_id": row.question_id,
             "answer": row.answer,
-            "choices": row.choices,
             "comment": row.comment,
             "revision": row.revision,
             "answered": answered,
             "total": len(asked),
         }
+        if row.choices is not None:
+            out["choices"] = row.choices  # a multiple-choice question answered by its choices
+        return out
 
 
 @router.post("/r/{token}/answers")
