@@ -302,3 +302,14 @@ def test_numbers_are_keys(write: Write) -> None:
     assert parse_reply("3", fw) == ("3", "")
     assert get_framework("mlops-scorecard").default_keys
     assert not fw.default_keys
+
+
+def test_example_answers_use_the_scale(maturity: Path) -> None:
+    from mlops_scorecard.answers import check_answers
+    from mlops_scorecard.example import example_answers
+
+    fw = load_framework(maturity)
+    answers = example_answers(fw, respondents=30)
+    check_answers(answers, fw)  # every key is on the scale
+    given = {a.answer for r in answers.respondents for a in r.answers.values()}
+    assert {"initial", "defined", "optimizing"} <= given <= set(fw.scale_keys)

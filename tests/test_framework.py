@@ -92,7 +92,7 @@ def test_duplicate_level_id(write: Write) -> None:
 def test_a_scale_key_is_a_slug(write: Write) -> None:
     # any slug is a key (custom scales, tests/test_custom_scales.py); "Maybe" is none (keys are lower case)
     scale = 'scale:\n  "yes": {label: Y, value: 1}\n  "no": {label: N, value: 0}\n'
-    scale += '  Maybe: {label: M, value: 0.3}\nlevels:'
+    scale += "  Maybe: {label: M, value: 0.3}\nlevels:"
     path, message = _broken(write, "levels:", scale)
     assert f"{path}: line 7: scale.Maybe: a scale key is a lower-case slug" in message
 

@@ -245,3 +245,23 @@ def test_the_api_refuses_bad_keys_and_choices(
     assert r.status_code == 422
     assert needle in r.text
     assert api.get(f"{V1}/assessments/{aid}/answers").json()["respondents"] == []
+
+
+def test_the_results_page_colours_the_scale(
+    app: FastAPI, client: TestClient, facilitator: TestClient, shaped: Framework
+) -> None:
+    aid, _, token = _survey(app)
+    form = {
+        "answer-s1": "managed",
+        "revision-s1": "0",
+        "choice-c1": ["c1_pipe", "c1_back"],
+        "revision-c1": "0",
+    }
+    assert client.post(f"/r/{token}/d/1", data=form, follow_redirects=False).status_code == 303
+    page = facilitator.get(f"/assessments/{aid}")
+    assert page.status_code == 200, page.text
+    # each custom key coloured by its value, between style.css's no, partly and yes
+    assert ".d-initial { background: #cf222e; }" in page.text
+    assert ".d-optimizing { background: #1a7f37; }" in page.text
+    assert ".d-managed { background: #" in page.text
+    assert 'class="d-managed"' in page.text

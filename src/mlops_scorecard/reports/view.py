@@ -47,17 +47,17 @@ _DEFAULT_COLUMNS = ("Yes", "Partly", "No", "N/A", "Don't know", "No answer")
 _VALUE_RAMP = ((0.0, "#c62828"), (0.5, "#f0a202"), (1.0, "#2e7d32"))
 
 
-def answer_colour(key: str, value: float | None) -> str:
+def answer_colour(key: str, value: float | None, ramp: tuple[tuple[float, str], ...] = _VALUE_RAMP) -> str:
     """The colour of an answer key in charts of answers: the default keys' own
     (:data:`ANSWER_COLOURS`), another key's by its value, between the colours of no
-    (0), partly (0.5) and yes (1)."""
+    (0), partly (0.5) and yes (1) (``ramp``: other colours at those values)."""
     if key in ANSWER_COLOURS:
         return ANSWER_COLOURS[key]
     if value is None:
         return ANSWER_COLOURS["na"]
     (x0, c0), (x1, c1) = next(
-        (pair for pair in pairwise(_VALUE_RAMP) if value <= pair[1][0]),
-        (_VALUE_RAMP[-2], _VALUE_RAMP[-1]),
+        (pair for pair in pairwise(ramp) if value <= pair[1][0]),
+        (ramp[-2], ramp[-1]),
     )
     t = 0.0 if x1 == x0 else min(max((value - x0) / (x1 - x0), 0.0), 1.0)
     rgb = [round(int(c0[i : i + 2], 16) * (1 - t) + int(c1[i : i + 2], 16) * t) for i in (1, 3, 5)]
