@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -56,7 +56,7 @@ class Answer(BaseModel):
     answer: str = ""
     #: The selected choice ids of a multiple-choice question (``()``: none selected,
     #: which is an answer); ``None`` for an answer given by a key.
-    choices: tuple[str, ...] | None = Field(default=None, max_length=50)
+    choices: tuple[Annotated[str, Field(max_length=128)], ...] | None = Field(default=None, max_length=50)
     comment: str = Field(default="", max_length=5000)
     evidence: list[str] = Field(default_factory=list, max_length=50)
 

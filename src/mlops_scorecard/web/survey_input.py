@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
@@ -30,7 +31,7 @@ class AnswerIn(BaseModel):
     question_id: StrictStr = Field(min_length=1, max_length=80)
     answer: StrictStr = Field(default="", max_length=80)
     #: The selected choice ids of a multiple-choice question (``[]``: none selected).
-    choices: list[StrictStr] | None = Field(default=None, max_length=50)
+    choices: list[Annotated[StrictStr, Field(max_length=128)]] | None = Field(default=None, max_length=50)
     comment: StrictStr = Field(default="", max_length=5000)
     #: The revision the page last saw for this answer (0 when it had none). Left out,
     #: the save overwrites whatever is stored (scripts); the survey page always sends it.

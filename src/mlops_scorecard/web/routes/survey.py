@@ -166,9 +166,10 @@ def _save_page(request: Request, token: str, number: int, form: Any) -> _PageSav
                     result.comments_without_answer[q.id] = comment
                 continue
             check_answer(fw, assessment.question_set, q.id, answer, choices)
-            same = (
-                choices == q.selected if choices is not None else (answer == q.answer and q.selected is None)
-            )
+            if choices is not None:
+                same = q.selected is not None and sorted(choices) == sorted(q.selected)
+            else:
+                same = answer == q.answer and q.selected is None
             if same and comment == q.comment:
                 continue  # unchanged (e.g. already autosaved): no new revision, no conflict
             try:
