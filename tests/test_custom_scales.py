@@ -313,3 +313,11 @@ def test_example_answers_use_the_scale(maturity: Path) -> None:
     check_answers(answers, fw)  # every key is on the scale
     given = {a.answer for r in answers.respondents for a in r.answers.values()}
     assert {"initial", "defined", "optimizing"} <= given <= set(fw.scale_keys)
+
+
+def test_counts_in_words_name_a_custom_scale_keys() -> None:
+    from mlops_scorecard.format import fmt_counts
+
+    dist = {"initial": 1, "defined": 0, "managed": 2, "na": 1, "unknown": 0, "unanswered": 3}
+    assert fmt_counts(dist) == "initial 1, managed 2, n/a 1"
+    assert fmt_counts({"yes": 2, "partly": 0, "no": 1, "unanswered": 1}) == "yes 2, no 1"

@@ -82,7 +82,12 @@ def fmt_delta(value: float | None, digits: int = 1, *, none: str = NO_SCORE) -> 
 def fmt_counts(distribution: Mapping[str, int], *, sep: str = ", ") -> str:
     """An answer distribution in a few words (``yes 3, partly 1, don't know 1``): the
     counts tables and exports show beside a question, where the framework is not at hand
-    (report data, plan items); the scale's own labels are :func:`answer_label`'s."""
+    (report data, plan items); the scale's own labels are :func:`answer_label`'s. A
+    custom scale's keys are named as they are, in the distribution's order."""
+    if distribution.keys() - SHORT_LABELS.keys() - {UNANSWERED}:
+        return sep.join(
+            f"{SHORT_LABELS.get(k, k)} {n}" for k, n in distribution.items() if n and k != UNANSWERED
+        )
     return sep.join(f"{label} {distribution[k]}" for k, label in SHORT_LABELS.items() if distribution.get(k))
 
 
