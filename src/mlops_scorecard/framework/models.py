@@ -8,7 +8,6 @@ previous version's. :mod:`.loading` reads files and reports each problem with it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -16,6 +15,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .risk import RiskRuleError, parse_condition
+from .scales import (
+    ANSWER_KEYS,
+    DEFAULT_SCALE,
+    NO_VALUE_KEYS,
+    VALUED_KEYS,
+    AnswerKey,
+    ScaleChoice,
+    answer_keys_of,
+    ranked_keys_of,
+    scale_problems,
+    uses_default_keys,
+)
 
 __all__ = [
     "ANSWER_KEYS",
@@ -42,14 +53,6 @@ __all__ = [
     "Source",
 ]
 
-#: An answer key: one of the framework's scale keys (:attr:`Framework.answer_keys`).
-AnswerKey = str
-#: The default scale's keys, in the order its answer codes take.
-ANSWER_KEYS: tuple[str, ...] = ("yes", "partly", "no", "na", "unknown")
-#: The default scale's keys that carry a value; the others are counted but never scored.
-VALUED_KEYS: tuple[str, ...] = ("yes", "partly", "no")
-#: Keys that never carry a value, on any scale: "not applicable" and "don't know".
-NO_VALUE_KEYS: tuple[str, ...] = ("na", "unknown")
 QuestionSet = Literal["core", "full"]
 QUESTION_SETS: tuple[str, ...] = ("core", "full")
 
@@ -68,23 +71,6 @@ CHANGE_KINDS: tuple[str, ...] = ("same", "renamed", "split", "merged", "removed"
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class ScaleChoice(_Model):
-    """One answer choice: its label and value (``None`` for choices never scored)."""
-
-    label: str
-    value: float | None = Field(default=None, ge=0, le=1)
-    description: str = ""
-
-
-DEFAULT_SCALE: dict[str, ScaleChoice] = {
-    "yes": ScaleChoice(label="Yes", value=1.0),
-    "partly": ScaleChoice(label="Partly", value=0.5),
-    "no": ScaleChoice(label="No", value=0.0),
-    "na": ScaleChoice(label="Not applicable"),
-    "unknown": ScaleChoice(label="Don't know"),
-}
 
 
 class Level(_Model):
@@ -321,7 +307,7 @@ class Framework(_Model):
     @model_validator(mode="after")
     def _check(self) -> Framework:
         problems: list[str] = []
-        problems += _scale_problems(self.scale)
+        problems += scale_problems(self.scale)
         if self.levels and self.levels[0].min != 0:
             problems.append("levels[0]: the first level must start at min 0")
         for i in range(1, len(self.levels)):
@@ -408,7 +394,7 @@ class Framework(_Model):
     def default_keys(self) -> bool:
         """Whether the scale uses the default keys only (yes, partly, no, na, unknown),
         with their values and labels possibly changed."""
-        return self.scale.keys() <= set(ANSWER_KEYS)
+        return uses_default_keys(self.scale)
 
     @cached_property
     def answer_keys(self) -> tuple[str, ...]:
@@ -416,9 +402,7 @@ class Framework(_Model):
         :data:`ANSWER_KEYS` for a scale of the default keys (the codes every existing
         framework had), else the valued keys in file order, then ``na`` and ``unknown``.
         Keys the scale lacks are kept, never given: see :attr:`scale_keys`."""
-        if self.default_keys:
-            return ANSWER_KEYS
-        return (*(k for k in self.scale if k not in NO_VALUE_KEYS), *NO_VALUE_KEYS)
+        return answer_keys_of(self.scale)
 
     @cached_property
     def scale_keys(self) -> tuple[str, ...]:
@@ -433,16 +417,9 @@ class Framework(_Model):
 
     @cached_property
     def ranked_keys(self) -> tuple[str, str, str]:
-        """The worst, the middle and the best valued key: the lowest value, the inner
-        key nearest the middle of the scale (the lower on a tie; the worst key when
-        there is no inner one) and the highest. ``no``, ``partly``, ``yes`` on the
-        default scale."""
-        value = {k: self.scale[k].value or 0.0 for k in self.valued_keys}
-        ordered = sorted(value, key=value.__getitem__)
-        worst, best = ordered[0], ordered[-1]
-        mid = (value[worst] + value[best]) / 2
-        inner = sorted(ordered[1:-1], key=lambda k: (abs(value[k] - mid), value[k]))
-        return worst, inner[0] if inner else worst, best
+        """The worst, the middle and the best valued key (:func:`.scales.ranked_keys_of`):
+        ``no``, ``partly``, ``yes`` on the default scale."""
+        return ranked_keys_of(self.scale)
 
     def risk_answer(self, risk: str) -> str:
         """The answer key a multiple-choice question's risk gives: no risk the best key,
@@ -458,60 +435,6 @@ class Framework(_Model):
             if folded in (key.casefold(), self.scale[key].label.casefold()):
                 return key
         return None
-
-
-_SCALE_KEY = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-
-
-def _scale_problems(scale: dict[str, ScaleChoice]) -> list[str]:
-    """What is wrong with a scale: keys are slugs; ``na`` and ``unknown`` carry no value
-    and every other key carries one; at least two valued keys, with distinct values; a
-    scale of the default keys needs ``yes`` and ``no`` in order (:func:`_scale_order`)."""
-    problems: list[str] = []
-    for key, choice in scale.items():
-        if not isinstance(key, str) or not _SCALE_KEY.match(key) or len(key) > 80:
-            problems.append(
-                f"scale.{key}: a scale key is a lower-case slug (letters, digits, '.', '_', '-'; at most 80)"
-            )
-        elif key in NO_VALUE_KEYS:
-            if choice.value is not None:
-                problems.append(f"scale.{key}: carries no value; remove 'value'")
-        elif choice.value is None:
-            problems.append(f"scale.{key}: needs a value between 0 and 1")
-    if scale.keys() <= set(ANSWER_KEYS):
-        for key in ("yes", "no"):
-            if key not in scale:
-                problems.append(f"scale: the key {key!r} is required")
-    valued = [(k, c.value) for k, c in scale.items() if k not in NO_VALUE_KEYS and c.value is not None]
-    if len(valued) < 2 and not problems:
-        problems.append("scale: needs at least two keys with a value (the worst and the best answer)")
-    if scale.keys() <= set(ANSWER_KEYS):
-        return problems + _scale_order(scale)  # which also refuses equal values
-    seen: dict[float, str] = {}
-    for key, value in valued:
-        if value in seen:
-            problems.append(
-                f"scale.{key}.value: {value:g} is also the value of {seen[value]!r}; values must differ"
-            )
-        else:
-            seen[value] = key
-    return problems + _scale_order(scale)  # yes above no, when a custom scale has both
-
-
-def _scale_order(scale: dict[str, ScaleChoice]) -> list[str]:
-    """Problems with the order no < partly < yes: the plan and the levels read a higher
-    value as a better answer, so a scale the other way round would call "no" done."""
-    value = {k: scale[k].value for k in VALUED_KEYS if k in scale}
-    yes, partly, no = value.get("yes"), value.get("partly"), value.get("no")
-    if yes is None or no is None:
-        return []  # a missing key or value is reported on its own
-    if yes <= no:
-        return [f"scale.yes.value: {yes:g} must be above the value of 'no' ({no:g}): yes is the best answer"]
-    if partly is not None and not no < partly < yes:
-        return [
-            f"scale.partly.value: {partly:g} must be between the values of 'no' ({no:g}) and 'yes' ({yes:g})"
-        ]
-    return []
 
 
 def _profile_problems(profile: list[ProfileQuestion], known: set[str]) -> list[str]:
