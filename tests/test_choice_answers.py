@@ -9,12 +9,13 @@ import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from mlops_scorecard.answers import AnswerSet, dump_answers, load_answers, load_assessment
 from mlops_scorecard.errors import AnswersError
 from mlops_scorecard.framework import Framework, Question, answer_for_choices, choice_problems, load_framework
-from mlops_scorecard.reports import render_report
+from mlops_scorecard.reports import render_report, report_schema
 from mlops_scorecard.scoring import score
 from mlops_scorecard.survey import open_survey, parse_choices, run_survey
 
@@ -235,6 +236,7 @@ def test_reports_show_the_selected_choices(lens: Path, write: Write) -> None:
     fw, answers = load_assessment(write("answers.yaml", ANSWERS))
     when = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     data = json.loads(render_report(fw, answers, "json", generated_at=when))
+    jsonschema.Draft202012Validator(report_schema()).validate(data)
     q1 = data["answers"][0]["questions"][0]
     assert q1["responses"][0]["choices"] == [
         {"id": "q1_a", "label": "Pipelines"},

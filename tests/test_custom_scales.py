@@ -167,6 +167,7 @@ def test_reports_show_the_scale(scored: tuple[Framework, AnswerSet]) -> None:
     assert answer_colour("optimizing", 1.0) == ANSWER_COLOURS["yes"]
     assert answer_colour("managed", 0.75) not in ANSWER_COLOURS.values()
     assert f"background: {answer_colour('managed', 0.75)}" in html
+    assert render_report(fw, answers, "pdf", generated_at=when).startswith(b"%PDF-")
 
 
 def test_the_plan_and_its_csv_use_the_scale(scored: tuple[Framework, AnswerSet]) -> None:
