@@ -89,13 +89,12 @@ def test_duplicate_level_id(write: Write) -> None:
     assert f"{path}: line 6: levels[1]: duplicate level id 'low'" in message
 
 
-def test_unknown_scale_key(write: Write) -> None:
+def test_a_scale_key_is_a_slug(write: Write) -> None:
+    # any slug is a key (custom scales, tests/test_custom_scales.py); "Maybe" is none (keys are lower case)
     scale = 'scale:\n  "yes": {label: Y, value: 1}\n  "no": {label: N, value: 0}\n'
-    scale += "  maybe: {label: M, value: 0.3}\nlevels:"
+    scale += "  Maybe: {label: M, value: 0.3}\nlevels:"
     path, message = _broken(write, "levels:", scale)
-    assert f"{path}: line 7: scale.maybe: unknown scale key (allowed: yes, partly, no, na, unknown)" in (
-        message
-    )
+    assert f"{path}: line 7: scale.Maybe: a scale key is a lower-case slug" in message
 
 
 def test_negative_weight(write: Write) -> None:

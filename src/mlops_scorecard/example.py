@@ -75,6 +75,8 @@ def example_answers(
         for dim, q in framework.iter_questions(question_set)
         if consensus
     }
+    worst, middle, best = framework.ranked_keys
+    own = {} if framework.default_keys else {"no": worst, "partly": middle, "yes": best}
     respondents_out = []
     for i in range(respondents):
         name, role = pool[i % len(pool)]
@@ -95,6 +97,9 @@ def example_answers(
                 x = rng.random()
                 key = "yes" if x < p * 0.8 else "partly" if x < p * 0.8 + 0.3 else "no"
             comment = rng.choice(_COMMENTS[key]) if rng.random() < 0.2 else ""
+            # another scale: its worst, middle and best keys stand for no, partly and yes,
+            # and a no-value key it lacks reads as its worst
+            key = own.get(key, key) if key in framework.scale else own.get(key, framework.ranked_keys[0])
             answers[q.id] = Answer.model_validate({"answer": key, "comment": comment})
         respondents_out.append(Respondent(name=name, role=role, answers=answers))
     return AnswerSet(

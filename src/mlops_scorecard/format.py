@@ -121,7 +121,12 @@ def fmt_delta(value: float | None, digits: int = 1, *, none: str = NO_SCORE) -> 
 def fmt_counts(distribution: Mapping[str, int], *, sep: str = ", ") -> str:
     """An answer distribution in a few words (``yes 3, partly 1, don't know 1``): the
     counts tables and exports show beside a question, where the framework is not at hand
-    (report data, plan items); the scale's own labels are :func:`answer_label`'s."""
+    (report data, plan items); the scale's own labels are :func:`answer_label`'s. A
+    custom scale's keys are named as they are, in the distribution's order."""
+    if distribution.keys() - SHORT_LABELS.keys() - {UNANSWERED}:
+        return sep.join(
+            f"{SHORT_LABELS.get(k, k)} {n}" for k, n in distribution.items() if n and k != UNANSWERED
+        )
     return sep.join(f"{label} {distribution[k]}" for k, label in SHORT_LABELS.items() if distribution.get(k))
 
 
@@ -152,10 +157,9 @@ def answer_label(framework: Framework, key: str | None) -> str:
 
 
 def answer_choices(framework: Framework, *, unanswered: bool = True) -> list[tuple[str, str]]:
-    """``(key, label)`` of each answer on the framework's scale, in the scale's order
-    (yes, partly, no, not applicable, don't know), then ``("unanswered", NO_ANSWER)``
-    unless ``unanswered`` is false."""
-    from .framework import ANSWER_KEYS  # framework needs pydantic; format is imported without it
-
-    out = [(k, framework.scale[k].label) for k in ANSWER_KEYS if k in framework.scale]
+    """``(key, label)`` of each answer on the framework's scale, in the order of its
+    answer keys (yes, partly, no, not applicable, don't know on the default scale; a
+    custom scale's valued keys in file order, then those two), then
+    ``("unanswered", NO_ANSWER)`` unless ``unanswered`` is false."""
+    out = [(k, framework.scale[k].label) for k in framework.scale_keys]
     return [*out, (UNANSWERED, NO_ANSWER)] if unanswered else out

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain, repeat
 from operator import attrgetter
 from types import SimpleNamespace
@@ -23,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .answers import AnswerSet, Respondent
-from .framework import ANSWER_KEYS, VALUED_KEYS, Dimension, Framework, Question, QuestionSet
+from .framework import ANSWER_KEYS, Dimension, Framework, Question, QuestionSet
 from .framework.profiles import profile_effect
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "ScoreMatrix",
     "counted_values",
     "dimension_spans",
+    "key_codes",
     "left_out",
     "overall_scores",
     "question_means",
@@ -44,13 +46,34 @@ FloatArray = npt.NDArray[np.float64]
 CodeArray = npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
 
-#: Column of the code matrix for a question nobody answered.
-UNANSWERED = len(ANSWER_KEYS)
-#: Answer key -> code (its index in :data:`~mlops_scorecard.framework.ANSWER_KEYS`).
+#: The code of a question left out, whatever the scale: the largest ``int8``, so that
+#: it sorts after every key's code, and a scale may have up to 127 keys.
+UNANSWERED = int(np.iinfo(np.int8).max)
+#: Answer key -> code on the default scale (its index in
+#: :data:`~mlops_scorecard.framework.ANSWER_KEYS`); other scales: :func:`key_codes`.
 ANSWER_CODES: dict[str, int] = {key: i for i, key in enumerate(ANSWER_KEYS)}
 #: Stands in for a question a respondent left out, so that every cell has an ``answer``.
 _NO_ANSWER = SimpleNamespace(answer=None)
-_CODE_OR_UNANSWERED: dict[str | None, int] = {key: i for i, key in enumerate((*ANSWER_KEYS, None))}
+
+
+class _CodeOrUnanswered(dict[str | None, int]):
+    """Key -> code; a key off the scale (or ``None``) reads as unanswered, as the
+    store's :func:`~mlops_scorecard.store.answer_sets.answer_codes` leaves it out."""
+
+    def __missing__(self, key: str | None) -> int:
+        return UNANSWERED
+
+
+@lru_cache(maxsize=64)
+def _code_map(keys: tuple[str, ...]) -> _CodeOrUnanswered:
+    return _CodeOrUnanswered({key: i for i, key in enumerate(keys)})
+
+
+def key_codes(framework: Framework) -> Mapping[str | None, int]:
+    """Answer key -> code on ``framework``'s scale (the key's index in
+    :attr:`~mlops_scorecard.framework.Framework.answer_keys`); any other key, and
+    ``None``, gives :data:`UNANSWERED`. Do not change the mapping: it is shared."""
+    return _code_map(framework.answer_keys)
 
 
 def question_means(values: FloatArray) -> FloatArray:
@@ -121,8 +144,9 @@ def dimension_spans(framework: Framework, question_set: QuestionSet) -> list[tup
 class ScoreMatrix:
     """One assessment's answers as arrays, columns in framework order.
 
-    ``codes`` index :data:`~mlops_scorecard.framework.ANSWER_KEYS` (:data:`UNANSWERED`:
-    left out); ``values`` holds each cell's scale value (NaN: no value); ``ordinal``
+    ``codes`` index the framework's
+    :attr:`~mlops_scorecard.framework.Framework.answer_keys` (:data:`UNANSWERED`: left
+    out); ``values`` holds each cell's scale value (NaN: no value); ``ordinal``
     the index of that value among ``categories``, the distinct values of the scale,
     lowest first (``-1``: no value); ``spans`` the columns of each dimension.
     ``people`` are the respondents behind the rows (empty for a matrix made from codes
@@ -150,9 +174,9 @@ class ScoreMatrix:
         # half a million cells for a large file: each goes through C-level maps (answer,
         # key, code) straight into the array, with no Python code per cell
         key = attrgetter("answer")
+        code = _code_map(framework.answer_keys).__getitem__
         cells = chain.from_iterable(
-            map(_CODE_OR_UNANSWERED.__getitem__, map(key, map(r.answers.get, ids, repeat(_NO_ANSWER))))
-            for r in answers.respondents
+            map(code, map(key, map(r.answers.get, ids, repeat(_NO_ANSWER)))) for r in answers.respondents
         )
         n = len(answers.respondents)
         codes = np.fromiter(cells, dtype=np.int8, count=n * len(ids)).reshape(n, len(ids))
@@ -187,12 +211,13 @@ class ScoreMatrix:
             columns = [i for i, q in enumerate(questions) if q.id in excluded]
             if columns and codes.size:
                 codes = codes.copy()
-                codes[:, columns] = ANSWER_CODES["na"]
-        lookup = np.array(
-            [np.nan if (v := framework.value_of(k)) is None else v for k in ANSWER_KEYS] + [np.nan],
-            dtype=float,
-        )
-        valued = [framework.value_of(k) for k in VALUED_KEYS if k in framework.scale]
+                codes[:, columns] = framework.answer_keys.index("na")
+        # a value per code, NaN for the keys without one and for UNANSWERED (the last)
+        lookup = np.full(UNANSWERED + 1, np.nan)
+        for i, k in enumerate(framework.answer_keys):
+            if (v := framework.value_of(k)) is not None:
+                lookup[i] = v
+        valued = [framework.value_of(k) for k in framework.valued_keys]
         # sorted(set()), not np.unique: a few scale values, and np.unique imports numpy.ma
         categories = np.array(sorted({float(v) for v in valued if v is not None}), dtype=float)
         ordinal_lookup = np.array(
@@ -211,6 +236,22 @@ class ScoreMatrix:
             people=people,
             answers=answers,
         )
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The answer keys the codes index (code ``i`` is ``keys[i]``)."""
+        return self.framework.answer_keys
+
+    @property
+    def na_code(self) -> int:
+        """The code of "not applicable" on this matrix's scale (its place among :attr:`keys`)."""
+        return self.framework.answer_keys.index("na")
+
+    def distribution(self) -> npt.NDArray[np.int64]:
+        """How often each code occurs per question: questions x (keys, then unanswered)."""
+        codes = self.codes
+        counts = [(codes == c).sum(axis=0) for c in range(len(self.keys))]
+        return np.stack([*counts, (codes == UNANSWERED).sum(axis=0)], axis=1).astype(np.int64)
 
     @property
     def size(self) -> int:
@@ -258,7 +299,7 @@ class ScoreMatrix:
     def dropped(self) -> BoolArray:
         """The questions (columns) no dimension score counts, over all rows (:func:`left_out`)."""
         n_values = (~np.isnan(self.values)).sum(axis=0)
-        n_na = (self.codes == ANSWER_CODES["na"]).sum(axis=0)
+        n_na = (self.codes == self.na_code).sum(axis=0)
         return left_out(n_values, n_na, self.size)
 
     def question_values(self) -> tuple[FloatArray, BoolArray]:
@@ -281,4 +322,4 @@ class ScoreMatrix:
         respondent marked not applicable left out."""
         if not self.size:
             return np.zeros((0, len(self.spans))), np.zeros(0)
-        return self.scores(self.values, self.codes == ANSWER_CODES["na"])
+        return self.scores(self.values, self.codes == self.na_code)

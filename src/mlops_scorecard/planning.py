@@ -24,10 +24,11 @@ from typing import Any
 
 import numpy as np
 
+from .answers import AnswerSet
 from .errors import ScorecardError
 from .escaping import csv_row, md_escape
 from .format import fmt_counts, fmt_delta, fmt_score
-from .framework import VALUED_KEYS, Framework
+from .framework import Framework, Question
 from .scoring import ScoreResult
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "PlanOverride",
     "apply_overrides",
     "build_plan",
+    "choice_recommendation",
 ]
 
 #: Item statuses a store can keep.
@@ -176,7 +178,10 @@ class Plan:
         # RFC 4180 line ends: a cell holding a carriage return or a newline is then quoted,
         # so it cannot start a new row whose first cell escapes the formula guard
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(_CSV_COLUMNS)
+        # the default scale's columns; another scale's keys stand where yes..unknown stand
+        keys = [*self.framework.answer_keys, "unanswered"]
+        start = _CSV_COLUMNS.index("yes")
+        writer.writerow([*_CSV_COLUMNS[:start], *keys, *_CSV_COLUMNS[start + 6 :]])
         for it in self.items:
             d = it.distribution
             writer.writerow(
@@ -193,7 +198,7 @@ class Plan:
                         it.question_text,
                         it.recommendation,
                         f"{it.value:.4f}",
-                        *(d.get(k, 0) for k in ("yes", "partly", "no", "na", "unknown", "unanswered")),
+                        *(d.get(k, 0) for k in keys),
                         f"{it.gain:.2f}",
                         "" if it.overall_gain is None else f"{it.overall_gain:.2f}",
                     ]
@@ -243,7 +248,7 @@ class Plan:
 def build_plan(result: ScoreResult) -> Plan:
     """The ranked improvement plan of a score (see the module doc for the rule)."""
     fw = result.framework
-    valued = [v for k in VALUED_KEYS if (v := fw.value_of(k)) is not None]
+    valued = [v for k in fw.valued_keys if (v := fw.value_of(k)) is not None]
     top = max(valued)
     questions = [(j, d, q) for j, d in enumerate(result.dimensions) for q in d.questions]
     means = np.array([np.nan if q.value is None else q.value for _, _, q in questions], dtype=float)
@@ -279,7 +284,7 @@ def build_plan(result: ScoreResult) -> Plan:
             dimension_id=dim.id,
             dimension_title=dim.dimension.title,
             dimension_score=score_now,
-            recommendation=q.question.recommendation,
+            recommendation=choice_recommendation(q.question, result.matrix.answers),
             guidance=q.question.guidance,
             value=float(q.value if q.value is not None else 0.0),
             distribution=dict(q.distribution),
@@ -289,6 +294,24 @@ def build_plan(result: ScoreResult) -> Plan:
         for n, (_, dim, q, score_now, gain, overall_gain) in enumerate(drafts, start=1)
     ]
     return Plan(fw, result.question_set, result.overall, items)
+
+
+def choice_recommendation(question: Question, answers: AnswerSet | None) -> str:
+    """What to do about ``question``: its recommendation, then, for a multiple-choice
+    question, the recommendation of each choice not every respondent who answered by
+    choices selected (all of them when nobody did, or the answers are not at hand)."""
+    if not question.choices:
+        return question.recommendation
+    selections = [
+        set(a.choices)
+        for r in (answers.respondents if answers is not None else [])
+        if (a := r.answers.get(question.id)) is not None and a.choices is not None
+    ]
+    everyone = set.intersection(*selections) if selections else set()
+    todo = [
+        c.recommendation for c in question.choices if c.recommendation and not c.none and c.id not in everyone
+    ]
+    return " ".join(t for t in [question.recommendation, *todo] if t)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,14 @@ from pydantic import ValidationError
 
 from .datafiles import SafeLoader
 
-__all__ = ["TextLines", "error_message", "format_location", "place_location", "validation_problems"]
+__all__ = [
+    "TextLines",
+    "error_message",
+    "format_location",
+    "place_lines",
+    "place_location",
+    "validation_problems",
+]
 
 
 def format_location(loc: Sequence[int | str], data: Any = None) -> str:
@@ -111,6 +118,19 @@ def _line_of(nodes: _Nodes, loc: Sequence[int | str], *, exact: bool = False) ->
     elif exact:
         return None
     return line
+
+
+def place_lines(problems: Sequence[str], text: str | None) -> list[str]:
+    """``place: problem`` lines, each with the line of its place in ``text`` put before
+    it (``line N: place: problem``) where the place is found: for checks made after the
+    models validated a document (an answers file against its framework)."""
+    nodes = _Nodes(text)
+    out = []
+    for problem in problems:
+        # not exact: `q: maybe` has no `answer` node, its question's line is the one
+        line = _line_of(nodes, _place_loc(problem.split(": ", 1)[0]))
+        out.append(f"line {line}: {problem}" if line else problem)
+    return out
 
 
 def validation_problems(

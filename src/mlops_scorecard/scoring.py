@@ -15,10 +15,8 @@ import numpy.typing as npt
 
 from .answers import AnswerSet
 from .format import fmt_cap
-from .framework import ANSWER_KEYS, VALUED_KEYS, Dimension, Framework, Level, Question, QuestionSet
+from .framework import Dimension, Framework, Level, Question, QuestionSet
 from .matrix import (
-    ANSWER_CODES,
-    UNANSWERED,
     BoolArray,
     FloatArray,
     ScoreMatrix,
@@ -330,26 +328,27 @@ def score(framework: Framework, answers: AnswerSet) -> ScoreResult:
 
 def score_matrix(m: ScoreMatrix) -> ScoreResult:
     """:func:`score` of an already built :class:`ScoreMatrix` (the result keeps it)."""
-    framework, questions, codes, spans = m.framework, m.questions, m.codes, m.spans
+    framework, questions, spans = m.framework, m.questions, m.spans
     q_means, dropped = m.question_values()
     counted = counted_values(framework, q_means, dropped)
-    # distribution: counts of each code per question (columns: ANSWER_KEYS + unanswered)
-    dist = np.stack([(codes == c).sum(axis=0) for c in range(UNANSWERED + 1)], axis=1)
+    # distribution: counts of each code per question (columns: the scale's keys + unanswered)
+    dist = m.distribution()
 
     dim_scores, overall_array = m.scores(q_means, dropped)
     per_resp, resp_overall = m.respondent_scores()
     overall = _opt(float(overall_array))
     caps = unmet_must_haves(m, q_means, dropped)
 
-    keys = [*ANSWER_KEYS, "unanswered"]
+    keys = [*m.keys, "unanswered"]
+    code = {k: i for i, k in enumerate(m.keys)}
     dimensions = []
     for (dim, s), dscore in zip(spans, dim_scores, strict=True):
         d = dist[s].sum(axis=0)
         counts = Counts(
-            answered=int(sum(d[ANSWER_CODES[k]] for k in VALUED_KEYS)),
-            na=int(d[ANSWER_CODES["na"]]),
-            unknown=int(d[ANSWER_CODES["unknown"]]),
-            unanswered=int(d[UNANSWERED]),
+            answered=int(sum(d[code[k]] for k in framework.valued_keys)),
+            na=int(d[code["na"]]),
+            unknown=int(d[code["unknown"]]),
+            unanswered=int(d[-1]),
         )
         qresults = [
             QuestionResult(

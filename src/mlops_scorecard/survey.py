@@ -14,12 +14,17 @@ from pathlib import Path
 
 from .answers import Answer, AnswerSet, Respondent, dump_answers, load_assessment
 from .errors import AnswersError
-from .framework import Framework, Question, QuestionSet
+from .framework import Framework, Question, QuestionSet, answer_for_choices, choice_problems
 
-__all__ = ["SurveyOutcome", "open_survey", "parse_reply", "run_survey"]
+__all__ = ["SurveyOutcome", "open_survey", "parse_choices", "parse_reply", "run_survey", "survey_help"]
 
 _SHORT = {"y": "yes", "p": "partly", "n": "no", "a": "na", "u": "unknown", "na": "na", "?": "unknown"}
+#: Short keys that stay on every scale: not applicable and don't know.
+_NO_VALUE_SHORT = {"a": "na", "u": "unknown", "?": "unknown"}
 HELP = "y = yes, p = partly, n = no, a = not applicable, u = don't know; add ': comment'; s = skip, q = quit"
+CHOICE_HELP = (
+    "the numbers (or ids) of every choice that applies, e.g. '1, 3'; add ': comment'; s = skip, q = quit"
+)
 
 
 @dataclass
@@ -31,11 +36,31 @@ class SurveyOutcome:
     quit: bool
 
 
-def parse_reply(reply: str) -> tuple[str, str] | None:
+def survey_help(framework: Framework | None = None) -> str:
+    """What a reply may be: :data:`HELP` on the default scale; on a custom scale, each
+    key's number and label."""
+    if framework is None or framework.default_keys:
+        return HELP
+    valued = ", ".join(
+        f"{i} = {framework.scale[k].label}"
+        for i, k in enumerate(framework.scale_keys, 1)
+        if k in framework.valued_keys
+    )
+    extra = [
+        f"{s} = {framework.scale[k].label.lower()}"
+        for s, k in (("a", "na"), ("u", "unknown"))
+        if k in framework.scale
+    ]
+    return f"{'; '.join([valued, *extra])} (or the key or label); add ': comment'; s = skip, q = quit"
+
+
+def parse_reply(reply: str, framework: Framework | None = None) -> tuple[str, str] | None:
     """Read ``"p: only for one model"`` as ``("partly", "only for one model")``.
 
-    Returns ``("skip", "")`` or ``("quit", "")`` for those commands, ``None`` when the
-    reply is not understood.
+    On a custom scale (``framework`` not of the default keys) a reply names a key by
+    the key itself, its label or its 1-based number in :func:`survey_help`, case
+    aside; ``a`` and ``u`` stay not applicable and don't know. Returns ``("skip", "")``
+    or ``("quit", "")`` for those commands, ``None`` when the reply is not understood.
     """
     head, _, comment = reply.partition(":")
     key = head.strip().lower()
@@ -43,10 +68,35 @@ def parse_reply(reply: str) -> tuple[str, str] | None:
         return ("quit", "")
     if key in ("s", "skip"):
         return ("skip", "")
+    if framework is not None and not framework.default_keys:
+        keys = framework.scale_keys
+        found = framework.key_for(key)
+        if found is None and key in _NO_VALUE_SHORT and _NO_VALUE_SHORT[key] in keys:
+            found = _NO_VALUE_SHORT[key]
+        if found is None and key.isdigit() and 1 <= int(key) <= len(keys):
+            found = keys[int(key) - 1]
+        return None if found is None else (found, comment.strip())
     key = _SHORT.get(key, key)
     if key in ("yes", "partly", "no", "na", "unknown"):
         return (key, comment.strip())
     return None
+
+
+def parse_choices(reply: str, question: Question) -> tuple[tuple[str, ...], str] | None:
+    """Read ``"1, 3: only in one team"`` as the ids of a multiple-choice question's
+    choices 1 and 3 and the comment; choices by number or id; ``None`` when a part is
+    neither. The selection is checked later, as an answers file's is."""
+    head, _, comment = reply.partition(":")
+    ids = [c.id for c in question.choices]
+    picked: list[str] = []
+    for part in head.replace(",", " ").split():
+        if part.isdigit() and 1 <= int(part) <= len(ids):
+            picked.append(ids[int(part) - 1])
+        elif part in ids:
+            picked.append(part)
+        else:
+            return None
+    return (tuple(picked), comment.strip()) if picked else None
 
 
 def open_survey(
@@ -106,7 +156,8 @@ def run_survey(
     dims = [d for d in framework.dimensions if d.questions_in(answers.question_set)]
     dump_answers(answers, path)  # the respondent exists in the file from the start
     answered_now = 0
-    say(f"{framework.title} {framework.version}: {total} questions in {len(dims)} dimensions. {HELP}.")
+    help_text = survey_help(framework)
+    say(f"{framework.title} {framework.version}: {total} questions in {len(dims)} dimensions. {help_text}.")
     for dim_no, dim in enumerate(dims, start=1):
         open_qs: list[Question] = [
             q for q in dim.questions_in(answers.question_set) if revise or q.id not in respondent.answers
@@ -123,18 +174,32 @@ def run_survey(
             say(f"[{done}/{total} answered] {q.text}")
             if q.guidance:
                 say(f"  A full yes: {q.guidance}")
+            for n, c in enumerate(q.choices, 1):
+                say(f"  {n}. {c.label}" + (f" ({c.description})" if c.description else ""))
             current = respondent.answers.get(q.id)
+            wanted = CHOICE_HELP if q.choices else help_text
             while True:
                 prompt = "Answer" + (f" [{current.answer}]" if current else "")
                 reply = ask(prompt)
                 if reply is None:
                     return SurveyOutcome(answered_now, _remaining(respondent, questions), True)
+                selected: tuple[str, ...] | None = None
                 if not reply.strip() and current:
                     parsed: tuple[str, str] | None = ("skip", "")
                 else:
-                    parsed = parse_reply(reply)
+                    parsed = parse_reply(reply, framework)
+                    if q.choices and (parsed is None or parsed[0] not in ("quit", "skip", "na", "unknown")):
+                        by_choice = parse_choices(reply, q)
+                        problems = [] if by_choice is None else choice_problems(q, by_choice[0])
+                        if by_choice is not None and not problems:
+                            selected = by_choice[0]
+                            parsed = (answer_for_choices(framework, q, selected).key, by_choice[1])
+                        else:
+                            parsed = None
+                            if problems:
+                                say(f"  {'; '.join(problems)}.")
                 if parsed is None:
-                    say(f"  Not understood. {HELP}.")
+                    say(f"  Not understood. {wanted}.")
                     continue
                 break
             key, comment = parsed
@@ -145,7 +210,7 @@ def run_survey(
             evidence = current.evidence if current else []
             kept = comment or (current.comment if current else "")
             respondent.answers[q.id] = Answer.model_validate(
-                {"answer": key, "comment": kept, "evidence": evidence}
+                {"answer": key, "choices": selected, "comment": kept, "evidence": evidence}
             )
             dump_answers(answers, path)
             answered_now += 1

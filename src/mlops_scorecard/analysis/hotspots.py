@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..answers import AnswerSet
-from ..framework import ANSWER_KEYS, Dimension, Framework, Question
-from ..matrix import ScoreMatrix
+from ..framework import Dimension, Framework, Question
+from ..matrix import UNANSWERED, ScoreMatrix
 
 __all__ = [
     "SPLIT_MIN_SHARE",
@@ -134,10 +134,11 @@ def matrix_hotspots(m: ScoreMatrix, limit: int | None = None) -> list[Hotspot]:
     if limit is not None:
         found = found[:limit]
     comments = _comments(m, [f[0] for f in found])
-    keys = [*ANSWER_KEYS, "unanswered"]
+    keys = [*m.keys, "unanswered"]
+    codes = [*range(len(m.keys)), UNANSWERED]
     out = []
     for col, dim, swing, overall_swing in found:
-        dist = {k: int((m.codes[:, col] == c).sum()) for c, k in enumerate(keys)}
+        dist = {k: int((m.codes[:, col] == c).sum()) for c, k in zip(codes, keys, strict=True)}
         out.append(
             Hotspot(
                 question=m.questions[col],

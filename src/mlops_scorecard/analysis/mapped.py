@@ -16,8 +16,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..framework import ANSWER_KEYS, VALUED_KEYS, Framework, QuestionSet, VersionMapping
-from ..matrix import ANSWER_CODES, UNANSWERED, ScoreMatrix
+from ..framework import Framework, QuestionSet, VersionMapping
+from ..matrix import UNANSWERED, ScoreMatrix, key_codes
 
 __all__ = ["mapped_matrix", "profile_for"]
 
@@ -50,12 +50,19 @@ def mapped_matrix(
     questions = [q for _, q in framework.iter_questions(question_set)]
     n = old.size
     codes = np.full((n, len(questions)), UNANSWERED, dtype=np.int8)
-    value_of = np.array(
-        [np.nan if (v := framework.value_of(k)) is None else v for k in ANSWER_KEYS] + [np.nan], dtype=float
-    )
+    # old codes index the old scale's keys; the carried ones index this framework's, by key
+    # (a key this scale lacks is unanswered here)
+    new_code = key_codes(framework)
+    translate = np.full(UNANSWERED + 1, UNANSWERED, dtype=np.int8)
+    for i, k in enumerate(old.keys):
+        translate[i] = new_code.get(k, UNANSWERED)
+    old_codes = translate[old.codes]
+    value_of = np.full(UNANSWERED + 1, np.nan)
+    for k in framework.valued_keys:
+        value_of[new_code[k]] = framework.value_of(k)
     merged: dict[int, np.ndarray] = {}
     valued = sorted(
-        ((v, ANSWER_CODES[k]) for k in VALUED_KEYS if (v := framework.value_of(k)) is not None),
+        ((v, new_code[k]) for k in framework.valued_keys if (v := framework.value_of(k)) is not None),
     )
     levels = np.array([v for v, _ in valued], dtype=float)
     level_codes = np.array([c for _, c in valued], dtype=np.int8)
@@ -64,9 +71,9 @@ def mapped_matrix(
         if not cols:
             continue
         if len(cols) == 1:
-            codes[:, j] = old.codes[:, cols[0]]
+            codes[:, j] = old_codes[:, cols[0]]
             continue
-        parts = old.codes[:, cols]
+        parts = old_codes[:, cols]
         vals = value_of[parts]
         has = ~np.isnan(vals)
         count = has.sum(axis=1)

@@ -12,6 +12,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Iterable
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,8 @@ from ..datafiles import (
     read_file_bytes,
 )
 from ..errors import AnswersError, ScorecardError
-from ..framework import ANSWER_KEYS, Framework, get_framework, names_a_file
-from ..problems import validation_problems
+from ..framework import Framework, answer_for_choices, choice_problems, get_framework, names_a_file
+from ..problems import place_lines, validation_problems
 from .models import Answer, AnswerSet, Respondent
 from .validation import fast_answer_set
 
@@ -84,15 +85,7 @@ def _validated(data: dict[str, Any], fast: AnswerSet | None, *, source: str, tex
     try:
         answers = AnswerSet.model_validate(data) if fast is None else fast
     except ValidationError as exc:
-        problems = validation_problems(exc, data, text)
-        problems = [
-            p.replace(
-                "Input should be 'yes', 'partly', 'no', 'na' or 'unknown'",
-                "unknown answer key (use " + ", ".join(ANSWER_KEYS) + ")",
-            )
-            for p in problems
-        ]
-        raise AnswersError(problems, source=source) from None
+        raise AnswersError(validation_problems(exc, data, text), source=source) from None
     dupes = duplicates(r.name for r in answers.respondents if r.name)
     if dupes:
         raise AnswersError(
@@ -176,13 +169,23 @@ def load_answers(path: str | Path) -> AnswerSet:
     )
 
 
-def check_answers(answers: AnswerSet, framework: Framework, *, source: str | None = None) -> None:
-    """Raise :class:`AnswersError` listing every answer that does not fit ``framework``.
+def check_answers(
+    answers: AnswerSet, framework: Framework, *, source: str | None = None, text: str | None = None
+) -> list[str]:
+    """Raise :class:`AnswersError` listing every answer that does not fit ``framework``;
+    answer the notes worth a warning.
 
-    Unknown question ids, questions outside the chosen set, and a framework id or
-    version that differs from the file's are errors; an unanswered question is not.
+    Unknown question ids, questions outside the chosen set, keys off the framework's
+    scale, unknown choices, and a framework id or version that differs from the file's
+    are errors; an unanswered question is not. An answer given by choices gets the key
+    its choices give (:func:`~mlops_scorecard.framework.answer_for_choices`), in place:
+    the answer set then scores; a key given with choices that differs from theirs is
+    replaced, with a note, as is a selection no risk rule covers. ``text``, the file's
+    text, puts the line before each problem it can place.
     """
     problems: list[str] = []
+    off_scale: list[str] = []
+    notes: list[str] = []
     fid, _, version = answers.framework.partition("@")
     if fid != framework.id:
         problems.append(f"framework: the file is for {fid!r}, not {framework.id!r}")
@@ -191,31 +194,67 @@ def check_answers(answers: AnswerSet, framework: Framework, *, source: str | Non
             f"framework: the file is for version {version!r}, but {framework.id} is {framework.version!r}"
         )
     in_set = {q.id for _, q in framework.iter_questions(answers.question_set)}
-    on_scale = set(ANSWER_KEYS) <= framework.scale.keys()
+    keys = set(framework.scale_keys)
+    key, choices, no_choices = attrgetter("answer"), attrgetter("choices"), {None}
+    derived: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
     for i, r in enumerate(answers.respondents):
-        # one set operation per respondent finds the rare one that needs a closer look
-        if in_set.issuperset(r.answers) and (
-            on_scale or all(a.answer in framework.scale for a in r.answers.values())
+        # set operations over C-level maps find the rare respondent that needs a closer look
+        given = r.answers.values()
+        if (
+            in_set.issuperset(r.answers)
+            and keys.issuperset(map(key, given))
+            and no_choices >= set(map(choices, given))
         ):
             continue
         who = f"respondents[{i}] ({answers.respondent_label(i)})"
-        for qid in r.answers:
-            if framework.question(qid) is None:
+        for qid, a in list(r.answers.items()):
+            found = framework.question(qid)
+            if a.choices is None and a.answer not in framework.answer_keys:
+                # a key no scale of this framework has: what the models said of any key
+                # once, so it goes first, and alone, as their problems did
+                use = ", ".join(framework.scale_keys)
+                off_scale.append(f"{who}.answers.{qid}.answer: unknown answer key (use {use})")
+            elif found is None:
                 problems.append(f"{who}: answer to {qid!r}: unknown question id")
             elif qid not in in_set:
                 problems.append(
                     f"{who}: answer to {qid!r}: question is not in the {answers.question_set!r} set"
                     " (use question_set: full)"
                 )
-            elif r.answers[qid].answer not in framework.scale:
-                problems.append(
-                    f"{who}: answer to {qid!r}: {r.answers[qid].answer!r} is not on this framework's scale"
-                )
-        if len(problems) > 50:
+            elif a.choices is not None:
+                wrong = choice_problems(found[1], a.choices)
+                if wrong:
+                    problems += [f"{who}.answers.{qid}.choices: {p}" for p in wrong]
+                    continue
+                pair = (qid, a.choices)
+                if pair not in derived:
+                    got = answer_for_choices(framework, found[1], a.choices)
+                    derived[pair] = (got.key, got.note)
+                wanted, note = derived[pair]
+                if note:
+                    notes.append(f"{who}: {note}")
+                if a.answer and a.answer != wanted:
+                    notes.append(
+                        f"{who}: answer to {qid!r}: {a.answer!r} replaced by {wanted!r}, the answer its choices give"
+                    )
+                if a.answer != wanted:
+                    r.answers[qid] = a.model_copy(update={"answer": wanted})
+            elif a.answer not in keys:
+                problems.append(f"{who}: answer to {qid!r}: {a.answer!r} is not on this framework's scale")
+        if len(problems) + len(off_scale) > 50:
             problems.append("... stopped after 50 problems")
             break
+    if off_scale:
+        problems = off_scale
     if problems:
+        if text:
+            # the places of answers' fields (``respondents[1] (Bob).answers.q.answer``), as
+            # the models name them; a respondent's place alone would be too vague a line
+            problems = [
+                place_lines([p], text)[0] if ").answers." in p.split(": ", 1)[0] else p for p in problems
+            ]
         raise AnswersError(problems, source=source)
+    return notes
 
 
 def load_assessment(path: str | Path, framework: Framework | None = None) -> tuple[Framework, AnswerSet]:
@@ -230,7 +269,15 @@ def load_assessment(path: str | Path, framework: Framework | None = None) -> tup
         if names_a_file(answers.framework)
         else answers
     )
-    check_answers(named, framework, source=str(path))
+    try:
+        notes = check_answers(named, framework, source=str(path))
+    except AnswersError:
+        # the error path only: read the text again to name the line of each problem
+        text = read_file_bytes(path, error=AnswersError, max_bytes=MAX_LOCAL_FILE_BYTES).decode("utf-8-sig")
+        check_answers(named, framework, source=str(path), text=text)
+        raise
+    for note in notes:
+        log.warning("%s: %s", path, note)
     return framework, answers
 
 

@@ -7,15 +7,38 @@ usually have, and hands everything else to them, so their messages name every pr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from ..framework import AnswerKey, QuestionSet
+from ..framework import QuestionSet
 
-__all__ = ["Answer", "AnswerSet", "Respondent"]
+__all__ = ["KEY_PATTERN", "Answer", "AnswerSet", "Respondent", "answer_key_of"]
 
 _BOOL_KEYS = {True: "yes", False: "no"}
+#: What an answer key may look like (a framework's scale key); which keys a file may
+#: use is its framework's business (:func:`~mlops_scorecard.answers.check_answers`).
+KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+#: The message for an answer that cannot be a key, as the framework check words it.
+UNKNOWN_KEY = "unknown answer key (use a key of the framework's scale, such as yes, partly, no, na, unknown)"
+
+
+def answer_key_of(value: Any) -> str | None:
+    """The answer key ``value`` reads as in a file (``None``: it cannot be one).
+
+    YAML 1.1 reads unquoted yes/no as booleans; a 1-5 scale's keys may be numbers;
+    keys are case-insensitive."""
+    if isinstance(value, bool):
+        return _BOOL_KEYS[value]
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if KEY_PATTERN.fullmatch(key):
+            return key
+    return None
 
 
 class Answer(BaseModel):
@@ -28,17 +51,37 @@ class Answer(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
-    answer: AnswerKey
+    #: A key of the framework's scale. Empty only for an answer given by its choices
+    #: alone, until :func:`~mlops_scorecard.answers.check_answers` derives the key.
+    answer: str = ""
+    #: The selected choice ids of a multiple-choice question (``()``: none selected,
+    #: which is an answer); ``None`` for an answer given by a key.
+    choices: tuple[Annotated[str, Field(max_length=128)], ...] | None = Field(default=None, max_length=50)
     comment: str = Field(default="", max_length=5000)
     evidence: list[str] = Field(default_factory=list, max_length=50)
 
     @field_validator("answer", mode="before")
     @classmethod
     def _answer_key(cls, value: Any) -> Any:
-        # YAML 1.1 reads unquoted yes/no as booleans; answer keys are case-insensitive.
-        if isinstance(value, bool):
-            return _BOOL_KEYS[value]
-        return value.strip().lower() if isinstance(value, str) else value
+        key = answer_key_of(value)
+        if key is None:
+            raise PydanticCustomError("answer_key", UNKNOWN_KEY)
+        return key
+
+    @field_validator("choices", mode="before")
+    @classmethod
+    def _choice_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, list) and all(isinstance(c, str) for c in value):
+            return tuple(c.strip() for c in value)
+        return value
+
+    @model_validator(mode="after")
+    def _key_or_choices(self) -> Answer:
+        if not self.answer and self.choices is None:
+            raise PydanticCustomError("answer_key", "give 'answer' (a scale key) or 'choices' (choice ids)")
+        return self
 
     @field_validator("evidence", mode="before")
     @classmethod
@@ -76,7 +119,7 @@ class Respondent(BaseModel):
         if not isinstance(value, dict):
             return value
         return {
-            str(qid): {"answer": a} if isinstance(a, str | bool) or a is None else a
+            str(qid): {"answer": a} if isinstance(a, str | int) or a is None else a
             for qid, a in value.items()
         }
 
@@ -121,8 +164,10 @@ class AnswerSet(BaseModel):
         for r in self.respondents:
             answers: dict[str, Any] = {}
             for qid, a in r.answers.items():
-                if a.comment or a.evidence:
-                    full: dict[str, Any] = {"answer": a.answer}
+                if a.comment or a.evidence or a.choices is not None:
+                    full: dict[str, Any] = {"answer": a.answer} if a.answer else {}
+                    if a.choices is not None:
+                        full["choices"] = list(a.choices)
                     if a.comment:
                         full["comment"] = a.comment
                     if a.evidence:

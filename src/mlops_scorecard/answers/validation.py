@@ -20,8 +20,8 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from ..datafiles import MAX_CONTAINERS, check_plain_text
-from ..framework import ANSWER_KEYS, AnswerKey
-from .models import Answer, AnswerSet, Respondent
+from ..framework import ANSWER_KEYS
+from .models import KEY_PATTERN, Answer, AnswerSet, Respondent
 
 __all__ = ["fast_answer_set"]
 
@@ -91,7 +91,7 @@ class _Builder:
         self.texts = texts
         #: answers dicts, long-form answers and evidence lists (see fast_answer_set)
         self.containers = 0
-        plain = {key: Answer.model_construct({"answer"}, answer=cast(AnswerKey, key)) for key in ANSWER_KEYS}
+        plain = {key: Answer.model_construct({"answer"}, answer=key) for key in ANSWER_KEYS}
         self.plain: dict[str, Answer] = plain
         # raw answer text -> answer; str keys only (True == 1, so bools stay out)
         self.short: dict[str, Answer] = dict(plain)
@@ -143,7 +143,12 @@ class _Builder:
             if answer is not None:
                 return answer.answer
             key = value.strip().lower()
-            if key in self.plain and not (self.texts and check_plain_text(value)):
+            if (key in self.plain or KEY_PATTERN.fullmatch(key)) and not (
+                self.texts and check_plain_text(value)
+            ):
+                # any key a scale may have (models.answer_key_of): the framework check says which
+                if key not in self.plain:
+                    self.plain[key] = Answer.model_construct({"answer"}, answer=key)
                 self.short[value] = self.plain[key]
                 return key
         return None
@@ -170,8 +175,8 @@ class _Builder:
 
     def build(self, value: dict[str, Any]) -> Answer | None:
         """The answer a ``{answer: ..., comment: ..., evidence: ...}`` mapping holds."""
-        if not value.keys() <= _ANSWER_FIELDS or "answer" not in value:
-            return None
+        if not value.keys() <= _ANSWER_FIELDS or "answer" not in value or "choices" in value:
+            return None  # answers by choices are rare enough for the models
         key = self.key(value["answer"])
         comment = self.text(value.get("comment"), _MAX_COMMENT)
         evidence = self.evidence(value.get("evidence"))

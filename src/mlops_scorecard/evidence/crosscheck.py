@@ -45,7 +45,10 @@ class Suggestion(_Model):
     question: str
     dimension: str
     text: str
-    answer: Literal["yes", "partly", "no"]
+    answer: str = Field(
+        description="A key of the framework's scale: yes, partly or no on the default scale; on another, "
+        "its best, middle or worst valued key."
+    )
     reason: str
     practices: list[str] = Field(default_factory=list, description="The practices behind it.")
     evidence: list[Evidence] = Field(default_factory=list)
@@ -165,6 +168,9 @@ def crosscheck(
         for qid in qids:
             by_question.setdefault(qid, []).append(pid)
     unmapped = [pid for pid in merged if pid not in framework.evidence]
+    # yes, partly and no on the default scale; on another, its worst, middle and best key
+    ranked = framework.ranked_keys
+    worst, best = ranked[0], ranked[2]
     suggestions: list[Suggestion] = []
     disagreements: list[Disagreement] = []
     for dim, question in framework.iter_questions(question_set):
@@ -177,7 +183,8 @@ def crosscheck(
         conclusive = all(f.status != "inconclusive" for f in positive)
         suggestion = _suggest(positive, found, negative_found, conclusive)
         if suggestion is not None:
-            answer, reason = suggestion
+            default_answer, reason = suggestion
+            answer = ranked[("no", "partly", "yes").index(default_answer)]
             evidence = [e for f in found + negative_found for e in f.evidence][:MAX_EVIDENCE]
             suggestions.append(
                 Suggestion(
@@ -191,15 +198,15 @@ def crosscheck(
                 )
             )
         asked = counts.get(question.id, {})
-        said_yes = asked.get("yes", 0)
-        said_no = asked.get("no", 0) + asked.get("unknown", 0)
+        said_yes = asked.get(best, 0)
+        said_no = asked.get(worst, 0) + asked.get("unknown", 0)
         common = {"question": question.id, "dimension": dim.id, "text": question.text, "answers": dict(asked)}
         if said_yes and negative_found:
             disagreements.append(
                 Disagreement(
                     **common,
                     kind="contradicted-by-evidence",
-                    message=f"{_of(asked, ('yes',))} answered yes, but the code shows "
+                    message=f"{_of(asked, (best,))} answered {best}, but the code shows "
                     f"{_titles(negative_found)}",
                     practices=[f.id for f in negative_found],
                     files=_files(negative_found),
@@ -210,7 +217,7 @@ def crosscheck(
                 Disagreement(
                     **common,
                     kind="claimed-without-evidence",
-                    message=f"{_of(asked, ('yes',))} answered yes; no {_titles(positive, 'or')} found in "
+                    message=f"{_of(asked, (best,))} answered {best}; no {_titles(positive, 'or')} found in "
                     f"{_repositories(scan)}",
                     practices=[f.id for f in positive],
                 )
@@ -220,7 +227,7 @@ def crosscheck(
                 Disagreement(
                     **common,
                     kind="evidence-not-claimed",
-                    message=f"{_of(asked, ('no', 'unknown'))} answered no or don't know, but the code "
+                    message=f"{_of(asked, (worst, 'unknown'))} answered {worst} or don't know, but the code "
                     f"shows {_titles(found)}",
                     practices=[f.id for f in found],
                     files=_files(found),

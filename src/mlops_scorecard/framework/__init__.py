@@ -5,11 +5,12 @@ files and finds built-in frameworks; :mod:`.risk` parses the risk rules of
 multiple-choice questions; :mod:`.profiles` applies an assessment's context answers;
 :mod:`.versions` maps one version's questions onto another's and :mod:`.diff` lists
 what changed between two versions; :mod:`.extends` resolves a framework that builds on
-another.
+another; :mod:`.choices` turns selected choices into an answer key.
 """
 
 from __future__ import annotations
 
+from .choices import ChoiceAnswer, answer_for_choices, choice_problems
 from .diff import DimensionChange, FrameworkDiff, QuestionDiff, diff
 from .extends import Lookup, is_patch, standalone_document
 from .loading import (
@@ -27,6 +28,7 @@ from .models import (
     ANSWER_KEYS,
     CHANGE_KINDS,
     DEFAULT_SCALE,
+    NO_VALUE_KEYS,
     QUESTION_SETS,
     RISK_ANSWER,
     VALUED_KEYS,
@@ -58,12 +60,14 @@ __all__ = [
     "ANSWER_KEYS",
     "CHANGE_KINDS",
     "DEFAULT_SCALE",
+    "NO_VALUE_KEYS",
     "QUESTION_SETS",
     "RISK_ANSWER",
     "VALUED_KEYS",
     "AnswerKey",
     "ChangeKind",
     "Choice",
+    "ChoiceAnswer",
     "Dimension",
     "DimensionChange",
     "Framework",
@@ -82,8 +86,10 @@ __all__ = [
     "ScaleChoice",
     "Source",
     "VersionMapping",
+    "answer_for_choices",
     "builtin_frameworks",
     "builtin_lookup",
+    "choice_problems",
     "declared_mapping",
     "diff",
     "get_framework",

@@ -15,11 +15,24 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .risk import RiskRuleError, parse_condition
+from .scales import (
+    ANSWER_KEYS,
+    DEFAULT_SCALE,
+    NO_VALUE_KEYS,
+    VALUED_KEYS,
+    AnswerKey,
+    ScaleChoice,
+    answer_keys_of,
+    ranked_keys_of,
+    scale_problems,
+    uses_default_keys,
+)
 
 __all__ = [
     "ANSWER_KEYS",
     "CHANGE_KINDS",
     "DEFAULT_SCALE",
+    "NO_VALUE_KEYS",
     "QUESTION_SETS",
     "RISK_ANSWER",
     "VALUED_KEYS",
@@ -40,10 +53,6 @@ __all__ = [
     "Source",
 ]
 
-AnswerKey = Literal["yes", "partly", "no", "na", "unknown"]
-ANSWER_KEYS: tuple[str, ...] = ("yes", "partly", "no", "na", "unknown")
-#: Keys that carry a value on the scale; the others are counted but never scored.
-VALUED_KEYS: tuple[str, ...] = ("yes", "partly", "no")
 QuestionSet = Literal["core", "full"]
 QUESTION_SETS: tuple[str, ...] = ("core", "full")
 
@@ -62,23 +71,6 @@ CHANGE_KINDS: tuple[str, ...] = ("same", "renamed", "split", "merged", "removed"
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class ScaleChoice(_Model):
-    """One answer choice: its label and value (``None`` for choices never scored)."""
-
-    label: str
-    value: float | None = Field(default=None, ge=0, le=1)
-    description: str = ""
-
-
-DEFAULT_SCALE: dict[str, ScaleChoice] = {
-    "yes": ScaleChoice(label="Yes", value=1.0),
-    "partly": ScaleChoice(label="Partly", value=0.5),
-    "no": ScaleChoice(label="No", value=0.0),
-    "na": ScaleChoice(label="Not applicable"),
-    "unknown": ScaleChoice(label="Don't know"),
-}
 
 
 class Level(_Model):
@@ -301,9 +293,12 @@ class Framework(_Model):
     def _scale_keys(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
-        # YAML 1.1 reads unquoted yes/no keys as booleans.
+        # YAML 1.1 reads unquoted yes/no keys as booleans; a 1-5 scale's keys are numbers.
         keys = {True: "yes", False: "no"}
-        out = {keys.get(k, k) if isinstance(k, bool) else k: v for k, v in value.items()}
+        out = {
+            keys[k] if isinstance(k, bool) else str(k) if isinstance(k, int) else k: v
+            for k, v in value.items()
+        }
         # The short form `yes: 1.0` means the value, with the default label.
         return {
             k: {"label": DEFAULT_SCALE[k].label if k in DEFAULT_SCALE else str(k), "value": v}
@@ -315,19 +310,7 @@ class Framework(_Model):
     @model_validator(mode="after")
     def _check(self) -> Framework:
         problems: list[str] = []
-        for k in self.scale:
-            if k not in ANSWER_KEYS:
-                allowed = ", ".join(ANSWER_KEYS)
-                problems.append(f"scale.{k}: unknown scale key (allowed: {allowed})")
-        for key in ("yes", "no"):
-            if key not in self.scale:
-                problems.append(f"scale: the key {key!r} is required")
-        for key, choice in self.scale.items():
-            if key in VALUED_KEYS and choice.value is None:
-                problems.append(f"scale.{key}: needs a value between 0 and 1")
-            if key in ("na", "unknown") and choice.value is not None:
-                problems.append(f"scale.{key}: carries no value; remove 'value'")
-        problems += _scale_order(self.scale)
+        problems += scale_problems(self.scale)
         if self.levels and self.levels[0].min != 0:
             problems.append("levels[0]: the first level must start at min 0")
         problems += _level_problems(self.levels, self.points)
@@ -414,6 +397,52 @@ class Framework(_Model):
         choice = self.scale.get(answer)
         return None if choice is None else choice.value
 
+    @cached_property
+    def default_keys(self) -> bool:
+        """Whether the scale uses the default keys only (yes, partly, no, na, unknown),
+        with their values and labels possibly changed."""
+        return uses_default_keys(self.scale)
+
+    @cached_property
+    def answer_keys(self) -> tuple[str, ...]:
+        """The keys answer codes index (:class:`~mlops_scorecard.matrix.ScoreMatrix`):
+        :data:`ANSWER_KEYS` for a scale of the default keys (the codes every existing
+        framework had), else the valued keys in file order, then ``na`` and ``unknown``.
+        Keys the scale lacks are kept, never given: see :attr:`scale_keys`."""
+        return answer_keys_of(self.scale)
+
+    @cached_property
+    def scale_keys(self) -> tuple[str, ...]:
+        """The keys a respondent may answer with, in :attr:`answer_keys` order."""
+        return tuple(k for k in self.answer_keys if k in self.scale)
+
+    @cached_property
+    def valued_keys(self) -> tuple[str, ...]:
+        """The keys that carry a value, in :attr:`answer_keys` order (the others are
+        counted but never scored)."""
+        return tuple(k for k in self.answer_keys if self.value_of(k) is not None)
+
+    @cached_property
+    def ranked_keys(self) -> tuple[str, str, str]:
+        """The worst, the middle and the best valued key (:func:`.scales.ranked_keys_of`):
+        ``no``, ``partly``, ``yes`` on the default scale."""
+        return ranked_keys_of(self.scale)
+
+    def risk_answer(self, risk: str) -> str:
+        """The answer key a multiple-choice question's risk gives: no risk the best key,
+        medium the middle one, high the worst (:data:`RISK_ANSWER` on the default scale)."""
+        worst, middle, best = self.ranked_keys
+        return {"none": best, "medium": middle, "high": worst}[risk]
+
+    def key_for(self, text: str) -> str | None:
+        """The scale key ``text`` names: the key itself or its label, case-insensitive
+        (``None`` when it names none)."""
+        folded = text.strip().casefold()
+        for key in self.scale_keys:
+            if folded in (key.casefold(), self.scale[key].label.casefold()):
+                return key
+        return None
+
 
 def _question_places(i: int, dim: Dimension) -> Iterator[tuple[str, Question]]:
     for j, q in enumerate(dim.questions):
@@ -439,22 +468,6 @@ def _level_problems(levels: list[Level], points: float | None) -> list[str]:
     if levels and levels[0].above:
         problems.append(f"levels[0] ({levels[0].id}).above: the first level holds the lowest score, 0")
     return problems
-
-
-def _scale_order(scale: dict[str, ScaleChoice]) -> list[str]:
-    """Problems with the order no < partly < yes: the plan and the levels read a higher
-    value as a better answer, so a scale the other way round would call "no" done."""
-    value = {k: scale[k].value for k in VALUED_KEYS if k in scale}
-    yes, partly, no = value.get("yes"), value.get("partly"), value.get("no")
-    if yes is None or no is None:
-        return []  # a missing key or value is reported on its own
-    if yes <= no:
-        return [f"scale.yes.value: {yes:g} must be above the value of 'no' ({no:g}): yes is the best answer"]
-    if partly is not None and not no < partly < yes:
-        return [
-            f"scale.partly.value: {partly:g} must be between the values of 'no' ({no:g}) and 'yes' ({yes:g})"
-        ]
-    return []
 
 
 def _profile_problems(profile: list[ProfileQuestion], known: set[str]) -> list[str]:

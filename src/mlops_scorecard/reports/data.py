@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..framework import ANSWER_KEYS
 from .trust import trust_facts
 
 if TYPE_CHECKING:
@@ -156,25 +155,30 @@ def _answers(framework: Framework, answers: AnswerSet) -> list[dict[str, Any]]:
     for dim in framework.dimensions:
         questions = []
         for q in dim.questions_in(answers.question_set):
-            distribution = dict.fromkeys([*ANSWER_KEYS, "unanswered"], 0)
+            distribution = dict.fromkeys([*framework.answer_keys, "unanswered"], 0)
+            choice_labels = {c.id: c.label for c in q.choices}
             responses = []
             for label, r in zip(labels, answers.respondents, strict=True):
                 given = r.answers.get(q.id)
                 if given is None:
                     distribution["unanswered"] += 1
                     continue
+                if given.answer not in distribution:
+                    distribution["unanswered"] += 1  # off the scale: scored as unanswered too
+                    continue
                 distribution[given.answer] += 1
                 # a question left out is counted, not listed: with many respondents a
                 # line per missing answer would bury the answers that were given
-                responses.append(
-                    {
-                        "respondent": label,
-                        "role": r.role,
-                        "answer": given.answer,
-                        "comment": given.comment,
-                        "evidence": list(given.evidence),
-                    }
-                )
+                response: dict[str, Any] = {
+                    "respondent": label,
+                    "role": r.role,
+                    "answer": given.answer,
+                    "comment": given.comment,
+                    "evidence": list(given.evidence),
+                }
+                if given.choices is not None:
+                    response["choices"] = [{"id": c, "label": choice_labels.get(c, c)} for c in given.choices]
+                responses.append(response)
             questions.append(
                 {
                     "id": q.id,

@@ -181,7 +181,7 @@ def evidence_view(data: dict[str, Any]) -> dict[str, Any] | None:
             "text": s["text"],
             "dimension": titles.get(s["dimension"], s["dimension"]),
             "answer": s["answer"],
-            "answer_text": _ANSWER_TEXT.get(s["answer"], s["answer"]),
+            "answer_text": _ANSWER_TEXT.get(s["answer"]) or labels.get(s["answer"], s["answer"]),
             "answers_now": _answers_now(questions.get(s["question"]), labels),
             "reason": s["reason"],
             **_places(s["places"], s["evidence_total"]),

@@ -8,7 +8,6 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ..format import fmt_interval
-from ..framework import VALUED_KEYS
 from .limitations import limitations
 
 if TYPE_CHECKING:
@@ -43,6 +42,7 @@ def trust_facts(
     roles = Counter(r.role for r in answers.respondents if r.role)
     unscored = [{"id": d.id, "title": d.dimension.title} for d in result.dimensions if d.score is None]
     in_set = [q.id for _, q in framework.iter_questions(answers.question_set)]
+    valued = set(framework.valued_keys)
     respondents: list[dict[str, Any]] = []
     for i, r in enumerate(answers.respondents):
         given = [r.answers[qid].answer for qid in in_set if qid in r.answers]
@@ -50,7 +50,7 @@ def trust_facts(
             {
                 "name": answers.respondent_label(i),
                 "role": r.role,
-                "answered": sum(a in VALUED_KEYS for a in given),
+                "answered": sum(a in valued for a in given),
                 "na": given.count("na"),
                 "unknown": given.count("unknown"),
                 "unanswered": len(in_set) - len(given),

@@ -7,6 +7,7 @@ missing one "—" in every format, and a change of wording is made in one place.
 from __future__ import annotations
 
 from functools import cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from ..escaping import is_web_link, md_escape, md_link
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ANSWER_COLOURS",
     "DISTRIBUTION_KEYS",
+    "answer_colour",
     "is_web_link",
     "jinja_env",
     "md_escape",
@@ -38,6 +40,30 @@ ANSWER_COLOURS = {
     "unknown": "#7e57c2",
     "unanswered": "#e0e0e0",
 }
+#: The distribution's column heads in the Markdown table, on the default scale.
+_DEFAULT_COLUMNS = ("Yes", "Partly", "No", "N/A", "Don't know", "No answer")
+#: Colours of the default scale's no, partly and yes: another scale's keys take the
+#: colour their value falls on between them.
+_VALUE_RAMP = ((0.0, "#c62828"), (0.5, "#f0a202"), (1.0, "#2e7d32"))
+
+
+def answer_colour(key: str, value: float | None, ramp: tuple[tuple[float, str], ...] = _VALUE_RAMP) -> str:
+    """The colour of an answer key in charts of answers: the default keys' own
+    (:data:`ANSWER_COLOURS`), another key's by its value, between the colours of no
+    (0), partly (0.5) and yes (1) (``ramp``: other colours at those values)."""
+    if key in ANSWER_COLOURS:
+        return ANSWER_COLOURS[key]
+    if value is None:
+        return ANSWER_COLOURS["na"]
+    (x0, c0), (x1, c1) = next(
+        (pair for pair in pairwise(ramp) if value <= pair[1][0]),
+        (ramp[-2], ramp[-1]),
+    )
+    t = 0.0 if x1 == x0 else min(max((value - x0) / (x1 - x0), 0.0), 1.0)
+    rgb = [round(int(c0[i : i + 2], 16) * (1 - t) + int(c1[i : i + 2], 16) * t) for i in (1, 3, 5)]
+    return "#" + "".join(f"{v:02x}" for v in rgb)
+
+
 #: From the lowest level to the highest; a framework with other than five levels
 #: takes evenly spread colours from this ramp.
 #: Dark enough for white chip text (contrast about 4.5:1 or more).
@@ -95,6 +121,23 @@ def report_view(data: ReportData) -> dict[str, Any]:
     colours = _level_colours(data["levels"])
     labels = {c["key"]: c["label"] for c in data["scale"]}
     labels[UNANSWERED] = NO_ANSWER
+    scale_values = {c["key"]: c["value"] for c in data["scale"]}
+    default_keys = set(labels) <= set(DISTRIBUTION_KEYS)
+    # the default scale keeps its fixed columns; another shows its own keys, in the
+    # order the distribution holds them (the framework's answer keys, then unanswered)
+    first = next((q["distribution"] for b in data["answers"] for q in b["questions"]), None)
+    dist_keys = list(DISTRIBUTION_KEYS) if default_keys or first is None else list(first)
+    dist_colours = {k: answer_colour(k, scale_values.get(k)) for k in dist_keys}
+    columns = (
+        list(_DEFAULT_COLUMNS)
+        if default_keys
+        else [
+            _DEFAULT_COLUMNS[3 + ("na", "unknown", UNANSWERED).index(k)]
+            if k in ("na", "unknown", UNANSWERED)
+            else labels.get(k, k)
+            for k in dist_keys
+        ]
+    )
 
     def level_name(level_id: str | None) -> str:
         return levels[level_id]["name"] if level_id in levels else "no score"
@@ -142,12 +185,17 @@ def report_view(data: ReportData) -> dict[str, Any]:
                             "label": labels.get(key, key),
                             "count": q["distribution"].get(key, 0),
                             "share": q["distribution"].get(key, 0) / total if total else 0.0,
-                            "colour": ANSWER_COLOURS[key],
+                            "colour": dist_colours[key],
                         }
-                        for key in DISTRIBUTION_KEYS
+                        for key in dist_keys
                     ],
                     "responses": [
-                        {**r, "label": labels.get(r["answer"], r["answer"])} for r in q["responses"]
+                        {
+                            **r,
+                            "label": labels.get(r["answer"], r["answer"]),
+                            "choice_text": "; ".join(c["label"] for c in r.get("choices") or []),
+                        }
+                        for r in q["responses"]
                     ],
                 }
             )
@@ -187,6 +235,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
     return {
         **extra,
         "heading": heading,
+        "distribution_columns": columns,
         "meta": [
             ("Unit", assessment["unit"] or NO_SCORE),
             ("Date", assessment["date"] or NO_SCORE),

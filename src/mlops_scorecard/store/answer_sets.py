@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, object_session, selectinload
 from ..answers import Answer as CoreAnswer
 from ..answers import AnswerSet
 from ..answers import Respondent as CoreRespondent
-from ..framework import ANSWER_KEYS, AnswerKey, Framework, QuestionSet, get_framework
-from ..matrix import ANSWER_CODES, UNANSWERED, ScoreMatrix
+from ..framework import Framework, QuestionSet, get_framework
+from ..matrix import UNANSWERED, ScoreMatrix, key_codes
 from .frameworks import resolve
 from .models import Answer, Assessment, Respondent
 
@@ -69,7 +69,8 @@ def answer_set(session: Session, *, assessment: Assessment, only_with_answers: b
                 role=r.role or "",
                 answers={
                     a.question_id: CoreAnswer.model_construct(
-                        answer=cast(AnswerKey, a.answer),
+                        answer=a.answer,
+                        choices=None if a.choices is None else tuple(a.choices),
                         comment=a.comment or "",
                         evidence=list(a.evidence or []),
                     )
@@ -107,7 +108,9 @@ def answer_sets_for(
         Respondent.role,
         Answer.question_id,
     ]
-    columns += [Answer.answer, Answer.comment, Answer.evidence] if details else [Answer.answer]
+    columns += (
+        [Answer.answer, Answer.comment, Answer.evidence, Answer.choices] if details else [Answer.answer]
+    )
     query = (
         select(*columns)
         .join(Answer, Answer.respondent_id == Respondent.id)
@@ -117,9 +120,7 @@ def answer_sets_for(
     # Core execution on the session's connection: ORM row processing would cost more
     # than the whole page may take.
     rows = session.connection().execute(query)
-    shared = {
-        k: CoreAnswer.model_construct(answer=cast(AnswerKey, k), comment="", evidence=[]) for k in ANSWER_KEYS
-    }
+    shared: dict[str, CoreAnswer] = {}
     current_id: int | None = None
     current: dict[str, CoreAnswer] = {}
     for row in rows:
@@ -131,10 +132,17 @@ def answer_sets_for(
             )
         if details:
             current[qid] = CoreAnswer.model_construct(
-                answer=cast(AnswerKey, key), comment=row[6] or "", evidence=list(row[7] or [])
+                answer=key,
+                choices=None if row[8] is None else tuple(row[8]),
+                comment=row[6] or "",
+                evidence=list(row[7] or []),
             )
         else:
-            current[qid] = shared.get(key) or CoreAnswer.model_construct(answer=key, comment="", evidence=[])
+            # without details the choices are left out too: scoring reads the key alone
+            found = shared.get(key)
+            if found is None:
+                found = shared[key] = CoreAnswer.model_construct(answer=key, comment="", evidence=[])
+            current[qid] = found
     for a in assessments:
         out[a.id] = AnswerSet.model_construct(
             framework=f"{a.framework_id}@{a.framework_version}",
@@ -184,7 +192,7 @@ def answer_codes(session: Session, *, assessments: Sequence[Assessment]) -> list
         qset = cast(QuestionSet, first.question_set)
         fw = assessment_framework(first)
         index = {q.id: i for i, (_, q) in enumerate(fw.iter_questions(qset))}
-        prepared.append((fw, qset, index))
+        prepared.append((fw, qset, index, key_codes(fw)))
         for i in members:
             group_of[assessments[i].id] = g
     people: list[dict[int, int]] = [{} for _ in prepared]
@@ -204,14 +212,14 @@ def answer_codes(session: Session, *, assessments: Sequence[Assessment]) -> list
         if r is None:
             r = seen[rid] = len(owners[g])
             owners[g].append(position[aid])
-        code = ANSWER_CODES.get(key)
+        code = prepared[g][3][key]
         j = prepared[g][2].get(qid)
-        if code is not None and j is not None:
+        if code != UNANSWERED and j is not None:
             r_idx[g].append(r)
             q_idx[g].append(j)
             cells[g].append(code)
     out = []
-    for g, ((fw, qset, index), members) in enumerate(zip(prepared, groups.values(), strict=True)):
+    for g, ((fw, qset, index, _), members) in enumerate(zip(prepared, groups.values(), strict=True)):
         codes = np.full((len(owners[g]), len(index)), UNANSWERED, dtype=np.int8)
         codes[r_idx[g], q_idx[g]] = cells[g]
         # the same matrix as score() builds from an answer set: the same values and formulas

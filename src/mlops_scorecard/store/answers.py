@@ -3,7 +3,7 @@ replaced, an answers file imported; and read back for the survey and the pages."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 from ..answers import Answer as CoreAnswer
 from ..answers import AnswerSet, check_answers
 from ..errors import ConflictError, NotFoundError, ScorecardError
-from ..framework import ANSWER_KEYS
+from ..framework import Framework, answer_for_choices, choice_problems
 from .answer_sets import assessment_framework
 from .models import Answer, Assessment, Respondent, utcnow
 from .respondents import MAX_RESPONDENTS_PER_ASSESSMENT, make_room
 
 __all__ = [
+    "answer_key_for",
     "answered_count",
     "comments_of",
     "import_answer_set",
@@ -35,13 +36,17 @@ def save_answer(
     respondent: Respondent,
     assessment: Assessment,
     question_id: str,
-    answer: str,
+    answer: str = "",
+    choices: Sequence[str] | None = None,
     comment: str = "",
     evidence: list[str] | None = None,
     expected_revision: int | None = None,
 ) -> Answer:
     """Save one answer at once (insert or update).
 
+    ``answer`` is a key of the framework's scale; for a multiple-choice question,
+    ``choices`` (the selected choice ids; empty: none selected) may be given instead,
+    and the key is the one they give (:func:`answer_key_for`), whatever ``answer`` says.
     ``expected_revision`` is the revision the client last saw (0 for "none yet"); when
     the stored answer has moved on (another tab saved), :class:`ConflictError` is
     raised and nothing changes.
@@ -54,15 +59,17 @@ def save_answer(
         raise NotFoundError(f"unknown question {question_id!r}")
     if assessment.question_set == "core" and found[1].set != "core":
         raise ScorecardError(f"question {question_id!r} is not in this assessment's question set")
-    if answer not in ANSWER_KEYS or answer not in fw.scale:
-        raise ScorecardError(
-            f"unknown answer {answer!r} (use {', '.join(k for k in ANSWER_KEYS if k in fw.scale)})"
-        )
+    answer, choices = answer_key_for(fw, question_id, answer, choices)
     if len(comment) > 5000:
         raise ScorecardError("comment is longer than 5000 characters")
     evidence = [e.strip() for e in (evidence or []) if e.strip()][:50]
     mine = (Answer.respondent_id == respondent.id, Answer.question_id == question_id)
-    values = {"answer": answer, "comment": comment.strip(), "evidence": evidence}
+    values = {
+        "answer": answer,
+        "choices": None if choices is None else list(choices),
+        "comment": comment.strip(),
+        "evidence": evidence,
+    }
     if _update_answer(session, mine, values, expected_revision):
         return _stored_answer(session, mine)
     stored = session.scalar(select(Answer.revision).where(*mine))
@@ -93,6 +100,29 @@ def save_answer(
             ) from None
         return _stored_answer(session, mine)
     return row
+
+
+def answer_key_for(
+    framework: Framework, question_id: str, answer: str, choices: Sequence[str] | None
+) -> tuple[str, tuple[str, ...] | None]:
+    """The key and choices to store for an answer to a question of ``framework``
+    (which must exist): ``answer`` checked against the scale, or, when ``choices`` are
+    given, checked against the question's choices and the key they give. Raises
+    :class:`ScorecardError` (422) naming the allowed keys or choices."""
+    found = framework.question(question_id)
+    assert found is not None
+    question = found[1]
+    if choices is None:
+        if answer not in framework.scale_keys:
+            raise ScorecardError(
+                f"unknown answer {answer!r} for {question_id!r} (use {', '.join(framework.scale_keys)})"
+            )
+        return answer, None
+    selected = tuple(choices)
+    problems = choice_problems(question, selected)
+    if problems:
+        raise ScorecardError(f"answer to {question_id!r}: " + "; ".join(problems))
+    return answer_for_choices(framework, question, selected).key, selected
 
 
 def _update_answer(
@@ -188,6 +218,7 @@ def import_answer_set(
             Answer(
                 question_id=qid,
                 answer=a.answer,
+                choices=None if a.choices is None else list(a.choices),
                 comment=a.comment,
                 evidence=list(a.evidence),
                 revision=1,
@@ -206,6 +237,7 @@ def respondent_answers(respondent: Respondent) -> dict[str, dict[str, Any]]:
     return {
         a.question_id: {
             "answer": a.answer,
+            "choices": a.choices,
             "comment": a.comment,
             "evidence": a.evidence,
             "revision": a.revision,
@@ -247,6 +279,7 @@ def replace_answers(
             assessment=assessment,
             question_id=qid,
             answer=a.answer,
+            choices=a.choices,
             comment=a.comment,
             evidence=list(a.evidence),
         )

@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..matrix import ANSWER_CODES, left_out
+from ..matrix import left_out
 from ..scoring import ScoreResult, rate, score, unmet_must_haves
 from .answer_sets import answer_codes, answer_set, answer_sets_for, assessment_framework
 from .models import Assessment
@@ -109,7 +109,7 @@ def summary_results(session: Session, *, assessments: list[Assessment]) -> dict[
         nas = np.zeros((len(group), len(m.questions)))
         np.add.at(sums, rows, np.where(has, m.values, 0.0))
         np.add.at(counts, rows, has.astype(float))
-        np.add.at(nas, rows, (m.codes == ANSWER_CODES["na"]).astype(float))
+        np.add.at(nas, rows, (m.codes == m.na_code).astype(float))
         people = np.bincount(rows, minlength=len(group))
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)

@@ -10,10 +10,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from .security import csrf_token, session_user_info
+from .views.common import answer_css
 
 __all__ = ["render", "templates"]
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+#: base.html colours a custom scale's keys for a page given its ``framework``.
+templates.env.globals["answer_css"] = answer_css
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -6,7 +6,7 @@ Responses never carry a secret except the one-time ``token`` of the ``*Created``
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -93,10 +93,28 @@ class ShareLinkOut(BaseModel):
 # --- answers files ---------------------------------------------------------------------
 
 
-class AnswerDetail(BaseModel):
-    """An answer with a comment or evidence (see docs/answers-format.md)."""
+AnswerKeyText = Annotated[
+    str,
+    Field(
+        description="A key of the framework's scale (yes, partly, no, na, unknown on the default scale; a "
+        "custom scale's own keys), case-insensitive; a key off the scale is refused (422) with the allowed keys",
+        examples=["yes"],
+    ),
+]
 
-    answer: Literal["yes", "partly", "no", "na", "unknown"]
+
+class AnswerDetail(BaseModel):
+    """An answer with a comment, evidence or, for a multiple-choice question, the
+    selected choices (see docs/answers-format.md)."""
+
+    answer: AnswerKeyText | None = Field(
+        default=None, description="left out when choices are given: their risk rules give it"
+    )
+    choices: list[str] | None = Field(
+        default=None,
+        description="the selected choice ids of a multiple-choice question ([]: none selected); an unknown "
+        "id, or 'None of these' with others, is refused (422) with the question's choice ids",
+    )
     comment: str = ""
     evidence: list[str] = Field(default_factory=list)
 
@@ -106,7 +124,7 @@ class AnswersFileRespondent(BaseModel):
 
     name: str | None = None
     role: str | None = None
-    answers: dict[str, Literal["yes", "partly", "no", "na", "unknown"] | AnswerDetail]
+    answers: dict[str, AnswerKeyText | AnswerDetail]
 
 
 class AnswersFile(BaseModel):

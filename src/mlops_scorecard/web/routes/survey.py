@@ -155,14 +155,22 @@ def _save_page(request: Request, token: str, number: int, form: Any) -> _PageSav
         fw = assessment_framework(assessment)
         result = _PageSave(before)
         for q in dim.questions:
-            answer = form_text(form, f"answer-{q.id}", max_length=20)
+            answer = form_text(form, f"answer-{q.id}", max_length=80)
             comment = form_text(form, f"comment-{q.id}")
-            if not answer:
+            # a multiple-choice question's checked boxes; none checked is no answer here
+            # (the page offers "None of these" for that), as an unchecked radio is
+            picked = [str(v)[:128] for v in form.getlist(f"choice-{q.id}")][:50] if q.options else []
+            choices = tuple(picked) if picked else None
+            if not answer and choices is None:
                 if comment and comment != q.comment:
                     result.comments_without_answer[q.id] = comment
                 continue
-            check_answer(fw, assessment.question_set, q.id, answer)
-            if answer == q.answer and comment == q.comment:
+            check_answer(fw, assessment.question_set, q.id, answer, choices)
+            if choices is not None:
+                same = q.selected is not None and sorted(choices) == sorted(q.selected)
+            else:
+                same = answer == q.answer and q.selected is None
+            if same and comment == q.comment:
                 continue  # unchanged (e.g. already autosaved): no new revision, no conflict
             try:
                 save_answer(
@@ -171,6 +179,7 @@ def _save_page(request: Request, token: str, number: int, form: Any) -> _PageSav
                     assessment=assessment,
                     question_id=q.id,
                     answer=answer,
+                    choices=choices,
                     comment=comment,
                     evidence=None,
                     expected_revision=form_int(form, f"revision-{q.id}", required=True),
@@ -219,7 +228,7 @@ def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
         respondent, assessment = respondent_for_token(session, token=token)
         _refuse_unless_open(assessment.status)
         fw = assessment_framework(assessment)
-        check_answer(fw, assessment.question_set, data.question_id, data.answer)
+        check_answer(fw, assessment.question_set, data.question_id, data.answer, data.choices)
         try:
             row = save_answer(
                 session,
@@ -227,6 +236,7 @@ def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
                 assessment=assessment,
                 question_id=data.question_id,
                 answer=data.answer,
+                choices=data.choices,
                 comment=data.comment,
                 evidence=None,
                 expected_revision=data.revision,
@@ -235,7 +245,7 @@ def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
             raise ConflictError(CONFLICT) from None
         asked = [q.id for _, q in fw.iter_questions("full" if assessment.question_set == "full" else "core")]
         answered = answered_count(session, respondent=respondent)
-        return {
+        out: dict[str, Any] = {
             "question_id": row.question_id,
             "answer": row.answer,
             "comment": row.comment,
@@ -243,11 +253,15 @@ def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
             "answered": answered,
             "total": len(asked),
         }
+        if row.choices is not None:
+            out["choices"] = row.choices  # a multiple-choice question answered by its choices
+        return out
 
 
 @router.post("/r/{token}/answers")
 async def survey_autosave(request: Request, token: str) -> Response:
-    """Save one answer (JSON ``{question_id, answer, comment, revision}``).
+    """Save one answer (JSON ``{question_id, answer, comment, revision}``; for a
+    multiple-choice question ``choices: [ids...]`` instead of ``answer``).
 
     ``revision`` is the one the page last saw; when another tab saved in between, the
     answer is refused with 409 and the stored one is kept. Errors are ``{"detail": ...}``.

@@ -1,6 +1,7 @@
 /* Autosave for the survey pages: every answer is saved as it is given.
  *
- * A radio button is saved at once; a comment when the field loses focus or after a
+ * A radio button or a checkbox (a multiple-choice question: "None of these" clears
+ * the others) is saved at once; a comment when the field loses focus or after a
  * pause in typing. Each save sends the revision the page last saw, so a second tab
  * cannot overwrite the first: the server answers 409 and the page asks to reload.
  * Saves of one question never overlap (a later change waits for the earlier save).
@@ -65,9 +66,46 @@
     this.saved = { answer: this.answer(), comment: this.comment.value.trim() };
   }
 
+  // The answer as the page shows it: "yes" (a scale key), "choices:a,b" (the checked
+  // boxes of a multiple-choice question), or null when nothing is chosen.
   Question.prototype.answer = function () {
+    var boxes = this.el.querySelectorAll('input[type="checkbox"]:checked');
+    if (boxes.length) {
+      var ids = [];
+      for (var i = 0; i < boxes.length; i++) {
+        ids.push(boxes[i].value);
+      }
+      return "choices:" + ids.join(",");
+    }
     var checked = this.el.querySelector('input[type="radio"]:checked');
     return checked ? checked.value : null;
+  };
+
+  // "None of these" stands alone, and a box and a radio (not applicable, don't know)
+  // exclude each other: the page keeps the answer one the server takes.
+  Question.prototype.exclusive = function (input) {
+    var others = [];
+    if (input.type === "checkbox" && input.checked) {
+      var none = input.hasAttribute("data-none");
+      var boxes = this.el.querySelectorAll('input[type="checkbox"]');
+      for (var i = 0; i < boxes.length; i++) {
+        if (boxes[i] !== input && (none || boxes[i].hasAttribute("data-none"))) {
+          others.push(boxes[i]);
+        }
+      }
+      var radios = this.el.querySelectorAll('input[type="radio"]');
+      for (var j = 0; j < radios.length; j++) {
+        others.push(radios[j]);
+      }
+    } else if (input.type === "radio" && input.checked) {
+      var all = this.el.querySelectorAll('input[type="checkbox"]');
+      for (var k = 0; k < all.length; k++) {
+        others.push(all[k]);
+      }
+    }
+    for (var m = 0; m < others.length; m++) {
+      others[m].checked = false;
+    }
   };
 
   Question.prototype.show = function (text, kind) {
@@ -107,12 +145,17 @@
     this.busy = true;
     this.show("Saving\u2026", "");
     var self = this;
-    var body = JSON.stringify({
+    var payload = {
       question_id: this.id,
-      answer: answer,
       comment: comment,
       revision: parseInt(this.revision.value, 10) || 0,
-    });
+    };
+    if (answer.indexOf("choices:") === 0) {
+      payload.choices = answer.slice(8).split(",");
+    } else {
+      payload.answer = answer;
+    }
+    var body = JSON.stringify(payload);
     fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -130,7 +173,8 @@
           .then(function (data) {
             if (response.ok) {
               self.revision.value = String(data.revision);
-              self.saved = { answer: data.answer, comment: data.comment };
+              var saved = data.choices ? "choices:" + data.choices.join(",") : data.answer;
+              self.saved = { answer: saved, comment: data.comment };
               self.show("Saved", "saved");
               updateProgress(data.answered, data.total);
             } else if (response.status >= 500 || response.status === 429) {
@@ -174,6 +218,7 @@
   form.addEventListener("change", function (event) {
     var q = questionOf(event.target);
     if (q) {
+      q.exclusive(event.target);
       q.save();
     }
   });

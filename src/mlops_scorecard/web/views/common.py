@@ -9,8 +9,10 @@ from itertools import pairwise
 from typing import Any
 
 from ...analysis import WIDE_INTERVAL
+from ...framework import Framework
+from ...reports.view import DISTRIBUTION_KEYS, answer_colour
 
-__all__ = ["Bar", "answer_bars", "heat_legend", "heat_style", "is_wide", "number", "slug"]
+__all__ = ["Bar", "answer_bars", "answer_css", "heat_legend", "heat_style", "is_wide", "number", "slug"]
 
 #: Sequential colours (light yellow to dark blue) for 0..100; readable by colour-blind people.
 _HEAT_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
@@ -20,6 +22,10 @@ _HEAT_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
     (75.0, (44, 127, 184)),
     (100.0, (37, 52, 148)),
 )
+
+#: style.css's colours of no, partly and yes (``.d-no`` ...), which a custom key's
+#: colour is taken between, by its value.
+_ANSWER_RAMP = ((0.0, "#cf222e"), (0.5, "#d4a72c"), (1.0, "#1a7f37"))
 
 #: One answer's bar: (key, label, count, share of all answers in %).
 Bar = tuple[str, str, int, float]
@@ -38,6 +44,19 @@ def answer_bars(distribution: Mapping[str, Any], choices: Sequence[tuple[str, st
     counts = [(k, label, int(distribution.get(k) or 0)) for k, label in choices]
     total = sum(c for _, _, c in counts) or 1
     return [(k, label, c, 100.0 * c / total) for k, label, c in counts]
+
+
+def answer_css(framework: Framework) -> str:
+    """CSS rules that colour a custom scale's keys in answer bars and legends (the
+    ``d-{key}`` classes), each by its value as the reports colour it; empty for the
+    default keys, which style.css colours."""
+    rules = []
+    for key in framework.scale_keys:
+        if key in DISTRIBUTION_KEYS:
+            continue
+        colour = answer_colour(key, framework.value_of(key), _ANSWER_RAMP)
+        rules.append(f".d-{key.replace('.', chr(92) + '.')} {{ background: {colour}; }}")
+    return " ".join(rules)
 
 
 def is_wide(width: float | None) -> bool:

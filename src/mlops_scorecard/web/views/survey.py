@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse
 
 from ...errors import NotFoundError
 from ...format import answer_choices, answer_label
-from ...framework import Framework, QuestionSet
+from ...framework import NO_VALUE_KEYS, Framework, QuestionSet
 from ...store.models import Assessment, Respondent
 from ..templating import templates
 
@@ -30,6 +30,7 @@ __all__ = [
     "ROLES",
     "Choice",
     "DimensionView",
+    "QuestionChoice",
     "Survey",
     "SurveyQuestion",
     "build_survey",
@@ -65,8 +66,21 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class QuestionChoice:
+    """One choice of a multiple-choice question, and whether the respondent selected it."""
+
+    id: str
+    label: str
+    description: str
+    none: bool
+    selected: bool
+
+
+@dataclass(frozen=True)
 class SurveyQuestion:
-    """A question with this respondent's saved answer (if any)."""
+    """A question with this respondent's saved answer (if any). A multiple-choice
+    question has ``options`` (checkboxes) and takes only the scale's no-value keys
+    (not applicable, don't know) as plain answers."""
 
     id: str
     text: str
@@ -75,6 +89,14 @@ class SurveyQuestion:
     answer_label: str
     comment: str
     revision: int
+    options: tuple[QuestionChoice, ...] = ()
+    #: The saved selection (``None``: answered by a key, or not answered).
+    selected: tuple[str, ...] | None = None
+
+    @property
+    def selected_labels(self) -> str:
+        """The selected choices' labels, for the review page."""
+        return "; ".join(c.label for c in self.options if c.selected)
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,12 @@ class Survey:
     submitted_at: dt.datetime | None
     choices: list[Choice]
     dimensions: list[DimensionView]
+
+    @property
+    def no_value_choices(self) -> list[Choice]:
+        """The scale's choices without a value (not applicable, don't know): the plain
+        answers a multiple-choice question also takes."""
+        return [c for c in self.choices if c.key in NO_VALUE_KEYS]
 
     @property
     def writable(self) -> bool:
@@ -188,6 +216,12 @@ def build_survey(
         for q in asked:
             a = saved.get(q.id) or {}
             key: str | None = a.get("answer")
+            picked = a.get("choices")
+            selected = None if picked is None else tuple(picked)
+            options = tuple(
+                QuestionChoice(c.id, c.label, c.description, c.none, c.id in (selected or ()))
+                for c in q.choices
+            )
             questions.append(
                 SurveyQuestion(
                     id=q.id,
@@ -197,6 +231,8 @@ def build_survey(
                     answer_label=answer_label(fw, key) if key else "",
                     comment=a.get("comment") or "",
                     revision=int(a.get("revision") or 0),
+                    options=options,
+                    selected=selected,
                 )
             )
         dimensions.append(DimensionView(len(dimensions) + 1, dim.id, dim.title, dim.description, questions))
