@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jsonschema
+import numpy as np
 import pytest
 
 from mlops_scorecard.answers import AnswerSet, load_assessment
@@ -322,3 +323,38 @@ def test_counts_in_words_name_a_custom_scale_keys() -> None:
     dist = {"initial": 1, "defined": 0, "managed": 2, "na": 1, "unknown": 0, "unanswered": 3}
     assert fmt_counts(dist) == "initial 1, managed 2, n/a 1"
     assert fmt_counts({"yes": 2, "partly": 0, "no": 1, "unanswered": 1}) == "yes 2, no 1"
+
+
+def test_a_profile_and_a_sum_rule_on_a_custom_scale(write: Write) -> None:
+    # the profile's not-applicable question and a respondent's own "na" use this scale's
+    # code for "na" (5 here, not the default scale's 3)
+    text = MATURITY.replace(
+        "evidence:",
+        "dimension_score: sum\n"
+        "profile:\n"
+        "  - id: stage\n"
+        "    text: Models in production?\n"
+        "    options:\n"
+        "      - {id: none, label: None yet, not_applicable: {d2: nothing to validate yet}}\n"
+        "      - {id: many, label: Many}\n"
+        "evidence:",
+    )
+    path = write("maturity.yaml", text)
+    write(
+        "answers.yaml",
+        ANSWERS.replace("date: 2026-11-30\n", "date: 2026-11-30\nprofile: {stage: none}\n").replace(
+            "      m1: repeatable\n", "      m1: na\n"
+        ),
+    )
+    fw, answers = load_assessment(path.parent / "answers.yaml")
+    assert key_codes(fw)["na"] == 5
+    result = score(fw, answers)
+    d = {x.dimension.id: x.score for x in result.dimensions}
+    # data: d2 is not applicable by the profile; d1 = mean(0.75, 0.5) -> 62.5
+    assert d["data"] == pytest.approx(62.5)
+    # model: Ann's optimizing (1) and Bob's own "na" left out -> 100
+    assert d["model"] == pytest.approx(100.0)
+    ann, bob = ScoreMatrix.build(fw, answers).respondent_scores()[0]
+    assert ann.tolist() == pytest.approx([75.0, 100.0])
+    assert bob[0] == pytest.approx(50.0)
+    assert np.isnan(bob[1])

@@ -16,7 +16,7 @@ from mlops_scorecard.analysis.mapped import mapped_matrix
 from mlops_scorecard.analysis.trends import score_trend
 from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.framework import Framework, get_framework, parse_framework, version_mapping
-from mlops_scorecard.matrix import ScoreMatrix
+from mlops_scorecard.matrix import UNANSWERED, ScoreMatrix
 from mlops_scorecard.scoring import score
 
 V1 = get_framework("mlops-scorecard@1.0.0")
@@ -285,7 +285,7 @@ def test_a_merged_question_takes_the_mean_of_its_parts() -> None:
     values = carried.values[:, col]
     assert values[:2].tolist() == [0.75, 1.0]
     assert np.isnan(values[2:]).all()
-    keys = ["yes", "partly", "no", "na", "unknown", "unanswered"]
+    keys = {**dict(enumerate(carried.keys)), UNANSWERED: "unanswered"}
     assert [keys[c] for c in carried.codes[:, col]] == ["partly", "yes", "na", "unanswered"]
     split = [q.id for q in carried.questions].index("gov-policies-written")
     assert (
