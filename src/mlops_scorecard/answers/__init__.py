@@ -27,8 +27,9 @@ from ..datafiles import (
     parse_plain_document,
     read_file_bytes,
 )
-from ..errors import AnswersError, ScorecardError
+from ..errors import AnswersError, FrameworkError, ScorecardError
 from ..framework import ANSWER_KEYS, Framework, get_framework, names_a_file
+from ..framework.profiles import check_profile
 from ..problems import validation_problems
 from .models import Answer, AnswerSet, Respondent
 from .validation import fast_answer_set
@@ -49,6 +50,7 @@ __all__ = [
     "load_answers",
     "load_assessment",
     "parse_answers",
+    "profile_problems",
     "read_answers",
 ]
 
@@ -179,8 +181,9 @@ def load_answers(path: str | Path) -> AnswerSet:
 def check_answers(answers: AnswerSet, framework: Framework, *, source: str | None = None) -> None:
     """Raise :class:`AnswersError` listing every answer that does not fit ``framework``.
 
-    Unknown question ids, questions outside the chosen set, and a framework id or
-    version that differs from the file's are errors; an unanswered question is not.
+    Unknown question ids, questions outside the chosen set, a framework id or version
+    that differs from the file's, and a ``profile`` context question or option the
+    framework does not have are errors; an unanswered question is not.
     """
     problems: list[str] = []
     fid, _, version = answers.framework.partition("@")
@@ -190,6 +193,7 @@ def check_answers(answers: AnswerSet, framework: Framework, *, source: str | Non
         problems.append(
             f"framework: the file is for version {version!r}, but {framework.id} is {framework.version!r}"
         )
+    problems += profile_problems(answers.profile, framework)
     in_set = {q.id for _, q in framework.iter_questions(answers.question_set)}
     on_scale = set(ANSWER_KEYS) <= framework.scale.keys()
     for i, r in enumerate(answers.respondents):
@@ -216,6 +220,20 @@ def check_answers(answers: AnswerSet, framework: Framework, *, source: str | Non
             break
     if problems:
         raise AnswersError(problems, source=source)
+
+
+def profile_problems(profile: dict[str, str], framework: Framework) -> list[str]:
+    """What is wrong with an answers file's ``profile`` for ``framework`` (each problem
+    names ``profile.<question>`` and what the framework allows); empty when it fits."""
+    if not profile:
+        return []
+    if not framework.profile:
+        return [f"profile: {framework.ref} has no context questions (leave profile out)"]
+    try:
+        check_profile(framework, profile)
+    except FrameworkError as exc:
+        return list(exc.problems)
+    return []
 
 
 def load_assessment(path: str | Path, framework: Framework | None = None) -> tuple[Framework, AnswerSet]:

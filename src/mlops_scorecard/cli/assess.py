@@ -150,7 +150,10 @@ def score_cmd(
     fw, answers = load_assessment(path)
     result = score(fw, answers)
     if fmt is ScoreFormat.json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        data = result.to_dict()
+        if result.matrix.profile.choices:
+            data["profile"] = result.matrix.profile.to_dict()
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from .terminal import print_score_table
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..framework import ANSWER_KEYS
+from .context import context_data
 from .trust import trust_facts
 
 if TYPE_CHECKING:
@@ -104,9 +105,13 @@ def report_data(
         "result": result.to_dict(),
         "targets": _targets(result, targets or {}),
         **sections.data,
-        "answers": _answers(framework, answers),
+        "answers": _answers(framework, answers, result.matrix.profile.not_applicable),
         "trust": trust_facts(framework, answers, result, sections, evidence=evidence),
     }
+    context = context_data(framework, answers.question_set, result.matrix.profile)
+    if context is not None:
+        # left out without context answers, as the evidence part without a scan
+        data["context"] = context
     if evidence is not None:
         from .evidence import evidence_data
 
@@ -146,8 +151,12 @@ def _levels(framework: Framework) -> list[dict[str, Any]]:
     return bands
 
 
-def _answers(framework: Framework, answers: AnswerSet) -> list[dict[str, Any]]:
-    """Per dimension, per question of the set: the text, distribution and responses."""
+def _answers(
+    framework: Framework, answers: AnswerSet, not_applicable: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Per dimension, per question of the set: the text, distribution and responses
+    (as given: a question the profile makes not applicable carries the reason, and is
+    scored "na" whatever was answered)."""
     labels = [answers.respondent_label(i) for i in range(len(answers.respondents))]
     out = []
     for dim in framework.dimensions:
@@ -160,7 +169,8 @@ def _answers(framework: Framework, answers: AnswerSet) -> list[dict[str, Any]]:
                 if given is None:
                     distribution["unanswered"] += 1
                     continue
-                distribution[given.answer] += 1
+                # as the score matrix counts it: a not-applicable question's answers are "na"
+                distribution["na" if q.id in not_applicable else given.answer] += 1
                 # a question left out is counted, not listed: with many respondents a
                 # line per missing answer would bury the answers that were given
                 responses.append(
@@ -172,14 +182,15 @@ def _answers(framework: Framework, answers: AnswerSet) -> list[dict[str, Any]]:
                         "evidence": list(given.evidence),
                     }
                 )
-            questions.append(
-                {
-                    "id": q.id,
-                    "text": q.text,
-                    "set": q.set,
-                    "distribution": distribution,
-                    "responses": responses,
-                }
-            )
+            entry: dict[str, Any] = {
+                "id": q.id,
+                "text": q.text,
+                "set": q.set,
+                "distribution": distribution,
+                "responses": responses,
+            }
+            if q.id in not_applicable:
+                entry["not_applicable"] = not_applicable[q.id]
+            questions.append(entry)
         out.append({"dimension": dim.id, "title": dim.title, "questions": questions})
     return out

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..escaping import is_web_link, md_escape, md_link
 from ..format import NO_ANSWER, NO_SCORE, UNANSWERED, fmt_alpha, fmt_pct, fmt_score
+from .context import context_view
 from .data import ReportData
 from .evidence import evidence_view
 from .view_analysis import analysis_view
@@ -120,6 +121,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
                     "responses": [
                         {**r, "label": labels.get(r["answer"], r["answer"])} for r in q["responses"]
                     ],
+                    "not_applicable": q.get("not_applicable", ""),
                 }
             )
         sections.append(
@@ -190,6 +192,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
         ],
         "sections": sections,
         "evidence": evidence_view(data),
+        "context": context_view(data),
         "source": ", ".join(
             part
             for part in (
