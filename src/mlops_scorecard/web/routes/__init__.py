@@ -9,12 +9,13 @@ __all__ = ["register"]
 
 def register(app: FastAPI) -> None:
     """Add every router to the app."""
-    from . import account, analysis, api, assessments, auth, invitations, pages, plans, survey
+    from . import account, analysis, api, assessments, auth, invitations, pages, plans, profiles, survey
 
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(assessments.router)
     app.include_router(plans.router)
+    app.include_router(profiles.router)
     app.include_router(analysis.router)
     app.include_router(invitations.router)
     app.include_router(account.router)
