@@ -61,7 +61,8 @@ def profile_of(app: FastAPI, aid: int) -> dict[str, str] | None:
     with app.state.scorecard.read() as s:
         a = s.get(Assessment, aid)
         assert a is not None
-        return a.profile
+        profile: dict[str, str] | None = a.profile
+        return profile
 
 
 # --- choosing at creation --------------------------------------------------------------------
