@@ -381,3 +381,17 @@ def test_cli_assess_skips_not_applicable_questions(tmp_path: Path) -> None:
     data = yaml.safe_load(path.read_text())
     assert data["profile"] == {"team-size": "small"}
     assert data["respondents"][0]["answers"] == {"gov-strategy": "yes"}
+
+
+def test_unquoted_yes_and_no_are_options(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "framework: mlops-scorecard\nprofile:\n  regulated: yes\nrespondents: []\n", encoding="utf-8"
+    )
+    _, answers = load_assessment(path)
+    assert answers.profile == {"regulated": "yes"}
+    path.write_text(
+        "framework: mlops-scorecard\nprofile:\n  production: 3\nrespondents: []\n", encoding="utf-8"
+    )
+    with pytest.raises(AnswersError, match=r"line 3: profile\.production"):
+        load_assessment(path)
