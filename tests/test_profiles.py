@@ -395,3 +395,23 @@ def test_unquoted_yes_and_no_are_options(tmp_path: Path) -> None:
     )
     with pytest.raises(AnswersError, match=r"line 3: profile\.production"):
         load_assessment(path)
+
+
+def test_the_fast_reader_keeps_the_profile(framework: Framework) -> None:
+    from mlops_scorecard.answers import read_answers
+    from mlops_scorecard.answers.validation import fast_answer_set
+    from mlops_scorecard.example import example_answers
+
+    data = example_answers(framework, respondents=3).to_data()
+    data["profile"] = {"production": "none", "regulated": True}
+    fast = fast_answer_set(data)
+    assert fast is not None  # one pass, not the models' slower walk
+    assert fast == AnswerSet.model_validate(data)
+    assert fast.profile == {"production": "none", "regulated": "yes"}
+    assert fast_answer_set({**data, "profile": {"production": ["none"]}}) is None  # the models say why
+    with pytest.raises(AnswersError, match=r"profile\.production"):
+        read_answers(json.dumps({**data, "profile": {"production": ["none"]}}), source="a.json", as_json=True)
+    with pytest.raises(AnswersError):
+        read_answers(
+            json.dumps({**data, "profile": {"production": "no\u0000ne"}}), source="a.json", as_json=True
+        )
