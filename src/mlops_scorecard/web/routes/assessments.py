@@ -74,7 +74,9 @@ def _new_form(request: Request, status: int, error: str | None, values: dict[str
         _, order = unit_tree(list_units(s))
     # without JavaScript the form shows the context questions of the framework selected
     # (or the default one); the route checks the answers against the one submitted
-    chosen = next((fw for fw in frameworks if fw.ref == values.get("framework")), frameworks[-1])
+    chosen = next((fw for fw in frameworks if fw.ref == values.get("framework")), None)
+    if chosen is None and frameworks:
+        chosen = frameworks[-1]
     profile = {k[len(FIELD_PREFIX) :]: v for k, v in values.items() if k.startswith(FIELD_PREFIX)}
     return render(
         request,
@@ -85,8 +87,8 @@ def _new_form(request: Request, status: int, error: str | None, values: dict[str
         dimensions=_dimensions(frameworks),
         error=error,
         values=values,
-        profile_fields=profile_fields(chosen, profile),
-        profile_framework=f"{chosen.title} {chosen.version}",
+        profile_fields=profile_fields(chosen, profile) if chosen else [],
+        profile_framework=f"{chosen.title} {chosen.version}" if chosen else "",
     )
 
 
