@@ -25,6 +25,7 @@ def v2_data() -> dict[str, Any]:
     """2.0.0 of the built-in framework: gov-strategy renamed, gov-team removed,
     mon-audits split, a question added, a dimension reweighted."""
     data: dict[str, Any] = get_framework("mlops-scorecard@1.0.0").model_dump(mode="json", by_alias=True)
+    data["profile"] = []  # the context questions name questions this version changes
     data["version"] = "2.0.0"
     data["previous"] = "mlops-scorecard@1.0.0"
     gov, mon = data["dimensions"][0], data["dimensions"][4]

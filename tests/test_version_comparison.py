@@ -27,6 +27,7 @@ def make_v2() -> Framework:
     data-repository and data-feature-automation merged, data-quality-control weighs 3,
     dev-model-cards added (core)."""
     data: dict[str, Any] = V1.model_dump(mode="json", by_alias=True)
+    data["profile"] = []  # the context questions name questions this version changes
     data["version"] = "2.0.0"
     data["previous"] = V1.ref
     gov, dm, dev = data["dimensions"][:3]

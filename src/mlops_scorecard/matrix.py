@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from .answers import AnswerSet, Respondent
 from .framework import ANSWER_KEYS, Dimension, Framework, Question, QuestionSet
-from .framework.profiles import profile_effect
+from .framework.profiles import ProfileEffect, profile_effect
 
 __all__ = [
     "ANSWER_CODES",
@@ -150,7 +150,9 @@ class ScoreMatrix:
     the index of that value among ``categories``, the distinct values of the scale,
     lowest first (``-1``: no value); ``spans`` the columns of each dimension.
     ``people`` are the respondents behind the rows (empty for a matrix made from codes
-    alone); ``answers`` the answer set it was built from, if it was.
+    alone); ``answers`` the answer set it was built from, if it was; ``profile`` what
+    the assessment's context answers do (the plan ranks its prioritised questions
+    first; its not-applicable questions are scored "na" here).
     """
 
     framework: Framework
@@ -164,6 +166,7 @@ class ScoreMatrix:
     ordinal: CodeArray
     people: Sequence[Respondent] = ()
     answers: AnswerSet | None = field(default=None, repr=False)
+    profile: ProfileEffect = field(default_factory=ProfileEffect, repr=False)
 
     @classmethod
     def build(cls, framework: Framework, answers: AnswerSet) -> ScoreMatrix:
@@ -206,8 +209,10 @@ class ScoreMatrix:
         The questions a ``profile`` (the assessment's context answers) makes not
         applicable are scored as not applicable, whatever was answered."""
         questions = [q for _, q in framework.iter_questions(question_set)]
+        effect = ProfileEffect()
         if framework.profile:
-            excluded = profile_effect(framework, profile or {}).not_applicable
+            effect = profile_effect(framework, profile or {})
+            excluded = effect.not_applicable
             columns = [i for i, q in enumerate(questions) if q.id in excluded]
             if columns and codes.size:
                 codes = codes.copy()
@@ -235,6 +240,7 @@ class ScoreMatrix:
             ordinal=ordinal_lookup[codes],
             people=people,
             answers=answers,
+            profile=effect,
         )
 
     @property

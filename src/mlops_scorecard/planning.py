@@ -3,8 +3,10 @@
 Every question whose value is below the top of the scale is an action: its
 recommendation from the framework, the answers now, and the points its dimension (and
 the overall score) would gain if it were done, that is if everyone who gave it a
-value answered "yes". Ranking rule (``docs/analysis.md``): weakest dimension first,
-core questions before extended ones, larger gains first, then framework order.
+value answered "yes". Ranking rule (``docs/analysis.md``): the questions the
+assessment's profile prioritises first, then weakest dimension first, core questions
+before extended ones, larger gains first, then framework order. Questions the profile
+makes not applicable carry no value, so they are never a gap and never in the plan.
 
 Items are keyed by question id, so a store can keep their status, owner, due date and
 a manual order and lay them over a freshly derived plan with :func:`apply_overrides`.
@@ -32,6 +34,7 @@ from .framework import Framework, Question
 from .scoring import ScoreResult
 
 __all__ = [
+    "PRIORITISED_FIRST",
     "RANKING_RULE",
     "STATUSES",
     "Plan",
@@ -48,6 +51,8 @@ STATUSES: tuple[str, ...] = ("open", "in-progress", "done", "accepted-risk")
 RANKING_RULE = (
     "weakest dimension first, core questions before extended ones, larger gains first, then framework order"
 )
+#: What the rule says first when the profile prioritises questions that are in the plan.
+PRIORITISED_FIRST = "questions the profile prioritises first, then "
 
 _CSV_COLUMNS = [
     "rank",
@@ -79,7 +84,8 @@ class PlanItem:
     ``gain`` is the dimension score points gained if everyone who gave the question a
     value answered "yes"; ``overall_gain`` the same for the overall score (``None``
     without an overall score). ``rank`` is the position in the plan (after any manual
-    order), ``computed_rank`` the position by the ranking rule.
+    order), ``computed_rank`` the position by the ranking rule. ``prioritised`` names
+    the context answers that prioritise the question (empty: the profile does not).
     """
 
     key: str
@@ -100,6 +106,7 @@ class PlanItem:
     status: str = "open"
     owner: str = ""
     due: dt.date | None = None
+    prioritised: str = ""
 
     @property
     def question_id(self) -> str:
@@ -107,8 +114,8 @@ class PlanItem:
         return self.key
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for the JSON export and the API."""
-        return {
+        """Plain data for the JSON export and the API (``prioritised`` only when set)."""
+        data: dict[str, Any] = {
             "rank": self.rank,
             "computed_rank": self.computed_rank,
             "key": self.key,
@@ -127,6 +134,9 @@ class PlanItem:
             "owner": self.owner,
             "due": None if self.due is None else self.due.isoformat(),
         }
+        if self.prioritised:
+            data["prioritised"] = self.prioritised
+        return data
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,14 @@ class Plan:
                 return it
         raise KeyError(key)
 
+    @property
+    def ranking(self) -> str:
+        """The ranking rule as it applies to this plan: prioritised questions first
+        when the profile prioritises any of its items."""
+        if any(it.prioritised for it in self.items):
+            return PRIORITISED_FIRST + RANKING_RULE
+        return RANKING_RULE
+
     def empty_message(self) -> str:
         """Why a plan has no items."""
         if self.overall is None:
@@ -159,7 +177,7 @@ class Plan:
             "framework": {"id": self.framework.id, "version": self.framework.version},
             "question_set": self.question_set,
             "overall": self.overall,
-            "ranking": RANKING_RULE,
+            "ranking": self.ranking,
             "items": [it.to_dict() for it in self.items],
             "orphans": list(self.orphans),
         }
@@ -220,7 +238,7 @@ class Plan:
             f"# Improvement plan{': ' + md_escape(title) if title else ''}",
             "",
             f"{md_escape(fw.title)} ({md_escape(fw.ref)}), {self.question_set} question set; {overall}.",
-            f"Ranked: {RANKING_RULE}. Gains are the points a score would rise if everyone answered yes.",
+            f"Ranked: {self.ranking}. Gains are the points a score would rise if everyone answered yes.",
             "",
         ]
         if not self.items:
@@ -231,6 +249,8 @@ class Plan:
             lines.append(
                 f"- [{tick}] **{it.rank}. {md_escape(it.question_text)}** ({dim}, `{it.key}`, {it.question_set})"
             )
+            if it.prioritised:
+                lines.append(f"  - Prioritised by profile: {md_escape(it.prioritised)}")
             if it.recommendation:
                 lines.append(f"  - To do: {md_escape(it.recommendation)}")
             answers = fmt_counts(it.distribution, sep=" · ") or "none yet"
@@ -254,6 +274,7 @@ def build_plan(result: ScoreResult) -> Plan:
     means = np.array([np.nan if q.value is None else q.value for _, _, q in questions], dtype=float)
     # the result's own matrix: its weights, spans and formulas give the scores below
     rescore = result.matrix.scores
+    profile = result.matrix.profile
 
     # a gap is a question its score counts below the top: under `dimension_score: sum`
     # that includes one without a value (counted 0), weighted mean leaves those out
@@ -270,7 +291,8 @@ def build_plan(result: ScoreResult) -> Plan:
         score_now = float(base_dims[j])
         gain = float(new_dims[row, j] - base_dims[j])
         overall_gain = float(new_overall[row] - base_overall)
-        rank_key = (round(score_now, 9), j, 0 if q.question.set == "core" else 1, -round(gain, 9), i)
+        first = 0 if q.question.id in profile.prioritised else 1
+        rank_key = (first, round(score_now, 9), j, 0 if q.question.set == "core" else 1, -round(gain, 9), i)
         drafts.append((rank_key, dim, q, score_now, gain, None if np.isnan(overall_gain) else overall_gain))
     drafts.sort(key=lambda d: d[0])
     items = [
@@ -290,6 +312,9 @@ def build_plan(result: ScoreResult) -> Plan:
             distribution=dict(q.distribution),
             gain=gain,
             overall_gain=overall_gain,
+            prioritised=profile.context.get(q.question.id, "")
+            if q.question.id in profile.prioritised
+            else "",
         )
         for n, (_, dim, q, score_now, gain, overall_gain) in enumerate(drafts, start=1)
     ]

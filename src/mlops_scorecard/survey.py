@@ -15,6 +15,7 @@ from pathlib import Path
 from .answers import Answer, AnswerSet, Respondent, dump_answers, load_assessment
 from .errors import AnswersError
 from .framework import Framework, Question, QuestionSet, answer_for_choices, choice_problems
+from .framework.profiles import profile_effect
 
 __all__ = ["SurveyOutcome", "open_survey", "parse_choices", "parse_reply", "run_survey", "survey_help"]
 
@@ -151,16 +152,25 @@ def run_survey(
     ``ask`` returns ``None`` at end of input, which ends the session like ``q``.
     """
     respondent = answers.respondents[index]
-    questions = list(framework.iter_questions(answers.question_set))
+    # the questions the file's context makes not applicable are not asked: they are
+    # scored "na" whatever the answer
+    excluded = profile_effect(framework, answers.profile).not_applicable if framework.profile else {}
+    questions = [(d, q) for d, q in framework.iter_questions(answers.question_set) if q.id not in excluded]
     total = len(questions)
     dims = [d for d in framework.dimensions if d.questions_in(answers.question_set)]
     dump_answers(answers, path)  # the respondent exists in the file from the start
     answered_now = 0
     help_text = survey_help(framework)
     say(f"{framework.title} {framework.version}: {total} questions in {len(dims)} dimensions. {help_text}.")
+    if excluded:
+        skipped = sum(1 for _, q in framework.iter_questions(answers.question_set) if q.id in excluded)
+        if skipped:
+            say(f"{skipped} questions do not apply in this file's context and are not asked.")
     for dim_no, dim in enumerate(dims, start=1):
         open_qs: list[Question] = [
-            q for q in dim.questions_in(answers.question_set) if revise or q.id not in respondent.answers
+            q
+            for q in dim.questions_in(answers.question_set)
+            if q.id not in excluded and (revise or q.id not in respondent.answers)
         ]
         if not open_qs:
             continue

@@ -29,6 +29,7 @@ def register_v2(monkeypatch: pytest.MonkeyPatch) -> Framework:
     merged, mon-audits split, and a question added; known by reference while the test runs."""
     builtin_frameworks()
     data: dict[str, Any] = V1.model_dump(mode="json", by_alias=True)
+    data["profile"] = []  # the context questions name questions this version changes
     data["version"] = "1.5.0"
     data["previous"] = V1.ref
     gov, mon = data["dimensions"][0], data["dimensions"][4]

@@ -28,8 +28,9 @@ from ..datafiles import (
     parse_plain_document,
     read_file_bytes,
 )
-from ..errors import AnswersError, ScorecardError
+from ..errors import AnswersError, FrameworkError, ScorecardError
 from ..framework import Framework, answer_for_choices, choice_problems, get_framework, names_a_file
+from ..framework.profiles import check_profile
 from ..problems import place_lines, validation_problems
 from .models import Answer, AnswerSet, Respondent
 from .validation import fast_answer_set
@@ -50,6 +51,7 @@ __all__ = [
     "load_answers",
     "load_assessment",
     "parse_answers",
+    "profile_problems",
     "read_answers",
 ]
 
@@ -177,7 +179,8 @@ def check_answers(
 
     Unknown question ids, questions outside the chosen set, keys off the framework's
     scale, unknown choices, and a framework id or version that differs from the file's
-    are errors; an unanswered question is not. An answer given by choices gets the key
+    are errors, as is a ``profile`` context question or option the framework does not
+    have; an unanswered question is not. An answer given by choices gets the key
     its choices give (:func:`~mlops_scorecard.framework.answer_for_choices`), in place:
     the answer set then scores; a key given with choices that differs from theirs is
     replaced, with a note, as is a selection no risk rule covers. ``text``, the file's
@@ -193,6 +196,7 @@ def check_answers(
         problems.append(
             f"framework: the file is for version {version!r}, but {framework.id} is {framework.version!r}"
         )
+    problems += profile_problems(answers.profile, framework)
     in_set = {q.id for _, q in framework.iter_questions(answers.question_set)}
     keys = set(framework.scale_keys)
     key, choices, no_choices = attrgetter("answer"), attrgetter("choices"), {None}
@@ -255,6 +259,20 @@ def check_answers(
             ]
         raise AnswersError(problems, source=source)
     return notes
+
+
+def profile_problems(profile: dict[str, str], framework: Framework) -> list[str]:
+    """What is wrong with an answers file's ``profile`` for ``framework`` (each problem
+    names ``profile.<question>`` and what the framework allows); empty when it fits."""
+    if not profile:
+        return []
+    if not framework.profile:
+        return [f"profile: {framework.ref} has no context questions (leave profile out)"]
+    try:
+        check_profile(framework, profile)
+    except FrameworkError as exc:
+        return list(exc.problems)
+    return []
 
 
 def load_assessment(path: str | Path, framework: Framework | None = None) -> tuple[Framework, AnswerSet]:

@@ -144,6 +144,16 @@ class AnswerSet(BaseModel):
     def _text(cls, value: Any) -> Any:
         return "" if value is None else str(value)
 
+    @field_validator("profile", mode="before")
+    @classmethod
+    def _profile_options(cls, value: Any) -> Any:
+        # `regulated: yes` unquoted is YAML 1.1's true: the option meant is "yes"
+        if value is None:
+            return {}
+        if isinstance(value, dict):
+            return {k: _BOOL_KEYS[v] if isinstance(v, bool) else v for k, v in value.items()}
+        return value
+
     def respondent_label(self, index: int) -> str:
         """How messages and reports name respondent ``index``."""
         name = self.respondents[index].name

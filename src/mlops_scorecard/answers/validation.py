@@ -63,7 +63,9 @@ def fast_answer_set(
     if type(people) is not list:
         return None
     header = {k: v for k, v in data.items() if k != "respondents"}
-    for value in header.values():
+    for key, value in header.items():
+        if key == "profile" and _plain_profile(value, texts):
+            continue
         if type(value) not in _HEADER_TYPES or (texts and type(value) is str and check_plain_text(value)):
             return None
     try:
@@ -78,10 +80,23 @@ def fast_answer_set(
         if respondent is None:
             return None
         respondents.append(respondent)
-    if builder.containers + len(respondents) + 2 > max_containers:
+    if builder.containers + len(respondents) + 2 + ("profile" in header) > max_containers:
         return None
     answers.respondents = respondents
     return answers
+
+
+def _plain_profile(value: Any, texts: bool) -> bool:
+    """Whether ``value`` is a profile this pass can hand to the model: a flat mapping of
+    text (or YAML's yes/no booleans) to text, each text plain (one container)."""
+    if type(value) is not dict or len(value) > 50:
+        return False
+    for k, v in value.items():
+        if type(k) is not str or type(v) not in (str, bool):
+            return False
+        if texts and (check_plain_text(k) or (type(v) is str and check_plain_text(v))):
+            return False
+    return True
 
 
 class _Builder:

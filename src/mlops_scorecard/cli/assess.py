@@ -34,6 +34,29 @@ class ReportFormatOpt(StrEnum):
     pdf = "pdf"
 
 
+#: ``--profile KEY=OPTION`` of ``example`` and ``assess``.
+PROFILE = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--profile",
+        metavar="QUESTION=OPTION",
+        help="A context answer, e.g. production=none: the framework's context questions can"
+        " prioritise questions or make them not applicable (repeatable).",
+    ),
+]
+
+
+def _profile(values: list[str] | None) -> dict[str, str]:
+    """``--profile production=none`` options as a mapping; the library checks the ids."""
+    out: dict[str, str] = {}
+    for value in values or []:
+        key, sep, option = value.partition("=")
+        if not sep or not key.strip() or not option.strip():
+            fail(f"--profile {value!r}: use QUESTION=OPTION, for example production=none")
+        out[key.strip()] = option.strip()
+    return out
+
+
 class ScoreFormat(StrEnum):
     """How ``score`` prints the scores."""
 
@@ -50,19 +73,24 @@ def example(
     question_set: Annotated[
         QSet, typer.Option("--set", help="core (18) or full (48) questions.")
     ] = QSet.core,
+    profile: PROFILE = None,
     force: FORCE = False,
 ) -> None:
     """Write a filled-in sample answers file to try the other commands on.
 
-    Example: mlops-scorecard example -o answers.yaml --respondents 5 --set full
+    Example: mlops-scorecard example -o answers.yaml --respondents 5 --set full --profile production=none
     """
     from ..answers import dump_answers, framework_reference
     from ..example import example_answers
     from ..framework import get_framework, names_a_file
+    from ..framework.profiles import check_profile
 
     check_output(output, force)
     fw = get_framework(framework)
+    chosen = _profile(profile)
+    check_profile(fw, chosen)
     answers = example_answers(fw, respondents=respondents, question_set=question_set.value)
+    answers.profile = chosen
     if names_a_file(framework):  # a file the answers can name, where an id@version of it is unknown
         answers = answers.model_copy(update={"framework": framework_reference(framework, output)})
     dump_answers(answers, output)
@@ -81,17 +109,22 @@ def assess(
     ] = QSet.core,
     unit: Annotated[str, typer.Option(help="The team or unit assessed (new files).")] = "",
     revise: Annotated[bool, typer.Option("--revise", help="Go through answered questions again.")] = False,
+    profile: PROFILE = None,
 ) -> None:
     """Answer the questionnaire in the terminal, one dimension at a time.
 
     Every answer is saved at once; run the same command again to resume. Several people
     can answer into the same file, one --name each.
 
+    With --profile, the file records the context (added to what it holds); questions the
+    context makes not applicable are not asked.
+
     Example: mlops-scorecard assess team.yaml --name "Ana" --role ml-engineer --unit "Search"
     """
     from ..answers import framework_for, framework_reference
     from ..format import fmt_score
     from ..framework import get_framework, names_a_file
+    from ..framework.profiles import check_profile
     from ..scoring import score
     from ..survey import open_survey, run_survey
 
@@ -107,6 +140,10 @@ def assess(
     )
     if path.exists():
         fw = framework_for(answers, path)
+    if profile:
+        merged = {**answers.profile, **_profile(profile)}
+        check_profile(fw, merged)
+        answers.profile = merged
 
     def ask(prompt: str) -> str | None:
         try:
@@ -151,7 +188,10 @@ def score_cmd(
     fw, answers = load_assessment(path)
     result = score(fw, answers)
     if fmt is ScoreFormat.json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        data = result.to_dict()
+        if result.matrix.profile.choices:
+            data["profile"] = result.matrix.profile.to_dict()
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from .terminal import print_score_table
 

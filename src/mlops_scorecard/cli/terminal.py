@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..answers import AnswerSet
 from ..format import fmt_counts, fmt_delta, fmt_number, fmt_pct, fmt_score_in
+from ..framework.profiles import describe_choices
+from ..planning import RANKING_RULE
 from ..scoring import ScoreResult
 
 if TYPE_CHECKING:
@@ -73,6 +76,7 @@ def print_score_table(
         console.print(rule)
     for note in result.cap_notes():
         console.print(note)
+    _print_context(result, console)
     if respondents and result.respondents:
         rt = Table(title="Per respondent")
         rt.add_column("Respondent")
@@ -191,6 +195,19 @@ def print_analysis(a: Analysis, title: str, n_hotspots: int, n_comments: int) ->
         console.print(f"warning: {caveat.message}")
 
 
+def _print_context(result: ScoreResult, console: Console) -> None:
+    """The profile's answers and the questions of the set it makes not applicable."""
+    effect = result.matrix.profile
+    if not effect.choices:
+        return
+    console.print(f"Context: {escape(describe_choices(result.framework, effect.choices))}.")
+    asked = [q for q in result.matrix.questions if q.id in effect.not_applicable]
+    if asked:
+        console.print(f"Not applicable in this context ({len(asked)}, scored N/A whatever was answered):")
+        for q in asked:
+            console.print(f"  {escape(q.id)}: {escape(effect.not_applicable[q.id])}")
+
+
 def print_plan(p: Plan) -> None:
     """Print the improvement plan as a ranked table."""
     console = _console()
@@ -206,6 +223,8 @@ def print_plan(p: Plan) -> None:
     table.add_column("Overall", justify="right")
     for it in p.items:
         action = f"{it.question_text} [{it.key}, {it.question_set}]"
+        if it.prioritised:
+            action += f"\n★ prioritised by profile: {escape(it.prioritised)}"
         if it.recommendation:
             action += f"\n→ {it.recommendation}"
         table.add_row(
@@ -217,6 +236,8 @@ def print_plan(p: Plan) -> None:
             fmt_delta(it.overall_gain),
         )
     console.print(table)
+    if p.ranking != RANKING_RULE:
+        console.print(f"Ranked: {p.ranking}.")
     console.print("Gain: points the dimension (and overall) score would rise if everyone answered yes.")
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .context import context_data
 from .trust import trust_facts
 
 if TYPE_CHECKING:
@@ -103,9 +104,13 @@ def report_data(
         "result": result.to_dict(),
         "targets": _targets(result, targets or {}),
         **sections.data,
-        "answers": _answers(framework, answers),
+        "answers": _answers(framework, answers, result.matrix.profile.not_applicable),
         "trust": trust_facts(framework, answers, result, sections, evidence=evidence),
     }
+    context = context_data(framework, answers.question_set, result.matrix.profile)
+    if context is not None:
+        # left out without context answers, as the evidence part without a scan
+        data["context"] = context
     if evidence is not None:
         from .evidence import evidence_data
 
@@ -148,8 +153,12 @@ def _levels(framework: Framework) -> list[dict[str, Any]]:
     return bands
 
 
-def _answers(framework: Framework, answers: AnswerSet) -> list[dict[str, Any]]:
-    """Per dimension, per question of the set: the text, distribution and responses."""
+def _answers(
+    framework: Framework, answers: AnswerSet, not_applicable: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Per dimension, per question of the set: the text, distribution and responses
+    (as given: a question the profile makes not applicable carries the reason, and is
+    scored "na" whatever was answered)."""
     labels = [answers.respondent_label(i) for i in range(len(answers.respondents))]
     out = []
     for dim in framework.dimensions:
@@ -166,7 +175,8 @@ def _answers(framework: Framework, answers: AnswerSet) -> list[dict[str, Any]]:
                 if given.answer not in distribution:
                     distribution["unanswered"] += 1  # off the scale: scored as unanswered too
                     continue
-                distribution[given.answer] += 1
+                # as the score matrix counts it: a not-applicable question's answers are "na"
+                distribution["na" if q.id in not_applicable else given.answer] += 1
                 # a question left out is counted, not listed: with many respondents a
                 # line per missing answer would bury the answers that were given
                 response: dict[str, Any] = {
@@ -179,14 +189,15 @@ def _answers(framework: Framework, answers: AnswerSet) -> list[dict[str, Any]]:
                 if given.choices is not None:
                     response["choices"] = [{"id": c, "label": choice_labels.get(c, c)} for c in given.choices]
                 responses.append(response)
-            questions.append(
-                {
-                    "id": q.id,
-                    "text": q.text,
-                    "set": q.set,
-                    "distribution": distribution,
-                    "responses": responses,
-                }
-            )
+            entry: dict[str, Any] = {
+                "id": q.id,
+                "text": q.text,
+                "set": q.set,
+                "distribution": distribution,
+                "responses": responses,
+            }
+            if q.id in not_applicable:
+                entry["not_applicable"] = not_applicable[q.id]
+            questions.append(entry)
         out.append({"dimension": dim.id, "title": dim.title, "questions": questions})
     return out

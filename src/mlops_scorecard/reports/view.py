@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..escaping import is_web_link, md_escape, md_link
 from ..format import NO_ANSWER, NO_SCORE, UNANSWERED, fmt_alpha, fmt_cap, fmt_pct, fmt_score, fmt_score_in
+from .context import context_view
 from .data import ReportData
 from .evidence import evidence_view
 from .view_analysis import analysis_view
@@ -197,6 +198,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
                         }
                         for r in q["responses"]
                     ],
+                    "not_applicable": q.get("not_applicable", ""),
                 }
             )
         sections.append(
@@ -267,6 +269,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
         ],
         "sections": sections,
         "evidence": evidence_view(data),
+        "context": context_view(data),
         "source": ", ".join(
             part
             for part in (

@@ -122,6 +122,7 @@ def _plan(data: dict[str, Any]) -> dict[str, Any]:
                 "done": it["status"] == "done",
                 "owner": it["owner"] or NO_VALUE,
                 "due": it["due"] or NO_VALUE,
+                "prioritised": it.get("prioritised", ""),
             }
         )
     return {

@@ -7,6 +7,7 @@ Revoked respondents are always left out: their answers are not part of any resul
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -84,6 +85,7 @@ def answer_set(session: Session, *, assessment: Assessment, only_with_answers: b
         unit=assessment.unit.name,
         title=assessment.title,
         date=assessment.date,
+        profile=dict(assessment.profile or {}),
         respondents=people,
     )
 
@@ -150,14 +152,19 @@ def answer_sets_for(
             unit="",
             title=a.title,
             date=a.date,
+            profile=dict(a.profile or {}),
             respondents=people[a.id],
         )
     return out
 
 
+def _profile_key(assessment: Assessment) -> str:
+    return json.dumps(assessment.profile or {}, sort_keys=True)
+
+
 @dataclass(frozen=True, eq=False)
 class AnswerCodes:
-    """The answers of the assessments that share one framework version and question set,
+    """The answers of the assessments that share one framework version, question set and profile,
     as one score matrix: a row per respondent with answers, in the order the rows came.
 
     ``members`` are the indexes (into the assessments asked for) of the assessments of
@@ -170,8 +177,8 @@ class AnswerCodes:
 
 
 def answer_codes(session: Session, *, assessments: Sequence[Assessment]) -> list[AnswerCodes]:
-    """The answers of many assessments as :class:`AnswerCodes`, one per framework version
-    and question set, from one query and no ORM objects (what scoring needs, nothing more).
+    """The answers of many assessments as :class:`AnswerCodes`, one per framework version,
+    question set and profile, from one query and no ORM objects (what scoring needs, nothing more).
 
     Revoked respondents and those without answers have no row; answers to questions
     outside the set, or with keys the scale does not know, are left out as scoring does.
@@ -179,9 +186,11 @@ def answer_codes(session: Session, *, assessments: Sequence[Assessment]) -> list
     if not assessments:
         return []
     position = {a.id: i for i, a in enumerate(assessments)}
-    groups: dict[tuple[str, str, str], list[int]] = {}
+    # the profile too: it decides which questions are not applicable, column by column
+    groups: dict[tuple[str, str, str, str], list[int]] = {}
     for i, a in enumerate(assessments):
-        groups.setdefault((a.framework_id, a.framework_version, a.question_set), []).append(i)
+        group = (a.framework_id, a.framework_version, a.question_set, _profile_key(a))
+        groups.setdefault(group, []).append(i)
     # per group: framework, question set, question index, and the cells as flat lists of
     # numbers (rows are consumed as they come: keeping thousands of row objects alive
     # would cost more in garbage collection than the query itself)
@@ -223,6 +232,7 @@ def answer_codes(session: Session, *, assessments: Sequence[Assessment]) -> list
         codes = np.full((len(owners[g]), len(index)), UNANSWERED, dtype=np.int8)
         codes[r_idx[g], q_idx[g]] = cells[g]
         # the same matrix as score() builds from an answer set: the same values and formulas
-        matrix = ScoreMatrix.from_codes(fw, qset, codes)
+        profile = assessments[members[0]].profile
+        matrix = ScoreMatrix.from_codes(fw, qset, codes, profile=profile)
         out.append(AnswerCodes(matrix, members, np.array(owners[g], dtype=np.int64)))
     return out

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import ConflictError, NotFoundError, ScorecardError
+from ..errors import ConflictError, FrameworkError, NotFoundError, ScorecardError
 from ..framework import Framework
+from ..framework.profiles import check_profile
 from .answer_sets import assessment_framework
 from .frameworks import resolve
 from .models import Assessment, utcnow
@@ -40,6 +42,22 @@ def _check_targets(framework: Framework, targets: dict[str, Any] | None) -> dict
     return out
 
 
+def _check_profile(framework: Framework, profile: Mapping[str, Any] | None) -> dict[str, str] | None:
+    """The context answers as stored (``None``: none), or a :class:`ScorecardError`
+    naming the unknown question or option and what this framework allows."""
+    if not profile:
+        return None
+    bad = [k for k, v in profile.items() if not isinstance(k, str) or not isinstance(v, str)]
+    if bad:
+        raise ScorecardError(f"profile.{bad[0]}: the answer must be an option id (text)")
+    try:
+        check_profile(framework, profile)
+    except FrameworkError as exc:
+        raise ScorecardError(exc.problems) from None
+    # what was chosen, not the defaults: a default stays the framework's to change
+    return {str(k): str(v) for k, v in profile.items()}
+
+
 def create_assessment(
     session: Session,
     *,
@@ -50,9 +68,11 @@ def create_assessment(
     question_set: str = "core",
     targets: dict[str, Any] | None = None,
     status: str = "draft",
+    profile: Mapping[str, Any] | None = None,
 ) -> Assessment:
     """Create an assessment pinned to a framework version, built-in or published (the
-    newest when no version is given)."""
+    newest when no version is given), with its ``profile``: context question id ->
+    option id of that framework."""
     get_unit(session, unit_id=unit_id)
     fw = resolve(session, framework, lock=True)
     title = title.strip()
@@ -71,6 +91,7 @@ def create_assessment(
         date=date or dt.date.today(),
         status=status,
         targets=_check_targets(fw, targets),
+        profile=_check_profile(fw, profile),
     )
     session.add(a)
     session.flush()
@@ -100,8 +121,10 @@ def update_assessment(
     title: str | None = None,
     date: dt.date | None = None,
     targets: dict[str, Any] | None = None,
+    profile: Mapping[str, Any] | None = None,
 ) -> Assessment:
-    """Change title, date or targets; a closed assessment is frozen."""
+    """Change title, date, targets or the profile (``profile`` replaces every context
+    answer; ``{}`` clears them); a closed assessment is frozen."""
     if assessment.status == "closed":
         raise ConflictError(f"assessment {assessment.id} is closed; reopen it to change it")
     if title is not None:
@@ -113,6 +136,8 @@ def update_assessment(
         assessment.date = date
     if targets is not None:
         assessment.targets = _check_targets(assessment_framework(assessment), targets)
+    if profile is not None:
+        assessment.profile = _check_profile(assessment_framework(assessment), profile)
     return assessment
 
 

@@ -1,6 +1,6 @@
 """The PDF report (A4), drawn with fpdf2 from the same view as the other formats.
 
-The sections are drawn in reading order by :mod:`.summary`, :mod:`.charts`,
+The sections are drawn in reading order by :mod:`.context`, :mod:`.summary`, :mod:`.charts`,
 :mod:`.analysis`, :mod:`.evidence` and :mod:`.answers`, on :mod:`.page`'s pages, with :mod:`.table`'s
 tables. The creation date is the report's ``generated_at``, so the same input gives the
 same bytes.
@@ -17,6 +17,7 @@ from ..view import report_view
 from .analysis import agreement, plan, roles, trend
 from .answers import answers
 from .charts import Chart, chart_row
+from .context import context
 from .evidence import evidence
 from .page import ReportPDF
 from .summary import scores, title_block, trust
@@ -43,6 +44,7 @@ def render_pdf(
     pdf.add_page()
 
     title_block(pdf, v)
+    context(pdf, v)
     scores(pdf, v)
     chart_row(pdf, {k: charts[k] for k in SUMMARY_KINDS if k in charts}, data)
     trust(pdf, v)

@@ -120,6 +120,8 @@ def plan(pdf: ReportPDF, v: dict[str, Any]) -> None:
         for it in plan["actions"]:
             lines = [f"{it['question']} ({it['key']}{', extended' if it['set'] == 'extended' else ''})"]
             lines.append(f"{it['dimension']} ({it['dimension_score']})")
+            if it["prioritised"]:
+                lines.append(f"Prioritised by profile: {it['prioritised']}")
             if it["recommendation"]:
                 lines.append(f"To do: {it['recommendation']}")
             if plan["tracked"]:

@@ -25,6 +25,8 @@ def answers(pdf: ReportPDF, v: dict[str, Any]) -> None:
             pdf.set_font(FONT, "B", 9.5)
             tag = " (extended)" if q["set"] == "extended" else ""
             pdf.lines(0, 5, f"{q['id']}{tag}: {q['text']}")
+            if q["not_applicable"]:
+                pdf.para(f"Not applicable: {q['not_applicable']}", size=8.5, grey=True)
             y = pdf.get_y() + 1
             pdf.bar(
                 pdf.l_margin,

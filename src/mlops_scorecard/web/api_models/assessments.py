@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .common import AssessmentStatus, DbId, FrameworkRef, QuestionSet, StrictIn, Targets, Title
+from .common import AssessmentStatus, DbId, FrameworkRef, Profile, QuestionSet, StrictIn, Targets, Title
 
 __all__ = ["AssessmentIn", "AssessmentOut", "AssessmentPatch", "StatusIn"]
 
@@ -23,14 +23,24 @@ class AssessmentIn(StrictIn):
     question_set: QuestionSet = "core"
     targets: Targets = Field(default_factory=dict, description="target score (0-100) per dimension id")
     status: Literal["draft", "open"] = "draft"
+    profile: Profile = Field(
+        default_factory=dict,
+        description="context answers: the framework's context question id -> option id"
+        " (its `profile:`, docs/framework-format.md); unknown ids are 422, naming the allowed ones",
+        examples=[{"production": "none", "regulated": "yes"}],
+    )
 
 
 class AssessmentPatch(StrictIn):
-    """Fields to change; a field left out (or null) keeps its value. ``targets`` replaces all targets."""
+    """Fields to change; a field left out (or null) keeps its value. ``targets`` replaces all
+    targets, ``profile`` all context answers."""
 
     title: Title | None = None
     date: dt.date | None = None
     targets: Targets | None = None
+    profile: Profile | None = Field(
+        default=None, description="replaces every context answer ({} clears them)"
+    )
 
 
 class StatusIn(StrictIn):
@@ -53,5 +63,8 @@ class AssessmentOut(BaseModel):
     )
     question_set: QuestionSet
     targets: dict[str, float]
+    profile: dict[str, str] = Field(
+        default_factory=dict, description="context answers: context question id -> option id"
+    )
     created_at: dt.datetime
     closed_at: dt.datetime | None

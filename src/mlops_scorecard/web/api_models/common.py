@@ -23,6 +23,7 @@ __all__ = [
     "FrameworkRef",
     "Name",
     "Problem",
+    "Profile",
     "QuestionSet",
     "RoleText",
     "StrictIn",
@@ -83,6 +84,9 @@ FrameworkRef = Annotated[
 DimensionKey = Annotated[str, StringConstraints(max_length=80), AfterValidator(check_text)]
 Target = Annotated[float, Field(ge=0, le=100)]
 Targets = dict[DimensionKey, Target]
+ProfileKey = Annotated[str, StringConstraints(max_length=80), AfterValidator(check_text)]
+#: Context answers: context question id -> option id (checked against the framework).
+Profile = dict[ProfileKey, ProfileKey]
 
 
 class StrictIn(BaseModel):

@@ -19,6 +19,7 @@ def register(app: FastAPI) -> None:
         invitations,
         pages,
         plans,
+        profiles,
         survey,
         survey_import,
     )
@@ -28,6 +29,7 @@ def register(app: FastAPI) -> None:
     app.include_router(assessments.router)
     app.include_router(frameworks.router)
     app.include_router(plans.router)
+    app.include_router(profiles.router)
     app.include_router(analysis.router)
     app.include_router(invitations.router)
     app.include_router(account.router)

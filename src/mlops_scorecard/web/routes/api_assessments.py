@@ -81,8 +81,10 @@ def assessments_list(
     responses=errors(403, 404, 422),
 )
 def assessments_create(request: Request, body: AssessmentIn, _user: Facilitator) -> AssessmentOut:
-    """Create an assessment of ``unit_id``, pinned to a built-in or published framework version and a
-    question set. An unknown framework or version, or a target for an unknown dimension, is 422."""
+    """Create an assessment of ``unit_id``, pinned to a built-in or published framework
+    version and a question set, with its ``profile`` (context answers). An unknown
+    framework or version, a target for an unknown dimension, or an unknown context
+    question or option is 422."""
     with state(request).write() as session:
         fw = named_framework(session, body.framework)
         a = create_assessment(
@@ -94,6 +96,7 @@ def assessments_create(request: Request, body: AssessmentIn, _user: Facilitator)
             question_set=body.question_set,
             targets=dict(body.targets),
             status=body.status,
+            profile=dict(body.profile),
         )
         return assessment_out(a)
 
@@ -112,15 +115,16 @@ def assessments_get(request: Request, assessment_id: AssessmentId, _user: Viewer
 
 @router.patch(
     "/assessments/{assessment_id}",
-    summary="Change title, date or targets",
+    summary="Change title, date, targets or the profile",
     response_model=AssessmentOut,
     responses=errors(403, 404, 409, 422),
 )
 def assessments_patch(
     request: Request, assessment_id: AssessmentId, body: AssessmentPatch, _user: Facilitator
 ) -> AssessmentOut:
-    """Change the fields given; ``targets`` replaces every target (``{}`` clears them).
-    A closed assessment is frozen (409): reopen it first."""
+    """Change the fields given; ``targets`` replaces every target (``{}`` clears them), as
+    ``profile`` every context answer (the scores and the plan follow it). A closed
+    assessment is frozen (409): reopen it first."""
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         update_assessment(
@@ -129,6 +133,7 @@ def assessments_patch(
             title=body.title,
             date=body.date,
             targets=None if body.targets is None else dict(body.targets),
+            profile=None if body.profile is None else dict(body.profile),
         )
         return assessment_out(a)
 

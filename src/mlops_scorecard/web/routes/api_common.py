@@ -121,6 +121,7 @@ def assessment_out(a: Assessment, unit_name: str | None = None) -> AssessmentOut
         framework=framework_ref(a),
         question_set=cast(QuestionSet, a.question_set),
         targets={k: float(v) for k, v in (a.targets or {}).items()},
+        profile=dict(a.profile or {}),
         created_at=utc(a.created_at),
         closed_at=utc(a.closed_at),
     )

@@ -41,6 +41,7 @@ from ..views.common import slug
 from ..views.evidence import evidence_view
 from ..views.org import unit_tree
 from ..views.plans import plan_view
+from ..views.profile import FIELD_PREFIX, context_view, profile_fields, profile_from_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -77,6 +78,12 @@ def _new_form(request: Request, status: int, error: str | None, values: dict[str
     with state(request).read() as s:
         frameworks = available_frameworks(s)
         _, order = unit_tree(list_units(s))
+    # without JavaScript the form shows the context questions of the framework selected
+    # (or the default one); the route checks the answers against the one submitted
+    chosen = next((fw for fw in frameworks if fw.ref == values.get("framework")), None)
+    if chosen is None and frameworks:
+        chosen = frameworks[-1]
+    profile = {k[len(FIELD_PREFIX) :]: v for k, v in values.items() if k.startswith(FIELD_PREFIX)}
     return render(
         request,
         "assessment_new.html",
@@ -86,6 +93,8 @@ def _new_form(request: Request, status: int, error: str | None, values: dict[str
         dimensions=_dimensions(frameworks),
         error=error,
         values=values,
+        profile_fields=profile_fields(chosen, profile) if chosen else [],
+        profile_framework=f"{chosen.title} {chosen.version}" if chosen else "",
     )
 
 
@@ -118,6 +127,8 @@ def _assessment_create(request: Request, form: FormData) -> Response:
     for did, _ in _dimensions(list(frameworks.values())):
         values[f"target_{did}"] = form_text(form, f"target_{did}", max_length=20)
     try:
+        profile = profile_from_form(form)
+        values.update({FIELD_PREFIX + k: v for k, v in profile.items()})
         unit_id = form_int(form, "unit_id", what="the unit")
         if unit_id is None:
             raise ScorecardError("choose the unit the assessment is for")
@@ -138,6 +149,7 @@ def _assessment_create(request: Request, form: FormData) -> Response:
                 framework=fw.ref,
                 question_set=values["question_set"] or "core",
                 targets=targets,
+                profile=profile,
             )
             new_id = a.id
     except NotFoundError:
@@ -195,7 +207,10 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         analysis = assessment_view(analyze(fw, answers, result=scored))
     else:  # small roles merged into "other" (docs/analysis.md)
         analysis = assessment_view(analyze(fw, for_viewers(answers)), missing=missing_roles(answers))
-    question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set)))
+    context = context_view(fw, cast(Any, a.question_set), a.profile)
+    # the survey does not ask the questions the context makes not applicable
+    skipped = len(context.not_applicable) if context else 0
+    question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - skipped
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
     if not facilitator:
@@ -225,6 +240,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         analysis=analysis,
         evidence=evidence_view(fw, stored, check),
         scan_base_url=str(request.base_url).rstrip("/"),
+        context=context,
     )
 
 

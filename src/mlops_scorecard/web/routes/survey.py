@@ -20,8 +20,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ...errors import ConflictError, NotFoundError, ScorecardError
+from ...framework.profiles import profile_effect
 from ...store.answer_sets import assessment_framework
-from ...store.answers import answered_count, replace_answers, respondent_answers, save_answer, submit
+from ...store.answers import replace_answers, respondent_answers, save_answer, submit
 from ...store.models import Assessment, Respondent
 from ...store.respondents import respondent_for_token
 from ...store.share_links import join_shared, share_link_for_token
@@ -154,7 +155,7 @@ def _save_page(request: Request, token: str, number: int, form: Any) -> _PageSav
         _refuse_unless_open(assessment.status)
         fw = assessment_framework(assessment)
         result = _PageSave(before)
-        for q in dim.questions:
+        for q in dim.asked:  # a stale page's answer to a question made not applicable is dropped
             answer = form_text(form, f"answer-{q.id}", max_length=80)
             comment = form_text(form, f"comment-{q.id}")
             # a multiple-choice question's checked boxes; none checked is no answer here
@@ -229,6 +230,11 @@ def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
         _refuse_unless_open(assessment.status)
         fw = assessment_framework(assessment)
         check_answer(fw, assessment.question_set, data.question_id, data.answer, data.choices)
+        reason = profile_effect(fw, assessment.profile or {}).not_applicable.get(data.question_id)
+        if fw.profile and reason:
+            raise ScorecardError(
+                f"question {data.question_id!r} is not applicable in this assessment's context: {reason}"
+            )
         try:
             row = save_answer(
                 session,
@@ -243,15 +249,16 @@ def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
             )
         except ConflictError:
             raise ConflictError(CONFLICT) from None
-        asked = [q.id for _, q in fw.iter_questions("full" if assessment.question_set == "full" else "core")]
-        answered = answered_count(session, respondent=respondent)
+        # counted as the pages count them: the questions asked, not those the context leaves out
+        session.expire(respondent, ["answers"])
+        survey = _survey_of(respondent, assessment, token)
         out: dict[str, Any] = {
             "question_id": row.question_id,
             "answer": row.answer,
             "comment": row.comment,
             "revision": row.revision,
-            "answered": answered,
-            "total": len(asked),
+            "answered": survey.answered,
+            "total": survey.total,
         }
         if row.choices is not None:
             out["choices"] = row.choices  # a multiple-choice question answered by its choices

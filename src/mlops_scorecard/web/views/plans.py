@@ -53,6 +53,7 @@ class PlanRow:
     note: str
     first: bool
     last: bool
+    prioritised: str = ""
 
 
 def _row(it: PlanItem, choices: list[tuple[str, str]], note: str, first: bool, last: bool) -> PlanRow:
@@ -77,6 +78,7 @@ def _row(it: PlanItem, choices: list[tuple[str, str]], note: str, first: bool, l
         note=note,
         first=first,
         last=last,
+        prioritised=it.prioritised,
     )
 
 
@@ -114,6 +116,7 @@ def plan_view(tracked: TrackedPlan) -> PlanView:
         manual_order=tracked.manual_order,
         empty_message=tracked.plan.empty_message(),
         counts=_counts(tracked.items),
+        ranking=tracked.plan.ranking,
     )
 
 

@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse
 from ...errors import NotFoundError
 from ...format import answer_choices, answer_label
 from ...framework import NO_VALUE_KEYS, Framework, QuestionSet
+from ...framework.profiles import profile_effect
 from ...store.models import Assessment, Respondent
 from ..templating import templates
 
@@ -92,6 +93,9 @@ class SurveyQuestion:
     options: tuple[QuestionChoice, ...] = ()
     #: The saved selection (``None``: answered by a key, or not answered).
     selected: tuple[str, ...] | None = None
+    #: Why the assessment's context makes the question not applicable (empty: it
+    #: applies). Such a question is shown with the reason and not asked.
+    not_applicable: str = ""
 
     @property
     def selected_labels(self) -> str:
@@ -110,9 +114,14 @@ class DimensionView:
     questions: list[SurveyQuestion]
 
     @property
+    def asked(self) -> list[SurveyQuestion]:
+        """The questions asked: all but those the context makes not applicable."""
+        return [q for q in self.questions if not q.not_applicable]
+
+    @property
     def answered(self) -> int:
-        """How many of this dimension's questions have an answer."""
-        return sum(1 for q in self.questions if q.answer)
+        """How many of this dimension's asked questions have an answer."""
+        return sum(1 for q in self.asked if q.answer)
 
 
 @dataclass(frozen=True)
@@ -147,8 +156,8 @@ class Survey:
 
     @property
     def total(self) -> int:
-        """Questions in the assessment's question set."""
-        return sum(len(d.questions) for d in self.dimensions)
+        """Questions asked: those of the assessment's question set that apply."""
+        return sum(len(d.asked) for d in self.dimensions)
 
     @property
     def answered(self) -> int:
@@ -182,7 +191,7 @@ class Survey:
     @property
     def first_open_dimension(self) -> int:
         """The first page with an unanswered question (1 when all are answered)."""
-        return next((d.number for d in self.dimensions if d.answered < len(d.questions)), 1)
+        return next((d.number for d in self.dimensions if d.answered < len(d.asked)), 1)
 
     def dimension(self, number: int) -> DimensionView:
         """The dimension on page ``number``, or :class:`NotFoundError`."""
@@ -207,6 +216,9 @@ def build_survey(
         Choice(key, label, fw.scale[key].description) for key, label in answer_choices(fw, unanswered=False)
     ]
     qset = cast(QuestionSet, assessment.question_set)
+    # not asked rather than asked and overridden: an answer that cannot count would
+    # waste the respondent's time and suggest that it does
+    excluded = profile_effect(fw, assessment.profile or {}).not_applicable if fw.profile else {}
     dimensions: list[DimensionView] = []
     for dim in fw.dimensions:
         asked = dim.questions_in(qset)
@@ -233,6 +245,7 @@ def build_survey(
                     revision=int(a.get("revision") or 0),
                     options=options,
                     selected=selected,
+                    not_applicable=excluded.get(q.id, ""),
                 )
             )
         dimensions.append(DimensionView(len(dimensions) + 1, dim.id, dim.title, dim.description, questions))
