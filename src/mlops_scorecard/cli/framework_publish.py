@@ -4,20 +4,15 @@ service (``POST /api/v1/frameworks``, ``[server]`` extra: httpx), with the API t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-__all__ = ["TOKEN_VARIABLE", "frameworks_url", "publish", "register"]
+from .service import TOKEN_VARIABLE, api_token, post, refusal_lines, service_base
 
-#: Where the API token is read from, as for ``scan --upload`` (never from an option: it
-#: would show in the shell history and the process list).
-TOKEN_VARIABLE = "MLOPS_SCORECARD_TOKEN"
+__all__ = ["frameworks_url", "publish", "register"]
 
-#: Seconds to connect, and to wait for the answer (the server validates and stores).
-_TIMEOUT = (10.0, 60.0)
 _HINTS = {
     401: f"check the token in {TOKEN_VARIABLE}",
     403: "the token's user must be a facilitator or admin",
@@ -27,24 +22,7 @@ _HINTS = {
 
 def frameworks_url(url: str) -> str:
     """The frameworks resource of the service at ``url`` (its base address, or the API's)."""
-    from ..errors import ScorecardError
-
-    base = url.strip().rstrip("/")
-    if not base.startswith(("http://", "https://")) or "?" in base or "#" in base:
-        raise ScorecardError(f"not a service address: {url!r} (expected http(s)://host)")
-    return base.removesuffix("/api/v1") + "/api/v1/frameworks"
-
-
-def _refusal(response: Any) -> list[str]:
-    try:
-        body = response.json()
-    except ValueError:
-        return [str(response.text[:300]).strip() or response.reason_phrase]
-    problems = body.get("problems") if isinstance(body, dict) else None
-    if isinstance(problems, list) and problems:
-        return [str(p) for p in problems]
-    detail = body.get("detail", "") if isinstance(body, dict) else body
-    return [str(detail)[:2000]]
+    return service_base(url) + "/api/v1/frameworks"
 
 
 def publish(
@@ -61,31 +39,17 @@ def publish(
 
     Example: MLOPS_SCORECARD_TOKEN=msc_... mlops-scorecard frameworks publish acme.yaml --url https://scorecard.example.com
     """
-    import httpx
-
     from ..datafiles import read_file_bytes
     from ..errors import ScorecardError
 
     target = frameworks_url(url)
-    token = (os.environ.get(TOKEN_VARIABLE) or "").strip()
-    if not token:
-        raise ScorecardError(
-            f"an API token is needed to publish: set {TOKEN_VARIABLE} (mlops-scorecard tokens create)"
-        )
+    token = api_token(None, action="publish")
     data = read_file_bytes(path)
     media = "application/json" if path.suffix.lower() == ".json" else "application/yaml"
-    try:
-        response = httpx.post(
-            target,
-            files={"file": (path.name, data, media)},
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-            timeout=httpx.Timeout(_TIMEOUT[1], connect=_TIMEOUT[0]),
-        )
-    except httpx.HTTPError as exc:
-        raise ScorecardError(f"cannot reach {url}: {exc or type(exc).__name__}") from None
+    response = post(target, shown=url, token=token, files={"file": (path.name, data, media)})
     if response.status_code >= 300:
         hint = _HINTS.get(response.status_code)
-        lines = _refusal(response)
+        lines = refusal_lines(response)
         head = f"refused ({response.status_code})" + (f" ({hint})" if hint else "")
         raise ScorecardError(
             [head, *lines]

@@ -21,6 +21,7 @@ import typer
 
 from ..errors import ScorecardError
 from .common import FORCE, check_output, fail
+from .service import TOKEN_VARIABLE
 
 if TYPE_CHECKING:
     from ..evidence.output import ScanReport
@@ -30,9 +31,6 @@ __all__ = ["EXIT_BELOW", "TOKEN_VARIABLE", "register"]
 
 #: Exit status when the evidence coverage is below ``--fail-under``.
 EXIT_BELOW = 3
-#: Where ``--upload`` takes the API token from (never from an option: it would show in
-#: the shell history and the process list).
-TOKEN_VARIABLE = "MLOPS_SCORECARD_TOKEN"
 
 
 class ScanFormat(StrEnum):

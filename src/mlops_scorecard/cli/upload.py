@@ -19,31 +19,18 @@ def upload(
 
     Example: mlops-scorecard upload mine.yaml --link https://scorecard.example.com/r/AbC...
     """
-    import httpx
-
     from ..answers import load_answers
     from ..errors import ScorecardError
+    from .service import post, refusal_lines
 
     load_answers(path)  # a broken file is reported here, before anything is sent
     if "/r/" not in link or not link.startswith(("http://", "https://")):
         raise ScorecardError(f"not a survey link: {link!r} (expected http(s)://host/r/TOKEN)")
     target = link.rstrip("/") + "/upload"
-    try:
-        with path.open("rb") as fh:
-            response = httpx.post(
-                target,
-                files={"file": (path.name, fh, "application/octet-stream")},
-                headers={"accept": "application/json"},
-                timeout=30,
-            )
-    except httpx.HTTPError as exc:
-        raise ScorecardError(f"cannot reach {link}: {exc}") from None
+    with path.open("rb") as fh:
+        response = post(target, shown=link, files={"file": (path.name, fh, "application/octet-stream")})
     if response.status_code >= 400:
-        try:
-            detail = response.json().get("detail", response.text)
-        except ValueError:
-            detail = response.text[:200]
-        raise ScorecardError(f"upload refused ({response.status_code}): {detail}")
+        raise ScorecardError(f"upload refused ({response.status_code}): {'; '.join(refusal_lines(response))}")
     typer.echo(f"uploaded {path}")
 
 
