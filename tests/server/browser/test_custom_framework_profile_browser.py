@@ -160,10 +160,14 @@ def test_custom_framework_profile_from_upload_to_results(
     answers_na = page.locator(
         ".question", has_text="Is the data sent to vendors for fine-tuning reviewed first?"
     )
+    page.locator("details.dimension summary", has_text="Vendor models").click()
+    expect(answers_na.locator(".na-reason")).to_be_visible()
     expect(answers_na.locator(".na-reason")).to_have_text(f"Not applicable: {NA_REASON}")
     items = page.locator(".plan-item")
     expect(items.first).to_have_attribute("data-key", "ven-evals")
-    expect(items.first.locator(".plan-prioritised")).to_contain_text("Prioritised by profile")
+    prioritised = items.first.locator(".plan-prioritised")
+    expect(prioritised).to_contain_text("Prioritised by profile")
+    expect(prioritised).to_contain_text("No, we use vendor models as they come")
     expect(page.locator(".plan-prioritised")).to_have_count(1)
     expect(page.locator("#plan-item-ven-tuning-data")).to_have_count(0)
     expect(page.locator("#plan-item-ven-contracts")).to_have_count(1)
