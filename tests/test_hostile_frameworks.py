@@ -59,7 +59,8 @@ def test_deep_nesting_is_refused_with_its_line() -> None:
 
 def test_extends_a_missing_framework_names_it() -> None:
     message = refused_framework("extends: nowhere@9\nid: x\nversion: '1'\ntitle: X\n")
-    assert "line 1" in message and "nowhere" in message
+    assert "line 1" in message
+    assert "nowhere" in message
 
 
 def test_a_json_framework_with_nan_is_refused() -> None:
@@ -95,14 +96,13 @@ def test_a_lens_with_infinity_as_a_number_is_refused_or_read_as_text() -> None:
         ],
     }
     text = json.dumps(lens).replace('"Daily"', "Infinity").replace('"d"', "NaN")
-    try:
-        result = lens_to_framework(text, source="lens.json")
-    except FrameworkError as exc:
-        assert str(exc).startswith("lens.json: ")
-    else:  # read leniently: the constants become empty text with a warning, never a float
-        q = next(q for _, q in result.framework.iter_questions("full"))
-        assert all(isinstance(c.label, str) for c in q.choices)
-        assert result.warnings
+    result = lens_to_framework(text, source="lens.json")
+    # read leniently, as published lenses hold bare NaNs: empty text with a warning, never a float
+    q = next(q for _, q in result.framework.iter_questions("full"))
+    assert [c.label for c in q.choices] == ["Q_1_a", "None of these"]
+    assert (
+        "choices[0] (Q_1_a).title: a bare Infinity in the JSON, not text; read as empty" in result.warnings[1]
+    )
 
 
 # --- CLI on odd files ---------------------------------------------------------------------
@@ -231,7 +231,3 @@ def test_an_xlsx_with_two_sheets_reads_the_first() -> None:
     assert preview.respondents == 1
     assert preview.answers is not None
     assert preview.answers.respondents[0].answers[CORE[0].id].answer == "yes"
-
-
-def test_every_error_above_is_a_scorecard_error() -> None:
-    assert issubclass(AnswersError, ScorecardError) and issubclass(FrameworkError, ScorecardError)
