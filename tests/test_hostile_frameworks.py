@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 
 from mlops_scorecard.answers.survey_import import preview_survey
 from mlops_scorecard.cli import app
-from mlops_scorecard.errors import AnswersError, FrameworkError, ScorecardError
+from mlops_scorecard.errors import AnswersError, FrameworkError
 from mlops_scorecard.framework import get_framework, parse_framework_text
 from mlops_scorecard.framework.lens import lens_to_framework
 
