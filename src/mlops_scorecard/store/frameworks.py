@@ -140,13 +140,15 @@ def published_framework(row: PublishedFramework) -> Framework:
     return fw
 
 
-def _row(session: Session, ref: str, *, lock: bool = False) -> PublishedFramework | None:
+def _row(
+    session: Session, ref: str, *, lock: Literal["share", "update"] | None = None
+) -> PublishedFramework | None:
     fid, version = _split(ref)
     query = select(PublishedFramework).where(PublishedFramework.framework_id == fid)
+    if lock:
+        query = query.with_for_update(read=lock == "share")
     if version:
         query = query.where(PublishedFramework.version == version)
-        if lock:
-            query = query.with_for_update(read=True)
         return session.scalars(query).first()
     rows = list(session.scalars(query))
     return max(rows, key=lambda r: version_key(r.version)) if rows else None
@@ -159,7 +161,7 @@ def resolve(session: Session, ref: str, *, lock: bool = False) -> Framework:
     try:
         return get_framework(ref, allow_files=False)
     except FrameworkError as builtin_error:
-        row = _row(session, ref, lock=lock)
+        row = _row(session, ref, lock="share" if lock else None)
         if row is None:
             fid, version = _split(ref)
             if version and _row(session, fid) is not None:
@@ -330,7 +332,11 @@ def catalogue_entry(session: Session, *, ref: str) -> Listed:
 
 def delete_published(session: Session, *, ref: str) -> None:
     """Delete a published version that nothing uses (:class:`ConflictError` otherwise)."""
-    row = get_published(session, ref=ref)
+    # locked before the usage check: an assessment being pinned to it holds a share lock
+    # (resolve(lock=True)), so one of the two waits for the other and sees what it did
+    row = _row(session, ref, lock="update")
+    if row is None:
+        raise NotFoundError(f"no published framework {ref[:120]!r}")
     exact = f"{row.framework_id}@{row.version}"
     used = usage(session, ref=exact)
     if used.in_use:

@@ -1,0 +1,336 @@
+"""Hostile input to the service parts of issue 10, on SQLite and PostgreSQL: framework
+uploads (bombs, huge, non-UTF-8, built-in ids, odd versions, extends gone wrong, two
+publishers at once, delete while an assessment is created), survey imports (forged or
+replayed confirmations, roles, CSRF) and multiple-choice autosaves. Every one is a 4xx
+that says what is wrong, never a 500, and nothing half-written stays."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from custom_frameworks import ACME
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, text
+from support import csrf_of, free_port
+from test_survey_import_web import GOOD, hidden, new_assessment, post_file, saved
+
+from mlops_scorecard.errors import ConflictError, ScorecardError
+from mlops_scorecard.store import assessments, frameworks, units
+from mlops_scorecard.store.models import Assessment, PublishedFramework
+from mlops_scorecard.web.survey_imports import pack
+
+V1 = "/api/v1"
+YAML = {"Content-Type": "application/yaml"}
+
+
+def publish(api: TestClient, text: str) -> Any:
+    return api.post(
+        f"{V1}/frameworks", content=text.encode() if isinstance(text, str) else text, headers=YAML
+    )
+
+
+def published_count(app: FastAPI) -> int:
+    with app.state.scorecard.read() as s:
+        return int(s.scalar(select(func.count()).select_from(PublishedFramework)) or 0)
+
+
+# --- framework uploads --------------------------------------------------------------------
+
+BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (BOMB, "alias"),
+        ("id: x\nversion: '1'\ntitle: " + "[" * 3000 + "]" * 3000 + "\n", "nest"),
+        (ACME.replace("acme-mlops", "mlops-scorecard"), "built-in framework's id"),
+        (ACME.replace('version: "1.0"', 'version: "1/../2"'), "version"),
+        (ACME.replace('version: "1.0"', 'version: ".."'), "version"),
+        (ACME.replace('version: "1.0"', 'version: "1%2F0"'), "version"),
+        (ACME.replace("extends: mlops-scorecard@1.0.0", "extends: nowhere@1"), "nowhere"),
+        (
+            ACME
+            + "profile:\n  - id: p\n    text: P?\n    options:\n      - {id: a, label: A, prioritise: [nope]}\n      - {id: b, label: B}\n",
+            "nope",
+        ),
+    ],
+    ids=[
+        "billion-laughs",
+        "deep-nesting",
+        "builtin-id",
+        "slash",
+        "dotdot",
+        "percent-2f",
+        "extends-missing",
+        "profile-unknown-id",
+    ],
+)
+def test_framework_uploads_refused_api_and_page(
+    app: FastAPI, api: TestClient, facilitator: TestClient, body: str, message: str
+) -> None:
+    r = publish(api, body)
+    assert r.status_code == 422, r.text
+    assert message in r.json()["detail"]
+    page = facilitator.post(
+        "/frameworks",
+        data={"csrf_token": csrf_of(facilitator)},
+        files={"file": ("f.yaml", body.encode(), "application/yaml")},
+        follow_redirects=False,
+    )
+    assert page.status_code == 422, page.text
+    assert published_count(app) == 0
+
+
+def test_non_utf8_and_oversized_uploads(app: FastAPI, api: TestClient, facilitator: TestClient) -> None:
+    latin = ACME.replace("ACME MLOps", "ACME MLÖps").encode("latin-1")
+    r = publish(api, latin)  # type: ignore[arg-type]
+    assert r.status_code == 422, r.text
+    assert "UTF-8" in r.json()["detail"]
+    page = facilitator.post(
+        "/frameworks",
+        data={"csrf_token": csrf_of(facilitator)},
+        files={"file": ("f.yaml", latin, "application/yaml")},
+    )
+    assert page.status_code == 422
+    assert "not UTF-8 text" in page.text
+    huge = ACME + "# " + "x" * (3 * 1024 * 1024) + "\n"
+    assert publish(api, huge).status_code == 413
+    assert published_count(app) == 0
+
+
+def test_a_json_body_with_nan(app: FastAPI, api: TestClient) -> None:
+    body = '{"extends": "mlops-scorecard@1.0.0", "id": "j", "version": "1", "title": "J", "dimensions": [{"id": "governance", "weight": NaN}]}'
+    r = api.post(f"{V1}/frameworks", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert published_count(app) == 0
+
+
+def test_a_ten_thousand_question_framework(app: FastAPI, api: TestClient) -> None:
+    questions = "".join(f"      - {{id: q{i}, text: Question {i}?}}\n" for i in range(10_000))
+    body = f"extends: mlops-scorecard@1.0.0\nid: big\nversion: '1'\ntitle: Big\ndimensions:\n  - id: huge\n    title: Huge\n    questions:\n{questions}"
+    r = publish(api, body)
+    assert r.status_code in (201, 413, 422), r.text
+    if r.status_code == 201:
+        assert api.get(f"{V1}/frameworks/big@1").json()["framework"]["id"] == "big"
+
+
+def test_extends_cycle_cannot_be_made(app: FastAPI, api: TestClient) -> None:
+    a = ACME.replace("acme-mlops", "cyc-a")
+    assert publish(api, a).status_code == 201
+    b = "extends: cyc-a@1.0\nid: cyc-b\nversion: '1.0'\ntitle: B\n"
+    r = publish(api, b)
+    assert r.status_code == 201, r.text
+    # A again, now extending B (by id@version or by its bare id): refused, naming the cycle
+    for ref in ("cyc-b@1.0", "cyc-b"):
+        again = publish(api, a.replace("extends: mlops-scorecard@1.0.0", f"extends: {ref}"))
+        assert again.status_code == 422, again.text
+        assert "extends: a cycle: cyc-a@1.0 -> cyc-b@1.0 -> cyc-a@1.0" in again.json()["detail"]
+    assert publish(api, a).json()["status"] == "unchanged"
+
+
+# --- two at once -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server(app: FastAPI) -> Iterator[str]:
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_publishing_one_version_from_many_threads(app: FastAPI, users: dict[str, str], server: str) -> None:
+    n = 6
+    barrier = threading.Barrier(n)
+
+    def one(i: int) -> int:
+        with httpx.Client(base_url=server, timeout=60) as c:
+            c.headers["Authorization"] = f"Bearer {users['facilitator']}"
+            barrier.wait(timeout=30)
+            text = ACME if i % 2 == 0 else ACME.replace("signed by the board", "signed by the CEO")
+            r = c.post(f"{V1}/frameworks", content=text, headers=YAML)
+            return r.status_code
+
+    with ThreadPoolExecutor(n) as pool:
+        codes = list(pool.map(one, range(n)))
+    assert 500 not in codes, codes
+    assert set(codes) <= {200, 201, 409}, codes
+    assert 201 in codes
+    assert published_count(app) == 1
+
+
+def test_delete_while_assessments_are_created(app: FastAPI, users: dict[str, str], server: str) -> None:
+    with httpx.Client(base_url=server, timeout=60) as c:
+        c.headers["Authorization"] = f"Bearer {users['facilitator']}"
+        assert c.post(f"{V1}/frameworks", content=ACME, headers=YAML).status_code == 201
+        unit = c.post(f"{V1}/units", json={"name": "Race"}).json()["id"]
+    barrier = threading.Barrier(2)
+
+    def create() -> int:
+        with httpx.Client(base_url=server, timeout=60) as c:
+            c.headers["Authorization"] = f"Bearer {users['facilitator']}"
+            barrier.wait(timeout=30)
+            body = {"unit_id": unit, "title": "On ACME", "framework": "acme-mlops@1.0"}
+            return c.post(f"{V1}/assessments", json=body).status_code
+
+    def delete() -> int:
+        with httpx.Client(base_url=server, timeout=60) as c:
+            c.headers["Authorization"] = f"Bearer {users['facilitator']}"
+            barrier.wait(timeout=30)
+            return c.delete(f"{V1}/frameworks/acme-mlops@1.0").status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        made, gone = pool.submit(create), pool.submit(delete)
+        codes = (made.result(), gone.result())
+    assert codes in {(201, 409), (422, 204), (404, 204)}, codes
+    with app.state.scorecard.read() as s:
+        pinned = s.scalar(
+            select(func.count()).select_from(Assessment).where(Assessment.framework_id == "acme-mlops")
+        )
+    assert (published_count(app), pinned) == ((1, 1) if codes[0] == 201 else (0, 0))
+
+
+# --- survey imports --------------------------------------------------------------------------
+
+
+def test_confirm_with_a_forged_payload_is_checked_again(app: FastAPI, facilitator: TestClient) -> None:
+    aid = new_assessment(app)
+    forged = pack(b"Name,Colour\nMallory,=cmd|' /C calc'!A0\n")
+    r = facilitator.post(
+        f"/assessments/{aid}/import",
+        data={
+            "csrf_token": csrf_of(facilitator),
+            "action": "import",
+            "payload": forged,
+            "filename": "../../x.csv",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 422
+    assert "matches no question" in r.text
+    assert saved(app, aid) == (0, 0)
+
+
+def test_a_preview_confirmed_in_another_assessment_is_checked_there(
+    app: FastAPI, facilitator: TestClient
+) -> None:
+    first = new_assessment(app)
+    with app.state.scorecard.write() as s:
+        team = units.create_unit(s, name="Other team", kind="team")
+        a = assessments.create_assessment(s, unit_id=team.id, title="Closed", status="open")
+        assessments.set_status(s, assessment=a, status="closed")
+        other = a.id
+    page = post_file(facilitator, first, GOOD)
+    confirm = {
+        "csrf_token": csrf_of(facilitator),
+        "action": "import",
+        "payload": hidden(page.text, "payload"),
+    }
+    r = facilitator.post(f"/assessments/{other}/import", data=confirm, follow_redirects=False)
+    assert r.status_code == 409  # closed: the other assessment's own rules apply
+    assert saved(app, other) == (0, 0)
+
+
+def test_confirm_twice_imports_once(app: FastAPI, facilitator: TestClient) -> None:
+    aid = new_assessment(app)
+    page = post_file(facilitator, aid, GOOD)
+    confirm = {
+        "csrf_token": csrf_of(facilitator),
+        "action": "import",
+        "payload": hidden(page.text, "payload"),
+    }
+    first = facilitator.post(f"/assessments/{aid}/import", data=confirm, follow_redirects=False)
+    assert first.status_code == 303
+    second = facilitator.post(f"/assessments/{aid}/import", data=confirm, follow_redirects=False)
+    assert second.status_code == 409
+    assert saved(app, aid)[0] == 2
+
+
+def test_imports_need_a_facilitator_and_csrf(
+    app: FastAPI, client: TestClient, viewer: TestClient, facilitator: TestClient, users: dict[str, str]
+) -> None:
+    aid = new_assessment(app)
+    data = {"action": "import", "payload": pack(GOOD)}
+    anon = client.post(f"/assessments/{aid}/import", data=data, follow_redirects=False)
+    assert anon.status_code in (303, 401, 403)
+    looked = viewer.post(
+        f"/assessments/{aid}/import", data={**data, "csrf_token": csrf_of(viewer)}, follow_redirects=False
+    )
+    assert looked.status_code == 403
+    no_csrf = facilitator.post(f"/assessments/{aid}/import", data=data, follow_redirects=False)
+    assert no_csrf.status_code == 403
+    v = TestClient(app, raise_server_exceptions=False)
+    v.headers["Authorization"] = f"Bearer {users['viewer']}"
+    r = v.post(f"{V1}/assessments/{aid}/imports", files={"file": ("s.csv", GOOD, "text/csv")})
+    assert r.status_code == 403
+    assert saved(app, aid) == (0, 0)
+
+
+def test_api_import_of_hostile_csvs(app: FastAPI, api: TestClient) -> None:
+    aid = new_assessment(app)
+    for data, name in [
+        (b'Name,x\n"Ana,Yes\n', "s.csv"),
+        (",".join(f"c{i}" for i in range(1001)).encode() + b"\n", "s.csv"),
+        (b"Name,x\nAna,Yes\n", "s.xlsx"),
+    ]:
+        r = api.post(f"{V1}/assessments/{aid}/imports", files={"file": (name, data, "text/csv")})
+        assert r.status_code == 422, (name, r.text)
+        assert "s." in r.json()["detail"]
+    assert saved(app, aid) == (0, 0)
+
+
+def test_a_delete_waiting_on_an_assessment_being_created_sees_it(app: FastAPI, api: TestClient) -> None:
+    """The same race, made to happen: the delete starts while the creation's transaction
+    is open, and must find the new assessment once it commits (it used to check first,
+    then delete the framework from under the assessment on PostgreSQL)."""
+    assert publish(api, ACME).status_code == 201
+    st = app.state.scorecard
+    outcome: list[BaseException | None] = []
+
+    def delete() -> None:
+        try:
+            with st.write() as s:
+                frameworks.delete_published(s, ref="acme-mlops@1.0")
+            outcome.append(None)
+        except ScorecardError as exc:
+            outcome.append(exc)
+
+    with st.write() as s:
+        team = units.create_unit(s, name="Race team", kind="team")
+        assessments.create_assessment(s, unit_id=team.id, title="Pinned", framework="acme-mlops@1.0")
+        s.flush()
+        deleter = threading.Thread(target=delete)
+        deleter.start()
+        if st.engine.dialect.name == "postgresql":
+            with st.sessions() as watch:  # until the delete waits on the creation's row lock
+                deadline = time.monotonic() + 30
+                while not watch.scalar(text("select count(*) from pg_locks where not granted")):
+                    assert time.monotonic() < deadline, "the delete never waited"
+                    time.sleep(0.01)
+                    watch.rollback()
+    deleter.join(timeout=60)
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], ConflictError), outcome
+    assert "cannot be deleted" in str(outcome[0])
+    assert published_count(app) == 1
