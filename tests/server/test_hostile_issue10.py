@@ -20,14 +20,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from support import csrf_of, free_port
+from test_custom_scale_survey import _stored as shaped_stored
+from test_custom_scale_survey import _survey as shaped_survey
+from test_custom_scale_survey import shaped
 from test_survey_import_web import GOOD, hidden, new_assessment, post_file, saved
 
 from mlops_scorecard.errors import ConflictError, ScorecardError
+from mlops_scorecard.framework import Framework
 from mlops_scorecard.store import assessments, frameworks, units
 from mlops_scorecard.store.models import Assessment, PublishedFramework
 from mlops_scorecard.web.survey_imports import pack
 
 V1 = "/api/v1"
+__all__ = ["shaped"]  # a fixture, imported to be used here
 YAML = {"Content-Type": "application/yaml"}
 
 
@@ -334,3 +339,152 @@ def test_a_delete_waiting_on_an_assessment_being_created_sees_it(app: FastAPI, a
     assert isinstance(outcome[0], ConflictError), outcome
     assert "cannot be deleted" in str(outcome[0])
     assert published_count(app) == 1
+
+
+# --- multiple-choice answers -------------------------------------------------------------------
+
+MANY = [f"c1_{i}" for i in range(10_000)]
+
+
+@pytest.mark.parametrize(
+    ("choices", "needle"),
+    [
+        (["c1_pipe", "c1_pipe"], "selected twice"),
+        (MANY, "50"),
+        ([1, None], "string"),
+        ({"c1_pipe": True}, "list"),
+        ("c1_pipe", "list"),
+        (["c1_pipe", "c1_none"], "must be selected alone"),
+    ],
+    ids=["duplicate", "ten-thousand", "non-strings", "mapping", "bare-string", "none-with-others"],
+)
+def test_autosave_refuses_hostile_choices(
+    app: FastAPI, client: TestClient, shaped: Framework, choices: Any, needle: str
+) -> None:
+    _, rid, token = shaped_survey(app)
+    r = client.post(f"/r/{token}/answers", json={"question_id": "c1", "choices": choices, "revision": 0})
+    assert r.status_code == 422, r.text
+    assert needle in r.json()["detail"]
+    assert shaped_stored(app, rid) == {}
+
+
+@pytest.mark.parametrize(
+    ("choices", "needle"),
+    [
+        (["c1_pipe", "c1_pipe"], "selected twice"),
+        (MANY, "50"),
+        ([1, None], "string"),
+    ],
+    ids=["duplicate", "ten-thousand", "non-strings"],
+)
+def test_the_form_and_the_answers_file_refuse_hostile_choices(
+    app: FastAPI, client: TestClient, api: TestClient, shaped: Framework, choices: list[Any], needle: str
+) -> None:
+    _, rid, token = shaped_survey(app)
+    if all(isinstance(c, str) for c in choices):
+        form = {"answer-s1": "defined", "revision-s1": "0", "revision-c1": "0", "choice-c1": choices}
+        r = client.post(f"/r/{token}/d/1", data=form, follow_redirects=False)
+        if len(choices) > 1000:  # the form parser's own bound on fields
+            assert r.status_code == 400
+            assert "Too many fields" in r.text
+        else:
+            assert r.status_code == 422, r.text[:500]
+        assert shaped_stored(app, rid) == {}
+    unit = api.post(f"{V1}/units", json={"name": "Hostile"}).json()["id"]
+    aid = api.post(f"{V1}/assessments", json={"unit_id": unit, "title": "H", "framework": "shaped@1"}).json()[
+        "id"
+    ]
+    data = {
+        "framework": "shaped@1",
+        "respondents": [{"name": "Eve", "answers": {"c1": {"choices": choices}}}],
+    }
+    r = api.post(f"{V1}/assessments/{aid}/answers", json=data)
+    assert r.status_code == 422, r.text
+    assert needle in r.text
+    assert api.get(f"{V1}/assessments/{aid}/answers").json()["respondents"] == []
+
+
+def test_two_tabs_autosaving_one_choice_question(app: FastAPI, shaped: Framework, server: str) -> None:
+    _, rid, token = shaped_survey(app)
+    tabs = 6
+    barrier = threading.Barrier(tabs)
+
+    def tab(i: int) -> int:
+        with httpx.Client(base_url=server, timeout=60) as c:
+            barrier.wait(timeout=30)
+            choices = ["c1_pipe"] if i % 2 else ["c1_back", "c1_pipe"]
+            body = {"question_id": "c1", "choices": choices, "revision": 0}
+            return c.post(f"/r/{token}/answers", json=body).status_code
+
+    with ThreadPoolExecutor(tabs) as pool:
+        codes = sorted(pool.map(tab, range(tabs)))
+    assert codes == [200] + [409] * (tabs - 1), codes
+    answer, choices, revision = shaped_stored(app, rid)["c1"]
+    assert revision == 1
+    assert (answer, choices) in [("defined", ["c1_pipe"]), ("optimizing", ["c1_back", "c1_pipe"])]
+
+
+# --- profiles ------------------------------------------------------------------------------------
+
+
+def test_profile_changes_refused(
+    app: FastAPI, facilitator: TestClient, viewer: TestClient, api: TestClient
+) -> None:
+    aid = new_assessment(app)
+    form = {"csrf_token": csrf_of(facilitator), "profile_production": "lots"}
+    r = facilitator.post(f"/assessments/{aid}/profile", data=form, follow_redirects=False)
+    assert r.status_code == 422, r.text[:300]
+    assert "unknown option" in r.text
+    r = facilitator.post(
+        f"/assessments/{aid}/profile",
+        data={"csrf_token": csrf_of(facilitator), "profile_stage": "pilot"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 422
+    assert "unknown context question" in r.text
+    assert (
+        facilitator.post(
+            f"/assessments/{aid}/profile", data={"profile_production": "many"}, follow_redirects=False
+        ).status_code
+        == 403
+    )
+    assert (
+        viewer.post(
+            f"/assessments/{aid}/profile",
+            data={"csrf_token": csrf_of(viewer), "profile_production": "many"},
+            follow_redirects=False,
+        ).status_code
+        == 403
+    )
+    with app.state.scorecard.write() as s:
+        assessments.set_status(
+            s, assessment=assessments.get_assessment(s, assessment_id=aid), status="closed"
+        )
+    closed = facilitator.post(
+        f"/assessments/{aid}/profile",
+        data={"csrf_token": csrf_of(facilitator), "profile_production": "many"},
+        follow_redirects=False,
+    )
+    assert closed.status_code == 409, closed.text[:300]
+    r = api.patch(f"{V1}/assessments/{aid}", json={"profile": {"production": "many"}})
+    assert r.status_code == 409, r.text
+    with app.state.scorecard.read() as s:
+        assert s.get(Assessment, aid).profile is None
+
+
+def test_an_answers_file_with_an_unknown_profile(app: FastAPI, api: TestClient) -> None:
+    aid = new_assessment(app)
+    for profile, needle in [
+        ({"stage": "pilot"}, "profile.stage: unknown context question"),
+        ({"production": "lots"}, "unknown option 'lots'"),
+        ({"production": 3}, "profile.production: Input should be a valid string"),
+    ]:
+        data = {
+            "framework": "mlops-scorecard@1.0.0",
+            "profile": profile,
+            "respondents": [{"name": "Eve", "answers": {"gov-strategy": "yes"}}],
+        }
+        r = api.post(f"{V1}/assessments/{aid}/answers", json=data)
+        assert r.status_code == 422, r.text
+        assert needle in r.json()["detail"]
+    assert saved(app, aid) == (0, 0)
