@@ -488,3 +488,23 @@ def test_an_answers_file_with_an_unknown_profile(app: FastAPI, api: TestClient) 
         assert r.status_code == 422, r.text
         assert needle in r.json()["detail"]
     assert saved(app, aid) == (0, 0)
+
+
+def test_previous_and_changes_are_checked_when_published(app: FastAPI, api: TestClient) -> None:
+    assert publish(api, ACME).status_code == 201
+    v2 = ACME.replace('version: "1.0"', 'version: "2.0"')
+    for tail, needle in [
+        ("previous: acme-mlops@9\n", "previous: framework 'acme-mlops' has no published version '9'"),
+        ("previous: nowhere@1\n", "previous: unknown framework 'nowhere@1'"),
+        (
+            "previous: acme-mlops@1.0\nchanges:\n  - {kind: renamed, from: [nope], to: [gov-strategy]}\n",
+            "changes[0] (renamed).from: acme-mlops@1.0 has no question 'nope'",
+        ),
+    ]:
+        r = publish(api, v2 + tail)
+        assert r.status_code == 422, r.text
+        assert needle in r.json()["detail"]
+        assert r.json()["detail"].startswith("framework.yaml: ")
+    assert published_count(app) == 1
+    ok = publish(api, v2 + "previous: acme-mlops@1.0\n")
+    assert ok.status_code == 201, ok.text

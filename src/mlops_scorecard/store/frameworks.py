@@ -24,7 +24,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, FrameworkError, NotFoundError
-from ..framework import Framework, builtin_frameworks, get_framework, parse_framework_text, version_key
+from ..framework import (
+    Framework,
+    builtin_frameworks,
+    declared_mapping,
+    get_framework,
+    parse_framework_text,
+    version_key,
+)
 from .models import Assessment, PublishedFramework, User, utcnow
 
 __all__ = [
@@ -248,6 +255,8 @@ def publish(
         )
     if len(fw.title) > MAX_TITLE:
         raise FrameworkError(f"title: at most {MAX_TITLE} characters (it has {len(fw.title)})", source=source)
+    if fw.previous:
+        _check_previous(session, fw, source)
     data = fw.model_dump(mode="json", by_alias=True)
     row = session.scalars(
         select(PublishedFramework)
@@ -274,6 +283,20 @@ def publish(
     session.add(row)
     session.flush()
     return Published("created", fw, row)
+
+
+def _check_previous(session: Session, fw: Framework, source: str) -> None:
+    """Refuse a ``previous`` this service does not know, or ``changes`` that do not fit
+    it: a comparison across the versions would otherwise fail long after the upload."""
+    assert fw.previous is not None
+    try:
+        previous = resolve(session, fw.previous)
+    except FrameworkError as exc:
+        raise FrameworkError([f"previous: {p}" for p in exc.problems], source=source) from None
+    try:
+        declared_mapping(previous, fw)
+    except FrameworkError as exc:
+        raise FrameworkError(exc.problems, source=source) from None
 
 
 @dataclass(frozen=True)
