@@ -87,10 +87,19 @@ def _read_file(
     p: Path, error: type[ScorecardError], *, binary: bool, max_bytes: int | None = None
 ) -> str | bytes:
     limit = MAX_FILE_BYTES if max_bytes is None else max_bytes  # read here: tests lower it
+    too_large = f"file is larger than {limit // (1024 * 1024)} MiB"
     try:
         if p.stat().st_size > limit:
-            raise error(f"file is larger than {limit // (1024 * 1024)} MiB", source=str(p))
-        return p.read_bytes() if binary else p.read_text(encoding="utf-8")
+            raise error(too_large, source=str(p))
+        # at most one byte past the limit: a device or pipe (/dev/zero) reports size 0
+        with p.open("rb") as f:
+            data = f.read(limit + 1)
+        if len(data) > limit:
+            raise error(too_large, source=str(p))
+        if binary:
+            return data
+        # the newlines read_text would give (universal newlines)
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise error("file not found", source=str(p)) from None
     except IsADirectoryError:

@@ -24,7 +24,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, FrameworkError, NotFoundError
-from ..framework import Framework, builtin_frameworks, get_framework, parse_framework_text, version_key
+from ..framework import (
+    Framework,
+    builtin_frameworks,
+    declared_mapping,
+    get_framework,
+    parse_framework_text,
+    version_key,
+)
 from .models import Assessment, PublishedFramework, User, utcnow
 
 __all__ = [
@@ -140,13 +147,15 @@ def published_framework(row: PublishedFramework) -> Framework:
     return fw
 
 
-def _row(session: Session, ref: str, *, lock: bool = False) -> PublishedFramework | None:
+def _row(
+    session: Session, ref: str, *, lock: Literal["share", "update"] | None = None
+) -> PublishedFramework | None:
     fid, version = _split(ref)
     query = select(PublishedFramework).where(PublishedFramework.framework_id == fid)
+    if lock:
+        query = query.with_for_update(read=lock == "share")
     if version:
         query = query.where(PublishedFramework.version == version)
-        if lock:
-            query = query.with_for_update(read=True)
         return session.scalars(query).first()
     rows = list(session.scalars(query))
     return max(rows, key=lambda r: version_key(r.version)) if rows else None
@@ -159,7 +168,7 @@ def resolve(session: Session, ref: str, *, lock: bool = False) -> Framework:
     try:
         return get_framework(ref, allow_files=False)
     except FrameworkError as builtin_error:
-        row = _row(session, ref, lock=lock)
+        row = _row(session, ref, lock="share" if lock else None)
         if row is None:
             fid, version = _split(ref)
             if version and _row(session, fid) is not None:
@@ -246,6 +255,8 @@ def publish(
         )
     if len(fw.title) > MAX_TITLE:
         raise FrameworkError(f"title: at most {MAX_TITLE} characters (it has {len(fw.title)})", source=source)
+    if fw.previous:
+        _check_previous(session, fw, source)
     data = fw.model_dump(mode="json", by_alias=True)
     row = session.scalars(
         select(PublishedFramework)
@@ -272,6 +283,20 @@ def publish(
     session.add(row)
     session.flush()
     return Published("created", fw, row)
+
+
+def _check_previous(session: Session, fw: Framework, source: str) -> None:
+    """Refuse a ``previous`` this service does not know, or ``changes`` that do not fit
+    it: a comparison across the versions would otherwise fail long after the upload."""
+    assert fw.previous is not None
+    try:
+        previous = resolve(session, fw.previous)
+    except FrameworkError as exc:
+        raise FrameworkError([f"previous: {p}" for p in exc.problems], source=source) from None
+    try:
+        declared_mapping(previous, fw)
+    except FrameworkError as exc:
+        raise FrameworkError(exc.problems, source=source) from None
 
 
 @dataclass(frozen=True)
@@ -330,7 +355,11 @@ def catalogue_entry(session: Session, *, ref: str) -> Listed:
 
 def delete_published(session: Session, *, ref: str) -> None:
     """Delete a published version that nothing uses (:class:`ConflictError` otherwise)."""
-    row = get_published(session, ref=ref)
+    # locked before the usage check: an assessment being pinned to it holds a share lock
+    # (resolve(lock=True)), so one of the two waits for the other and sees what it did
+    row = _row(session, ref, lock="update")
+    if row is None:
+        raise NotFoundError(f"no published framework {ref[:120]!r}")
     exact = f"{row.framework_id}@{row.version}"
     used = usage(session, ref=exact)
     if used.in_use:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal, cast
 
 from fastapi import Depends, Path, Query, Request
+from sqlalchemy.exc import OperationalError
 
 from ...store.models import ApiToken, Assessment, ShareLink, Unit
 from ..api_models.assessments import AssessmentOut
@@ -80,7 +81,12 @@ def _authenticated(role: str) -> Callable[[Request], CurrentUser]:
         with state(request).read() as session:
             user = api_user(request, session, role)
             if session.dirty:  # the token's last use, recorded at most once a minute
-                session.commit()
+                try:
+                    session.commit()
+                except OperationalError:
+                    # SQLite refuses a read transaction's late write when another writer
+                    # committed in between: the stamp is only a hint, the request goes on
+                    session.rollback()
         return user
 
     dependency.__name__ = f"api_{role}"
