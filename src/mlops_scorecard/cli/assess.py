@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from .common import FORCE, QSet, check_output, fail
+from .common import FORCE, PROFILE, QSet, check_output, fail, parse_profile
 
 __all__ = ["register"]
 
@@ -32,29 +32,6 @@ class ReportFormatOpt(StrEnum):
     md = "md"
     json = "json"
     pdf = "pdf"
-
-
-#: ``--profile KEY=OPTION`` of ``example`` and ``assess``.
-PROFILE = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--profile",
-        metavar="QUESTION=OPTION",
-        help="A context answer, e.g. production=none: the framework's context questions can"
-        " prioritise questions or make them not applicable (repeatable).",
-    ),
-]
-
-
-def _profile(values: list[str] | None) -> dict[str, str]:
-    """``--profile production=none`` options as a mapping; the library checks the ids."""
-    out: dict[str, str] = {}
-    for value in values or []:
-        key, sep, option = value.partition("=")
-        if not sep or not key.strip() or not option.strip():
-            fail(f"--profile {value!r}: use QUESTION=OPTION, for example production=none")
-        out[key.strip()] = option.strip()
-    return out
 
 
 class ScoreFormat(StrEnum):
@@ -87,7 +64,7 @@ def example(
 
     check_output(output, force)
     fw = get_framework(framework)
-    chosen = _profile(profile)
+    chosen = parse_profile(profile)
     check_profile(fw, chosen)
     answers = example_answers(fw, respondents=respondents, question_set=question_set.value)
     answers.profile = chosen
@@ -141,7 +118,7 @@ def assess(
     if path.exists():
         fw = framework_for(answers, path)
     if profile:
-        merged = {**answers.profile, **_profile(profile)}
+        merged = {**answers.profile, **parse_profile(profile)}
         check_profile(fw, merged)
         answers.profile = merged
 
