@@ -201,3 +201,29 @@ def test_the_profile_is_named_on_export_and_given_back_on_import(tmp_path: Path)
     )
     assert wrong.exit_code != 0
     assert "unknown option 'nope'" in wrong.output
+
+
+def test_the_terminal_survey_on_a_lens_explains_choices_not_yes_and_no(s3: Framework, tmp_path: Path) -> None:
+    from mlops_scorecard.survey import open_survey, run_survey
+
+    path = tmp_path / "mine.yaml"
+    answers, index = open_survey(path, s3, question_set="core", name="Cy", reference="lens.yaml")
+    replies = iter(["y", "q"])
+    said: list[str] = []
+    run_survey(path, s3, answers, index, ask=lambda _p: next(replies, None), say=said.append)
+    assert "y = yes" not in said[0]
+    assert "Answer with the numbers (or ids) of every choice that applies" in said[0]
+    assert " 35 questions in 6 dimensions" in said[0]
+    hint = next(line for line in said if "Not understood" in line)
+    assert hint.startswith("  Not understood. Answer with the numbers")
+
+
+def test_an_unmatched_label_in_two_rows_says_row_not_rows() -> None:
+    from mlops_scorecard.framework import get_framework
+
+    fw = get_framework("mlops-scorecard")
+    q = next(q for _, q in fw.iter_questions("core"))
+    data = f"Name,{q.id}: {q.text}\nA,Maybe\nB,Maybe\n".encode()
+    with pytest.raises(AnswersError) as err:
+        import_survey(data, source="x.csv", framework=fw)
+    assert any("(also row 3)" in p for p in err.value.problems), err.value.problems
