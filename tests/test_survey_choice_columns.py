@@ -56,9 +56,9 @@ def lens_answers(fw: Framework) -> AnswerSet:
             if picked is not None:
                 answers[q.id] = Answer(choices=picked, comment="why, then" if i == 1 else "")
         people.append(Respondent(name=f"P{n}", role="dev", answers=answers))
-    answers = AnswerSet(framework=fw.ref, question_set="full", respondents=people)
-    check_answers(answers, fw, source="a.yaml")
-    return answers
+    answer_set = AnswerSet(framework=fw.ref, question_set="full", respondents=people)
+    check_answers(answer_set, fw, source="a.yaml")
+    return answer_set
 
 
 def test_lens_answers_round_trip_through_csv(s3: Framework) -> None:
@@ -227,3 +227,11 @@ def test_an_unmatched_label_in_two_rows_says_row_not_rows() -> None:
     with pytest.raises(AnswersError) as err:
         import_survey(data, source="x.csv", framework=fw)
     assert any("(also row 3)" in p for p in err.value.problems), err.value.problems
+
+
+def test_microsoft_forms_and_forms_download_separators(s3: Framework) -> None:
+    q = next(q for q in choice_questions(s3) if any("," in c.label for c in q.choices))
+    a, b = [c for c in q.choices if not c.none][:2]
+    assert read_choice_cell(f"{a.label};{b.label};", q) == (a.id, b.id)
+    assert read_choice_cell(f"{a.label}\n{b.label}\n", q) == (a.id, b.id)
+    assert read_choice_cell("(nothing selected)", q) == ()

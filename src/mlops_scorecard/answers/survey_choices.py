@@ -1,7 +1,8 @@
 """A multiple-choice question's cell in a survey export or this tool's CSV: the labels
 of the selected choices (``docs/answers-format.md``, "Multiple-choice questions").
 
-Google Forms writes a checkbox answer as the labels joined by ``", "``; this tool's
+Google Forms writes a checkbox answer as the labels joined by ``", "`` (``;`` in its
+Forms download), Microsoft Forms as ``a;b;``; this tool's
 CSV writes one label a line, since labels hold commas but never line breaks. A cell is
 read by matching the known labels (and the choice ids) greedily, the longest first,
 each followed by the end or a separator (``,``, ``;`` or a line break), backtracking
@@ -46,7 +47,7 @@ def choice_cell(question: Question, selected: Sequence[str]) -> str:
 def read_choice_cell(text: str, question: Question) -> tuple[str, ...] | None:
     """The choice ids a non-empty cell selects (labels or ids, see the module's
     notes); ``None`` when the cell is not made of the question's choices."""
-    cell = _fold(text)
+    cell = _fold(text).rstrip(" \t\n;")  # Microsoft Forms ends a selection with ";"
     if cell == _fold(NOTHING_SELECTED):
         return ()
     tokens: dict[str, str] = {}
