@@ -49,3 +49,9 @@ def test_the_example_command_titles_the_sample_after_the_framework(tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert load_answers(out).title == f"Payments ML team: {get_framework('ml-test-score').title}"
     assert "MLOps assessment" not in load_answers(out).title
+
+
+def test_one_respondent_is_one_respondent(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["example", "-o", str(tmp_path / "a.yaml"), "--respondents", "1"])
+    assert result.exit_code == 0, result.output
+    assert "(1 respondent, core question set)" in result.output

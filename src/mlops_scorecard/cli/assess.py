@@ -59,6 +59,7 @@ def example(
     """
     from ..answers import dump_answers, framework_reference
     from ..example import example_answers
+    from ..format import plural
     from ..framework import get_framework, names_a_file
     from ..framework.profiles import check_profile
 
@@ -71,7 +72,7 @@ def example(
     if names_a_file(framework):  # a file the answers can name, where an id@version of it is unknown
         answers = answers.model_copy(update={"framework": framework_reference(framework, output)})
     dump_answers(answers, output)
-    typer.echo(f"wrote {output} ({respondents} respondents, {question_set.value} question set)")
+    typer.echo(f"wrote {output} ({plural(respondents, 'respondent')}, {question_set.value} question set)")
 
 
 def assess(
@@ -99,7 +100,7 @@ def assess(
     Example: mlops-scorecard assess team.yaml --name "Ana" --role ml-engineer --unit "Search"
     """
     from ..answers import framework_for, framework_reference
-    from ..format import fmt_score
+    from ..format import fmt_score, plural
     from ..framework import get_framework, names_a_file
     from ..framework.profiles import check_profile
     from ..scoring import score
@@ -135,7 +136,9 @@ def assess(
         raise typer.Exit(130) from None
     typer.echo("")
     if outcome.remaining:
-        typer.echo(f"Saved {path}: {outcome.remaining} questions still open; run the same command to resume.")
+        typer.echo(
+            f"Saved {path}: {plural(outcome.remaining, 'question')} still open; run the same command to resume."
+        )
     else:
         mine = score(fw, answers).respondents[index]
         overall = "no score" if mine.overall is None else fmt_score(mine.overall)
