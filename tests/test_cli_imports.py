@@ -64,7 +64,7 @@ def test_dry_run_shows_the_mapping_and_problems(framework: Framework, tmp_path: 
     result = run("import-survey", str(src), "--framework", "mlops-scorecard", "--dry-run")
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
-    assert lines[0] == f"{src}: google-forms layout, 1 respondents"
+    assert lines[0] == f"{src}: google-forms layout, 1 respondent"
     assert any(line.startswith("C       gov-strategy") and " text " in line for line in lines)
     assert "unmatched label 'Mostly' (gov-strategy): C2" in result.output
     assert "not importable (2 problems):" in result.output

@@ -376,7 +376,7 @@ def test_cli_assess_skips_not_applicable_questions(tmp_path: Path) -> None:
         app, ["assess", str(path), "--name", "Ana", "--profile", "team-size=small"], input="y\nq\n"
     )
     assert out.exit_code == 0, out.output
-    assert "1 questions do not apply in this file's context and are not asked." in out.output
+    assert "1 question does not apply in this file's context and is not asked." in out.output
     assert "Is there a designated team responsible for MLOps?" not in out.output
     data = yaml.safe_load(path.read_text())
     assert data["profile"] == {"team-size": "small"}

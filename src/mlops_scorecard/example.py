@@ -75,8 +75,10 @@ def example_answers(
         for dim, q in framework.iter_questions(question_set)
         if consensus
     }
-    worst, middle, best = framework.ranked_keys
-    own = {} if framework.default_keys else {"no": worst, "partly": middle, "yes": best}
+    # another scale: each draw picks among all its valued keys (worst to best), the
+    # lower, middle or upper part for no, partly and yes, so a 1-5 scale uses 2 and 4 too
+    valued = sorted(framework.valued_keys, key=lambda k: framework.value_of(k) or 0.0)
+    parts = {"no": (0.0, 0.4), "partly": (0.3, 0.7), "yes": (0.6, 1.0)}
     respondents_out = []
     for i in range(respondents):
         name, role = pool[i % len(pool)]
@@ -97,16 +99,19 @@ def example_answers(
                 x = rng.random()
                 key = "yes" if x < p * 0.8 else "partly" if x < p * 0.8 + 0.3 else "no"
             comment = rng.choice(_COMMENTS[key]) if rng.random() < 0.2 else ""
-            # another scale: its worst, middle and best keys stand for no, partly and yes,
-            # and a no-value key it lacks reads as its worst
-            key = own.get(key, key) if key in framework.scale else own.get(key, framework.ranked_keys[0])
+            if not framework.default_keys and key in parts:
+                low, high = parts[key]
+                key = valued[min(len(valued) - 1, int(rng.uniform(low, high) * len(valued)))]
+            elif key not in framework.scale:
+                key = valued[0]  # a no-value key the scale lacks reads as its worst
             answers[q.id] = Answer.model_validate({"answer": key, "comment": comment})
         respondents_out.append(Respondent(name=name, role=role, answers=answers))
     return AnswerSet(
         framework=framework.ref,
         question_set=question_set,
         unit=unit,
-        title=f"{unit}: MLOps assessment",
+        # the built-in framework's samples keep their long-standing title
+        title=f"{unit}: {'MLOps assessment' if framework.id == 'mlops-scorecard' else framework.title}",
         date=date or dt.date(2026, 10, 1),
         respondents=respondents_out,
     )

@@ -37,6 +37,7 @@ __all__ = [
     "fmt_points",
     "fmt_score",
     "fmt_score_in",
+    "plural",
 ]
 
 #: What a missing figure reads as.
@@ -163,3 +164,9 @@ def answer_choices(framework: Framework, *, unanswered: bool = True) -> list[tup
     ``("unanswered", NO_ANSWER)`` unless ``unanswered`` is false."""
     out = [(k, framework.scale[k].label) for k in framework.scale_keys]
     return [*out, (UNANSWERED, NO_ANSWER)] if unanswered else out
+
+
+def plural(n: int, word: str, words: str = "") -> str:
+    """``n`` and the noun that agrees with it: "1 respondent", "3 respondents"
+    (``words`` for an irregular plural: "1 entry", "2 entries")."""
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"

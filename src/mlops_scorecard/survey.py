@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .answers import Answer, AnswerSet, Respondent, dump_answers, load_assessment
 from .errors import AnswersError
+from .format import plural
 from .framework import Framework, Question, QuestionSet, answer_for_choices, choice_problems
 from .framework.profiles import profile_effect
 
@@ -24,7 +25,8 @@ _SHORT = {"y": "yes", "p": "partly", "n": "no", "a": "na", "u": "unknown", "na":
 _NO_VALUE_SHORT = {"a": "na", "u": "unknown", "?": "unknown"}
 HELP = "y = yes, p = partly, n = no, a = not applicable, u = don't know; add ': comment'; s = skip, q = quit"
 CHOICE_HELP = (
-    "the numbers (or ids) of every choice that applies, e.g. '1, 3'; add ': comment'; s = skip, q = quit"
+    "the numbers (or ids) of every choice that applies, e.g. '1, 3', or a = not applicable, "
+    "u = don't know; add ': comment'; s = skip, q = quit"
 )
 
 
@@ -161,11 +163,24 @@ def run_survey(
     dump_answers(answers, path)  # the respondent exists in the file from the start
     answered_now = 0
     help_text = survey_help(framework)
-    say(f"{framework.title} {framework.version}: {total} questions in {len(dims)} dimensions. {help_text}.")
+    with_choices = sum(1 for _, q in questions if q.choices)
+    if with_choices == total:
+        legend = f"Answer with {CHOICE_HELP}"  # a lens: the scale's y/p/n would mislead
+    elif with_choices:
+        legend = f"Answer with {help_text}; a multiple-choice question with the numbers of its choices"
+    else:
+        legend = help_text
+    say(
+        f"{framework.title} {framework.version}: {plural(total, 'question')} in "
+        f"{plural(len(dims), 'dimension')}. {legend}."
+    )
     if excluded:
         skipped = sum(1 for _, q in framework.iter_questions(answers.question_set) if q.id in excluded)
         if skipped:
-            say(f"{skipped} questions do not apply in this file's context and are not asked.")
+            do = "does" if skipped == 1 else "do"
+            say(
+                f"{plural(skipped, 'question')} {do} not apply in this file's context and {'is' if skipped == 1 else 'are'} not asked."
+            )
     for dim_no, dim in enumerate(dims, start=1):
         open_qs: list[Question] = [
             q
@@ -209,7 +224,7 @@ def run_survey(
                             if problems:
                                 say(f"  {'; '.join(problems)}.")
                 if parsed is None:
-                    say(f"  Not understood. {wanted}.")
+                    say(f"  Not understood. Answer with {wanted}.")
                     continue
                 break
             key, comment = parsed

@@ -265,3 +265,63 @@ def test_the_results_page_colours_the_scale(
     assert ".d-optimizing { background: #1a7f37; }" in page.text
     assert ".d-managed { background: #" in page.text
     assert 'class="d-managed"' in page.text
+
+
+def test_none_of_these_with_another_choice_comes_back_on_the_page(
+    app: FastAPI, client: TestClient, shaped: Framework
+) -> None:
+    """Without JavaScript nothing unticks the other boxes: the page comes back with the
+    message under the question and every posted answer and comment kept."""
+    _, rid, token = _survey(app)
+    form = {
+        "answer-s1": "managed",
+        "revision-s1": "0",
+        "comment-s1": "measured weekly",
+        "choice-c1": ["c1_pipe", "c1_none"],
+        "comment-c1": "a note",
+        "revision-c1": "0",
+        "go": "next",
+    }
+    r = client.post(f"/r/{token}/d/1", data=form, follow_redirects=False)
+    assert r.status_code == 422
+    text = r.text.replace("&#39;", "'")
+    assert "Cannot do that" not in text
+    assert '<form method="post" action="/r/' in text  # the survey page itself
+    assert "One answer needs a change" in text
+    at = text.index('id="q-c1"')
+    question = text[at : text.index("</fieldset>", at)]
+    assert "Not saved: 'c1_none' (None of these) must be selected alone" in question
+    assert 'value="c1_pipe" checked' in question
+    assert 'value="c1_none" data-none checked' in question
+    assert 'value="c1_back" checked' not in question
+    assert ">a note</textarea>" in question
+    assert 'name="answer-s1" value="managed" checked' in text
+    assert ">measured weekly</textarea>" in text
+    assert _stored(app, rid) == {}  # all of the page or nothing
+    # fixed, the page saves and goes on
+    form["choice-c1"] = ["c1_pipe"]
+    r = client.post(f"/r/{token}/d/1", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert _stored(app, rid) == {"s1": ("managed", None, 1), "c1": ("defined", ["c1_pipe"], 1)}
+
+
+def test_the_results_page_counts_each_selected_choice(
+    app: FastAPI, client: TestClient, facilitator: TestClient, shaped: Framework
+) -> None:
+    aid, _, token = _survey(app)
+    with app.state.scorecard.write() as s:
+        a = s.get(Assessment, aid)
+        assert a is not None
+        _, token2 = create_invitation(s, assessment=a, name="Bo", role="ml-engineer")
+    for t, picked in ((token, ["c1_pipe", "c1_back"]), (token2, ["c1_pipe"])):
+        form = {"choice-c1": picked, "revision-c1": "0"}
+        assert client.post(f"/r/{t}/d/1", data=form, follow_redirects=False).status_code == 303
+    page = facilitator.get(f"/assessments/{aid}")
+    assert page.status_code == 200, page.text
+    at = page.text.index('<ul class="selections">')
+    selections = page.text[at : page.text.index("</ul>", at)]
+    assert '<span class="sel-count">2</span> Pipelines' in selections
+    assert '<span class="sel-count">1</span> Rollbacks' in selections
+    assert '<span class="sel-count">0</span> None of these' in selections
+    assert "Selected by the 2 respondents who chose from the list" in page.text
+    assert "Ana" not in selections  # counts, never names

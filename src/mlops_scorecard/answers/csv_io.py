@@ -2,7 +2,8 @@
 
 One row per respondent: ``Name``, ``Role``, then for each question of the set a column
 headed ``qid: question text`` holding the scale label ("Yes", "Don't know"), and a
-``qid: comment`` column; ``qid: evidence`` columns (one link a line) only when some
+``qid: comment`` column (a multiple-choice question's cell holds the selected choices'
+labels, one a line, :mod:`.survey_choices`); ``qid: evidence`` columns (one link a line) only when some
 answer has evidence. The id in the header keeps the match exact even where question
 texts were reworded in the spreadsheet. The file is UTF-8 with a byte order mark, so
 that Excel opens it as UTF-8, with CRLF row ends.
@@ -19,6 +20,7 @@ import io
 
 from ..framework import Framework, QuestionSet
 from .models import AnswerSet
+from .survey_choices import choice_cell
 from .survey_mapping import FORMULA_START
 
 __all__ = ["answers_to_csv", "csv_header", "framework_to_csv"]
@@ -56,8 +58,9 @@ def framework_to_csv(framework: Framework, question_set: QuestionSet = "full") -
 
 def answers_to_csv(answers: AnswerSet, framework: Framework) -> bytes:
     """Every respondent of ``answers`` as a row; imports back to the same respondents,
-    answers, comments and evidence (the file's framework, set, unit, title and date are
-    not in the CSV: give them when importing)."""
+    answers (a multiple-choice answer by its choices), comments and evidence (the file's
+    framework, set, unit, title, date and profile are not in the CSV: give them when
+    importing)."""
     qs = [q for _, q in framework.iter_questions(answers.question_set)]
     with_evidence = {qid for r in answers.respondents for qid, a in r.answers.items() if a.evidence}
     rows = [csv_header(framework, answers.question_set, evidence=with_evidence)]
@@ -66,7 +69,12 @@ def answers_to_csv(answers: AnswerSet, framework: Framework) -> bytes:
         row = [r.name, r.role]
         for q in qs:
             a = r.answers.get(q.id)
-            row += ["", ""] if a is None else [labels.get(a.answer, a.answer), a.comment]
+            if a is None:
+                row += ["", ""]
+            elif a.choices is not None and q.is_choice():
+                row += [choice_cell(q, a.choices), a.comment]
+            else:
+                row += [labels.get(a.answer, a.answer), a.comment]
             if q.id in with_evidence:
                 row.append("" if a is None else "\n".join(a.evidence))
         rows.append(row)

@@ -9,9 +9,10 @@ column that matches no question (unless ignored), every ambiguous column and eve
 label that is not on the scale is a problem, and :func:`import_survey` refuses the file
 listing all of them with their rows and columns; :func:`preview_survey` shows them.
 
-Multiple-choice questions (``Question.choices``) are matched but not yet imported: a
-selection in such a column is a problem for now (a later extension: the checkbox
-answers are ``a;b`` in Google's Forms download and ``a, b`` in the Sheets download).
+A multiple-choice question's column (``Question.choices``) holds the selected choices'
+labels (:mod:`.survey_choices`): the answer is ``choices: [...]`` and its key is
+derived by the question's risk rules, as for an answers file; a scale label there is an
+answer given by its key.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from pydantic import ValidationError
 
 from ..datafiles import read_file_bytes
 from ..errors import AnswersError
-from ..framework import Framework, QuestionSet
+from ..framework import Framework, Question, QuestionSet, choice_problems
 from . import check_answers
 from .models import Answer, AnswerSet, Respondent
+from .survey_choices import allowed_labels, read_choice_cell
 from .survey_layouts import MAX_SURVEY_BYTES, Table, column_letter, read_table
 from .survey_mapping import SurveyMapping, header_keys, label_table, metadata_role, normalize, unescape_cell
 from .survey_preview import ColumnMatch, ImportPreview, LabelProblem
@@ -199,7 +201,7 @@ def _read_rows(
     names = [i for i, c in enumerate(columns) if c.kind == "name"]
     emails = [i for i, c in enumerate(columns) if c.kind == "email"]
     roles = [i for i, c in enumerate(columns) if c.kind == "role"]
-    choice_qs = {q.id for _, q in framework.iter_questions("full") if q.is_choice()}
+    choice_qs = {q.id: q for _, q in framework.iter_questions("full") if q.is_choice()}
     # frozen answers are shared: most cells are one of five labels
     shared = {key: Answer(answer=key) for key in framework.scale}
     known: dict[str, Any] = {}
@@ -243,12 +245,14 @@ def _read_rows(
                         f"{_where(where, number)}: a comment or evidence on a question not answered"
                     )
                 continue
+            picked: tuple[str, ...] | None = None
             if qid in choice_qs:
-                bad_choice = f"{_where(columns[i])}: {qid!r} is a multiple-choice question; importing selections is not supported yet"
-                if bad_choice not in problems:
-                    problems.append(bad_choice)
-                continue
-            if key is None:
+                picked = _read_choices(
+                    raw, choice_qs[qid], columns[i], number, problems, label=key is not None
+                )
+                if picked is None and key is None:
+                    continue  # the problem is listed
+            if picked is None and key is None:
                 bad[(i, raw.strip())].append(number)
                 continue
             if ci is not None and len(note) > 5000:
@@ -262,7 +266,12 @@ def _read_rows(
                     f"{_where(columns[ei], number)}: {len(items)} evidence items; the limit is 50"
                 )
                 continue
-            answers[qid] = Answer(answer=key, comment=note, evidence=items) if note or items else shared[key]
+            if picked is not None:
+                answers[qid] = Answer(choices=picked, comment=note, evidence=items)
+            else:
+                answers[qid] = (
+                    Answer(answer=key, comment=note, evidence=items) if note or items else shared[key]
+                )
         name = first(row, names)
         if name.casefold() == "anonymous":
             name = ""
@@ -293,7 +302,8 @@ def _read_rows(
         col = columns[i]
         preview.unmatched_labels.append(LabelProblem(raw, col.column, col.question_id, tuple(rows)))
         also = (
-            f" (also rows {', '.join(map(str, rows[1:6]))}{', ...' if len(rows) > 6 else ''})"
+            f" (also row{'s' if len(rows) > 2 else ''} {', '.join(map(str, rows[1:6]))}"
+            f"{', ...' if len(rows) > 6 else ''})"
             if len(rows) > 1
             else ""
         )
@@ -304,6 +314,29 @@ def _read_rows(
             "map it under 'labels' in a mapping file"
         )
     return people
+
+
+def _read_choices(
+    raw: str, question: Question, column: ColumnMatch, number: int, problems: list[str], *, label: bool
+) -> tuple[str, ...] | None:
+    """The choice ids a multiple-choice cell selects; ``None``, with the problem listed
+    unless the cell is a scale label (an answer given by its key), when it selects none."""
+    text = unescape_cell(raw.strip())
+    picked = read_choice_cell(text, question)
+    if picked is None:
+        if label:
+            return None
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        problems.append(
+            f"{_where(column, number)}: {shown!r} is not a choice of {question.id!r} "
+            f"(the choices: {allowed_labels(question)}; several are separated by commas or line breaks)"
+        )
+        return None
+    wrong = choice_problems(question, picked)
+    if wrong:
+        problems.extend(f"{_where(column, number)}: {w}" for w in wrong)
+        return None
+    return picked
 
 
 def import_survey(

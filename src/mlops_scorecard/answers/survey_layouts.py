@@ -191,7 +191,7 @@ def _check_row(record: list[str], header: list[str], number: int, source: str) -
     if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
         raise AnswersError(
             f"row {number}, column {column_letter(len(header))}: a value beyond the last "
-            f"header column ({len(header)} columns)",
+            f"header column ({len(header)} column{'' if len(header) == 1 else 's'})",
             source=source,
         )
     if record and max(map(len, record)) <= MAX_CELL_CHARS:
@@ -290,7 +290,7 @@ def _read_xlsx(data: bytes, *, source: str) -> Table:
                 if beyond is not None:
                     raise AnswersError(
                         f"row {number}, column {column_letter(len(header) + beyond)}: a value beyond "
-                        f"the last header column ({len(header)} columns)",
+                        f"the last header column ({len(header)} column{'' if len(header) == 1 else 's'})",
                         source=source,
                     )
                 values = values[: len(header)]

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from .common import FORCE, QSet, check_output, fail
+from .common import FORCE, PROFILE, QSet, check_output, fail, parse_profile
 
 __all__ = ["register"]
 
@@ -32,29 +32,6 @@ class ReportFormatOpt(StrEnum):
     md = "md"
     json = "json"
     pdf = "pdf"
-
-
-#: ``--profile KEY=OPTION`` of ``example`` and ``assess``.
-PROFILE = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--profile",
-        metavar="QUESTION=OPTION",
-        help="A context answer, e.g. production=none: the framework's context questions can"
-        " prioritise questions or make them not applicable (repeatable).",
-    ),
-]
-
-
-def _profile(values: list[str] | None) -> dict[str, str]:
-    """``--profile production=none`` options as a mapping; the library checks the ids."""
-    out: dict[str, str] = {}
-    for value in values or []:
-        key, sep, option = value.partition("=")
-        if not sep or not key.strip() or not option.strip():
-            fail(f"--profile {value!r}: use QUESTION=OPTION, for example production=none")
-        out[key.strip()] = option.strip()
-    return out
 
 
 class ScoreFormat(StrEnum):
@@ -82,19 +59,20 @@ def example(
     """
     from ..answers import dump_answers, framework_reference
     from ..example import example_answers
+    from ..format import plural
     from ..framework import get_framework, names_a_file
     from ..framework.profiles import check_profile
 
     check_output(output, force)
     fw = get_framework(framework)
-    chosen = _profile(profile)
+    chosen = parse_profile(profile)
     check_profile(fw, chosen)
     answers = example_answers(fw, respondents=respondents, question_set=question_set.value)
     answers.profile = chosen
     if names_a_file(framework):  # a file the answers can name, where an id@version of it is unknown
         answers = answers.model_copy(update={"framework": framework_reference(framework, output)})
     dump_answers(answers, output)
-    typer.echo(f"wrote {output} ({respondents} respondents, {question_set.value} question set)")
+    typer.echo(f"wrote {output} ({plural(respondents, 'respondent')}, {question_set.value} question set)")
 
 
 def assess(
@@ -122,7 +100,7 @@ def assess(
     Example: mlops-scorecard assess team.yaml --name "Ana" --role ml-engineer --unit "Search"
     """
     from ..answers import framework_for, framework_reference
-    from ..format import fmt_score
+    from ..format import fmt_score, plural
     from ..framework import get_framework, names_a_file
     from ..framework.profiles import check_profile
     from ..scoring import score
@@ -141,7 +119,7 @@ def assess(
     if path.exists():
         fw = framework_for(answers, path)
     if profile:
-        merged = {**answers.profile, **_profile(profile)}
+        merged = {**answers.profile, **parse_profile(profile)}
         check_profile(fw, merged)
         answers.profile = merged
 
@@ -158,7 +136,9 @@ def assess(
         raise typer.Exit(130) from None
     typer.echo("")
     if outcome.remaining:
-        typer.echo(f"Saved {path}: {outcome.remaining} questions still open; run the same command to resume.")
+        typer.echo(
+            f"Saved {path}: {plural(outcome.remaining, 'question')} still open; run the same command to resume."
+        )
     else:
         mine = score(fw, answers).respondents[index]
         overall = "no score" if mine.overall is None else fmt_score(mine.overall)

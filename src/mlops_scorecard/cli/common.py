@@ -17,7 +17,16 @@ from typer.core import TyperGroup
 if TYPE_CHECKING:
     pass
 
-__all__ = ["FORCE", "ErrorsAsMessages", "QSet", "check_output", "fail", "require_modules"]
+__all__ = [
+    "FORCE",
+    "PROFILE",
+    "ErrorsAsMessages",
+    "QSet",
+    "check_output",
+    "fail",
+    "parse_profile",
+    "require_modules",
+]
 
 FORCE = Annotated[bool, typer.Option("--force", "-f", help="Overwrite the output file if it exists.")]
 
@@ -98,3 +107,26 @@ def check_output(path: Path, force: bool) -> None:
         fail(f"{path} already exists; use --force to overwrite it")
     if not path.parent.exists():
         fail(f"{path.parent} does not exist; create the folder first")
+
+
+#: ``--profile KEY=OPTION`` of ``example``, ``assess`` and ``import-survey``.
+PROFILE = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--profile",
+        metavar="QUESTION=OPTION",
+        help="A context answer, e.g. production=none: the framework's context questions can"
+        " prioritise questions or make them not applicable (repeatable).",
+    ),
+]
+
+
+def parse_profile(values: list[str] | None) -> dict[str, str]:
+    """``--profile production=none`` options as a mapping; the library checks the ids."""
+    out: dict[str, str] = {}
+    for value in values or []:
+        key, sep, option = value.partition("=")
+        if not sep or not key.strip() or not option.strip():
+            fail(f"--profile {value!r}: use QUESTION=OPTION, for example production=none")
+        out[key.strip()] = option.strip()
+    return out

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .common import FORCE, QSet, check_output, fail
+from .common import FORCE, PROFILE, QSet, check_output, fail, parse_profile
 
 if TYPE_CHECKING:
     from ..answers.survey_import import ImportPreview
@@ -52,6 +52,7 @@ def import_survey(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show how the columns and labels are read; write nothing.")
     ] = False,
+    profile: PROFILE = None,
     force: FORCE = False,
 ) -> None:
     """Import a survey export: one row per respondent, one column per question.
@@ -59,7 +60,9 @@ def import_survey(
     Columns are matched to questions by their text, answers to the scale by their labels
     ("Yes", "Don't know", ...); a mapping file covers the rest (docs/answers-format.md).
     Nothing is written unless every column and label fits; --dry-run shows the mapping,
-    and exits 1 when the file would be refused.
+    and exits 1 when the file would be refused. A multiple-choice question's cell holds
+    the selected choices' labels (Google Forms joins them with ", "). A CSV has no place
+    for the assessment's context: give it with --profile.
 
     Examples:
 
@@ -74,6 +77,7 @@ def import_survey(
     from ..answers.survey_mapping import read_mapping
     from ..datafiles import read_file_bytes
     from ..errors import AnswersError
+    from ..format import plural
     from ..framework import get_framework, names_a_file
 
     if output is None and not dry_run:
@@ -81,6 +85,11 @@ def import_survey(
     if output is not None and not dry_run:
         check_output(output, force)
     fw = get_framework(framework)
+    chosen = parse_profile(profile)
+    if chosen:
+        from ..framework.profiles import check_profile
+
+        check_profile(fw, chosen)
     plan = None
     if mapping is not None:
         plan = read_mapping(read_file_bytes(mapping, error=AnswersError), source=str(mapping))
@@ -99,7 +108,7 @@ def import_survey(
         return
     if not preview.ok or preview.answers is None:
         raise AnswersError(preview.problems, source=str(path))
-    answers = preview.answers.model_copy(update={"unit": unit, "title": title})
+    answers = preview.answers.model_copy(update={"unit": unit, "title": title, "profile": chosen})
     if names_a_file(framework) and output is not None:
         answers = answers.model_copy(update={"framework": framework_reference(framework, output)})
     assert output is not None
@@ -107,14 +116,16 @@ def import_survey(
     for dropped, kept, who in preview.superseded:
         typer.echo(f"note: row {dropped} replaced by row {kept} (a later response of {who})")
     typer.echo(
-        f"wrote {output} ({preview.respondents} respondents, {question_set.value} question set, "
+        f"wrote {output} ({plural(preview.respondents, 'respondent')}, {question_set.value} question set, "
         f"{preview.layout} layout)"
     )
 
 
 def print_preview(preview: ImportPreview) -> None:
     """The dry run's table: each column, what it matched and how; then the problems."""
-    typer.echo(f"{preview.source}: {preview.layout} layout, {preview.respondents} respondents")
+    from ..format import plural
+
+    typer.echo(f"{preview.source}: {preview.layout} layout, {plural(preview.respondents, 'respondent')}")
     typer.echo(f"{'column':<7} {'matched':<28} {'how':<11} header")
     for c in preview.columns:
         what = (
@@ -136,7 +147,7 @@ def print_preview(preview: ImportPreview) -> None:
     if preview.ok:
         typer.echo("ok: the file can be imported")
     else:
-        typer.echo(f"not importable ({len(preview.problems)} problems):")
+        typer.echo(f"not importable ({plural(len(preview.problems), 'problem')}):")
         for p in preview.problems:
             typer.echo(f"  {p}")
 
@@ -148,23 +159,32 @@ def export_answers(
     force: FORCE = False,
 ) -> None:
     """Write an answers file as CSV: one row per respondent, one column per question
-    (with its comment); `import-survey` reads it back without loss.
+    (with its comment); `import-survey` reads it back without loss. A multiple-choice
+    answer is written as its choices' labels, one a line. The file's context (profile)
+    has no place in a CSV: the command prints the --profile options that give it back.
 
     Example: mlops-scorecard export-answers answers.yaml --format csv -o answers.csv
     """
     from ..answers import load_assessment
     from ..answers.csv_io import answers_to_csv
     from ..datafiles import atomic_write_bytes
+    from ..format import plural
 
     check_output(output, force)
     fw, answers = load_assessment(path)
     data = answers_to_csv(answers, fw)
     del fmt  # one format for now
+    kept = " ".join(f"--profile {q}={o}" for q, o in answers.profile.items())
+    note = f"note: the profile is not in the CSV; import it back with {kept}" if kept else ""
     if str(output) == "-":
         sys.stdout.write(data.decode("utf-8-sig"))
+        if note:
+            typer.echo(note, err=True)
         return
     atomic_write_bytes(output, data)
-    typer.echo(f"wrote {output} ({len(answers.respondents)} respondents)")
+    typer.echo(f"wrote {output} ({plural(len(answers.respondents), 'respondent')})")
+    if note:
+        typer.echo(note)
 
 
 def register(app: typer.Typer) -> None:

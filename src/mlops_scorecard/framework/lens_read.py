@@ -2,21 +2,24 @@
 
 Real lenses deviate from AWS's "Lens format specification" (``docs/framework-format.md``,
 "Importing an AWS lens"): a bare ``NaN`` where a text belongs, a byte-order mark, a
-``Url`` key spelt with a capital. :func:`parse_lens_json` reads the text leniently and
+``Url`` key spelt with a capital, HTML entities (``&amp;``) in a text that AWS's
+console shows decoded. :func:`parse_lens_json` reads the text leniently and
 :class:`Fields` reads each field with the place it came from, so that a problem names
 the pillar, question and field, and a leniency is reported as a warning.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..datafiles import check_plain_tree, may_hold_bad_text
 from ..errors import FrameworkError
 
-__all__ = ["MAX_LENS_BYTES", "BareConstant", "Fields", "Problems", "parse_lens_json"]
+__all__ = ["MAX_LENS_BYTES", "BareConstant", "Fields", "Problems", "decode_entities", "parse_lens_json"]
 
 #: A lens may be at most this large: four times AWS's own limit (500 KB), so that any
 #: lens AWS accepts imports, and an upload cannot make the server parse a huge file.
@@ -51,7 +54,8 @@ class Problems:
         if self.errors:
             shown = self.errors[:20]
             if len(self.errors) > 20:
-                shown.append(f"... and {len(self.errors) - 20} more problems")
+                more = len(self.errors) - 20
+                shown.append(f"... and {more} more problem{'' if more == 1 else 's'}")
             raise FrameworkError(shown, source=self.source)
 
 
@@ -94,6 +98,19 @@ def parse_lens_json(text: str | bytes, *, source: str) -> Any:
     return data
 
 
+#: An HTML entity with its semicolon: ``&amp;``, ``&#39;``, ``&#x2019;``. Without the
+#: semicolon (``&not``, ``&copy``) html.unescape would also decode words in plain text
+#: such as "a&notation", so only complete entities are decoded.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """``text`` with its HTML entities decoded (``&amp;`` is ``&``); other text as is."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+
+
 _TYPE_NAMES = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
 
 
@@ -118,10 +135,14 @@ class Fields:
         """The place of field ``key``."""
         return f"{self.place}.{key}" if self.place else key
 
-    def text(self, key: str, *, required: bool = False, lenient_nan: bool = True) -> str | None:
+    def text(
+        self, key: str, *, required: bool = False, lenient_nan: bool = True, entities: bool = True
+    ) -> str | None:
         """A text field; ``None`` when it is missing or wrong (a problem is noted).
 
-        A bare ``NaN`` (seen in a published lens) is read as empty text with a warning.
+        A bare ``NaN`` (seen in a published lens) is read as empty text with a warning;
+        HTML entities are decoded (:func:`decode_entities`) unless ``entities`` is false
+        (ids are taken as written).
         """
         if key not in self.obj or self.obj[key] is None:
             if required:
@@ -130,7 +151,7 @@ class Fields:
             return ""
         value = self.obj[key]
         if isinstance(value, str):
-            return value.strip()
+            return decode_entities(value).strip() if entities else value.strip()
         if isinstance(value, BareConstant) and lenient_nan:
             self.problems.warn(self.at(key), f"a bare {value.name} in the JSON, not text; read as empty")
             return ""
@@ -139,7 +160,7 @@ class Fields:
 
     def ident(self, what: str) -> str | None:
         """The object's ``id`` (text, not empty); ``None`` when it is missing or wrong."""
-        value = self.text("id", required=True, lenient_nan=False)
+        value = self.text("id", required=True, lenient_nan=False, entities=False)
         if value is not None and not value:
             self.problems.error(self.at("id"), f"the {what} id is empty")
             return None

@@ -31,7 +31,7 @@ from ..context import state
 from ..errors import status_for, wants_json
 from ..params import form_int, form_text, whole_number
 from ..survey_input import AnswerIn, check_answer, parse_answer_json, read_upload
-from ..views.survey import PRIVATE_HEADERS, ROLES, Survey, build_survey, page
+from ..views.survey import PRIVATE_HEADERS, ROLES, PostedAnswer, Survey, build_survey, page, with_posted
 
 router = APIRouter(include_in_schema=False)
 
@@ -145,6 +145,10 @@ class _PageSave:
     survey: Survey
     conflicts: list[str] = field(default_factory=list)
     comments_without_answer: dict[str, str] = field(default_factory=dict)
+    #: Answers refused (why, by question id); nothing of the page is saved then, and it
+    #: is shown again with what was posted (``posted``) so that nothing typed is lost.
+    invalid: dict[str, str] = field(default_factory=dict)
+    posted: dict[str, PostedAnswer] = field(default_factory=dict)
 
 
 def _save_page(request: Request, token: str, number: int, form: Any) -> _PageSave:
@@ -155,6 +159,7 @@ def _save_page(request: Request, token: str, number: int, form: Any) -> _PageSav
         _refuse_unless_open(assessment.status)
         fw = assessment_framework(assessment)
         result = _PageSave(before)
+        to_save: list[tuple[Any, str, tuple[str, ...] | None, str]] = []
         for q in dim.asked:  # a stale page's answer to a question made not applicable is dropped
             answer = form_text(form, f"answer-{q.id}", max_length=80)
             comment = form_text(form, f"comment-{q.id}")
@@ -162,11 +167,20 @@ def _save_page(request: Request, token: str, number: int, form: Any) -> _PageSav
             # (the page offers "None of these" for that), as an unchecked radio is
             picked = [str(v)[:128] for v in form.getlist(f"choice-{q.id}")][:50] if q.options else []
             choices = tuple(picked) if picked else None
+            result.posted[q.id] = PostedAnswer(answer, choices, comment)
             if not answer and choices is None:
                 if comment and comment != q.comment:
                     result.comments_without_answer[q.id] = comment
                 continue
-            check_answer(fw, assessment.question_set, q.id, answer, choices)
+            try:
+                check_answer(fw, assessment.question_set, q.id, answer, choices)
+            except ScorecardError as exc:
+                result.invalid[q.id] = str(exc).removeprefix(f"answer to {q.id!r}: ")
+                continue
+            to_save.append((q, answer, choices, comment))
+        if result.invalid:
+            return result  # all of the page or nothing: it comes back with what was posted
+        for q, answer, choices, comment in to_save:
             if choices is not None:
                 same = q.selected is not None and sorted(choices) == sorted(q.selected)
             else:
@@ -200,6 +214,15 @@ async def survey_dimension_submit(request: Request, token: str, n: str) -> Respo
     go = form_text(form, "go", max_length=10) or "next"
     saved = await run_in_threadpool(_save_page, request, token, number, form)
     survey = saved.survey
+    if saved.invalid:
+        return page(
+            request,
+            "survey_dimension.html",
+            status_code=422,
+            s=survey,
+            dim=with_posted(survey.dimension(number), saved.posted),
+            invalid=saved.invalid,
+        )
     if saved.conflicts or saved.comments_without_answer:
         return page(
             request,

@@ -4,10 +4,12 @@ assessment's frozen result) and rows the store already loaded."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from ...answers import AnswerSet
 from ...format import answer_choices, fmt_score, fmt_score_in
 from ...framework import Framework
 from .common import Bar, answer_bars, heat_style, number
@@ -20,6 +22,7 @@ __all__ = [
     "answers_view",
     "progress_rows",
     "score_rows",
+    "selection_counts",
 ]
 
 
@@ -144,6 +147,11 @@ class QuestionAnswers:
     value: str
     distribution: list[Bar]
     comments: list[str]
+    #: A multiple-choice question's choices: (label, how many respondents selected it),
+    #: in the framework's order; empty for a question answered on the scale.
+    selections: list[tuple[str, int]] = field(default_factory=list)
+    #: How many respondents answered it by selecting choices ("3 of 5 selected ...").
+    selected_by: int = 0
 
 
 @dataclass(frozen=True)
@@ -153,12 +161,30 @@ class DimensionAnswers:
     questions: list[QuestionAnswers]
 
 
+def selection_counts(answers: AnswerSet | None) -> dict[str, Counter[str]]:
+    """Per question, how many respondents selected each choice id (answers by choices
+    only), and under ``""`` of each question how many answered by choices."""
+    out: dict[str, Counter[str]] = {}
+    for r in answers.respondents if answers is not None else []:
+        for qid, a in r.answers.items():
+            if a.choices is not None:
+                counts = out.setdefault(qid, Counter())
+                counts.update(set(a.choices))
+                counts[""] += 1
+    return out
+
+
 def answers_view(
-    framework: Framework, result: Mapping[str, Any], comments: Mapping[str, list[str]]
+    framework: Framework,
+    result: Mapping[str, Any],
+    comments: Mapping[str, list[str]],
+    answers: AnswerSet | None = None,
 ) -> list[DimensionAnswers]:
     """Per dimension, per question: the answer counts (key, label from the framework's
-    scale, count, share) and the comments, with no names."""
+    scale, count, share), for a multiple-choice question how many selected each choice
+    (from ``answers``), and the comments, with no names."""
     out = []
+    selected = selection_counts(answers)
     choices = answer_choices(framework)
     for d in result.get("dimensions") or []:
         questions = []
@@ -167,6 +193,7 @@ def answers_view(
             found = framework.question(qid)
             dist = q.get("distribution") or {}
             value = number(q.get("value"))
+            counts = selected.get(qid)
             questions.append(
                 QuestionAnswers(
                     id=qid,
@@ -174,6 +201,10 @@ def answers_view(
                     value=fmt_score(None if value is None else 100 * value, 0),
                     distribution=answer_bars(dist, choices),
                     comments=list(comments.get(qid, [])),
+                    selections=[(c.label, counts[c.id]) for c in found[1].choices]
+                    if found and counts
+                    else [],
+                    selected_by=counts[""] if counts else 0,
                 )
             )
         out.append(DimensionAnswers(id=str(d.get("id")), title=str(d.get("title")), questions=questions))

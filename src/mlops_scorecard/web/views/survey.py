@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from fastapi import Request
@@ -31,11 +31,13 @@ __all__ = [
     "ROLES",
     "Choice",
     "DimensionView",
+    "PostedAnswer",
     "QuestionChoice",
     "Survey",
     "SurveyQuestion",
     "build_survey",
     "page",
+    "with_posted",
 ]
 
 #: Roles a respondent may give (shared links ask for one; it is never required).
@@ -122,6 +124,32 @@ class DimensionView:
     def answered(self) -> int:
         """How many of this dimension's asked questions have an answer."""
         return sum(1 for q in self.asked if q.answer)
+
+
+@dataclass(frozen=True)
+class PostedAnswer:
+    """What a page's form posted for one question (a refused page is shown with it)."""
+
+    answer: str
+    choices: tuple[str, ...] | None
+    comment: str
+
+
+def with_posted(dim: DimensionView, posted: Mapping[str, PostedAnswer]) -> DimensionView:
+    """``dim`` showing the posted answers in place of the saved ones: a page refused
+    for one answer comes back with every answer, choice and comment as it was sent."""
+    questions = []
+    for q in dim.questions:
+        p = posted.get(q.id)
+        if p is None:
+            questions.append(q)
+            continue
+        picked = set(p.choices or ())
+        options = tuple(replace(o, selected=o.id in picked) for o in q.options)
+        questions.append(
+            replace(q, answer=p.answer or None, selected=p.choices, comment=p.comment, options=options)
+        )
+    return replace(dim, questions=questions)
 
 
 @dataclass(frozen=True)
