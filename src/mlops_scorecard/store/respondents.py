@@ -8,6 +8,7 @@ respondents too, and count against the same limit.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select
@@ -107,9 +108,12 @@ def respondent_for_token(session: Session, *, token: str) -> tuple[Respondent, A
     return row[0], row[1]
 
 
-def progress_of(session: Session, *, assessment: Assessment) -> list[dict[str, Any]]:
+def progress_of(
+    session: Session, *, assessment: Assessment, not_counted: Collection[str] = ()
+) -> list[dict[str, Any]]:
     """Every respondent of the assessment (revoked ones too) with how many questions
-    they answered, in the order they joined; one query, no answers loaded.
+    they answered, in the order they joined; one query, no answers loaded. Answers to
+    the questions ``not_counted`` (those the context makes not applicable) are not counted.
 
     Each row: ``id``, ``name`` (``None`` when anonymous), ``role``, ``source``,
     ``created_at``, ``submitted_at``, ``revoked_at``, ``answered``.
@@ -125,7 +129,12 @@ def progress_of(session: Session, *, assessment: Assessment) -> list[dict[str, A
             Respondent.revoked_at,
             func.count(Answer.id),
         )
-        .outerjoin(Answer, Answer.respondent_id == Respondent.id)
+        .outerjoin(
+            Answer,
+            (Answer.respondent_id == Respondent.id) & Answer.question_id.notin_(list(not_counted))
+            if not_counted
+            else Answer.respondent_id == Respondent.id,
+        )
         .where(Respondent.assessment_id == assessment.id)
         .group_by(Respondent.id)
         .order_by(Respondent.id)

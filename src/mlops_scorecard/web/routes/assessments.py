@@ -182,7 +182,9 @@ def _targets(values: dict[str, str], fw: Framework) -> dict[str, float]:
 
 
 @router.get("/assessments/{assessment_id}")
-def assessment_page(request: Request, assessment_id: str, imported: str = "") -> Response:
+def assessment_page(
+    request: Request, assessment_id: str, imported: str = "", source: str = ""
+) -> Response:
     """Status, response progress, scores, charts, answers per question, downloads."""
     user = require(request, "viewer")
     facilitator = user.can("facilitator")
@@ -194,7 +196,11 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         # scored once: the result, the plan and the analysis all take this one score
         scored = score(fw, answers)
         result = result_of(a, scored)
-        progress = progress_of(s, assessment=a)
+        context = context_view(fw, cast(Any, a.question_set), a.profile)
+        # the survey does not ask the questions the context makes not applicable: an
+        # imported answer to one is kept but not counted as answered
+        skipped = [qid for qid, _, _ in context.not_applicable] if context else []
+        progress = progress_of(s, assessment=a, not_counted=skipped)
         comments = comments_of(s, assessment=a)
         links = list_share_links(s, assessment=a) if facilitator else []
         plan_section = plan_view(plan_for(s, assessment=a, result=scored))
@@ -207,10 +213,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         analysis = assessment_view(analyze(fw, answers, result=scored))
     else:  # small roles merged into "other" (docs/analysis.md)
         analysis = assessment_view(analyze(fw, for_viewers(answers)), missing=missing_roles(answers))
-    context = context_view(fw, cast(Any, a.question_set), a.profile)
-    # the survey does not ask the questions the context makes not applicable
-    skipped = len(context.not_applicable) if context else 0
-    question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - skipped
+    question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - len(skipped)
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
     if not facilitator:
@@ -236,6 +239,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         actions=_STATUS_ACTIONS.get(a.status, []) if facilitator else [],
         facilitator=facilitator,
         imported="" if whole_number(imported) is None else imported,
+        imported_from="the survey export" if source == "survey" else "the answers file",
         plan_section=plan_section,
         analysis=analysis,
         evidence=evidence_view(fw, stored, check),

@@ -3,13 +3,14 @@ questions, formatted for the templates (no database, no scoring)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ...framework import Framework
 from ...store.frameworks import Listed
 
-__all__ = ["FrameworkRow", "framework_row", "framework_url"]
+__all__ = ["FrameworkRow", "WarningGroup", "framework_row", "framework_url", "warning_groups"]
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,49 @@ def framework_row(entry: Listed) -> FrameworkRow:
         in_use=entry.in_use,
         deletable=not entry.builtin and not entry.in_use,
     )
+
+
+#: How many places of a kind of warning are named before the rest is folded away.
+FIRST_PLACES = 3
+
+
+@dataclass
+class WarningGroup:
+    """Warnings of one kind (the same message but for the names and numbers it quotes):
+    the first one's message, how many there are and their places (``place`` or
+    ``place: message`` when the message differs from the first's)."""
+
+    message: str
+    places: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """How many warnings of this kind."""
+        return len(self.places)
+
+    @property
+    def first(self) -> list[str]:
+        """The places named in the line."""
+        return self.places[:FIRST_PLACES]
+
+    @property
+    def rest(self) -> list[str]:
+        """The places folded away."""
+        return self.places[FIRST_PLACES:]
+
+
+def warning_groups(warnings: list[str]) -> list[WarningGroup]:
+    """A lens import's warnings (``place: message``) grouped by kind, in the order each
+    kind first comes: 54 "taken as the None of these choice" warnings are one line."""
+    groups: dict[str, WarningGroup] = {}
+    for w in warnings:
+        place, sep, message = w.partition(": ")
+        if not sep:
+            place, message = "", w
+        kind = re.sub(r"'[^']*'|\d+", "…", message)
+        group = groups.get(kind)
+        if group is None:
+            group = groups[kind] = WarningGroup(message)
+        if place:
+            group.places.append(place if message == group.message else f"{place}: {message}")
+    return list(groups.values())
