@@ -22,7 +22,7 @@ from ..errors import status_for
 from ..params import form_text
 from ..security import checked_form, require
 from ..templating import render
-from ..views.frameworks import framework_row, warning_groups
+from ..views.frameworks import framework_detail, framework_row, warning_groups
 
 __all__ = ["router"]
 
@@ -110,12 +110,16 @@ def _publish(request: Request, form: FormData, data: bytes, filename: str) -> Re
 
 @router.get("/frameworks/{ref}")
 def framework_page(request: Request, ref: str) -> Response:
-    """One framework: its source, levels, dimensions and questions; its file to download."""
+    """One framework: its source, scale, scoring rule, bands, must-have and context
+    questions, dimensions and questions (with their choices and risk rules); its file."""
     require(request, "viewer")
     with state(request).read() as s:
         entry = _entry(s, ref)
         row = framework_row(entry)
-    return render(request, "framework.html", fw=entry.framework, row=row, builtin=entry.builtin)
+    fw = entry.framework
+    return render(
+        request, "framework.html", fw=fw, row=row, builtin=entry.builtin, detail=framework_detail(fw)
+    )
 
 
 def _entry(session: Session, ref: str) -> Listed:
