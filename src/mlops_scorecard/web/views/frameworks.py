@@ -76,8 +76,7 @@ FIRST_PLACES = 3
 @dataclass
 class WarningGroup:
     """Warnings of one kind (the same message but for the names and numbers it quotes):
-    the first one's message, how many there are and their places (``place`` or
-    ``place: message`` when the message differs from the first's)."""
+    the first one's message, how many there are and their places."""
 
     message: str
     places: list[str] = field(default_factory=list)
@@ -111,7 +110,7 @@ def warning_groups(warnings: list[str]) -> list[WarningGroup]:
         if group is None:
             group = groups[kind] = WarningGroup(message)
         if place:
-            group.places.append(place if message == group.message else f"{place}: {message}")
+            group.places.append(place)
     return list(groups.values())
 
 
