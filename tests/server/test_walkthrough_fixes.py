@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from markupsafe import escape
@@ -31,11 +30,11 @@ CORE = [q.id for _, q in FW.iter_questions("core")]
 V1 = "/api/v1"
 
 
-def post(c: TestClient, path: str, data: dict[str, Any], csrf_page: str = "/") -> httpx.Response:
+def post(c: TestClient, path: str, data: dict[str, Any], csrf_page: str = "/") -> Any:
     return c.post(path, data={"csrf_token": csrf_of(c, csrf_page), **data}, follow_redirects=False)
 
 
-def upload(c: TestClient, data: bytes, name: str, kind: str = "yaml") -> httpx.Response:
+def upload(c: TestClient, data: bytes, name: str, kind: str = "yaml") -> Any:
     return c.post(
         "/frameworks",
         data={"csrf_token": csrf_of(c, "/frameworks"), "kind": kind},
@@ -260,8 +259,8 @@ def test_the_framework_page_shows_scale_rule_bands_context_and_choices(facilitat
     details = page.split('<details class="choices-detail">', 1)[1].split("</details>", 1)[0]
     assert "2 choices, 2 risk rules" in details
     assert 'None of these <code>PERF1_no</code> <span class="kind">None of these</span>' in details
-    assert "<code>PERF1_a</code> → no risk" in details
-    assert "<code>default</code> → high risk" in details
+    assert "<li><code>PERF1_a</code> → no risk</li>" in details
+    assert "<li><code>default</code> → high risk</li>" in details
 
 
 # --- 5. a lens question's guidance ------------------------------------------------------------
