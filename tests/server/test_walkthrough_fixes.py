@@ -327,3 +327,22 @@ def test_answered_leaves_out_not_applicable_questions_and_the_banner_names_the_s
     assert "Imported 1 respondent from the survey export." in page
     upload_banner = facilitator.get(f"/assessments/{aid}?imported=2").text
     assert "Imported 2 respondents from the answers file." in upload_banner
+
+
+def test_the_api_counts_answered_without_not_applicable_questions(app: FastAPI, api: TestClient) -> None:
+    with app.state.scorecard.write() as s:
+        unit = units.create_unit(s, name="Team A", kind="team")
+        a = assessments.create_assessment(
+            s,
+            unit_id=unit.id,
+            title="Small",
+            date=dt.date(2026, 3, 1),
+            status="open",
+            profile={"team-size": "small"},
+        )
+        r, _ = respondents.create_invitation(s, assessment=a, name="Ann", role="ML engineer")
+        for qid in CORE:
+            answers.save_answer(s, respondent=r, assessment=a, question_id=qid, answer="yes")
+        aid = a.id
+    rows = api.get(f"{V1}/assessments/{aid}/respondents").json()
+    assert [row["answered"] for row in rows] == [len(CORE) - 1]  # not gov-team

@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError
+from ..framework.profiles import profile_effect
+from .answer_sets import assessment_framework
 from .models import Answer, Assessment, Respondent, utcnow
 from .tokens import hash_token, new_token, plausible_token
 
@@ -24,6 +26,7 @@ __all__ = [
     "create_invitation",
     "make_room",
     "named_respondent",
+    "not_applicable_ids",
     "progress_of",
     "respondent_for_token",
     "revoke_respondent",
@@ -109,15 +112,18 @@ def respondent_for_token(session: Session, *, token: str) -> tuple[Respondent, A
 
 
 def progress_of(
-    session: Session, *, assessment: Assessment, not_counted: Collection[str] = ()
+    session: Session, *, assessment: Assessment, not_counted: Collection[str] | None = None
 ) -> list[dict[str, Any]]:
     """Every respondent of the assessment (revoked ones too) with how many questions
     they answered, in the order they joined; one query, no answers loaded. Answers to
-    the questions ``not_counted`` (those the context makes not applicable) are not counted.
+    the questions ``not_counted`` are not counted; by default those the assessment's
+    context (profile) makes not applicable, which an import may still have answered.
 
     Each row: ``id``, ``name`` (``None`` when anonymous), ``role``, ``source``,
     ``created_at``, ``submitted_at``, ``revoked_at``, ``answered``.
     """
+    if not_counted is None:
+        not_counted = not_applicable_ids(assessment)
     rows = session.execute(
         select(
             Respondent.id,
@@ -141,6 +147,14 @@ def progress_of(
     )
     keys = ("id", "name", "role", "source", "created_at", "submitted_at", "revoked_at", "answered")
     return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def not_applicable_ids(assessment: Assessment) -> list[str]:
+    """The questions the assessment's context makes not applicable (none without one)."""
+    if not assessment.profile:
+        return []
+    effect = profile_effect(assessment_framework(assessment), assessment.profile)
+    return sorted(effect.not_applicable)
 
 
 def named_respondent(session: Session, *, assessment: Assessment, name: str) -> Respondent | None:
