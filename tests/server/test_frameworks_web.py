@@ -197,7 +197,10 @@ def test_a_lens_uploads_as_a_framework_with_its_warnings(facilitator: TestClient
     assert r.status_code == 200
     assert f"Published {expected.framework.ref}." in r.text
     assert f"imported with {len(expected.warnings)} warning" in r.text
-    assert str(escape(expected.warnings[0])) in r.text
+    # grouped by kind: the first warning's message, then its place
+    place, message = expected.warnings[0].split(": ", 1)
+    assert str(escape(message)) in r.text
+    assert f"<code>{escape(place)}</code>" in r.text
     view = facilitator.get(f"/frameworks/{expected.framework.ref}")
     assert view.status_code == 200
     first = next(q for _, q in expected.framework.iter_questions())

@@ -104,7 +104,9 @@ def test_preview_then_confirm(app: FastAPI, facilitator: TestClient) -> None:
     }
     done = facilitator.post(f"/assessments/{aid}/import", data=confirm, follow_redirects=False)
     assert done.status_code == 303, done.text
-    assert done.headers["location"] == f"/assessments/{aid}?imported=2#progress"
+    assert done.headers["location"] == f"/assessments/{aid}?imported=2&source=survey#progress"
+    banner = facilitator.get(done.headers["location"]).text
+    assert "Imported 2 respondents from the survey export." in banner
     assert saved(app, aid) == (2, len(CORE) + 2)
     with app.state.scorecard.read() as s:
         people = list(

@@ -14,6 +14,7 @@ every problem, naming the pillar, question and field; nothing is half converted.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,17 @@ from .lens_read import MAX_LENS_BYTES, Fields, Problems, parse_lens_json
 from .loading import parse_framework
 from .models import Framework
 
-__all__ = ["LENS_LEVELS", "LENS_SCALE", "MAX_LENS_BYTES", "LensImport", "framework_yaml", "lens_to_framework"]
+__all__ = [
+    "LENS_LEVELS",
+    "LENS_SCALE",
+    "MAX_LENS_BYTES",
+    "LensFile",
+    "LensImport",
+    "framework_yaml",
+    "is_lens",
+    "lens_file",
+    "lens_to_framework",
+]
 
 #: The answer scale of an imported lens: a question's risk is its answer.
 LENS_SCALE: dict[str, dict[str, Any]] = {
@@ -101,6 +112,38 @@ class LensImport:
                 (choices, "choice"),
             )
         )
+
+
+def is_lens(text: str) -> bool:
+    """Whether ``text`` is an AWS lens rather than a framework file: a JSON object with
+    ``pillars`` and no ``dimensions`` (a framework in JSON has dimensions)."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped.startswith("{") or '"pillars"' not in stripped:
+        return False  # cheap: most uploads are YAML frameworks
+    try:
+        data = json.loads(stripped, parse_constant=str)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "pillars" in data and "dimensions" not in data
+
+
+@dataclass(frozen=True)
+class LensFile:
+    """A lens converted for publishing: the framework file's YAML text, its file name
+    (``<stem>.yaml``) and the conversion's warnings."""
+
+    text: str
+    filename: str
+    warnings: list[str]
+
+
+def lens_file(text: str, *, filename: str) -> LensFile:
+    """Convert the lens ``text`` (from ``filename``, ``""`` when pasted) into the framework
+    file to publish; raises :class:`FrameworkError` as :func:`lens_to_framework`."""
+    lens = lens_to_framework(text, source=filename or "pasted lens")
+    stem = filename.rsplit(".", 1)[0] if filename else lens.framework.id
+    yaml_text = framework_yaml(lens.data, header=f"Imported from the AWS lens {filename or 'pasted'}")
+    return LensFile(yaml_text, f"{stem}.yaml", lens.warnings)
 
 
 def _count(n: int, what: str) -> str:
@@ -261,7 +304,9 @@ def _question(problems: Problems, ids: _Ids, place: str, raw: Any) -> dict[str, 
     if title == "":
         problems.warn(f.at("title"), "the question has no title; its text says so")
         title = f"Question {lens_qid} (untitled in the lens)"
-    guidance = [f.text("description") or ""]
+    description = f.text("description") or ""
+    # a lens that repeats the title as description would show the question twice
+    guidance = [description if _plain(description) != _plain(title or "") else ""]
     helpful = read_resource(problems, f, "helpfulResource")
     url = f.text("url") or ""  # a question-level url, seen once in a published lens
     if url and not helpful[1]:
@@ -280,6 +325,11 @@ def _question(problems: Problems, ids: _Ids, place: str, raw: Any) -> dict[str, 
         "choices": choices,
         "risk_rules": rules,
     }
+
+
+def _plain(text: str) -> str:
+    """``text`` for comparing: lower case, letters and digits only."""
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 try:  # the C emitter writes a large lens's framework five times faster

@@ -8,12 +8,15 @@ respondents too, and count against the same limit.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError
+from ..framework.profiles import profile_effect
+from .answer_sets import assessment_framework
 from .models import Answer, Assessment, Respondent, utcnow
 from .tokens import hash_token, new_token, plausible_token
 
@@ -23,6 +26,7 @@ __all__ = [
     "create_invitation",
     "make_room",
     "named_respondent",
+    "not_applicable_ids",
     "progress_of",
     "respondent_for_token",
     "revoke_respondent",
@@ -107,13 +111,19 @@ def respondent_for_token(session: Session, *, token: str) -> tuple[Respondent, A
     return row[0], row[1]
 
 
-def progress_of(session: Session, *, assessment: Assessment) -> list[dict[str, Any]]:
+def progress_of(
+    session: Session, *, assessment: Assessment, not_counted: Collection[str] | None = None
+) -> list[dict[str, Any]]:
     """Every respondent of the assessment (revoked ones too) with how many questions
-    they answered, in the order they joined; one query, no answers loaded.
+    they answered, in the order they joined; one query, no answers loaded. Answers to
+    the questions ``not_counted`` are not counted; by default those the assessment's
+    context (profile) makes not applicable, which an import may still have answered.
 
     Each row: ``id``, ``name`` (``None`` when anonymous), ``role``, ``source``,
     ``created_at``, ``submitted_at``, ``revoked_at``, ``answered``.
     """
+    if not_counted is None:
+        not_counted = not_applicable_ids(assessment)
     rows = session.execute(
         select(
             Respondent.id,
@@ -125,13 +135,26 @@ def progress_of(session: Session, *, assessment: Assessment) -> list[dict[str, A
             Respondent.revoked_at,
             func.count(Answer.id),
         )
-        .outerjoin(Answer, Answer.respondent_id == Respondent.id)
+        .outerjoin(
+            Answer,
+            (Answer.respondent_id == Respondent.id) & Answer.question_id.notin_(list(not_counted))
+            if not_counted
+            else Answer.respondent_id == Respondent.id,
+        )
         .where(Respondent.assessment_id == assessment.id)
         .group_by(Respondent.id)
         .order_by(Respondent.id)
     )
     keys = ("id", "name", "role", "source", "created_at", "submitted_at", "revoked_at", "answered")
     return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def not_applicable_ids(assessment: Assessment) -> list[str]:
+    """The questions the assessment's context makes not applicable (none without one)."""
+    if not assessment.profile:
+        return []
+    effect = profile_effect(assessment_framework(assessment), assessment.profile)
+    return sorted(effect.not_applicable)
 
 
 def named_respondent(session: Session, *, assessment: Assessment, name: str) -> Respondent | None:

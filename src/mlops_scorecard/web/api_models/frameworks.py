@@ -55,6 +55,12 @@ class PublishOut(BaseModel):
 
     status: Literal["created", "replaced", "unchanged"]
     framework: FrameworkOut
+    lens: bool = Field(
+        False, description="The file was an AWS Well-Architected lens, converted into this framework"
+    )
+    warnings: list[str] = Field(
+        default_factory=list, description="The lens conversion's warnings, each naming its place"
+    )
 
 
 class FrameworkProblems(BaseModel):

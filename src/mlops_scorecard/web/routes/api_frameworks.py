@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from ...errors import ConflictError, FrameworkError, NotFoundError, ScorecardError
 from ...framework import standalone_document
+from ...framework.lens import is_lens, lens_file
 from ...store.frameworks import Listed, catalogue, catalogue_entry, delete_published, publish
 from ..api_models.common import utc
 from ..api_models.frameworks import DimensionOut, FrameworkDetail, FrameworkOut, FrameworkProblems, PublishOut
@@ -190,7 +191,10 @@ def _problems(status: int, exc: ScorecardError) -> JSONResponse:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "description": "A framework file (docs/framework-format.md), YAML or JSON, or a form's `file`.",
+            "description": (
+                "A framework file (docs/framework-format.md), YAML or JSON, or a form's `file`; "
+                "or an AWS Well-Architected lens (JSON with `pillars`), imported as a framework."
+            ),
             "content": {
                 "application/yaml": {"schema": {"type": "string"}},
                 "application/json": {"schema": {"type": "object"}},
@@ -209,15 +213,21 @@ async def frameworks_publish(request: Request, user: Facilitator) -> Response:
     the built-in and published frameworks): 201 when new or replacing an unused version,
     200 when the same framework is already there; 409 when that version is in use with
     other content; 422 with every problem and its line."""
+    warnings: list[str] = []
     try:
         text, name = await _framework_text(request)
+        lens = is_lens(text)
+        if lens:  # an AWS lens: converted, and the framework it gives is published
+            converted = lens_file(text, filename=name)
+            text, name, warnings = converted.text, converted.filename, converted.warnings
         status, out = await state(request).run(_publish, request, text, name, user.id)
     except ConflictError as exc:
         return _problems(409, exc)
     except FrameworkError as exc:
         return _problems(422, exc)
     code = 200 if status == "unchanged" else 201
-    return JSONResponse(PublishOut(status=status, framework=out).model_dump(mode="json"), status_code=code)
+    body = PublishOut(status=status, framework=out, lens=lens, warnings=warnings)
+    return JSONResponse(body.model_dump(mode="json"), status_code=code)
 
 
 @router.delete(

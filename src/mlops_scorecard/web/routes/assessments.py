@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import yaml
 from fastapi import APIRouter, Request
@@ -61,14 +62,6 @@ _STATUS_ACTIONS = {
 # --- creating -------------------------------------------------------------------------
 
 
-def _dimensions(frameworks: list[Framework]) -> list[tuple[str, str]]:
-    seen: dict[str, str] = {}
-    for fw in frameworks:
-        for d in fw.dimensions:
-            seen.setdefault(d.id, d.title)
-    return list(seen.items())
-
-
 def _frameworks(request: Request) -> list[Framework]:
     with state(request).read() as s:
         return available_frameworks(s)
@@ -78,8 +71,7 @@ def _new_form(request: Request, status: int, error: str | None, values: dict[str
     with state(request).read() as s:
         frameworks = available_frameworks(s)
         _, order = unit_tree(list_units(s))
-    # without JavaScript the form shows the context questions of the framework selected
-    # (or the default one); the route checks the answers against the one submitted
+    # framework first: the targets and context questions shown are the chosen framework's
     chosen = next((fw for fw in frameworks if fw.ref == values.get("framework")), None)
     if chosen is None and frameworks:
         chosen = frameworks[-1]
@@ -90,7 +82,8 @@ def _new_form(request: Request, status: int, error: str | None, values: dict[str
         status_code=status,
         units=order,
         frameworks=frameworks,
-        dimensions=_dimensions(frameworks),
+        chosen=chosen,
+        dimensions=[(d.id, d.title) for d in chosen.dimensions] if chosen else [],
         error=error,
         values=values,
         profile_fields=profile_fields(chosen, profile) if chosen else [],
@@ -98,13 +91,30 @@ def _new_form(request: Request, status: int, error: str | None, values: dict[str
     )
 
 
+#: The fields the form keeps when it is shown again for another framework.
+_KEPT = ("unit_id", "title", "date", "question_set")
+
+
 @router.get("/assessments/new")
-def assessment_new(request: Request, unit: str = "", framework: str = "") -> Response:
-    """The form for a new assessment (facilitator); ``framework`` preselects one."""
+def assessment_new(
+    request: Request,
+    unit: str = "",
+    framework: str = "",
+    title: str = "",
+    date: str = "",
+    question_set: str = "",
+) -> Response:
+    """The form for a new assessment (facilitator); ``framework`` chooses the framework
+    whose targets and context questions it shows (the other fields are kept as given)."""
     require(request, "facilitator")
     refs = [fw.ref for fw in _frameworks(request)]
     newest = newest_builtin()
-    values = {"unit_id": unit, "date": dt.date.today().isoformat(), "question_set": "core"}
+    values = {
+        "unit_id": unit[:20],
+        "title": title[:200],
+        "date": date[:20] or dt.date.today().isoformat(),
+        "question_set": "full" if question_set == "full" else "core",
+    }
     chosen = framework if framework in refs else newest.ref if newest else ""
     if chosen:
         values["framework"] = chosen
@@ -113,19 +123,25 @@ def assessment_new(request: Request, unit: str = "", framework: str = "") -> Res
 
 @router.post("/assessments")
 async def assessment_create(request: Request) -> Response:
-    """Create a draft assessment; on bad input the form comes back with the reason (422)."""
+    """Create a draft assessment; on bad input the form comes back with the reason (422).
+    ``action=use-framework`` (the form's button without JavaScript) shows the form again
+    for the framework selected."""
     form = await checked_form(request, "facilitator")
+    if form_text(form, "action", max_length=20) == "use-framework":
+        query = {("unit" if k == "unit_id" else k): form_text(form, k, max_length=200) for k in _KEPT}
+        query["framework"] = form_text(form, "framework", max_length=130)
+        return RedirectResponse(
+            "/assessments/new?" + urlencode({k: v for k, v in query.items() if v}), status_code=303
+        )
     return await run_in_threadpool(_assessment_create, request, form)
 
 
 def _assessment_create(request: Request, form: FormData) -> Response:
-    values = {
-        k: form_text(form, k, max_length=300)
-        for k in ("unit_id", "title", "date", "framework", "question_set")
-    }
+    values = {k: form_text(form, k, max_length=300) for k in (*_KEPT, "framework", "shown")}
     frameworks = {fw.ref: fw for fw in _frameworks(request)}
-    for did, _ in _dimensions(list(frameworks.values())):
-        values[f"target_{did}"] = form_text(form, f"target_{did}", max_length=20)
+    for key in form:
+        if isinstance(key, str) and key.startswith("target_") and len(values) < 200:
+            values[key[:90]] = form_text(form, key, max_length=20)
     try:
         profile = profile_from_form(form)
         values.update({FIELD_PREFIX + k: v for k, v in profile.items()})
@@ -139,6 +155,8 @@ def _assessment_create(request: Request, form: FormData) -> Response:
             date = dt.date.fromisoformat(values["date"]) if values["date"] else dt.date.today()
         except ValueError:
             raise ScorecardError(f"date {values['date']!r} is not a date (use YYYY-MM-DD)") from None
+        shown = frameworks.get(values["shown"])
+        _check_other_framework(fw, shown, values, profile)
         targets = _targets(values, fw)
         with state(request).write() as s:
             a = create_assessment(
@@ -157,6 +175,34 @@ def _assessment_create(request: Request, form: FormData) -> Response:
     except ScorecardError as exc:
         return _new_form(request, 422, str(exc), values)
     return RedirectResponse(f"/assessments/{new_id}", status_code=303)
+
+
+def _check_other_framework(
+    fw: Framework, shown: Framework | None, values: dict[str, str], profile: dict[str, str]
+) -> None:
+    """Refuse targets and context answers the form showed for another framework than the
+    one submitted (the select changed without the form being shown again): a blank one
+    is ignored, a filled one would be lost, so it is refused saying how to go on."""
+    if shown is None or shown.ref == fw.ref:
+        return
+    how = f'clear it, or choose "Use this framework" to see the targets and context questions of {fw.title}'
+    for key, text in values.items():
+        did = key[len("target_") :]
+        if key.startswith("target_") and text and fw.dimension(did) is None:
+            dim = shown.dimension(did)
+            name = dim.title if dim else did
+            raise ScorecardError(
+                f"the target for {name} is for {shown.title} {shown.version}, "
+                f"not {fw.title} {fw.version}: {how}"
+            )
+    known = {pq.id for pq in fw.profile}
+    for qid in profile:
+        if qid not in known:
+            pq = next((p for p in shown.profile if p.id == qid), None)
+            raise ScorecardError(
+                f"the context answer to {pq.text if pq else qid!r} is for {shown.title} "
+                f"{shown.version}, not {fw.title} {fw.version}: {how}"
+            )
 
 
 def _targets(values: dict[str, str], fw: Framework) -> dict[str, float]:
@@ -182,7 +228,7 @@ def _targets(values: dict[str, str], fw: Framework) -> dict[str, float]:
 
 
 @router.get("/assessments/{assessment_id}")
-def assessment_page(request: Request, assessment_id: str, imported: str = "") -> Response:
+def assessment_page(request: Request, assessment_id: str, imported: str = "", source: str = "") -> Response:
     """Status, response progress, scores, charts, answers per question, downloads."""
     user = require(request, "viewer")
     facilitator = user.can("facilitator")
@@ -194,7 +240,11 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         # scored once: the result, the plan and the analysis all take this one score
         scored = score(fw, answers)
         result = result_of(a, scored)
-        progress = progress_of(s, assessment=a)
+        context = context_view(fw, cast(Any, a.question_set), a.profile)
+        # the survey does not ask the questions the context makes not applicable: an
+        # imported answer to one is kept but not counted as answered
+        skipped = [qid for qid, _, _ in context.not_applicable] if context else []
+        progress = progress_of(s, assessment=a, not_counted=skipped)
         comments = comments_of(s, assessment=a)
         links = list_share_links(s, assessment=a) if facilitator else []
         plan_section = plan_view(plan_for(s, assessment=a, result=scored))
@@ -207,10 +257,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         analysis = assessment_view(analyze(fw, answers, result=scored))
     else:  # small roles merged into "other" (docs/analysis.md)
         analysis = assessment_view(analyze(fw, for_viewers(answers)), missing=missing_roles(answers))
-    context = context_view(fw, cast(Any, a.question_set), a.profile)
-    # the survey does not ask the questions the context makes not applicable
-    skipped = len(context.not_applicable) if context else 0
-    question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - skipped
+    question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - len(skipped)
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
     if not facilitator:
@@ -236,6 +283,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "") ->
         actions=_STATUS_ACTIONS.get(a.status, []) if facilitator else [],
         facilitator=facilitator,
         imported="" if whole_number(imported) is None else imported,
+        imported_from="the survey export" if source == "survey" else "the answers file",
         plan_section=plan_section,
         analysis=analysis,
         evidence=evidence_view(fw, stored, check),

@@ -15,14 +15,14 @@ from starlette.datastructures import FormData, UploadFile
 
 from ...errors import ConflictError, FrameworkError, NotFoundError, ScorecardError
 from ...framework import standalone_document
-from ...framework.lens import framework_yaml, lens_to_framework
+from ...framework.lens import is_lens, lens_file
 from ...store.frameworks import Listed, catalogue, catalogue_entry, delete_published, publish
 from ..context import state
 from ..errors import status_for
 from ..params import form_text
 from ..security import checked_form, require
 from ..templating import render
-from ..views.frameworks import framework_row
+from ..views.frameworks import framework_detail, framework_row, warning_groups
 
 __all__ = ["router"]
 
@@ -41,7 +41,8 @@ def _list_page(request: Request, status: int = 200, **form: Any) -> Response:
         status_code=status,
         rows=rows,
         problems=form.get("problems", []),
-        warnings=form.get("warnings", []),
+        warnings=warning_groups(form.get("warnings", [])),
+        detected=form.get("detected", False),
         text=form.get("text", ""),
         published=form.get("published") or request.query_params.get("published", ""),
         outcome=form.get("outcome") or request.query_params.get("outcome", ""),
@@ -69,6 +70,7 @@ async def frameworks_upload(request: Request) -> Response:
 
 def _publish(request: Request, form: FormData, data: bytes, filename: str) -> Response:
     pasted = ""
+    detected = False
     try:
         pasted = form_text(form, "text", max_length=_MAX_PASTED)
         kind = form_text(form, "kind", max_length=10)
@@ -84,34 +86,40 @@ def _publish(request: Request, form: FormData, data: bytes, filename: str) -> Re
         else:
             raise ScorecardError("choose a framework file, or paste its text")
         warnings: list[str] = []
-        if kind == "lens":
+        # a lens sent as "a framework" is recognised: read as a framework, it would give
+        # a field error for each lens field
+        detected = kind != "lens" and is_lens(text)
+        if kind == "lens" or detected:
             # an AWS Well-Architected lens is converted first; what is published is
             # the framework file it gives, so the page can offer it for download
-            lens = lens_to_framework(text, source=filename or "pasted lens")
-            warnings = lens.warnings
-            stem = filename.rsplit(".", 1)[0] if filename else lens.framework.id
-            text = framework_yaml(lens.data, header=f"Imported from the AWS lens {filename or 'pasted'}")
-            filename = f"{stem}.yaml"
+            lens = lens_file(text, filename=filename)
+            text, filename, warnings = lens.text, lens.filename, lens.warnings
         user = require(request, "facilitator")
         with state(request).write() as s:
             done = publish(s, text=text, filename=filename or "upload.yaml", by=user.id)
             ref, outcome = done.framework.ref, done.status
     except ScorecardError as exc:
-        return _list_page(request, status_for(exc), problems=str(exc).splitlines(), text=pasted)
-    if warnings:
+        return _list_page(
+            request, status_for(exc), problems=str(exc).splitlines(), text=pasted, detected=detected
+        )
+    if warnings or detected:
         # shown once, on the answer to the upload: a redirect would lose them
-        return _list_page(request, published=ref, outcome=outcome, warnings=warnings)
+        return _list_page(request, published=ref, outcome=outcome, warnings=warnings, detected=detected)
     return RedirectResponse(f"/frameworks?published={quote(ref)}&outcome={outcome}", status_code=303)
 
 
 @router.get("/frameworks/{ref}")
 def framework_page(request: Request, ref: str) -> Response:
-    """One framework: its source, levels, dimensions and questions; its file to download."""
+    """One framework: its source, scale, scoring rule, bands, must-have and context
+    questions, dimensions and questions (with their choices and risk rules); its file."""
     require(request, "viewer")
     with state(request).read() as s:
         entry = _entry(s, ref)
         row = framework_row(entry)
-    return render(request, "framework.html", fw=entry.framework, row=row, builtin=entry.builtin)
+    fw = entry.framework
+    return render(
+        request, "framework.html", fw=fw, row=row, builtin=entry.builtin, detail=framework_detail(fw)
+    )
 
 
 def _entry(session: Session, ref: str) -> Listed:

@@ -122,7 +122,9 @@ def _preview_or_import(
         )
         if action == "import" and preview.ok:
             count = len(import_preview(request, aid, preview))
-            return RedirectResponse(f"/assessments/{aid}?imported={count}#progress", status_code=303)
+            return RedirectResponse(
+                f"/assessments/{aid}?imported={count}&source=survey#progress", status_code=303
+            )
     except NotFoundError:
         raise
     except ScorecardError as exc:
