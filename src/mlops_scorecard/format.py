@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from .framework.scales import DEFAULT_SCALE
+
 if TYPE_CHECKING:
     from .framework import Framework
 
@@ -28,6 +30,7 @@ __all__ = [
     "answer_choices",
     "answer_label",
     "fmt_alpha",
+    "fmt_amount_in",
     "fmt_cap",
     "fmt_counts",
     "fmt_delta",
@@ -37,6 +40,7 @@ __all__ = [
     "fmt_points",
     "fmt_score",
     "fmt_score_in",
+    "scale_labels",
 ]
 
 #: What a missing figure reads as.
@@ -83,9 +87,7 @@ def fmt_points(value: float | None, points: float, *, unit: bool = True) -> str:
     without ``unit``, for a table whose heading says it); ``—`` for none."""
     if value is None:
         return NO_SCORE
-    text = fmt_number(value, 2)
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return f"{text} / {points:g}" + (" points" if unit else "")
+    return f"{_points_text(value)} / {points:g}" + (" points" if unit else "")
 
 
 def fmt_score_in(value: float | None, points: float | None, *, unit: bool = True) -> str:
@@ -95,6 +97,30 @@ def fmt_score_in(value: float | None, points: float | None, *, unit: bool = True
     if points is None or value is None:
         return fmt_score(value)
     return fmt_points(value * points / 100.0, points, unit=unit)
+
+
+def _points_text(value: float, *, sign: bool = False) -> str:
+    """Points to two decimals, trailing zeros dropped (``2.5``, ``+1``, ``1.88``)."""
+    text = fmt_number(value, 2, sign=sign)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_amount_in(
+    value: float | None, points: float | None, *, sign: bool = False, unit: bool = False
+) -> str:
+    """A difference of 0-100 scores (a gap to a target, a plan item's gain) or a target,
+    in the framework's unit: as :func:`fmt_number` (one decimal) without ``points``, else
+    read as points, ``value x points / 100``, to two decimals as :func:`fmt_points` (14.29
+    with 7 points reads ``1``); ``sign`` adds ``+``/``-``, ``unit`` the word (``1 point``,
+    ``+0.5 points``; nothing is added without ``points``). ``—`` for none."""
+    if value is None:
+        return NO_SCORE
+    if points is None:
+        return fmt_number(value, 1, sign=sign)
+    text = _points_text(value * points / 100.0, sign=sign)
+    if not unit:
+        return text
+    return f"{text} point" if text.lstrip("+-") == "1" else f"{text} points"
 
 
 def fmt_cap(where: str, level: str, uncapped: str, capped_by: Sequence[Mapping[str, Any]], met: float) -> str:
@@ -118,11 +144,21 @@ def fmt_delta(value: float | None, digits: int = 1, *, none: str = NO_SCORE) -> 
     return fmt_number(value, digits, sign=True, none=none)
 
 
-def fmt_counts(distribution: Mapping[str, int], *, sep: str = ", ") -> str:
+def fmt_counts(
+    distribution: Mapping[str, int], *, sep: str = ", ", labels: Mapping[str, str] | None = None
+) -> str:
     """An answer distribution in a few words (``yes 3, partly 1, don't know 1``): the
     counts tables and exports show beside a question, where the framework is not at hand
     (report data, plan items); the scale's own labels are :func:`answer_label`'s. A
-    custom scale's keys are named as they are, in the distribution's order."""
+    custom scale's keys are named as they are, in the distribution's order. ``labels``
+    (key to label, :func:`scale_labels`) names each key by its label instead, joined by
+    ``; `` since a label may hold a comma (``Automated, runs repeatedly 2; Not done 1``)."""
+    if labels:
+        return "; ".join(
+            f"{labels.get(k, SHORT_LABELS.get(k, k))} {n}"
+            for k, n in distribution.items()
+            if n and k != UNANSWERED
+        )
     if distribution.keys() - SHORT_LABELS.keys() - {UNANSWERED}:
         return sep.join(
             f"{SHORT_LABELS.get(k, k)} {n}" for k, n in distribution.items() if n and k != UNANSWERED
@@ -163,3 +199,14 @@ def answer_choices(framework: Framework, *, unanswered: bool = True) -> list[tup
     ``("unanswered", NO_ANSWER)`` unless ``unanswered`` is false."""
     out = [(k, framework.scale[k].label) for k in framework.scale_keys]
     return [*out, (UNANSWERED, NO_ANSWER)] if unanswered else out
+
+
+def scale_labels(scale: Mapping[str, str]) -> dict[str, str] | None:
+    """The labels people should read for answer keys, given a scale as key to label:
+    ``None`` when the scale is the default one with its own labels (so the short words
+    of :data:`SHORT_LABELS` and the fixed column heads serve), else the labels. The ML
+    Test Score keeps the default keys (yes, partly, no) under its own labels (Automated,
+    Manual, Not done), which must then be shown instead of "yes" and "no"."""
+    if scale.keys() <= DEFAULT_SCALE.keys() and all(DEFAULT_SCALE[k].label == v for k, v in scale.items()):
+        return None
+    return dict(scale)
