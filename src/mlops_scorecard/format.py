@@ -28,6 +28,7 @@ __all__ = [
     "TO",
     "UNANSWERED",
     "answer_choices",
+    "answer_ends",
     "answer_label",
     "fmt_alpha",
     "fmt_amount_in",
@@ -35,11 +36,13 @@ __all__ = [
     "fmt_counts",
     "fmt_delta",
     "fmt_interval",
+    "fmt_interval_in",
     "fmt_number",
     "fmt_pct",
     "fmt_points",
     "fmt_score",
     "fmt_score_in",
+    "framework_answer_ends",
     "scale_labels",
 ]
 
@@ -173,6 +176,14 @@ def fmt_interval(low: float | None, high: float | None, digits: int = 1, *, sep:
     return f"{fmt_number(low, digits)}{sep}{fmt_number(high, digits)}"
 
 
+def fmt_interval_in(low: float | None, high: float | None, points: float | None) -> str:
+    """An interval of 0-100 scores in the framework's unit: as :func:`fmt_interval`
+    without ``points``, else both ends read as points (``0.78`` en dash ``3.22``)."""
+    if points is None or low is None or high is None:
+        return fmt_interval(low, high)
+    return f"{fmt_amount_in(low, points)}{TO}{fmt_amount_in(high, points)}"
+
+
 def fmt_alpha(value: float | None) -> str:
     """An agreement coefficient with two decimals (``-0.17``); ``—`` when there is none."""
     return fmt_number(value, 2)
@@ -210,3 +221,19 @@ def scale_labels(scale: Mapping[str, str]) -> dict[str, str] | None:
     if scale.keys() <= DEFAULT_SCALE.keys() and all(DEFAULT_SCALE[k].label == v for k, v in scale.items()):
         return None
     return dict(scale)
+
+
+def answer_ends(scale: Mapping[str, tuple[str, float | None]]) -> tuple[str, str]:
+    """The best and the worst valued answer in words, for sentences such as "if everyone
+    answered yes" and "split between yes and no", given the scale as key to (label,
+    value): ``("yes", "no")`` on the default scale with its labels, else the labels in
+    quotes (``'"Automated, runs repeatedly"'`` and ``'"Not done"'`` for the ML Test Score)."""
+    valued = sorted(((v, label) for label, v in scale.values() if v is not None), key=lambda p: p[0])
+    if scale_labels({k: label for k, (label, _) in scale.items()}) is None or len(valued) < 2:
+        return "yes", "no"
+    return f'"{valued[-1][1]}"', f'"{valued[0][1]}"'
+
+
+def framework_answer_ends(framework: Framework) -> tuple[str, str]:
+    """:func:`answer_ends` of the framework's scale."""
+    return answer_ends({k: (c.label, c.value) for k, c in framework.scale.items()})

@@ -7,11 +7,12 @@ from typing import Any
 
 from ..format import NO_SCORE as NO_VALUE
 from ..format import (
-    TO,
+    answer_ends,
     fmt_alpha,
     fmt_amount_in,
     fmt_counts,
     fmt_interval,
+    fmt_interval_in,
     fmt_number,
     fmt_score_in,
     scale_labels,
@@ -26,11 +27,7 @@ COMMENTS_PER_HOTSPOT = 3
 def interval_text(iv: dict[str, float] | None, points: float | None = None) -> str:
     """An interval of the report data as ``44.4`` en dash ``52.1`` (in points, ``1.5``
     en dash ``2.75``, when the framework counts ``points``); ``—`` when there is none."""
-    if iv is None:
-        return NO_VALUE
-    if points is None:
-        return fmt_interval(iv["low"], iv["high"])
-    return f"{fmt_amount_in(iv['low'], points)}{TO}{fmt_amount_in(iv['high'], points)}"
+    return NO_VALUE if iv is None else fmt_interval_in(iv["low"], iv["high"], points)
 
 
 def points_of(data: dict[str, Any]) -> float | None:
@@ -49,23 +46,15 @@ def _labels(data: dict[str, Any]) -> dict[str, str] | None:
 
 
 def split_words(data: dict[str, Any]) -> str:
-    """What a split hotspot's answers are, in the scale's words: ``yes and no`` on the
-    default scale, else the labels of its best and worst valued answers (``"Automated,
-    runs repeatedly" and "Not done"``)."""
-    labels = _labels(data)
-    valued = sorted((c for c in data["scale"] if c["value"] is not None), key=lambda c: c["value"])
-    if labels is None or len(valued) < 2:
-        return "yes and no"
-    return f'"{valued[-1]["label"]}" and "{valued[0]["label"]}"'
+    """What a split hotspot's answers are, in the scale's words (``yes and no`` on the
+    default scale; :func:`~mlops_scorecard.format.answer_ends`)."""
+    best, worst = answer_ends({c["key"]: (c["label"], c["value"]) for c in data["scale"]})
+    return f"{best} and {worst}"
 
 
 def best_words(data: dict[str, Any]) -> str:
-    """The best answer in the scale's words: ``yes`` on the default scale, else its
-    label in quotes (``"Automated, runs repeatedly"``)."""
-    valued = [c for c in data["scale"] if c["value"] is not None]
-    if _labels(data) is None or not valued:
-        return "yes"
-    return f'"{max(valued, key=lambda c: c["value"])["label"]}"'
+    """The best answer in the scale's words: ``yes`` on the default scale."""
+    return answer_ends({c["key"]: (c["label"], c["value"]) for c in data["scale"]})[0]
 
 
 def _in_words(value: float | None, points: float | None) -> str:
