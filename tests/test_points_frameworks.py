@@ -18,7 +18,7 @@ from mlops_scorecard.analysis.targets import check_targets, target_gaps, targets
 from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.cli import app
 from mlops_scorecard.errors import ScorecardError
-from mlops_scorecard.format import fmt_amount_in, fmt_counts, framework_answer_ends
+from mlops_scorecard.format import TO, fmt_amount_in, fmt_counts, framework_answer_ends
 from mlops_scorecard.framework import Framework, get_framework
 from mlops_scorecard.reports import render_report
 from mlops_scorecard.scoring import from_points, score, to_points
@@ -127,7 +127,7 @@ def test_cli_report_targets_in_points(mts_file: Path) -> None:
     md = runner.invoke(app, ["report", str(mts_file), "--format", "md", "--target", "monitoring=3"])
     assert md.exit_code == 0, md.output
     # Monitoring at 2 / 7, target 3, gap 1 point: not "met"
-    assert "| Monitoring | 2 / 7 | 0.78–3.22 | First pass | 3 | 1 | 100% |" in md.output
+    assert f"| Monitoring | 2 / 7 | 0.78{TO}3.22 | First pass | 3 | 1 | 100% |" in md.output
     data = json.loads(
         runner.invoke(app, ["report", str(mts_file), "--format", "json", "--target", "monitoring=3"]).output
     )
@@ -142,10 +142,10 @@ def test_cli_report_targets_in_points(mts_file: Path) -> None:
 def test_every_report_format_reads_in_points(mts: Framework, tmp_path: Path) -> None:
     answers = mts_answers(A, B)
     md = render_report(mts, answers, "md", generated_at=WHEN).decode()
-    assert "**Overall score: 2 / 7 points (First pass)**, 90% interval 0.78–3.22" in md
+    assert f"**Overall score: 2 / 7 points (First pass)**, 90% interval 0.78{TO}3.22" in md
     assert "28.6" not in md.split("## Scores")[0]  # no 0-100 figure in the headline
     assert "| Dimension | Points | 90% interval |" in md
-    assert "| **Overall** | **2 / 7** | **0.78–3.22** |" in md
+    assert f"| **Overall** | **2 / 7** | **0.78{TO}3.22** |" in md
     assert "Scores are points out of 7 per dimension" in md
     # a plan item's gain: one test from not done to automated is one point of seven
     assert "(`monitor-4`, Monitoring 2 / 7): +1 point, +1 overall; answers now: Not done 2" in md
@@ -176,7 +176,7 @@ def test_every_report_format_reads_in_points(mts: Framework, tmp_path: Path) -> 
     # the level column is wide enough for the longest level names, uncut
     assert "Strongly automated" in text
     assert "Strongly a…" not in text
-    assert "0.78–3.22" in text
+    assert f"0.78{TO}3.22" in text
 
 
 def test_a_default_framework_report_keeps_its_0_100_words() -> None:

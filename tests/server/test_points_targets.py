@@ -23,7 +23,7 @@ def test_the_store_keeps_points_targets_on_0_100(session: Session) -> None:
         session, unit_id=unit.id, title="MTS", framework="ml-test-score", targets={"monitoring": 3}
     )
     assert a.targets == {"monitoring": pytest.approx(300 / 7)}
-    with pytest.raises(ScorecardError, match="targets.monitoring: 8 is not a target from 0 to 7 points"):
+    with pytest.raises(ScorecardError, match=r"targets\.monitoring: 8 is not a target from 0 to 7 points"):
         assessments.update_assessment(session, assessment=a, targets={"monitoring": 8})
 
 
