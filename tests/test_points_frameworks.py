@@ -210,3 +210,30 @@ def test_frameworks_show_prints_open_bands_the_rule_and_the_unit() -> None:
     plain = runner.invoke(app, ["frameworks", "show", "mlops-scorecard"])
     assert "Scoring: dimension: weighted-mean, overall: weighted-mean; scores 0-100" in plain.output
     assert "Levels: Initial >= 0" in plain.output
+
+
+def test_score_says_a_not_applicable_test_is_left_out_and_plan_gains_are_points(tmp_path: Path) -> None:
+    # 2 automated and 1 not applicable in Monitoring: 2 of 6 applicable, 2 x 7 / 6 = 2.33 / 7
+    answers = answers_for({"data": 7, "model": 7, "infrastructure": 7, "monitoring": 2})
+    answers["monitor-3"] = "na"
+    path = tmp_path / "na.yaml"
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "framework": "ml-test-score@1.0.0",
+                "question_set": "core",
+                "respondents": [{"name": "A", "answers": answers}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = runner.invoke(app, ["score", str(path)], env={"COLUMNS": "160"})
+    assert out.exit_code == 0, out.output
+    assert "2.33 / 7" in out.output
+    assert "Monitoring: 6 of 7 questions applicable (the rest are left out, its points scaled to 7)." in out.output
+    plan = runner.invoke(app, ["plan", str(path)], env={"COLUMNS": "200"})
+    assert plan.exit_code == 0, plan.output
+    # one test of six applicable from not done to automated: 7 / 6 = 1.17 points
+    assert "+1.17" in plan.output
+    assert "+16.7" not in plan.output
+    assert 'everyone answered "Automated, runs repeatedly"' in plan.output
