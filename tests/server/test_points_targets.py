@@ -4,6 +4,8 @@ points, checked against 0-7, and compared and shown in points on the assessment 
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -82,6 +84,13 @@ def test_the_page_compares_a_points_target_in_points(
     row = page.text.split('<th scope="row">Monitoring</th>', 1)[1].split("</tr>", 1)[0]
     assert '<td class="num score">2 / 7 points</td>' in row
     assert '<td class="num">3</td><td class="num gap">1</td>' in row
+    # the plan in points and the scale's words: monitor-3 (no and partly, 0.25) gains 0.75
+    assert "+0.75 points in Monitoring" in page.text
+    assert (
+        'Every question not answered "Automated, runs repeatedly" by everyone is an action.'
+        in html.unescape(page.text)
+    )
+    assert "+10.7" not in page.text
     bad = facilitator.post(
         "/assessments",
         data={

@@ -158,9 +158,7 @@ def assessment_view(an: Analysis, *, missing: Sequence[str] | None = None) -> As
             dimension=h.dimension.title,
             split=h.split,
             spread=fmt_number(h.spread, 2),
-            swing=fmt_amount_in(h.swing, fw.points, unit=True)
-            if fw.points is not None
-            else f"{fmt_score(h.swing)} points",
+            swing=fmt_amount_in(h.swing, fw.points),
             overall_swing=fmt_amount_in(h.overall_swing, fw.points),
             distribution=answer_bars(h.distribution, choices),
             # the answer beside each comment, never who gave it, and sorted: the order
