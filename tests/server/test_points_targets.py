@@ -91,6 +91,11 @@ def test_the_page_compares_a_points_target_in_points(
         in html.unescape(page.text)
     )
     assert "+10.7" not in page.text
+    # the unit page's gap to target reads the same
+    unit_page = facilitator.get(f"/units/{uid}")
+    assert unit_page.status_code == 200
+    expected = '<th scope="row">Monitoring</th><td class="num">3</td><td class="num">2 / 7</td>'
+    assert expected + '<td class="num gap">1</td>' in unit_page.text
     bad = facilitator.post(
         "/assessments",
         data={
