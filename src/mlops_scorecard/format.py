@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from .framework.scales import DEFAULT_SCALE
+
 if TYPE_CHECKING:
     from .framework import Framework
 
@@ -26,18 +28,23 @@ __all__ = [
     "TO",
     "UNANSWERED",
     "answer_choices",
+    "answer_ends",
     "answer_label",
     "fmt_alpha",
+    "fmt_amount_in",
     "fmt_cap",
     "fmt_counts",
     "fmt_delta",
     "fmt_interval",
+    "fmt_interval_in",
     "fmt_number",
     "fmt_pct",
     "fmt_points",
     "fmt_score",
     "fmt_score_in",
+    "framework_answer_ends",
     "plural",
+    "scale_labels",
 ]
 
 #: What a missing figure reads as.
@@ -84,9 +91,7 @@ def fmt_points(value: float | None, points: float, *, unit: bool = True) -> str:
     without ``unit``, for a table whose heading says it); ``—`` for none."""
     if value is None:
         return NO_SCORE
-    text = fmt_number(value, 2)
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return f"{text} / {points:g}" + (" points" if unit else "")
+    return f"{_points_text(value)} / {points:g}" + (" points" if unit else "")
 
 
 def fmt_score_in(value: float | None, points: float | None, *, unit: bool = True) -> str:
@@ -96,6 +101,30 @@ def fmt_score_in(value: float | None, points: float | None, *, unit: bool = True
     if points is None or value is None:
         return fmt_score(value)
     return fmt_points(value * points / 100.0, points, unit=unit)
+
+
+def _points_text(value: float, *, sign: bool = False) -> str:
+    """Points to two decimals, trailing zeros dropped (``2.5``, ``+1``, ``1.88``)."""
+    text = fmt_number(value, 2, sign=sign)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt_amount_in(
+    value: float | None, points: float | None, *, sign: bool = False, unit: bool = False
+) -> str:
+    """A difference of 0-100 scores (a gap to a target, a plan item's gain) or a target,
+    in the framework's unit: as :func:`fmt_number` (one decimal) without ``points``, else
+    read as points, ``value x points / 100``, to two decimals as :func:`fmt_points` (14.29
+    with 7 points reads ``1``); ``sign`` adds ``+``/``-``, ``unit`` the word (``1 point``,
+    ``+0.5 points``; nothing is added without ``points``). ``—`` for none."""
+    if value is None:
+        return NO_SCORE
+    if points is None:
+        return fmt_number(value, 1, sign=sign)
+    text = _points_text(value * points / 100.0, sign=sign)
+    if not unit:
+        return text
+    return f"{text} point" if text.lstrip("+-") == "1" else f"{text} points"
 
 
 def fmt_cap(where: str, level: str, uncapped: str, capped_by: Sequence[Mapping[str, Any]], met: float) -> str:
@@ -119,11 +148,21 @@ def fmt_delta(value: float | None, digits: int = 1, *, none: str = NO_SCORE) -> 
     return fmt_number(value, digits, sign=True, none=none)
 
 
-def fmt_counts(distribution: Mapping[str, int], *, sep: str = ", ") -> str:
+def fmt_counts(
+    distribution: Mapping[str, int], *, sep: str = ", ", labels: Mapping[str, str] | None = None
+) -> str:
     """An answer distribution in a few words (``yes 3, partly 1, don't know 1``): the
     counts tables and exports show beside a question, where the framework is not at hand
     (report data, plan items); the scale's own labels are :func:`answer_label`'s. A
-    custom scale's keys are named as they are, in the distribution's order."""
+    custom scale's keys are named as they are, in the distribution's order. ``labels``
+    (key to label, :func:`scale_labels`) names each key by its label instead, joined by
+    ``; `` since a label may hold a comma (``Automated, runs repeatedly 2; Not done 1``)."""
+    if labels:
+        return "; ".join(
+            f"{labels.get(k, SHORT_LABELS.get(k, k))} {n}"
+            for k, n in distribution.items()
+            if n and k != UNANSWERED
+        )
     if distribution.keys() - SHORT_LABELS.keys() - {UNANSWERED}:
         return sep.join(
             f"{SHORT_LABELS.get(k, k)} {n}" for k, n in distribution.items() if n and k != UNANSWERED
@@ -136,6 +175,14 @@ def fmt_interval(low: float | None, high: float | None, digits: int = 1, *, sep:
     if low is None or high is None:
         return NO_SCORE
     return f"{fmt_number(low, digits)}{sep}{fmt_number(high, digits)}"
+
+
+def fmt_interval_in(low: float | None, high: float | None, points: float | None) -> str:
+    """An interval of 0-100 scores in the framework's unit: as :func:`fmt_interval`
+    without ``points``, else both ends read as points (``0.78`` en dash ``3.22``)."""
+    if points is None or low is None or high is None:
+        return fmt_interval(low, high)
+    return f"{fmt_amount_in(low, points)}{TO}{fmt_amount_in(high, points)}"
 
 
 def fmt_alpha(value: float | None) -> str:
@@ -170,3 +217,30 @@ def plural(n: int, word: str, words: str = "") -> str:
     """``n`` and the noun that agrees with it: "1 respondent", "3 respondents"
     (``words`` for an irregular plural: "1 entry", "2 entries")."""
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def scale_labels(scale: Mapping[str, str]) -> dict[str, str] | None:
+    """The labels people should read for answer keys, given a scale as key to label:
+    ``None`` when the scale is the default one with its own labels (so the short words
+    of :data:`SHORT_LABELS` and the fixed column heads serve), else the labels. The ML
+    Test Score keeps the default keys (yes, partly, no) under its own labels (Automated,
+    Manual, Not done), which must then be shown instead of "yes" and "no"."""
+    if scale.keys() <= DEFAULT_SCALE.keys() and all(DEFAULT_SCALE[k].label == v for k, v in scale.items()):
+        return None
+    return dict(scale)
+
+
+def answer_ends(scale: Mapping[str, tuple[str, float | None]]) -> tuple[str, str]:
+    """The best and the worst valued answer in words, for sentences such as "if everyone
+    answered yes" and "split between yes and no", given the scale as key to (label,
+    value): ``("yes", "no")`` on the default scale with its labels, else the labels in
+    quotes (``'"Automated, runs repeatedly"'`` and ``'"Not done"'`` for the ML Test Score)."""
+    valued = sorted(((v, label) for label, v in scale.values() if v is not None), key=lambda p: p[0])
+    if scale_labels({k: label for k, (label, _) in scale.items()}) is None or len(valued) < 2:
+        return "yes", "no"
+    return f'"{valued[-1][1]}"', f'"{valued[0][1]}"'
+
+
+def framework_answer_ends(framework: Framework) -> tuple[str, str]:
+    """:func:`answer_ends` of the framework's scale."""
+    return answer_ends({k: (c.label, c.value) for k, c in framework.scale.items()})

@@ -34,6 +34,7 @@ __all__ = [
     "RespondentScore",
     "ScoreMatrix",
     "ScoreResult",
+    "from_points",
     "overall_scores",
     "rate",
     "rule_of",
@@ -61,6 +62,14 @@ def to_points(framework: Framework, score: float | None) -> float | None:
     if score is None or framework.points is None:
         return None
     return score * framework.points / 100.0
+
+
+def from_points(framework: Framework, value: float) -> float:
+    """A figure people gave in the framework's unit (a target of 3 points out of 7) as
+    the 0-100 score it is stored and compared as (42.86); unchanged when the framework
+    has no ``points``, since its unit is then the 0-100 score itself. The one place a
+    figure goes from points to 0-100, as :func:`to_points` the one back."""
+    return value if framework.points is None else value * 100.0 / framework.points
 
 
 @dataclass(frozen=True)

@@ -156,7 +156,7 @@ def test_cli_report_targets(tmp_path: Path) -> None:
         ("governance", "use DIMENSION=SCORE"),
         ("governance=high", "use DIMENSION=SCORE"),
         ("gov=30", "unknown dimension 'gov'"),
-        ("governance=130", "not a score from 0 to 100"),
+        ("governance=130", "--target governance: 130 is not a target from 0 to 100"),
     ):
         out = runner.invoke(cli_app, ["report", str(path), "--format", "md", "--target", bad])
         assert out.exit_code == 1

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ScorecardError
-from ..scoring import ScoreResult
+from ..framework import Framework
+from ..scoring import ScoreResult, from_points, to_points
 
-__all__ = ["TargetGap", "target_gaps"]
+__all__ = ["TargetGap", "check_targets", "target_gaps", "targets_in_unit", "unit_range"]
 
 
 def _minus(new: float | None, old: float | None) -> float | None:
@@ -77,4 +78,50 @@ def target_gaps(result: ScoreResult, targets: Mapping[str, float]) -> list[Targe
 
 
 def _score_like(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100
+    return _number(value) and 0 <= value <= 100
+
+
+def unit_range(framework: Framework) -> str:
+    """The range a target is entered in, in words: ``from 0 to 7 points`` for a framework
+    that counts points, else ``from 0 to 100``."""
+    if framework.points is None:
+        return "from 0 to 100"
+    return f"from 0 to {framework.points:g} points"
+
+
+def check_targets(
+    framework: Framework, targets: Mapping[str, Any], *, where: str = "targets", overall: bool = False
+) -> dict[str, float]:
+    """Targets as people enter them, in the framework's unit (points out of
+    ``framework.points`` when it counts points, else 0-100), checked and converted to the
+    0-100 scores they are stored and compared as. ``overall`` allows the key ``overall``
+    beside the dimension ids. Raises :class:`ScorecardError` naming ``where.KEY`` for an
+    unknown id or a value outside the unit's range (said in that unit)."""
+    known = [d.id for d in framework.dimensions] + (["overall"] if overall else [])
+    problems = [
+        f"{where}: unknown dimension {k!r} (use {', '.join(known)})" for k in targets if k not in known
+    ]
+    top = 100.0 if framework.points is None else float(framework.points)
+    # a CLI option reads "--target monitoring: ...", a field "targets.monitoring: ..."
+    sep = " " if where.startswith("--") else "."
+    problems += [
+        f"{where}{sep}{k}: {f'{v:g}' if _number(v) else repr(v)} is not a target {unit_range(framework)}"
+        for k, v in targets.items()
+        if k in known and not (_number(v) and 0 <= v <= top)
+    ]
+    if problems:
+        raise ScorecardError(problems)
+    return {k: from_points(framework, float(v)) for k, v in targets.items()}
+
+
+def targets_in_unit(framework: Framework, targets: Mapping[str, Any]) -> dict[str, float]:
+    """Stored (0-100) targets in the framework's unit, as :func:`check_targets` takes
+    them: what the API gives back, so that a target read and sent again is unchanged."""
+    out = {k: float(v) for k, v in targets.items() if _number(v)}
+    if framework.points is None:
+        return out
+    return {k: v for k, v in ((k, to_points(framework, v)) for k, v in out.items()) if v is not None}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

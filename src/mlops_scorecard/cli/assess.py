@@ -207,7 +207,8 @@ def chart(
 
 
 def _targets(values: list[str]) -> dict[str, float]:
-    """``--target governance=70`` options as a mapping; the library checks ids and range."""
+    """``--target governance=70`` options as a mapping; the library checks ids and range
+    (in the framework's unit) and converts them to 0-100."""
     out: dict[str, float] = {}
     for value in values:
         key, sep, number = value.partition("=")
@@ -242,8 +243,9 @@ def report(
         typer.Option(
             "--target",
             metavar="DIMENSION=SCORE",
-            help="The score aimed at for a dimension id (or overall), 0-100; the report shows the gap"
-            " (repeatable).",
+            help="The score aimed at for a dimension id (or overall), in the framework's unit: 0-100,"
+            " or points (0-7 for the ML Test Score) for a framework that counts points; the report"
+            " shows the gap (repeatable).",
         ),
     ] = None,
     evidence: Annotated[
@@ -275,6 +277,7 @@ def report(
 
       mlops-scorecard report answers.yaml --evidence api.json --evidence training.json -o report.html
     """
+    from ..analysis.targets import check_targets
     from ..answers import load_assessment
     from ..errors import ScorecardError
     from ..reports import format_for_path, render_report
@@ -289,8 +292,9 @@ def report(
         check_output(output, force)
     if (output is None or str(output) == "-") and chosen in ("html", "pdf"):
         fail(f"a {chosen} report needs --output FILE")
-    targets = _targets(target or [])
+    entered = _targets(target or [])
     fw, answers = load_assessment(path)
+    targets = check_targets(fw, entered, where="--target", overall=True)
     history = []
     for earlier in previous or []:
         earlier_fw, earlier_answers = load_assessment(earlier)

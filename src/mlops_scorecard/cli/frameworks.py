@@ -89,7 +89,11 @@ def _print_framework(fw: Framework, question_set: str) -> None:
         # an imported lens has a title but no author or year
         cited = ", ".join(p for p in (fw.source.author, fw.source.title) if p)
         typer.echo(f"Source: {cited}" + (f" ({fw.source.year})" if fw.source.year else ""))
-    typer.echo("Levels: " + ", ".join(f"{lv.name} >= {lv.min:g}" for lv in fw.levels))
+    unit = "scores 0-100" if fw.points is None else f"points, out of {fw.points:g} per dimension"
+    typer.echo(f"Scoring: dimension: {fw.dimension_score}, overall: {fw.overall}; {unit}")
+    # an `above` band is open at its min: "> 1" (more than 1), not ">= 1"
+    bands = ", ".join(f"{lv.name} {'>' if lv.above else '>='} {lv.min:g}" for lv in fw.levels)
+    typer.echo(f"Levels{'' if fw.points is None else ' (points)'}: {bands}")
     for dim in fw.dimensions:
         typer.echo(f"\n{dim.title} [{dim.id}] weight {dim.weight:g}")
         for q in dim.questions_in("full" if question_set == "full" else "core"):

@@ -13,7 +13,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..answers import AnswerSet
-from ..format import fmt_counts, fmt_delta, fmt_number, fmt_pct, fmt_score_in
+from ..format import (
+    fmt_amount_in,
+    fmt_counts,
+    fmt_delta,
+    fmt_number,
+    fmt_pct,
+    fmt_score_in,
+    framework_answer_ends,
+    scale_labels,
+)
 from ..framework.profiles import describe_choices
 from ..planning import RANKING_RULE
 from ..scoring import ScoreResult
@@ -22,6 +31,7 @@ if TYPE_CHECKING:
     from ..analysis import Agreement, Analysis, Interval
     from ..analysis.comparison import Comparison, ScoreDelta
     from ..analysis.trends import Trend
+    from ..framework import Framework
     from ..planning import Plan
 
 __all__ = ["print_analysis", "print_comparison", "print_plan", "print_score_table", "print_trend"]
@@ -74,6 +84,8 @@ def print_score_table(
     rule = _rule_text(result)
     if rule:
         console.print(rule)
+    for note in _not_applicable_notes(result):
+        console.print(note)
     for note in result.cap_notes():
         console.print(note)
     _print_context(result, console)
@@ -105,14 +117,36 @@ def _rule_text(result: ScoreResult) -> str:
     return f"Scoring: each dimension the {dimension}, overall {overall}{unit}."
 
 
-def _answers(dist: dict[str, int]) -> str:
-    return fmt_counts(dist)
+def _not_applicable_notes(result: ScoreResult) -> list[str]:
+    """Under ``dimension_score: sum``, a line per dimension that leaves questions out as
+    not applicable: its maximum shrinks, and in points it is scaled back to the full."""
+    if result.framework.dimension_score != "sum":
+        return []
+    points = result.framework.points
+    notes = []
+    for d in result.dimensions:
+        applicable = sum(1 for q in d.questions if q.counted is not None)
+        if d.score is None or applicable == len(d.questions):
+            continue
+        scaled = "" if points is None else f", its points scaled to {points:g}"
+        notes.append(
+            f"{d.dimension.title}: {applicable} of {len(d.questions)} questions applicable"
+            f" (the rest are left out{scaled})."
+        )
+    return notes
+
+
+def _answers(dist: dict[str, int], framework: Framework | None = None) -> str:
+    """Answer counts, in the scale's labels when the framework relabels the default keys."""
+    labels = None if framework is None else scale_labels({k: c.label for k, c in framework.scale.items()})
+    return fmt_counts(dist, labels=labels)
 
 
 def print_analysis(a: Analysis, title: str, n_hotspots: int, n_comments: int) -> None:
     """Print scores with intervals and agreement, the hotspots, scores by role and the warnings."""
     console = _console()
     r, u, ag = a.result, a.uncertainty, a.agreement
+    framework = r.framework
     pct = f"{u.confidence:.0%}"
     table = Table(title=f"{title} ({r.framework.ref}, {len(r.respondents)} respondents)")
     for head, justify in (("Dimension", "left"), ("Score", "right"), (f"{pct} interval", "right")):
@@ -149,7 +183,9 @@ def print_analysis(a: Analysis, title: str, n_hotspots: int, n_comments: int) ->
                 text += f'\n  {c.respondent} ({c.answer}): "{c.comment}"'
             if len(h.comments) > n_comments:
                 text += f"\n  … {len(h.comments) - n_comments} more comments"
-            ht.add_row(str(i), text, _answers(h.distribution), fmt_number(h.swing))
+            ht.add_row(
+                str(i), text, _answers(h.distribution, framework), fmt_amount_in(h.swing, framework.points)
+            )
         console.print(ht)
         more = len(a.hotspots) - n_hotspots
         console.print(
@@ -214,7 +250,8 @@ def print_plan(p: Plan) -> None:
     if not p.items:
         console.print(p.empty_message())
         return
-    table = Table(title=f"Improvement plan ({p.framework.ref}, overall {fmt_number(p.overall)})")
+    points = p.framework.points
+    table = Table(title=f"Improvement plan ({p.framework.ref}, overall {fmt_score_in(p.overall, points)})")
     table.add_column("#", justify="right")
     table.add_column("Dimension")
     table.add_column("Action")
@@ -229,16 +266,20 @@ def print_plan(p: Plan) -> None:
             action += f"\n→ {it.recommendation}"
         table.add_row(
             str(it.rank),
-            f"{it.dimension_title} ({fmt_number(it.dimension_score, 0)})",
+            f"{it.dimension_title} ({fmt_number(it.dimension_score, 0) if points is None else fmt_score_in(it.dimension_score, points, unit=False)})",
             action,
-            _answers(it.distribution),
-            fmt_delta(it.gain),
-            fmt_delta(it.overall_gain),
+            _answers(it.distribution, p.framework),
+            fmt_amount_in(it.gain, points, sign=True),
+            fmt_amount_in(it.overall_gain, points, sign=True),
         )
     console.print(table)
     if p.ranking != RANKING_RULE:
         console.print(f"Ranked: {p.ranking}.")
-    console.print("Gain: points the dimension (and overall) score would rise if everyone answered yes.")
+    best = framework_answer_ends(p.framework)[0]
+    unit = "points" if points is None else f"points (of {points:g} per dimension)"
+    console.print(
+        f"Gain: the {unit} the dimension (and overall) score would rise if everyone answered {best}."
+    )
 
 
 def print_comparison(c: Comparison, old_name: str, new_name: str) -> None:

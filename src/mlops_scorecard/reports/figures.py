@@ -38,10 +38,19 @@ def chart_caption(kind: str, data: ReportData) -> str:
     """The caption under a chart: its title, and what its band shows."""
     confidence = f"{data['intervals']['confidence']:.0%}"
     if kind == "radar":
-        return f"{CHART_TITLES[kind]}; the band is the {confidence} interval"
-    if kind == "trend":
-        return f"{CHART_TITLES[kind]}: each dimension and the overall score, with {confidence} intervals as bands"
-    return CHART_TITLES[kind]
+        text = f"{CHART_TITLES[kind]}; the band is the {confidence} interval"
+    elif kind == "trend":
+        text = f"{CHART_TITLES[kind]}: each dimension and the overall score, with {confidence} intervals as bands"
+    else:
+        text = CHART_TITLES[kind]
+    return text + _percent_note(data)
+
+
+def _percent_note(data: ReportData) -> str:
+    """For a framework that counts points, what the charts' 0-100 axes are: the share of
+    the most points (the tables give the points themselves)."""
+    points = (data["result"].get("rule") or {}).get("points")
+    return "" if points is None else f" (axes in % of the maximum: {points:g} points = 100)"
 
 
 def _dims(data: ReportData) -> list[dict[str, Any]]:
@@ -62,16 +71,16 @@ def chart_alt(kind: str, data: ReportData) -> str:
             iv = ivs.get(d["id"]) if kind == "radar" else None
             band = "" if iv is None else f" ({fmt_interval(iv['low'], iv['high'], sep=' to ')})"
             parts.append(f"{d['title']} {num(d['score'])}{band}")
-        return f"{CHART_TITLES[kind]}: {', '.join(parts)}"
+        return f"{CHART_TITLES[kind]}{_percent_note(data)}: {', '.join(parts)}"
     if kind == "roles":
         roles = [
             f"{r['role']}: "
             + ", ".join(f"{d['title']} {num(r['dimensions'].get(d['id']))}" for d in _dims(data))
             for r in data["roles"]["roles"]
         ]
-        return f"{CHART_TITLES[kind]}. " + "; ".join(roles)
+        return f"{CHART_TITLES[kind]}{_percent_note(data)}. " + "; ".join(roles)
     points = [f"{p['label']}: overall {num(p['overall']['score'])}" for p in data["trend"]["points"]]
-    return f"{CHART_TITLES[kind]}. " + "; ".join(points)
+    return f"{CHART_TITLES[kind]}{_percent_note(data)}. " + "; ".join(points)
 
 
 def chart_series(kind: str, data: ReportData) -> tuple[list[str], list[Series]] | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..format import fmt_alpha, fmt_delta
+from ..format import fmt_alpha, fmt_amount_in, fmt_delta
 
 if TYPE_CHECKING:
     from ..answers import AnswerSet
@@ -20,6 +20,13 @@ __all__ = ["limitations"]
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _gain(gain: float | None, points: float | None) -> str:
+    """A plan item's gain with its unit: ``+14.3 points`` on 0-100, ``+1 point`` in points."""
+    if points is None:
+        return f"{fmt_delta(gain)} points"
+    return fmt_amount_in(gain, points, sign=True, unit=True)
 
 
 def _subjectivity(sections: Sections, n: int) -> str:
@@ -102,7 +109,7 @@ def limitations(
     closed = len(plan.items) - len(todo)
     if todo:
         top = "; ".join(
-            f"{it.rank}. {it.question_text} ({it.dimension_title}, {fmt_delta(it.gain)} points)"
+            f"{it.rank}. {it.question_text} ({it.dimension_title}, {_gain(it.gain, framework.points)})"
             for it in todo[:3]
         )
         actionable = f"{_plural(len(plan.items), 'action')} in the plan"

@@ -11,7 +11,18 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from ..escaping import is_web_link, md_escape, md_link
-from ..format import NO_ANSWER, NO_SCORE, UNANSWERED, fmt_alpha, fmt_cap, fmt_pct, fmt_score, fmt_score_in
+from ..format import (
+    NO_ANSWER,
+    NO_SCORE,
+    UNANSWERED,
+    fmt_alpha,
+    fmt_amount_in,
+    fmt_cap,
+    fmt_pct,
+    fmt_score,
+    fmt_score_in,
+    scale_labels,
+)
 from .context import context_view
 from .data import ReportData
 from .evidence import evidence_view
@@ -71,12 +82,13 @@ def answer_colour(key: str, value: float | None, ramp: tuple[tuple[float, str], 
 _LEVEL_RAMP = ("#c62828", "#d84315", "#a15c00", "#558b2f", "#2e7d32")
 
 
-def _target_cells(target: dict[str, Any] | None) -> dict[str, str]:
-    """A row's target and the gap to it ("met" once reached); empty without a target."""
+def _target_cells(target: dict[str, Any] | None, points: float | None) -> dict[str, str]:
+    """A row's target and the gap to it ("met" once reached), in the framework's unit
+    (points when it counts ``points``); empty without a target."""
     if target is None:
         return {"target": "", "gap": ""}
-    gap = "met" if target["met"] else fmt_score(target["gap"])
-    return {"target": fmt_score(target["target"]), "gap": gap}
+    gap = "met" if target["met"] else fmt_amount_in(target["gap"], points)
+    return {"target": fmt_amount_in(target["target"], points), "gap": gap}
 
 
 def _level_colours(levels: list[dict[str, Any]]) -> dict[str, str]:
@@ -129,8 +141,14 @@ def report_view(data: ReportData) -> dict[str, Any]:
     first = next((q["distribution"] for b in data["answers"] for q in b["questions"]), None)
     dist_keys = list(DISTRIBUTION_KEYS) if default_keys or first is None else list(first)
     dist_colours = {k: answer_colour(k, scale_values.get(k)) for k in dist_keys}
+    # the default keys under the scale's own labels (the ML Test Score's "Automated"
+    # for yes) take those labels as heads; the default labels keep the short heads
+    relabelled = scale_labels({c["key"]: c["label"] for c in data["scale"]}) is not None
     columns = (
-        list(_DEFAULT_COLUMNS)
+        [
+            _DEFAULT_COLUMNS[i] if k == UNANSWERED or not relabelled or k not in labels else labels[k]
+            for i, k in enumerate(DISTRIBUTION_KEYS)
+        ]
         if default_keys
         else [
             _DEFAULT_COLUMNS[3 + ("na", "unknown", UNANSWERED).index(k)]
@@ -155,12 +173,13 @@ def report_view(data: ReportData) -> dict[str, Any]:
                 "id": dim["id"],
                 "title": dim["title"],
                 "score": dim["score"],
-                "score_text": fmt_score(dim["score"]),
+                "score_text": fmt_score_in(dim["score"], points, unit=False),
+                "score_100": fmt_score(dim["score"]),
                 "interval": extra["intervals"][dim["id"]],
                 "level": level_name(dim["level"]),
                 "colour": colours.get(dim["level"] or "", "#bdbdbd"),
                 "coverage": fmt_pct(dim["counts"]["coverage"]),
-                **_target_cells(targets.get(dim["id"])),
+                **_target_cells(targets.get(dim["id"]), points),
                 "bar": 0.0 if dim["score"] is None else max(0.0, min(100.0, dim["score"])),
             }
         )
@@ -205,7 +224,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
             {
                 "id": block["dimension"],
                 "title": block["title"],
-                "score": fmt_score(dim["score"] if dim else None),
+                "score": fmt_score_in(dim["score"] if dim else None, points),
                 "level": level_name(dim["level"] if dim else None),
                 "questions": questions,
             }
@@ -245,15 +264,24 @@ def report_view(data: ReportData) -> dict[str, Any]:
             ("Question set", assessment["question_set"]),
             ("Generated", data["generated_at"]),
         ],
-        "overall": fmt_score(result["overall"]),
+        # the overall score in the framework's unit ("1.88 / 7 points" when it counts
+        # points), the table's cell ("1.88 / 7", under "Points") and the 0-100 score
+        "overall": fmt_score_in(result["overall"], points),
+        "overall_cell": fmt_score_in(result["overall"], points, unit=False),
+        "overall_score": fmt_score(result["overall"]),
         "overall_points": "" if points is None else fmt_score_in(result["overall"], points),
+        "score_heading": "Score" if points is None else "Points",
+        "scale_note": 'Scores run from 0 to 100; "—" means no score (no answer with a value).'
+        if points is None
+        else f"Scores are points out of {points:g} per dimension ({fw['title']}'s rule);"
+        ' "—" means no score (no answer with a value).',
         "cap_notes": _cap_notes(result, level_name),
         "overall_level": level_name(result["level"]),
         "overall_colour": colours.get(result["level"] or "", "#bdbdbd"),
         "coverage": fmt_pct(trust["coverage"]),
         "overall_bar": 0.0 if result["overall"] is None else result["overall"],
         "has_targets": bool(targets),
-        "overall_target": _target_cells(targets.get("overall")),
+        "overall_target": _target_cells(targets.get("overall"), points),
         "rows": rows,
         "levels": [{**lv, "colour": colours[lv["id"]], "range": _band(lv, points)} for lv in data["levels"]],
         "facts": facts,
@@ -264,7 +292,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
         if not trust["respondent_count"]
         else f"{trust['respondent_count']} answered; who, and each one's scores, are shown to facilitators only.",
         "respondents": [
-            {**r, "overall": fmt_score(s["overall"])}
+            {**r, "overall": fmt_score_in(s["overall"], points, unit=False)}
             for r, s in zip(trust["respondents"], result["respondents"], strict=True)
         ],
         "sections": sections,

@@ -6,7 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..format import NO_SCORE as NO_VALUE
-from ..format import fmt_alpha, fmt_counts, fmt_interval, fmt_number
+from ..format import (
+    answer_ends,
+    fmt_alpha,
+    fmt_amount_in,
+    fmt_counts,
+    fmt_interval,
+    fmt_interval_in,
+    fmt_number,
+    fmt_score_in,
+    scale_labels,
+)
 
 __all__ = ["COMMENTS_PER_HOTSPOT", "analysis_view", "interval_text"]
 
@@ -14,17 +24,44 @@ __all__ = ["COMMENTS_PER_HOTSPOT", "analysis_view", "interval_text"]
 COMMENTS_PER_HOTSPOT = 3
 
 
-def interval_text(iv: dict[str, float] | None) -> str:
-    """An interval of the report data as ``44.4`` en dash ``52.1``; ``—`` when there is none."""
-    return NO_VALUE if iv is None else fmt_interval(iv["low"], iv["high"])
+def interval_text(iv: dict[str, float] | None, points: float | None = None) -> str:
+    """An interval of the report data as ``44.4`` en dash ``52.1`` (in points, ``1.5``
+    en dash ``2.75``, when the framework counts ``points``); ``—`` when there is none."""
+    return NO_VALUE if iv is None else fmt_interval_in(iv["low"], iv["high"], points)
+
+
+def points_of(data: dict[str, Any]) -> float | None:
+    """The framework's ``points`` from the report data's scoring rule (``None``: the
+    scores read on 0-100, as results frozen before scoring rules existed do)."""
+    points = (data["result"].get("rule") or {}).get("points")
+    return None if points is None else float(points)
 
 
 def _num(value: float | None, sign: bool = False) -> str:
     return fmt_number(value, sign=sign)
 
 
-def _answers(dist: dict[str, int]) -> str:
-    return fmt_counts(dist)
+def _labels(data: dict[str, Any]) -> dict[str, str] | None:
+    return scale_labels({c["key"]: c["label"] for c in data["scale"]})
+
+
+def split_words(data: dict[str, Any]) -> str:
+    """What a split hotspot's answers are, in the scale's words (``yes and no`` on the
+    default scale; :func:`~mlops_scorecard.format.answer_ends`)."""
+    best, worst = answer_ends({c["key"]: (c["label"], c["value"]) for c in data["scale"]})
+    return f"{best} and {worst}"
+
+
+def best_words(data: dict[str, Any]) -> str:
+    """The best answer in the scale's words: ``yes`` on the default scale."""
+    return answer_ends({c["key"]: (c["label"], c["value"]) for c in data["scale"]})[0]
+
+
+def _in_words(value: float | None, points: float | None) -> str:
+    """A 0-100 amount with its unit: ``14.3 points`` on 0-100, ``1 point`` in points."""
+    if points is None:
+        return f"{_num(value)} points"
+    return fmt_amount_in(value, points, unit=True)
 
 
 def _agreement(data: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
@@ -46,6 +83,7 @@ def _agreement(data: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
 
 
 def _hotspots(data: dict[str, Any], titles: dict[str, str]) -> list[dict[str, Any]]:
+    labels, points, split = _labels(data), points_of(data), split_words(data)
     out = []
     for i, h in enumerate(data["hotspots"], start=1):
         comments = h["comments"]
@@ -55,10 +93,11 @@ def _hotspots(data: dict[str, Any], titles: dict[str, str]) -> list[dict[str, An
                 "id": h["question"],
                 "text": h["text"],
                 "dimension": titles.get(h["dimension"], h["dimension"]),
-                "answers": _answers(h["distribution"]),
-                "kind": "split (yes and no)" if h["split"] else "spread",
-                "swing": _num(h["swing"]),
-                "overall_swing": _num(h["overall_swing"]),
+                "answers": fmt_counts(h["distribution"], labels=labels),
+                "kind": f"split ({split})" if h["split"] else "spread",
+                "swing": fmt_amount_in(h["swing"], points),
+                "swing_words": _in_words(h["swing"], points),
+                "overall_swing": fmt_amount_in(h["overall_swing"], points),
                 "comments": comments[:COMMENTS_PER_HOTSPOT],
                 "more_comments": max(0, len(comments) - COMMENTS_PER_HOTSPOT),
             }
@@ -68,14 +107,15 @@ def _hotspots(data: dict[str, Any], titles: dict[str, str]) -> list[dict[str, An
 
 def _roles(data: dict[str, Any], dims: list[dict[str, Any]]) -> dict[str, Any]:
     roles = data["roles"]
+    points = points_of(data)
     ids = [d["id"] for d in dims]
 
     def row(entry: dict[str, Any], name: str, group: bool) -> dict[str, Any]:
         return {
             "name": name,
             "n": entry["respondents"],
-            "scores": [_num(entry["dimensions"].get(i)) for i in ids],
-            "overall": _num(entry["overall"]),
+            "scores": [fmt_amount_in(entry["dimensions"].get(i), points) for i in ids],
+            "overall": fmt_amount_in(entry["overall"], points),
             "group": group,
         }
 
@@ -86,8 +126,8 @@ def _roles(data: dict[str, Any], dims: list[dict[str, Any]]) -> dict[str, Any]:
         by_dim = {g["dimension"]: g["gap"] for g in roles["gaps"]}
         gap = {
             "name": f"Gap: {roles['gap']['first']} minus {roles['gap']['second']}",
-            "scores": [_num(by_dim.get(i), sign=True) for i in ids],
-            "overall": _num(by_dim.get("overall"), sign=True),
+            "scores": [fmt_amount_in(by_dim.get(i), points, sign=True) for i in ids],
+            "overall": fmt_amount_in(by_dim.get("overall"), points, sign=True),
         }
     return {
         "columns": [d["title"] for d in dims],
@@ -102,6 +142,7 @@ def _roles(data: dict[str, Any], dims: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _plan(data: dict[str, Any]) -> dict[str, Any]:
     plan = data["plan"]
+    points, labels = points_of(data), _labels(data)
     items = []
     tracked = False
     for it in plan["items"]:
@@ -113,11 +154,17 @@ def _plan(data: dict[str, Any]) -> dict[str, Any]:
                 "question": it["question"],
                 "set": it["set"],
                 "dimension": it["dimension_title"],
-                "dimension_score": _num(it["dimension_score"]),
+                "dimension_score": fmt_score_in(it["dimension_score"], points, unit=False),
                 "recommendation": it["recommendation"],
-                "answers": _answers(it["distribution"]),
-                "gain": _num(it["gain"], sign=True),
-                "overall_gain": _num(it["overall_gain"], sign=True),
+                "answers": fmt_counts(it["distribution"], labels=labels),
+                "gain": fmt_amount_in(it["gain"], points, sign=True),
+                "overall_gain": fmt_amount_in(it["overall_gain"], points, sign=True),
+                # the gain in words, in the framework's unit: "+14.3 points", "+1 point"
+                "gain_words": (
+                    f"{_num(it['gain'], sign=True)} points"
+                    if points is None
+                    else fmt_amount_in(it["gain"], points, sign=True, unit=True)
+                ),
                 "status": it["status"].replace("-", " "),
                 "done": it["status"] == "done",
                 "owner": it["owner"] or NO_VALUE,
@@ -184,11 +231,14 @@ def analysis_view(data: dict[str, Any]) -> dict[str, Any]:
     dims = data["result"]["dimensions"]
     titles = {d["id"]: d["title"] for d in dims}
     u = data["intervals"]
+    points = points_of(data)
     return {
         "confidence": f"{u['confidence']:.0%}",
+        "split_words": split_words(data),
+        "best_words": best_words(data),
         "interval_heading": f"{u['confidence']:.0%} interval",
-        "intervals": {d["id"]: interval_text(u["dimensions"].get(d["id"])) for d in dims},
-        "overall_interval": interval_text(u["overall"]),
+        "intervals": {d["id"]: interval_text(u["dimensions"].get(d["id"]), points) for d in dims},
+        "overall_interval": interval_text(u["overall"], points),
         "interval_note": f"Intervals: {u['confidence']:.0%} small-sample intervals over the"
         f" {u['respondents']} respondents (Student's t with a prior worth one respondent): the range"
         " the score could take had many more people like them answered.",

@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
+from ..analysis.targets import check_targets
 from ..errors import ConflictError, FrameworkError, NotFoundError, ScorecardError
 from ..framework import Framework
 from ..framework.profiles import check_profile
@@ -32,14 +33,8 @@ STATUSES = ("draft", "open", "closed")
 
 
 def _check_targets(framework: Framework, targets: dict[str, Any] | None) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for key, value in (targets or {}).items():
-        if framework.dimension(key) is None:
-            raise ScorecardError(f"targets: unknown dimension {key!r}")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-            raise ScorecardError(f"targets.{key}: must be a number from 0 to 100")
-        out[key] = float(value)
-    return out
+    # given in the framework's unit (points when it counts them), stored on 0-100
+    return check_targets(framework, targets or {})
 
 
 def _check_profile(framework: Framework, profile: Mapping[str, Any] | None) -> dict[str, str] | None:
@@ -72,7 +67,8 @@ def create_assessment(
 ) -> Assessment:
     """Create an assessment pinned to a framework version, built-in or published (the
     newest when no version is given), with its ``profile``: context question id ->
-    option id of that framework."""
+    option id of that framework. ``targets`` are in the framework's unit (points out of
+    its ``points`` when it counts points, else 0-100) and stored on 0-100."""
     get_unit(session, unit_id=unit_id)
     fw = resolve(session, framework, lock=True)
     title = title.strip()

@@ -41,7 +41,7 @@ def agreement(pdf: ReportPDF, v: dict[str, Any]) -> None:
         pdf.para("No hotspots: no question where the answers split.")
         return
     pdf.para(
-        "Questions where the answers split (both yes and no) or spread widely, ordered by how many"
+        f"Questions where the answers split (both {v['split_words']}) or spread widely, ordered by how many"
         " points the dimension score moves between the lowest and the highest answer given.",
         size=8.5,
         grey=True,
@@ -110,7 +110,7 @@ def plan(pdf: ReportPDF, v: dict[str, Any]) -> None:
         return
     pdf.para(
         f"Ranked {plan['ranking']}. Gain: the points the dimension (and the overall) score would rise"
-        " if everyone who answered said yes.",
+        f" if everyone who answered said {v['best_words']}.",
         size=8.5,
         grey=True,
     )

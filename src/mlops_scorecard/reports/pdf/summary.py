@@ -32,13 +32,18 @@ def title_block(pdf: ReportPDF, v: dict[str, Any]) -> None:
     pdf.set_fill_color(*SOFT)
     pdf.rect(pdf.l_margin, y, pdf.epw, 18, style="F")
     pdf.set_xy(pdf.l_margin + 4, y + 2)
+    points = bool(v.get("overall_points"))
+    # in points the big figure is "1.88 / 7": the words beside it move right to make room
+    big = v["overall_cell"]
     pdf.set_font(FONT, "B", 24)
-    pdf.cell(30, 14, v["overall"])
+    indent = max(36.0, pdf.get_string_width(big) + 10)
+    pdf.cell(indent - 6, 14, big)
     pdf.set_font(FONT, "", 10)
-    pdf.set_xy(pdf.l_margin + 36, y + 3)
-    points = v.get("overall_points")
-    pdf.cell(0, 6, f"Overall score (0-100), {points}" if points else "Overall score (0-100)")
-    pdf.set_xy(pdf.l_margin + 36, y + 9)
+    pdf.set_xy(pdf.l_margin + indent, y + 3)
+    pdf.cell(
+        0, 6, f"Overall score in points ({v['overall_score']} of 100)" if points else "Overall score (0-100)"
+    )
+    pdf.set_xy(pdf.l_margin + indent, y + 9)
     pdf.set_font(FONT, "B", 10)
     pdf.set_text_color(*rgb(v["overall_colour"]))
     pdf.cell(pdf.get_string_width(v["overall_level"]) + 3, 6, v["overall_level"])
@@ -57,13 +62,27 @@ def scores(pdf: ReportPDF, v: dict[str, Any]) -> None:
     pdf.h2("Scores")
     targets = bool(v["has_targets"])
     # with targets, two columns more: the dimension names and the bars give up the room
-    widths: tuple[float, ...] = (
-        (46.0, 14.0, 26.0, 24.0, 15.0, 13.0, 19.0) if targets else (58.0, 15.0, 28.0, 27.0, 19.0)
-    )
+    base = [46.0, 14.0, 26.0, 24.0, 15.0, 13.0, 19.0] if targets else [58.0, 15.0, 28.0, 27.0, 19.0]
+    # the level and score columns grow to their longest text ("Strongly automated",
+    # "1.88 / 7") rather than cut it; the dimension names give up the room, down to 34 mm,
+    # and the bars keep at least 14 mm
+    pdf.set_font(FONT, "B", 9.5)
+    levels = [r["level"] for r in v["rows"]] + [v["overall_level"]]
+    scores = [r["score_text"] for r in v["rows"]] + [v["overall_cell"]]
+    base[3] = max(base[3], max(pdf.get_string_width(t) for t in levels) + 6)
+    base[1] = max(base[1], max(pdf.get_string_width(t) for t in scores) + 3)
+    base[0] = max(34.0, min(base[0], pdf.epw - 4 - 14 - sum(base[1:])))
+    widths = tuple(base)
     bar_w = pdf.epw - sum(widths) - 4
     pdf.set_font(FONT, "B", 9.5)
     pdf.set_fill_color(*SOFT)
-    heads = ["Dimension", "Score", v["interval_heading"], "  Level", *(["Target", "Gap"] if targets else [])]
+    heads = [
+        "Dimension",
+        v["score_heading"],
+        v["interval_heading"],
+        "  Level",
+        *(["Target", "Gap"] if targets else []),
+    ]
     for text, w, align in zip(
         [*heads, "Coverage"], widths, ["L", "R", "R", "L", *(["R", "R"] if targets else []), "R"], strict=True
     ):
@@ -86,7 +105,7 @@ def scores(pdf: ReportPDF, v: dict[str, Any]) -> None:
     rows.append(
         (
             "Overall",
-            v["overall"],
+            v["overall_cell"],
             v["overall_interval"],
             v["overall_level"],
             v["overall_target"],

@@ -21,7 +21,11 @@ class AssessmentIn(StrictIn):
     date: dt.date | None = Field(default=None, description="default: today")
     framework: FrameworkRef = "mlops-scorecard"
     question_set: QuestionSet = "core"
-    targets: Targets = Field(default_factory=dict, description="target score (0-100) per dimension id")
+    targets: Targets = Field(
+        default_factory=dict,
+        description="target per dimension id, in the framework's unit: a 0-100 score,"
+        " or points (0 to the framework's `points`) for a framework that counts points",
+    )
     status: Literal["draft", "open"] = "draft"
     profile: Profile = Field(
         default_factory=dict,
@@ -62,7 +66,9 @@ class AssessmentOut(BaseModel):
         description="`id@version` of the pinned framework", examples=["mlops-scorecard@1.0.0"]
     )
     question_set: QuestionSet
-    targets: dict[str, float]
+    targets: dict[str, float] = Field(
+        description="target per dimension id, in the framework's unit (points for a framework that counts them)"
+    )
     profile: dict[str, str] = Field(
         default_factory=dict, description="context answers: context question id -> option id"
     )

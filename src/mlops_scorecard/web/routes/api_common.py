@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal, cast
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.exc import OperationalError
 
+from ...analysis.targets import targets_in_unit
+from ...store.answer_sets import assessment_framework
 from ...store.models import ApiToken, Assessment, ShareLink, Unit
 from ..api_models.assessments import AssessmentOut
 from ..api_models.common import AssessmentStatus, Problem, QuestionSet, utc
@@ -126,7 +128,7 @@ def assessment_out(a: Assessment, unit_name: str | None = None) -> AssessmentOut
         status=cast(AssessmentStatus, a.status),
         framework=framework_ref(a),
         question_set=cast(QuestionSet, a.question_set),
-        targets={k: float(v) for k, v in (a.targets or {}).items()},
+        targets=targets_in_unit(assessment_framework(a), a.targets or {}),
         profile=dict(a.profile or {}),
         created_at=utc(a.created_at),
         closed_at=utc(a.closed_at),

@@ -206,6 +206,8 @@ def _check_other_framework(
 
 
 def _targets(values: dict[str, str], fw: Framework) -> dict[str, float]:
+    """The form's targets, typed in the framework's unit, as numbers by dimension id;
+    ``create_assessment`` checks the range (in that unit) and stores them on 0-100."""
     targets: dict[str, float] = {}
     for key, text in values.items():
         if not key.startswith("target_") or not text:
@@ -215,12 +217,9 @@ def _targets(values: dict[str, str], fw: Framework) -> dict[str, float]:
         if dim is None:
             raise ScorecardError(f"target for {did!r}: not a dimension of {fw.title} {fw.version}")
         try:
-            number = float(text)
+            targets[did] = float(text)
         except ValueError:
             raise ScorecardError(f"target for {dim.title}: {text!r} is not a number") from None
-        if not 0 <= number <= 100:
-            raise ScorecardError(f"target for {dim.title}: must be from 0 to 100")
-        targets[did] = number
     return targets
 
 

@@ -15,7 +15,18 @@ from ...analysis import Analysis
 from ...analysis.roles import RoleBreakdown, role_series
 from ...analysis.uncertainty import Uncertainty, interval_series
 from ...charts import Series
-from ...format import answer_choices, answer_label, fmt_alpha, fmt_delta, fmt_interval, fmt_number, fmt_score
+from ...format import (
+    answer_choices,
+    answer_label,
+    fmt_alpha,
+    fmt_amount_in,
+    fmt_delta,
+    fmt_interval_in,
+    fmt_number,
+    fmt_score,
+    fmt_score_in,
+    framework_answer_ends,
+)
 from ...scoring import ScoreResult
 from ...store.analysis import target_value
 from .common import Bar, answer_bars, is_wide
@@ -94,6 +105,8 @@ class AssessmentAnalysis:
     missing_roles: list[str]
     present_roles: list[str]
     roles_chart: str
+    #: a split hotspot's answers in the scale's words ("yes and no")
+    split_words: str = "yes and no"
 
 
 def assessment_view(an: Analysis, *, missing: Sequence[str] | None = None) -> AssessmentAnalysis:
@@ -101,6 +114,8 @@ def assessment_view(an: Analysis, *, missing: Sequence[str] | None = None) -> As
     :func:`~mlops_scorecard.analysis.analyze`; ``missing`` replaces the roles listed as
     missing (for viewers, the roles of the answers before small ones were merged)."""
     result, u, agree = an.result, an.uncertainty, an.agreement
+    # scores, intervals and widths in the framework's unit, as the scores table shows them
+    points = result.framework.points
     n = len(result.respondents)
     rows = []
     for d in result.dimensions:
@@ -110,9 +125,11 @@ def assessment_view(an: Analysis, *, missing: Sequence[str] | None = None) -> As
             IntervalRow(
                 id=d.id,
                 title=d.dimension.title,
-                score=fmt_score(d.score),
-                interval=fmt_interval(None if iv is None else iv.low, None if iv is None else iv.high),
-                width="—" if iv is None else fmt_score(iv.width),
+                score=fmt_score_in(d.score, points, unit=False),
+                interval=fmt_interval_in(
+                    None if iv is None else iv.low, None if iv is None else iv.high, points
+                ),
+                width="—" if iv is None else fmt_amount_in(iv.width, points),
                 wide=is_wide(None if iv is None else iv.width),
                 alpha=fmt_alpha(None if a is None else a.alpha),
                 band="" if a is None else a.band,
@@ -123,9 +140,9 @@ def assessment_view(an: Analysis, *, missing: Sequence[str] | None = None) -> As
         IntervalRow(
             id="overall",
             title="Overall",
-            score=fmt_score(result.overall),
-            interval=fmt_interval(None if ov is None else ov.low, None if ov is None else ov.high),
-            width="—" if ov is None else fmt_score(ov.width),
+            score=fmt_score_in(result.overall, points, unit=False),
+            interval=fmt_interval_in(None if ov is None else ov.low, None if ov is None else ov.high, points),
+            width="—" if ov is None else fmt_amount_in(ov.width, points),
             wide=is_wide(None if ov is None else ov.width),
             alpha=fmt_alpha(agree.overall.alpha),
             band=agree.overall.band,
@@ -141,8 +158,8 @@ def assessment_view(an: Analysis, *, missing: Sequence[str] | None = None) -> As
             dimension=h.dimension.title,
             split=h.split,
             spread=fmt_number(h.spread, 2),
-            swing=fmt_score(h.swing),
-            overall_swing=fmt_score(h.overall_swing),
+            swing=fmt_amount_in(h.swing, fw.points),
+            overall_swing=fmt_amount_in(h.overall_swing, fw.points),
             distribution=answer_bars(h.distribution, choices),
             # the answer beside each comment, never who gave it, and sorted: the order
             # of respondents would tie one person's comments on two questions together
@@ -201,6 +218,7 @@ def assessment_view(an: Analysis, *, missing: Sequence[str] | None = None) -> As
         missing_roles=list(breakdown.missing if missing is None else missing),
         present_roles=list(breakdown.present),
         roles_chart="group" if len(breakdown.groups) >= 2 else "role",
+        split_words=" and ".join(framework_answer_ends(result.framework)),
     )
 
 

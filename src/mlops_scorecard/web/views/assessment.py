@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...answers import AnswerSet
-from ...format import answer_choices, fmt_score, fmt_score_in
+from ...format import answer_choices, fmt_amount_in, fmt_score, fmt_score_in
 from ...framework import Framework
 from .common import Bar, answer_bars, heat_style, number
 
@@ -70,9 +70,9 @@ def score_rows(
                 title=str(d.get("title")),
                 score=fmt_score_in(value, points),
                 level=names.get(str(d.get("level")), "—") if value is not None else "—",
-                target=fmt_score(target) if target is not None else "",
-                gap=("met" if gap <= 0 else fmt_score(gap)) if gap is not None else "",
-                gap_open=gap is not None and gap > 0,
+                target=fmt_amount_in(target, points) if target is not None else "",
+                gap=("met" if gap <= 1e-9 else fmt_amount_in(gap, points)) if gap is not None else "",
+                gap_open=gap is not None and gap > 1e-9,
                 width=0.0 if value is None else min(100.0, max(0.0, value)),
                 style=heat_style(value),
                 cap=_cap(d),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...analysis.trends import Trend
-from ...format import answer_choices, fmt_delta, fmt_score
+from ...format import answer_choices, fmt_amount_in, fmt_delta, fmt_score, fmt_score_in, framework_answer_ends
 from ...planning import RANKING_RULE, STATUSES, PlanItem
 from ...store.models import Assessment
 from ...store.plans import MAX_NOTE, MAX_OWNER, STATUS_LABELS
@@ -54,9 +54,18 @@ class PlanRow:
     first: bool
     last: bool
     prioritised: str = ""
+    #: the gain with its unit: "+14.3 points", or "+1 point" for a framework of points
+    gain_words: str = ""
 
 
-def _row(it: PlanItem, choices: list[tuple[str, str]], note: str, first: bool, last: bool) -> PlanRow:
+def _row(
+    it: PlanItem,
+    choices: list[tuple[str, str]],
+    note: str,
+    first: bool,
+    last: bool,
+    points: float | None = None,
+) -> PlanRow:
     return PlanRow(
         key=it.key,
         rank=it.rank,
@@ -65,12 +74,15 @@ def _row(it: PlanItem, choices: list[tuple[str, str]], note: str, first: bool, l
         extended=it.question_set != "core",
         dimension_id=it.dimension_id,
         dimension_title=it.dimension_title,
-        dimension_score=fmt_score(it.dimension_score),
+        dimension_score=fmt_score_in(it.dimension_score, points),
         recommendation=it.recommendation,
         value=fmt_score(100 * it.value, 0),
         distribution=answer_bars(it.distribution, choices),
-        gain=fmt_delta(it.gain),
-        overall_gain=fmt_delta(it.overall_gain),
+        gain=fmt_amount_in(it.gain, points, sign=True),
+        overall_gain=fmt_amount_in(it.overall_gain, points, sign=True),
+        gain_words=f"{fmt_delta(it.gain)} points"
+        if points is None
+        else fmt_amount_in(it.gain, points, sign=True, unit=True),
         status=it.status,
         status_label=STATUS_LABELS.get(it.status, it.status),
         owner=it.owner,
@@ -85,8 +97,9 @@ def _row(it: PlanItem, choices: list[tuple[str, str]], note: str, first: bool, l
 def _rows(tracked: TrackedPlan) -> list[PlanRow]:
     n = len(tracked.items)
     choices = answer_choices(tracked.plan.framework)
+    points = tracked.plan.framework.points
     return [
-        _row(it, choices, tracked.notes.get(it.key, ""), i == 0, i == n - 1)
+        _row(it, choices, tracked.notes.get(it.key, ""), i == 0, i == n - 1, points)
         for i, it in enumerate(tracked.items)
     ]
 
@@ -103,6 +116,8 @@ class PlanView:
     statuses: list[tuple[str, str]] = field(default_factory=lambda: [(s, STATUS_LABELS[s]) for s in STATUSES])
     max_owner: int = MAX_OWNER
     max_note: int = MAX_NOTE
+    #: the best answer in the scale's words ("yes"; the ML Test Score's "Automated, ...")
+    best_words: str = "yes"
 
 
 def _counts(items: list[PlanItem]) -> list[tuple[str, str, int]]:
@@ -117,6 +132,7 @@ def plan_view(tracked: TrackedPlan) -> PlanView:
         empty_message=tracked.plan.empty_message(),
         counts=_counts(tracked.items),
         ranking=tracked.plan.ranking,
+        best_words=framework_answer_ends(tracked.plan.framework)[0],
     )
 
 

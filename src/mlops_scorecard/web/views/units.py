@@ -9,8 +9,9 @@ from typing import Any
 
 from ...analysis.trends import Trend
 from ...charts import Series
-from ...format import NO_SCORE, fmt_delta, fmt_interval, fmt_score
+from ...format import NO_SCORE, fmt_amount_in, fmt_delta, fmt_interval, fmt_score, fmt_score_in
 from ...store.analysis import UnitTrend
+from ...store.answer_sets import assessment_framework
 from ...store.models import Assessment, Unit
 from .common import is_wide
 
@@ -99,8 +100,21 @@ def unit_view(unit: Unit, ut: UnitTrend, assessments: Sequence[Assessment]) -> U
                 )
             )
         rows.append(TrendRow(p.assessment_id, p.label, p.title, p.respondents, cells))
+    # the gaps in the latest assessment's unit (points for a framework that counts them),
+    # as its own page shows them
+    latest_points = (
+        None
+        if not trend.points
+        else assessment_framework(ut.assessments[trend.points[-1].assessment_id]).points
+    )
     gaps = [
-        (g.title, fmt_score(g.target), fmt_score(g.score), "met" if g.met else fmt_score(g.gap), g.met)
+        (
+            g.title,
+            fmt_amount_in(g.target, latest_points),
+            fmt_score_in(g.score, latest_points, unit=False),
+            "met" if g.met else fmt_amount_in(g.gap, latest_points),
+            g.met,
+        )
         for g in ut.latest_gaps()
     ]
     points = trend.points
