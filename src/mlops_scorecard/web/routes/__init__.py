@@ -16,6 +16,7 @@ def register(app: FastAPI) -> None:
         assessments,
         auth,
         frameworks,
+        health,
         invitations,
         pages,
         plans,
@@ -24,6 +25,7 @@ def register(app: FastAPI) -> None:
         survey_import,
     )
 
+    app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(assessments.router)
