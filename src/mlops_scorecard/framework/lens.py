@@ -239,6 +239,21 @@ class _Ids:
     question_place: dict[str, str] = field(default_factory=dict)
 
 
+def _claim(
+    problems: Problems, f: Fields, lens_id: str, our_id: str, *, what: str, kind: str, seen: dict[str, str]
+) -> bool:
+    """Whether ``our_id`` (the framework id made of the lens's ``lens_id``) is usable and
+    not taken; records its place in ``seen``, or reports why not."""
+    if not our_id:
+        problems.error(f.at("id"), f"{lens_id!r} gives no {kind} id")
+        return False
+    if our_id in seen:
+        problems.error(f.at("id"), f"{what} id {lens_id!r} is the same id as {seen[our_id]} (as {our_id!r})")
+        return False
+    seen[our_id] = f.place
+    return True
+
+
 def _pillar(problems: Problems, ids: _Ids, i: int, pillar: Any) -> dict[str, Any] | None:
     place = f"pillars[{i}]"
     if not isinstance(pillar, dict):
@@ -254,15 +269,8 @@ def _pillar(problems: Problems, ids: _Ids, i: int, pillar: Any) -> dict[str, Any
         problems.warn(f.at("name"), f"the pillar has no name; titled {pid!r}")
         title = pid
     dim_id = slugify(pid)
-    if not dim_id:
-        problems.error(f.at("id"), f"{pid!r} gives no dimension id")
+    if not _claim(problems, f, pid, dim_id, what="pillar", kind="dimension", seen=ids.dimension_place):
         return None
-    if dim_id in ids.dimension_place:
-        problems.error(
-            f.at("id"), f"pillar id {pid!r} is the same id as {ids.dimension_place[dim_id]} (as {dim_id!r})"
-        )
-        return None
-    ids.dimension_place[dim_id] = place
     ids.dimensions[pid] = dim_id
     raw_questions = f.items("questions")
     if not raw_questions and isinstance(pillar.get("questions"), list):
@@ -290,15 +298,8 @@ def _question(problems: Problems, ids: _Ids, place: str, raw: Any) -> dict[str, 
         return None
     place = f.place = f"{place} ({lens_qid})"
     qid = slugify(lens_qid, split_camel=False)
-    if not qid:
-        problems.error(f.at("id"), f"{lens_qid!r} gives no question id")
+    if not _claim(problems, f, lens_qid, qid, what="question", kind="question", seen=ids.question_place):
         return None
-    if qid in ids.question_place:
-        problems.error(
-            f.at("id"), f"question id {lens_qid!r} is the same id as {ids.question_place[qid]} (as {qid!r})"
-        )
-        return None
-    ids.question_place[qid] = place
     ids.questions[lens_qid] = qid
     title = f.text("title")
     if title == "":
