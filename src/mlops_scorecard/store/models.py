@@ -104,6 +104,10 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="team")  # organization | department | team
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    #: Targets new assessments below this unit start from (dimension id -> score);
+    #: the nearest unit up the tree that has them wins. ``None``: none set here.
+    default_targets: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class Assessment(Base):
@@ -123,6 +127,10 @@ class Assessment(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     #: The score result frozen when the assessment closed (derived; answers stay the source).
     frozen_result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    #: Moves on with every change to the answers (and to anything else results are
+    #: derived from), so derived results are cached under it (``derived_results``).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     unit: Mapped[Unit] = relationship()
 
 
@@ -154,6 +162,12 @@ class Respondent(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    #: How many answers the respondent has stored, kept by the save path (no count(*)).
+    answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    email: Mapped[str | None] = mapped_column(String(320), default=None)
+    #: When an invitation was last mailed, and a reminder (``None``: never).
+    invited_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     answers: Mapped[list[Answer]] = relationship(
         back_populates="respondent", cascade="all, delete-orphan", order_by="Answer.id"
     )
@@ -199,6 +213,8 @@ class PlanItem(Base):
     #: Place in a manual order (lower first); ``None``: the ranking rule's order.
     position: Mapped[int | None] = mapped_column(Integer, default=None)
     note: Mapped[str] = mapped_column(Text, default="")
+    #: The facilitator's estimate: "" (not set) | S | M | L.
+    effort: Mapped[str] = mapped_column(String(10), default="", server_default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -250,3 +266,58 @@ class PublishedFramework(Base):
 
 
 __all__ += ["PublishedFramework"]
+
+
+class DerivedResult(Base):
+    """Something derived from an assessment's answers (a result, an analysis, a chart,
+    a compact summary), cached under the assessment's ``revision``: stale as soon as
+    the revision moves on. ``etag`` is what HTTP caching compares; ``body`` is text
+    (JSON or SVG)."""
+
+    __tablename__ = "derived_results"
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    etag: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who changed what: one row per change to an assessment, its plan, its
+    invitations, or an account. ``username`` and ``summary`` are kept as text so the
+    log still reads when the user or the assessment is gone."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    username: Mapped[str] = mapped_column(String(100))
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL"), default=None, index=True
+    )
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), default=None)
+    action: Mapped[str] = mapped_column(String(60))
+    summary: Mapped[str] = mapped_column(Text)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+
+
+class AgreedAnswer(Base):
+    """The answer a calibration meeting agreed on for one question, with its note; the
+    respondents' own answers stay as they were."""
+
+    __tablename__ = "agreed_answers"
+    __table_args__ = (UniqueConstraint("assessment_id", "question_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(80))
+    answer: Mapped[str] = mapped_column(String(80))
+    choices: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    agreed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    agreed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+
+
+__all__ += ["AgreedAnswer", "AuditEvent", "DerivedResult"]
