@@ -208,3 +208,140 @@ def test_no_mail_server_is_a_clear_message(db_url: str) -> None:
         stored = respondents_of(application, aid)
         assert len(stored) == 10
         assert all(x.invited_at is None for x in stored)
+
+
+# --- re-issue, revoke, restore -------------------------------------------------------------
+
+
+def _invite_one(app: FastAPI, fac: TestClient, aid: int, name: str = "Ana", email: str = "") -> tuple[int, str]:
+    form = {"name": name, "email": email, "role": "ML engineer", **({"send": "1"} if email else {})}
+    r = post(fac, f"/assessments/{aid}/invitations", form)
+    assert r.status_code == 201, r.text
+    found = TOKEN_IN_LINK.search(r.text)
+    assert found is not None
+    rid = next(x.id for x in respondents_of(app, aid) if x.name == name)
+    return rid, found.group(1)
+
+
+def test_a_reissued_link_keeps_the_answers(app: FastAPI, mailbox: Mailbox, users: Any) -> None:
+    aid = open_assessment(app)
+    fac = login_client(app, "facilitator")
+    rid, old = _invite_one(app, fac, aid, email="ana@example.org")
+    assert len(mailbox.messages) == 1
+    respondent = TestClient(app)
+    for qid in CORE[:3]:
+        assert save(respondent, old, qid).status_code == 200
+    with app.state.scorecard.read() as s:
+        before = current_revision(s, assessment_id=aid)
+    page = fac.get(f"/assessments/{aid}").text
+    assert f"/respondents/{rid}/reissue" in page
+    r = post(fac, f"/assessments/{aid}/respondents/{rid}/reissue", {"send": "1"})
+    assert r.status_code == 201
+    new = TOKEN_IN_LINK.search(r.text)
+    assert new is not None and new.group(1) != old
+    assert "1 email sent" in r.text
+    assert mailbox.link_in(mailbox.messages[-1]).endswith(new.group(1))
+    assert respondent.get(f"/r/{old}").status_code == 404
+    assert save(respondent, old, CORE[3]).status_code == 404
+    review = respondent.get(f"/r/{new.group(1)}/review")
+    assert review.status_code == 200
+    assert f"{len(CORE) - 3} of {len(CORE)} questions are not answered yet" in review.text
+    with app.state.scorecard.read() as s:
+        assert current_revision(s, assessment_id=aid) == before  # the results did not change
+    assert audit_actions(app, aid)[-2:] == ["invitation.reissue", "invitation.send"]
+
+
+def test_revoke_is_confirmed_and_can_be_undone(app: FastAPI, users: Any) -> None:
+    aid = open_assessment(app)
+    fac = login_client(app, "facilitator")
+    rid, token = _invite_one(app, fac, aid)
+    respondent = TestClient(app)
+    for qid in CORE:
+        assert save(respondent, token, qid).status_code == 200
+    page = fac.get(f"/assessments/{aid}").text
+    # the table links to a confirmation page; it does not revoke on its own
+    assert f'href="/assessments/{aid}/respondents/{rid}/revoke"' in page
+    confirm = fac.get(f"/assessments/{aid}/respondents/{rid}/revoke")
+    assert confirm.status_code == 200
+    assert "Revoke Ana's link?" in confirm.text
+    assert f"Their {len(CORE)} answers leave the results" in confirm.text
+    assert respondents_of(app, aid)[0].revoked_at is None
+    with app.state.scorecard.read() as s:
+        rev0 = current_revision(s, assessment_id=aid)
+    assert post(fac, f"/assessments/{aid}/respondents/{rid}/revoke").status_code == 303
+    assert respondents_of(app, aid)[0].revoked_at is not None
+    assert respondent.get(f"/r/{token}").status_code == 404
+    assert len(fac.get(f"/assessments/{aid}/report.json").json()["result"]["respondents"]) == 0
+    with app.state.scorecard.read() as s:
+        rev1 = current_revision(s, assessment_id=aid)
+    assert rev1 > rev0
+    page = fac.get(f"/assessments/{aid}").text
+    assert f"/respondents/{rid}/restore" in page
+    assert post(fac, f"/assessments/{aid}/respondents/{rid}/restore").status_code == 303
+    assert respondents_of(app, aid)[0].revoked_at is None
+    assert respondent.get(f"/r/{token}").status_code == 200
+    assert len(fac.get(f"/assessments/{aid}/report.json").json()["result"]["respondents"]) == 1
+    with app.state.scorecard.read() as s:
+        assert current_revision(s, assessment_id=aid) > rev1
+    assert audit_actions(app, aid) == ["invitation.create", "invitation.revoke", "invitation.restore"]
+    # a name invited again meanwhile blocks the restore (409), naming why
+    assert post(fac, f"/assessments/{aid}/respondents/{rid}/revoke").status_code == 303
+    _invite_one(app, fac, aid, name="Ana")
+    r = post(fac, f"/assessments/{aid}/respondents/{rid}/restore")
+    assert r.status_code == 409
+    assert "invited again" in r.text
+    # viewers may neither see the confirmation nor revoke
+    viewer = login_client(app, "viewer")
+    assert viewer.get(f"/assessments/{aid}/respondents/{rid}/revoke").status_code == 403
+    assert fac.get(f"/assessments/{aid}/respondents/999999/revoke").status_code == 404
+
+
+def test_reminders_go_to_the_chosen_group(app: FastAPI, mailbox: Mailbox, users: Any) -> None:
+    aid = open_assessment(app)
+    fac = login_client(app, "facilitator")
+    people = "Idle, idle@example.org\nBusy, busy@example.org\nDone, done@example.org\nNomail, , Product"
+    r = post(fac, f"/assessments/{aid}/invitations/list", {"people": people, "send": "1"})
+    assert r.status_code == 201
+    tokens = {m["To"].addresses[0].display_name: mailbox.link_in(m).rsplit("/", 1)[1] for m in mailbox.messages}
+    respondent = TestClient(app)
+    assert save(respondent, tokens["Busy"], CORE[0]).status_code == 200
+    assert save(respondent, tokens["Done"], CORE[0]).status_code == 200
+    assert respondent.post(f"/r/{tokens['Done']}/submit", follow_redirects=False).status_code == 303
+    page = fac.get(f"/assessments/{aid}").text
+    assert "Not started: 1" in page
+    assert "(+1 without an email address)" in page  # Nomail has not started either
+    assert "Started, not submitted: 1" in page
+    assert "Everyone who has not submitted: 2" in page
+    mailbox.messages.clear()
+    r = post(fac, f"/assessments/{aid}/reminders", {"who": "not_started"})
+    assert r.status_code == 200, r.text
+    assert "1 without an email address left out" in r.text
+    (msg,) = mailbox.messages
+    assert str(msg["To"]) == "Idle <idle@example.org>"
+    assert str(msg["Subject"]).startswith("Reminder:")
+    new = mailbox.link_in(msg)
+    assert "replaces the one you were sent before" in msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert respondent.get(path_of(new)).status_code == 200
+    assert respondent.get(f"/r/{tokens['Idle']}").status_code == 404
+    stamped = {x.name: x.reminded_at for x in respondents_of(app, aid)}
+    assert stamped["Idle"] is not None and stamped["Busy"] is None
+    r = post(fac, f"/assessments/{aid}/reminders", {"who": "not_submitted"})
+    assert sorted(str(m["To"]) for m in mailbox.messages[1:]) == ["Busy <busy@example.org>", "Idle <idle@example.org>"]
+    assert post(fac, f"/assessments/{aid}/reminders", {"who": "everyone"}).status_code == 422
+    assert "invitation.remind" in audit_actions(app, aid)
+
+
+def test_without_mail_settings_the_links_are_shown(db_url: str) -> None:
+    for application in _app(db_url):
+        with application.state.scorecard.write() as s:
+            create_user(s, username="facilitator", password=PASSWORD, role="facilitator")
+        aid = open_assessment(application)
+        fac = login_client(application, "facilitator")
+        page = fac.get(f"/assessments/{aid}").text
+        assert "Paste a list" in page
+        assert "Send by email" not in page
+        r = post(fac, f"/assessments/{aid}/invitations/list", {"people": TEN, "send": "1"})
+        assert r.status_code == 201
+        assert "Mail is not configured" in r.text
+        assert len(TOKEN_IN_LINK.findall(r.text)) >= 10
+        assert post(fac, f"/assessments/{aid}/reminders", {"who": "not_started"}).status_code == 409
