@@ -40,7 +40,9 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 def _app(db_url: str, **extra: Any) -> Iterator[FastAPI]:
-    application = create_app(Settings(database_url=db_url, secret_key="test-secret-key-not-for-production", **extra))
+    application = create_app(
+        Settings(database_url=db_url, secret_key="test-secret-key-not-for-production", **extra)
+    )
     yield application
     application.state.scorecard.engine.dispose()
 
@@ -67,14 +69,20 @@ def post(c: TestClient, path: str, data: dict[str, Any] | None = None) -> Any:
 
 def respondents_of(app: FastAPI, aid: int) -> list[Respondent]:
     with app.state.scorecard.read() as s:
-        rows = list(s.scalars(select(Respondent).where(Respondent.assessment_id == aid).order_by(Respondent.id)))
+        rows = list(
+            s.scalars(select(Respondent).where(Respondent.assessment_id == aid).order_by(Respondent.id))
+        )
         s.expunge_all()
         return rows
 
 
 def audit_actions(app: FastAPI, aid: int) -> list[str]:
     with app.state.scorecard.read() as s:
-        return list(s.scalars(select(AuditEvent.action).where(AuditEvent.assessment_id == aid).order_by(AuditEvent.id)))
+        return list(
+            s.scalars(
+                select(AuditEvent.action).where(AuditEvent.assessment_id == aid).order_by(AuditEvent.id)
+            )
+        )
 
 
 def path_of(link: str) -> str:
@@ -104,7 +112,9 @@ def test_a_list_takes_commas_tabs_and_missing_fields() -> None:
 
 def test_a_bad_line_is_named_by_its_number() -> None:
     with pytest.raises(ScorecardError) as caught:
-        parse_invitation_list("Ana, ana@example.org\n, x@example.org\nBen, not-an-address@, Data\nana, a2@example.org")
+        parse_invitation_list(
+            "Ana, ana@example.org\n, x@example.org\nBen, not-an-address@, Data\nana, a2@example.org"
+        )
     text = str(caught.value)
     assert "nobody was invited" in text
     assert "line 2: the name is missing" in text
@@ -213,7 +223,9 @@ def test_no_mail_server_is_a_clear_message(db_url: str) -> None:
 # --- re-issue, revoke, restore -------------------------------------------------------------
 
 
-def _invite_one(app: FastAPI, fac: TestClient, aid: int, name: str = "Ana", email: str = "") -> tuple[int, str]:
+def _invite_one(
+    app: FastAPI, fac: TestClient, aid: int, name: str = "Ana", email: str = ""
+) -> tuple[int, str]:
     form = {"name": name, "email": email, "role": "ML engineer", **({"send": "1"} if email else {})}
     r = post(fac, f"/assessments/{aid}/invitations", form)
     assert r.status_code == 201, r.text
@@ -238,7 +250,8 @@ def test_a_reissued_link_keeps_the_answers(app: FastAPI, mailbox: Mailbox, users
     r = post(fac, f"/assessments/{aid}/respondents/{rid}/reissue", {"send": "1"})
     assert r.status_code == 201
     new = TOKEN_IN_LINK.search(r.text)
-    assert new is not None and new.group(1) != old
+    assert new is not None
+    assert new.group(1) != old
     assert "1 email sent" in r.text
     assert mailbox.link_in(mailbox.messages[-1]).endswith(new.group(1))
     assert respondent.get(f"/r/{old}").status_code == 404
@@ -302,7 +315,9 @@ def test_reminders_go_to_the_chosen_group(app: FastAPI, mailbox: Mailbox, users:
     people = "Idle, idle@example.org\nBusy, busy@example.org\nDone, done@example.org\nNomail, , Product"
     r = post(fac, f"/assessments/{aid}/invitations/list", {"people": people, "send": "1"})
     assert r.status_code == 201
-    tokens = {m["To"].addresses[0].display_name: mailbox.link_in(m).rsplit("/", 1)[1] for m in mailbox.messages}
+    tokens = {
+        m["To"].addresses[0].display_name: mailbox.link_in(m).rsplit("/", 1)[1] for m in mailbox.messages
+    }
     respondent = TestClient(app)
     assert save(respondent, tokens["Busy"], CORE[0]).status_code == 200
     assert save(respondent, tokens["Done"], CORE[0]).status_code == 200
@@ -324,9 +339,13 @@ def test_reminders_go_to_the_chosen_group(app: FastAPI, mailbox: Mailbox, users:
     assert respondent.get(path_of(new)).status_code == 200
     assert respondent.get(f"/r/{tokens['Idle']}").status_code == 404
     stamped = {x.name: x.reminded_at for x in respondents_of(app, aid)}
-    assert stamped["Idle"] is not None and stamped["Busy"] is None
+    assert stamped["Idle"] is not None
+    assert stamped["Busy"] is None
     r = post(fac, f"/assessments/{aid}/reminders", {"who": "not_submitted"})
-    assert sorted(str(m["To"]) for m in mailbox.messages[1:]) == ["Busy <busy@example.org>", "Idle <idle@example.org>"]
+    assert sorted(str(m["To"]) for m in mailbox.messages[1:]) == [
+        "Busy <busy@example.org>",
+        "Idle <idle@example.org>",
+    ]
     assert post(fac, f"/assessments/{aid}/reminders", {"who": "everyone"}).status_code == 422
     assert "invitation.remind" in audit_actions(app, aid)
 
@@ -345,3 +364,119 @@ def test_without_mail_settings_the_links_are_shown(db_url: str) -> None:
         assert "Mail is not configured" in r.text
         assert len(TOKEN_IN_LINK.findall(r.text)) >= 10
         assert post(fac, f"/assessments/{aid}/reminders", {"who": "not_started"}).status_code == 409
+
+
+# --- the respondent's side ---------------------------------------------------------------
+
+
+def test_a_submitted_survey_says_so_and_still_takes_changes(app: FastAPI, users: Any) -> None:
+    aid = open_assessment(app)
+    fac = login_client(app, "facilitator")
+    _, token = _invite_one(app, fac, aid)
+    respondent = TestClient(app)
+    assert "submitted-notice" not in respondent.get(f"/r/{token}").text
+    assert save(respondent, token, CORE[0]).status_code == 200
+    assert respondent.post(f"/r/{token}/submit", follow_redirects=False).status_code == 303
+    day = respondents_of(app, aid)[0].submitted_at
+    assert day is not None
+    start = respondent.get(f"/r/{token}").text
+    assert f"You submitted your answers on {day:%Y-%m-%d}." in start
+    assert "You can still change them until the assessment closes" in start
+    assert f"submitted (on {day:%Y-%m-%d})" in respondent.get(f"/r/{token}/thanks").text
+    assert save(respondent, token, CORE[1], "no").status_code == 200
+    with app.state.scorecard.write() as s:
+        assessments.set_status(s, assessment=s.get(Assessment, aid), status="closed")
+    closed = respondent.get(f"/r/{token}").text
+    assert "They are shown read-only." in closed
+    assert save(respondent, token, CORE[2]).status_code == 409
+
+
+def test_an_upload_says_whose_answers_it_replaced(app: FastAPI, users: Any) -> None:
+    aid = open_assessment(app)
+    fac = login_client(app, "facilitator")
+    _, token = _invite_one(app, fac, aid, name="Bea")
+    respondent = TestClient(app)
+    assert save(respondent, token, CORE[0]).status_code == 200
+    assert save(respondent, token, CORE[1]).status_code == 200
+    text = f"framework: mlops-scorecard\nrespondents:\n  - answers:\n      {CORE[2]}: partly\n"
+    r = respondent.post(
+        f"/r/{token}/upload", files={"file": ("mine.yaml", text.encode())}, follow_redirects=True
+    )
+    assert r.status_code == 200
+    assert "1 answers saved, replacing the 2 answers of Bea given before." in r.text
+    assert "Not submitted yet: submit at the end of this page." in r.text
+
+
+# --- the API -----------------------------------------------------------------------------
+
+
+def test_the_api_invites_in_bulk_mails_reissues_restores_and_reminds(
+    app: FastAPI, api: TestClient, mailbox: Mailbox
+) -> None:
+    aid = open_assessment(app)
+    people = [{"name": f"P{i}", "email": f"p{i}@example.org", "role": "ML engineer"} for i in range(3)]
+    people.append({"name": "Quiet", "email": "", "role": ""})
+    r = api.post(f"/api/v1/assessments/{aid}/invitations/bulk", json={"people": people, "send": True})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert (body["mailed"], body["failed"]) == (3, 0)
+    assert [x["mail"] for x in body["invitations"]] == ["sent", "sent", "sent", "not_mailed"]
+    assert len(mailbox.messages) == 3
+    first = body["invitations"][0]
+    assert mailbox.link_in(mailbox.to("p0@example.org")[0]).endswith(first["link"])
+    # all or none: a bad address names its entry; a name already invited is 409
+    bad = api.post(
+        f"/api/v1/assessments/{aid}/invitations/bulk",
+        json={"people": [{"name": "New"}, {"name": "Odd", "email": "odd@"}]},
+    )
+    assert bad.status_code == 422
+    assert "people[1]: 'odd@' is not an email address" in bad.text
+    again = api.post(f"/api/v1/assessments/{aid}/invitations/bulk", json={"people": [{"name": "p1"}]})
+    assert again.status_code == 409
+    assert len(respondents_of(app, aid)) == 4
+    # re-issue: a new link, the old one is gone, the answers stay
+    client = TestClient(app)
+    assert save(client, first["token"], CORE[0]).status_code == 200
+    r = api.post(f"/api/v1/assessments/{aid}/respondents/{first['id']}/reissue", json={"send": True})
+    assert r.status_code == 201
+    assert r.json()["mail"] == "sent"
+    assert client.get(first["link"]).status_code == 404
+    assert "1 of" in client.get(r.json()["link"]).text
+    # revoke and restore
+    assert api.delete(f"/api/v1/assessments/{aid}/respondents/{first['id']}").json()["revoked_at"]
+    restored = api.post(f"/api/v1/assessments/{aid}/respondents/{first['id']}/restore")
+    assert restored.status_code == 200
+    assert restored.json()["revoked_at"] is None
+    # reminders: P0 has started; P1, P2 (and Quiet, without an address) have not
+    mailbox.messages.clear()
+    r = api.post(f"/api/v1/assessments/{aid}/reminders", json={"audience": "not_started"})
+    assert r.status_code == 200
+    assert (r.json()["mailed"], r.json()["without_email"]) == (2, 1)
+    assert sorted(str(m["To"]) for m in mailbox.messages) == ["P1 <p1@example.org>", "P2 <p2@example.org>"]
+    assert api.post(f"/api/v1/assessments/{aid}/reminders", json={"audience": "all"}).status_code == 422
+    assert audit_actions(app, aid) == [
+        "invitation.create",
+        "invitation.send",
+        "invitation.reissue",
+        "invitation.send",
+        "invitation.revoke",
+        "invitation.restore",
+        "invitation.remind",
+    ]
+
+
+def test_viewers_cannot_use_the_invitation_api(app: FastAPI, users: dict[str, str]) -> None:
+    aid = open_assessment(app)
+    viewer = TestClient(app)
+    viewer.headers["Authorization"] = f"Bearer {users['viewer']}"
+    assert (
+        viewer.post(
+            f"/api/v1/assessments/{aid}/invitations/bulk", json={"people": [{"name": "A"}]}
+        ).status_code
+        == 403
+    )
+    assert (
+        viewer.post(f"/api/v1/assessments/{aid}/reminders", json={"audience": "not_started"}).status_code
+        == 403
+    )
+    assert viewer.post(f"/api/v1/assessments/{aid}/respondents/1/restore").status_code == 403

@@ -481,7 +481,15 @@ def test_upload_replaces_this_respondents_answers(app: FastAPI, client: TestClie
     data["respondents"][0]["answers"] = {"gov-team": "na"}
     r = upload(client, setup.token, "ana.json", json.dumps(data), headers={"accept": "application/json"})
     assert r.status_code == 200
-    assert r.json() == {"answers": 1}
+    done = r.json()
+    # whose answers it replaced and whether they still need submitting
+    assert {k: done[k] for k in ("answers", "replaced", "submitted_at")} == {
+        "answers": 1,
+        "replaced": 3,
+        "submitted_at": None,
+    }
+    assert done["name"] == "Ana"
+    assert done["answered"] == 1
     assert {q: a.answer for q, a in stored(app, setup.respondent_id).items()} == {"gov-team": "na"}
 
 
