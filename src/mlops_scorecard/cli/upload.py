@@ -15,7 +15,8 @@ def upload(
     path: Annotated[Path, typer.Argument(help="Your answers file (from `mlops-scorecard assess`).")],
     link: Annotated[str, typer.Option("--link", help="Your personal survey link, http(s)://host/r/TOKEN.")],
 ) -> None:
-    """Upload answers given in the terminal to your survey link.
+    """Upload answers given in the terminal to your survey link. They replace the
+    answers given there; it says whose they were and whether they still need submitting.
 
     Example: mlops-scorecard upload mine.yaml --link https://scorecard.example.com/r/AbC...
     """

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
-from browser_support import LiveServer, log_in
+from browser_support import ARTIFACTS, LiveServer, log_in
 from playwright.sync_api import Browser, Page, expect
 from smtp_support import Mailbox, smtp_server, smtp_settings
 from support import PASSWORD, free_port
@@ -27,6 +27,12 @@ CORE = [q.id for _, q in get_framework("mlops-scorecard").iter_questions("core")
 TEN = "\n".join(
     f"Person {i}\tperson{i}@example.org\t{'ML engineer' if i % 2 else 'Product'}" for i in range(1, 11)
 )
+
+
+def shoot_part(page: Page, selector: str, name: str) -> None:
+    """A screenshot of one section (the assessment page is long) as a test artifact."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.locator(selector).screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
 @pytest.fixture
@@ -113,12 +119,14 @@ def test_ten_invitations_mailed_reissued_revoked_and_restored(
     page.goto(f"{mail_server.url}/assessments/{aid}#progress")
     expect(page.locator("#reminders")).to_contain_text("Not started: 9")
     expect(page.locator("#reminders")).to_contain_text("Started, not submitted: 1")
-    mail_server.shot(page, f"invitations-progress-{width}")
+    shoot_part(page, "#progress", f"invitations-progress-{width}")
+    shoot_part(page, "#invitations", f"invitations-forms-{width}")
 
     # re-issue Person 1's link: copied with its button, the answers are still there
     row = page.locator("tr", has_text="Person 1").first
     row.locator("text=New link").click()
     expect(page.locator("#mail-sent")).to_have_text("1 email sent.")
+    expect(page.locator("#reissued-note")).to_contain_text("answers given so far are kept")
     page.click("button[data-copy]")
     expect(page.locator("[data-copy-note]").first).to_have_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
@@ -141,6 +149,7 @@ def test_ten_invitations_mailed_reissued_revoked_and_restored(
     page.click("text=Revoke the link")
     revoked = page.locator("tr.revoked", has_text="Person 2")
     expect(revoked).to_contain_text("revoked")
+    shoot_part(page, "#progress", f"invitations-revoked-{width}")
     respondent.goto(links["Person 2"])
     expect(respondent.locator("h1")).to_have_text("Not found")
     revoked.locator("text=Restore").click()
@@ -150,4 +159,4 @@ def test_ten_invitations_mailed_reissued_revoked_and_restored(
     # nothing on the page is wider than the window
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the {width}px window"
-    mail_server.shot(page, f"invitations-restored-{width}")
+    shoot_part(page, "#progress", f"invitations-restored-{width}")

@@ -119,6 +119,7 @@ def _links_page(
     rows: list[LinkRow],
     mailing: bool,
     status: int = 201,
+    reissued: bool = False,
 ) -> Response:
     response = render(
         request,
@@ -132,6 +133,7 @@ def _links_page(
         sent=count_status(rows, "sent"),
         failed=count_status(rows, "failed"),
         mail=mail_enabled(state(request).settings),
+        reissued=reissued,
     )
     response.headers.update(NO_STORE)
     return response
@@ -337,7 +339,7 @@ async def respondent_reissue(request: Request, assessment_id: str, respondent_id
     deliveries = await _mail(request, aid, [letter], "invitation", user) if form.get("send") else []
     heading = f"New link for {letter.name}" if letter.name else "New link"
     rows = _rows([(letter, role)], deliveries, _base(request))
-    return _links_page(request, aid, title, heading, rows, bool(form.get("send")))
+    return _links_page(request, aid, title, heading, rows, bool(form.get("send")), reissued=True)
 
 
 @router.get("/assessments/{assessment_id}/respondents/{respondent_id}/revoke")

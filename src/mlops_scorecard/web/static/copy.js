@@ -28,7 +28,6 @@
       }
       navigator.clipboard.writeText(field.value).then(function () {
         note(button, "Copied");
-        button.textContent = "Copied";
       }, fallback);
     });
   });
