@@ -480,3 +480,65 @@ def test_viewers_cannot_use_the_invitation_api(app: FastAPI, users: dict[str, st
         == 403
     )
     assert viewer.post(f"/api/v1/assessments/{aid}/respondents/1/restore").status_code == 403
+
+
+# --- the mail module against the real server -------------------------------------------------
+
+
+def _letter_messages(settings: Settings) -> list[tuple[int, Any]]:
+    from mlops_scorecard.web.mail import Letter, message_for
+
+    letter = Letter(7, "Ana Lima", "ana@example.org", "t" * 43)
+    msg = message_for(
+        settings, letter, kind="invitation", title="Q1", unit="Team", link="http://x/r/" + "t" * 43
+    )
+    return [(7, msg)]
+
+
+def test_a_server_without_starttls_is_refused_saying_which_setting(mailbox: Mailbox) -> None:
+    from mlops_scorecard.web.mail import send_letters
+
+    settings = Settings(**{**smtp_settings(mailbox), "smtp_starttls": True})
+    failed = send_letters(settings, _letter_messages(settings))
+    assert "does not offer STARTTLS" in failed[7]
+    assert "MLOPS_SCORECARD_SMTP_STARTTLS=false" in failed[7]
+    assert mailbox.messages == []
+
+
+def test_a_refused_login_says_whose(mailbox: Mailbox) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    from mlops_scorecard.web.mail import send_letters
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and data.password == b"right"
+        return AuthResult(success=ok, handled=False)
+
+    port = free_port()
+    controller = Controller(
+        mailbox, hostname="127.0.0.1", port=port, authenticator=check, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        base = {**smtp_settings(mailbox), "smtp_port": port, "smtp_user": "scorecard"}
+        wrong = Settings(**base, smtp_password="wrong")
+        failed = send_letters(wrong, _letter_messages(wrong))
+        assert "refused the login of 'scorecard'" in failed[7]
+        right = Settings(**base, smtp_password="right")
+        assert send_letters(right, _letter_messages(right)) == {}
+        (msg,) = mailbox.messages
+        assert str(msg["To"]) == "Ana Lima <ana@example.org>"
+        assert msg["Auto-Submitted"] == "auto-generated"
+    finally:
+        controller.stop()
+
+
+def test_no_sender_is_a_clear_message(mailbox: Mailbox) -> None:
+    from mlops_scorecard.web.mail import Letter, message_for
+
+    settings = Settings(**{**smtp_settings(mailbox), "smtp_from": ""})
+    with pytest.raises(Exception, match="set MLOPS_SCORECARD_SMTP_FROM"):
+        message_for(
+            settings, Letter(1, "A", "a@example.org", "t"), kind="reminder", title="Q", unit="U", link="l"
+        )
