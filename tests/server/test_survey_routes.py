@@ -466,7 +466,7 @@ def test_upload_replaces_this_respondents_answers(app: FastAPI, client: TestClie
     save(client, setup.token, question_id="gov-strategy", answer="no", revision=0)
     r = upload(client, setup.token, "ana.yaml", yaml.safe_dump(answers_file()), follow_redirects=False)
     assert r.status_code == 303
-    assert r.headers["location"] == f"/r/{setup.token}/review?uploaded=3"
+    assert r.headers["location"] == f"/r/{setup.token}/review?uploaded=3&replaced=2"
     rows = stored(app, setup.respondent_id)
     assert {q: a.answer for q, a in rows.items()} == {
         "gov-strategy": "yes",
