@@ -244,19 +244,26 @@ def mark_mailed(
     in the same statement (only while the respondent is not revoked: a link revoked
     meanwhile stays revoked). Returns how many were stamped."""
     when = at or utcnow()
+    rows = list(sent)
+    active = (Respondent.assessment_id == assessment.id, Respondent.revoked_at.is_(None))
     count = 0
-    for rid, token_hash in sent:
-        values: dict[str, Any] = {kind: when}
-        if token_hash is not None:
-            values["token_hash"] = token_hash
+    # the same stamp for everyone mailed without a new link: one statement, however many
+    plain = [rid for rid, token_hash in rows if token_hash is None]
+    if plain:
         result = session.execute(
             update(Respondent)
-            .where(
-                Respondent.id == rid,
-                Respondent.assessment_id == assessment.id,
-                Respondent.revoked_at.is_(None),
-            )
-            .values(**values)
+            .where(Respondent.id.in_(plain), *active)
+            .values({kind: when})
+            .execution_options(synchronize_session=False)
+        )
+        count += int(getattr(result, "rowcount", 0) or 0)
+    for rid, token_hash in rows:
+        if token_hash is None:
+            continue
+        result = session.execute(
+            update(Respondent)
+            .where(Respondent.id == rid, *active)
+            .values({kind: when, "token_hash": token_hash})
             .execution_options(synchronize_session=False)
         )
         count += int(getattr(result, "rowcount", 0) or 0)
