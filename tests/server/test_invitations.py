@@ -542,3 +542,22 @@ def test_no_sender_is_a_clear_message(mailbox: Mailbox) -> None:
         message_for(
             settings, Letter(1, "A", "a@example.org", "t"), kind="reminder", title="Q", unit="U", link="l"
         )
+
+
+def test_a_line_break_in_a_name_cannot_add_a_header(app: FastAPI, api: TestClient, mailbox: Mailbox) -> None:
+    aid = open_assessment(app)
+    people = [
+        {"name": "Eve\r\nBcc: spy@example.org", "email": "eve@example.org"},
+        {"name": "Zoë", "email": "zoë@example.org"},
+    ]
+    r = api.post(f"/api/v1/assessments/{aid}/invitations/bulk", json={"people": people, "send": True})
+    assert r.status_code == 201, r.text
+    eve, zoe = r.json()["invitations"]
+    assert eve["mail"] == "sent"
+    (msg,) = mailbox.to("eve@example.org")
+    assert msg["Bcc"] is None
+    assert str(msg["To"]) == '"Eve Bcc: spy@example.org" <eve@example.org>'
+    # an address the mail library cannot write fails alone, saying why
+    assert zoe["mail"] == "failed"
+    assert "cannot write a message to 'zoë@example.org'" in zoe["mail_error"]
+    assert zoe["link"]

@@ -84,14 +84,20 @@ def _sender(settings: Settings) -> str:
     return sender
 
 
+def _one_line(text: str) -> str:
+    """``text`` fit for a header: a line break there would start a new header."""
+    return " ".join(text.split())
+
+
 def message_for(
     settings: Settings, letter: Letter, *, kind: MailKind, title: str, unit: str, link: str
 ) -> EmailMessage:
     """The mail of one invitation or reminder, as plain text with the personal link."""
     msg = EmailMessage()
-    msg["Subject"] = f"{'Reminder: ' if kind == 'reminder' else ''}{title} ({unit}): your MLOps assessment"
+    subject = f"{'Reminder: ' if kind == 'reminder' else ''}{title} ({unit}): your MLOps assessment"
+    msg["Subject"] = _one_line(subject)
     msg["From"] = _sender(settings)
-    msg["To"] = Address(display_name=letter.name, addr_spec=letter.email)
+    msg["To"] = Address(display_name=_one_line(letter.name), addr_spec=letter.email)
     msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
     msg["Message-ID"] = make_msgid(domain=parseaddr(msg["From"])[1].rpartition("@")[2] or None)
     msg["Auto-Submitted"] = "auto-generated"  # auto-replies and vacation notices stay away
@@ -176,7 +182,13 @@ def send_letters(settings: Settings, messages: Sequence[tuple[int, EmailMessage]
         for i, (rid, msg) in enumerate(messages):
             try:
                 server.send_message(msg)
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
+            except (
+                smtplib.SMTPRecipientsRefused,
+                smtplib.SMTPDataError,
+                smtplib.SMTPSenderRefused,
+                smtplib.SMTPNotSupportedError,  # e.g. a non-ASCII address, without SMTPUTF8
+                ValueError,
+            ) as exc:
                 failed[rid] = f"the mail server refused the message to {msg['To']}: {_said(exc)}"
             except (smtplib.SMTPException, OSError) as exc:
                 reason = f"the connection to the mail server was lost: {_said(exc)}"
@@ -206,17 +218,23 @@ def deliver(
         a = s.get(Assessment, assessment_id)
         title, unit = (a.title, a.unit.name) if a is not None else ("", "")
     links = {x.respondent_id: f"{base}/r/{x.token}" for x in letters}
-    try:
-        built = [
-            (
-                x.respondent_id,
-                message_for(app.settings, x, kind=kind, title=title, unit=unit, link=links[x.respondent_id]),
+    built: list[tuple[int, EmailMessage]] = []
+    failed: dict[int, str] = {}
+    for x in letters:
+        try:
+            built.append(
+                (
+                    x.respondent_id,
+                    message_for(
+                        app.settings, x, kind=kind, title=title, unit=unit, link=links[x.respondent_id]
+                    ),
+                )
             )
-            for x in letters
-        ]
-        failed = send_letters(app.settings, built)
-    except _MailFailed as exc:
-        failed = {x.respondent_id: str(exc) for x in letters}
+        except _MailFailed as exc:
+            failed[x.respondent_id] = str(exc)
+        except (ValueError, TypeError) as exc:  # an address the mail library cannot write
+            failed[x.respondent_id] = f"cannot write a message to {x.email!r}: {exc}"
+    failed.update(send_letters(app.settings, built))
     out = [
         Delivery(
             x.respondent_id,
