@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "default_database_url"]
@@ -51,3 +51,21 @@ class Settings(BaseSettings):
     max_respondents_per_file: int = Field(default=5000, ge=1)
     #: Respondents an assessment may hold in all, however many files are imported.
     max_respondents_per_assessment: int = Field(default=10_000, ge=1)
+    #: The service's address as respondents reach it (``https://scorecard.example.com``),
+    #: for the links in mailed invitations; empty: the address the request came to.
+    public_url: str = ""
+    #: The SMTP server invitations and reminders are mailed through; empty: nothing is
+    #: mailed and the links are shown to copy.
+    smtp_host: str = ""
+    #: 0: the usual port (465 with ``smtp_tls``, 587 with STARTTLS, 25 otherwise).
+    smtp_port: int = Field(default=0, ge=0, le=65535)
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    #: The sender (``Scorecard <scorecard@example.com>``); empty: ``smtp_user`` when it is an address.
+    smtp_from: str = ""
+    #: Upgrade the connection with STARTTLS (refused when the server does not offer it).
+    smtp_starttls: bool = True
+    #: Connect over TLS from the start (port 465) instead of STARTTLS.
+    smtp_tls: bool = False
+    #: Seconds to wait for the SMTP server before a send counts as failed.
+    smtp_timeout: float = Field(default=15.0, gt=0, le=300)

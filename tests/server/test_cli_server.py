@@ -217,8 +217,11 @@ def test_serve_and_upload_from_the_terminal(served: tuple[str, str], tmp_path: P
     dump_answers(mine, path)
     r = run("upload", str(path), "--link", f"{base}/r/{token}")
     assert r.exit_code == 0, r.output
+    assert "18 answers replaced the answers of Ana (0 before)" in r.output
+    assert "not submitted yet: open your link" in r.output
     with session_factory(engine)() as s:
         assert len(s.scalars(select(Answer)).all()) == 18
+    assert "(18 before)" in run("upload", str(path), "--link", f"{base}/r/{token}").output
 
     assert_error(run("upload", str(path), "--link", f"{base}/r/forged-token"), "upload refused (404)")
     assert_error(run("upload", str(path), "--link", "ftp://x/r/abc"), "not a survey link")

@@ -466,7 +466,7 @@ def test_upload_replaces_this_respondents_answers(app: FastAPI, client: TestClie
     save(client, setup.token, question_id="gov-strategy", answer="no", revision=0)
     r = upload(client, setup.token, "ana.yaml", yaml.safe_dump(answers_file()), follow_redirects=False)
     assert r.status_code == 303
-    assert r.headers["location"] == f"/r/{setup.token}/review?uploaded=3"
+    assert r.headers["location"] == f"/r/{setup.token}/review?uploaded=3&replaced=2"
     rows = stored(app, setup.respondent_id)
     assert {q: a.answer for q, a in rows.items()} == {
         "gov-strategy": "yes",
@@ -481,7 +481,15 @@ def test_upload_replaces_this_respondents_answers(app: FastAPI, client: TestClie
     data["respondents"][0]["answers"] = {"gov-team": "na"}
     r = upload(client, setup.token, "ana.json", json.dumps(data), headers={"accept": "application/json"})
     assert r.status_code == 200
-    assert r.json() == {"answers": 1}
+    done = r.json()
+    # whose answers it replaced and whether they still need submitting
+    assert {k: done[k] for k in ("answers", "replaced", "submitted_at")} == {
+        "answers": 1,
+        "replaced": 3,
+        "submitted_at": None,
+    }
+    assert done["name"] == "Ana"
+    assert done["answered"] == 1
     assert {q: a.answer for q, a in stored(app, setup.respondent_id).items()} == {"gov-team": "na"}
 
 

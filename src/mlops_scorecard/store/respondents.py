@@ -8,27 +8,40 @@ respondents too, and count against the same limit.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError
 from ..framework.profiles import profile_effect
 from .answer_sets import assessment_framework
+from .invitation_list import InvitationLine
 from .models import Answer, Assessment, Respondent, utcnow
+from .revisions import bump_revision
 from .tokens import hash_token, new_token, plausible_token
 
 __all__ = [
+    "AUDIENCES",
     "MAX_RESPONDENTS_PER_ASSESSMENT",
+    "Audience",
+    "Contact",
     "check_writable",
+    "contacts_of",
     "create_invitation",
+    "create_invitations",
+    "mail_audiences",
     "make_room",
+    "mark_mailed",
     "named_respondent",
     "not_applicable_ids",
     "progress_of",
+    "reissue_link",
     "respondent_for_token",
+    "restore_respondent",
     "revoke_respondent",
 ]
 
@@ -66,34 +79,195 @@ def create_invitation(
     assessment: Assessment,
     name: str = "",
     role: str = "",
+    email: str = "",
     max_respondents: int = MAX_RESPONDENTS_PER_ASSESSMENT,
 ) -> tuple[Respondent, str]:
     """A personal invitation: a respondent and the token of their link (shown once).
     Refused (409) when the assessment already holds ``max_respondents``."""
     check_writable(assessment)
     make_room(session, assessment=assessment, adding=1, limit=max_respondents, source="invitation")
+    r, token = _new_invitation(assessment, name=name, role=role, email=email)
+    session.add(r)
+    session.flush()
+    return r, token
+
+
+def _new_invitation(assessment: Assessment, *, name: str, role: str, email: str) -> tuple[Respondent, str]:
     token = new_token()
     r = Respondent(
         assessment_id=assessment.id,
         token_hash=hash_token(token),
         name=name.strip()[:200] or None,
         role=role.strip()[:100],
+        email=email.strip()[:320] or None,
         source="invitation",
     )
-    session.add(r)
+    return r, token
+
+
+def create_invitations(
+    session: Session,
+    *,
+    assessment: Assessment,
+    people: Sequence[InvitationLine],
+    max_respondents: int = MAX_RESPONDENTS_PER_ASSESSMENT,
+) -> list[tuple[Respondent, str]]:
+    """A personal invitation for everyone of a pasted list (see
+    :func:`~.invitation_list.parse_invitation_list`), all or none: a name already
+    invited and not revoked is refused (409) naming its line, and so is a list that
+    would take the assessment past ``max_respondents``."""
+    check_writable(assessment)
+    wanted = {p.name.casefold(): p for p in people}
+    taken = session.scalars(
+        select(Respondent.name).where(
+            Respondent.assessment_id == assessment.id,
+            Respondent.revoked_at.is_(None),
+            Respondent.name.is_not(None),
+        )
+    )
+    clashes = sorted(
+        (wanted[n.casefold()] for n in taken if n and n.casefold() in wanted), key=lambda p: p.line
+    )
+    if clashes:
+        raise ConflictError(
+            ["nobody was invited; these people are invited already:"]
+            + [f"{p.place or p.line}: {p.name!r} is already invited to this assessment" for p in clashes[:10]]
+        )
+    make_room(
+        session, assessment=assessment, adding=len(people), limit=max_respondents, source="invitation list"
+    )
+    made = [_new_invitation(assessment, name=p.name, role=p.role, email=p.email) for p in people]
+    session.add_all(r for r, _ in made)
+    session.flush()
+    return made
+
+
+def _respondent(session: Session, assessment: Assessment, respondent_id: int) -> Respondent:
+    r = session.get(Respondent, respondent_id)
+    if r is None or r.assessment_id != assessment.id:
+        raise NotFoundError(f"no respondent {respondent_id} in assessment {assessment.id}")
+    return r
+
+
+def revoke_respondent(session: Session, *, assessment: Assessment, respondent_id: int) -> Respondent:
+    """Invalidate a respondent's link and leave their answers out of the results
+    (:func:`restore_respondent` undoes it). Moves the assessment's revision on."""
+    r = _respondent(session, assessment, respondent_id)
+    check_writable(assessment)
+    if r.revoked_at is None:
+        r.revoked_at = utcnow()
+        bump_revision(session, assessment_id=assessment.id)
+    session.flush()  # the progress read next in the same transaction sees the revocation
+    return r
+
+
+def restore_respondent(session: Session, *, assessment: Assessment, respondent_id: int) -> Respondent:
+    """Undo a revocation: the link works again and the answers count again. Refused
+    (409) when someone of the same name was invited since. Moves the revision on."""
+    r = _respondent(session, assessment, respondent_id)
+    check_writable(assessment)
+    if r.revoked_at is None:
+        return r
+    if r.name and named_respondent(session, assessment=assessment, name=r.name) is not None:
+        raise ConflictError(
+            f"{r.name!r} has been invited again since this link was revoked; "
+            "revoke that invitation first to restore this one"
+        )
+    r.revoked_at = None
+    bump_revision(session, assessment_id=assessment.id)
+    session.flush()
+    return r
+
+
+def reissue_link(session: Session, *, assessment: Assessment, respondent_id: int) -> tuple[Respondent, str]:
+    """A new personal link for a respondent, who keeps every answer: the old link stops
+    working (404). Only for personal invitations that are not revoked (409 otherwise).
+    The results do not change, so the revision stays."""
+    r = _respondent(session, assessment, respondent_id)
+    check_writable(assessment)
+    if r.source != "invitation":
+        raise ConflictError(
+            "only a personal invitation's link can be re-issued; "
+            f"this respondent came from {'a shared link' if r.source == 'shared' else 'an uploaded file'}"
+        )
+    if r.revoked_at is not None:
+        raise ConflictError("this respondent's link is revoked; restore it before re-issuing it")
+    token = new_token()
+    r.token_hash = hash_token(token)
     session.flush()
     return r, token
 
 
-def revoke_respondent(session: Session, *, assessment: Assessment, respondent_id: int) -> Respondent:
-    """Invalidate a respondent's link and leave their answers out of the results."""
-    r = session.get(Respondent, respondent_id)
-    if r is None or r.assessment_id != assessment.id:
-        raise NotFoundError(f"no respondent {respondent_id} in assessment {assessment.id}")
-    check_writable(assessment)
-    r.revoked_at = r.revoked_at or utcnow()
-    session.flush()  # the progress read next in the same transaction sees the revocation
-    return r
+#: Who a mailing goes to: those never sent an invitation by mail; those who have not
+#: started; those who started and have not submitted; everyone who has not submitted.
+Audience = Literal["uninvited", "not_started", "in_progress", "not_submitted"]
+AUDIENCES: tuple[Audience, ...] = ("uninvited", "not_started", "in_progress", "not_submitted")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How a respondent is reached: their address and when they were last mailed."""
+
+    id: int
+    name: str
+    email: str | None
+    source: str
+    invited_at: dt.datetime | None
+    reminded_at: dt.datetime | None
+
+
+def contacts_of(session: Session, *, assessment: Assessment) -> dict[int, Contact]:
+    """Every respondent's address and mail stamps, by id (one query, no answers)."""
+    rows = session.execute(
+        select(
+            Respondent.id,
+            Respondent.name,
+            Respondent.email,
+            Respondent.source,
+            Respondent.invited_at,
+            Respondent.reminded_at,
+        ).where(Respondent.assessment_id == assessment.id)
+    )
+    return {r[0]: Contact(r[0], r[1] or "", r[2], r[3], r[4], r[5]) for r in rows}
+
+
+def mark_mailed(
+    session: Session,
+    *,
+    assessment: Assessment,
+    sent: Iterable[tuple[int, str | None]],
+    kind: Literal["invited_at", "reminded_at"],
+    at: dt.datetime | None = None,
+) -> int:
+    """Stamp ``kind`` on the respondents whose mail went out. Each of ``sent`` is a
+    respondent id and, when the mail carried a new link, that link's token hash, set
+    in the same statement (only while the respondent is not revoked: a link revoked
+    meanwhile stays revoked). Returns how many were stamped."""
+    when = at or utcnow()
+    rows = list(sent)
+    active = (Respondent.assessment_id == assessment.id, Respondent.revoked_at.is_(None))
+    count = 0
+    # the same stamp for everyone mailed without a new link: one statement, however many
+    plain = [rid for rid, token_hash in rows if token_hash is None]
+    if plain:
+        result = session.execute(
+            update(Respondent)
+            .where(Respondent.id.in_(plain), *active)
+            .values({kind: when})
+            .execution_options(synchronize_session=False)
+        )
+        count += int(getattr(result, "rowcount", 0) or 0)
+    for rid, token_hash in rows:
+        if token_hash is None:
+            continue
+        result = session.execute(
+            update(Respondent)
+            .where(Respondent.id == rid, *active)
+            .values({kind: when, "token_hash": token_hash})
+            .execution_options(synchronize_session=False)
+        )
+        count += int(getattr(result, "rowcount", 0) or 0)
+    return count
 
 
 def respondent_for_token(session: Session, *, token: str) -> tuple[Respondent, Assessment]:
@@ -168,3 +342,22 @@ def named_respondent(session: Session, *, assessment: Assessment, name: str) -> 
         )
         .limit(1)
     )
+
+
+def mail_audiences(
+    progress: Iterable[dict[str, Any]], contacts: dict[int, Contact]
+) -> dict[Audience, list[Contact]]:
+    """The personal invitations (not revoked) in each :data:`Audience`, from the rows of
+    :func:`progress_of` and :func:`contacts_of`; with or without an email address (the
+    caller mails those with one and counts the others)."""
+    out: dict[Audience, list[Contact]] = {a: [] for a in AUDIENCES}
+    for row in progress:
+        c = contacts.get(int(row["id"]))
+        if c is None or c.source != "invitation" or row.get("revoked_at") is not None:
+            continue
+        if c.invited_at is None:
+            out["uninvited"].append(c)
+        if row.get("submitted_at") is None:
+            out["not_submitted"].append(c)
+            out["not_started" if not row.get("answered") else "in_progress"].append(c)
+    return out

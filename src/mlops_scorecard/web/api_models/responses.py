@@ -31,6 +31,9 @@ class InvitationIn(StrictIn):
 
     name: Name
     role: RoleText = ""
+    email: Annotated[
+        str, Field(max_length=320, description="an email address (kept for mailing), or empty")
+    ] = ""
 
 
 class InvitationCreated(BaseModel):

@@ -21,6 +21,7 @@ def register(app: FastAPI) -> None:
         pages,
         plans,
         profiles,
+        respondents,
         survey,
         survey_import,
     )
@@ -34,6 +35,7 @@ def register(app: FastAPI) -> None:
     app.include_router(profiles.router)
     app.include_router(analysis.router)
     app.include_router(invitations.router)
+    app.include_router(respondents.router)
     app.include_router(account.router)
     app.include_router(survey.router)
     app.include_router(survey_import.router)

@@ -19,6 +19,7 @@ from . import (
     api_evidence,
     api_frameworks,
     api_imports,
+    api_invitations,
     api_plans,
     api_responses,
     api_rollup,
@@ -40,6 +41,7 @@ router.include_router(api_frameworks.router)
 router.include_router(api_assessments.router)
 router.include_router(api_plans.router)
 router.include_router(api_responses.router)
+router.include_router(api_invitations.router)
 router.include_router(api_imports.router)
 router.include_router(api_evidence.router)
 router.include_router(api_tokens.router)

@@ -13,6 +13,9 @@ from ...errors import AnswersError, ConflictError
 from ...store.answer_sets import answer_set
 from ...store.answers import import_answer_set
 from ...store.assessments import get_assessment, lock_assessment
+from ...store.audit import record
+from ...store.invitation_list import one_person
+from ...store.models import User
 from ...store.respondents import create_invitation, named_respondent, progress_of, revoke_respondent
 from ...store.share_links import create_share_link, list_share_links, revoke_share_link
 from ..api_models.common import utc
@@ -54,7 +57,7 @@ _JSON_TYPES = ("application/json",)
     responses=errors(403, 404, 409, 422),
 )
 def invitations_create(
-    request: Request, assessment_id: AssessmentId, body: InvitationIn, _user: Facilitator
+    request: Request, assessment_id: AssessmentId, body: InvitationIn, user: Facilitator
 ) -> InvitationCreated:
     """A personal link for one named respondent. The token (and so the link) is returned
     only here: it is stored hashed. A closed assessment takes no invitations (409), and a
@@ -63,12 +66,23 @@ def invitations_create(
         a = lock_assessment(session, assessment_id=assessment_id)
         if a.status != "closed" and named_respondent(session, assessment=a, name=body.name) is not None:
             raise ConflictError(f"{body.name!r} is already invited to this assessment")
+        person = one_person(body.name, body.email, body.role)
         r, token = create_invitation(
             session,
             assessment=a,
-            name=body.name,
-            role=body.role,
+            name=person.name,
+            role=person.role,
+            email=person.email,
             max_respondents=state(request).settings.max_respondents_per_assessment,
+        )
+        record(
+            session,
+            user=session.get(User, user.id),
+            action="invitation.create",
+            summary=f"Invited {r.name}",
+            assessment_id=a.id,
+            unit_id=a.unit_id,
+            detail={"respondents": [r.id]},
         )
         return InvitationCreated(id=r.id, name=r.name or "", role=r.role, link=f"/r/{token}", token=token)
 
@@ -98,13 +112,23 @@ def respondents_list(
     responses=errors(403, 404, 409, 422),
 )
 def respondents_revoke(
-    request: Request, assessment_id: AssessmentId, respondent_id: ItemId, _user: Facilitator
+    request: Request, assessment_id: AssessmentId, respondent_id: ItemId, user: Facilitator
 ) -> RespondentOut:
     """Invalidate the respondent's link and leave their answers out of results and
-    exports (they stay stored). Not on a closed assessment (409)."""
+    exports (they stay stored). Not on a closed assessment (409). ``POST
+    .../respondents/{id}/restore`` undoes it."""
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
-        revoke_respondent(session, assessment=a, respondent_id=respondent_id)
+        r = revoke_respondent(session, assessment=a, respondent_id=respondent_id)
+        record(
+            session,
+            user=session.get(User, user.id),
+            action="invitation.revoke",
+            summary=f"Revoked {r.name or 'a respondent'}'s link",
+            assessment_id=a.id,
+            unit_id=a.unit_id,
+            detail={"respondent": r.id},
+        )
         row = next(r for r in progress_of(session, assessment=a) if r["id"] == respondent_id)
         return respondent_out(row)
 

@@ -28,11 +28,12 @@ from ...store.evidence import evidence_crosscheck, scans_for, stored_scans
 from ...store.frameworks import available_frameworks
 from ...store.plans import plan_for
 from ...store.reporting import render_stored_report
-from ...store.respondents import progress_of
+from ...store.respondents import contacts_of, progress_of
 from ...store.results import result_of, results_for
 from ...store.share_links import list_share_links
 from ...store.units import list_units
 from ..context import state
+from ..mail import mail_enabled
 from ..params import form_int, form_text, parse_id, whole_number
 from ..security import checked_form, require
 from ..templating import render
@@ -40,6 +41,7 @@ from ..views.analysis import assessment_view
 from ..views.assessment import answers_view, progress_rows, score_rows
 from ..views.common import slug
 from ..views.evidence import evidence_view
+from ..views.invitations import invitation_panel
 from ..views.org import unit_tree
 from ..views.plans import plan_view
 from ..views.profile import FIELD_PREFIX, context_view, profile_fields, profile_from_form
@@ -246,6 +248,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
         progress = progress_of(s, assessment=a, not_counted=skipped)
         comments = comments_of(s, assessment=a)
         links = list_share_links(s, assessment=a) if facilitator else []
+        contacts = contacts_of(s, assessment=a) if facilitator else {}
         plan_section = plan_view(plan_for(s, assessment=a, result=scored))
         stored = stored_scans(s, assessment=a)
         check = None
@@ -279,6 +282,9 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
         answers=answers_view(fw, result, comments, answers),
         legend=answer_choices(fw),
         links=links,
+        inv=invitation_panel(progress, contacts, mail=mail_enabled(state(request).settings))
+        if facilitator
+        else None,
         actions=_STATUS_ACTIONS.get(a.status, []) if facilitator else [],
         facilitator=facilitator,
         imported="" if whole_number(imported) is None else imported,

@@ -305,10 +305,12 @@ async def survey_autosave(request: Request, token: str) -> Response:
 
 
 @router.get("/r/{token}/review")
-def survey_review(request: Request, token: str, uploaded: int | None = None) -> Response:
+def survey_review(
+    request: Request, token: str, uploaded: int | None = None, replaced: int | None = None
+) -> Response:
     """All answers, with the unanswered ones highlighted and links back to change them."""
     survey = _load(request, token)
-    return page(request, "survey_review.html", s=survey, uploaded=uploaded)
+    return page(request, "survey_review.html", s=survey, uploaded=uploaded, replaced=replaced)
 
 
 @router.post("/r/{token}/submit")
@@ -335,7 +337,7 @@ def survey_thanks(request: Request, token: str) -> Response:
 # --- upload of an answers file from the terminal ---------------------------------------
 
 
-def _upload(request: Request, token: str, filename: str | None, data: bytes) -> int:
+def _upload(request: Request, token: str, filename: str | None, data: bytes) -> dict[str, Any]:
     with state(request).read() as session:
         _, assessment = respondent_for_token(session, token=token)
         _refuse_unless_open(assessment.status)
@@ -351,10 +353,21 @@ def _upload(request: Request, token: str, filename: str | None, data: bytes) -> 
     with state(request).write() as session:
         respondent, assessment = respondent_for_token(session, token=token)
         _refuse_unless_open(assessment.status)
+        replaced = len(respondent.answers)
         replace_answers(
             session, respondent=respondent, assessment=assessment, answers=person.answers, role=person.role
         )
-        return len(person.answers)
+        survey = _survey_of(respondent, assessment, token)
+        # whose answers were replaced and whether they still need submitting: the
+        # terminal user cannot see the page that would tell them
+        return {
+            "answers": len(person.answers),
+            "name": respondent.name,
+            "replaced": replaced,
+            "answered": survey.answered,
+            "total": survey.total,
+            "submitted_at": None if survey.submitted_at is None else survey.submitted_at.isoformat() + "Z",
+        }
 
 
 @router.post("/r/{token}/upload")
@@ -373,7 +386,7 @@ async def survey_upload(request: Request, token: str) -> Response:
         data = await upload.read(limit + 1)
         if len(data) > limit:
             raise ScorecardError(f"the file is larger than {limit // 1024} KiB")
-        count = await run_in_threadpool(_upload, request, token, upload.filename, data)
+        done = await run_in_threadpool(_upload, request, token, upload.filename, data)
     except ScorecardError as exc:
         if isinstance(exc, NotFoundError) or wants_json(request):
             raise
@@ -382,5 +395,6 @@ async def survey_upload(request: Request, token: str) -> Response:
             request, "survey_start.html", status_code=status_for(exc), s=survey, upload_error=str(exc)
         )
     if wants_json(request):
-        return JSONResponse({"answers": count}, headers=PRIVATE_HEADERS)
-    return RedirectResponse(f"/r/{token}/review?uploaded={count}", status_code=303, headers=PRIVATE_HEADERS)
+        return JSONResponse(done, headers=PRIVATE_HEADERS)
+    target = f"/r/{token}/review?uploaded={done['answers']}&replaced={done['replaced']}"
+    return RedirectResponse(target, status_code=303, headers=PRIVATE_HEADERS)
