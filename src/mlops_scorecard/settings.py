@@ -51,3 +51,6 @@ class Settings(BaseSettings):
     max_respondents_per_file: int = Field(default=5000, ge=1)
     #: Respondents an assessment may hold in all, however many files are imported.
     max_respondents_per_assessment: int = Field(default=10_000, ge=1)
+    #: GitHub's REST API root for "Create GitHub issues" from a plan (GitHub Enterprise:
+    #: ``https://HOST/api/v3``). The token is typed on the form each time, never stored.
+    github_api_url: str = "https://api.github.com"
