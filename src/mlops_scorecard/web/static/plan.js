@@ -174,6 +174,10 @@
         .then(function (data) {
           applyOrder(data.order);
           show(item, "Moved", "ok");
+          var name = section.querySelector("[data-plan-order-name]");
+          if (name && data.manual_order) {
+            name.textContent = "manual";
+          }
           var rule = section.querySelector(".plan-rule");
           if (rule && data.manual_order && !rule.querySelector(".plan-manual-mark")) {
             var mark = document.createElement("strong");
