@@ -9,16 +9,19 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
+from fake_github import TOKEN, FakeGitHub, fake_github
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from test_plans import derived_keys, near_keys, post, seed_plan, stored
 from typer.testing import CliRunner
 
-from fake_github import TOKEN, FakeGitHub, fake_github
+import mlops_scorecard
 from mlops_scorecard.cli import app as cli_app
 from mlops_scorecard.planning.backlog import focus
 from mlops_scorecard.settings import Settings
@@ -368,3 +371,15 @@ def test_the_cli_exports_and_pushes_a_stored_plan(
     assert r.exit_code == 1
     assert "999999" in r.output
     assert [e.username for e in events(app, aid, "plan.export")] == ["", ""]
+
+
+def test_the_report_carries_the_effort_and_fits_its_schema(app: FastAPI, facilitator: TestClient) -> None:
+    aid = seed_plan(app)["assessment"]
+    key = derived_keys(app, aid)[0]
+    post(facilitator, f"/assessments/{aid}/plan/{key}", {"effort": "L"})
+    data = facilitator.get(f"/assessments/{aid}/report.json").json()
+    item = next(i for i in data["plan"]["items"] if i["key"] == key)
+    assert item["effort"] == "L"
+    assert all("effort" not in i for i in data["plan"]["items"] if i["key"] != key)
+    schema = Path(mlops_scorecard.__file__).parent / "schemas" / "report.schema.json"
+    jsonschema.validate(data, json.loads(schema.read_text(encoding="utf-8")))

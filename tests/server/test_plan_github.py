@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from fake_github import TOKEN, FakeGitHub, fake_github
+
 from mlops_scorecard.errors import RateLimitedError, ScorecardError
 from mlops_scorecard.planning.github import GitHubError, check_repo, push_issues
 
