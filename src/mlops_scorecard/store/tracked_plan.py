@@ -84,7 +84,9 @@ class TrackedPlan:
             writer.writerow([*row, it.effort, csv_cell(self.notes.get(it.key, ""))])
         return out.getvalue()
 
-    def export_context(self, *, title: str = "", item_link: str = "", guidance_link: str = "") -> ExportContext:
+    def export_context(
+        self, *, title: str = "", item_link: str = "", guidance_link: str = ""
+    ) -> ExportContext:
         """What the issue exports need besides the plan: its notes, a title, links."""
         return ExportContext(title=title, item_link=item_link, guidance_link=guidance_link, notes=self.notes)
 
