@@ -146,6 +146,9 @@ def test_effort_is_stored_parsed_and_exported() -> None:
     assert (plan.item("a1").effort, plan.item("b1").effort, plan.item("a3").effort) == ("L", "S", "")
     assert plan.item("a1").to_dict()["effort"] == "L"
     assert "effort" not in plan.item("a3").to_dict()  # the report's JSON stays as it was
+    md = plan.to_markdown()
+    assert "owner: — · due: — · effort: L" in md
+    assert md.count("effort:") == 2
     with pytest.raises(ScorecardError, match="plan item 'a1': unknown effort"):
         apply_overrides(plan, {"a1": {"effort": "huge"}})
 

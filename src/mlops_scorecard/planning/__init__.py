@@ -283,6 +283,7 @@ class Plan:
             due = "—" if it.due is None else it.due.isoformat()
             lines.append(
                 f"  - Status: {it.status.replace('-', ' ')} · owner: {md_escape(it.owner) or '—'} · due: {due}"
+                + (f" · effort: {it.effort}" if it.effort else "")
             )
         return "\n".join(lines) + "\n"
 
