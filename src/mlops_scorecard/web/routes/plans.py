@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from ...errors import NotFoundError, ScorecardError
@@ -80,9 +81,9 @@ def _key(question_id: str) -> str:
     return question_id
 
 
-def _by(session: Any, user: CurrentUser) -> User | None:
-    found = session.get(User, user.id)
-    return found if isinstance(found, User) else None
+def _by(session: Session, user: CurrentUser) -> User | None:
+    """The signed-in user's row, for the audit event."""
+    return session.get(User, user.id)
 
 
 @router.post("/assessments/{assessment_id}/plan/order/reset")
@@ -206,7 +207,7 @@ async def plan_github(request: Request, assessment_id: str) -> Response:
 
 
 def _record_push(
-    session: Any, by: User | None, aid: int, unit_id: int, repo: str, outcome: PushOutcome, asked: int
+    session: Session, by: User | None, aid: int, unit_id: int, repo: str, outcome: PushOutcome, asked: int
 ) -> None:
     issues: list[CreatedIssue] = outcome.created
     summary = f"Created {len(issues)} of {asked} GitHub issues in {repo}"
