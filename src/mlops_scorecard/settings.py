@@ -69,3 +69,6 @@ class Settings(BaseSettings):
     smtp_tls: bool = False
     #: Seconds to wait for the SMTP server before a send counts as failed.
     smtp_timeout: float = Field(default=15.0, gt=0, le=300)
+    #: GitHub's REST API root for "Create GitHub issues" from a plan (GitHub Enterprise:
+    #: ``https://HOST/api/v3``). The token is typed on the form each time, never stored.
+    github_api_url: str = "https://api.github.com"

@@ -39,7 +39,11 @@ from mlops_scorecard.web import create_app
 
 @pytest.fixture
 def fuzz_app(sqlite_url: str) -> Iterator[FastAPI]:
-    app = create_app(Settings(database_url=sqlite_url, secret_key="fuzz-secret-key"))
+    # the plan's push to GitHub goes to a closed local port, never to the real GitHub
+    settings = Settings(
+        database_url=sqlite_url, secret_key="fuzz-secret-key", github_api_url="http://127.0.0.1:9"
+    )
+    app = create_app(settings)
     with app.state.scorecard.write() as s:
         admin = create_user(s, username="admin", password="fuzz-password", role="admin")
         token, plain = create_api_token(s, user=admin, name="fuzz")

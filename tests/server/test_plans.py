@@ -85,6 +85,19 @@ def derived_keys(app: FastAPI, aid: int) -> list[str]:
     return [it.key for it in build_plan(result).items]
 
 
+def near_keys(app: FastAPI, aid: int) -> set[str]:
+    """The items near "yes", which the page folds away below the others."""
+    with app.state.scorecard.read() as s:
+        a = assessments.get_assessment(s, assessment_id=aid)
+        result = score(answer_sets.assessment_framework(a), answer_sets.answer_set(s, assessment=a))
+    return {it.key for it in build_plan(result).items if it.near_yes}
+
+
+def shown(keys: list[str], near: set[str]) -> list[str]:
+    """The page's order of a plan order: the items not near "yes", then the folded ones."""
+    return [k for k in keys if k not in near] + [k for k in keys if k in near]
+
+
 def page_keys(html: str) -> list[str]:
     return re.findall(r'<li class="plan-item[^"]*" id="plan-item-([^"]+)"', html)
 
@@ -330,7 +343,11 @@ def test_page_ranking_matches_build_plan(app: FastAPI, viewer: TestClient) -> No
     aid = seed_plan(app, question_set="full")["assessment"]
     html = viewer.get(f"/assessments/{aid}").text
     keys = derived_keys(app, aid)
-    assert page_keys(html) == keys
+    near = near_keys(app, aid)
+    assert near
+    assert len(near) < len(keys)
+    assert page_keys(html) == shown(keys, near)
+    assert html.count('class="plan-folded"') == 1
     assert 'id="plan-title"' in html
     # viewers read, without forms
     assert f'action="/assessments/{aid}/plan/' not in html
@@ -403,35 +420,43 @@ def test_bad_form_input_is_a_clear_4xx(app: FastAPI, facilitator: TestClient) ->
 
 def test_up_and_down_buttons_reorder_without_javascript(app: FastAPI, facilitator: TestClient) -> None:
     aid = seed_plan(app)["assessment"]
-    keys = derived_keys(app, aid)
+    near = near_keys(app, aid)
+    everything = derived_keys(app, aid)
+    # the arrows move an item among the items of its own fold: here, the unfolded ones
+    keys = [k for k in everything if k not in near]
+    folded = [k for k in everything if k in near]
     r = post(facilitator, f"/assessments/{aid}/plan/{keys[0]}/move", {"direction": "down"})
     assert r.status_code == 303
     assert r.headers["location"] == f"/assessments/{aid}#plan-item-{keys[0]}"
     expected = [keys[1], keys[0], *keys[2:]]
     html = facilitator.get(f"/assessments/{aid}").text
-    assert page_keys(html) == expected
+    assert page_keys(html) == expected + folded
     assert "reordered by hand" in html
     post(facilitator, f"/assessments/{aid}/plan/{keys[-1]}/move", {"direction": "up"})
     expected = [*expected[:-2], keys[-1], keys[-2]]
-    assert page_keys(facilitator.get(f"/assessments/{aid}").text) == expected
+    assert page_keys(facilitator.get(f"/assessments/{aid}").text) == expected + folded
     post(facilitator, f"/assessments/{aid}/plan/{keys[3]}/move", {"direction": "top"})
     expected = [keys[3], *[k for k in expected if k != keys[3]]]
-    assert page_keys(facilitator.get(f"/assessments/{aid}").text) == expected
+    assert page_keys(facilitator.get(f"/assessments/{aid}").text) == expected + folded
     # moving the first item up changes nothing
     post(facilitator, f"/assessments/{aid}/plan/{keys[3]}/move", {"direction": "up"})
-    assert page_keys(facilitator.get(f"/assessments/{aid}").text) == expected
+    assert page_keys(facilitator.get(f"/assessments/{aid}").text) == expected + folded
+    # a folded item moves among the folded ones
+    post(facilitator, f"/assessments/{aid}/plan/{folded[-1]}/move", {"direction": "top"})
+    folded = [folded[-1], *folded[:-1]]
+    assert page_keys(facilitator.get(f"/assessments/{aid}").text) == expected + folded
     # the whole order at once
     r = facilitator.post(
         f"/assessments/{aid}/plan/order",
-        data={"csrf_token": csrf_of(facilitator), "question_id": list(reversed(keys))},
+        data={"csrf_token": csrf_of(facilitator), "question_id": list(reversed(everything))},
         follow_redirects=False,
     )
     assert r.status_code == 303
-    assert page_keys(facilitator.get(f"/assessments/{aid}").text) == list(reversed(keys))
+    assert page_keys(facilitator.get(f"/assessments/{aid}").text) == shown(list(reversed(everything)), near)
     r = post(facilitator, f"/assessments/{aid}/plan/order/reset")
     assert r.status_code == 303
     html = facilitator.get(f"/assessments/{aid}").text
-    assert page_keys(html) == keys
+    assert page_keys(html) == shown(everything, near)
     assert "reordered by hand" not in html
 
 
@@ -466,7 +491,11 @@ def test_page_exports_parse(app: FastAPI, facilitator: TestClient) -> None:
     keys = derived_keys(app, aid)
     post(facilitator, f"/assessments/{aid}/plan/{keys[0]}", {"status": "done", "owner": "Ada"})
     post(facilitator, f"/assessments/{aid}/plan/{keys[0]}/move", {"direction": "bottom"})
-    order = [*keys[1:], keys[0]]
+    # to the bottom of the items not near "yes": after the last of them, before folded ones after it
+    near = near_keys(app, aid)
+    assert keys[0] not in near
+    last_peer = max(i for i, k in enumerate(keys) if k not in near)
+    order = [*keys[1 : last_peer + 1], keys[0], *keys[last_peer + 1 :]]
     r = facilitator.get(f"/assessments/{aid}/plan.csv")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/csv")
@@ -475,7 +504,8 @@ def test_page_exports_parse(app: FastAPI, facilitator: TestClient) -> None:
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [row["key"] for row in rows] == order
     assert [int(row["rank"]) for row in rows] == list(range(1, len(order) + 1))
-    assert (rows[-1]["status"], rows[-1]["owner"]) == ("done", "Ada")
+    moved_row = rows[order.index(keys[0])]
+    assert (moved_row["status"], moved_row["owner"]) == ("done", "Ada")
     r = facilitator.get(f"/assessments/{aid}/plan.json")
     assert r.headers["content-type"] == "application/json"
     data = r.json()
@@ -487,7 +517,7 @@ def test_page_exports_parse(app: FastAPI, facilitator: TestClient) -> None:
     assert r.text.startswith("# Improvement plan: Team A, Q1 check (2025-03-01)")
     ticks = re.findall(r"^- \[([ x])\] \*\*(\d+)\. ", r.text, flags=re.M)
     assert [int(n) for _, n in ticks] == list(range(1, len(order) + 1))
-    assert ticks[-1][0] == "x"
+    assert ticks[order.index(keys[0])][0] == "x"
     assert facilitator.get(f"/assessments/{aid}/plan.docx").status_code == 404
     assert facilitator.get("/assessments/999999/plan.json").status_code == 404
 

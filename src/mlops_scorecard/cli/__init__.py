@@ -2,8 +2,8 @@
 
 One module per command group registers its commands here: :mod:`.frameworks`, the file
 commands in :mod:`.assess`, the web service's in :mod:`.db`, :mod:`.users`, :mod:`.tokens`,
-:mod:`.serve` (``serve``, ``demo``) and :mod:`.upload`, and the analysis ones in
-:mod:`.analysis`. Heavy modules (numpy, pydantic, matplotlib) are imported inside
+:mod:`.serve` (``serve``, ``demo``) and :mod:`.upload`, the analysis ones in
+:mod:`.analysis`, and a stored plan's exports in :mod:`.plan_export`. Heavy modules (numpy, pydantic, matplotlib) are imported inside
 commands so that ``--help`` answers at once. A :class:`ScorecardError` becomes a
 one-line ``error: ...`` and exit code 1; usage errors exit 2.
 """
@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from . import analysis, assess, db, frameworks, imports, scan, serve, tokens, upload, users
+from . import analysis, assess, db, frameworks, imports, plan_export, scan, serve, tokens, upload, users
 from .common import ErrorsAsMessages
 
 __all__ = ["app", "main"]
@@ -61,6 +61,7 @@ tokens.register(app)
 serve.register(app)
 upload.register(app)
 analysis.register(app)
+plan_export.register(app)
 scan.register(app)
 
 

@@ -84,11 +84,14 @@ def plan(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", metavar="md|csv|json|table", help="Output format (default: from -o, else table)."
+            "--format",
+            metavar="md|csv|json|github|jira|table",
+            help="Output format (default: from -o, else table); github and jira are issues of the open items.",
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (md, csv or json).")
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (md, csv, json; github and jira with --format)."),
     ] = None,
     force: FORCE = False,
 ) -> None:
@@ -104,13 +107,17 @@ def plan(
       mlops-scorecard plan answers.yaml -o plan.md
 
       mlops-scorecard plan answers.yaml --format csv > plan.csv
+
+      mlops-scorecard plan answers.yaml --format github > issues.json
+
+    A stored assessment's plan (statuses, owners, efforts) is `plan-export`'s.
     """
     from ..answers import load_assessment
     from ..planning import build_plan
     from ..scoring import score
 
     if fmt is not None:
-        chosen = _format(fmt, ("md", "csv", "json", "table"))
+        chosen = _format(fmt, ("md", "csv", "json", "github", "jira", "table"))
     elif output is not None:
         suffix = output.suffix.lower().lstrip(".")
         chosen = {"md": "md", "markdown": "md", "csv": "csv", "json": "json"}.get(suffix, "")
@@ -130,11 +137,19 @@ def plan(
         print_plan(the_plan)
         return
     title = answers.title or answers.unit or None
-    text = {
-        "md": lambda: the_plan.to_markdown(title=title),
-        "csv": the_plan.to_csv,
-        "json": the_plan.to_json,
-    }[chosen]()
+    from ..planning.export import ExportContext, github_issues_json, jira_csv
+
+    ctx = ExportContext(title=title or "")
+    if chosen == "md":
+        text = the_plan.to_markdown(title=title)
+    elif chosen == "csv":
+        text = the_plan.to_csv()
+    elif chosen == "github":
+        text = github_issues_json(the_plan, ctx)
+    elif chosen == "jira":
+        text = jira_csv(the_plan, ctx)
+    else:
+        text = the_plan.to_json()
     if output is None:
         sys.stdout.write(text)
         return

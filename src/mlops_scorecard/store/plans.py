@@ -2,8 +2,8 @@
 
 The plan itself is never stored: it is derived from the assessment's current answers
 (:func:`~mlops_scorecard.planning.build_plan`), so it follows every answer that changes.
-What a facilitator changes about an item (its status, owner, due date, a note, its
-place in a manual order) is stored in ``plan_items``, one row per changed item, and
+What a facilitator changes about an item (its status, owner, due date, effort, a note,
+its place in a manual order) is stored in ``plan_items``, one row per changed item, and
 laid over the derived plan with :func:`~mlops_scorecard.planning.apply_overrides`.
 A row whose question is no longer a gap stays (it comes back if the question does).
 
@@ -22,11 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError, ScorecardError
-from ..planning import STATUSES, Plan, PlanOverride, apply_overrides, build_plan
+from ..planning import STATUSES, Plan, PlanOverride, apply_overrides, build_plan, parse_effort
 from ..scoring import ScoreResult, score
 from .answer_sets import answer_sets_for, assessment_framework
 from .assessments import lock_assessment
-from .models import Assessment, utcnow
+from .audit import record
+from .models import Assessment, User, utcnow
 from .models import PlanItem as PlanItemRow
 from .tracked_plan import TrackedPlan
 
@@ -81,7 +82,9 @@ def plan_rows(session: Session, *, assessment: Assessment) -> dict[str, PlanItem
 
 def _overrides(rows: dict[str, PlanItemRow]) -> dict[str, PlanOverride]:
     return {
-        key: PlanOverride(status=r.status, owner=r.owner, due=r.due_date, position=r.position)
+        key: PlanOverride(
+            status=r.status, owner=r.owner, due=r.due_date, position=r.position, effort=r.effort or ""
+        )
         for key, r in rows.items()
     }
 
@@ -162,6 +165,7 @@ def _is_default(row: PlanItemRow) -> bool:
         and row.due_date is None
         and row.position is None
         and not row.note
+        and not row.effort
     )
 
 
@@ -169,7 +173,13 @@ def _row(session: Session, assessment: Assessment, rows: dict[str, PlanItemRow],
     row = rows.get(key)
     if row is None:
         row = PlanItemRow(
-            assessment_id=assessment.id, question_id=key, status="open", owner="", due_date=None, note=""
+            assessment_id=assessment.id,
+            question_id=key,
+            status="open",
+            owner="",
+            due_date=None,
+            note="",
+            effort="",
         )
         session.add(row)
         rows[key] = row
@@ -197,24 +207,29 @@ def update_item(
     owner: str | None = None,
     due_date: dt.date | str | None = None,
     note: str | None = None,
+    effort: str | None = None,
+    by: User | None = None,
 ) -> TrackedPlan:
-    """Change one item's status, owner, due date or note; ``None`` keeps a value.
+    """Change one item's status, owner, due date, note or effort; ``None`` keeps a value.
 
-    An empty ``owner``, ``note`` or ``due_date`` (``""``) clears it. The question must be
+    An empty ``owner``, ``note``, ``effort`` or ``due_date`` (``""``) clears it. The question must be
     an item of the current plan (:class:`NotFoundError` otherwise); a bad status, a due
     date that is not ``YYYY-MM-DD`` or text that is too long is a :class:`ScorecardError`.
-    Returns the plan after the change.
+    Records a ``plan.item`` audit event by ``by`` (what changed, old and new) in the
+    same transaction. Returns the plan after the change.
     """
     new_status = None if status is None else parse_status(status)
     new_owner = None if owner is None else _text(owner, "owner", MAX_OWNER)
     new_due = None if due_date is None else parse_due(due_date)
     new_note = None if note is None else _text(note, "note", MAX_NOTE)
+    new_effort = None if effort is None else parse_effort(effort)
     lock_assessment(session, assessment_id=assessment.id)
     base = derived_plan(session, assessment=assessment)
     if question_id not in {it.key for it in base.items}:
         raise NotFoundError(f"question {question_id!r} is not in the plan of assessment {assessment.id}")
     rows = plan_rows(session, assessment=assessment)
     row = _row(session, assessment, rows, question_id)
+    before = _fields(row)
     if new_status is not None:
         row.status = new_status
     if new_owner is not None:
@@ -223,17 +238,58 @@ def update_item(
         row.due_date = new_due
     if new_note is not None:
         row.note = new_note
-    row.updated_at = utcnow()
+    if new_effort is not None:
+        row.effort = new_effort
+    after = _fields(row)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changes:
+        row.updated_at = utcnow()
+        record(
+            session,
+            user=by,
+            action="plan.item",
+            summary=f"Plan item {question_id}: {_describe(changes)}",
+            assessment_id=assessment.id,
+            unit_id=assessment.unit_id,
+            detail={"question_id": question_id, "changes": changes},
+        )
     _tidy(session, rows)
     return assemble_plan(assessment, base, rows)
 
 
-def reorder(session: Session, *, assessment: Assessment, question_ids: Sequence[str]) -> TrackedPlan:
+def _describe(changes: dict[str, list[str]]) -> str:
+    """``status done, owner 'Ada', due cleared`` (texts cut: the detail has them whole)."""
+    parts = []
+    for name, (_, new) in changes.items():
+        if not new:
+            parts.append(f"{name} cleared")
+        elif name in ("owner", "note"):
+            parts.append(f"{name} {new[:60]!r}")
+        else:
+            parts.append(f"{name} {new}")
+    return ", ".join(parts)
+
+
+def _fields(row: PlanItemRow) -> dict[str, str]:
+    """What an item's audit event compares (plain text: the event's detail is JSON)."""
+    return {
+        "status": row.status or "open",
+        "owner": row.owner or "",
+        "due": "" if row.due_date is None else row.due_date.isoformat(),
+        "effort": row.effort or "",
+        "note": row.note or "",
+    }
+
+
+def reorder(
+    session: Session, *, assessment: Assessment, question_ids: Sequence[str], by: User | None = None
+) -> TrackedPlan:
     """Put the plan in this order: every item's question id once, first to last.
 
     An id that is not an item of the plan is a :class:`NotFoundError`; a repeated id or
     a missing item (the plan changed since it was read: reload) is a :class:`ScorecardError`.
-    Items that later become part of the plan follow the ordered ones.
+    Items that later become part of the plan follow the ordered ones. Records a
+    ``plan.reorder`` audit event by ``by`` when the order changes.
     """
     lock_assessment(session, assessment_id=assessment.id)
     base = derived_plan(session, assessment=assessment)
@@ -256,6 +312,7 @@ def reorder(session: Session, *, assessment: Assessment, question_ids: Sequence[
             "(the plan may have changed: reload it)"
         )
     rows = plan_rows(session, assessment=assessment)
+    old = [it.key for it in assemble_plan(assessment, base, rows).items]
     now = utcnow()
     for key, row in rows.items():
         if key not in known and row.position is not None:
@@ -265,15 +322,40 @@ def reorder(session: Session, *, assessment: Assessment, question_ids: Sequence[
         if row.position != position:
             row.position = position
             row.updated_at = now
+    new = list(question_ids)
+    if new != old:
+        moved = [(k, old.index(k) + 1, n) for n, k in enumerate(new, start=1) if old.index(k) + 1 != n]
+        first = max(moved, key=lambda m: abs(m[1] - m[2]))
+        record(
+            session,
+            user=by,
+            action="plan.reorder",
+            summary=f"Plan reordered: {first[0]} from {first[1]} to {first[2]}"
+            + (f" ({len(moved)} items changed place)" if len(moved) > 2 else ""),
+            assessment_id=assessment.id,
+            unit_id=assessment.unit_id,
+            detail={"before": old, "after": new},
+        )
     _tidy(session, rows)
     return assemble_plan(assessment, base, rows)
 
 
-def reset_order(session: Session, *, assessment: Assessment) -> TrackedPlan:
-    """Forget the manual order: the plan follows the ranking rule again."""
+def reset_order(session: Session, *, assessment: Assessment, by: User | None = None) -> TrackedPlan:
+    """Forget the manual order: the plan follows the ranking rule again (a
+    ``plan.reorder`` audit event by ``by`` when there was a manual order)."""
     lock_assessment(session, assessment_id=assessment.id)
     rows = plan_rows(session, assessment=assessment)
     now = utcnow()
+    if any(row.position is not None for row in rows.values()):
+        record(
+            session,
+            user=by,
+            action="plan.reorder",
+            summary="Plan back to the ranked order",
+            assessment_id=assessment.id,
+            unit_id=assessment.unit_id,
+            detail={"reset": True},
+        )
     for row in rows.values():
         if row.position is not None:
             row.position = None

@@ -12,9 +12,20 @@ from ...store.plans import MAX_NOTE, MAX_OWNER
 from .common import check_text
 from .results import FrameworkRefOut
 
-__all__ = ["PlanItemOut", "PlanItemPatch", "PlanOrderIn", "PlanOut", "PlanStatus"]
+__all__ = [
+    "GitHubIssueOut",
+    "GitHubPushIn",
+    "GitHubPushOut",
+    "PlanEffort",
+    "PlanItemOut",
+    "PlanItemPatch",
+    "PlanOrderIn",
+    "PlanOut",
+    "PlanStatus",
+]
 
 PlanStatus = Literal["open", "in-progress", "done", "accepted-risk"]
+PlanEffort = Literal["", "S", "M", "L"]
 ItemKey = Annotated[str, StringConstraints(min_length=1, max_length=80), AfterValidator(check_text)]
 OwnerText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=MAX_OWNER), AfterValidator(check_text)
@@ -34,6 +45,7 @@ class PlanItemPatch(BaseModel):
     owner: OwnerText | None = Field(default=None, description='who does it (free text); "" clears it')
     due: dt.date | None = Field(default=None, description="YYYY-MM-DD; null clears the due date")
     note: NoteText | None = Field(default=None, description='free text; "" clears it')
+    effort: PlanEffort | None = Field(default=None, description='S, M or L; "" clears it')
 
 
 class PlanOrderIn(BaseModel):
@@ -65,6 +77,8 @@ class PlanItemOut(BaseModel):
     status: PlanStatus
     owner: str
     due: dt.date | None
+    effort: PlanEffort = Field(description='the estimate: S, M, L or "" (not set)')
+    near_yes: bool = Field(description='answers at least 80% of the way to "yes": little gain left')
     note: str
     updated_at: dt.datetime | None = Field(description="when the item was last changed (null: never)")
 
@@ -78,5 +92,37 @@ class PlanOut(BaseModel):
     overall: float | None
     ranking: str = Field(description="the ranking rule")
     manual_order: bool = Field(description="true when a facilitator reordered the plan")
+    focus: list[str] = Field(
+        description="question ids of the focus list: the 3-5 active items that raise the overall score most"
+    )
     items: list[PlanItemOut]
     orphans: list[str] = Field(description="stored items whose question is no longer a gap")
+
+
+class GitHubPushIn(BaseModel):
+    """Where to create the plan's issues, and the token to do it with (used for this
+    call only, never stored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    repo: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)] = Field(
+        examples=["acme/ml-platform"], description="OWNER/NAME"
+    )
+    token: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)] = Field(
+        description="a GitHub token that may write the repository's issues"
+    )
+
+
+class GitHubIssueOut(BaseModel):
+    """An issue GitHub created."""
+
+    number: int
+    url: str
+    title: str
+
+
+class GitHubPushOut(BaseModel):
+    """The issues created, one per active item of the plan."""
+
+    repo: str
+    created: list[GitHubIssueOut]

@@ -249,7 +249,9 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
         comments = comments_of(s, assessment=a)
         links = list_share_links(s, assessment=a) if facilitator else []
         contacts = contacts_of(s, assessment=a) if facilitator else {}
-        plan_section = plan_view(plan_for(s, assessment=a, result=scored))
+        plan_section = plan_view(
+            plan_for(s, assessment=a, result=scored), order=request.query_params.get("plan_order", "plan")
+        )
         stored = stored_scans(s, assessment=a)
         check = None
         if stored:  # the answers are loaded already: counted here, not queried again

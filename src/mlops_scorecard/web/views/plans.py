@@ -4,10 +4,13 @@ page's open items and "done since the last assessment", and the exports."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from ...analysis.trends import Trend
 from ...format import answer_choices, fmt_amount_in, fmt_delta, fmt_score, fmt_score_in, framework_answer_ends
-from ...planning import RANKING_RULE, STATUSES, PlanItem
+from ...planning import EFFORT_LABELS, EFFORTS, RANKING_RULE, STATUSES, PlanItem
+from ...planning.backlog import ORDERS, focus, gain_of, ordered
+from ...planning.export import ExportContext
 from ...store.models import Assessment
 from ...store.plans import MAX_NOTE, MAX_OWNER, STATUS_LABELS
 from ...store.tracked_plan import TrackedPlan
@@ -20,7 +23,10 @@ __all__ = [
     "PlanRow",
     "PlanView",
     "UnitPlanView",
+    "export_context",
     "export_plan",
+    "framework_link",
+    "plan_title",
     "plan_view",
     "unit_plan_view",
 ]
@@ -56,6 +62,20 @@ class PlanRow:
     prioritised: str = ""
     #: the gain with its unit: "+14.3 points", or "+1 point" for a framework of points
     gain_words: str = ""
+    effort: str = ""
+    effort_label: str = ""
+    near_yes: bool = False
+    guidance: str = ""
+    #: the question on its framework's page, where its guidance is
+    guidance_link: str = ""
+    #: the gain to the overall score with its unit ("+2.8 points overall"), "" without one
+    overall_words: str = ""
+
+
+def _words(value: float, points: float | None) -> str:
+    return (
+        f"{fmt_delta(value)} points" if points is None else fmt_amount_in(value, points, sign=True, unit=True)
+    )
 
 
 def _row(
@@ -65,6 +85,7 @@ def _row(
     first: bool,
     last: bool,
     points: float | None = None,
+    framework_link: str = "",
 ) -> PlanRow:
     return PlanRow(
         key=it.key,
@@ -80,9 +101,13 @@ def _row(
         distribution=answer_bars(it.distribution, choices),
         gain=fmt_amount_in(it.gain, points, sign=True),
         overall_gain=fmt_amount_in(it.overall_gain, points, sign=True),
-        gain_words=f"{fmt_delta(it.gain)} points"
-        if points is None
-        else fmt_amount_in(it.gain, points, sign=True, unit=True),
+        gain_words=_words(it.gain, points),
+        overall_words="" if it.overall_gain is None else _words(gain_of(it), points) + " overall",
+        effort=it.effort,
+        effort_label=EFFORT_LABELS.get(it.effort, it.effort) if it.effort else "",
+        near_yes=it.near_yes,
+        guidance=" ".join(it.guidance.split()),
+        guidance_link=f"{framework_link}#q-{it.key}" if framework_link else "",
         status=it.status,
         status_label=STATUS_LABELS.get(it.status, it.status),
         owner=it.owner,
@@ -94,13 +119,33 @@ def _row(
     )
 
 
-def _rows(tracked: TrackedPlan) -> list[PlanRow]:
-    n = len(tracked.items)
+def framework_link(tracked: TrackedPlan) -> str:
+    """The framework's page on this site, where each question's guidance is."""
+    return "/frameworks/" + quote(tracked.plan.framework.ref, safe="@")
+
+
+def _rows(tracked: TrackedPlan, items: list[PlanItem] | None = None) -> list[PlanRow]:
+    """Rows of ``items`` (the plan's, in plan order, by default); first and last are
+    among the items of the same fold (near "yes" or not), as the move buttons move."""
+    items = tracked.items if items is None else items
     choices = answer_choices(tracked.plan.framework)
     points = tracked.plan.framework.points
+    link = framework_link(tracked)
+    bounds: dict[bool, tuple[str, str]] = {}
+    for near in (False, True):
+        peers = [it.key for it in tracked.items if it.near_yes == near]
+        bounds[near] = (peers[0], peers[-1]) if peers else ("", "")
     return [
-        _row(it, choices, tracked.notes.get(it.key, ""), i == 0, i == n - 1, points)
-        for i, it in enumerate(tracked.items)
+        _row(
+            it,
+            choices,
+            tracked.notes.get(it.key, ""),
+            it.key == bounds[it.near_yes][0],
+            it.key == bounds[it.near_yes][1],
+            points,
+            link,
+        )
+        for it in items
     ]
 
 
@@ -118,16 +163,32 @@ class PlanView:
     max_note: int = MAX_NOTE
     #: the best answer in the scale's words ("yes"; the ML Test Score's "Automated, ...")
     best_words: str = "yes"
+    #: the few actions that raise the overall score most (``planning.backlog.focus``)
+    focus: list[PlanRow] = field(default_factory=list)
+    #: near-"yes" items, folded away below the others
+    folded: list[PlanRow] = field(default_factory=list)
+    #: "plan" (the ranking rule, or the manual order) or "gain"
+    order: str = "plan"
+    efforts: list[tuple[str, str]] = field(default_factory=lambda: [(e, EFFORT_LABELS[e]) for e in EFFORTS])
+    #: whether the overall score is there to rank by (without one, gains are the dimension's)
+    has_overall: bool = True
 
 
 def _counts(items: list[PlanItem]) -> list[tuple[str, str, int]]:
     return [(s, STATUS_LABELS[s], sum(1 for it in items if it.status == s)) for s in STATUSES]
 
 
-def plan_view(tracked: TrackedPlan) -> PlanView:
-    """What the assessment page's plan section shows."""
+def plan_view(tracked: TrackedPlan, *, order: str = "plan") -> PlanView:
+    """What the assessment page's plan section shows, the items in ``order`` (one of
+    ``planning.backlog.ORDERS``; anything else reads as the plan's order)."""
+    order = order if order in ORDERS else "plan"
+    rows = _rows(tracked, ordered(tracked.plan, order))
     return PlanView(
-        rows=_rows(tracked),
+        rows=[r for r in rows if not r.near_yes],
+        folded=[r for r in rows if r.near_yes],
+        focus=_rows(tracked, focus(tracked.plan)),
+        order=order,
+        has_overall=tracked.plan.overall is not None,
         manual_order=tracked.manual_order,
         empty_message=tracked.plan.empty_message(),
         counts=_counts(tracked.items),
@@ -226,19 +287,45 @@ PLAN_EXPORT_TYPES = {
     "md": "text/markdown; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
+    "github.json": "application/json",
+    "jira.csv": "text/csv; charset=utf-8",
 }
 
 
-def export_plan(tracked: TrackedPlan, *, assessment: Assessment, fmt: str) -> tuple[bytes, str, str]:
-    """The tracked plan of ``assessment`` as a Markdown checklist, CSV or JSON:
-    ``(body, media type, file name)``. The same for the page download and the API.
+def plan_title(a: Assessment) -> str:
+    """How exports name the assessment a plan is of."""
+    return f"{a.unit.name}, {a.title} ({a.date.isoformat()})"
+
+
+def export_context(tracked: TrackedPlan, *, assessment: Assessment, base_url: str) -> ExportContext:
+    """The issue exports' title and links (absolute: an issue lives on another site)."""
+    root = base_url.rstrip("/")
+    return tracked.export_context(
+        title=plan_title(assessment),
+        item_link=f"{root}/assessments/{assessment.id}#plan-item-{{key}}" if root else "",
+        guidance_link=f"{root}{framework_link(tracked)}#q-{{key}}" if root else "",
+    )
+
+
+def export_plan(
+    tracked: TrackedPlan, *, assessment: Assessment, fmt: str, base_url: str = ""
+) -> tuple[bytes, str, str]:
+    """The tracked plan of ``assessment`` as a Markdown checklist, CSV, JSON, GitHub
+    issues (JSON for ``gh``) or a Jira CSV: ``(body, media type, file name)``. The same
+    for the page download, the API and the CLI. ``base_url`` (the site's root) makes
+    the issues link back to the item and its guidance.
     """
     a = assessment
     if fmt == "md":
-        body = tracked.to_markdown(title=f"{a.unit.name}, {a.title} ({a.date.isoformat()})")
+        body = tracked.to_markdown(title=plan_title(a))
     elif fmt == "csv":
         body = tracked.to_csv()
+    elif fmt == "github.json":
+        body = tracked.to_github_json(export_context(tracked, assessment=a, base_url=base_url))
+    elif fmt == "jira.csv":
+        body = tracked.to_jira_csv(export_context(tracked, assessment=a, base_url=base_url))
     else:
         body = tracked.to_json()
-    name = f"plan-{slug(a.unit.name)}-{slug(a.title)}-{a.date.isoformat()}.{fmt}"
+    stem = "issues" if fmt in ("github.json", "jira.csv") else "plan"
+    name = f"{stem}-{slug(a.unit.name)}-{slug(a.title)}-{a.date.isoformat()}.{fmt}"
     return body.encode("utf-8"), PLAN_EXPORT_TYPES[fmt], name

@@ -8,8 +8,11 @@ assessment's profile prioritises first, then weakest dimension first, core quest
 before extended ones, larger gains first, then framework order. Questions the profile
 makes not applicable carry no value, so they are never a gap and never in the plan.
 
-Items are keyed by question id, so a store can keep their status, owner, due date and
-a manual order and lay them over a freshly derived plan with :func:`apply_overrides`.
+Items are keyed by question id, so a store can keep their status, owner, due date,
+effort and a manual order and lay them over a freshly derived plan with
+:func:`apply_overrides`. The backlog views of a plan (the focus list by gain to the
+overall score, near-"yes" items) are in :mod:`.backlog`, its issue-tracker exports in
+:mod:`.export` and :mod:`.github`.
 """
 
 from __future__ import annotations
@@ -26,14 +29,17 @@ from typing import Any
 
 import numpy as np
 
-from .answers import AnswerSet
-from .errors import ScorecardError
-from .escaping import csv_row, md_escape
-from .format import fmt_counts, fmt_delta, fmt_score
-from .framework import Framework, Question
-from .scoring import ScoreResult
+from ..answers import AnswerSet
+from ..errors import ScorecardError
+from ..escaping import csv_row, md_escape
+from ..format import fmt_counts, fmt_delta, fmt_score
+from ..framework import Framework, Question
+from ..scoring import ScoreResult
 
 __all__ = [
+    "EFFORTS",
+    "EFFORT_LABELS",
+    "NEAR_YES",
     "PRIORITISED_FIRST",
     "RANKING_RULE",
     "STATUSES",
@@ -43,10 +49,19 @@ __all__ = [
     "apply_overrides",
     "build_plan",
     "choice_recommendation",
+    "parse_effort",
 ]
 
 #: Item statuses a store can keep.
 STATUSES: tuple[str, ...] = ("open", "in-progress", "done", "accepted-risk")
+
+#: An item's effort as a facilitator estimates it: not set, small, medium or large.
+EFFORTS: tuple[str, ...] = ("", "S", "M", "L")
+EFFORT_LABELS: dict[str, str] = {"": "Not set", "S": "Small", "M": "Medium", "L": "Large"}
+
+#: An item whose answers are this far to the top of the scale (mean value / top value)
+#: is near "yes": little gain is left in it, so the backlog folds it away.
+NEAR_YES = 0.8
 
 RANKING_RULE = (
     "weakest dimension first, core questions before extended ones, larger gains first, then framework order"
@@ -86,6 +101,8 @@ class PlanItem:
     without an overall score). ``rank`` is the position in the plan (after any manual
     order), ``computed_rank`` the position by the ranking rule. ``prioritised`` names
     the context answers that prioritise the question (empty: the profile does not).
+    ``near_yes``: the answers are at least :data:`NEAR_YES` of the way to the top of
+    the scale. ``effort`` is the stored estimate (:data:`EFFORTS`).
     """
 
     key: str
@@ -107,6 +124,8 @@ class PlanItem:
     owner: str = ""
     due: dt.date | None = None
     prioritised: str = ""
+    near_yes: bool = False
+    effort: str = ""
 
     @property
     def question_id(self) -> str:
@@ -114,7 +133,8 @@ class PlanItem:
         return self.key
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for the JSON export and the API (``prioritised`` only when set)."""
+        """Plain data for the JSON export and the API (``prioritised`` and ``effort``
+        only when set: the report's JSON stays as it was for plans nobody estimated)."""
         data: dict[str, Any] = {
             "rank": self.rank,
             "computed_rank": self.computed_rank,
@@ -136,6 +156,8 @@ class PlanItem:
         }
         if self.prioritised:
             data["prioritised"] = self.prioritised
+        if self.effort:
+            data["effort"] = self.effort
         return data
 
 
@@ -261,6 +283,7 @@ class Plan:
             due = "—" if it.due is None else it.due.isoformat()
             lines.append(
                 f"  - Status: {it.status.replace('-', ' ')} · owner: {md_escape(it.owner) or '—'} · due: {due}"
+                + (f" · effort: {it.effort}" if it.effort else "")
             )
         return "\n".join(lines) + "\n"
 
@@ -315,6 +338,7 @@ def build_plan(result: ScoreResult) -> Plan:
             prioritised=profile.context.get(q.question.id, "")
             if q.question.id in profile.prioritised
             else "",
+            near_yes=q.value is not None and q.value >= NEAR_YES * top - 1e-12,
         )
         for n, (_, dim, q, score_now, gain, overall_gain) in enumerate(drafts, start=1)
     ]
@@ -343,13 +367,15 @@ def choice_recommendation(question: Question, answers: AnswerSet | None) -> str:
 class PlanOverride:
     """What a store keeps for one item: ``None`` leaves the derived value.
 
-    ``position`` is the item's place in a manual order (any integers; lower first).
+    ``position`` is the item's place in a manual order (any integers; lower first);
+    ``effort`` one of :data:`EFFORTS`.
     """
 
     status: str | None = None
     owner: str | None = None
     due: dt.date | None = None
     position: int | None = None
+    effort: str | None = None
 
 
 def _status(value: Any, key: str) -> str:
@@ -364,7 +390,7 @@ def _override(key: str, value: PlanOverride | Mapping[str, Any]) -> PlanOverride
         data: dict[str, Any] = dataclasses.asdict(value)
     elif isinstance(value, Mapping):
         data = dict(value)
-        unknown = sorted(set(data) - {"status", "owner", "due", "position"})
+        unknown = sorted(set(data) - {"status", "owner", "due", "position", "effort"})
         if unknown:
             raise ScorecardError(f"plan item {key!r}: unknown field {', '.join(map(repr, unknown))}")
     else:
@@ -389,7 +415,19 @@ def _override(key: str, value: PlanOverride | Mapping[str, Any]) -> PlanOverride
         owner=None if owner is None else str(owner),
         due=due,
         position=position,
+        effort=None if data.get("effort") is None else parse_effort(data["effort"], key),
     )
+
+
+def parse_effort(value: Any, key: str | None = None) -> str:
+    """An effort estimate (:data:`EFFORTS`: ``S``, ``M``, ``L``, or empty for none; the
+    words small, medium, large and any case accepted), or a :class:`ScorecardError`."""
+    text = str(value).strip()
+    norm = {"small": "S", "medium": "M", "large": "L"}.get(text.lower(), text.upper())
+    if norm not in EFFORTS:
+        where = f"plan item {key!r}: " if key else ""
+        raise ScorecardError(f"{where}unknown effort {text[:20]!r} (use S, M, L or nothing)")
+    return norm
 
 
 def apply_overrides(plan: Plan, overrides: Mapping[str, PlanOverride | Mapping[str, Any]]) -> Plan:
@@ -411,6 +449,7 @@ def apply_overrides(plan: Plan, overrides: Mapping[str, PlanOverride | Mapping[s
                 status=it.status if o.status is None else o.status,
                 owner=it.owner if o.owner is None else o.owner,
                 due=it.due if o.due is None else o.due,
+                effort=it.effort if o.effort is None else o.effort,
             )
         updated.append(it)
 
