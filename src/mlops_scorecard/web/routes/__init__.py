@@ -14,6 +14,7 @@ def register(app: FastAPI) -> None:
         analysis,
         api,
         assessments,
+        audit,
         auth,
         frameworks,
         health,
@@ -23,6 +24,7 @@ def register(app: FastAPI) -> None:
         profiles,
         survey,
         survey_import,
+        users,
     )
 
     app.include_router(health.router)
@@ -35,6 +37,8 @@ def register(app: FastAPI) -> None:
     app.include_router(analysis.router)
     app.include_router(invitations.router)
     app.include_router(account.router)
+    app.include_router(users.router)
+    app.include_router(audit.router)
     app.include_router(survey.router)
     app.include_router(survey_import.router)
     app.include_router(api.router)
