@@ -16,21 +16,20 @@ import datetime as dt
 import itertools
 import random
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from ..answers import AnswerSet
 from ..framework import Framework, get_framework
-from ..planning import build_plan
 from ..scoring import ScoreResult, score
 from .accounts import create_user
 from .assessments import create_assessment
 from .demo_answers import question_offsets, split_questions, team_answers
 from .demo_evidence import demo_scan
+from .demo_history import Trail, at, plan_in_progress
 from .evidence import save_scan
-from .models import Answer, Assessment, AuditEvent, PlanItem, Respondent, User
+from .models import Answer, Assessment, AuditEvent, Respondent, User
 from .respondents import create_invitation
 from .share_links import create_share_link
 from .units import create_unit
@@ -88,14 +87,6 @@ _DIMENSIONS = [
     "monitoring",
     "continuous-improvement",
 ]
-#: A plan in progress: the status, effort and weeks to the due date of the top items.
-_PLAN_STEPS = [
-    ("in-progress", "M", 3),
-    ("done", "S", -2),
-    ("in-progress", "L", 8),
-    ("open", "S", 5),
-    ("open", "M", 10),
-]
 
 
 @dataclass
@@ -151,7 +142,7 @@ def load_demo(
     session.add_all(others)
     session.flush()
     sam = others[0]
-    trail = _Trail(sam)
+    trail = Trail(sam)
     org = create_unit(session, name="Acme Analytics", kind="organization")
     summary.units += 1
     first = True
@@ -172,32 +163,6 @@ def load_demo(
     return summary
 
 
-class _Trail:
-    """The audit events the demo's history would have left, written in one insert."""
-
-    def __init__(self, user: User) -> None:
-        self.user = user
-        self.rows: list[dict[str, Any]] = []
-
-    def add(self, at: dt.datetime, a: Assessment, action: str, summary: str, **detail: Any) -> None:
-        self.rows.append(
-            {
-                "at": at,
-                "user_id": self.user.id,
-                "username": self.user.username,
-                "assessment_id": a.id,
-                "unit_id": a.unit_id,
-                "action": action,
-                "summary": summary,
-                "detail": detail or None,
-            }
-        )
-
-
-def _at(day: dt.date, hour: int = 9) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour))
-
-
 def _load_team(
     session: Session,
     fw: Framework,
@@ -207,7 +172,7 @@ def _load_team(
     quarters: int,
     today: dt.date,
     summary: DemoSummary,
-    trail: _Trail,
+    trail: Trail,
     seed: int,
 ) -> list[tuple[Assessment, AnswerSet, dt.datetime]]:
     base = {d: rng.uniform(0.2, 0.55) for d in _DIMENSIONS}
@@ -237,12 +202,10 @@ def _load_team(
             status="open",
         )
         session.flush()
-        a.created_at = _at(date - dt.timedelta(days=10))
+        a.created_at = at(date - dt.timedelta(days=10))
         summary.assessments += 1
         trail.add(a.created_at, a, "assessment.create", f"Created the assessment {a.title!r}")
-        trail.add(
-            _at(date - dt.timedelta(days=9)), a, "assessment.open", f"Opened the assessment {a.title!r}"
-        )
+        trail.add(at(date - dt.timedelta(days=9)), a, "assessment.open", f"Opened the assessment {a.title!r}")
         answering = people[: max(3, len(people) - 2)] if latest else people
         split = [*stays_split, *split_questions(fw, rng, 1)]
         answers = team_answers(
@@ -255,7 +218,7 @@ def _load_team(
             unit=team_name,
             date=date,
         )
-        imported_at = _at(date + dt.timedelta(days=3), 16)
+        imported_at = at(date + dt.timedelta(days=3), 16)
         filled.append((a, answers, imported_at))
         trail.add(
             imported_at,
@@ -266,9 +229,9 @@ def _load_team(
         )
         summary.respondents += len(answering)
         if not latest:
-            _close(a, score(fw, answers), _at(date + dt.timedelta(days=21), 17))
+            _close(a, score(fw, answers), at(date + dt.timedelta(days=21), 17))
             trail.add(
-                _at(date + dt.timedelta(days=21), 17),
+                at(date + dt.timedelta(days=21), 17),
                 a,
                 "assessment.close",
                 f"Closed the assessment {a.title!r}",
@@ -277,14 +240,14 @@ def _load_team(
         for name, role in people[len(answering) :]:
             _, token = create_invitation(session, assessment=a, name=name, role=role)
             summary.links.append((f"{team_name}: {name}", f"/r/{token}"))
-            trail.add(_at(date - dt.timedelta(days=8)), a, "invitation.create", f"Invited {name} ({role})")
+            trail.add(at(date - dt.timedelta(days=8)), a, "invitation.create", f"Invited {name} ({role})")
         _, shared = create_share_link(session, assessment=a)
         summary.links.append((f"{team_name}: shared anonymous link", f"/join/{shared}"))
         scan = demo_scan(
             fw, team=team_name, profile=levels, rng=random.Random(seed + team_id), when=f"{date}T09:00:00Z"
         )
         save_scan(session, assessment=a, result=scan, by=None)
-        _plan_in_progress(session, fw, a, answers, [n for n, _ in people], today, trail)
+        plan_in_progress(session, fw, a, answers, [n for n, _ in people], today, trail)
     return filled
 
 
@@ -347,46 +310,6 @@ def _insert_answers(session: Session, filled: list[tuple[Assessment, AnswerSet, 
     )
 
 
-def _plan_in_progress(
-    session: Session,
-    fw: Framework,
-    a: Assessment,
-    answers: AnswerSet,
-    names: list[str],
-    today: dt.date,
-    trail: _Trail,
-) -> None:
-    """The top items of the assessment's plan taken up: owners, due dates, efforts, one done."""
-    plan = build_plan(score(fw, answers))
-    for i, (item, (status, effort, weeks)) in enumerate(zip(plan.items, _PLAN_STEPS, strict=False)):
-        owner = names[i % len(names)]
-        due = today + dt.timedelta(weeks=weeks)
-        changed = _at(today - dt.timedelta(days=6 - i), 11)
-        session.add(
-            PlanItem(
-                assessment_id=a.id,
-                question_id=item.key,
-                status=status,
-                owner=owner,
-                due_date=due,
-                effort=effort,
-                note="Pairing with the platform team." if status == "in-progress" and i == 0 else "",
-                updated_at=changed,
-            )
-        )
-        trail.add(
-            changed,
-            a,
-            "plan.item",
-            f"Plan: {item.key} is {status}, owned by {owner}, due {due.isoformat()}",
-            question=item.key,
-            status=status,
-            owner=owner,
-            due_date=due.isoformat(),
-            effort=effort,
-        )
-
-
 def _draft(
     session: Session,
     fw: Framework,
@@ -394,7 +317,7 @@ def _draft(
     team_name: str,
     today: dt.date,
     summary: DemoSummary,
-    trail: _Trail,
+    trail: Trail,
 ) -> None:
     """Next quarter's assessment of the first team, still in draft: set up, nobody invited yet."""
     date = _quarter_start(today, -1)
@@ -408,7 +331,7 @@ def _draft(
         targets=dict.fromkeys(_DIMENSIONS, 75.0),
     )
     session.flush()
-    a.created_at = _at(today - dt.timedelta(days=2), 15)
+    a.created_at = at(today - dt.timedelta(days=2), 15)
     trail.add(a.created_at, a, "assessment.create", f"Created the assessment {a.title!r}")
     summary.assessments += 1
 
