@@ -7,16 +7,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 import statistics
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from mlops_scorecard.analysis import analyze
 from mlops_scorecard.answers import check_answers
+from mlops_scorecard.cli import app
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.store.answer_sets import answer_set, assessment_framework
 from mlops_scorecard.store.audit import AuditFilter, query_log
-from mlops_scorecard.store.db import transaction
+from mlops_scorecard.store.db import make_engine, session_factory, transaction
 from mlops_scorecard.store.demo import DEMO_ACCOUNTS, demo_departments, load_demo
 from mlops_scorecard.store.demo_answers import question_offsets, split_questions, team_answers
 from mlops_scorecard.store.models import Assessment, AuditEvent, PlanItem, Respondent, Unit, User
@@ -133,3 +136,18 @@ def test_team_answers_are_valid_and_follow_the_levels() -> None:
     first = [made["low"].respondents[i].answers[split[0]].answer for i in range(4)]
     assert first[1] in ("yes", "unknown", "na")
     assert {first[0], first[2], first[3]} - {"unknown", "na"} <= {"no"}
+
+
+def test_demo_command_takes_teams(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    r = CliRunner().invoke(app, ["demo", "--database-url", url, "--teams", "3"])
+    assert r.exit_code == 0, r.output
+    assert "13 assessments" in r.output  # 3 teams x 4 quarters, and a draft
+    assert "sam" in r.output
+    bad = CliRunner().invoke(app, ["demo", "--database-url", url, "--teams", "0", "--reset"])
+    assert bad.exit_code != 0
+    assert "--teams" in bad.output
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        assert s.scalar(select(func.count()).select_from(Unit).where(Unit.kind == "team")) == 3
+    engine.dispose()
