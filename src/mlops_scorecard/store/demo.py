@@ -175,12 +175,12 @@ def _load_team(
     trail: Trail,
     seed: int,
 ) -> list[tuple[Assessment, AnswerSet, dt.datetime]]:
-    base = {d: rng.uniform(0.2, 0.55) for d in _DIMENSIONS}
-    pace = rng.uniform(0.04, 0.09)  # per quarter: progress shows through the noise
+    base = {d: rng.uniform(0.15, 0.5) for d in _DIMENSIONS}
+    pace = rng.uniform(0.03, 0.07)  # per quarter: progress shows through the noise
     offsets = question_offsets(fw, rng)
-    size = rng.randint(4, 8)
-    # the second person leads or owns the product: among those who answer every quarter
-    roles = [rng.choice(_PRACTITIONERS), rng.choice(_OTHERS[:2])]
+    size = rng.randint(5, 8)
+    # the second person leads: among those who answer every quarter, so the role gap shows
+    roles = [rng.choice(_PRACTITIONERS), "leadership"]
     roles += [rng.choice(_PRACTITIONERS) for _ in range(size - 2 - size // 4)]
     roles += [rng.choice(_OTHERS) for _ in range(size // 4)]
     names = list(dict.fromkeys(f"{rng.choice(_FIRST)} {rng.choice(_LAST)}" for _ in range(size * 2)))[:size]
@@ -206,8 +206,9 @@ def _load_team(
         summary.assessments += 1
         trail.add(a.created_at, a, "assessment.create", f"Created the assessment {a.title!r}")
         trail.add(at(date - dt.timedelta(days=9)), a, "assessment.open", f"Opened the assessment {a.title!r}")
-        answering = people[: max(3, len(people) - 2)] if latest else people
-        split = [*stays_split, *split_questions(fw, rng, 1)]
+        answering = people[: len(people) - 1 - len(people) % 2] if latest else people  # some still to answer
+        # the role split every quarter; one person's dissent as well before this one
+        split = [*stays_split, *split_questions(fw, rng, 0 if latest else 1)]
         answers = team_answers(
             fw,
             rng=rng,

@@ -55,7 +55,7 @@ _COMMENTS = {
 
 def question_offsets(framework: Framework, rng: random.Random) -> dict[str, float]:
     """A team's lasting offset of each core question from its dimension's level."""
-    return {q.id: rng.gauss(0.0, 0.4) for _, q in framework.iter_questions("core")}
+    return {q.id: rng.gauss(0.0, 0.3) for _, q in framework.iter_questions("core")}
 
 
 def split_questions(framework: Framework, rng: random.Random, count: int = 3) -> list[str]:
