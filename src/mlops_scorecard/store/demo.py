@@ -219,7 +219,7 @@ def _load_team(
             unit=team_name,
             date=date,
         )
-        imported_at = at(date + dt.timedelta(days=3), 16)
+        imported_at = at(date + dt.timedelta(days=3), 14) + dt.timedelta(minutes=rng.randrange(180))
         filled.append((a, answers, imported_at))
         trail.add(
             imported_at,

@@ -68,7 +68,8 @@ def plan_in_progress(
     for i, (item, (status, effort, weeks)) in enumerate(zip(plan.items, _PLAN_STEPS, strict=False)):
         owner = names[i % len(names)]
         due = today + dt.timedelta(weeks=weeks)
-        changed = at(today - dt.timedelta(days=6 - i), 11)
+        # a week after the answers came in, one item after another
+        changed = at(a.date + dt.timedelta(days=10 + i), 10) + dt.timedelta(minutes=7 * a.unit_id % 90)
         session.add(
             PlanItem(
                 assessment_id=a.id,
