@@ -134,6 +134,10 @@ def test_api_changes_are_recorded(app: FastAPI, users: dict[str, str]) -> None:
     assert api.post(f"{V1}/frameworks", content=ACME, headers=YAML).status_code == 201
     assert api.post(f"{V1}/frameworks", content=ACME, headers=YAML).status_code == 200
     assert actions(app, action="framework") == ["framework.publish"]
+    ref = api.get(f"{V1}/frameworks").json()
+    published = next(f["ref"] for f in ref if not f["builtin"])
+    assert api.delete(f"{V1}/frameworks/{published}").status_code == 204
+    assert actions(app, action="framework") == ["framework.delete", "framework.publish"]
     # API tokens: the plain token never reaches the log
     made = api.post(f"{V1}/tokens", json={"name": "ci"}).json()
     assert api.delete(f"{V1}/tokens/{made['id']}").status_code == 200

@@ -261,4 +261,7 @@ def frameworks_delete(request: Request, ref: FrameworkPath, _user: Facilitator) 
         if entry.builtin:
             raise ConflictError(f"{entry.framework.ref} is built in: it comes with the package")
         delete_published(session, ref=ref)
+        note(
+            request, session, action="framework.delete", summary=f"Deleted {entry.framework.ref}", user=_user
+        )
     return Response(status_code=204)

@@ -169,6 +169,7 @@ def _delete(request: Request, ref: str) -> Response:
         if entry.builtin:
             raise ConflictError(f"{entry.framework.ref} is built in: it comes with the package")
         delete_published(s, ref=entry.framework.ref)
+        note(request, s, action="framework.delete", summary=f"Deleted {entry.framework.ref}")
     return RedirectResponse(
         f"/frameworks?published={quote(entry.framework.ref)}&outcome=deleted", status_code=303
     )
