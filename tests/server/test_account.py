@@ -74,7 +74,7 @@ def test_admin_manages_users(app: FastAPI, admin: TestClient) -> None:
     page = admin.get("/admin/users")
     assert page.status_code == 200
     for name in ("admin", "facilitator", "viewer"):
-        assert f"<td>{name}</td>" in page.text
+        assert f'<th scope="row" data-label="Username">{name}' in page.text
     r = post(admin, "/admin/users", {"username": "dana", "password": "long enough pw", "role": "facilitator"})
     assert r.status_code == 303
     assert "Created user dana" in admin.get(r.headers["location"]).text

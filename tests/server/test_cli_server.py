@@ -126,6 +126,11 @@ def test_users_disable_enable_and_set_password(fresh_url: str) -> None:
     assert (
         run("users", "create", "ana", "--password", "first-pass", "--database-url", fresh_url).exit_code == 0
     )
+    # the last active admin cannot be disabled: another admin first
+    assert run("users", "disable", "ana", "--database-url", fresh_url).exit_code != 0
+    assert (
+        run("users", "create", "root", "--password", "root-pass", "--database-url", fresh_url).exit_code == 0
+    )
     engine = make_engine(fresh_url)
     factory = session_factory(engine)
     with transaction(factory) as s:

@@ -87,11 +87,20 @@ def demo(
     then_serve: Annotated[bool, typer.Option("--serve", help="Start the web service afterwards.")] = False,
     host: Annotated[str, typer.Option(help="With --serve: address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="With --serve: port.")] = 8000,
+    teams: Annotated[
+        int,
+        typer.Option(
+            min=1, max=1000, help="Teams in the organization (8 named ones; more for benchmarks, e.g. 200)."
+        ),
+    ] = 8,
 ) -> None:
     """Fill a database with a realistic demo organization (and optionally serve it).
 
     Three departments, eight teams, four quarterly assessments each with 3-8
-    respondents, roles and comments, and an admin login `demo` / `demo-password`.
+    respondents who mostly agree, roles and comments; the newest assessments open,
+    with a plan in progress; one in draft; an audit log. Logins (password
+    `demo-password`): `demo` (admin), `sam` (facilitator), `lee` (viewer).
+    --teams 200 scales the organization for benchmarks.
 
     Example: mlops-scorecard demo --database-url sqlite:///demo.db --reset --serve
     """
@@ -117,12 +126,12 @@ def demo(
             raise ConflictError(
                 f"the database {url} already has data; use an empty one (or --reset for SQLite)"
             )
-        summary = load_demo(s)
+        summary = load_demo(s, teams=teams)
     typer.echo(
         f"demo loaded into {url}: {summary.units} units, {summary.assessments} assessments, "
         f"{summary.respondents} respondents"
     )
-    typer.echo(f"log in as {DEMO_USER} / {DEMO_PASSWORD}")
+    typer.echo(f"log in as {DEMO_USER} / {DEMO_PASSWORD} (also sam, facilitator, and lee, viewer)")
     base = f"http://{host}:{port}"
     for label, path in summary.links[:3]:
         typer.echo(f"  try answering: {label}: {base}{path}")

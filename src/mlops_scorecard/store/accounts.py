@@ -32,10 +32,12 @@ __all__ = [
     "get_user",
     "list_api_tokens",
     "list_users",
+    "reset_password",
     "revoke_api_token",
     "secret_key",
     "set_active",
     "set_password",
+    "set_role",
     "start_session",
     "user_for_api_token",
     "user_for_session",
@@ -241,10 +243,43 @@ def change_password(session: Session, *, user: User, current: str, new: str) -> 
 
 
 def set_active(session: Session, *, user: User, active: bool) -> None:
-    """Enable or disable an account; disabling ends its sessions (its API tokens stop working too)."""
+    """Enable or disable an account; disabling ends its sessions (its API tokens stop working too).
+
+    The last active admin cannot be disabled (409): nobody could manage accounts any more.
+    """
+    if not active and user.active and user.role == "admin":
+        _keep_an_admin(session, user=user, doing="disable")
     user.active = active
     if not active:
         session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def set_role(session: Session, *, user: User, role: str) -> None:
+    """Give ``user`` another role (admin, facilitator, viewer); the last active admin keeps
+    theirs (409). Sessions stay: the role is read on every request."""
+    if role not in ROLES:
+        raise ScorecardError(f"unknown role {role!r} (use {', '.join(ROLES)})")
+    if user.role == "admin" and role != "admin" and user.active:
+        _keep_an_admin(session, user=user, doing="demote")
+    user.role = role
+
+
+def _keep_an_admin(session: Session, *, user: User, doing: str) -> None:
+    # Row locks on the admins (PostgreSQL) so that two admins demoting each other at once
+    # cannot both pass; SQLite has one writer at a time anyway.
+    admins = session.scalars(select(User.id).where(User.role == "admin", User.active).with_for_update()).all()
+    if set(admins) <= {user.id}:
+        raise ConflictError(
+            f"cannot {doing} {user.username!r}: it is the last active admin; make another user admin first"
+        )
+
+
+def reset_password(session: Session, *, user: User, password: str | None = None) -> str:
+    """An admin gives ``user`` a new password (``None``: a random temporary one) and ends
+    all their sessions; returns the password, to be shown once and never stored."""
+    chosen = secrets.token_urlsafe(12) if password is None else password
+    set_password(session, user=user, password=chosen)
+    return chosen
 
 
 def start_session(session: Session, *, user: User, max_age: int) -> str:

@@ -24,7 +24,9 @@ from ..framework import QuestionSet
 from ..store.answer_sets import assessment_framework
 from ..store.answers import import_answer_set
 from ..store.assessments import get_assessment, lock_assessment
+from .audit_trail import note
 from .context import state
+from .security import CurrentUser
 
 __all__ = ["import_preview", "pack", "survey_preview", "unpack"]
 
@@ -72,8 +74,11 @@ def survey_preview(
     )
 
 
-def import_preview(request: Request, assessment_id: int, preview: ImportPreview) -> list[int]:
-    """Add every respondent of an importable preview, all or nothing; their ids."""
+def import_preview(
+    request: Request, assessment_id: int, preview: ImportPreview, user: CurrentUser | None = None
+) -> list[int]:
+    """Add every respondent of an importable preview, all or nothing; their ids (``user``:
+    the API token's, for the audit log; the browser session's otherwise)."""
     if not preview.ok or preview.answers is None:
         raise AnswersError(preview.problems, source=preview.source)
     settings = state(request).settings
@@ -92,5 +97,14 @@ def import_preview(request: Request, assessment_id: int, preview: ImportPreview)
             answers=preview.answers,
             source=preview.source,
             max_respondents=settings.max_respondents_per_assessment,
+        )
+        note(
+            request,
+            s,
+            action="answers.import-survey",
+            summary=f"Imported {len(added)} respondents from the survey export {preview.source}",
+            assessment=a,
+            detail={"file": preview.source, "respondents": len(added)},
+            user=user,
         )
         return [r.id for r in added]

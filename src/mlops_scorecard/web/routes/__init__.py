@@ -14,6 +14,7 @@ def register(app: FastAPI) -> None:
         analysis,
         api,
         assessments,
+        audit,
         auth,
         frameworks,
         health,
@@ -24,6 +25,7 @@ def register(app: FastAPI) -> None:
         respondents,
         survey,
         survey_import,
+        users,
     )
 
     app.include_router(health.router)
@@ -37,6 +39,8 @@ def register(app: FastAPI) -> None:
     app.include_router(invitations.router)
     app.include_router(respondents.router)
     app.include_router(account.router)
+    app.include_router(users.router)
+    app.include_router(audit.router)
     app.include_router(survey.router)
     app.include_router(survey_import.router)
     app.include_router(api.router)

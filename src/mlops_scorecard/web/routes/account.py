@@ -1,27 +1,22 @@
-"""The signed-in user's API tokens and password, and user management for admins."""
+"""The signed-in user's API tokens and password (user management for admins: ``users``)."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 
-from ...errors import ConflictError, NotFoundError, PermissionDeniedError, ScorecardError
+from ...errors import NotFoundError, PermissionDeniedError, ScorecardError
+from ...store import audit
 from ...store.accounts import (
-    ROLES,
     change_password,
     create_api_token,
-    create_user,
     get_user,
     list_api_tokens,
-    list_users,
     revoke_api_token,
-    set_active,
     start_session,
 )
 from ...store.models import User
@@ -70,7 +65,15 @@ async def token_create(request: Request) -> Response:
 
     def create() -> str:
         with state(request).write() as s:
-            return create_api_token(s, user=_user_row(s, current), name=name)[1]
+            token, plain = create_api_token(s, user=_user_row(s, current), name=name)
+            audit.record(
+                s,
+                user=current,
+                action="token.create",
+                summary=f"Created API token {token.name!r}",
+                detail={"token_id": token.id, "name": token.name},
+            )
+            return plain
 
     plain = await run_in_threadpool(create)
     return _account_page(request, current, status_code=201, new_token=plain, new_name=name)
@@ -85,7 +88,14 @@ async def token_revoke(request: Request, token_id: str) -> Response:
 
     def revoke() -> None:
         with state(request).write() as s:
-            revoke_api_token(s, token_id=tid, user=_user_row(s, current))
+            token = revoke_api_token(s, token_id=tid, user=_user_row(s, current))
+            audit.record(
+                s,
+                user=current,
+                action="token.revoke",
+                summary=f"Revoked API token {token.name!r} of {token.user.username}",
+                detail={"token_id": token.id, "name": token.name, "owner": token.user.username},
+            )
 
     await run_in_threadpool(revoke)
     return RedirectResponse("/account", status_code=303)
@@ -115,63 +125,3 @@ async def password_change(request: Request) -> Response:
     # This browser keeps a fresh session; copies of the old cookie no longer work.
     login(request, token)
     return _account_page(request, current, password_changed=True)
-
-
-def _users_page(request: Request, status: int = 200, **extra: Any) -> Response:
-    with state(request).read() as s:
-        users = list_users(s)
-    extra.setdefault("error", None)
-    extra.setdefault("values", {})
-    extra.setdefault("created", "")
-    return render(request, "admin_users.html", status_code=status, users=users, roles=ROLES, **extra)
-
-
-@router.get("/admin/users")
-def users_page(request: Request, created: str = "") -> Response:
-    """Every account with its role (admin)."""
-    require(request, "admin")
-    return _users_page(request, created=created[:100])
-
-
-@router.post("/admin/users")
-async def user_create(request: Request) -> Response:
-    """Create an account (admin)."""
-    form = await checked_form(request, "admin")
-    return await run_in_threadpool(_user_create, request, form)
-
-
-def _user_create(request: Request, form: FormData) -> Response:
-    values = {
-        "username": form_text(form, "username", max_length=300),
-        "role": form_text(form, "role", max_length=40),
-    }
-    password = form.get("password")
-    try:
-        if not isinstance(password, str) or len(password) > 1000:
-            raise ScorecardError("password must be text of at most 1000 characters")
-        with state(request).write() as s:
-            user = create_user(s, username=values["username"], password=password, role=values["role"])
-            username = user.username
-    except ScorecardError as exc:
-        status = 409 if isinstance(exc, ConflictError) else 422
-        return _users_page(request, status, error=str(exc), values=values)
-    return RedirectResponse(f"/admin/users?created={quote(username)}", status_code=303)
-
-
-@router.post("/admin/users/{user_id}/active")
-async def user_active(request: Request, user_id: str) -> Response:
-    """Disable or enable an account (admin): disabling ends its sessions and stops its API tokens."""
-    form = await checked_form(request, "admin")
-    current = require(request, "admin")
-    uid = parse_id(user_id, "user")
-    active = form_text(form, "active", max_length=10) == "yes"
-
-    def change() -> None:
-        with state(request).write() as s:
-            row = get_user(s, user_id=uid)
-            if row.id == current.id and not active:
-                raise ConflictError("you cannot disable your own account")
-            set_active(s, user=row, active=active)
-
-    await run_in_threadpool(change)
-    return RedirectResponse("/admin/users", status_code=303)

@@ -16,6 +16,7 @@ from fastapi.security import HTTPBearer
 from . import (
     api_analysis,
     api_assessments,
+    api_audit,
     api_evidence,
     api_frameworks,
     api_imports,
@@ -26,6 +27,7 @@ from . import (
     api_tokens,
     api_trends,
     api_units,
+    api_users,
 )
 
 __all__ = ["PREFIX", "router"]
@@ -45,6 +47,8 @@ router.include_router(api_invitations.router)
 router.include_router(api_imports.router)
 router.include_router(api_evidence.router)
 router.include_router(api_tokens.router)
+router.include_router(api_users.router)
+router.include_router(api_audit.router)
 # the order of the paths in the OpenAPI document
 router.include_router(api_analysis.router)
 router.include_router(api_trends.router)

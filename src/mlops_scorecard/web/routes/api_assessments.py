@@ -25,6 +25,7 @@ from ...store.units import get_unit, subtree_ids
 from ..api_models.assessments import AssessmentIn, AssessmentOut, AssessmentPatch, StatusIn
 from ..api_models.common import AssessmentStatus
 from ..api_models.results import ResultOut
+from ..audit_trail import note, note_status
 from ..context import state
 from ..params import MAX_ID
 from .api_common import AssessmentId, Facilitator, Viewer, assessment_out, errors, file_responses
@@ -98,6 +99,14 @@ def assessments_create(request: Request, body: AssessmentIn, _user: Facilitator)
             status=body.status,
             profile=dict(body.profile),
         )
+        note(
+            request,
+            session,
+            action="assessment.create",
+            summary=f"Created the assessment {a.title!r}",
+            assessment=a,
+            user=_user,
+        )
         return assessment_out(a)
 
 
@@ -151,6 +160,7 @@ def assessments_status(
     can be reopened (``open``) but not turned back into a ``draft`` (409)."""
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
+        note_status(request, session, assessment=a, status=body.status, user=_user)
         set_status(session, assessment=a, status=body.status)
         return assessment_out(a)
 

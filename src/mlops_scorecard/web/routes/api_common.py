@@ -23,6 +23,7 @@ from ..params import MAX_ID
 from ..security import CurrentUser, api_user
 
 __all__ = [
+    "Admin",
     "AssessmentId",
     "Confidence",
     "Facilitator",
@@ -99,6 +100,7 @@ def _authenticated(role: str) -> Callable[[Request], CurrentUser]:
 #: runs before the path, query and body are validated: no token is 401 whatever the input.
 Viewer = Annotated[CurrentUser, Depends(_authenticated("viewer"))]
 Facilitator = Annotated[CurrentUser, Depends(_authenticated("facilitator"))]
+Admin = Annotated[CurrentUser, Depends(_authenticated("admin"))]
 
 
 def framework_ref(a: Assessment) -> str:

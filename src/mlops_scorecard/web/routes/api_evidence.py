@@ -26,6 +26,7 @@ from ...store.evidence import (
 )
 from ..api_models.common import utc
 from ..api_models.evidence import EvidenceOut, EvidenceStored, StoredRepositoryOut
+from ..audit_trail import note
 from ..context import state
 from ..security import CurrentUser
 from .api_common import AssessmentId, Facilitator, Viewer, errors
@@ -113,6 +114,15 @@ def evidence_upload(
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         names = [row.repository for row in save_scan(session, assessment=a, result=result, by=user.id)]
+        note(
+            request,
+            session,
+            action="evidence.upload",
+            summary=f"Uploaded the scan of {', '.join(names)}",
+            assessment=a,
+            detail={"repositories": names},
+            user=user,
+        )
     now = _evidence(request, assessment_id, user)
     return EvidenceStored(**dict(now), stored=names)
 
@@ -145,4 +155,13 @@ def evidence_delete(
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
         delete_scan(session, assessment=a, repository=repository)
+        note(
+            request,
+            session,
+            action="evidence.delete",
+            summary=f"Deleted the scan of {repository}",
+            assessment=a,
+            detail={"repository": repository},
+            user=user,
+        )
     return _evidence(request, assessment_id, user)

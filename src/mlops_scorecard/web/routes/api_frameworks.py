@@ -17,7 +17,9 @@ from ...framework.lens import is_lens, lens_file
 from ...store.frameworks import Listed, catalogue, catalogue_entry, delete_published, publish
 from ..api_models.common import utc
 from ..api_models.frameworks import DimensionOut, FrameworkDetail, FrameworkOut, FrameworkProblems, PublishOut
+from ..audit_trail import note
 from ..context import state
+from ..security import CurrentUser
 from .api_common import Facilitator, Viewer, errors
 
 __all__ = ["framework_out", "router"]
@@ -163,9 +165,18 @@ async def _framework_text(request: Request) -> tuple[str, str]:
         ) from None
 
 
-def _publish(request: Request, text: str, name: str, user_id: int) -> tuple[str, FrameworkOut]:
+def _publish(request: Request, text: str, name: str, user: CurrentUser) -> tuple[str, FrameworkOut]:
     with state(request).write() as session:
-        done = publish(session, text=text, filename=name, by=user_id)
+        done = publish(session, text=text, filename=name, by=user.id)
+        if done.status != "unchanged":
+            note(
+                request,
+                session,
+                action="framework.publish",
+                summary=f"Published the framework {done.framework.ref} ({done.status})",
+                detail={"framework": done.framework.ref, "outcome": done.status},
+                user=user,
+            )
         return done.status, framework_out(catalogue_entry(session, ref=done.framework.ref))
 
 
@@ -220,7 +231,7 @@ async def frameworks_publish(request: Request, user: Facilitator) -> Response:
         if lens:  # an AWS lens: converted, and the framework it gives is published
             converted = lens_file(text, filename=name)
             text, name, warnings = converted.text, converted.filename, converted.warnings
-        status, out = await state(request).run(_publish, request, text, name, user.id)
+        status, out = await state(request).run(_publish, request, text, name, user)
     except ConflictError as exc:
         return _problems(409, exc)
     except FrameworkError as exc:
@@ -250,4 +261,7 @@ def frameworks_delete(request: Request, ref: FrameworkPath, _user: Facilitator) 
         if entry.builtin:
             raise ConflictError(f"{entry.framework.ref} is built in: it comes with the package")
         delete_published(session, ref=ref)
+        note(
+            request, session, action="framework.delete", summary=f"Deleted {entry.framework.ref}", user=_user
+        )
     return Response(status_code=204)

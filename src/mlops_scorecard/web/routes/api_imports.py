@@ -70,7 +70,7 @@ async def survey_import(
         out = SurveyPreviewOut.model_validate(preview.to_dict())
         if dry_run:
             return SurveyImportOut(dry_run=True, imported=0, respondents=[], preview=out)
-        ids = set(import_preview(request, assessment_id, preview))
+        ids = set(import_preview(request, assessment_id, preview, _user))
         with state(request).read() as session:
             a = get_assessment(session, assessment_id=assessment_id)
             rows = [respondent_out(r) for r in progress_of(session, assessment=a) if r["id"] in ids]

@@ -29,6 +29,7 @@ from ..api_models.responses import (
     ShareLinkIn,
     ShareLinkOut,
 )
+from ..audit_trail import note
 from ..context import state
 from .api_common import (
     AssessmentId,
@@ -248,6 +249,15 @@ def answers_import(
             session, assessment=a, answers=answers, max_respondents=settings.max_respondents_per_assessment
         )
         ids = {r.id for r in added}
+        note(
+            request,
+            session,
+            action="answers.upload",
+            summary=f"Imported {len(ids)} respondents from an answers file",
+            assessment=a,
+            detail={"respondents": len(ids)},
+            user=_user,
+        )
         rows = [respondent_out(row) for row in progress_of(session, assessment=a) if row["id"] in ids]
         return ImportResult(imported=len(rows), respondents=rows)
 

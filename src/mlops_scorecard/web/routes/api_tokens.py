@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from ...store.accounts import create_api_token, get_user, list_api_tokens, revoke_api_token
 from ...store.models import User
 from ..api_models.tokens import TokenCreated, TokenIn, TokenOut
+from ..audit_trail import note
 from ..context import state
 from ..security import CurrentUser
 from .api_common import ItemId, Viewer, errors, token_out
@@ -43,6 +44,14 @@ def tokens_create(request: Request, body: TokenIn, user: Viewer) -> TokenCreated
     (it is stored hashed): keep it somewhere safe."""
     with state(request).write() as session:
         token, plain = create_api_token(session, user=_account(session, user), name=body.name)
+        note(
+            request,
+            session,
+            action="token.create",
+            summary=f"Created API token {token.name!r}",
+            detail={"token_id": token.id, "name": token.name},
+            user=user,
+        )
         return TokenCreated(**token_out(token).model_dump(), token=plain)
 
 
@@ -55,4 +64,13 @@ def tokens_create(request: Request, body: TokenIn, user: Viewer) -> TokenCreated
 def tokens_revoke(request: Request, token_id: ItemId, user: Viewer) -> TokenOut:
     """Revoke one of your tokens (admins: anyone's). It stops working at once (401)."""
     with state(request).write() as session:
-        return token_out(revoke_api_token(session, token_id=token_id, user=_account(session, user)))
+        token = revoke_api_token(session, token_id=token_id, user=_account(session, user))
+        note(
+            request,
+            session,
+            action="token.revoke",
+            summary=f"Revoked API token {token.name!r} of {token.user.username}",
+            detail={"token_id": token.id, "name": token.name, "owner": token.user.username},
+            user=user,
+        )
+        return token_out(token)

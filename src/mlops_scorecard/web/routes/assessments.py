@@ -32,6 +32,7 @@ from ...store.respondents import contacts_of, progress_of
 from ...store.results import result_of, results_for
 from ...store.share_links import list_share_links
 from ...store.units import list_units
+from ..audit_trail import note, note_status
 from ..context import state
 from ..mail import mail_enabled
 from ..params import form_int, form_text, parse_id, whole_number
@@ -172,6 +173,13 @@ def _assessment_create(request: Request, form: FormData) -> Response:
                 profile=profile,
             )
             new_id = a.id
+            note(
+                request,
+                s,
+                action="assessment.create",
+                summary=f"Created the assessment {a.title!r}",
+                assessment=a,
+            )
     except NotFoundError:
         return _new_form(request, 422, "the unit does not exist (any more); choose another", values)
     except ScorecardError as exc:
@@ -310,7 +318,9 @@ async def assessment_status(request: Request, assessment_id: str) -> Response:
 
     def change() -> None:
         with state(request).write() as s:
-            set_status(s, assessment=get_assessment(s, assessment_id=aid), status=status)
+            a = get_assessment(s, assessment_id=aid)
+            note_status(request, s, assessment=a, status=status)
+            set_status(s, assessment=a, status=status)
 
     await run_in_threadpool(change)
     return RedirectResponse(f"/assessments/{aid}", status_code=303)
@@ -416,6 +426,14 @@ def _import(request: Request, aid: int, filename: str, data: bytes) -> Response:
                 max_respondents=settings.max_respondents_per_assessment,
             )
             count = len(added)
+            note(
+                request,
+                s,
+                action="answers.upload",
+                summary=f"Imported {count} respondents from {source}",
+                assessment=a,
+                detail={"file": source, "respondents": count},
+            )
     except NotFoundError:
         raise
     except ScorecardError as exc:

@@ -17,6 +17,7 @@ from ...errors import ConflictError, FrameworkError, NotFoundError, ScorecardErr
 from ...framework import standalone_document
 from ...framework.lens import is_lens, lens_file
 from ...store.frameworks import Listed, catalogue, catalogue_entry, delete_published, publish
+from ..audit_trail import note
 from ..context import state
 from ..errors import status_for
 from ..params import form_text
@@ -98,6 +99,14 @@ def _publish(request: Request, form: FormData, data: bytes, filename: str) -> Re
         with state(request).write() as s:
             done = publish(s, text=text, filename=filename or "upload.yaml", by=user.id)
             ref, outcome = done.framework.ref, done.status
+            if outcome != "unchanged":
+                note(
+                    request,
+                    s,
+                    action="framework.publish",
+                    summary=f"Published {ref} ({outcome})",
+                    detail={"framework": ref},
+                )
     except ScorecardError as exc:
         return _list_page(
             request, status_for(exc), problems=str(exc).splitlines(), text=pasted, detected=detected
@@ -160,6 +169,7 @@ def _delete(request: Request, ref: str) -> Response:
         if entry.builtin:
             raise ConflictError(f"{entry.framework.ref} is built in: it comes with the package")
         delete_published(s, ref=entry.framework.ref)
+        note(request, s, action="framework.delete", summary=f"Deleted {entry.framework.ref}")
     return RedirectResponse(
         f"/frameworks?published={quote(entry.framework.ref)}&outcome=deleted", status_code=303
     )
