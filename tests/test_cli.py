@@ -324,3 +324,15 @@ def test_a_custom_framework_file_works_with_the_file_commands(
     text = (tmp_path / "answers" / "c.yaml").read_text().replace("custom.yaml", "missing.yaml")
     (tmp_path / "answers" / "bad.yaml").write_text(text)
     assert_error(run("score", "../answers/bad.yaml"), "bad.yaml", "missing.yaml")
+
+
+def test_the_sample_a_newcomer_scores_first_shows_a_team_that_mostly_agrees(tmp_path: Path) -> None:
+    # `make example` is the first result a newcomer sees: answers drawn independently
+    # read "don't trust this" (alpha near 0), which is not what a real team looks like
+    out = tmp_path / "answers.yaml"
+    assert run("example", "-o", str(out)).exit_code == 0
+    result = run("analyze", str(out), "--format", "json")
+    assert result.exit_code == 0, result.output
+    overall = json.loads(result.output)["agreement"]["overall"]
+    assert overall["alpha"] >= 0.667, overall
+    assert overall["band"] in {"moderate", "strong"}

@@ -64,14 +64,15 @@ def example_answers(
     ``profile`` gives, per dimension id, how likely a "yes"-ish answer is (0-1);
     ``people`` gives ``(name, role)`` pairs to use instead of the built-in ones.
     With ``consensus`` the team shares one level per question and each person's view
-    scatters around it, so respondents mostly agree, as real teams do (the demo uses
-    this); without it every answer is drawn on its own (the sample file and tests).
+    scatters around it, so respondents mostly agree, as real teams do (the sample file
+    ``mlops-scorecard example`` writes); without it every answer is drawn on its own
+    (tests that want answers with no structure).
     """
     rng = random.Random(seed)
     profile = profile or _PROFILE
     pool = people or _PEOPLE
     shared = {
-        q.id: min(0.97, max(0.03, profile.get(dim.id, 0.5) + rng.gauss(0.0, 0.2)))
+        q.id: min(0.97, max(0.03, profile.get(dim.id, 0.5) + rng.gauss(0.0, 0.3)))
         for dim, q in framework.iter_questions(question_set)
         if consensus
     }
@@ -93,7 +94,7 @@ def example_answers(
             elif roll < 0.06:
                 key = "na"
             elif consensus:
-                seen = shared[q.id] + rng.gauss(0.0, 0.16)
+                seen = shared[q.id] + rng.gauss(0.0, 0.1)
                 key = "yes" if seen > 0.64 else "partly" if seen > 0.36 else "no"
             else:
                 x = rng.random()

@@ -67,7 +67,7 @@ def example(
     fw = get_framework(framework)
     chosen = parse_profile(profile)
     check_profile(fw, chosen)
-    answers = example_answers(fw, respondents=respondents, question_set=question_set.value)
+    answers = example_answers(fw, respondents=respondents, question_set=question_set.value, consensus=True)
     answers.profile = chosen
     if names_a_file(framework):  # a file the answers can name, where an id@version of it is unknown
         answers = answers.model_copy(update={"framework": framework_reference(framework, output)})
