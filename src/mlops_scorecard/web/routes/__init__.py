@@ -13,6 +13,7 @@ def register(app: FastAPI) -> None:
         account,
         analysis,
         api,
+        assessment_settings,
         assessments,
         auth,
         frameworks,
@@ -23,12 +24,15 @@ def register(app: FastAPI) -> None:
         profiles,
         survey,
         survey_import,
+        unit_settings,
     )
 
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(assessments.router)
+    app.include_router(assessment_settings.router)
+    app.include_router(unit_settings.router)
     app.include_router(frameworks.router)
     app.include_router(plans.router)
     app.include_router(profiles.router)
