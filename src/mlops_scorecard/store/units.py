@@ -37,8 +37,8 @@ def create_unit(session: Session, *, name: str, kind: str = "team", parent_id: i
         raise ScorecardError("unit name must be 1 to 200 characters")
     if kind not in UNIT_KINDS:
         raise ScorecardError(f"unknown unit kind {kind!r} (use {', '.join(UNIT_KINDS)})")
-    if parent_id is not None:
-        get_unit(session, unit_id=parent_id)
+    if parent_id is not None and get_unit(session, unit_id=parent_id).archived_at is not None:
+        raise ConflictError("the parent unit is archived; restore it before adding units under it")
     same_parent = Unit.parent_id.is_(None) if parent_id is None else Unit.parent_id == parent_id
     clash = session.scalar(select(Unit).where(same_parent, Unit.name == name))
     if clash is not None:
