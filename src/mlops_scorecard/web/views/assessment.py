@@ -13,6 +13,7 @@ from ...analysis import Uncertainty
 from ...answers import AnswerSet
 from ...format import answer_choices, fmt_amount_in, fmt_score, fmt_score_in
 from ...framework import Framework
+from ...reports.palette import level_colours
 from .common import Bar, answer_bars, heat_style, is_wide, number
 
 __all__ = [
@@ -68,6 +69,8 @@ class ScoreRow:
     style: str
     #: Why the level is lower than the score reaches (must-haves not met); "" if it is not.
     cap: str = ""
+    #: The level's colour (reports/palette.py, as the reports show it); "" without a level.
+    colour: str = ""
 
 
 def _cap(data: Mapping[str, Any]) -> str:
@@ -87,6 +90,7 @@ def score_rows(
     """The scores table: a row per dimension (with target and gap) and the overall row;
     scores in points when the framework counts points."""
     names = {lv.id: lv.name for lv in framework.levels}
+    colours = level_colours([lv.id for lv in framework.levels])
     points = framework.points
     rows = []
     for d in result.get("dimensions") or []:
@@ -105,6 +109,7 @@ def score_rows(
                 width=0.0 if value is None else min(100.0, max(0.0, value)),
                 style=heat_style(value),
                 cap=_cap(d),
+                colour=colours.get(str(d.get("level")), "") if value is not None else "",
             )
         )
     value = number(result.get("overall"))
@@ -119,6 +124,7 @@ def score_rows(
         width=0.0 if value is None else min(100.0, max(0.0, value)),
         style=heat_style(value),
         cap=_cap(result),
+        colour=colours.get(str(result.get("level")), "") if value is not None else "",
     )
     return rows, overall
 
