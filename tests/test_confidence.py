@@ -49,13 +49,17 @@ def test_low_coverage_asks_for_the_skipped_questions() -> None:
 
 
 def test_nobody_answered_yet() -> None:
-    assert confidence(ConfidenceFacts(respondents=0)).sentence == (
+    assert confidence(ConfidenceFacts(respondents=0, accepting=False)).sentence == (
         "Confidence: low. Nobody has answered yet: invite people and open the assessment."
+    )
+    assert confidence(ConfidenceFacts(respondents=0, invited=2, accepting=False)).sentence == (
+        "Confidence: low. None of the 2 invited has answered: open the assessment so they can answer."
     )
     c = confidence(ConfidenceFacts(respondents=0, invited=3))
     assert c == Confidence(
         "low", ("none of the 3 invited has answered",), "remind them before reading any score"
     )
+    assert confidence(ConfidenceFacts(respondents=0)).action == "invite people"
 
 
 def test_one_respondent_without_alpha_says_invite_more() -> None:

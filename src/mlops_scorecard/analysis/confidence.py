@@ -41,6 +41,8 @@ class ConfidenceFacts:
     wide_intervals: int = 0
     #: Share of cells answered yes, partly or no (``None``: nothing to divide).
     coverage: float | None = None
+    #: Whether answers can come in (``False`` for a draft, not yet opened).
+    accepting: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,14 @@ def confidence(facts: ConfidenceFacts) -> Confidence:
     silent = invited - n
     if n == 0:
         reason = "nobody has answered yet" if invited == 0 else f"none of the {invited} invited has answered"
-        action = (
-            "invite people and open the assessment"
-            if invited == 0
-            else "remind them before reading any score"
-        )
+        if not facts.accepting:
+            action = (
+                "invite people and open the assessment"
+                if invited == 0
+                else "open the assessment so they can answer"
+            )
+        else:
+            action = "invite people" if invited == 0 else "remind them before reading any score"
         return Confidence("low", (reason,), action)
     low: list[str] = []
     medium: list[str] = []

@@ -269,6 +269,7 @@ def assessment_page(
             alpha=analysed.agreement.overall.alpha,
             wide_intervals=wide_count(analysed.uncertainty),
             coverage=analysed.result.counts.coverage if analysed.result.counts.total else None,
+            accepting=a.status == "open",
         )
     )
     if not facilitator:
