@@ -330,3 +330,27 @@ def test_api_edit_archive_delete_and_move(app: FastAPI, api: TestClient, users: 
         "unit.move",
         "unit.targets",
     ]
+
+
+def test_viewers_see_no_settings_and_cannot_reach_them(
+    app: FastAPI, viewer: TestClient, facilitator: TestClient
+) -> None:
+    with app.state.scorecard.write() as s:
+        ids = tree(s)
+        aid = answered(s, ids["team"]).id
+    page = viewer.get(f"/assessments/{aid}")
+    assert page.status_code == 200
+    assert 'href="#setup"' not in page.text
+    assert f"/assessments/{aid}/edit" not in page.text
+    assert "Confidence: low." in page.text  # one respondent: the sentence says so to everyone
+    for path in (f"/assessments/{aid}/edit", f"/assessments/{aid}/delete", f"/units/{ids['team']}/settings"):
+        assert viewer.get(path).status_code == 403, path
+    assert post(viewer, f"/assessments/{aid}/archive", {"archived": "1"}).status_code == 403
+    assert post(viewer, f"/units/{ids['team']}/move", {"parent_id": ""}).status_code == 403
+    mine = facilitator.get(f"/assessments/{aid}")
+    assert 'href="#setup"' in mine.text
+    # the breadcrumb trail runs from the organization through the unit's path
+    assert '<a href="/units/{}">Platform</a>'.format(ids["dept"]) in mine.text
+    assert (
+        facilitator.get("/favicon.ico", follow_redirects=False).headers["location"] == "/static/favicon.svg"
+    )
