@@ -354,3 +354,22 @@ def test_viewers_see_no_settings_and_cannot_reach_them(
     assert (
         facilitator.get("/favicon.ico", follow_redirects=False).headers["location"] == "/static/favicon.svg"
     )
+
+
+def test_status_changes_are_audited_and_move_the_revision(
+    app: FastAPI, facilitator: TestClient, api: TestClient
+) -> None:
+    with app.state.scorecard.write() as s:
+        ids = tree(s)
+        aid = answered(s, ids["team"]).id
+        before = current_revision(s, assessment_id=aid)
+    assert post(facilitator, f"/assessments/{aid}/status", {"status": "closed"}).status_code == 303
+    assert api.post(f"/api/v1/assessments/{aid}/status", json={"status": "open"}).status_code == 200
+    assert (
+        api.post(f"/api/v1/assessments/{aid}/status", json={"status": "open"}).status_code == 200
+    )  # no change
+    assert events(app) == [("assessment.status", "facilitator"), ("assessment.status", "facilitator")]
+    with app.state.scorecard.read() as s:
+        assert current_revision(s, assessment_id=aid) == before + 2
+        summaries = [e.summary for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    assert summaries == ["Closed 'Q1'", "Reopened 'Q1'"]
