@@ -373,3 +373,18 @@ def test_status_changes_are_audited_and_move_the_revision(
         assert current_revision(s, assessment_id=aid) == before + 2
         summaries = [e.summary for e in s.scalars(select(AuditEvent).order_by(AuditEvent.id))]
     assert summaries == ["Closed 'Q1'", "Reopened 'Q1'"]
+
+
+def test_an_archived_assessment_leaves_the_heatmap(session: Session) -> None:
+    from mlops_scorecard.store.results import latest_results
+
+    ids = tree(session)
+    first = answered(session, ids["team"], title="Q1")
+    first.date = dt.date(2025, 1, 1)
+    second = answered(session, ids["team"], title="Q2")
+    second.date = dt.date(2025, 4, 1)
+    session.flush()
+    assert latest_results(session)[ids["team"]][0].id == second.id
+    assessments.archive_assessment(session, assessment=second)
+    session.flush()
+    assert latest_results(session)[ids["team"]][0].id == first.id
