@@ -32,7 +32,6 @@ from ..api_models.results import ResultOut
 from ..context import state
 from ..params import MAX_ID
 from .api_common import AssessmentId, Facilitator, Viewer, assessment_out, errors, file_responses
-from .assessment_settings import record_status
 
 router = APIRouter(tags=["assessments"])
 
@@ -216,16 +215,13 @@ def assessments_delete(request: Request, assessment_id: AssessmentId, user: Faci
     responses=errors(403, 404, 409, 422),
 )
 def assessments_status(
-    request: Request, assessment_id: AssessmentId, body: StatusIn, user: Facilitator
+    request: Request, assessment_id: AssessmentId, body: StatusIn, _user: Facilitator
 ) -> AssessmentOut:
     """``open`` takes answers; ``closed`` freezes answers and results; a closed assessment
     can be reopened (``open``) but not turned back into a ``draft`` (409)."""
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
-        before = a.status
         set_status(session, assessment=a, status=body.status)
-        if before != a.status:
-            record_status(session, user=get_user(session, user_id=user.id), assessment=a, before=before)
         return assessment_out(a)
 
 

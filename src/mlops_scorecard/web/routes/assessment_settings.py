@@ -8,7 +8,6 @@ import datetime as dt
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -26,7 +25,6 @@ from ...store.assessments import (
     update_assessment,
 )
 from ...store.audit import record
-from ...store.models import Assessment, User
 from ...store.units import unit_path
 from ..context import state
 from ..params import form_text, parse_id
@@ -34,7 +32,7 @@ from ..security import CurrentUser, checked_form, require
 from ..templating import render
 from ..views.crumbs import unit_crumbs
 
-__all__ = ["form_targets", "record_status", "router"]
+__all__ = ["form_targets", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,23 +53,6 @@ def form_targets(values: dict[str, str], fw: Framework) -> dict[str, float]:
         except ValueError:
             raise ScorecardError(f"target for {dim.title}: {text!r} is not a number") from None
     return targets
-
-
-_STATUS_WORDS = {"open": "Opened", "closed": "Closed"}
-
-
-def record_status(s: Session, *, user: User, assessment: Assessment, before: str) -> None:
-    """The audit event of a status change (``before``: the status it had)."""
-    word = "Reopened" if before == "closed" else _STATUS_WORDS.get(assessment.status, "Changed")
-    record(
-        s,
-        user=user,
-        action="assessment.status",
-        summary=f"{word} {assessment.title!r}",
-        assessment_id=assessment.id,
-        unit_id=assessment.unit_id,
-        detail={"from": before, "to": assessment.status},
-    )
 
 
 def _edit_page(

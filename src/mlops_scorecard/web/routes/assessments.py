@@ -21,7 +21,6 @@ from ...format import answer_choices, fmt_number
 from ...framework import Framework, newest_builtin
 from ...privacy import for_viewers, missing_roles
 from ...scoring import score
-from ...store.accounts import get_user
 from ...store.analysis import assessment_answers
 from ...store.answer_sets import answer_set, assessment_framework
 from ...store.answers import comments_of, import_answer_set
@@ -46,7 +45,7 @@ from ..views.evidence import evidence_view
 from ..views.org import unit_tree
 from ..views.plans import plan_view
 from ..views.profile import FIELD_PREFIX, context_view, profile_fields, profile_from_form
-from .assessment_settings import form_targets, record_status
+from .assessment_settings import form_targets
 
 router = APIRouter(include_in_schema=False)
 
@@ -316,7 +315,6 @@ def assessment_page(
 async def assessment_status(request: Request, assessment_id: str) -> Response:
     """Open, close or reopen (facilitator). Closing freezes the answers and the result."""
     form = await checked_form(request, "facilitator")
-    user = require(request, "facilitator")
     aid = parse_id(assessment_id, "assessment")
     status = form_text(form, "status", max_length=20)
     if status not in ("open", "closed"):
@@ -324,11 +322,7 @@ async def assessment_status(request: Request, assessment_id: str) -> Response:
 
     def change() -> None:
         with state(request).write() as s:
-            a = get_assessment(s, assessment_id=aid)
-            before = a.status
-            set_status(s, assessment=a, status=status)
-            if before != status:
-                record_status(s, user=get_user(s, user_id=user.id), assessment=a, before=before)
+            set_status(s, assessment=get_assessment(s, assessment_id=aid), status=status)
 
     await run_in_threadpool(change)
     return RedirectResponse(f"/assessments/{aid}", status_code=303)
