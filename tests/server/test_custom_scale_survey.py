@@ -261,8 +261,8 @@ def test_the_results_page_colours_the_scale(
     page = facilitator.get(f"/assessments/{aid}")
     assert page.status_code == 200, page.text
     # each custom key coloured by its value, between style.css's no, partly and yes
-    assert ".d-initial { background: #cf222e; }" in page.text
-    assert ".d-optimizing { background: #1a7f37; }" in page.text
+    assert ".d-initial { background: #c62828; }" in page.text
+    assert ".d-optimizing { background: #2e7d32; }" in page.text
     assert ".d-managed { background: #" in page.text
     assert 'class="d-managed"' in page.text
 

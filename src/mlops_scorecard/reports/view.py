@@ -26,6 +26,7 @@ from ..format import (
 from .context import context_view
 from .data import ReportData
 from .evidence import evidence_view
+from .palette import ANSWER_COLOURS, NO_LEVEL, VALUE_RAMP, level_colours
 from .view_analysis import analysis_view
 
 if TYPE_CHECKING:
@@ -44,22 +45,11 @@ __all__ = [
 
 #: Columns of a question's distribution, in the order the reports show them.
 DISTRIBUTION_KEYS = ("yes", "partly", "no", "na", "unknown", "unanswered")
-ANSWER_COLOURS = {
-    "yes": "#2e7d32",
-    "partly": "#f0a202",
-    "no": "#c62828",
-    "na": "#90a4ae",
-    "unknown": "#7e57c2",
-    "unanswered": "#e0e0e0",
-}
 #: The distribution's column heads in the Markdown table, on the default scale.
 _DEFAULT_COLUMNS = ("Yes", "Partly", "No", "N/A", "Don't know", "No answer")
-#: Colours of the default scale's no, partly and yes: another scale's keys take the
-#: colour their value falls on between them.
-_VALUE_RAMP = ((0.0, "#c62828"), (0.5, "#f0a202"), (1.0, "#2e7d32"))
 
 
-def answer_colour(key: str, value: float | None, ramp: tuple[tuple[float, str], ...] = _VALUE_RAMP) -> str:
+def answer_colour(key: str, value: float | None, ramp: tuple[tuple[float, str], ...] = VALUE_RAMP) -> str:
     """The colour of an answer key in charts of answers: the default keys' own
     (:data:`ANSWER_COLOURS`), another key's by its value, between the colours of no
     (0), partly (0.5) and yes (1) (``ramp``: other colours at those values)."""
@@ -76,12 +66,6 @@ def answer_colour(key: str, value: float | None, ramp: tuple[tuple[float, str], 
     return "#" + "".join(f"{v:02x}" for v in rgb)
 
 
-#: From the lowest level to the highest; a framework with other than five levels
-#: takes evenly spread colours from this ramp.
-#: Dark enough for white chip text (contrast about 4.5:1 or more).
-_LEVEL_RAMP = ("#c62828", "#d84315", "#a15c00", "#558b2f", "#2e7d32")
-
-
 def _target_cells(target: dict[str, Any] | None, points: float | None) -> dict[str, str]:
     """A row's target and the gap to it ("met" once reached), in the framework's unit
     (points when it counts ``points``); empty without a target."""
@@ -92,11 +76,7 @@ def _target_cells(target: dict[str, Any] | None, points: float | None) -> dict[s
 
 
 def _level_colours(levels: list[dict[str, Any]]) -> dict[str, str]:
-    n = len(levels)
-    last = len(_LEVEL_RAMP) - 1
-    return {
-        lv["id"]: _LEVEL_RAMP[round(i * last / (n - 1)) if n > 1 else last] for i, lv in enumerate(levels)
-    }
+    return level_colours([lv["id"] for lv in levels])
 
 
 def _band(level: dict[str, Any], points: float | None) -> str:
@@ -177,7 +157,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
                 "score_100": fmt_score(dim["score"]),
                 "interval": extra["intervals"][dim["id"]],
                 "level": level_name(dim["level"]),
-                "colour": colours.get(dim["level"] or "", "#bdbdbd"),
+                "colour": colours.get(dim["level"] or "", NO_LEVEL),
                 "coverage": fmt_pct(dim["counts"]["coverage"]),
                 **_target_cells(targets.get(dim["id"]), points),
                 "bar": 0.0 if dim["score"] is None else max(0.0, min(100.0, dim["score"])),
@@ -277,7 +257,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
         ' "—" means no score (no answer with a value).',
         "cap_notes": _cap_notes(result, level_name),
         "overall_level": level_name(result["level"]),
-        "overall_colour": colours.get(result["level"] or "", "#bdbdbd"),
+        "overall_colour": colours.get(result["level"] or "", NO_LEVEL),
         "coverage": fmt_pct(trust["coverage"]),
         "overall_bar": 0.0 if result["overall"] is None else result["overall"],
         "has_targets": bool(targets),

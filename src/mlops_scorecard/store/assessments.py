@@ -1,4 +1,5 @@
-"""Assessments: a unit, a pinned framework version and question set, a status."""
+"""Assessments: a unit, a pinned framework version and question set, a status; edited,
+archived and deleted."""
 
 from __future__ import annotations
 
@@ -15,14 +16,18 @@ from ..framework import Framework
 from ..framework.profiles import check_profile
 from .answer_sets import assessment_framework
 from .frameworks import resolve
-from .models import Assessment, utcnow
+from .models import Answer, Assessment, Respondent, utcnow
 from .results import score_assessment
-from .units import get_unit
+from .revisions import bump_revision
+from .units import default_targets_for, get_unit
 
 __all__ = [
     "STATUSES",
+    "archive_assessment",
     "create_assessment",
+    "delete_assessment",
     "get_assessment",
+    "has_answers",
     "list_assessments",
     "lock_assessment",
     "set_status",
@@ -68,8 +73,12 @@ def create_assessment(
     """Create an assessment pinned to a framework version, built-in or published (the
     newest when no version is given), with its ``profile``: context question id ->
     option id of that framework. ``targets`` are in the framework's unit (points out of
-    its ``points`` when it counts points, else 0-100) and stored on 0-100."""
-    get_unit(session, unit_id=unit_id)
+    its ``points`` when it counts points, else 0-100) and stored on 0-100; ``None``
+    takes the default targets of the nearest unit up the tree that has some (those of
+    the framework's dimensions)."""
+    unit = get_unit(session, unit_id=unit_id)
+    if unit.archived_at is not None:
+        raise ConflictError(f"unit {unit.name!r} is archived; restore it to add assessments")
     fw = resolve(session, framework, lock=True)
     title = title.strip()
     if not title or len(title) > 200:
@@ -78,6 +87,11 @@ def create_assessment(
         raise ScorecardError("question_set must be 'core' or 'full'")
     if status not in ("draft", "open"):
         raise ScorecardError("a new assessment is 'draft' or 'open'")
+    if targets is None:
+        inherited, _ = default_targets_for(session, unit_id=unit_id)
+        stored = {d.id: inherited[d.id] for d in fw.dimensions if d.id in inherited}
+    else:
+        stored = _check_targets(fw, targets)
     a = Assessment(
         unit_id=unit_id,
         framework_id=fw.id,
@@ -86,7 +100,7 @@ def create_assessment(
         title=title,
         date=date or dt.date.today(),
         status=status,
-        targets=_check_targets(fw, targets),
+        targets=stored,
         profile=_check_profile(fw, profile),
     )
     session.add(a)
@@ -102,12 +116,30 @@ def get_assessment(session: Session, *, assessment_id: int) -> Assessment:
     return a
 
 
-def list_assessments(session: Session, *, unit_ids: list[int] | None = None) -> list[Assessment]:
-    """Assessments (of some units), oldest first by date."""
+def list_assessments(
+    session: Session, *, unit_ids: list[int] | None = None, archived: bool | None = False
+) -> list[Assessment]:
+    """Assessments (of some units), oldest first by date: those not archived
+    (``archived=True``: only the archived ones; ``None``: all)."""
     query = select(Assessment).order_by(Assessment.date, Assessment.id)
     if unit_ids is not None:
         query = query.where(Assessment.unit_id.in_(unit_ids))
+    if archived is not None:
+        query = query.where(
+            Assessment.archived_at.is_not(None) if archived else Assessment.archived_at.is_(None)
+        )
     return list(session.scalars(query))
+
+
+def has_answers(session: Session, *, assessment_id: int) -> bool:
+    """Whether anyone (revoked respondents too) has an answer stored in the assessment."""
+    found = session.scalar(
+        select(Answer.id)
+        .join(Respondent, Answer.respondent_id == Respondent.id)
+        .where(Respondent.assessment_id == assessment_id)
+        .limit(1)
+    )
+    return found is not None
 
 
 def update_assessment(
@@ -118,23 +150,67 @@ def update_assessment(
     date: dt.date | None = None,
     targets: dict[str, Any] | None = None,
     profile: Mapping[str, Any] | None = None,
-) -> Assessment:
-    """Change title, date, targets or the profile (``profile`` replaces every context
-    answer; ``{}`` clears them); a closed assessment is frozen."""
+    question_set: str | None = None,
+) -> list[str]:
+    """Change title, date, targets, the profile (``profile`` replaces every context
+    answer; ``{}`` clears them) or the question set (only while nobody has answered:
+    answers given to one set would be read against another). A closed assessment is
+    frozen. Returns the names of the fields that changed; a change the results derive
+    from (targets, profile, question set) moves the assessment's revision on."""
     if assessment.status == "closed":
         raise ConflictError(f"assessment {assessment.id} is closed; reopen it to change it")
+    changed: list[str] = []
+    if question_set is not None and question_set != assessment.question_set:
+        if question_set not in ("core", "full"):
+            raise ScorecardError("question_set must be 'core' or 'full'")
+        if has_answers(session, assessment_id=assessment.id):
+            raise ConflictError(
+                f"assessment {assessment.id} has answers; the question set can change only while nobody has answered"
+            )
     if title is not None:
         title = title.strip()  # as create_assessment: the limit is on the title kept
         if not title or len(title) > 200:
             raise ScorecardError("title must be 1 to 200 characters")
-        assessment.title = title
-    if date is not None:
+        if title != assessment.title:
+            assessment.title = title
+            changed.append("title")
+    if date is not None and date != assessment.date:
         assessment.date = date
+        changed.append("date")
     if targets is not None:
-        assessment.targets = _check_targets(assessment_framework(assessment), targets)
+        checked = _check_targets(assessment_framework(assessment), targets)
+        if checked != (assessment.targets or {}):
+            assessment.targets = checked
+            changed.append("targets")
     if profile is not None:
-        assessment.profile = _check_profile(assessment_framework(assessment), profile)
-    return assessment
+        kept = _check_profile(assessment_framework(assessment), profile)
+        if kept != assessment.profile:
+            assessment.profile = kept
+            changed.append("profile")
+    if question_set is not None and question_set != assessment.question_set:
+        assessment.question_set = question_set
+        changed.append("question_set")
+    if {"targets", "profile", "question_set"} & set(changed):
+        bump_revision(session, assessment_id=assessment.id)
+    return changed
+
+
+def archive_assessment(session: Session, *, assessment: Assessment, archived: bool = True) -> bool:
+    """Archive an assessment (hidden from lists, trends and roll-ups; its page, answers
+    and results stay) or restore it. Returns whether anything changed."""
+    if (assessment.archived_at is not None) == archived:
+        return False
+    if not archived and assessment.unit.archived_at is not None:
+        raise ConflictError(f"unit {assessment.unit.name!r} is archived; restore it first")
+    assessment.archived_at = utcnow() if archived else None
+    return True
+
+
+def delete_assessment(session: Session, *, assessment: Assessment) -> None:
+    """Delete an assessment with its respondents, answers, links, plan and evidence
+    (the database's cascades); the audit log keeps its events."""
+    session.delete(assessment)
+    session.flush()
 
 
 def set_status(session: Session, *, assessment: Assessment, status: str) -> Assessment:
@@ -152,6 +228,7 @@ def set_status(session: Session, *, assessment: Assessment, status: str) -> Asse
         assessment.frozen_result = None
         assessment.closed_at = None
     assessment.status = status
+    bump_revision(session, assessment_id=assessment.id)
     return assessment
 
 

@@ -146,13 +146,13 @@ def summary_results(session: Session, *, assessments: list[Assessment]) -> dict[
 def latest_results(session: Session) -> dict[int, tuple[Assessment, dict[str, Any]]]:
     """Per unit id, its newest assessment (by date) that has answers, with its result.
 
-    Drafts are skipped; an open assessment nobody has answered yet gives way to the one
-    before it. A few queries whatever the number of units.
+    Drafts and archived assessments are skipped; an open assessment nobody has answered
+    yet gives way to the one before it. A few queries whatever the number of units.
     """
     candidates: dict[int, list[int]] = {}
     for aid, unit_id in session.execute(
         select(Assessment.id, Assessment.unit_id)
-        .where(Assessment.status != "draft")
+        .where(Assessment.status != "draft", Assessment.archived_at.is_(None))
         .order_by(Assessment.unit_id, Assessment.date.desc(), Assessment.id.desc())
     ):
         candidates.setdefault(unit_id, []).append(aid)

@@ -11,12 +11,15 @@ from starlette.responses import HTMLResponse
 
 from .security import csrf_token, session_user_info
 from .views.common import answer_css
+from .views.crumbs import unit_crumbs
 
 __all__ = ["render", "templates"]
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 #: base.html colours a custom scale's keys for a page given its ``framework``.
 templates.env.globals["answer_css"] = answer_css
+#: a page's breadcrumbs through its unit's path (``{% set crumbs = unit_crumbs(path) %}``).
+templates.env.globals["unit_crumbs"] = unit_crumbs
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

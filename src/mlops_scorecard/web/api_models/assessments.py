@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from .common import AssessmentStatus, DbId, FrameworkRef, Profile, QuestionSet, StrictIn, Targets, Title
 
-__all__ = ["AssessmentIn", "AssessmentOut", "AssessmentPatch", "StatusIn"]
+__all__ = ["ArchiveIn", "AssessmentIn", "AssessmentOut", "AssessmentPatch", "StatusIn"]
 
 
 class AssessmentIn(StrictIn):
@@ -21,10 +21,12 @@ class AssessmentIn(StrictIn):
     date: dt.date | None = Field(default=None, description="default: today")
     framework: FrameworkRef = "mlops-scorecard"
     question_set: QuestionSet = "core"
-    targets: Targets = Field(
-        default_factory=dict,
+    targets: Targets | None = Field(
+        default=None,
         description="target per dimension id, in the framework's unit: a 0-100 score,"
-        " or points (0 to the framework's `points`) for a framework that counts points",
+        " or points (0 to the framework's `points`) for a framework that counts points;"
+        " left out (or null), the default targets of the nearest unit up the tree that has"
+        " some (`PATCH /units/{id}` `default_targets`); `{}` for none",
     )
     status: Literal["draft", "open"] = "draft"
     profile: Profile = Field(
@@ -41,10 +43,19 @@ class AssessmentPatch(StrictIn):
 
     title: Title | None = None
     date: dt.date | None = None
+    question_set: QuestionSet | None = Field(
+        default=None, description="only while nobody has answered (409 once answers exist)"
+    )
     targets: Targets | None = None
     profile: Profile | None = Field(
         default=None, description="replaces every context answer ({} clears them)"
     )
+
+
+class ArchiveIn(StrictIn):
+    """Archive (``true``: hidden from lists, trends and roll-ups) or restore (``false``)."""
+
+    archived: bool = True
 
 
 class StatusIn(StrictIn):
@@ -74,3 +85,6 @@ class AssessmentOut(BaseModel):
     )
     created_at: dt.datetime
     closed_at: dt.datetime | None
+    archived_at: dt.datetime | None = Field(
+        default=None, description="when it was archived (hidden from lists); null: not archived"
+    )

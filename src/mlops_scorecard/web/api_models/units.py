@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .assessments import AssessmentOut
-from .common import DbId, Name, StrictIn
+from .common import DbId, DimensionKey, Name, StrictIn, Target
 
-__all__ = ["Me", "UnitDetail", "UnitIn", "UnitOut"]
+__all__ = ["Me", "UnitDetail", "UnitIn", "UnitOut", "UnitPatch"]
 
 
 class Me(BaseModel):
@@ -30,6 +30,18 @@ class UnitIn(StrictIn):
     parent_id: DbId | None = None
 
 
+class UnitPatch(StrictIn):
+    """Fields to change; a field left out keeps its value. ``parent_id`` moves the unit
+    (null: to the top); ``default_targets`` replaces the unit's defaults (``{}`` or null
+    clears them); ``archived`` archives or restores it."""
+
+    parent_id: DbId | None = Field(default=None, description="the new parent; null: the top")
+    default_targets: dict[DimensionKey, Target] | None = Field(
+        default=None, description="dimension id -> target (0-100) for new assessments at and below this unit"
+    )
+    archived: bool | None = None
+
+
 class UnitOut(BaseModel):
     """A unit and its place in the tree."""
 
@@ -38,6 +50,10 @@ class UnitOut(BaseModel):
     kind: str
     parent_id: int | None
     created_at: dt.datetime
+    archived_at: dt.datetime | None = None
+    default_targets: dict[str, float] = Field(
+        default_factory=dict, description="targets new assessments at and below this unit start from (0-100)"
+    )
 
 
 class UnitDetail(UnitOut):

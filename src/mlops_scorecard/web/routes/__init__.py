@@ -13,6 +13,7 @@ def register(app: FastAPI) -> None:
         account,
         analysis,
         api,
+        assessment_settings,
         assessments,
         audit,
         auth,
@@ -25,6 +26,7 @@ def register(app: FastAPI) -> None:
         respondents,
         survey,
         survey_import,
+        unit_settings,
         users,
     )
 
@@ -32,6 +34,8 @@ def register(app: FastAPI) -> None:
     app.include_router(auth.router)
     app.include_router(pages.router)
     app.include_router(assessments.router)
+    app.include_router(assessment_settings.router)
+    app.include_router(unit_settings.router)
     app.include_router(frameworks.router)
     app.include_router(plans.router)
     app.include_router(profiles.router)

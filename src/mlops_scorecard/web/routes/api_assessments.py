@@ -11,18 +11,22 @@ from sqlalchemy.orm import Session
 from ...errors import FrameworkError
 from ...framework import Framework
 from ...reports import ReportFormat
+from ...store.accounts import get_user
 from ...store.assessments import (
+    archive_assessment,
     create_assessment,
+    delete_assessment,
     get_assessment,
     list_assessments,
     set_status,
     update_assessment,
 )
+from ...store.audit import record
 from ...store.frameworks import resolve
 from ...store.reporting import render_stored_report
 from ...store.results import result_for
 from ...store.units import get_unit, subtree_ids
-from ..api_models.assessments import AssessmentIn, AssessmentOut, AssessmentPatch, StatusIn
+from ..api_models.assessments import ArchiveIn, AssessmentIn, AssessmentOut, AssessmentPatch, StatusIn
 from ..api_models.common import AssessmentStatus
 from ..api_models.results import ResultOut
 from ..audit_trail import note, note_status
@@ -63,14 +67,16 @@ def assessments_list(
     unit_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this unit's")] = None,
     subtree: Annotated[bool, Query(description="with unit_id: also the units below it")] = False,
     status: Annotated[AssessmentStatus | None, Query(description="only this status")] = None,
+    archived: Annotated[bool, Query(description="the archived assessments instead of the others")] = False,
 ) -> list[AssessmentOut]:
-    """Assessments, oldest first by date; ``unit_id`` filters by unit (404 if it does not exist)."""
+    """Assessments, oldest first by date; ``unit_id`` filters by unit (404 if it does not
+    exist). Archived assessments are left out unless ``archived=true``, which lists only them."""
     with state(request).read() as session:
         unit_ids = None
         if unit_id is not None:
             get_unit(session, unit_id=unit_id)
             unit_ids = subtree_ids(session, unit_id=unit_id) if subtree else [unit_id]
-        found = list_assessments(session, unit_ids=unit_ids)
+        found = list_assessments(session, unit_ids=unit_ids, archived=archived)
         return [assessment_out(a) for a in found if status is None or a.status == status]
 
 
@@ -83,9 +89,10 @@ def assessments_list(
 )
 def assessments_create(request: Request, body: AssessmentIn, _user: Facilitator) -> AssessmentOut:
     """Create an assessment of ``unit_id``, pinned to a built-in or published framework
-    version and a question set, with its ``profile`` (context answers). An unknown
-    framework or version, a target for an unknown dimension, or an unknown context
-    question or option is 422."""
+    version and a question set, with its ``profile`` (context answers). Without
+    ``targets`` it starts from the default targets of the nearest unit up the tree that
+    has some. An unknown framework or version, a target for an unknown dimension, or an
+    unknown context question or option is 422; an archived unit is 409."""
     with state(request).write() as session:
         fw = named_framework(session, body.framework)
         a = create_assessment(
@@ -95,7 +102,7 @@ def assessments_create(request: Request, body: AssessmentIn, _user: Facilitator)
             date=body.date,
             framework=fw.ref,
             question_set=body.question_set,
-            targets=dict(body.targets),
+            targets=None if body.targets is None else dict(body.targets),
             status=body.status,
             profile=dict(body.profile),
         )
@@ -124,27 +131,90 @@ def assessments_get(request: Request, assessment_id: AssessmentId, _user: Viewer
 
 @router.patch(
     "/assessments/{assessment_id}",
-    summary="Change title, date, targets or the profile",
+    summary="Change title, date, question set, targets or the profile",
     response_model=AssessmentOut,
     responses=errors(403, 404, 409, 422),
 )
 def assessments_patch(
-    request: Request, assessment_id: AssessmentId, body: AssessmentPatch, _user: Facilitator
+    request: Request, assessment_id: AssessmentId, body: AssessmentPatch, user: Facilitator
 ) -> AssessmentOut:
     """Change the fields given; ``targets`` replaces every target (``{}`` clears them), as
-    ``profile`` every context answer (the scores and the plan follow it). A closed
-    assessment is frozen (409): reopen it first."""
+    ``profile`` every context answer (the scores and the plan follow it). The question
+    set changes only while nobody has answered (409 after). A closed assessment is
+    frozen (409): reopen it first."""
     with state(request).write() as session:
         a = get_assessment(session, assessment_id=assessment_id)
-        update_assessment(
+        changed = update_assessment(
             session,
             assessment=a,
             title=body.title,
             date=body.date,
+            question_set=body.question_set,
             targets=None if body.targets is None else dict(body.targets),
             profile=None if body.profile is None else dict(body.profile),
         )
+        if changed:
+            record(
+                session,
+                user=get_user(session, user_id=user.id),
+                action="assessment.update",
+                summary=f"Changed {', '.join(c.replace('_', ' ') for c in changed)} of {a.title!r}",
+                assessment_id=a.id,
+                unit_id=a.unit_id,
+                detail={"changed": changed},
+            )
         return assessment_out(a)
+
+
+@router.post(
+    "/assessments/{assessment_id}/archive",
+    summary="Archive or restore an assessment",
+    response_model=AssessmentOut,
+    responses=errors(403, 404, 409, 422),
+)
+def assessments_archive(
+    request: Request, assessment_id: AssessmentId, body: ArchiveIn, user: Facilitator
+) -> AssessmentOut:
+    """``archived: true`` hides the assessment from lists, its unit's trend and the
+    roll-ups (its answers, results and page stay); ``false`` restores it (409 while its
+    unit is archived)."""
+    with state(request).write() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        if archive_assessment(session, assessment=a, archived=body.archived):
+            record(
+                session,
+                user=get_user(session, user_id=user.id),
+                action="assessment.archive" if body.archived else "assessment.restore",
+                summary=f"{'Archived' if body.archived else 'Restored'} {a.title!r}",
+                assessment_id=a.id,
+                unit_id=a.unit_id,
+            )
+        return assessment_out(a)
+
+
+@router.delete(
+    "/assessments/{assessment_id}",
+    summary="Delete an assessment",
+    status_code=204,
+    response_class=Response,
+    responses=errors(403, 404, 422),
+)
+def assessments_delete(request: Request, assessment_id: AssessmentId, user: Facilitator) -> Response:
+    """Delete the assessment with its respondents, answers, links, plan and evidence;
+    it cannot be undone (archiving can). The audit log keeps the event."""
+    with state(request).write() as session:
+        a = get_assessment(session, assessment_id=assessment_id)
+        unit_id, title = a.unit_id, a.title
+        delete_assessment(session, assessment=a)
+        record(
+            session,
+            user=get_user(session, user_id=user.id),
+            action="assessment.delete",
+            summary=f"Deleted {title!r}",
+            unit_id=unit_id,
+            detail={"assessment_id": assessment_id, "title": title},
+        )
+    return Response(status_code=204)
 
 
 @router.post(

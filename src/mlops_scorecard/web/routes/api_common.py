@@ -116,6 +116,8 @@ def unit_out(unit: Unit) -> UnitOut:
         kind=unit.kind,
         parent_id=unit.parent_id,
         created_at=utc(unit.created_at),
+        archived_at=utc(unit.archived_at),
+        default_targets={str(k): float(v) for k, v in (unit.default_targets or {}).items()},
     )
 
 
@@ -134,6 +136,7 @@ def assessment_out(a: Assessment, unit_name: str | None = None) -> AssessmentOut
         profile=dict(a.profile or {}),
         created_at=utc(a.created_at),
         closed_at=utc(a.closed_at),
+        archived_at=utc(a.archived_at),
     )
 
 

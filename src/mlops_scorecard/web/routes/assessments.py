@@ -13,17 +13,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from ...analysis import analyze
+from ...analysis.confidence import ConfidenceFacts, confidence
 from ...answers import AnswerSet, read_answers
 from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...evidence.crosscheck import answer_counts
-from ...format import answer_choices
+from ...format import answer_choices, fmt_number
 from ...framework import Framework, newest_builtin
 from ...privacy import for_viewers, missing_roles
 from ...scoring import score
 from ...store.analysis import assessment_answers
 from ...store.answer_sets import answer_set, assessment_framework
 from ...store.answers import comments_of, import_answer_set
-from ...store.assessments import create_assessment, get_assessment, set_status
+from ...store.assessments import create_assessment, get_assessment, has_answers, set_status
 from ...store.evidence import evidence_crosscheck, scans_for, stored_scans
 from ...store.frameworks import available_frameworks
 from ...store.plans import plan_for
@@ -31,7 +32,7 @@ from ...store.reporting import render_stored_report
 from ...store.respondents import contacts_of, progress_of
 from ...store.results import result_of, results_for
 from ...store.share_links import list_share_links
-from ...store.units import list_units
+from ...store.units import default_targets_for, list_units, unit_path
 from ..audit_trail import note, note_status
 from ..context import state
 from ..mail import mail_enabled
@@ -39,13 +40,15 @@ from ..params import form_int, form_text, parse_id, whole_number
 from ..security import checked_form, require
 from ..templating import render
 from ..views.analysis import assessment_view
-from ..views.assessment import answers_view, progress_rows, score_rows
+from ..views.assessment import answers_view, page_sections, progress_rows, score_rows, wide_count
 from ..views.common import slug
+from ..views.crumbs import unit_crumbs
 from ..views.evidence import evidence_view
 from ..views.invitations import invitation_panel
 from ..views.org import unit_tree
 from ..views.plans import plan_view
 from ..views.profile import FIELD_PREFIX, context_view, profile_fields, profile_from_form
+from .assessment_settings import form_targets
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,9 +74,14 @@ def _frameworks(request: Request) -> list[Framework]:
 
 
 def _new_form(request: Request, status: int, error: str | None, values: dict[str, str]) -> Response:
+    unit_id = whole_number(values.get("unit_id", ""))
     with state(request).read() as s:
         frameworks = available_frameworks(s)
         _, order = unit_tree(list_units(s))
+        try:
+            defaults = default_targets_for(s, unit_id=unit_id)[0] if unit_id else {}
+        except NotFoundError:
+            defaults = {}
     # framework first: the targets and context questions shown are the chosen framework's
     chosen = next((fw for fw in frameworks if fw.ref == values.get("framework")), None)
     if chosen is None and frameworks:
@@ -91,6 +99,10 @@ def _new_form(request: Request, status: int, error: str | None, values: dict[str
         values=values,
         profile_fields=profile_fields(chosen, profile) if chosen else [],
         profile_framework=f"{chosen.title} {chosen.version}" if chosen else "",
+        # shown as placeholders: left all blank, the new assessment takes them
+        default_targets={k: fmt_number(v, 0) for k, v in defaults.items()}
+        if chosen and not chosen.points
+        else {},
     )
 
 
@@ -160,7 +172,8 @@ def _assessment_create(request: Request, form: FormData) -> Response:
             raise ScorecardError(f"date {values['date']!r} is not a date (use YYYY-MM-DD)") from None
         shown = frameworks.get(values["shown"])
         _check_other_framework(fw, shown, values, profile)
-        targets = _targets(values, fw)
+        # no target typed: the unit's defaults (the nearest unit up the tree that has some)
+        targets = form_targets(values, fw) or None
         with state(request).write() as s:
             a = create_assessment(
                 s,
@@ -215,35 +228,22 @@ def _check_other_framework(
             )
 
 
-def _targets(values: dict[str, str], fw: Framework) -> dict[str, float]:
-    """The form's targets, typed in the framework's unit, as numbers by dimension id;
-    ``create_assessment`` checks the range (in that unit) and stores them on 0-100."""
-    targets: dict[str, float] = {}
-    for key, text in values.items():
-        if not key.startswith("target_") or not text:
-            continue
-        did = key[len("target_") :]
-        dim = fw.dimension(did)
-        if dim is None:
-            raise ScorecardError(f"target for {did!r}: not a dimension of {fw.title} {fw.version}")
-        try:
-            targets[did] = float(text)
-        except ValueError:
-            raise ScorecardError(f"target for {dim.title}: {text!r} is not a number") from None
-    return targets
-
-
 # --- the results page -------------------------------------------------------------------
 
 
 @router.get("/assessments/{assessment_id}")
-def assessment_page(request: Request, assessment_id: str, imported: str = "", source: str = "") -> Response:
-    """Status, response progress, scores, charts, answers per question, downloads."""
+def assessment_page(
+    request: Request, assessment_id: str, imported: str = "", source: str = "", saved: str = ""
+) -> Response:
+    """Status, response progress, scores, charts, answers per question, downloads; a
+    table of contents leads to each, and a draft leads with its set-up and invitations."""
     user = require(request, "viewer")
     facilitator = user.can("facilitator")
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
         unit = a.unit
+        path = unit_path(s, unit=unit)
+        locked = has_answers(s, assessment_id=a.id) if facilitator else True
         fw = assessment_framework(a)
         answers = assessment_answers(s, assessment=a)
         # scored once: the result, the plan and the analysis all take this one score
@@ -266,12 +266,25 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
             scans = scans_for(s, assessment=a, stored=stored)
             check = evidence_crosscheck(s, assessment=a, scan=scans, counts=answer_counts(answers))
     if facilitator:
-        analysis = assessment_view(analyze(fw, answers, result=scored))
+        analysed = analyze(fw, answers, result=scored)
+        analysis = assessment_view(analysed)
     else:  # small roles merged into "other" (docs/analysis.md)
-        analysis = assessment_view(analyze(fw, for_viewers(answers)), missing=missing_roles(answers))
+        analysed = analyze(fw, for_viewers(answers))
+        analysis = assessment_view(analysed, missing=missing_roles(answers))
     question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - len(skipped)
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
+    trust = confidence(
+        ConfidenceFacts(
+            respondents=len(analysed.result.respondents),
+            invited=len(active),
+            split_questions=len(analysed.hotspots),
+            alpha=analysed.agreement.overall.alpha,
+            wide_intervals=wide_count(analysed.uncertainty),
+            coverage=analysed.result.counts.coverage if analysed.result.counts.total else None,
+            accepting=a.status == "open",
+        )
+    )
     if not facilitator:
         people = []  # viewers see how many answered, never who (docs/analysis.md)
     rows, overall = score_rows(fw, result, a.targets or {})
@@ -304,6 +317,13 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
         evidence=evidence_view(fw, stored, check),
         scan_base_url=str(request.base_url).rstrip("/"),
         context=context,
+        trust=trust,
+        crumbs=unit_crumbs(path, (a.title, None)),
+        sections=page_sections(
+            a.status, facilitator=facilitator, evidence=bool(stored), plan=bool(plan_section)
+        ),
+        locked=locked,
+        saved=saved == "1",
     )
 
 

@@ -9,21 +9,51 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...analysis import Uncertainty
 from ...answers import AnswerSet
 from ...format import answer_choices, fmt_amount_in, fmt_score, fmt_score_in
 from ...framework import Framework
-from .common import Bar, answer_bars, heat_style, number
+from ...reports.palette import level_colours
+from .common import Bar, answer_bars, heat_style, is_wide, number
 
 __all__ = [
     "DimensionAnswers",
     "ProgressRow",
     "QuestionAnswers",
     "ScoreRow",
+    "Section",
     "answers_view",
+    "page_sections",
     "progress_rows",
     "score_rows",
     "selection_counts",
+    "wide_count",
 ]
+
+#: A part of the assessment page: its anchor and its name in the table of contents.
+Section = tuple[str, str]
+
+
+def page_sections(status: str, *, facilitator: bool, evidence: bool, plan: bool = True) -> list[Section]:
+    """The page's parts in the order shown: results first once answers come in; a
+    draft (nothing to score yet) leads with its set-up and invitations. Evidence has a
+    part of its own once a scan is uploaded (before that, how to upload one is set-up)."""
+    results: list[Section] = [("results", "Results"), ("trust", "Trust")]
+    people: Section = ("progress", "Responses and invitations" if facilitator else "Responses")
+    rest: list[Section] = [("plan", "Plan")] if plan else []
+    rest.append(("answers", "Answers"))
+    if evidence:
+        rest.append(("evidence", "Evidence"))
+    rest.append(("downloads", "Downloads"))
+    setup: list[Section] = [("setup", "Set-up")] if facilitator else []
+    if status == "draft":
+        return [*setup, people, *results, *rest]
+    return [*results, people, *rest, *setup]
+
+
+def wide_count(uncertainty: Uncertainty) -> int:
+    """How many dimensions' intervals are flagged wide (as the intervals table flags them)."""
+    return sum(1 for iv in uncertainty.dimensions.values() if iv is not None and is_wide(iv.width))
 
 
 @dataclass(frozen=True)
@@ -39,6 +69,8 @@ class ScoreRow:
     style: str
     #: Why the level is lower than the score reaches (must-haves not met); "" if it is not.
     cap: str = ""
+    #: The level's colour (reports/palette.py, as the reports show it); "" without a level.
+    colour: str = ""
 
 
 def _cap(data: Mapping[str, Any]) -> str:
@@ -58,6 +90,7 @@ def score_rows(
     """The scores table: a row per dimension (with target and gap) and the overall row;
     scores in points when the framework counts points."""
     names = {lv.id: lv.name for lv in framework.levels}
+    colours = level_colours([lv.id for lv in framework.levels])
     points = framework.points
     rows = []
     for d in result.get("dimensions") or []:
@@ -76,6 +109,7 @@ def score_rows(
                 width=0.0 if value is None else min(100.0, max(0.0, value)),
                 style=heat_style(value),
                 cap=_cap(d),
+                colour=colours.get(str(d.get("level")), "") if value is not None else "",
             )
         )
     value = number(result.get("overall"))
@@ -90,6 +124,7 @@ def score_rows(
         width=0.0 if value is None else min(100.0, max(0.0, value)),
         style=heat_style(value),
         cap=_cap(result),
+        colour=colours.get(str(result.get("level")), "") if value is not None else "",
     )
     return rows, overall
 

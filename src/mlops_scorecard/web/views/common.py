@@ -10,22 +10,15 @@ from typing import Any
 
 from ...analysis import WIDE_INTERVAL
 from ...framework import Framework
+from ...reports.palette import HEAT_STOPS, VALUE_RAMP
 from ...reports.view import DISTRIBUTION_KEYS, answer_colour
 
 __all__ = ["Bar", "answer_bars", "answer_css", "heat_legend", "heat_style", "is_wide", "number", "slug"]
 
-#: Sequential colours (light yellow to dark blue) for 0..100; readable by colour-blind people.
-_HEAT_STOPS: tuple[tuple[float, tuple[int, int, int]], ...] = (
-    (0.0, (255, 255, 204)),
-    (25.0, (161, 218, 180)),
-    (50.0, (65, 182, 196)),
-    (75.0, (44, 127, 184)),
-    (100.0, (37, 52, 148)),
-)
-
-#: style.css's colours of no, partly and yes (``.d-no`` ...), which a custom key's
-#: colour is taken between, by its value.
-_ANSWER_RAMP = ((0.0, "#cf222e"), (0.5, "#d4a72c"), (1.0, "#1a7f37"))
+#: The reports' colours of no, partly and yes (style.css's ``.d-no`` ... repeat them),
+#: which a custom key's colour is taken between, by its value.
+_ANSWER_RAMP = VALUE_RAMP
+_HEAT_STOPS = HEAT_STOPS
 
 #: One answer's bar: (key, label, count, share of all answers in %).
 Bar = tuple[str, str, int, float]
