@@ -11,16 +11,20 @@ frozen, so it refuses them (409) until it is reopened.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..analysis.calibration import MAX_NOTE, Agreed, Calibration, agreed_key, calibrate
+from ..analysis.calibration import MAX_NOTE, Agreed, Calibration, agreed_key, calibrate, meeting_agenda
+from ..analysis.hotspots import Hotspot
 from ..errors import ConflictError, NotFoundError, ScorecardError
-from ..framework import QuestionSet
+from ..framework import Framework, QuestionSet
 from ..framework.profiles import profile_effect
 from ..matrix import ScoreMatrix
+from ..privacy import viewer_answers
+from .analysis import assessment_answers
 from .answer_sets import answer_set, assessment_framework
 from .assessments import lock_assessment
 from .audit import record
@@ -29,8 +33,10 @@ from .revisions import bump_revision
 
 __all__ = [
     "ACTION",
+    "Meeting",
     "agreed_answers",
     "assessment_calibration",
+    "load_meeting",
     "record_agreed",
     "remove_agreed",
 ]
@@ -168,3 +174,28 @@ def assessment_calibration(
             assessment_framework(assessment), answer_set(session, assessment=assessment)
         )
     return calibrate(matrix, agreed)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What the presentation view needs: the agenda (split questions, largest
+    disagreement first), the matrix of the answers as viewers see them (no names, small
+    roles merged: the screen is shared) and the calibration so far."""
+
+    framework: Framework
+    agenda: list[Hotspot]
+    shared: ScoreMatrix
+    calibration: Calibration
+
+
+def load_meeting(session: Session, *, assessment: Assessment) -> Meeting:
+    """The meeting of ``assessment`` (answers with their comments, in one query)."""
+    fw = assessment_framework(assessment)
+    answers = assessment_answers(session, assessment=assessment)
+    m = ScoreMatrix.build(fw, answers)
+    shown, order = viewer_answers(answers)
+    shared = m.take(order, answers=shown)
+    # the agenda on the viewers' rows: its comments then carry no names either
+    return Meeting(
+        fw, meeting_agenda(shared), shared, calibrate(m, agreed_answers(session, assessment_id=assessment.id))
+    )

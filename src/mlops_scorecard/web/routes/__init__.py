@@ -15,6 +15,7 @@ def register(app: FastAPI) -> None:
         api,
         assessments,
         auth,
+        calibration,
         frameworks,
         health,
         invitations,
@@ -31,6 +32,7 @@ def register(app: FastAPI) -> None:
     app.include_router(assessments.router)
     app.include_router(frameworks.router)
     app.include_router(plans.router)
+    app.include_router(calibration.router)
     app.include_router(profiles.router)
     app.include_router(analysis.router)
     app.include_router(invitations.router)

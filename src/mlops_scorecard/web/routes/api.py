@@ -16,6 +16,7 @@ from fastapi.security import HTTPBearer
 from . import (
     api_analysis,
     api_assessments,
+    api_calibration,
     api_evidence,
     api_frameworks,
     api_imports,
@@ -39,6 +40,7 @@ router.include_router(api_units.router)
 router.include_router(api_frameworks.router)
 router.include_router(api_assessments.router)
 router.include_router(api_plans.router)
+router.include_router(api_calibration.router)
 router.include_router(api_responses.router)
 router.include_router(api_imports.router)
 router.include_router(api_evidence.router)

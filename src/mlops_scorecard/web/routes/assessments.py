@@ -24,6 +24,7 @@ from ...store.analysis import assessment_answers
 from ...store.answer_sets import answer_set, assessment_framework
 from ...store.answers import comments_of, import_answer_set
 from ...store.assessments import create_assessment, get_assessment, set_status
+from ...store.calibration import assessment_calibration
 from ...store.evidence import evidence_crosscheck, scans_for, stored_scans
 from ...store.frameworks import available_frameworks
 from ...store.plans import plan_for
@@ -38,6 +39,7 @@ from ..security import checked_form, require
 from ..templating import render
 from ..views.analysis import assessment_view
 from ..views.assessment import answers_view, progress_rows, score_rows
+from ..views.calibration import calibration_section
 from ..views.common import slug
 from ..views.evidence import evidence_view
 from ..views.org import unit_tree
@@ -248,6 +250,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
         links = list_share_links(s, assessment=a) if facilitator else []
         plan_section = plan_view(plan_for(s, assessment=a, result=scored))
         stored = stored_scans(s, assessment=a)
+        agreed = assessment_calibration(s, assessment=a, matrix=scored.matrix)
         check = None
         if stored:  # the answers are loaded already: counted here, not queried again
             scans = scans_for(s, assessment=a, stored=stored)
@@ -288,6 +291,7 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
         evidence=evidence_view(fw, stored, check),
         scan_base_url=str(request.base_url).rstrip("/"),
         context=context,
+        calibration=calibration_section(fw, agreed, agenda=analysis.hotspot_total, facilitator=facilitator),
     )
 
 
