@@ -3,6 +3,7 @@ hand, how far the meeting moved each dimension, the agenda and the counts by rol
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 import pytest
@@ -241,3 +242,47 @@ def test_builtin_framework_round_trip(example: AnswerSet) -> None:
     data = cal.to_dict()
     assert data["questions"][0]["question"] == first.question.id
     assert data["dimensions"][0].keys() >= {"id", "individual", "agreed", "moved"}
+
+
+# --- the report --------------------------------------------------------------------------
+
+
+def test_report_says_which_answers_were_agreed(example: AnswerSet, tmp_path: Any) -> None:
+    import datetime as dt
+    import json
+
+    import jsonschema
+
+    from mlops_scorecard.reports import render_report, report_schema
+
+    fw = get_framework("mlops-scorecard")
+    first = meeting_agenda(ScoreMatrix.build(fw, example))[0]
+    agreed = [Agreed(first.question.id, "partly", note="two of five models have drift alerts")]
+    when = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    plain = json.loads(render_report(fw, example, "json", generated_at=when))
+    assert "calibration" not in plain
+    data = json.loads(render_report(fw, example, "json", generated_at=when, agreed=agreed))
+    jsonschema.validate(data, report_schema())
+    part = data["calibration"]
+    assert [q["question"] for q in part["questions"]] == [first.question.id]
+    assert part["questions"][0]["label"] == "Partly"
+    assert "agreed_by" not in part["questions"][0]
+    # the result stays the individual answers'
+    assert data["result"] == plain["result"]
+    assert part["overall"]["individual"] == pytest.approx(plain["result"]["overall"])
+    md = render_report(fw, example, "md", generated_at=when, agreed=agreed).decode()
+    assert "## Calibration meeting" in md
+    assert "two of five models have drift alerts" in md
+    assert f"`{first.question.id}`" in md
+    html = render_report(fw, example, "html", generated_at=when, agreed=agreed).decode()
+    assert '<section id="calibration">' in html
+    assert "two of five models have drift alerts" in html
+    assert "Calibration meeting" not in render_report(fw, example, "md", generated_at=when).decode()
+    pdf = render_report(fw, example, "pdf", generated_at=when, agreed=agreed)
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout
+    assert "Calibration meeting" in text.decode()
+    assert "two of five models" in text.decode()

@@ -130,7 +130,7 @@ def test_store_records_changes_and_removes(app: FastAPI, users: dict[str, str]) 
 def test_store_refuses_closed_unknown_and_bad(app: FastAPI, users: dict[str, str]) -> None:
     aid = seed(app, status="closed")
     qid = agenda(app, aid)[0]
-    with pytest.raises(ConflictError, match="closed.*reopen"), app.state.scorecard.write() as s:
+    with pytest.raises(ConflictError, match=r"closed.*reopen"), app.state.scorecard.write() as s:
         calibration.record_agreed(s, assessment_id=aid, question_id=qid, answer="yes", user_id=None)
     with app.state.scorecard.write() as s:
         assessments.set_status(s, assessment=assessments.get_assessment(s, assessment_id=aid), status="open")
