@@ -10,6 +10,7 @@ import pytest
 
 from mlops_scorecard.analysis.calibration import (
     Agreed,
+    Calibration,
     agreed_key,
     calibrate,
     meeting_agenda,
@@ -75,12 +76,12 @@ TWO = [
 ]
 
 
-def approx(x: float) -> Any:
+def approx(x: float | None) -> Any:
     return pytest.approx(x, abs=1e-9)
 
 
-def moved(cal: Any) -> dict[str, float | None]:
-    return {d.dimension.id: d.moved for d in cal.dimensions}
+def moved(cal: Calibration) -> dict[str, float | None]:
+    return {d.dimension.id: d.moved for d in cal.dimensions if d.dimension is not None}
 
 
 def test_agreed_answer_replaces_the_respondents_answers() -> None:
@@ -135,8 +136,9 @@ def test_agreed_dont_know_has_no_value() -> None:
     cal = calibrate(m, {"a1": Agreed("a1", "unknown")})
     # a1 has no value: a = a2 alone = 0
     assert cal.dimensions[0].agreed == approx(0)
-    assert cal.question("a1") is not None
-    assert cal.question("a1").value is None
+    agreed = cal.question("a1")
+    assert agreed is not None
+    assert agreed.value is None
     # under "sum" a question without a value counts 0 (not left out): a = 100 * (0 + 0) / 2
     fw = framework("sum")
     people = [("engineer", {"a1": "yes", "a2": "yes"}), ("manager", {"a1": "yes", "a2": "yes"})]
@@ -234,7 +236,7 @@ def test_builtin_framework_round_trip(example: AnswerSet) -> None:
     first = meeting_agenda(m)[0]
     key = "yes" if first.mean < 0.5 else "no"
     cal = calibrate(m, [Agreed(first.question.id, key)])
-    dim = next(d for d in cal.dimensions if d.dimension.id == first.dimension.id)
+    dim = next(d for d in cal.dimensions if d.dimension is not None and d.dimension.id == first.dimension.id)
     assert dim.moved is not None
     assert dim.moved != 0
     # the other dimensions did not move
