@@ -49,7 +49,7 @@ def seed(app: FastAPI, *, status: str = "open") -> int:
                     assessment=a,
                     question_id=qid,
                     answer=KEYS[(i * (j % 3) + j) % 3],
-                    comment=f"comment by {name}" if j == 0 else "",
+                    comment=f"we differ here ({i})" if j == 1 else "",
                 )
         if status != "open":
             assessments.set_status(s, assessment=a, status=status)
@@ -164,6 +164,11 @@ def test_presentation_view_hides_names(app: FastAPI, facilitator: TestClient) ->
     for name, _ in PEOPLE:
         for part in name.split():
             assert part not in html
+    # the comments of the question on screen are shown, with the answer, never who
+    assert "gov-policies" in ids
+    commented = facilitator.get(f"/assessments/{aid}/calibration", params={"q": "gov-policies"}).text
+    assert "we differ here (0)" in commented
+    assert "we differ here (3)" in commented
     # small roles (one data scientist, one manager) are merged: no count is one person's
     assert "data-scientist" not in html
     assert "manager" not in html
@@ -295,3 +300,24 @@ def test_api_errors(app: FastAPI, api: TestClient) -> None:
     assert closed.status_code == 409
     assert "reopen" in closed.json()["detail"]
     assert rows(app, aid) == {}
+
+
+def test_downloaded_report_lists_the_agreed_answers(
+    app: FastAPI, facilitator: TestClient, viewer: TestClient
+) -> None:
+    aid = seed(app)
+    qid = agenda(app, aid)[0]
+    plain = viewer.get(f"/assessments/{aid}/report.json").json()
+    assert "calibration" not in plain
+    post(facilitator, f"/assessments/{aid}/calibration/{qid}", {"answer": "yes", "note": "alerts everywhere"})
+    for client in (facilitator, viewer):
+        data = client.get(f"/assessments/{aid}/report.json").json()
+        (agreed,) = data["calibration"]["questions"]
+        assert (agreed["question"], agreed["answer"], agreed["note"]) == (qid, "yes", "alerts everywhere")
+        assert "agreed_by" not in agreed
+        md = client.get(f"/assessments/{aid}/report.md").text
+        assert "## Calibration meeting" in md
+        assert "alerts everywhere" in md
+    # the viewer's report still names nobody
+    text = viewer.get(f"/assessments/{aid}/report.md").text
+    assert all(name not in text for name, _ in PEOPLE)
