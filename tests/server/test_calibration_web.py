@@ -321,3 +321,70 @@ def test_downloaded_report_lists_the_agreed_answers(
     # the viewer's report still names nobody
     text = viewer.get(f"/assessments/{aid}/report.md").text
     assert all(name not in text for name, _ in PEOPLE)
+
+
+CHOICE_FRAMEWORK = """\
+id: choosy
+version: "1"
+title: Choosy
+levels:
+  - {id: low, name: Low, min: 0}
+  - {id: high, name: High, min: 50}
+dimensions:
+  - id: ops
+    title: Operations
+    questions:
+      - {id: s1, text: Releases are repeatable}
+      - id: c1
+        text: How do you deploy?
+        choices:
+          - {id: c1_pipe, label: Pipelines}
+          - {id: c1_back, label: Rollbacks}
+          - {id: c1_none, label: None of these, none: true}
+        risk_rules:
+          - {condition: "c1_pipe && c1_back", risk: none}
+          - {condition: "c1_pipe || c1_back", risk: medium}
+          - {condition: default, risk: high}
+"""
+
+
+def test_multiple_choice_agreement(app: FastAPI, api: TestClient, facilitator: TestClient) -> None:
+    published = api.post(
+        "/api/v1/frameworks", content=CHOICE_FRAMEWORK, headers={"Content-Type": "application/yaml"}
+    )
+    assert published.status_code == 201, published.text
+    with app.state.scorecard.write() as s:
+        unit = units.create_unit(s, name="Search")
+        a = assessments.create_assessment(
+            s, unit_id=unit.id, title="Choices", status="open", framework="choosy@1"
+        )
+        for name, picked in (("Ana", ["c1_pipe", "c1_back"]), ("Bo", ["c1_none"]), ("Cy", ["c1_none"])):
+            r, _ = respondents.create_invitation(s, assessment=a, name=name, role="ml-engineer")
+            answers.save_answer(s, respondent=r, assessment=a, question_id="c1", choices=picked)
+            answers.save_answer(s, respondent=r, assessment=a, question_id="s1", answer="yes")
+        aid = a.id
+    assert agenda(app, aid) == ["c1"]
+    page = facilitator.get(f"/assessments/{aid}/calibration").text
+    assert 'type="checkbox" name="choice" value="c1_pipe"' in page
+    done = post(facilitator, f"/assessments/{aid}/calibration/c1", {"by_choices": "1", "choice": ["c1_pipe"]})
+    assert done.status_code == 303
+    row = rows(app, aid)["c1"]
+    assert (row.answer, row.choices) == ("partly", ["c1_pipe"])
+    bad = post(
+        facilitator,
+        f"/assessments/{aid}/calibration/c1",
+        {"by_choices": "1", "choice": ["c1_none", "c1_pipe"]},
+    )
+    assert bad.status_code == 422
+    assert "must be selected alone" in bad.text
+    assert rows(app, aid)["c1"].choices == ["c1_pipe"]
+
+
+def test_no_section_without_a_meeting(app: FastAPI, facilitator: TestClient) -> None:
+    with app.state.scorecard.write() as s:
+        unit = units.create_unit(s, name="Quiet team")
+        aid = assessments.create_assessment(s, unit_id=unit.id, title="Draft").id
+    assert 'id="agreed"' not in facilitator.get(f"/assessments/{aid}").text
+    empty = facilitator.get(f"/assessments/{aid}/calibration")
+    assert empty.status_code == 200
+    assert "There is nothing to calibrate" in empty.text

@@ -87,10 +87,13 @@ def _individual(value: float | None) -> str:
 
 def calibration_section(
     framework: Framework, cal: Calibration, *, agenda: int, facilitator: bool
-) -> CalibrationSection:
+) -> CalibrationSection | None:
     """The results block: individual and agreed scores per dimension and overall, how
     far the meeting moved each, and the agreed answers with their notes (who recorded
-    them only for facilitators)."""
+    them only for facilitators). ``None`` when nothing was agreed and nothing splits the
+    respondents: there is no meeting to run or report."""
+    if not cal and not agenda:
+        return None
     points = framework.points
     rows = [*(_row(d, points) for d in cal.dimensions), _row(cal.overall, points)]
     agreed = [
