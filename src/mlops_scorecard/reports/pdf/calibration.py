@@ -37,7 +37,11 @@ def calibration(pdf: ReportPDF, v: dict[str, Any]) -> None:
     pdf.h3("Agreed answers")
     with Table(pdf, (80, 30, 70), "LLL", ["Question", "Agreed", "Note"]) as t:
         for q in c["questions"]:
-            agreed = f"{q['label']} ({q['date']})" + ("" if q["counted"] else "; not counted")
+            agreed = (
+                q["label"]
+                + (f" ({q['date']})" if q["date"] else "")
+                + ("" if q["counted"] else "; not counted")
+            )
             t.row(
                 [f"{q['text']} ({q['id']}; respondents' mean {q['individual']})", agreed, q["note"]],
                 styles=[None, BOLD, GREY_TEXT],
