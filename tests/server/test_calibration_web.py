@@ -218,8 +218,11 @@ def test_record_on_the_page(app: FastAPI, facilitator: TestClient, viewer: TestC
     assert "nobody alerts on drift" in seen
     assert "recorded by" not in seen
     assert f"/assessments/{aid}/calibration" not in seen
-    removed = post(facilitator, f"/assessments/{aid}/calibration/{qid}/remove")
+    assert 'name="back" value="results"' in page
+    assert 'name="back" value="results"' not in seen
+    removed = post(facilitator, f"/assessments/{aid}/calibration/{qid}/remove", {"back": "results"})
     assert removed.status_code == 303
+    assert removed.headers["location"] == f"/assessments/{aid}#agreed"
     assert rows(app, aid) == {}
     assert len(events(app, aid)) == 2
 

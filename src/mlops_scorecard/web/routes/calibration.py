@@ -108,8 +108,10 @@ async def calibration_agree(request: Request, assessment_id: str, question_id: s
 
 @router.post("/assessments/{assessment_id}/calibration/{question_id}/remove")
 async def calibration_remove(request: Request, assessment_id: str, question_id: str) -> Response:
-    """Remove the agreed answer: the respondents' answers count again."""
-    await checked_form(request, "facilitator")
+    """Remove the agreed answer: the respondents' answers count again. ``back=results``
+    (the assessment page's form) returns there: a question the respondents no longer
+    split on is off the meeting's agenda."""
+    form = await checked_form(request, "facilitator")
     user = require(request, "facilitator")
     aid = parse_id(assessment_id, "assessment")
     key = _question_key(question_id)
@@ -119,4 +121,6 @@ async def calibration_remove(request: Request, assessment_id: str, question_id: 
             remove_agreed(s, assessment_id=aid, question_id=key, user_id=user.id)
 
     await state(request).run(change)
+    if form_text(form, "back", max_length=10) == "results":
+        return RedirectResponse(f"/assessments/{aid}#agreed", status_code=303)
     return _back(aid, key, "removed")
