@@ -74,6 +74,7 @@ def test_facilitator_walks_two_questions_and_records_an_agreement(
     live_server.shot(page, f"calibration-first-{width}")
 
     # the arrow key follows the "Next" link (the focus is on no field)
+    page.wait_for_load_state("load")  # calibration.js (deferred) listens by then
     page.locator("h1").click()
     page.keyboard.press("ArrowRight")
     expect(page.locator(".meeting-position")).to_contain_text("Question 2 of")
