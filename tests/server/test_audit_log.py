@@ -284,3 +284,17 @@ def test_the_assessment_section_partial(app: FastAPI, users: dict[str, str]) -> 
         audit_log=None, audit_rows=[], assessment={"id": aid}
     )
     assert "No changes recorded yet." in empty
+
+
+def test_the_assessment_page_shows_its_log_to_admins_only(
+    app: FastAPI, admin: TestClient, facilitator: TestClient, users: dict[str, str]
+) -> None:
+    aid = seeded(app, users, n=12)
+    page = admin.get(f"/assessments/{aid}")
+    assert page.status_code == 200
+    assert 'id="audit"' in page.text and 'href="#audit"' in page.text
+    assert "Plan step 11" in page.text
+    assert f'href="/admin/audit?assessment={aid}"' in page.text
+    other = facilitator.get(f"/assessments/{aid}")
+    assert other.status_code == 200
+    assert 'id="audit"' not in other.text and "Plan step" not in other.text

@@ -19,6 +19,7 @@ from ..datafiles import atomic_write_bytes
 from ..errors import ScorecardError
 
 if TYPE_CHECKING:
+    from ..analysis.calibration import Agreed
     from ..answers import AnswerSet
     from ..evidence.crosscheck import CrossCheck
     from ..framework import Framework
@@ -60,6 +61,7 @@ def render_report(
     targets: Mapping[str, float] | None = None,
     evidence: CrossCheck | None = None,
     evidence_scanned_at: Sequence[str] = (),
+    agreed: Sequence[Agreed] = (),
 ) -> bytes:
     """The report of one assessment in ``fmt`` (``html``, ``md``, ``json`` or ``pdf``).
 
@@ -75,7 +77,9 @@ def render_report(
     own scores, roles with fewer than three respondents merged into "other".
     ``evidence`` is the :func:`~mlops_scorecard.evidence.crosscheck.crosscheck` of a
     scan with these answers: the report gains an Evidence section (the scans' times,
-    ``generated_at``, in ``evidence_scanned_at``). Text formats are UTF-8.
+    ``generated_at``, in ``evidence_scanned_at``). ``agreed`` holds the answers a
+    calibration meeting agreed on: the report then says which, and shows the individual
+    and the agreed scores side by side. Text formats are UTF-8.
     """
     if fmt not in REPORT_FORMATS:
         raise ScorecardError(f"unknown report format {fmt!r} (use one of: {', '.join(REPORT_FORMATS)})")
@@ -101,10 +105,16 @@ def render_report(
     if generated_at is None:
         # one instant for the whole report: the PDF date and the printed time agree
         generated_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    calibration = None
+    if agreed:
+        from ..analysis.calibration import calibrate
+
+        calibration = calibrate(result.matrix, agreed)
     data = report_data(
         framework,
         answers,
         result,
+        calibration=calibration,
         generated_at=generated_at,
         history=history,
         plan_overrides=plan_overrides,

@@ -17,6 +17,7 @@ from .trust import trust_facts
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
+    from ..analysis.calibration import Calibration
     from ..answers import AnswerSet
     from ..evidence.crosscheck import CrossCheck
     from ..framework import Framework
@@ -45,6 +46,7 @@ def report_data(
     targets: Mapping[str, float] | None = None,
     evidence: CrossCheck | None = None,
     evidence_scanned_at: Sequence[str] = (),
+    calibration: Calibration | None = None,
 ) -> ReportData:
     """The report of one assessment as JSON-ready data (``schema_version`` 2).
 
@@ -61,7 +63,9 @@ def report_data(
     ``overall``) to the 0-100 score aimed at; the report shows each with its gap.
     ``evidence`` (a :func:`~mlops_scorecard.evidence.crosscheck.crosscheck` of a scan
     with these answers) adds the ``evidence`` part, its scans made at
-    ``evidence_scanned_at``; without it the part is left out. Raises :class:`~mlops_scorecard.errors.ScorecardError`
+    ``evidence_scanned_at``; without it the part is left out. ``calibration`` (a
+    :func:`~mlops_scorecard.analysis.calibration.calibrate` of these answers) adds the
+    ``calibration`` part when a meeting agreed on any answer. Raises :class:`~mlops_scorecard.errors.ScorecardError`
     for history of another framework or without dates, for malformed overrides and for
     a target of an unknown dimension or outside 0-100.
     """
@@ -111,6 +115,11 @@ def report_data(
     if context is not None:
         # left out without context answers, as the evidence part without a scan
         data["context"] = context
+    if calibration:
+        from .calibration import calibration_data
+
+        # left out without agreed answers: a report without a meeting stays as it was
+        data["calibration"] = calibration_data(framework, calibration)
     if evidence is not None:
         from .evidence import evidence_data
 

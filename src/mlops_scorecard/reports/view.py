@@ -23,6 +23,7 @@ from ..format import (
     fmt_score_in,
     scale_labels,
 )
+from .calibration import calibration_view
 from .context import context_view
 from .data import ReportData
 from .evidence import evidence_view
@@ -278,6 +279,7 @@ def report_view(data: ReportData) -> dict[str, Any]:
         "sections": sections,
         "evidence": evidence_view(data),
         "context": context_view(data),
+        "calibration": calibration_view(data),
         "source": ", ".join(
             part
             for part in (

@@ -14,6 +14,7 @@ from ..planning import PlanOverride
 from ..privacy import anonymized
 from .answer_sets import answer_sets_for, assessment_framework
 from .assessments import list_assessments
+from .calibration import agreed_answers
 from .evidence import evidence_crosscheck, scans_for, stored_scans
 from .models import Assessment
 from .plans import plan_overrides
@@ -75,4 +76,5 @@ def render_stored_report(
         targets=targets,
         evidence=evidence,
         evidence_scanned_at=sorted({s.generated_at for s in stored if s.generated_at}),
+        agreed=agreed_answers(session, assessment_id=assessment.id),
     )

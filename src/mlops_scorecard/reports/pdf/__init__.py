@@ -1,6 +1,6 @@
 """The PDF report (A4), drawn with fpdf2 from the same view as the other formats.
 
-The sections are drawn in reading order by :mod:`.context`, :mod:`.summary`, :mod:`.charts`,
+The sections are drawn in reading order by :mod:`.context`, :mod:`.summary`, :mod:`.calibration`, :mod:`.charts`,
 :mod:`.analysis`, :mod:`.evidence` and :mod:`.answers`, on :mod:`.page`'s pages, with :mod:`.table`'s
 tables. The creation date is the report's ``generated_at``, so the same input gives the
 same bytes.
@@ -16,6 +16,7 @@ from ..figures import SUMMARY_KINDS
 from ..view import report_view
 from .analysis import agreement, plan, roles, trend
 from .answers import answers
+from .calibration import calibration
 from .charts import Chart, chart_row
 from .context import context
 from .evidence import evidence
@@ -46,6 +47,7 @@ def render_pdf(
     title_block(pdf, v)
     context(pdf, v)
     scores(pdf, v)
+    calibration(pdf, v)
     chart_row(pdf, {k: charts[k] for k in SUMMARY_KINDS if k in charts}, data)
     trust(pdf, v)
     agreement(pdf, v)

@@ -17,6 +17,7 @@ def register(app: FastAPI) -> None:
         assessments,
         audit,
         auth,
+        calibration,
         frameworks,
         health,
         invitations,
@@ -38,6 +39,7 @@ def register(app: FastAPI) -> None:
     app.include_router(unit_settings.router)
     app.include_router(frameworks.router)
     app.include_router(plans.router)
+    app.include_router(calibration.router)
     app.include_router(profiles.router)
     app.include_router(analysis.router)
     app.include_router(invitations.router)

@@ -17,6 +17,7 @@ from . import (
     api_analysis,
     api_assessments,
     api_audit,
+    api_calibration,
     api_evidence,
     api_frameworks,
     api_imports,
@@ -42,6 +43,7 @@ router.include_router(api_units.router)
 router.include_router(api_frameworks.router)
 router.include_router(api_assessments.router)
 router.include_router(api_plans.router)
+router.include_router(api_calibration.router)
 router.include_router(api_responses.router)
 router.include_router(api_invitations.router)
 router.include_router(api_imports.router)

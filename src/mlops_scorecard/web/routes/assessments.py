@@ -25,6 +25,8 @@ from ...store.analysis import assessment_answers
 from ...store.answer_sets import answer_set, assessment_framework
 from ...store.answers import comments_of, import_answer_set
 from ...store.assessments import create_assessment, get_assessment, has_answers, set_status
+from ...store.audit import AuditFilter, query_log
+from ...store.calibration import assessment_calibration
 from ...store.evidence import evidence_crosscheck, scans_for, stored_scans
 from ...store.frameworks import available_frameworks
 from ...store.plans import plan_for
@@ -41,6 +43,8 @@ from ..security import checked_form, require
 from ..templating import render
 from ..views.analysis import assessment_view
 from ..views.assessment import answers_view, page_sections, progress_rows, score_rows, wide_count
+from ..views.audit import audit_rows
+from ..views.calibration import calibration_section
 from ..views.common import slug
 from ..views.crumbs import unit_crumbs
 from ..views.evidence import evidence_view
@@ -261,6 +265,11 @@ def assessment_page(
             plan_for(s, assessment=a, result=scored), order=request.query_params.get("plan_order", "plan")
         )
         stored = stored_scans(s, assessment=a)
+        # the assessment's own log, for admins only (the log names who changed what)
+        audit_log = (
+            query_log(s, where=AuditFilter(assessment_id=a.id), per_page=10) if user.can("admin") else None
+        )
+        agreed = assessment_calibration(s, assessment=a, matrix=scored.matrix)
         check = None
         if stored:  # the answers are loaded already: counted here, not queried again
             scans = scans_for(s, assessment=a, stored=stored)
@@ -320,10 +329,17 @@ def assessment_page(
         trust=trust,
         crumbs=unit_crumbs(path, (a.title, None)),
         sections=page_sections(
-            a.status, facilitator=facilitator, evidence=bool(stored), plan=bool(plan_section)
+            a.status,
+            facilitator=facilitator,
+            evidence=bool(stored),
+            plan=bool(plan_section),
+            audit=audit_log is not None,
         ),
+        audit_log=audit_log,
+        audit_rows=audit_rows(audit_log) if audit_log is not None else [],
         locked=locked,
         saved=saved == "1",
+        calibration=calibration_section(fw, agreed, agenda=analysis.hotspot_total, facilitator=facilitator),
     )
 
 

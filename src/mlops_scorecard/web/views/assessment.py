@@ -34,10 +34,13 @@ __all__ = [
 Section = tuple[str, str]
 
 
-def page_sections(status: str, *, facilitator: bool, evidence: bool, plan: bool = True) -> list[Section]:
+def page_sections(
+    status: str, *, facilitator: bool, evidence: bool, plan: bool = True, audit: bool = False
+) -> list[Section]:
     """The page's parts in the order shown: results first once answers come in; a
     draft (nothing to score yet) leads with its set-up and invitations. Evidence has a
-    part of its own once a scan is uploaded (before that, how to upload one is set-up)."""
+    part of its own once a scan is uploaded (before that, how to upload one is set-up);
+    the audit log (``audit``: admins) comes last."""
     results: list[Section] = [("results", "Results"), ("trust", "Trust")]
     people: Section = ("progress", "Responses and invitations" if facilitator else "Responses")
     rest: list[Section] = [("plan", "Plan")] if plan else []
@@ -45,10 +48,11 @@ def page_sections(status: str, *, facilitator: bool, evidence: bool, plan: bool 
     if evidence:
         rest.append(("evidence", "Evidence"))
     rest.append(("downloads", "Downloads"))
+    last: list[Section] = [("audit", "Audit log")] if audit else []
     setup: list[Section] = [("setup", "Set-up")] if facilitator else []
     if status == "draft":
-        return [*setup, people, *results, *rest]
-    return [*results, people, *rest, *setup]
+        return [*setup, people, *results, *rest, *last]
+    return [*results, people, *rest, *setup, *last]
 
 
 def wide_count(uncertainty: Uncertainty) -> int:
