@@ -87,7 +87,8 @@ class RolledPoint:
 
 def rolled_trend(history: Mapping[int, Sequence[Any]], dimension_ids: Sequence[str]) -> list[RolledPoint]:
     """The rolled-up trend (:data:`TREND_RULE`) of the teams in ``history`` (team unit id
-    -> summaries oldest first, :func:`~.summaries.history_summaries`), oldest quarter first."""
+    -> points with ``date``, ``overall`` and ``dimensions``, oldest first,
+    :attr:`~.summaries.Scope.history`), oldest quarter first."""
     by_quarter: dict[str, dict[int, Any]] = {}
     for unit_id, summaries in history.items():
         for s in summaries:  # oldest first: the newest in a quarter wins

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -19,10 +23,10 @@ from ...store.analysis import OrgSummary, unit_trend, version_notes
 from ...store.assessments import get_assessment, list_assessments
 from ...store.distributions import distributions
 from ...store.frameworks import resolve
+from ...store.models import Assessment, Unit
 from ...store.plans import plan_for
 from ...store.results import summary_results
-from ...store.rollup import summary_teams
-from ...store.summaries import Scope, UnitRow, scope_summaries, store_summaries
+from ...store.summaries import Summary, UnitRow, scope_fingerprint, scope_summaries, store_summaries
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...store.work_done import done_since
 from ..context import state
@@ -30,12 +34,20 @@ from ..params import form_int, form_text, parse_id
 from ..security import checked_form, require
 from ..templating import render
 from ..views.common import heat_legend
-from ..views.departments import DepartmentView, department_view
+from ..views.departments import (
+    DepartmentBase,
+    DepartmentView,
+    department_base,
+    department_page,
+    main_framework_teams,
+)
 from ..views.org import org_analysis, unit_tree
 from ..views.plans import UnitPlanView, unit_plan_view
 from ..views.units import assessment_rows, trend_table, unit_view
 
 router = APIRouter(include_in_schema=False)
+
+__all__ = ["ROLLED_KEPT", "Rolled", "load_org", "load_scope", "router"]
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -43,14 +55,45 @@ NO_STORE = {"Cache-Control": "no-store"}
 log = logging.getLogger(__name__)
 
 
-def _scope(request: Request, unit_id: int | None) -> tuple[Scope, dict[str, Framework]]:
-    """The teams' summaries below ``unit_id`` (every team for ``None``) and their frameworks.
+@dataclass(frozen=True)
+class Rolled:
+    """A scope's units and latest summaries, their frameworks, the roll-up computed from
+    them, and what the organization page adds (``extra``, filled on first use). The
+    trend's points are not kept: the roll-up holds the trend, and fewer long-lived objects
+    keep the garbage collector's full passes short."""
+
+    units: list[UnitRow]
+    latest: dict[int, Summary]
+    frameworks: dict[str, Framework]
+    base: DepartmentBase
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# Roll-ups computed in this worker, by scope and the fingerprint of the data they came
+# from: a page of 5,000 teams recomputes only when a unit or an assessment has changed.
+# Keyed by the data itself, so it is never stale and workers need not share it.
+_ROLLED: OrderedDict[tuple[str, int | None, tuple[int, ...]], Rolled] = OrderedDict()
+_ROLLED_LOCK = threading.Lock()
+ROLLED_KEPT = 8
+
+
+def load_scope(request: Request, unit_id: int | None, unit: Any = None) -> Rolled:
+    """The teams' summaries below ``unit_id`` (every team for ``None``), their frameworks,
+    and the roll-up of ``unit`` (a unit row or object; ``None``: the whole organization).
 
     Read in a read-only transaction; summaries that had to be computed are stored after,
     in a short write of their own. The cache is only a shortcut: when that write fails
     (the database busy past its timeout), the page is still right and the next view
     tries again, so the failure is logged, not shown."""
     with state(request).read() as s:
+        # the database too: two databases (tests, or two apps in one process) may hold
+        # the same units and revisions with different answers
+        key = (str(state(request).engine.url), unit_id, scope_fingerprint(s))
+        with _ROLLED_LOCK:
+            found = _ROLLED.get(key)
+            if found is not None:
+                _ROLLED.move_to_end(key)
+                return found
         scope = scope_summaries(s, unit_id=unit_id)
         frameworks: dict[str, Framework] = {}
         for ref in sorted({x.framework for x in scope.latest.values()}):
@@ -64,33 +107,50 @@ def _scope(request: Request, unit_id: int | None) -> tuple[Scope, dict[str, Fram
                 store_summaries(s, scope.pending)
         except SQLAlchemyError as exc:
             log.warning("summaries not stored (%s); they are computed again on the next view", exc)
-    return scope, frameworks
-
-
-def _department(
-    request: Request, scope: Scope, frameworks: dict[str, Framework], unit: Any
-) -> DepartmentView:
-    q = request.query_params
-    return department_view(
-        unit, scope.units, scope.latest, scope.history, frameworks, q=q.get("q", ""), page=q.get("page", "")
+    if unit is None and unit_id is not None:
+        unit = next((u for u in scope.units if u.id == unit_id), None)
+    rolled = Rolled(
+        scope.units,
+        scope.latest,
+        frameworks,
+        department_base(unit, scope.units, scope.latest, scope.history, frameworks),
     )
+    with _ROLLED_LOCK:
+        _ROLLED[key] = rolled
+        while len(_ROLLED) > ROLLED_KEPT:
+            _ROLLED.popitem(last=False)
+    return rolled
+
+
+def _department(request: Request, rolled: Rolled) -> DepartmentView:
+    q = request.query_params
+    return department_page(rolled.base, q=q.get("q", ""), page=q.get("page", ""))
+
+
+def _top_unit(s: Session) -> Unit | None:
+    """The one unit at the top when it is not a team (the organization): the organization
+    page is its roll-up. Several units at the top: ``None``, the roll-up of every team."""
+    roots = list(s.scalars(select(Unit).where(Unit.parent_id.is_(None), Unit.archived_at.is_(None)).limit(2)))
+    return roots[0] if len(roots) == 1 and roots[0].kind != "team" else None
+
+
+def load_org(request: Request) -> Rolled:
+    """:func:`load_scope` of the organization: its one top unit, or every team."""
+    with state(request).read() as s:
+        top = _top_unit(s)
+    return load_scope(request, None if top is None else top.id)
 
 
 def _org_page(request: Request, status: int = 200, error: str | None = None, values: Any = None) -> Response:
-    scope, frameworks = _scope(request, None)
-    roots, order = unit_tree(scope.units)
-    # one organization unit at the top: the page is its roll-up; several roots: all of them
-    top = [n for n in roots if n.kind != "team"]
-    unit: UnitRow | None = None
-    if len(roots) == 1 and top:
-        unit = next(u for u in scope.units if u.id == top[0].id)
-    dept = _department(request, scope, frameworks, unit)
-    teams = summary_teams(scope.units, scope.latest)
-    columns = [(c.id, c.title) for c in dept.groups[0].columns] if dept.groups else []
-    # the distribution compares teams on the most used framework's dimensions
-    main = dept.groups[0].framework_id if dept.groups else ""
-    peers = {t: v for t, v in teams.items() if scope.latest[t].framework_id == main}
-    summary = OrgSummary(peers, [], distributions(peers.values(), [*columns, ("overall", "Overall")]))
+    rolled = load_org(request)
+    if not rolled.extra:  # once per roll-up: the tree and the distribution of team scores
+        roots, order = unit_tree(rolled.units)
+        peers, columns = main_framework_teams(rolled.units, rolled.latest, rolled.frameworks)
+        summary = OrgSummary(peers, [], distributions(peers.values(), [*columns, ("overall", "Overall")]))
+        rolled.extra.update(roots=roots, order=order, columns=columns, summary=summary)
+    x = rolled.extra
+    roots, order, columns = x["roots"], x["order"], x["columns"]
+    dept = _department(request, rolled)
     return render(
         request,
         "organization.html",
@@ -99,8 +159,8 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
         order=[n for n in order if n.kind != "team"],
         dept=dept,
         dept_url="/",
-        unit_count=len(scope.units),
-        org_analysis=org_analysis(order, summary, columns, request.query_params.get("team")),
+        unit_count=len(rolled.units),
+        org_analysis=org_analysis(order, x["summary"], columns, request.query_params.get("team")),
         legend=heat_legend(),
         kinds=UNIT_KINDS,
         error=error,
@@ -181,17 +241,55 @@ def _unit_plan(s: Session, *, unit_id: int, trend: Trend) -> UnitPlanView | None
     return unit_plan_view(trend, tracked, since)
 
 
+def _department_page(request: Request, unit: Unit) -> Response | None:
+    """A department without assessments of its own (the usual case): its roll-up, from
+    the rows the roll-up read, none of the team page's sections. ``None`` when it has
+    assessments: the unit page shows them with the roll-up above."""
+    with state(request).read() as s:
+        own = s.scalar(select(func.count()).select_from(Assessment).where(Assessment.unit_id == unit.id))
+    if own:
+        return None
+    rolled = load_scope(request, unit.id, unit)
+    by_id = {u.id: u for u in rolled.units}
+    path: list[Any] = [unit]
+    while path[0].parent_id in by_id and len(path) < 50:
+        path.insert(0, by_id[path[0].parent_id])
+    children = sorted((u for u in rolled.units if u.parent_id == unit.id), key=lambda u: u.name.lower())
+    return render(
+        request,
+        "unit.html",
+        unit=unit,
+        path=path,
+        children=children,
+        rows=[],
+        trend=build_trend([]),
+        trend_table=[],
+        since_first=False,
+        version_notes=[],
+        unit_plan=None,
+        unit_analysis=None,
+        dept=_department(request, rolled),
+        dept_url=f"/units/{unit.id}",
+        legend=heat_legend(),
+    )
+
+
 @router.get("/units/{unit_id}")
 def unit_page(request: Request, unit_id: str) -> Response:
     """A unit: its assessments and the trend of each dimension across them; a
     department's page leads with the roll-up from its teams."""
     require(request, "viewer")
-    data = _unit_data(request, parse_id(unit_id, "unit"))
-    trend = data["trend"]
-    unit = data["unit"]
+    number = parse_id(unit_id, "unit")
+    with state(request).read() as s:
+        unit = get_unit(s, unit_id=number)
     if unit.kind != "team":
-        scope, frameworks = _scope(request, unit.id)
-        data["dept"] = _department(request, scope, frameworks, unit)
+        page = _department_page(request, unit)
+        if page is not None:
+            return page
+    data = _unit_data(request, number)
+    trend = data["trend"]
+    if unit.kind != "team":
+        data["dept"] = _department(request, load_scope(request, unit.id, unit))
         data["dept_url"] = f"/units/{unit.id}"
         data["legend"] = heat_legend()
     # with two assessments "since first" is "since previous": one column says it

@@ -18,26 +18,33 @@ from ...framework import Framework
 from ...store.rolled import TREND_RULE, WEAK_RULE, places, rolled_trend, weakest_questions
 from ...store.rollup import ROLLUP_RULE, RolledScore, TeamScore, rollup_over, subtree_map, summary_teams
 from ...store.spreads import UNCERTAINTY_RULE
-from ...store.summaries import Summary
+from ...store.summaries import Point, Summary
 from ..params import whole_number
 from .common import heat_style
 from .org import HATCH, HeatCell, TreeNode
 
 __all__ = [
+    "MAX_BLOCK_ROWS",
     "PAGE_SIZE",
     "Column",
+    "DepartmentBase",
     "DepartmentView",
     "FrameworkGroup",
     "RollRow",
     "SubBlock",
     "TeamRow",
     "TrendLine",
+    "department_base",
+    "department_page",
     "department_view",
+    "main_framework_teams",
     "short_labels",
 ]
 
 #: Teams per page of the teams heatmap.
 PAGE_SIZE = 50
+#: Most sub-department rows shown collapsed under the child departments.
+MAX_BLOCK_ROWS = 120
 _SHORT = 11
 
 
@@ -186,21 +193,45 @@ def _tree_order(units: Sequence[Any]) -> list[TreeNode]:
     return order
 
 
-def department_view(
+@dataclass(frozen=True)
+class _Group:
+    framework_id: str
+    title: str
+    columns: list[Column]
+    rollups: list[RollRow]
+    blocks: list[SubBlock]
+    team_ids: list[int]
+    teams: dict[int, TeamScore]
+    places: dict[int, Any]
+    weak: list[str]
+    trend: list[TrendLine]
+
+
+@dataclass(frozen=True)
+class DepartmentBase:
+    """Everything about a department's roll-up that does not depend on the search or the
+    page: what :func:`department_page` slices (and what a route may keep while the data
+    it came from is unchanged)."""
+
+    name: str
+    by_id: dict[int, Any]
+    team_ids: list[int]
+    latest: Mapping[int, Summary]
+    scored: int
+    groups: list[_Group]
+
+
+def department_base(
     scope: Any | None,
     units: Sequence[Any],
     latest: Mapping[int, Summary],
-    history: Mapping[int, Sequence[Summary]],
+    history: Mapping[int, Sequence[Point]],
     frameworks: Mapping[str, Framework],
-    *,
-    q: str = "",
-    page: str = "",
-) -> DepartmentView:
+) -> DepartmentBase:
     """The roll-up of ``scope`` (a unit that is not a team; ``None``: every unit) from its
-    teams' ``latest`` summaries and their ``history`` (team unit id -> summaries, oldest
+    teams' ``latest`` summaries and their ``history`` (team unit id -> points, oldest
     first). ``frameworks`` maps each summary's ``id@version`` to its framework (titles and
-    question sets); ``q`` filters the teams by name (or their department's), ``page`` is
-    the teams' page number (both from the query string, anything else ignored)."""
+    question sets)."""
     order = _tree_order(units)
     subtrees = subtree_map(units)
     by_id = {u.id: u for u in units}
@@ -233,9 +264,6 @@ def department_view(
         fw = frameworks.get(s.framework)
         if fw is not None and s.framework_id not in fw_of:
             fw_of[s.framework_id] = fw
-    needle = q.strip().lower()[:200]
-    number = whole_number(page or "1") or 1
-    pages = 1
     groups = []
     for fid, tids in sorted(fw_teams.items(), key=lambda p: (-len(p[1]), p[0])):
         fw = fw_of.get(fid)
@@ -246,31 +274,63 @@ def department_view(
         columns = short_labels(list(titles.items()))
         teams = {t: teams_all[t] for t in tids if t in teams_all}
         rollups, blocks = _rollups(scope, scope_ids, by_id, subtrees, depth, teams, columns)
-        place = places({t: teams[t].overall for t in teams})
-        matched = [t for t in tids if not needle or _matches(by_id, t, needle)]
-        pages = max(pages, math.ceil(len(matched) / PAGE_SIZE))
-        shown = matched[(min(number, max(1, math.ceil(len(matched) / PAGE_SIZE))) - 1) * PAGE_SIZE :][
-            :PAGE_SIZE
-        ]
         groups.append(
-            FrameworkGroup(
+            _Group(
                 framework_id=fid,
                 title=fid if fw is None else fw.title,
                 columns=columns,
                 rollups=rollups,
                 blocks=blocks,
-                teams=[_team_row(by_id, latest[t], teams[t], columns, place.get(t)) for t in shown],
-                team_total=len(tids),
-                matched=len(matched),
+                team_ids=tids,
+                teams=teams,
+                places=places({t: teams[t].overall for t in teams}),
                 weak=_weak(fw, [latest[t] for t in tids], frameworks),
                 trend=_trend([history.get(t, []) for t in tids], tids, columns),
             )
         )
-    waiting = [t for t in team_ids if t not in latest and (not needle or _matches(by_id, t, needle))]
-    return DepartmentView(
+    return DepartmentBase(
         name="the organization" if scope is None else scope.name,
-        team_count=len(team_ids),
+        by_id=by_id,
+        team_ids=team_ids,
+        latest=latest,
         scored=len(teams_all),
+        groups=groups,
+    )
+
+
+def department_page(base: DepartmentBase, *, q: str = "", page: str = "") -> DepartmentView:
+    """The page of :func:`department_base`: ``q`` filters the teams by name (or their
+    department's), ``page`` is the teams' page number (both from the query string; a
+    number out of range is the nearest page, anything else the first)."""
+    needle = q.strip().lower()[:200]
+    number = whole_number(page or "1") or 1
+    by_id, latest = base.by_id, base.latest
+    pages = 1
+    groups = []
+    for g in base.groups:
+        matched = [t for t in g.team_ids if not needle or _matches(by_id, t, needle)]
+        last = max(1, math.ceil(len(matched) / PAGE_SIZE))
+        pages = max(pages, last)
+        shown = matched[(min(number, last) - 1) * PAGE_SIZE :][:PAGE_SIZE]
+        groups.append(
+            FrameworkGroup(
+                framework_id=g.framework_id,
+                title=g.title,
+                columns=g.columns,
+                rollups=g.rollups,
+                blocks=g.blocks,
+                teams=[_team_row(by_id, latest[t], g.teams[t], g.columns, g.places.get(t)) for t in shown],
+                team_total=len(g.team_ids),
+                matched=len(matched),
+                weak=g.weak,
+                trend=g.trend,
+            )
+        )
+    waiting = [t for t in base.team_ids if t not in latest and (not needle or _matches(by_id, t, needle))]
+    return DepartmentView(
+        name=base.name,
+        team_count=len(base.team_ids),
+        scored=base.scored,
         groups=groups,
         unscored=[(t, by_id[t].name) for t in waiting[:PAGE_SIZE]],
         unscored_count=len(waiting),
@@ -283,6 +343,20 @@ def department_view(
         uncertainty_rule=UNCERTAINTY_RULE,
         hatch=HATCH,
     )
+
+
+def department_view(
+    scope: Any | None,
+    units: Sequence[Any],
+    latest: Mapping[int, Summary],
+    history: Mapping[int, Sequence[Point]],
+    frameworks: Mapping[str, Framework],
+    *,
+    q: str = "",
+    page: str = "",
+) -> DepartmentView:
+    """:func:`department_page` of :func:`department_base` in one call."""
+    return department_page(department_base(scope, units, latest, history, frameworks), q=q, page=page)
 
 
 def _matches(by_id: Mapping[int, Any], team_id: int, needle: str) -> bool:
@@ -353,6 +427,13 @@ def _rollups(
         for b in blocks
         if b.rows
     ]
+    # beyond MAX_BLOCK_ROWS the collapsed rows would outweigh the page (500 departments
+    # are half a megabyte of cells): each child department's own page has its sub-departments
+    if sum(len(b.rows) for b in kept) > MAX_BLOCK_ROWS:
+        kept = [
+            SubBlock(b.unit_id, b.name, f"{b.name}: {plural(len(b.rows), 'department')} below it", [])
+            for b in kept
+        ]
     return rows, kept
 
 
@@ -413,7 +494,7 @@ def _weak(
 
 
 def _trend(
-    histories: Sequence[Sequence[Summary]], tids: Sequence[int], columns: Sequence[Column]
+    histories: Sequence[Sequence[Point]], tids: Sequence[int], columns: Sequence[Column]
 ) -> list[TrendLine]:
     points = rolled_trend(dict(zip(tids, histories, strict=True)), [c.id for c in columns])
     out = []
@@ -437,3 +518,32 @@ def _trend(
             cells.append((cell, "" if s.low is None else fmt_interval(s.low, s.high, 0)))
         out.append(TrendLine(p.label, p.teams, cells))
     return out
+
+
+def main_framework_teams(
+    units: Sequence[Any], latest: Mapping[int, Summary], frameworks: Mapping[str, Framework]
+) -> tuple[dict[int, TeamScore], list[tuple[str, str]]]:
+    """The teams on the framework most teams use, and its columns (dimension id, title):
+    what the distribution of team scores compares (other frameworks' dimensions differ)."""
+    counts: dict[str, int] = {}
+    for s in latest.values():
+        counts[s.framework_id] = counts.get(s.framework_id, 0) + 1
+    if not counts:
+        return {}, []
+    main = min(counts, key=lambda f: (-counts[f], f))
+    teams = {t: v for t, v in summary_teams(units, latest).items() if latest[t].framework_id == main}
+    titles: dict[str, str] = {}
+    fw = next(
+        (
+            frameworks[s.framework]
+            for s in latest.values()
+            if s.framework in frameworks and s.framework_id == main
+        ),
+        None,
+    )
+    if fw is not None:
+        titles.update((d.id, d.title) for d in fw.dimensions)
+    for t in teams:
+        for did in latest[t].dimensions:
+            titles.setdefault(did, did)
+    return teams, list(titles.items())
