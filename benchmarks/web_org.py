@@ -43,7 +43,7 @@ from mlops_scorecard.scoring import score  # noqa: E402
 from mlops_scorecard.store.accounts import create_user  # noqa: E402
 from mlops_scorecard.store.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
 from mlops_scorecard.store.models import Answer, Assessment, Respondent, Unit  # noqa: E402
-from web import start_server, stop_server, wait_until_up  # noqa: E402
+from web import stop_server  # noqa: E402
 
 SIZES = (200, 1000, 5000)
 QUARTERS = 4
@@ -178,6 +178,25 @@ def seed(url: str, teams: int) -> dict[str, int]:
                 )
     engine.dispose()
     return {"org": 1, "department": first_dept, "teams": teams, "answers": len(cells)}
+
+
+def wait_until_up(proc: subprocess.Popen[bytes], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``proc`` once it answers on ``port``; a busy machine may take a while (120 s)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+            return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit(f"server did not start: {log.read_text()}")
+
+
+def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """One ``mlops-scorecard serve`` worker on 127.0.0.1:``port``, as benchmarks/web.py starts it."""
+    cmd = [sys.executable, "-m", "mlops_scorecard", "serve", "--port", str(port), "--database-url", url]
+    return wait_until_up(subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT), port, log)
 
 
 def timed(client: httpx.Client, path: str, runs: int) -> dict[str, Any]:

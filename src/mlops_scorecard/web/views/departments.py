@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...analysis import WIDE_INTERVAL
-from ...format import answer_label, fmt_interval, fmt_pct, fmt_score, plural
+from ...format import answer_label, fmt_interval, fmt_score, plural
 from ...framework import Framework
 from ...store.rolled import TREND_RULE, WEAK_RULE, places, rolled_trend, weakest_questions
 from ...store.rollup import ROLLUP_RULE, RolledScore, TeamScore, rollup_over, subtree_map, summary_teams
@@ -485,10 +485,9 @@ def _weak(
     for w in weakest_questions(summaries, asked):
         found = None if fw is None else fw.question(w.question_id)
         what = w.question_id if found is None else f"{found[1].text} ({found[0].title})"
-        share = fmt_pct(w.answers_low / w.answers_valued) if w.answers_valued else "—"
         out.append(
-            f"{w.teams_low} of {plural(w.teams_asked, 'team')} answer mostly {lowest} to: {what} "
-            f"\u2014 {share} of their respondents' answers"
+            f"{w.teams_low} of {plural(w.teams_asked, 'team')} answer mostly {lowest} to: {what}; "
+            f"{w.answers_low} of {plural(w.answers_valued, 'answer')} across the teams are {lowest}"
         )
     return out
 
