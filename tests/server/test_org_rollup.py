@@ -172,7 +172,7 @@ def test_department_page_shows_the_roll_up(app: FastAPI, viewer: TestClient) -> 
     assert "2025 Q2" in trend
     assert "90% interval" in trend
     # short column labels, full names in the header's tooltip
-    assert '<abbr title="Monitoring and Evaluation">Monitoring</abbr>' in page
+    assert '<abbr title="Monitoring and Evaluation"><span class="lbl">Monitoring</span>' in page
     # nobody's name is on a roll-up page, not even for a facilitator's eyes
     assert "Secret Person" not in page
     assert "Secret Person" not in viewer.get("/").text

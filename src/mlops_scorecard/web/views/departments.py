@@ -56,6 +56,11 @@ class Column:
     short: str
     title: str
 
+    @property
+    def tiny(self) -> str:
+        """A label for a phone's width: the short label's first four letters."""
+        return self.short if len(self.short) <= 4 else self.short[:3] + "."
+
 
 @dataclass(frozen=True)
 class RollRow:
