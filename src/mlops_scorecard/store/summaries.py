@@ -38,10 +38,12 @@ __all__ = [
     "Summary",
     "UnitRow",
     "latest_summaries",
+    "own_assessments",
     "scope_fingerprint",
     "scope_summaries",
     "store_summaries",
     "summaries_for",
+    "top_unit",
     "unit_rows",
 ]
 
@@ -496,3 +498,19 @@ def scope_fingerprint(session: Session) -> tuple[int, ...]:
         .one()
     )
     return tuple(int(v) for v in (*units, *assessments))
+
+
+def top_unit(session: Session) -> Unit | None:
+    """The one unit at the top when it is not a team (the organization, whose roll-up
+    the organization page is); ``None`` when several units (or a team) are at the top."""
+    roots = list(
+        session.scalars(select(Unit).where(Unit.parent_id.is_(None), Unit.archived_at.is_(None)).limit(2))
+    )
+    return roots[0] if len(roots) == 1 and roots[0].kind != "team" else None
+
+
+def own_assessments(session: Session, *, unit_id: int) -> int:
+    """How many assessments the unit itself has (a department usually has none)."""
+    return int(
+        session.scalar(select(func.count()).select_from(Assessment).where(Assessment.unit_id == unit_id)) or 0
+    )

@@ -10,7 +10,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -23,10 +22,18 @@ from ...store.analysis import OrgSummary, unit_trend, version_notes
 from ...store.assessments import get_assessment, list_assessments
 from ...store.distributions import distributions
 from ...store.frameworks import resolve
-from ...store.models import Assessment, Unit
+from ...store.models import Unit
 from ...store.plans import plan_for
 from ...store.results import summary_results
-from ...store.summaries import Summary, UnitRow, scope_fingerprint, scope_summaries, store_summaries
+from ...store.summaries import (
+    Summary,
+    UnitRow,
+    own_assessments,
+    scope_fingerprint,
+    scope_summaries,
+    store_summaries,
+    top_unit,
+)
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...store.work_done import done_since
 from ..context import state
@@ -127,17 +134,10 @@ def _department(request: Request, rolled: Rolled) -> DepartmentView:
     return department_page(rolled.base, q=q.get("q", ""), page=q.get("page", ""))
 
 
-def _top_unit(s: Session) -> Unit | None:
-    """The one unit at the top when it is not a team (the organization): the organization
-    page is its roll-up. Several units at the top: ``None``, the roll-up of every team."""
-    roots = list(s.scalars(select(Unit).where(Unit.parent_id.is_(None), Unit.archived_at.is_(None)).limit(2)))
-    return roots[0] if len(roots) == 1 and roots[0].kind != "team" else None
-
-
 def load_org(request: Request) -> Rolled:
     """:func:`load_scope` of the organization: its one top unit, or every team."""
     with state(request).read() as s:
-        top = _top_unit(s)
+        top = top_unit(s)
     return load_scope(request, None if top is None else top.id)
 
 
@@ -246,7 +246,7 @@ def _department_page(request: Request, unit: Unit) -> Response | None:
     the rows the roll-up read, none of the team page's sections. ``None`` when it has
     assessments: the unit page shows them with the roll-up above."""
     with state(request).read() as s:
-        own = s.scalar(select(func.count()).select_from(Assessment).where(Assessment.unit_id == unit.id))
+        own = own_assessments(s, unit_id=unit.id)
     if own:
         return None
     rolled = load_scope(request, unit.id, unit)
