@@ -17,8 +17,10 @@ from mlops_scorecard.store.models import DerivedResult
 from mlops_scorecard.store.revisions import bump_revision
 from mlops_scorecard.store.rolled import places, rolled_trend, weakest_questions
 from mlops_scorecard.store.rollup import rollup_over, subtree_map, summary_teams
-from mlops_scorecard.store.summaries import KIND, latest_summaries, scope_summaries, store_summaries
-from mlops_scorecard.web.views.departments import PAGE_SIZE, short_labels
+from mlops_scorecard.store.scopes import scope_summaries
+from mlops_scorecard.store.summaries import KIND, latest_summaries, store_summaries
+from mlops_scorecard.web.views.department_rows import short_labels
+from mlops_scorecard.web.views.departments import PAGE_SIZE
 
 FW = get_framework("mlops-scorecard")
 CORE = [q.id for _, q in FW.iter_questions("core")]

@@ -21,41 +21,38 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import String, case, func, select, type_coerce
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .answer_sets import answer_codes
-from .models import Assessment, DerivedResult, Unit
+from .models import Assessment, DerivedResult
 from .results import score_value, summary_results
-from .rollup import subtree_map
 from .spreads import Spread, half_width, spread
 
 __all__ = [
+    "BODY_HEAD",
+    "FORMAT",
+    "IN_LIMIT",
     "KIND",
-    "Point",
-    "Scope",
     "Summary",
-    "UnitRow",
+    "SummaryRow",
+    "compute_bodies",
     "latest_summaries",
-    "own_assessments",
-    "scope_fingerprint",
-    "scope_summaries",
     "store_summaries",
     "summaries_for",
-    "top_unit",
-    "unit_rows",
+    "summary_of",
 ]
 
 #: The ``derived_results.kind`` summaries are stored under.
 KIND = "summary"
 #: Bump when the body's shape changes: older bodies are then recomputed.
 FORMAT = 3
-# how every body of this format begins (json.dumps keeps the keys in order)
-_HEAD = f'{{"v":{FORMAT},'
-# an IN list longer than this is filtered in Python instead (SQLite's parameter limit,
-# and a plan that stays a scan either way)
-_IN_LIMIT = 900
+#: How every body of this format begins (json.dumps keeps the keys in order).
+BODY_HEAD = f'{{"v":{FORMAT},'
+#: An IN list longer than this is filtered in Python instead (SQLite's parameter limit,
+#: and a plan that stays a scan either way).
+IN_LIMIT = 900
 
 
 @dataclass(frozen=True)
@@ -119,7 +116,9 @@ class Summary:
 
 
 @dataclass(frozen=True)
-class _Row:
+class SummaryRow:
+    """The columns of an assessment a summary is read or computed for."""
+
     id: int
     unit_id: int
     title: str
@@ -146,15 +145,16 @@ def _body(result: Mapping[str, Any], framework: str, question_set: str, stats: M
     return "\n".join(json.dumps(x, separators=(",", ":")) for x in lines)
 
 
-def _summary(row: _Row, body: str) -> Summary | None:
+def _summary(row: SummaryRow, body: str) -> Summary | None:
     head, _, detail = body.partition("\n")
     data = json.loads(head)
     if not isinstance(data, dict) or data.get("v") != FORMAT:
         return None
-    return _summary_of(row, data, detail)
+    return summary_of(row, data, detail)
 
 
-def _summary_of(row: _Row, data: Mapping[str, Any], detail: str) -> Summary:
+def summary_of(row: SummaryRow, data: Mapping[str, Any], detail: str) -> Summary:
+    """The :class:`Summary` of a row from its body's first line decoded (``data``) and the rest."""
     return Summary(
         assessment_id=row.id,
         unit_id=row.unit_id,
@@ -202,7 +202,7 @@ def _answer_stats(session: Session, assessments: Sequence[Assessment]) -> dict[i
     return out
 
 
-def _compute(session: Session, rows: Sequence[_Row]) -> dict[int, str]:
+def compute_bodies(session: Session, rows: Sequence[SummaryRow]) -> dict[int, str]:
     """Summary bodies of ``rows``, computed now (full rows loaded: frozen results included)."""
     wanted = [r.id for r in rows]
     assessments = list(session.scalars(select(Assessment).where(Assessment.id.in_(wanted))))
@@ -247,12 +247,12 @@ def store_summaries(session: Session, pending: Mapping[int, tuple[int, str]]) ->
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), _IN_LIMIT):
-        yield ids[start : start + _IN_LIMIT]
+    for start in range(0, len(ids), IN_LIMIT):
+        yield ids[start : start + IN_LIMIT]
 
 
 def _summaries(
-    session: Session, rows: Sequence[_Row], pending: dict[int, tuple[int, str]] | None = None
+    session: Session, rows: Sequence[SummaryRow], pending: dict[int, tuple[int, str]] | None = None
 ) -> dict[int, Summary]:
     """The summaries of ``rows``: stored ones at the row's revision, the others computed
     now and stored in ``session``, or left in ``pending`` for the caller to store (a
@@ -275,9 +275,9 @@ def _summaries(
             stale.append(r)
         else:
             out[r.id] = summary
-    for start in range(0, len(stale), _IN_LIMIT):
-        part = stale[start : start + _IN_LIMIT]
-        bodies = _compute(session, part)
+    for start in range(0, len(stale), IN_LIMIT):
+        part = stale[start : start + IN_LIMIT]
+        bodies = compute_bodies(session, part)
         computed = {r.id: (r.revision, bodies[r.id]) for r in part if r.id in bodies}
         if pending is None:
             store_summaries(session, computed)
@@ -291,7 +291,7 @@ def _summaries(
     return out
 
 
-def _rows(session: Session, unit_ids: Collection[int] | None = None) -> list[_Row]:
+def _rows(session: Session, unit_ids: Collection[int] | None = None) -> list[SummaryRow]:
     """Every assessment that is not a draft nor archived (of ``unit_ids`` when given), by
     unit, newest first; the columns only, read without the ORM (20,000 rows at 5,000 teams).
 
@@ -307,7 +307,7 @@ def _rows(session: Session, unit_ids: Collection[int] | None = None) -> list[_Ro
         Assessment.status,
         Assessment.revision,
     ).where(Assessment.status != "draft", Assessment.archived_at.is_(None))
-    small = unit_ids is not None and len(unit_ids) <= _IN_LIMIT
+    small = unit_ids is not None and len(unit_ids) <= IN_LIMIT
     if small and unit_ids is not None:
         query = query.where(Assessment.unit_id.in_(list(unit_ids)))
     query = query.order_by(Assessment.unit_id, Assessment.date.desc(), Assessment.id.desc())
@@ -316,7 +316,7 @@ def _rows(session: Session, unit_ids: Collection[int] | None = None) -> list[_Ro
     for aid, unit_id, title, date, status, revision in session.connection().execute(query):
         if keep is None or unit_id in keep:
             when = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])
-            out.append(_Row(aid, unit_id, title, when, status, revision))
+            out.append(SummaryRow(aid, unit_id, title, when, status, revision))
     return out
 
 
@@ -335,7 +335,7 @@ def latest_summaries(session: Session, *, unit_ids: Collection[int] | None = Non
     An open assessment nobody has answered yet gives way to the one before it: the
     newest candidates are summarised first, the next only for the units that need it.
     """
-    candidates: dict[int, list[_Row]] = {}
+    candidates: dict[int, list[SummaryRow]] = {}
     for r in _rows(session, unit_ids):
         candidates.setdefault(r.unit_id, []).append(r)
     found: dict[int, Summary] = {}
@@ -351,166 +351,3 @@ def latest_summaries(session: Session, *, unit_ids: Collection[int] | None = Non
                 found[r.unit_id] = s
                 del candidates[r.unit_id]
         depth += 1
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    """A unit as the roll-up pages need it (no ORM object: thousands of them are read)."""
-
-    id: int
-    parent_id: int | None
-    name: str
-    kind: str
-
-
-def unit_rows(session: Session) -> list[UnitRow]:
-    """Every unit that is not archived, by id: four columns, one query."""
-    query = select(Unit.id, Unit.parent_id, Unit.name, Unit.kind).where(Unit.archived_at.is_(None))
-    return [UnitRow(*r) for r in session.connection().execute(query.order_by(Unit.id))]
-
-
-@dataclass(frozen=True, slots=True)
-class Point:
-    """An assessment as a trend needs it: when, and its scores."""
-
-    date: dt.date
-    overall: float | None
-    dimensions: dict[str, float | None]
-
-
-@dataclass(frozen=True)
-class Scope:
-    """A department's (or the organization's) teams: every unit, and per team below the
-    scope its latest :class:`Summary` (``latest``) and every assessment with answers as a
-    :class:`Point`, oldest first (``history``: the latest is its last)."""
-
-    units: list[UnitRow]
-    history: dict[int, list[Point]]
-    latest: dict[int, Summary]
-    pending: dict[int, tuple[int, str]]
-
-
-def _joined(session: Session, unit_ids: Collection[int]) -> list[tuple[_Row, int | None, str | None]]:
-    """:func:`_rows` with each one's stored summary (revision and body, ``None`` when there
-    is none), in one query: a join, not thousands of ids sent back in IN lists."""
-    query = (
-        select(
-            Assessment.id,
-            Assessment.unit_id,
-            Assessment.title,
-            type_coerce(Assessment.date, String),
-            Assessment.status,
-            Assessment.revision,
-            DerivedResult.revision,
-            DerivedResult.body,
-        )
-        .outerjoin(
-            DerivedResult, (DerivedResult.assessment_id == Assessment.id) & (DerivedResult.kind == KIND)
-        )
-        .where(Assessment.status != "draft", Assessment.archived_at.is_(None))
-    )
-    small = len(unit_ids) <= _IN_LIMIT
-    if small:
-        query = query.where(Assessment.unit_id.in_(list(unit_ids)))
-    keep = None if small else set(unit_ids)
-    query = query.order_by(Assessment.unit_id, Assessment.date.desc(), Assessment.id.desc())
-    out: list[tuple[_Row, int | None, str | None]] = []
-    for aid, unit_id, title, date, status, revision, stored, body in session.connection().execute(query):
-        if keep is None or unit_id in keep:
-            when = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])
-            out.append((_Row(aid, unit_id, title, when, status, revision), stored, body))
-    return out
-
-
-def scope_summaries(session: Session, *, unit_id: int | None) -> Scope:
-    """The summaries of the teams below ``unit_id`` (every team for ``None``), computed
-    where missing or stale and left in :attr:`Scope.pending` for the caller to store with
-    :func:`store_summaries` (so a page reads in a read-only transaction and writes only
-    when something changed). One pass over the assessments gives both the trend (every
-    assessment with answers) and the latest of each team (the newest of them)."""
-    units = unit_rows(session)
-    subtrees = subtree_map(units)
-    teams = [u.id for u in units if u.kind == "team"] if unit_id is None else subtrees.get(unit_id, [])
-    pending: dict[int, tuple[int, str]] = {}
-    if not teams:
-        return Scope(units, {}, {}, pending)
-    joined = _joined(session, teams)
-    stale = [
-        r for r, stored, body in joined if stored != r.revision or body is None or not body.startswith(_HEAD)
-    ]
-    fresh: dict[int, str] = {}
-    for start in range(0, len(stale), _IN_LIMIT):
-        part = stale[start : start + _IN_LIMIT]
-        bodies = _compute(session, part)
-        fresh.update(bodies)
-        pending.update((r.id, (r.revision, bodies[r.id])) for r in part if r.id in bodies)
-    latest: dict[int, Summary] = {}
-    newest_first: dict[int, list[Point]] = {}
-    for r, _, stored_body in joined:  # by unit, newest first
-        body = fresh.get(r.id, stored_body)
-        if body is None:
-            continue
-        head, _, detail = body.partition("\n")
-        data = json.loads(head)
-        if not isinstance(data, dict) or data.get("v") != FORMAT or not data.get("n"):
-            continue
-        if r.unit_id not in latest:
-            latest[r.unit_id] = _summary_of(r, data, detail)
-        newest_first.setdefault(r.unit_id, []).append(Point(r.date, data["overall"], data["dims"]))
-    history = {u: points[::-1] for u, points in newest_first.items()}
-    return Scope(units, history, latest, pending)
-
-
-def scope_fingerprint(session: Session) -> tuple[int, ...]:
-    """A fingerprint of what a roll-up page is computed from, from two aggregate queries
-    (a few milliseconds at 20,000 assessments, where reading the rows costs a hundred).
-
-    It moves when a unit is added, removed, moved or its kind or name's length changes,
-    and when an assessment is added, removed, opened or closed or its revision moves on
-    (every change to what its results derive from bumps it, :mod:`.revisions`, and a
-    summary is a function of its assessment's revision). A page may keep what it
-    computed while the fingerprint stays the same."""
-    units = (
-        session.connection()
-        .execute(
-            select(
-                func.count(),
-                func.coalesce(func.max(Unit.id), 0),
-                func.coalesce(func.sum(Unit.id * func.coalesce(Unit.parent_id, -1)), 0),
-                func.coalesce(func.sum(func.length(Unit.name) * Unit.id), 0),
-                func.coalesce(func.sum(case((Unit.kind == "team", Unit.id), else_=0)), 0),
-            ).where(Unit.archived_at.is_(None))
-        )
-        .one()
-    )
-    assessments = (
-        session.connection()
-        .execute(
-            select(
-                func.count(),
-                func.coalesce(func.max(Assessment.id), 0),
-                func.coalesce(func.sum(Assessment.revision), 0),
-                func.coalesce(func.sum(Assessment.revision * Assessment.id), 0),
-                func.coalesce(func.sum(Assessment.unit_id * Assessment.id), 0),
-                func.coalesce(func.sum(case((Assessment.status == "open", Assessment.id), else_=0)), 0),
-            ).where(Assessment.status != "draft", Assessment.archived_at.is_(None))
-        )
-        .one()
-    )
-    return tuple(int(v) for v in (*units, *assessments))
-
-
-def top_unit(session: Session) -> Unit | None:
-    """The one unit at the top when it is not a team (the organization, whose roll-up
-    the organization page is); ``None`` when several units (or a team) are at the top."""
-    roots = list(
-        session.scalars(select(Unit).where(Unit.parent_id.is_(None), Unit.archived_at.is_(None)).limit(2))
-    )
-    return roots[0] if len(roots) == 1 and roots[0].kind != "team" else None
-
-
-def own_assessments(session: Session, *, unit_id: int) -> int:
-    """How many assessments the unit itself has (a department usually has none)."""
-    return int(
-        session.scalar(select(func.count()).select_from(Assessment).where(Assessment.unit_id == unit_id)) or 0
-    )

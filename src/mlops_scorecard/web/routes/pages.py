@@ -25,15 +25,8 @@ from ...store.frameworks import resolve
 from ...store.models import Unit
 from ...store.plans import plan_for
 from ...store.results import summary_results
-from ...store.summaries import (
-    Summary,
-    UnitRow,
-    own_assessments,
-    scope_fingerprint,
-    scope_summaries,
-    store_summaries,
-    top_unit,
-)
+from ...store.scopes import UnitRow, own_assessments, scope_fingerprint, scope_summaries, top_unit
+from ...store.summaries import Summary, store_summaries
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...store.work_done import done_since
 from ..context import state
