@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from custom_frameworks import ACME
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mlops_scorecard.framework import get_framework
-from mlops_scorecard.store import answers, assessments, respondents, units
+from mlops_scorecard.store import answer_sets, answers, assessments, respondents, units
+from mlops_scorecard.store.frameworks import publish
 from mlops_scorecard.store.models import DerivedResult
 from mlops_scorecard.store.revisions import bump_revision
 from mlops_scorecard.store.rolled import places, rolled_trend, weakest_questions
@@ -246,3 +248,26 @@ def test_short_labels_stay_distinct() -> None:
     )
     assert [c.short for c in cols] == ["MD", "MS", "Monitoring"]
     assert cols[0].title == "Model Development"
+
+
+def test_teams_on_a_published_framework_roll_up_on_its_dimensions(app: FastAPI, viewer: TestClient) -> None:
+    ids = tree(app)
+    with app.state.scorecard.write() as s:
+        publish(s, text=ACME, filename="acme.yaml")
+        team = units.create_unit(s, name="Acme team", kind="team", parent_id=ids["dept"]).id
+        a = assessments.create_assessment(
+            s, unit_id=team, title="Acme", date=dt.date(2025, 6, 1), status="open", framework="acme-mlops@1.0"
+        )
+        fw = answer_sets.assessment_framework(a)
+        r, _ = respondents.create_invitation(s, assessment=a, name="", role="")
+        for _, q in fw.iter_questions("core"):
+            answers.save_answer(s, respondent=r, assessment=a, question_id=q.id, answer="yes")
+    page = viewer.get(f"/units/{ids['dept']}").text
+    # two roll-ups: the built-in framework's three teams, and the published one's team,
+    # whose own dimension (Security) is a column there
+    assert "Roll-up from 3 teams: " in page
+    assert "Roll-up from 1 team: ACME MLOps scorecard" in page
+    acme = page[page.index("Roll-up from 1 team: ACME") :]
+    assert '<abbr title="Security"><span class="lbl">Security</span>' in acme.split("</section>", 1)[0]
+    first = page[page.index('id="rollup"') :].split("</section>", 1)[0]
+    assert 'title="Security"' not in first
