@@ -5,7 +5,7 @@ assessments of three respondents (the older three closed with their results froz
 written with bulk inserts. Per size: the organization page and one department page,
 the first view (summaries computed and stored) and then the steady state, timed by the
 app's Server-Timing header, with the HTML's size; beside a bare 1 KB Jinja page under
-uvicorn with the same options, in the same run (its round trip, and ours).
+uvicorn with the same options, measured right after each size (its round trip, and ours).
 
 Usage: python benchmarks/web_org.py --backend sqlite   (or postgresql) [--quick]
 Writes benchmarks/results/web-org-<backend>.json. Targets at 5,000 teams: the median
@@ -117,7 +117,9 @@ def seed(url: str, teams: int) -> dict[str, int]:
         for u in units:
             u["created_at"] = now
         s.execute(insert(Unit), units)
-        assessments, people, cells = [], [], []
+        assessments: list[dict[str, Any]] = []
+        people: list[dict[str, Any]] = []
+        cells: list[dict[str, Any]] = []
         aid = rid = 0
         for i in range(teams):
             for q in range(QUARTERS):
@@ -172,9 +174,9 @@ def seed(url: str, teams: int) -> dict[str, int]:
             for start in range(0, len(rows), 20_000):
                 s.execute(insert(table), rows[start : start + 20_000])
         if engine.dialect.name == "postgresql":  # explicit ids: move the sequences on
-            for table in ("units", "assessments", "respondents"):
+            for name in ("units", "assessments", "respondents"):
                 s.connection().exec_driver_sql(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
                 )
     engine.dispose()
     return {"org": 1, "department": first_dept, "teams": teams, "answers": len(cells)}
@@ -230,28 +232,28 @@ def first_view(client: httpx.Client, path: str) -> dict[str, Any]:
     return {"server_ms": float(match.group(1)) if match else None, "html_bytes": len(r.content)}
 
 
-def bare_peer(folder: Path, runs: int) -> dict[str, Any]:
-    """The bare 1 KB Jinja page under uvicorn: its round trip, measured as ours."""
+def start_bare_peer(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """The bare 1 KB Jinja page under uvicorn with the options ``serve`` uses."""
     (folder / "bare_jinja.py").write_text(BARE_JINJA)
     port = free_port()
     cmd = [sys.executable, "-m", "uvicorn", "bare_jinja:app", "--port", str(port), "--log-level", "warning"]
     cmd += ["--no-access-log", "--no-proxy-headers"]
     log = folder / "bare.log"
-    proc = wait_until_up(
-        subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=folder), port, log
-    )
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            client.get("/page").raise_for_status()
-            wall, size = [], 0
-            for _ in range(runs):
-                start = time.perf_counter()
-                r = client.get("/page")
-                wall.append((time.perf_counter() - start) * 1000)
-                size = len(r.content)
-        return {"round_trip_median_ms": round(statistics.median(wall), 2), "html_bytes": size}
-    finally:
-        stop_server(proc)
+    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=folder)
+    return wait_until_up(proc, port, log), port
+
+
+def peer_round_trip(port: int, runs: int) -> dict[str, Any]:
+    """The bare page's round trip, measured as ours, right after ours (same machine load)."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        client.get("/page").raise_for_status()
+        wall, size = [], 0
+        for _ in range(runs):
+            start = time.perf_counter()
+            r = client.get("/page")
+            wall.append((time.perf_counter() - start) * 1000)
+            size = len(r.content)
+    return {"round_trip_median_ms": round(statistics.median(wall), 2), "html_bytes": size}
 
 
 def login(client: httpx.Client) -> None:
@@ -275,8 +277,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="msc-bench-org-"))
     results: dict[str, Any] = {}
     checks = []
+    peer, peer_port = start_bare_peer(tmp)
     try:
-        results["bare_jinja_page"] = bare_peer(tmp, runs * 4)
         for teams in sizes:
             pg = PostgresServer() if args.backend == "postgresql" else None
             url = pg.url if pg is not None else f"sqlite:///{tmp / f'bench-{teams}.db'}"
@@ -301,6 +303,7 @@ def main() -> int:
                     row["organization"] = timed(client, "/", runs)
                     row["organization_search"] = timed(client, "/?q=Team+4&page=2", runs)
                     row["department"] = timed(client, dept, runs)
+                row["bare_jinja_page"] = peer_round_trip(peer_port, runs * 4)
                 results[f"teams_{teams}"] = row
                 print(json.dumps({teams: row}), flush=True)
                 for name in ("organization", "department"):
@@ -317,6 +320,7 @@ def main() -> int:
                 if pg is not None:
                     pg.stop()
     finally:
+        stop_server(peer)
         shutil.rmtree(tmp, ignore_errors=True)
     for c in checks:
         print(
