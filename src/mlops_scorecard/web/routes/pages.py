@@ -41,7 +41,7 @@ from ..views.departments import (
     department_page,
     main_framework_teams,
 )
-from ..views.org import org_analysis, unit_tree
+from ..views.org import OrgAnalysis, org_analysis, unit_tree
 from ..views.plans import UnitPlanView, unit_plan_view
 from ..views.units import assessment_rows, trend_table, unit_view
 
@@ -134,6 +134,17 @@ def load_org(request: Request) -> Rolled:
     return load_scope(request, None if top is None else top.id)
 
 
+def _org_analysis(rolled: Rolled, team: str | None) -> OrgAnalysis:
+    """The distribution section; without a team chosen (most views) kept with the roll-up."""
+    x = rolled.extra
+    if team:
+        return org_analysis(x["order"], x["summary"], x["columns"], team)
+    found = x.get("analysis")
+    if not isinstance(found, OrgAnalysis):
+        found = x["analysis"] = org_analysis(x["order"], x["summary"], x["columns"], None)
+    return found
+
+
 def _org_page(request: Request, status: int = 200, error: str | None = None, values: Any = None) -> Response:
     rolled = load_org(request)
     if not rolled.extra:  # once per roll-up: the tree and the distribution of team scores
@@ -142,7 +153,7 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
         summary = OrgSummary(peers, [], distributions(peers.values(), [*columns, ("overall", "Overall")]))
         rolled.extra.update(roots=roots, order=order, columns=columns, summary=summary)
     x = rolled.extra
-    roots, order, columns = x["roots"], x["order"], x["columns"]
+    roots, order = x["roots"], x["order"]
     dept = _department(request, rolled)
     return render(
         request,
@@ -153,7 +164,7 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
         dept=dept,
         dept_url="/",
         unit_count=len(rolled.units),
-        org_analysis=org_analysis(order, x["summary"], columns, request.query_params.get("team")),
+        org_analysis=_org_analysis(rolled, request.query_params.get("team")),
         legend=heat_legend(),
         kinds=UNIT_KINDS,
         error=error,
