@@ -421,7 +421,7 @@ def test_team_distribution_and_position(app: FastAPI, viewer: TestClient) -> Non
 def test_heatmap_marks_uncertain_cells(app: FastAPI, viewer: TestClient) -> None:
     ids = org_fixture(app)
     page: str = viewer.get("/").text
-    heat = page.split('id="heat-title"', 1)[1].split("</section>", 1)[0]
+    heat = section(page, "teams")
 
     def row(unit_id: int) -> str:
         return heat.split(f'href="/units/{unit_id}"', 1)[1].split("</tr>", 1)[0]
@@ -436,8 +436,9 @@ def test_heatmap_marks_uncertain_cells(app: FastAPI, viewer: TestClient) -> None
     t2 = row(ids["t2"])
     assert HATCH not in t2
     assert "3 respondents, rough 90% interval about ±0 points" in t2
-    # departments without an assessment: nothing to mark
-    assert HATCH not in row(ids["dept"])
+    # departments are roll-ups (their own section), not rows of the teams' heatmap
+    assert f'href="/units/{ids["dept"]}"' not in heat
+    assert HATCH not in section(page, "rollup")
     assert "Hatched: an uncertain score (fewer than 3 respondents" in heat
 
 

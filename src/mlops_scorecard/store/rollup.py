@@ -27,8 +27,11 @@ __all__ = [
     "Rollup",
     "TeamScore",
     "rollup",
+    "rollup_over",
     "rollups",
+    "subtree_map",
     "subtree_teams",
+    "summary_teams",
     "team_scores",
 ]
 
@@ -95,6 +98,28 @@ def team_scores(
             dimensions={
                 str(d.get("id")): score_value(d.get("score")) for d in result.get("dimensions") or []
             },
+        )
+    return out
+
+
+def summary_teams(units: Iterable[Any], latest: Mapping[int, Any]) -> dict[int, TeamScore]:
+    """:func:`team_scores` from the compact summaries of
+    :func:`~mlops_scorecard.store.summaries.latest_summaries` (objects with
+    ``assessment_id``, ``title``, ``date``, ``respondents``, ``overall`` and ``dimensions``)."""
+    out: dict[int, TeamScore] = {}
+    for u in units:
+        s = latest.get(u.id)
+        if u.kind != "team" or s is None:
+            continue
+        out[u.id] = TeamScore(
+            unit_id=u.id,
+            name=u.name,
+            assessment_id=s.assessment_id,
+            assessment_title=s.title,
+            date=s.date,
+            respondents=s.respondents,
+            overall=s.overall,
+            dimensions=dict(s.dimensions),
         )
     return out
 
@@ -213,3 +238,54 @@ def rollups(
         if r.teams:
             out.append(r)
     return out
+
+
+def subtree_map(units: Iterable[Any]) -> dict[int, list[int]]:
+    """Per unit id, :func:`subtree_teams` of that unit, for every unit in one walk of the
+    tree (a page of thousands of units cannot afford a walk per department)."""
+    listed = list(units)
+    kinds = {u.id: u.kind for u in listed}
+    children: dict[int | None, list[int]] = {}
+    for u in listed:
+        children.setdefault(u.parent_id, []).append(u.id)
+    for ids in children.values():
+        ids.sort()
+    out: dict[int, list[int]] = {}
+    # iterative post-order: a unit's teams are itself (if a team) then its children's, in order
+    for start in sorted(kinds):
+        if start in out:
+            continue
+        stack: list[tuple[int, bool]] = [(start, False)]
+        active: set[int] = set()
+        while stack:
+            current, done = stack.pop()
+            if done:
+                active.discard(current)
+                teams = [current] if kinds.get(current) == "team" else []
+                for c in children.get(current, []):
+                    teams.extend(out.get(c, []))
+                out[current] = teams
+                continue
+            if current in out or current in active:  # done already, or a parent cycle
+                continue
+            active.add(current)
+            stack.append((current, True))
+            stack.extend((c, False) for c in reversed(children.get(current, [])) if c not in out)
+    return out
+
+
+def rollup_over(
+    unit: Any, team_ids: Sequence[int], teams: Mapping[int, TeamScore], dimension_ids: Sequence[str]
+) -> Rollup:
+    """:func:`rollup` of ``unit`` when its subtree's teams (``team_ids``, from
+    :func:`subtree_map`) are known already."""
+    scored = [teams[i] for i in team_ids if i in teams]
+    return Rollup(
+        unit_id=unit.id,
+        name=unit.name,
+        kind=unit.kind,
+        team_count=len(team_ids),
+        teams=scored,
+        overall=_rolled(t.overall for t in scored),
+        dimensions={d: _rolled(t.dimensions.get(d) for t in scored) for d in dimension_ids},
+    )

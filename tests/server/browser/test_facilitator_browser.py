@@ -99,9 +99,9 @@ def test_facilitator_sets_up_and_reads_an_assessment(page: Page, live_server: Li
 
     # the organization page's heatmap and the unit's trend
     page.goto(f"{url}/")
-    expect(page.locator("table.heat")).to_contain_text("Fraud detection")
+    expect(page.locator("table.team-heat")).to_contain_text("Fraud detection")
     live_server.shot(page, "facilitator-organization")
-    page.click("table.heat >> text=Fraud detection")
+    page.click("table.team-heat >> text=Fraud detection")
     assert all(w > 0 for w in images_loaded(page, "img.trend"))
     live_server.shot(page, "facilitator-unit")
 

@@ -12,22 +12,22 @@ from fastapi.responses import Response
 
 from ...analysis.roles import matrix_roles
 from ...analysis.uncertainty import matrix_intervals
-from ...framework import newest_builtin
 from ...privacy import for_viewers
 from ...scoring import score
-from ...store.analysis import assessment_answers, compare_assessments, load_unit_trend, org_summary
+from ...store.analysis import OrgSummary, assessment_answers, compare_assessments, load_unit_trend
 from ...store.answer_sets import assessment_framework
 from ...store.assessments import get_assessment
-from ...store.results import latest_results
-from ...store.units import list_units
+from ...store.distributions import distributions
 from ..context import state
 from ..params import MAX_ID, parse_id
 from ..security import require
 from ..templating import render
 from ..views.analysis import interval_radar, roles_radar
 from ..views.compare import compare_view
-from ..views.org import distribution_chart_data, heatmap
+from ..views.departments import main_framework_teams
+from ..views.org import distribution_chart_data
 from ..views.units import trend_series
+from .pages import load_org
 
 router = APIRouter(include_in_schema=False)
 
@@ -103,9 +103,9 @@ def team_distribution(
     require(request, "viewer")
     from ...charts import render_distribution
 
-    with state(request).read() as s:
-        units, latest = list_units(s), latest_results(s)
-    summary = org_summary([], units, latest, heatmap([], latest, newest_builtin()).columns)
+    rolled = load_org(request)
+    peers, columns = main_framework_teams(rolled.units, rolled.latest, rolled.frameworks)
+    summary = OrgSummary(peers, [], distributions(peers.values(), [*columns, ("overall", "Overall")]))
     labels, groups, highlight, name = distribution_chart_data(summary, team)
     options: dict[str, Any] = {"highlight": highlight, "highlight_name": name}
     return _svg(render_distribution(labels, groups, "svg", **options))

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from ...analysis.trends import Trend, TrendEntry, build_trend
 from ...errors import ConflictError, NotFoundError, ScorecardError
-from ...framework import newest_builtin
-from ...store.analysis import org_summary, unit_trend, version_notes
+from ...framework import Framework
+from ...store.analysis import OrgSummary, unit_trend, version_notes
 from ...store.assessments import get_assessment, list_assessments
+from ...store.distributions import distributions
+from ...store.frameworks import resolve
+from ...store.models import Unit
 from ...store.plans import plan_for
-from ...store.results import latest_results, summary_results
-from ...store.spreads import heat_spreads
+from ...store.results import summary_results
+from ...store.scopes import UnitRow, own_assessments, scope_fingerprint, scope_summaries, top_unit
+from ...store.summaries import Summary, store_summaries
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...store.work_done import done_since
 from ..context import state
@@ -25,35 +34,137 @@ from ..params import form_int, form_text, parse_id
 from ..security import checked_form, require
 from ..templating import render
 from ..views.common import heat_legend
-from ..views.org import heatmap, mark_uncertain, org_analysis, unit_tree
+from ..views.departments import (
+    DepartmentBase,
+    DepartmentView,
+    department_base,
+    department_page,
+    main_framework_teams,
+)
+from ..views.org import OrgAnalysis, org_analysis, unit_tree
 from ..views.plans import UnitPlanView, unit_plan_view
 from ..views.units import assessment_rows, trend_table, unit_view
 
 router = APIRouter(include_in_schema=False)
 
+__all__ = ["ROLLED_KEPT", "Rolled", "load_org", "load_scope", "router"]
+
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _org_page(request: Request, status: int = 200, error: str | None = None, values: Any = None) -> Response:
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Rolled:
+    """A scope's units and latest summaries, their frameworks, the roll-up computed from
+    them, and what the organization page adds (``extra``, filled on first use). The
+    trend's points are not kept: the roll-up holds the trend, and fewer long-lived objects
+    keep the garbage collector's full passes short."""
+
+    units: list[UnitRow]
+    latest: dict[int, Summary]
+    frameworks: dict[str, Framework]
+    base: DepartmentBase
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# Roll-ups computed in this worker, by scope and the fingerprint of the data they came
+# from: a page of 5,000 teams recomputes only when a unit or an assessment has changed.
+# Keyed by the data itself, so it is never stale and workers need not share it.
+_ROLLED: OrderedDict[tuple[str, int | None, tuple[int, ...]], Rolled] = OrderedDict()
+_ROLLED_LOCK = threading.Lock()
+ROLLED_KEPT = 8
+
+
+def load_scope(request: Request, unit_id: int | None, unit: Any = None) -> Rolled:
+    """The teams' summaries below ``unit_id`` (every team for ``None``), their frameworks,
+    and the roll-up of ``unit`` (a unit row or object; ``None``: the whole organization).
+
+    Read in a read-only transaction; summaries that had to be computed are stored after,
+    in a short write of their own. The cache is only a shortcut: when that write fails
+    (the database busy past its timeout), the page is still right and the next view
+    tries again, so the failure is logged, not shown."""
     with state(request).read() as s:
-        units = list_units(s)
-        latest = latest_results(s)
-        spreads = heat_spreads(s, latest)
-    roots, order = unit_tree(units)
-    heat = mark_uncertain(heatmap(order, latest, newest_builtin()), spreads)
+        # the database too: two databases (tests, or two apps in one process) may hold
+        # the same units and revisions with different answers
+        key = (str(state(request).engine.url), unit_id, scope_fingerprint(s))
+        with _ROLLED_LOCK:
+            found = _ROLLED.get(key)
+            if found is not None:
+                _ROLLED.move_to_end(key)
+                return found
+        scope = scope_summaries(s, unit_id=unit_id)
+        frameworks: dict[str, Framework] = {}
+        for ref in sorted({x.framework for x in scope.latest.values()}):
+            try:
+                frameworks[ref] = resolve(s, ref)
+            except ScorecardError:  # a published framework removed since: shown by its id
+                continue
+    if scope.pending:
+        try:
+            with state(request).write() as s:
+                store_summaries(s, scope.pending)
+        except SQLAlchemyError as exc:
+            log.warning("summaries not stored (%s); they are computed again on the next view", exc)
+    if unit is None and unit_id is not None:
+        unit = next((u for u in scope.units if u.id == unit_id), None)
+    rolled = Rolled(
+        scope.units,
+        scope.latest,
+        frameworks,
+        department_base(unit, scope.units, scope.latest, scope.history, frameworks),
+    )
+    with _ROLLED_LOCK:
+        _ROLLED[key] = rolled
+        while len(_ROLLED) > ROLLED_KEPT:
+            _ROLLED.popitem(last=False)
+    return rolled
+
+
+def _department(request: Request, rolled: Rolled) -> DepartmentView:
+    q = request.query_params
+    return department_page(rolled.base, q=q.get("q", ""), page=q.get("page", ""))
+
+
+def load_org(request: Request) -> Rolled:
+    """:func:`load_scope` of the organization: its one top unit, or every team."""
+    with state(request).read() as s:
+        top = top_unit(s)
+    return load_scope(request, None if top is None else top.id)
+
+
+def _org_analysis(rolled: Rolled, team: str | None) -> OrgAnalysis:
+    """The distribution section; without a team chosen (most views) kept with the roll-up."""
+    x = rolled.extra
+    if team:
+        return org_analysis(x["order"], x["summary"], x["columns"], team)
+    found = x.get("analysis")
+    if not isinstance(found, OrgAnalysis):
+        found = x["analysis"] = org_analysis(x["order"], x["summary"], x["columns"], None)
+    return found
+
+
+def _org_page(request: Request, status: int = 200, error: str | None = None, values: Any = None) -> Response:
+    rolled = load_org(request)
+    if not rolled.extra:  # once per roll-up: the tree and the distribution of team scores
+        roots, order = unit_tree(rolled.units)
+        peers, columns = main_framework_teams(rolled.units, rolled.latest, rolled.frameworks)
+        summary = OrgSummary(peers, [], distributions(peers.values(), [*columns, ("overall", "Overall")]))
+        rolled.extra.update(roots=roots, order=order, columns=columns, summary=summary)
+    x = rolled.extra
+    roots, order = x["roots"], x["order"]
+    dept = _department(request, rolled)
     return render(
         request,
         "organization.html",
         status_code=status,
         roots=roots,
-        order=order,
-        heat=heat,
-        org_analysis=org_analysis(
-            order,
-            org_summary(order, units, latest, heat.columns),
-            heat.columns,
-            request.query_params.get("team"),
-        ),
+        order=[n for n in order if n.kind != "team"],
+        dept=dept,
+        dept_url="/",
+        unit_count=len(rolled.units),
+        org_analysis=_org_analysis(rolled, request.query_params.get("team")),
         legend=heat_legend(),
         kinds=UNIT_KINDS,
         error=error,
@@ -134,12 +245,57 @@ def _unit_plan(s: Session, *, unit_id: int, trend: Trend) -> UnitPlanView | None
     return unit_plan_view(trend, tracked, since)
 
 
+def _department_page(request: Request, unit: Unit) -> Response | None:
+    """A department without assessments of its own (the usual case): its roll-up, from
+    the rows the roll-up read, none of the team page's sections. ``None`` when it has
+    assessments: the unit page shows them with the roll-up above."""
+    with state(request).read() as s:
+        own = own_assessments(s, unit_id=unit.id)
+    if own:
+        return None
+    rolled = load_scope(request, unit.id, unit)
+    by_id = {u.id: u for u in rolled.units}
+    path: list[Any] = [unit]
+    while path[0].parent_id in by_id and len(path) < 50:
+        path.insert(0, by_id[path[0].parent_id])
+    children = sorted((u for u in rolled.units if u.parent_id == unit.id), key=lambda u: u.name.lower())
+    return render(
+        request,
+        "unit.html",
+        unit=unit,
+        path=path,
+        children=children,
+        rows=[],
+        trend=build_trend([]),
+        trend_table=[],
+        since_first=False,
+        version_notes=[],
+        unit_plan=None,
+        unit_analysis=None,
+        dept=_department(request, rolled),
+        dept_url=f"/units/{unit.id}",
+        legend=heat_legend(),
+    )
+
+
 @router.get("/units/{unit_id}")
 def unit_page(request: Request, unit_id: str) -> Response:
-    """A unit: its assessments and the trend of each dimension across them."""
+    """A unit: its assessments and the trend of each dimension across them; a
+    department's page leads with the roll-up from its teams."""
     require(request, "viewer")
-    data = _unit_data(request, parse_id(unit_id, "unit"))
+    number = parse_id(unit_id, "unit")
+    with state(request).read() as s:
+        unit = get_unit(s, unit_id=number)
+    if unit.kind != "team":
+        page = _department_page(request, unit)
+        if page is not None:
+            return page
+    data = _unit_data(request, number)
     trend = data["trend"]
+    if unit.kind != "team":
+        data["dept"] = _department(request, load_scope(request, unit.id, unit))
+        data["dept_url"] = f"/units/{unit.id}"
+        data["legend"] = heat_legend()
     # with two assessments "since first" is "since previous": one column says it
     return render(
         request, "unit.html", trend_table=trend_table(trend), since_first=len(trend.points) > 2, **data

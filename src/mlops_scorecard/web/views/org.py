@@ -1,14 +1,13 @@
-"""The organization page: the unit tree, the heatmap of every unit's latest scores with
-its uncertainty marks, the department roll-ups and the distribution of team scores.
+"""The organization page's tree of units, the heat cells and hatch the roll-up pages
+share, the heatmap of units' latest results (the API's columns) and the distribution of
+team scores with a team's position.
 
-The roll-ups, distributions and spreads are computed by :mod:`mlops_scorecard.store.rollup`,
-:mod:`~mlops_scorecard.store.distributions` and :mod:`~mlops_scorecard.store.spreads`; this
-module turns them, and the latest results the store loaded, into rows.
+The department and organization roll-ups themselves are :mod:`.departments`; the
+distributions come from :mod:`mlops_scorecard.store.distributions`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +17,7 @@ from ...framework import Framework
 from ...store.analysis import OrgSummary
 from ...store.distributions import Position
 from ...store.rollup import ROLLUP_RULE
-from ...store.spreads import UNCERTAINTY_RULE, Spread
+from ...store.spreads import UNCERTAINTY_RULE
 from ..params import whole_number
 from .common import heat_style, number
 
@@ -33,7 +32,6 @@ __all__ = [
     "TreeNode",
     "distribution_chart_data",
     "heatmap",
-    "mark_uncertain",
     "org_analysis",
     "unit_tree",
 ]
@@ -160,28 +158,6 @@ def heatmap(
             )
         )
     return Heatmap(columns=list(columns.items()), rows=rows)
-
-
-def mark_uncertain(heat: Heatmap, spreads: Mapping[int, Mapping[str, Spread]]) -> Heatmap:
-    """The heatmap with uncertain cells (:data:`~mlops_scorecard.store.spreads.UNCERTAINTY_RULE`)
-    hatched and every scored cell's tooltip saying how much it rests on."""
-    ids = [did for did, _ in heat.columns]
-    rows: list[HeatRow] = []
-    for row in heat.rows:
-        found = spreads.get(row.unit.id)
-        if found is None or row.assessment_id is None:
-            rows.append(row)
-            continue
-        cells = [_marked(c, found.get(did)) for c, did in zip(row.cells, ids, strict=True)]
-        rows.append(dataclasses.replace(row, cells=cells, overall=_marked(row.overall, found.get("overall"))))
-    return Heatmap(columns=heat.columns, rows=rows)
-
-
-def _marked(cell: HeatCell, sp: Spread | None) -> HeatCell:
-    if sp is None or cell.text == "—":
-        return cell
-    style = f"{cell.style};{HATCH}" if sp.uncertain else cell.style
-    return dataclasses.replace(cell, style=style, title=f"{cell.title} ({sp.reason()})")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,286 @@
+"""The roll-up of a department (or the whole organization) from its teams' summaries:
+per framework its teams use, a heatmap with the roll-up rows filled in, the teams
+(searched and paginated), the rolled-up trend with its intervals, the weakest
+questions and each team's place among its peers. Formatting only: the numbers come
+from :mod:`mlops_scorecard.store.rollup`, :mod:`~mlops_scorecard.store.rolled` and
+:mod:`~mlops_scorecard.store.summaries`."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ...framework import Framework
+from ...store.rolled import TREND_RULE, WEAK_RULE, places
+from ...store.rollup import ROLLUP_RULE, TeamScore, subtree_map, summary_teams
+from ...store.scopes import Point
+from ...store.spreads import UNCERTAINTY_RULE
+from ...store.summaries import Summary
+from ..params import whole_number
+from .department_rows import (
+    Column,
+    RollRow,
+    SubBlock,
+    TeamRow,
+    TrendLine,
+    rollup_rows,
+    short_labels,
+    team_row,
+    tree_order,
+    trend_lines,
+    weak_sentences,
+)
+from .org import HATCH
+
+__all__ = [
+    "PAGE_SIZE",
+    "DepartmentBase",
+    "DepartmentView",
+    "FrameworkGroup",
+    "department_base",
+    "department_page",
+    "department_view",
+    "main_framework_teams",
+]
+
+#: Teams per page of the teams heatmap.
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class FrameworkGroup:
+    """Everything the page shows for the teams on one framework."""
+
+    framework_id: str
+    title: str
+    columns: list[Column]
+    rollups: list[RollRow]
+    blocks: list[SubBlock]
+    teams: list[TeamRow]
+    team_total: int
+    matched: int
+    weak: list[str]
+    trend: list[TrendLine]
+
+
+@dataclass(frozen=True)
+class DepartmentView:
+    """The roll-up sections of a department's (or the organization's) page."""
+
+    name: str
+    team_count: int
+    scored: int
+    groups: list[FrameworkGroup]
+    unscored: list[tuple[int, str]]
+    unscored_count: int
+    q: str
+    page: int
+    pages: int
+    rule: str
+    trend_rule: str
+    weak_rule: str
+    uncertainty_rule: str
+    hatch: str
+
+
+@dataclass(frozen=True)
+class _Group:
+    framework_id: str
+    title: str
+    columns: list[Column]
+    rollups: list[RollRow]
+    blocks: list[SubBlock]
+    team_ids: list[int]
+    teams: dict[int, TeamScore]
+    places: dict[int, Any]
+    weak: list[str]
+    trend: list[TrendLine]
+
+
+@dataclass(frozen=True)
+class DepartmentBase:
+    """Everything about a department's roll-up that does not depend on the search or the
+    page: what :func:`department_page` slices (and what a route may keep while the data
+    it came from is unchanged)."""
+
+    name: str
+    by_id: dict[int, Any]
+    team_ids: list[int]
+    latest: Mapping[int, Summary]
+    scored: int
+    groups: list[_Group]
+
+
+def department_base(
+    scope: Any | None,
+    units: Sequence[Any],
+    latest: Mapping[int, Summary],
+    history: Mapping[int, Sequence[Point]],
+    frameworks: Mapping[str, Framework],
+) -> DepartmentBase:
+    """The roll-up of ``scope`` (a unit that is not a team; ``None``: every unit) from its
+    teams' ``latest`` summaries and their ``history`` (team unit id -> points, oldest
+    first). ``frameworks`` maps each summary's ``id@version`` to its framework (titles and
+    question sets)."""
+    order = tree_order(units)
+    subtrees = subtree_map(units)
+    by_id = {u.id: u for u in units}
+    depth = {n.id: n.depth for n in order}
+    if scope is None:
+        scope_ids = [n.id for n in order]
+        team_ids = [n.id for n in order if n.kind == "team"]
+    else:
+        team_set = set(subtrees.get(scope.id, []))
+        team_ids = [n.id for n in order if n.id in team_set]
+        scope_ids = []
+        inside = False
+        for n in order:  # the scope's subtree is a contiguous run of the tree order
+            if n.id == scope.id:
+                inside = True
+                base = n.depth
+            elif inside and n.depth <= base:
+                break
+            if inside:
+                scope_ids.append(n.id)
+    teams_all = summary_teams((by_id[i] for i in team_ids), latest)
+    # frameworks by how many teams use them, most first; titles from the newest version seen
+    fw_teams: dict[str, list[int]] = {}
+    fw_of: dict[str, Framework] = {}
+    for tid in team_ids:
+        s = latest.get(tid)
+        if s is None:
+            continue
+        fw_teams.setdefault(s.framework_id, []).append(tid)
+        fw = frameworks.get(s.framework)
+        if fw is not None and s.framework_id not in fw_of:
+            fw_of[s.framework_id] = fw
+    groups = []
+    for fid, tids in sorted(fw_teams.items(), key=lambda p: (-len(p[1]), p[0])):
+        fw = fw_of.get(fid)
+        titles: dict[str, str] = {} if fw is None else {d.id: d.title for d in fw.dimensions}
+        for tid in tids:
+            for did in latest[tid].dimensions:
+                titles.setdefault(did, did)
+        columns = short_labels(list(titles.items()))
+        teams = {t: teams_all[t] for t in tids if t in teams_all}
+        rollups, blocks = rollup_rows(scope, scope_ids, by_id, subtrees, depth, teams, columns)
+        groups.append(
+            _Group(
+                framework_id=fid,
+                title=fid if fw is None else fw.title,
+                columns=columns,
+                rollups=rollups,
+                blocks=blocks,
+                team_ids=tids,
+                teams=teams,
+                places=places({t: teams[t].overall for t in teams}),
+                weak=weak_sentences(fw, [latest[t] for t in tids], frameworks),
+                trend=trend_lines([history.get(t, []) for t in tids], tids, columns),
+            )
+        )
+    return DepartmentBase(
+        name="the organization" if scope is None else scope.name,
+        by_id=by_id,
+        team_ids=team_ids,
+        latest=latest,
+        scored=len(teams_all),
+        groups=groups,
+    )
+
+
+def department_page(base: DepartmentBase, *, q: str = "", page: str = "") -> DepartmentView:
+    """The page of :func:`department_base`: ``q`` filters the teams by name (or their
+    department's), ``page`` is the teams' page number (both from the query string; a
+    number out of range is the nearest page, anything else the first)."""
+    needle = q.strip().lower()[:200]
+    number = whole_number(page or "1") or 1
+    by_id, latest = base.by_id, base.latest
+    pages = 1
+    groups = []
+    for g in base.groups:
+        matched = [t for t in g.team_ids if not needle or _matches(by_id, t, needle)]
+        last = max(1, math.ceil(len(matched) / PAGE_SIZE))
+        pages = max(pages, last)
+        shown = matched[(min(number, last) - 1) * PAGE_SIZE :][:PAGE_SIZE]
+        groups.append(
+            FrameworkGroup(
+                framework_id=g.framework_id,
+                title=g.title,
+                columns=g.columns,
+                rollups=g.rollups,
+                blocks=g.blocks,
+                teams=[team_row(by_id, latest[t], g.teams[t], g.columns, g.places.get(t)) for t in shown],
+                team_total=len(g.team_ids),
+                matched=len(matched),
+                weak=g.weak,
+                trend=g.trend,
+            )
+        )
+    waiting = [t for t in base.team_ids if t not in latest and (not needle or _matches(by_id, t, needle))]
+    return DepartmentView(
+        name=base.name,
+        team_count=len(base.team_ids),
+        scored=base.scored,
+        groups=groups,
+        unscored=[(t, by_id[t].name) for t in waiting[:PAGE_SIZE]],
+        unscored_count=len(waiting),
+        q=q.strip()[:200],
+        page=min(number, pages),
+        pages=pages,
+        rule=ROLLUP_RULE,
+        trend_rule=TREND_RULE,
+        weak_rule=WEAK_RULE,
+        uncertainty_rule=UNCERTAINTY_RULE,
+        hatch=HATCH,
+    )
+
+
+def department_view(
+    scope: Any | None,
+    units: Sequence[Any],
+    latest: Mapping[int, Summary],
+    history: Mapping[int, Sequence[Point]],
+    frameworks: Mapping[str, Framework],
+    *,
+    q: str = "",
+    page: str = "",
+) -> DepartmentView:
+    """:func:`department_page` of :func:`department_base` in one call."""
+    return department_page(department_base(scope, units, latest, history, frameworks), q=q, page=page)
+
+
+def _matches(by_id: Mapping[int, Any], team_id: int, needle: str) -> bool:
+    u = by_id[team_id]
+    parent = by_id.get(u.parent_id)
+    return needle in u.name.lower() or (parent is not None and needle in parent.name.lower())
+
+
+def main_framework_teams(
+    units: Sequence[Any], latest: Mapping[int, Summary], frameworks: Mapping[str, Framework]
+) -> tuple[dict[int, TeamScore], list[tuple[str, str]]]:
+    """The teams on the framework most teams use, and its columns (dimension id, title):
+    what the distribution of team scores compares (other frameworks' dimensions differ)."""
+    counts: dict[str, int] = {}
+    for s in latest.values():
+        counts[s.framework_id] = counts.get(s.framework_id, 0) + 1
+    if not counts:
+        return {}, []
+    main = min(counts, key=lambda f: (-counts[f], f))
+    teams = {t: v for t, v in summary_teams(units, latest).items() if latest[t].framework_id == main}
+    titles: dict[str, str] = {}
+    fw = next(
+        (
+            frameworks[s.framework]
+            for s in latest.values()
+            if s.framework in frameworks and s.framework_id == main
+        ),
+        None,
+    )
+    if fw is not None:
+        titles.update((d.id, d.title) for d in fw.dimensions)
+    for t in teams:
+        for did in latest[t].dimensions:
+            titles.setdefault(did, did)
+    return teams, list(titles.items())
