@@ -58,7 +58,7 @@ def _true_counts(s: Session, assessment_id: int) -> dict[int, int]:
         .where(Respondent.assessment_id == assessment_id)
         .group_by(Respondent.id)
     )
-    return dict(rows)
+    return {rid: n for rid, n in rows}  # noqa: C416 (rows are Row objects)
 
 
 def _kept_counts(s: Session, assessment_id: int) -> dict[int, int]:
