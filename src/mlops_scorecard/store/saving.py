@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, null, select, update
+from sqlalchemy import JSON, ColumnElement, String, bindparam, func, null, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -140,13 +140,9 @@ def asked_questions(
     return asked
 
 
-def save_target_for_token(session: Session, *, token: str) -> SaveTarget:
-    """The respondent behind a personal link and their assessment, in one SELECT of
-    plain columns. Refuses (404) an unknown or revoked link."""
-    if not plausible_token(token):
-        raise NotFoundError("this link is not valid")
+def _lookup() -> Any:
     r, a = _RESPONDENTS.c, _ASSESSMENTS.c
-    row = session.execute(
+    return (
         select(
             r.id,
             r.revoked_at,
@@ -159,8 +155,26 @@ def save_target_for_token(session: Session, *, token: str) -> SaveTarget:
             a.profile,
         )
         .select_from(_RESPONDENTS.join(_ASSESSMENTS, a.id == r.assessment_id))
-        .where(r.token_hash == hash_token(token))
-    ).first()
+        .where(r.token_hash == bindparam("token_hash"))
+    )
+
+
+# Built once: building a statement costs more than SQLite takes to run it.
+_LOOKUP = _lookup()
+_COUNT_FIRST_SAVE = (
+    update(_RESPONDENTS)
+    .where(_RESPONDENTS.c.id == bindparam("rid"))
+    .values(answered=_RESPONDENTS.c.answered + 1)
+    .returning(_RESPONDENTS.c.answered)
+)
+
+
+def save_target_for_token(session: Session, *, token: str) -> SaveTarget:
+    """The respondent behind a personal link and their assessment, in one SELECT of
+    plain columns. Refuses (404) an unknown or revoked link."""
+    if not plausible_token(token):
+        raise NotFoundError("this link is not valid")
+    row = session.connection().execute(_LOOKUP, {"token_hash": hash_token(token)}).first()
     if row is None or row[1] is not None:
         raise NotFoundError("this link is not valid (it may have been revoked)")
     return SaveTarget(
@@ -243,37 +257,29 @@ def store_answer(
     key, picked = answer_key_for(fw, question_id, answer, choices)
     if len(comment) > MAX_COMMENT:
         raise ScorecardError(f"comment is longer than {MAX_COMMENT} characters")
+    rid = target.respondent_id
+    others = tuple(q for q in asked.outside if q != question_id)
+    mode = "blind" if expected_revision is None else "new" if expected_revision == 0 else "seen"
+    dialect = session.get_bind().dialect.name
     links = [e.strip() for e in (evidence or []) if e.strip()][:MAX_EVIDENCE]
-    values: dict[str, Any] = {
+    now = utcnow()
+    params: dict[str, Any] = {
+        "rid": rid,
+        "qid": question_id,
         "answer": key,
-        "choices": null() if picked is None else list(picked),
+        "choices": None if picked is None else list(picked),
         "comment": comment.strip(),
         "evidence": links,
-        "updated_at": utcnow(),
+        "updated_at": now,
+        "seen": expected_revision or 0,
     }
-    rid = target.respondent_id
-    returning = _returning(rid, asked.outside)
-    c = _ANSWERS.c
-    if expected_revision not in (None, 0):
-        stmt: Any = (
-            update(_ANSWERS)
-            .where(c.respondent_id == rid, c.question_id == question_id, c.revision == expected_revision)
-            .values(**values, revision=c.revision + 1)
-        )
-    else:
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(_ANSWERS).values(respondent_id=rid, question_id=question_id, revision=1, **values)
-        if expected_revision == 0:  # the client saw none: any stored answer is a conflict
-            stmt = stmt.on_conflict_do_nothing(index_elements=["respondent_id", "question_id"])
-        else:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["respondent_id", "question_id"],
-                set_={**{k: stmt.excluded[k] for k in values}, "revision": c.revision + 1},
-            )
-    row = session.execute(stmt.returning(*returning)).first()
+    conn = session.connection()
+    row = conn.execute(_save_statement(dialect, mode, others), params).first()
     if row is None:
         stored = session.scalar(
-            select(c.revision).where(c.respondent_id == rid, c.question_id == question_id)
+            select(_ANSWERS.c.revision).where(
+                _ANSWERS.c.respondent_id == rid, _ANSWERS.c.question_id == question_id
+            )
         )
         raise ConflictError(
             f"answer to {question_id!r} was changed elsewhere (revision {stored or 0}, you had "
@@ -281,37 +287,83 @@ def store_answer(
         )
     answer_id, revision, answered, outside = row
     if revision == 1:
-        answered = session.execute(
-            update(_RESPONDENTS)
-            .where(_RESPONDENTS.c.id == rid)
-            .values(answered=_RESPONDENTS.c.answered + 1)
-            .returning(_RESPONDENTS.c.answered)
-        ).scalar_one()
+        answered = conn.execute(_COUNT_FIRST_SAVE, {"rid": rid}).scalar_one()
+    # an answer to a question not asked counts in ``answered`` but not in the progress
+    not_asked = int(outside or 0) + (question_id in asked.outside)
     return SavedAnswer(
         id=answer_id,
         question_id=question_id,
         answer=key,
-        choices=None if picked is None else list(picked),
-        comment=values["comment"],
+        choices=params["choices"],
+        comment=params["comment"],
         evidence=links,
         revision=revision,
-        updated_at=values["updated_at"],
+        updated_at=now,
         answered=int(answered),
-        asked_answered=int(answered) - int(outside or 0),
+        asked_answered=int(answered) - not_asked,
     )
 
 
-def _returning(respondent_id: int, outside: Sequence[str]) -> list[ColumnElement[Any]]:
+_STATEMENTS: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+_JSON_OR_NULL = JSON(none_as_null=True)
+
+
+def _save_statement(dialect: str, mode: str, outside: tuple[str, ...]) -> Any:
+    """The one statement of a save, built once per dialect, mode and set of questions
+    not asked: ``blind`` (insert, or update whatever is stored), ``new`` (insert only:
+    the client saw no answer), ``seen`` (update only the revision the client saw)."""
+    key = (dialect, mode, outside)
+    stmt = _STATEMENTS.get(key)
+    if stmt is not None:
+        return stmt
+    c = _ANSWERS.c
+    values: dict[str, Any] = {
+        "answer": bindparam("answer"),
+        "choices": bindparam("choices", type_=_JSON_OR_NULL),
+        "comment": bindparam("comment"),
+        "evidence": bindparam("evidence", type_=c.evidence.type),
+        "updated_at": bindparam("updated_at", type_=c.updated_at.type),
+    }
+    mine = (c.respondent_id == bindparam("rid"), c.question_id == bindparam("qid"))
+    if mode == "seen":
+        stmt = (
+            update(_ANSWERS)
+            .where(*mine, c.revision == bindparam("seen"))
+            .values(**values, revision=c.revision + 1)
+        )
+    else:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert(_ANSWERS).values(
+            respondent_id=bindparam("rid"), question_id=bindparam("qid"), revision=1, **values
+        )
+        if mode == "new":  # any stored answer is a conflict
+            stmt = stmt.on_conflict_do_nothing(index_elements=["respondent_id", "question_id"])
+        else:
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["respondent_id", "question_id"],
+                set_={**{k: stmt.excluded[k] for k in values}, "revision": c.revision + 1},
+            )
+    stmt = stmt.returning(*_returning(outside))
+    with _ASKED_LOCK:
+        if len(_STATEMENTS) > 512:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = stmt
+    return stmt
+
+
+def _returning(outside: Sequence[str]) -> list[ColumnElement[Any]]:
     """What the save statement returns: the row's id and revision, the respondent's
-    answer count before this save's own increment, and their answers to questions not
-    asked (0 when every question is asked: no subquery then)."""
+    answer count before this save's own increment, and their answers to the questions
+    ``outside`` (not asked; none: no subquery). The question ids are bound one by one,
+    not as an expanding list, so the statement compiles once."""
     counted = _ANSWERS.alias("counted")
-    answered = select(_RESPONDENTS.c.answered).where(_RESPONDENTS.c.id == respondent_id).scalar_subquery()
+    answered = select(_RESPONDENTS.c.answered).where(_RESPONDENTS.c.id == bindparam("rid")).scalar_subquery()
     if outside:
+        ids = [bindparam(f"out_{i}", value=qid, type_=String()) for i, qid in enumerate(outside)]
         not_asked: ColumnElement[Any] = (
             select(func.count())
             .select_from(counted)
-            .where(counted.c.respondent_id == respondent_id, counted.c.question_id.in_(list(outside)))
+            .where(counted.c.respondent_id == bindparam("rid"), counted.c.question_id.in_(ids))
             .scalar_subquery()
         )
     else:
