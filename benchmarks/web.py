@@ -362,6 +362,12 @@ def start_peer(folder: Path, name: str, source: str, port: int, workers: int) ->
     return wait_until_up(proc, port, log)
 
 
+def warm_up(port: int, lua: Path, data: dict[str, Any]) -> None:
+    """A second of load, not measured: every worker has opened its connections, compiled
+    its statements and loaded the framework before the measurement starts."""
+    run_wrk(f"http://127.0.0.1:{port}", lua, 1, data["tokens"], data["questions"], connections=50)
+
+
 def ratios(app: dict[str, Any], peer: dict[str, Any]) -> dict[str, float]:
     """The app's requests/s as a share of the peer's, and its p99 as a multiple of the peer's."""
     return {
@@ -438,6 +444,7 @@ def main() -> int:
             measured: dict[int, dict[str, Any]] = {c: {"peers": {}} for c in connection_counts}
             proc = start_app(url, port, tmp / f"server-{workers}.log", workers)
             try:
+                warm_up(port, lua, data)
                 for c in connection_counts:
                     measured[c]["app"] = run_wrk(
                         f"http://127.0.0.1:{port}",
@@ -455,6 +462,7 @@ def main() -> int:
             for name, source in peers.items():
                 peer = start_peer(tmp, name, source, port, workers)
                 try:
+                    warm_up(port, lua, data)
                     for c in connection_counts:
                         measured[c]["peers"][name] = run_wrk(
                             f"http://127.0.0.1:{port}",

@@ -309,3 +309,28 @@ def test_saves_of_many_respondents_never_write_the_assessment_row(
             revisions.check()
     assert no_assessment_writes == []
     assert len(set(revisions.seen)) == 10
+
+
+# --- pooled PostgreSQL connections: checked when they sat idle, not on every save --------
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_connection_killed_while_idle_is_replaced_on_checkout(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from mlops_scorecard.store import db
+
+    engine = db.make_engine(db_url, pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as conn:
+            first = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with db.make_engine(db_url).connect() as killer:  # the server drops it, as on a restart
+            assert killer.execute(text("SELECT pg_terminate_backend(:p)"), {"p": first}).scalar_one()
+        monkeypatch.setattr(db, "PING_AFTER_IDLE", 0.0)  # it has now sat idle long enough
+        with engine.connect() as conn:
+            second = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        assert second != first
+    finally:
+        engine.dispose()
