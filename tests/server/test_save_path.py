@@ -180,6 +180,13 @@ class Revisions:
                 self.assessment_id: revision
             }
             assert _kept_counts(s, self.assessment_id) == _true_counts(s, self.assessment_id)
+            # what other code reads: the loaded row's revision, and the column in a query
+            loaded = s.get(Assessment, self.assessment_id)
+            assert loaded is not None
+            assert loaded.revision == revision
+            assert (
+                s.scalar(select(Assessment.revision).where(Assessment.id == self.assessment_id)) == revision
+            )
         assert not self.seen or revision > self.seen[-1], (self.seen, revision)
         self.seen.append(revision)
         return revision
@@ -244,7 +251,9 @@ def test_answered_and_the_revision_stay_right_through_every_change(sessions: ses
         found = s.get(Assessment, assessment_id)
         assert found is not None
         people = [_person("Cy", {CORE[0]: "yes", CORE[1]: "no"}), _person("Di", {CORE[4]: "partly"})]
-        added = import_answer_set(s, assessment=found, answers=AnswerSet(framework=FW.ref, respondents=people))
+        added = import_answer_set(
+            s, assessment=found, answers=AnswerSet(framework=FW.ref, respondents=people)
+        )
         assert [r.answered for r in added] == [2, 1]
     revisions.check()
 

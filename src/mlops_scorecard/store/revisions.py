@@ -34,9 +34,8 @@ reads, and a result computed from newer answers under an older revision is harml
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from .models import Answer, Assessment, Respondent
@@ -44,7 +43,7 @@ from .models import Answer, Assessment, Respondent
 __all__ = ["bump_revision", "current_revision", "current_revisions", "revision_column"]
 
 
-def _answer_sum(assessment_id: Any) -> ColumnElement[int]:
+def _answer_sum(assessment_id: int) -> ColumnElement[int]:
     """The sum of the answers' own revisions of an assessment (0 without answers)."""
     return func.coalesce(
         select(func.sum(Answer.revision))
@@ -57,12 +56,10 @@ def _answer_sum(assessment_id: Any) -> ColumnElement[int]:
 
 def revision_column() -> ColumnElement[int]:
     """The assessments' revision as a column expression for a query over
-    ``assessments`` (labelled ``revision``): the column alone for closed assessments,
-    plus the answers' revisions for the others (computed only for those rows)."""
-    return case(
-        (Assessment.status == "closed", Assessment.revision),
-        else_=Assessment.revision + _answer_sum(Assessment.id),
-    ).label("revision")
+    ``assessments`` (labelled ``revision``): the stored part alone for closed
+    assessments, plus the answers' revisions for the others (computed only for those
+    rows). ``Assessment.revision`` is the same expression (a read-only column property)."""
+    return Assessment.revision.expression.label("revision")
 
 
 def bump_revision(session: Session, *, assessment_id: int) -> None:
@@ -73,13 +70,13 @@ def bump_revision(session: Session, *, assessment_id: int) -> None:
     session.execute(
         update(Assessment)
         .where(Assessment.id == assessment_id)
-        .values(revision=Assessment.revision + _answer_sum(assessment_id) + 1)
+        .values(stored_revision=Assessment.stored_revision + _answer_sum(assessment_id) + 1)
         .execution_options(synchronize_session=False)
     )
     # the loaded object's column is stale now; the next access reads it again
     for obj in session.identity_map.values():
         if isinstance(obj, Assessment) and obj.id == assessment_id:
-            session.expire(obj, ["revision"])
+            session.expire(obj, ["stored_revision", "revision"])
 
 
 def current_revision(session: Session, *, assessment_id: int) -> int:
