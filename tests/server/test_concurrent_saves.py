@@ -17,7 +17,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from sqlalchemy import event, select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 from support import free_port
 
@@ -190,26 +190,40 @@ def test_two_tabs_saving_one_revision_over_http(app: FastAPI, server: str) -> No
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_blind_save_while_a_first_save_commits(sessions: sessionmaker[Session]) -> None:
-    # The blind save's UPDATE finds no row (the first save's insert is not committed
-    # yet), then the first save commits before the blind save looks again: it must
-    # update the row now there, not report a conflict. (SQLite has one writer at a time.)
+    # The blind save's upsert meets the first save's row before that row is committed:
+    # it must wait for it and then update it (revision 2), not fail on the unique key
+    # nor report a conflict. (SQLite has one writer at a time.)
     token = _survey(sessions, answered=False)
     first = sessions()
     first.begin()
     r1, a1 = respondent_for_token(first, token=token)
     save_answer(first, respondent=r1, assessment=a1, question_id=QUESTION, answer="no")
-    with transaction(sessions) as second:
-        r2, a2 = respondent_for_token(second, token=token)
-        committed: list[bool] = []
+    outcome: list[object] = []
 
-        def commit_first(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if statement.lstrip().upper().startswith("UPDATE") and not committed:
-                committed.append(True)
-                first.commit()
+    def second_save() -> None:
+        try:
+            with transaction(sessions) as second:
+                r2, a2 = respondent_for_token(second, token=token)
+                row = save_answer(second, respondent=r2, assessment=a2, question_id=QUESTION, answer="yes")
+                outcome.append(row.revision)
+        except Exception as exc:  # reported through the assertion below
+            outcome.append(exc)
 
-        event.listen(second.connection(), "after_cursor_execute", commit_first)
-        row = save_answer(second, respondent=r2, assessment=a2, question_id=QUESTION, answer="yes")
-        assert committed
-        assert row.revision == 2
+    worker = threading.Thread(target=second_save)
+    worker.start()
+    waiting = 0
+    with sessions() as probe:
+        for _ in range(500):  # until the second save waits on the first one's row
+            waiting = probe.scalar(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            )
+            probe.rollback()
+            if waiting or not worker.is_alive():
+                break
+            time.sleep(0.02)
+    assert waiting == 1
+    first.commit()
     first.close()
+    worker.join(timeout=30)
+    assert outcome == [2]
     assert _stored(sessions) == ("yes", 2)

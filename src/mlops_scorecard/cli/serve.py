@@ -13,13 +13,16 @@ import typer
 from .common import require_modules
 from .engine import DB_URL, open_engine, resolve_url
 
-__all__ = ["register", "uvicorn_options"]
+__all__ = ["register", "sqlite_url", "uvicorn_options"]
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (stateless).")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(min=1, max=64, help="Worker processes (stateless). More than one needs PostgreSQL."),
+    ] = 1,
     forwarded_allow_ips: Annotated[
         str,
         typer.Option(
@@ -34,7 +37,8 @@ def serve(
     """Start the web service.
 
     Refuses a database that needs a migration. Sessions live in the database and all
-    state too, so several workers (or machines on PostgreSQL) can serve it. Behind a
+    state too, so on PostgreSQL several workers (and machines) can serve it; SQLite
+    takes one writer at a time, so --workers above 1 needs PostgreSQL. Behind a
     reverse proxy, name it with --forwarded-allow-ips so that login and join throttles
     see the client's address rather than the proxy's.
 
@@ -45,6 +49,16 @@ def serve(
     require_modules("fastapi")
 
     url = resolve_url(database_url)
+    if workers > 1 and sqlite_url(url):
+        # SQLite takes one writer at a time: a second process only queues on its file
+        # lock (with retries and sleeps) where one worker queues in order, in memory.
+        raise typer.BadParameter(
+            f"--workers {workers} needs PostgreSQL: SQLite takes one writer at a time, so more "
+            "worker processes only wait on each other's write lock (longer waits, nothing "
+            "gained). Serve SQLite with one worker, or use a postgresql:// database URL "
+            "(docs/deployment.md).",
+            param_hint="--workers",
+        )
     open_engine(url).dispose()
     os.environ["MLOPS_SCORECARD_DATABASE_URL"] = url
     os.environ["MLOPS_SCORECARD_FORWARDED_ALLOW_IPS"] = forwarded_allow_ips
@@ -58,6 +72,11 @@ def serve(
         uvicorn.run(create_app(), **options)
     else:
         uvicorn.run("mlops_scorecard.web.asgi:app", **options)
+
+
+def sqlite_url(url: str) -> bool:
+    """Whether ``url`` names a SQLite database."""
+    return url.split(":", 1)[0].split("+", 1)[0].lower() == "sqlite"
 
 
 def uvicorn_options(*, host: str, port: int, workers: int) -> dict[str, Any]:

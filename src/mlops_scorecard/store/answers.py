@@ -6,17 +6,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..answers import Answer as CoreAnswer
 from ..answers import AnswerSet, check_answers
-from ..errors import ConflictError, NotFoundError, ScorecardError
-from ..framework import Framework, answer_for_choices, choice_problems
+from ..errors import ConflictError, ScorecardError
 from .answer_sets import assessment_framework
 from .models import Answer, Assessment, Respondent, utcnow
 from .respondents import MAX_RESPONDENTS_PER_ASSESSMENT, make_room
+from .revisions import bump_revision
+from .saving import SavedAnswer, SaveTarget, answer_key_for, store_answer
 
 __all__ = [
     "answer_key_for",
@@ -30,6 +31,22 @@ __all__ = [
 ]
 
 
+def target_of(respondent: Respondent, assessment: Assessment) -> SaveTarget:
+    """What :func:`~.saving.store_answer` needs of loaded rows."""
+    return SaveTarget(
+        respondent_id=respondent.id,
+        answered=respondent.answered,
+        assessment_id=assessment.id,
+        status=assessment.status,
+        framework_ref=f"{assessment.framework_id}@{assessment.framework_version}",
+        question_set=assessment.question_set,
+        profile=assessment.profile,
+    )
+
+
+__all__ += ["target_of"]
+
+
 def save_answer(
     session: Session,
     *,
@@ -41,8 +58,10 @@ def save_answer(
     comment: str = "",
     evidence: list[str] | None = None,
     expected_revision: int | None = None,
-) -> Answer:
-    """Save one answer at once (insert or update).
+) -> SavedAnswer:
+    """Save one answer at once (insert or update) for loaded rows: the statements of
+    :func:`~.saving.store_answer`, with the session's copies of the respondent (its
+    ``answered``) and of the answer kept as stored.
 
     ``answer`` is a key of the framework's scale; for a multiple-choice question,
     ``choices`` (the selected choice ids; empty: none selected) may be given instead,
@@ -51,103 +70,30 @@ def save_answer(
     the stored answer has moved on (another tab saved), :class:`ConflictError` is
     raised and nothing changes.
     """
-    if assessment.status != "open":
-        raise ConflictError(f"this assessment is {assessment.status}; answers cannot be saved")
-    fw = assessment_framework(assessment)
-    found = fw.question(question_id)
-    if found is None:
-        raise NotFoundError(f"unknown question {question_id!r}")
-    if assessment.question_set == "core" and found[1].set != "core":
-        raise ScorecardError(f"question {question_id!r} is not in this assessment's question set")
-    answer, choices = answer_key_for(fw, question_id, answer, choices)
-    if len(comment) > 5000:
-        raise ScorecardError("comment is longer than 5000 characters")
-    evidence = [e.strip() for e in (evidence or []) if e.strip()][:50]
-    mine = (Answer.respondent_id == respondent.id, Answer.question_id == question_id)
-    values = {
-        "answer": answer,
-        "choices": None if choices is None else list(choices),
-        "comment": comment.strip(),
-        "evidence": evidence,
-    }
-    if _update_answer(session, mine, values, expected_revision):
-        return _stored_answer(session, mine)
-    stored = session.scalar(select(Answer.revision).where(*mine))
-    if stored is not None and expected_revision is None and _update_answer(session, mine, values, None):
-        # a blind save whose first UPDATE ran just before another's first insert committed
-        return _stored_answer(session, mine)
-    if stored is not None or expected_revision not in (None, 0):
-        # the revision moved on, or the answer the client saw was removed (an upload)
-        raise ConflictError(
-            f"answer to {question_id!r} was changed elsewhere (revision {stored or 0}, you had "
-            f"{expected_revision}); reload to see it"
-        )
-    row = Answer(respondent_id=respondent.id, question_id=question_id, revision=1, **values)
-    try:
-        if session.get_bind().dialect.name == "sqlite":
-            # One writer at a time (BEGIN IMMEDIATE): no other insert can come between.
-            session.add(row)
-            session.flush()
-        else:
-            # Two first saves of the same answer can race (two tabs, a double click):
-            # the loser's insert fails on the unique key inside this savepoint only.
-            with session.begin_nested():
-                session.add(row)
-    except IntegrityError:
-        if expected_revision is not None or not _update_answer(session, mine, values, None):
-            raise ConflictError(
-                f"answer to {question_id!r} was just saved elsewhere; reload to see it"
-            ) from None
-        return _stored_answer(session, mine)
-    return row
+    saved = store_answer(
+        session,
+        target=target_of(respondent, assessment),
+        question_id=question_id,
+        answer=answer,
+        choices=choices,
+        comment=comment,
+        evidence=evidence,
+        expected_revision=expected_revision,
+        framework=assessment_framework(assessment),
+    )
+    _keep_session_current(session, respondent, saved)
+    return saved
 
 
-def answer_key_for(
-    framework: Framework, question_id: str, answer: str, choices: Sequence[str] | None
-) -> tuple[str, tuple[str, ...] | None]:
-    """The key and choices to store for an answer to a question of ``framework``
-    (which must exist): ``answer`` checked against the scale, or, when ``choices`` are
-    given, checked against the question's choices and the key they give. Raises
-    :class:`ScorecardError` (422) naming the allowed keys or choices."""
-    found = framework.question(question_id)
-    assert found is not None
-    question = found[1]
-    if choices is None:
-        if answer not in framework.scale_keys:
-            raise ScorecardError(
-                f"unknown answer {answer!r} for {question_id!r} (use {', '.join(framework.scale_keys)})"
-            )
-        return answer, None
-    selected = tuple(choices)
-    problems = choice_problems(question, selected)
-    if problems:
-        raise ScorecardError(f"answer to {question_id!r}: " + "; ".join(problems))
-    return answer_for_choices(framework, question, selected).key, selected
-
-
-def _update_answer(
-    session: Session, mine: tuple[Any, ...], values: dict[str, Any], expected_revision: int | None
-) -> bool:
-    """Update the stored answer in one statement; False when no row matched.
-
-    The revision check is part of the UPDATE's WHERE clause and the increment is done by
-    the database, so two concurrent saves cannot both pass a check made on a value read
-    earlier: on PostgreSQL the second waits for the first's row lock, then finds the
-    revision moved on (no row) or, for a blind save, increments the new value.
-    """
-    stmt = update(Answer).where(*mine)
-    if expected_revision is not None:
-        stmt = stmt.where(Answer.revision == expected_revision)
-    stmt = stmt.values(**values, revision=Answer.revision + 1, updated_at=utcnow())
-    result = session.execute(stmt.execution_options(synchronize_session=False))
-    return bool(getattr(result, "rowcount", 0))
-
-
-def _stored_answer(session: Session, mine: tuple[Any, ...]) -> Answer:
-    # populate_existing: the session may hold this row as loaded before the UPDATE
-    row = session.scalar(select(Answer).where(*mine).execution_options(populate_existing=True))
-    assert row is not None
-    return row
+def _keep_session_current(session: Session, respondent: Respondent, saved: SavedAnswer) -> None:
+    # The save ran as Core statements: the session's objects do not know about it.
+    set_committed_value(respondent, "answered", saved.answered)
+    for obj in session.identity_map.values():
+        if isinstance(obj, Answer) and obj.id == saved.id:
+            for name in ("answer", "choices", "comment", "evidence", "revision", "updated_at"):
+                set_committed_value(obj, name, getattr(saved, name))
+    if saved.first and "answers" in respondent.__dict__:
+        session.expire(respondent, ["answers"])  # the new row is not in the loaded list
 
 
 def submit(session: Session, *, respondent: Respondent, assessment: Assessment) -> Respondent:
@@ -213,6 +159,7 @@ def import_answer_set(
             role=person.role,
             source="upload",
             submitted_at=utcnow(),
+            answered=len(person.answers),
         )
         r.answers = [
             Answer(
@@ -229,6 +176,7 @@ def import_answer_set(
         added.append(r)
         del i
     session.flush()
+    bump_revision(session, assessment_id=assessment.id)
     return added
 
 
@@ -247,11 +195,9 @@ def respondent_answers(respondent: Respondent) -> dict[str, dict[str, Any]]:
 
 
 def answered_count(session: Session, *, respondent: Respondent) -> int:
-    """How many questions the respondent has answered (every stored answer counts:
-    :func:`save_answer` admits only questions of the assessment's set)."""
-    found = session.scalar(
-        select(func.count()).select_from(Answer).where(Answer.respondent_id == respondent.id)
-    )
+    """How many answers the respondent has stored, as the save path keeps it
+    (``respondents.answered``; no count of the answers)."""
+    found = session.scalar(select(Respondent.answered).where(Respondent.id == respondent.id))
     return int(found or 0)
 
 
@@ -262,36 +208,50 @@ def replace_answers(
     assessment: Assessment,
     answers: Mapping[str, CoreAnswer],
     role: str = "",
-) -> list[Answer]:
+) -> list[SavedAnswer]:
     """Replace all of one respondent's answers with ``answers`` (e.g. an uploaded file).
 
-    Answers the file does not hold are removed; the others are saved through
-    :func:`save_answer` (revisions move on, so an open survey tab gets a conflict
-    instead of overwriting). Runs in the caller's transaction: all or nothing. The
-    respondent's ``role`` is set when they have none yet; a name is never taken over.
+    Answers the file does not hold are removed; the others are saved as blind saves
+    (revisions move on, so an open survey tab gets a conflict instead of overwriting).
+    Runs in the caller's transaction: all or nothing. The respondent's ``role`` is set
+    when they have none yet; a name is never taken over.
     """
     if assessment.status != "open":
         raise ConflictError(f"this assessment is {assessment.status}; answers cannot be saved")
+    # before the removals: the bump folds in the answers' revisions as they are now
+    bump_revision(session, assessment_id=assessment.id)
+    target = target_of(respondent, assessment)
+    framework = assessment_framework(assessment)
     saved = [
-        save_answer(
+        store_answer(
             session,
-            respondent=respondent,
-            assessment=assessment,
+            target=target,
             question_id=qid,
             answer=a.answer,
             choices=a.choices,
             comment=a.comment,
             evidence=list(a.evidence),
+            framework=framework,
         )
         for qid, a in answers.items()
     ]
-    for row in session.scalars(select(Answer).where(Answer.respondent_id == respondent.id)):
-        if row.question_id not in answers:
-            session.delete(row)
+    for one in saved:
+        _keep_session_current(session, respondent, one)
+    removal = delete(Answer).where(Answer.respondent_id == respondent.id)
+    if answers:
+        removal = removal.where(Answer.question_id.notin_(list(answers)))
+    session.execute(removal.execution_options(synchronize_session=False))
+    counted = select(func.count()).select_from(Answer).where(Answer.respondent_id == respondent.id)
+    session.execute(
+        update(Respondent)
+        .where(Respondent.id == respondent.id)
+        .values(answered=counted.scalar_subquery())
+        .execution_options(synchronize_session=False)
+    )
     if role and not respondent.role:
         respondent.role = role.strip()[:100]
     session.flush()
-    session.expire(respondent, ["answers"])  # the collection may still hold removed rows
+    session.expire(respondent, ["answers", "answered"])  # removed and added rows
     return saved
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ScorecardError
@@ -85,7 +86,36 @@ def make_engine(url: str, *, create_folder: bool = True, **kwargs: Any) -> Engin
 
         _WRITE_LOCKS[engine] = threading.Lock()
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: Seconds a pooled PostgreSQL connection may sit unused before it is checked on checkout.
+PING_AFTER_IDLE = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle (the database may have
+    restarted meanwhile). SQLAlchemy's ``pool_pre_ping`` checks every checkout: three of
+    the seven round trips of an answer save (BEGIN, SELECT 1, ROLLBACK)."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE:
+            return
+        try:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+            dbapi_conn.rollback()
+        except Exception as exc:  # any failure: the pool replaces the connection
+            raise DisconnectionError(str(exc)) from exc
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -15,8 +15,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
+    func,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 __all__ = [
     "Answer",
@@ -127,9 +130,15 @@ class Assessment(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     #: The score result frozen when the assessment closed (derived; answers stay the source).
     frozen_result: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
-    #: Moves on with every change to the answers (and to anything else results are
-    #: derived from), so derived results are cached under it (``derived_results``).
-    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The stored part of the revision: moved on by ``store.revisions.bump_revision``
+    #: for every change results derive from except answer saves.
+    stored_revision: Mapped[int] = mapped_column("revision", Integer, default=0, server_default="0")
+    if TYPE_CHECKING:
+        #: Moves on with every change to the answers (and to anything else results are
+        #: derived from), so derived results are cached under it (``derived_results``):
+        #: read-only, the stored part plus the answers' own revisions while not closed
+        #: (defined below ``Answer``; ``store/revisions.py`` says why).
+        revision: Mapped[int]
     archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     unit: Mapped[Unit] = relationship()
 
@@ -190,6 +199,25 @@ class Answer(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     respondent: Mapped[Respondent] = relationship(back_populates="answers")
+
+
+# Saves never write the assessment's row (no lock every saver queues on): each moves one
+# answer's own revision on, and the assessment's revision adds them up until it closes
+# (the bump at close folds them into the stored part).
+Assessment.revision = column_property(
+    case(
+        (Assessment.status == "closed", Assessment.stored_revision),
+        else_=Assessment.stored_revision
+        + func.coalesce(
+            select(func.sum(Answer.revision))
+            .join(Respondent, Respondent.id == Answer.respondent_id)
+            .where(Respondent.assessment_id == Assessment.id)
+            .correlate_except(Answer, Respondent)
+            .scalar_subquery(),
+            0,
+        ),
+    )
+)
 
 
 class PlanItem(Base):

@@ -293,32 +293,34 @@ def progress_of(
     the questions ``not_counted`` are not counted; by default those the assessment's
     context (profile) makes not applicable, which an import may still have answered.
 
+    The count is the one the save path keeps (``respondents.answered``), less the
+    answers to ``not_counted`` questions (only those are read, through the unique key).
+
     Each row: ``id``, ``name`` (``None`` when anonymous), ``role``, ``source``,
     ``created_at``, ``submitted_at``, ``revoked_at``, ``answered``.
     """
     if not_counted is None:
         not_counted = not_applicable_ids(assessment)
-    rows = session.execute(
-        select(
-            Respondent.id,
-            Respondent.name,
-            Respondent.role,
-            Respondent.source,
-            Respondent.created_at,
-            Respondent.submitted_at,
-            Respondent.revoked_at,
-            func.count(Answer.id),
-        )
-        .outerjoin(
-            Answer,
-            (Answer.respondent_id == Respondent.id) & Answer.question_id.notin_(list(not_counted))
-            if not_counted
-            else Answer.respondent_id == Respondent.id,
-        )
-        .where(Respondent.assessment_id == assessment.id)
-        .group_by(Respondent.id)
-        .order_by(Respondent.id)
+    columns = (
+        Respondent.id,
+        Respondent.name,
+        Respondent.role,
+        Respondent.source,
+        Respondent.created_at,
+        Respondent.submitted_at,
+        Respondent.revoked_at,
     )
+    query = select(*columns, Respondent.answered)
+    if not_counted:
+        query = (
+            select(*columns, Respondent.answered - func.count(Answer.id))
+            .outerjoin(
+                Answer,
+                (Answer.respondent_id == Respondent.id) & Answer.question_id.in_(list(not_counted)),
+            )
+            .group_by(*columns, Respondent.answered)
+        )
+    rows = session.execute(query.where(Respondent.assessment_id == assessment.id).order_by(Respondent.id))
     keys = ("id", "name", "role", "source", "created_at", "submitted_at", "revoked_at", "answered")
     return [dict(zip(keys, row, strict=True)) for row in rows]
 

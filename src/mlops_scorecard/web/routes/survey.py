@@ -20,11 +20,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from ...errors import ConflictError, NotFoundError, ScorecardError
-from ...framework.profiles import profile_effect
 from ...store.answer_sets import assessment_framework
 from ...store.answers import replace_answers, respondent_answers, save_answer, submit
+from ...store.frameworks import resolve
 from ...store.models import Assessment, Respondent
 from ...store.respondents import respondent_for_token
+from ...store.saving import asked_questions, save_target_for_token, store_answer
 from ...store.share_links import join_shared, share_link_for_token
 from ...store.throttle import JoinThrottle
 from ..context import state
@@ -248,43 +249,37 @@ async def survey_dimension_submit(request: Request, token: str, n: str) -> Respo
 
 
 def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
+    # Two statements (three on a first save): store.saving says which and why.
     with state(request).write() as session:
-        respondent, assessment = respondent_for_token(session, token=token)
-        _refuse_unless_open(assessment.status)
-        fw = assessment_framework(assessment)
-        check_answer(fw, assessment.question_set, data.question_id, data.answer, data.choices)
-        reason = profile_effect(fw, assessment.profile or {}).not_applicable.get(data.question_id)
-        if fw.profile and reason:
-            raise ScorecardError(
-                f"question {data.question_id!r} is not applicable in this assessment's context: {reason}"
-            )
+        target = save_target_for_token(session, token=token)
+        _refuse_unless_open(target.status)
+        fw = resolve(session, target.framework_ref)
+        check_answer(fw, target.question_set, data.question_id, data.answer, data.choices)  # 422s
         try:
-            row = save_answer(
+            saved = store_answer(
                 session,
-                respondent=respondent,
-                assessment=assessment,
+                target=target,
                 question_id=data.question_id,
                 answer=data.answer,
                 choices=data.choices,
                 comment=data.comment,
-                evidence=None,
                 expected_revision=data.revision,
+                framework=fw,
+                check_applicable=True,
             )
         except ConflictError:
             raise ConflictError(CONFLICT) from None
-        # counted as the pages count them: the questions asked, not those the context leaves out
-        session.expire(respondent, ["answers"])
-        survey = _survey_of(respondent, assessment, token)
         out: dict[str, Any] = {
-            "question_id": row.question_id,
-            "answer": row.answer,
-            "comment": row.comment,
-            "revision": row.revision,
-            "answered": survey.answered,
-            "total": survey.total,
+            "question_id": saved.question_id,
+            "answer": saved.answer,
+            "comment": saved.comment,
+            "revision": saved.revision,
+            # counted as the pages count them: the questions asked, not those the context leaves out
+            "answered": saved.asked_answered,
+            "total": asked_questions(fw, target.question_set, target.profile).total,
         }
-        if row.choices is not None:
-            out["choices"] = row.choices  # a multiple-choice question answered by its choices
+        if saved.choices is not None:
+            out["choices"] = saved.choices  # a multiple-choice question answered by its choices
         return out
 
 
