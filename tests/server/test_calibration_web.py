@@ -102,14 +102,17 @@ def test_store_records_changes_and_removes(app: FastAPI, users: dict[str, str]) 
         )
     assert created
     assert (agreed.answer, agreed.note) == ("partly", "half the models")
-    assert revision(app, aid) == before + 1
+    first = revision(app, aid)
+    # a bump moves the revision past every value it had (see store/revisions.py)
+    assert first > before
     with app.state.scorecard.write() as s:
         _, created = calibration.record_agreed(
             s, assessment_id=aid, question_id=qid, answer="yes", user_id=None
         )
     assert not created
     assert rows(app, aid)[qid].answer == "yes"
-    assert revision(app, aid) == before + 2
+    second = revision(app, aid)
+    assert second > first
     # the respondents' own answers are untouched
     with app.state.scorecard.read() as s:
         a = assessments.get_assessment(s, assessment_id=aid)
@@ -123,7 +126,7 @@ def test_store_records_changes_and_removes(app: FastAPI, users: dict[str, str]) 
     with app.state.scorecard.write() as s:
         calibration.remove_agreed(s, assessment_id=aid, question_id=qid, user_id=None)
     assert rows(app, aid) == {}
-    assert revision(app, aid) == before + 3
+    assert revision(app, aid) > second
     assert [e.detail["answer"] if e.detail else None for e in events(app, aid)] == ["partly", "yes", None]
 
 
@@ -203,7 +206,7 @@ def test_record_on_the_page(app: FastAPI, facilitator: TestClient, viewer: TestC
     assert done.status_code == 303
     assert done.headers["location"] == f"/assessments/{aid}/calibration?q={qid}&saved=1#question"
     assert rows(app, aid)[qid].answer == "no"
-    assert revision(app, aid) == before + 1
+    assert revision(app, aid) > before
     (event,) = events(app, aid)
     assert event.username == "facilitator"
     shown = facilitator.get(done.headers["location"]).text
