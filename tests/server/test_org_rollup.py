@@ -141,7 +141,7 @@ def test_summary_is_stored_and_recomputed_when_the_revision_moves_on(app: FastAP
         bump_revision(s, assessment_id=a.id)
     with app.state.scorecard.write() as s:
         fresh = latest_summaries(s, unit_ids=[ids["T4"]])[ids["T4"]]
-    assert fresh.revision == t4.revision + 1
+    assert fresh.revision > t4.revision
     assert fresh.respondents == 2
     assert fresh.overall is not None
     assert t4.overall is not None
