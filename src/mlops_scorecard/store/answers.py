@@ -17,6 +17,7 @@ from ..framework import Framework, answer_for_choices, choice_problems
 from .answer_sets import assessment_framework
 from .models import Answer, Assessment, Respondent, utcnow
 from .respondents import MAX_RESPONDENTS_PER_ASSESSMENT, make_room
+from .revisions import bump_revision
 
 __all__ = [
     "answer_key_for",
@@ -63,6 +64,8 @@ def save_answer(
     if len(comment) > 5000:
         raise ScorecardError("comment is longer than 5000 characters")
     evidence = [e.strip() for e in (evidence or []) if e.strip()][:50]
+    # cached results move on with the answer (a refused save rolls the transaction back)
+    bump_revision(session, assessment_id=assessment.id)
     mine = (Answer.respondent_id == respondent.id, Answer.question_id == question_id)
     values = {
         "answer": answer,
@@ -228,6 +231,7 @@ def import_answer_set(
         session.add(r)
         added.append(r)
         del i
+    bump_revision(session, assessment_id=assessment.id)
     session.flush()
     return added
 
@@ -288,6 +292,7 @@ def replace_answers(
     for row in session.scalars(select(Answer).where(Answer.respondent_id == respondent.id)):
         if row.question_id not in answers:
             session.delete(row)
+    bump_revision(session, assessment_id=assessment.id)
     if role and not respondent.role:
         respondent.role = role.strip()[:100]
     session.flush()

@@ -18,6 +18,7 @@ from ..errors import ConflictError, NotFoundError
 from ..framework.profiles import profile_effect
 from .answer_sets import assessment_framework
 from .models import Answer, Assessment, Respondent, utcnow
+from .revisions import bump_revision
 from .tokens import hash_token, new_token, plausible_token
 
 __all__ = [
@@ -92,6 +93,7 @@ def revoke_respondent(session: Session, *, assessment: Assessment, respondent_id
         raise NotFoundError(f"no respondent {respondent_id} in assessment {assessment.id}")
     check_writable(assessment)
     r.revoked_at = r.revoked_at or utcnow()
+    bump_revision(session, assessment_id=assessment.id)  # their answers leave the results
     session.flush()  # the progress read next in the same transaction sees the revocation
     return r
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
@@ -19,24 +20,26 @@ from ...evidence.crosscheck import answer_counts
 from ...format import answer_choices
 from ...framework import Framework, newest_builtin
 from ...privacy import for_viewers, missing_roles
-from ...scoring import score
+from ...scoring import ScoreResult, score
 from ...store.analysis import assessment_answers
 from ...store.answer_sets import answer_set, assessment_framework
 from ...store.answers import comments_of, import_answer_set
 from ...store.assessments import create_assessment, get_assessment, set_status
 from ...store.evidence import evidence_crosscheck, scans_for, stored_scans
 from ...store.frameworks import available_frameworks
+from ...store.models import Assessment
 from ...store.plans import plan_for
 from ...store.reporting import render_stored_report
 from ...store.respondents import progress_of
 from ...store.results import result_of, results_for
 from ...store.share_links import list_share_links
 from ...store.units import list_units
+from ..caching import assessment_svg, cached_view, page_tagged
 from ..context import state
 from ..params import form_int, form_text, parse_id, whole_number
 from ..security import checked_form, require
 from ..templating import render
-from ..views.analysis import assessment_view
+from ..views.analysis import AssessmentAnalysis, assessment_view
 from ..views.assessment import answers_view, progress_rows, score_rows
 from ..views.common import slug
 from ..views.evidence import evidence_view
@@ -252,17 +255,21 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
         if stored:  # the answers are loaded already: counted here, not queried again
             scans = scans_for(s, assessment=a, stored=stored)
             check = evidence_crosscheck(s, assessment=a, scan=scans, counts=answer_counts(answers))
-    if facilitator:
-        analysis = assessment_view(analyze(fw, answers, result=scored))
-    else:  # small roles merged into "other" (docs/analysis.md)
-        analysis = assessment_view(analyze(fw, for_viewers(answers)), missing=missing_roles(answers))
+        # computed once per revision; viewers' (small roles merged) kept apart
+        analysis = cached_view(
+            s,
+            assessment=a,
+            kind="view:analysis:all" if facilitator else "view:analysis:viewers",
+            cls=AssessmentAnalysis,
+            compute=lambda: _analysis(fw, answers, scored, facilitator=facilitator),
+        )
     question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - len(skipped)
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
     if not facilitator:
         people = []  # viewers see how many answered, never who (docs/analysis.md)
     rows, overall = score_rows(fw, result, a.targets or {})
-    return render(
+    page = render(
         request,
         "assessment.html",
         a=a,
@@ -289,6 +296,17 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
         scan_base_url=str(request.base_url).rstrip("/"),
         context=context,
     )
+    return page_tagged(request, page, user)
+
+
+def _analysis(
+    fw: Framework, answers: AnswerSet, scored: ScoreResult, *, facilitator: bool
+) -> AssessmentAnalysis:
+    """The page's analysis sections; for viewers with small roles merged into "other"
+    (docs/analysis.md)."""
+    if facilitator:
+        return assessment_view(analyze(fw, answers, result=scored))
+    return assessment_view(analyze(fw, for_viewers(answers)), missing=missing_roles(answers))
 
 
 @router.post("/assessments/{assessment_id}/status")
@@ -313,23 +331,30 @@ async def assessment_status(request: Request, assessment_id: str) -> Response:
 
 @router.get("/assessments/{assessment_id}/chart/{kind}.svg")
 def assessment_chart(request: Request, assessment_id: str, kind: str) -> Response:
-    """The radar or stellar chart; current against a dashed target when targets are set."""
+    """The radar or stellar chart; current against a dashed target when targets are set.
+    Drawn once per revision of the assessment (``derived_results``), 304 to a browser
+    that holds it."""
     require(request, "viewer")
     if kind not in ("radar", "stellar"):
         raise NotFoundError(f"no chart {kind!r} (use radar or stellar)")
-    from ...charts import Series, render_chart
-
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
-        result = results_for(s, assessments=[a])[a.id]
+        return assessment_svg(
+            request, s, assessment=a, kind=f"chart:{kind}", draw=lambda: _score_chart(s, a, kind)
+        )
+
+
+def _score_chart(s: Session, a: Assessment, kind: str) -> bytes:
+    from ...charts import Series, render_chart
+
+    result = results_for(s, assessments=[a])[a.id]
     dims = result.get("dimensions") or []
     labels = [str(d.get("title")) for d in dims]
     series = [Series("Current", [d.get("score") for d in dims])]
     targets = a.targets or {}
     if targets:
         series.append(Series("Target", [targets.get(str(d.get("id"))) for d in dims], dashed=True))
-    svg = render_chart(cast(Any, kind), labels, series, "svg", size=5.5)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})
+    return render_chart(cast(Any, kind), labels, series, "svg", size=5.5)
 
 
 def _download(request: Request, assessment_id: str, suffix: str) -> tuple[Framework, AnswerSet, str]:
