@@ -51,3 +51,6 @@ class Settings(BaseSettings):
     max_respondents_per_file: int = Field(default=5000, ge=1)
     #: Respondents an assessment may hold in all, however many files are imported.
     max_respondents_per_assessment: int = Field(default=10_000, ge=1)
+    #: Heavy pages and charts (scores, analyses, drawings) rendered at once per worker;
+    #: more requests wait their turn, so 50 connections do not run 40 renders at once.
+    render_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, le=64)

@@ -117,7 +117,8 @@ def stored_intervals(
 ) -> dict[int, Uncertainty]:
     """Each assessment's intervals (by id), computed once per revision: the stored ones
     (``derived_results``, kind ``intervals``) as they are, the others from one query of
-    their answers, then stored. A closed assessment's are computed once, ever."""
+    their answers, then stored. A closed assessment's are computed once, ever (at the
+    default confidence; others are computed each time)."""
 
     def compute(missing: list[Assessment]) -> dict[int, str]:
         sets = answer_sets_for(session, assessments=missing, details=False)
@@ -126,9 +127,12 @@ def stored_intervals(
             for a in missing
         }
 
-    bodies = derived_many(
-        session, assessments=assessments, kind="intervals", params=[confidence], compute=compute
-    )
+    if confidence != DEFAULT_CONFIDENCE:
+        # other confidences (the API's parameter) are computed, not kept: one row per
+        # assessment whatever confidences are asked for
+        bodies = compute(list(assessments))
+    else:
+        bodies = derived_many(session, assessments=assessments, kind="intervals", compute=compute)
     return {aid: uncertainty_from_dict(json.loads(body)) for aid, body in bodies.items()}
 
 

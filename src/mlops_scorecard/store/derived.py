@@ -39,6 +39,7 @@ from .models import Assessment, DerivedResult, utcnow
 
 __all__ = [
     "FORMAT",
+    "SQLITE_WAIT_MS",
     "Derived",
     "assessments_etag",
     "cached_body",
@@ -52,6 +53,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: How long a cache write waits for SQLite's write lock before it gives up (ms).
+SQLITE_WAIT_MS = 100
 #: The shape of what is stored; raise it when a body's format changes within a version.
 FORMAT = 1
 
@@ -134,6 +137,11 @@ def store_bodies(session: Session, items: Sequence[tuple[Assessment, str, str, s
     dialect = engine.dialect.name
     try:
         with engine.connect() as conn:
+            wait = None
+            if dialect == "sqlite":
+                # a cache write never waits long for the one write lock: skipped instead
+                wait = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_WAIT_MS}")
             # the two databases the service runs on both have INSERT ... ON CONFLICT
             insert = (sqlite.insert if dialect == "sqlite" else postgresql.insert)(DerivedResult)
             stmt = insert.values(rows)
@@ -142,8 +150,13 @@ def store_bodies(session: Session, items: Sequence[tuple[Assessment, str, str, s
                 set_={k: stmt.excluded[k] for k in ("revision", "etag", "body", "created_at")},
                 where=DerivedResult.revision <= stmt.excluded.revision,
             )
-            conn.execute(stmt)
-            conn.commit()
+            try:
+                conn.execute(stmt)
+                conn.commit()
+            finally:
+                if wait is not None:  # the pooled connection's own wait, as it was
+                    conn.rollback()
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait)}")
     except (IntegrityError, OperationalError, DBAPIError) as exc:
         # an assessment was deleted meanwhile, or the database is busy: serve uncached
         log.info("derived results %s not stored: %s", sorted({k for _, k, _, _ in items}), exc)

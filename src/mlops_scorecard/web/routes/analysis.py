@@ -23,6 +23,7 @@ from ...store.models import Assessment
 from ...store.results import latest_results, summary_results
 from ...store.units import get_unit, list_units
 from ..caching import assessment_svg, assessments_svg
+from ..capacity import heavy
 from ..context import state
 from ..params import MAX_ID, parse_id
 from ..security import require
@@ -43,6 +44,7 @@ def _svg(body: bytes) -> Response:
 
 
 @router.get("/assessments/{assessment_id}/analysis/radar.svg")
+@heavy
 def assessment_interval_radar(request: Request, assessment_id: str) -> Response:
     """The radar of the scores with their 90% intervals as a band, targets dashed."""
     require(request, "viewer")
@@ -61,6 +63,7 @@ def assessment_interval_radar(request: Request, assessment_id: str) -> Response:
 
 
 @router.get("/assessments/{assessment_id}/analysis/roles.svg")
+@heavy
 def assessment_roles_radar(
     request: Request, assessment_id: str, by: Literal["role", "group"] = "group"
 ) -> Response:
@@ -85,6 +88,7 @@ def assessment_roles_radar(
 
 
 @router.get("/units/{unit_id}/analysis/trend.svg")
+@heavy
 def unit_trend_panels(request: Request, unit_id: str) -> Response:
     """A unit's trend: a panel per dimension and overall, each with its 90% intervals;
     drawn again only when one of the unit's assessments changes."""
@@ -105,6 +109,7 @@ def unit_trend_panels(request: Request, unit_id: str) -> Response:
 
 
 @router.get("/compare")
+@heavy
 def compare_page(request: Request, a: AssessmentQuery, b: AssessmentQuery) -> Response:
     """Two assessments side by side: A before, B after."""
     require(request, "viewer")
@@ -114,6 +119,7 @@ def compare_page(request: Request, a: AssessmentQuery, b: AssessmentQuery) -> Re
 
 
 @router.get("/organization/distribution.svg")
+@heavy
 def team_distribution(
     request: Request,
     team: Annotated[int | None, Query(ge=1, le=MAX_ID, description="unit id of a team to highlight")] = None,

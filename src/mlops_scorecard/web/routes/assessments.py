@@ -35,6 +35,7 @@ from ...store.results import result_of, results_for
 from ...store.share_links import list_share_links
 from ...store.units import list_units
 from ..caching import assessment_svg, cached_view, page_tagged
+from ..capacity import heavy
 from ..context import state
 from ..params import form_int, form_text, parse_id, whole_number
 from ..security import checked_form, require
@@ -230,6 +231,7 @@ def _targets(values: dict[str, str], fw: Framework) -> dict[str, float]:
 
 
 @router.get("/assessments/{assessment_id}")
+@heavy
 def assessment_page(request: Request, assessment_id: str, imported: str = "", source: str = "") -> Response:
     """Status, response progress, scores, charts, answers per question, downloads."""
     user = require(request, "viewer")
@@ -330,6 +332,7 @@ async def assessment_status(request: Request, assessment_id: str) -> Response:
 
 
 @router.get("/assessments/{assessment_id}/chart/{kind}.svg")
+@heavy
 def assessment_chart(request: Request, assessment_id: str, kind: str) -> Response:
     """The radar or stellar chart; current against a dashed target when targets are set.
     Drawn once per revision of the assessment (``derived_results``), 304 to a browser
@@ -366,6 +369,7 @@ def _download(request: Request, assessment_id: str, suffix: str) -> tuple[Framew
 
 
 @router.get("/assessments/{assessment_id}/report.{fmt}")
+@heavy
 def assessment_report(request: Request, assessment_id: str, fmt: str) -> Response:
     """The core report as HTML, PDF, Markdown or JSON. Viewers get it without names."""
     user = require(request, "viewer")

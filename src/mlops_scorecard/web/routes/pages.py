@@ -22,6 +22,7 @@ from ...store.spreads import heat_spreads
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...store.work_done import done_since
 from ..caching import assessments_svg, page_tagged
+from ..capacity import heavy
 from ..context import state
 from ..params import form_int, form_text, parse_id
 from ..security import checked_form, require
@@ -64,6 +65,7 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
 
 
 @router.get("/")
+@heavy
 def organization(request: Request) -> Response:
     """The unit tree and every unit's latest scores as a heatmap."""
     require(request, "viewer")
@@ -135,6 +137,7 @@ def _unit_plan(s: Session, *, unit_id: int, trend: Trend) -> UnitPlanView | None
 
 
 @router.get("/units/{unit_id}")
+@heavy
 def unit_page(request: Request, unit_id: str) -> Response:
     """A unit: its assessments and the trend of each dimension across them."""
     user = require(request, "viewer")
@@ -148,6 +151,7 @@ def unit_page(request: Request, unit_id: str) -> Response:
 
 
 @router.get("/units/{unit_id}/trend.svg")
+@heavy
 def unit_trend_chart(request: Request, unit_id: str) -> Response:
     """The trend chart of a unit's dimension scores (SVG); drawn again only when one of
     the unit's assessments changes."""
