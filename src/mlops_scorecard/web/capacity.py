@@ -7,32 +7,27 @@ Without it each of 50 connections gets a thread of Starlette's pool (40 of them)
 after another, while each holds its memory: throughput falls as connections rise and
 the worker grows. Saves and other light routes are not limited.
 
-A route opts in with :func:`heavy`; :func:`limit_heavy_routes` (called by the app once
-its routes are registered) wraps exactly those.
+A synchronous route opts in with :func:`heavy` (under its ``@router.get``): it is then
+run in a worker thread through the app's limiter instead of the shared thread pool.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import functools
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, cast
 
 import anyio
-from fastapi import FastAPI
-from fastapi.routing import APIRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+import anyio.to_thread
+from fastapi import FastAPI, Request
 
-__all__ = ["HEAVY", "RenderLimit", "heavy", "limit_heavy_routes"]
+__all__ = ["HEAVY", "RenderLimit", "heavy", "install_render_limit"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: The endpoints marked :func:`heavy`.
+#: The endpoints :func:`heavy` made (as routes register them).
 HEAVY: set[Callable[..., Any]] = set()
-
-
-def heavy(endpoint: F) -> F:
-    """Mark a route's endpoint as a heavy render (apply it under ``@router.get``)."""
-    HEAVY.add(endpoint)
-    return endpoint
 
 
 class RenderLimit:
@@ -48,22 +43,29 @@ class RenderLimit:
             self._limiter = anyio.CapacityLimiter(self.size)
         return self._limiter
 
-    def wrap(self, inner: ASGIApp) -> ASGIApp:
-        """``inner`` run while holding a token."""
 
-        async def limited(scope: Scope, receive: Receive, send: Send) -> None:
-            async with self.limiter():
-                await inner(scope, receive, send)
-
-        return limited
-
-
-def limit_heavy_routes(app: FastAPI, size: int) -> RenderLimit:
-    """Wrap every registered route whose endpoint is :func:`heavy` in one limiter of
-    ``size`` tokens; returns it (``app.state.render_limit`` too)."""
+def install_render_limit(app: FastAPI, size: int) -> RenderLimit:
+    """Give ``app`` its limiter of ``size`` tokens (``app.state.render_limit``)."""
     limit = RenderLimit(size)
-    for route in app.router.routes:
-        if isinstance(route, APIRoute) and route.endpoint in HEAVY:
-            route.app = limit.wrap(route.app)
     app.state.render_limit = limit
     return limit
+
+
+def heavy(endpoint: F) -> F:
+    """A synchronous route endpoint (with a ``request`` parameter) run through its app's
+    render limiter. The signature is kept (``functools.wraps``), so FastAPI reads the
+    same parameters."""
+    if inspect.iscoroutinefunction(endpoint) or "request" not in inspect.signature(endpoint).parameters:
+        raise TypeError(f"{endpoint.__name__}: heavy() takes a synchronous endpoint with a request parameter")
+
+    @functools.wraps(endpoint)
+    async def limited(**kwargs: Any) -> Any:
+        request: Request = kwargs["request"]
+        limit: RenderLimit | None = getattr(request.app.state, "render_limit", None)
+        call = functools.partial(endpoint, **kwargs)
+        if limit is None:  # an app built without the limit: the shared pool, as before
+            return await anyio.to_thread.run_sync(call)
+        return await anyio.to_thread.run_sync(call, limiter=limit.limiter())
+
+    HEAVY.add(limited)
+    return cast(F, cast(Callable[..., Awaitable[Any]], limited))
