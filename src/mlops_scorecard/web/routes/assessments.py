@@ -240,7 +240,10 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
         unit = a.unit
         fw = assessment_framework(a)
-        answers = assessment_answers(s, assessment=a)
+        # keys only (several times faster to load) unless the page counts choices; the
+        # analysis, which shows comments, loads them itself when it is not cached
+        chosen = any(q.choices for _, q in fw.iter_questions(cast(Any, a.question_set)))
+        answers = assessment_answers(s, assessment=a, details=chosen)
         # scored once: the result, the plan and the analysis all take this one score
         scored = score(fw, answers)
         result = result_of(a, scored)
@@ -263,7 +266,12 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
             assessment=a,
             kind="view:analysis:all" if facilitator else "view:analysis:viewers",
             cls=AssessmentAnalysis,
-            compute=lambda: _analysis(fw, answers, scored, facilitator=facilitator),
+            compute=lambda: _analysis(
+                fw,
+                answers if chosen else assessment_answers(s, assessment=a),
+                scored,
+                facilitator=facilitator,
+            ),
         )
     question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - len(skipped)
     people = progress_rows(progress, question_count)
