@@ -27,6 +27,7 @@ from mlops_scorecard.store.models import DerivedResult
 from mlops_scorecard.store.respondents import create_invitation
 from mlops_scorecard.store.units import create_unit
 from mlops_scorecard.web import create_app
+from mlops_scorecard.web.caching import cached_view
 
 CHARTS = [
     "chart/radar.svg",
@@ -334,3 +335,40 @@ def _get(client: TestClient, path: str, token: str, etag: str | None = None) -> 
     r = client.get(path, headers=headers)
     assert r.status_code in (200, 304), (path, r.status_code, r.text[:300])
     return r.headers.get("etag", ""), r.content, r.status_code
+
+
+class _Opaque:
+    """Not something JSON holds."""
+
+
+@dataclass(frozen=True)
+class _Section:
+    title: str
+    thing: _Opaque
+
+
+@dataclass(frozen=True)
+class _Rows:
+    rows: list[tuple[str, int]]
+
+
+def test_a_page_section_json_cannot_hold_is_computed_never_a_failure(app: FastAPI, org: Org) -> None:
+    made: list[int] = []
+
+    def compute() -> _Section:
+        made.append(1)
+        return _Section("x", _Opaque())
+
+    for _ in range(2):
+        with app.state.scorecard.read() as s:
+            a = get_assessment(s, assessment_id=org.open)
+            assert cached_view(s, assessment=a, kind="view:test", cls=_Section, compute=compute).title == "x"
+    assert made == [1, 1]
+    assert rows(app, "view:test") == {}
+    # a section JSON holds is stored once and read back equal (tuples stay tuples)
+    for _ in range(2):
+        with app.state.scorecard.read() as s:
+            a = get_assessment(s, assessment_id=org.open)
+            got = cached_view(s, assessment=a, kind="view:rows", cls=_Rows, compute=lambda: _Rows([("a", 1)]))
+            assert got == _Rows([("a", 1)])
+    assert set(rows(app, "view:rows")) == {org.open}

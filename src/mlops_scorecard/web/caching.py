@@ -14,11 +14,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar, cast
 
 from fastapi import Request
-from pydantic import TypeAdapter
+from pydantic import PydanticSchemaGenerationError, TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -38,6 +40,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 #: Kept by the browser (never a shared cache), revalidated before every use.
 REVALIDATE = "private, no-cache"
@@ -134,15 +137,28 @@ def cached_view(
 ) -> T:
     """A page section (a dataclass of already formatted rows) derived from ``assessment``:
     decoded from ``derived_results`` while its revision holds, else ``compute()``-d and
-    stored as JSON for the next request."""
-    adapter, shape = _adapter(cast(Hashable, cls))
+    stored as JSON for the next request. A section whose type JSON cannot hold (a
+    field added that pydantic cannot serialise) is computed every time, never a 500."""
+    try:
+        adapter, shape = _adapter(cast(Hashable, cls))
+    except PydanticSchemaGenerationError:
+        log.warning("%s: %s cannot be cached as JSON; computed every time", kind, cls)
+        return compute()
     etag = derived_etag(assessment, kind, shape, *params)
     body = cached_body(session, assessment_id=assessment.id, kind=kind, etag=etag)
     if body is not None:
-        found: T = adapter.validate_json(body)
-        return found
+        try:
+            found: T = adapter.validate_json(body)
+            return found
+        except ValidationError:  # not what this code writes: computed and written again
+            log.warning("%s of assessment %s: stored body not readable", kind, assessment.id)
     value = compute()
-    store_body(session, assessment=assessment, kind=kind, etag=etag, body=adapter.dump_json(value).decode())
+    try:
+        text = adapter.dump_json(value).decode()
+    except PydanticSerializationError:
+        log.warning("%s: %s cannot be cached as JSON; computed every time", kind, cls)
+        return value
+    store_body(session, assessment=assessment, kind=kind, etag=etag, body=text)
     return value
 
 

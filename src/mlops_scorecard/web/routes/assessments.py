@@ -266,10 +266,12 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
             assessment=a,
             kind="view:analysis:all" if facilitator else "view:analysis:viewers",
             cls=AssessmentAnalysis,
+            # answers loaded again are scored again: on PostgreSQL a save may have
+            # come between the two reads
             compute=lambda: _analysis(
                 fw,
                 answers if chosen else assessment_answers(s, assessment=a),
-                scored,
+                scored if chosen else None,
                 facilitator=facilitator,
             ),
         )
@@ -310,10 +312,10 @@ def assessment_page(request: Request, assessment_id: str, imported: str = "", so
 
 
 def _analysis(
-    fw: Framework, answers: AnswerSet, scored: ScoreResult, *, facilitator: bool
+    fw: Framework, answers: AnswerSet, scored: ScoreResult | None, *, facilitator: bool
 ) -> AssessmentAnalysis:
-    """The page's analysis sections; for viewers with small roles merged into "other"
-    (docs/analysis.md)."""
+    """The page's analysis sections (``scored``: ``answers`` scored already, if they
+    are); for viewers with small roles merged into "other" (docs/analysis.md)."""
     if facilitator:
         return assessment_view(analyze(fw, answers, result=scored))
     return assessment_view(analyze(fw, for_viewers(answers)), missing=missing_roles(answers))
