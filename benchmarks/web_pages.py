@@ -107,6 +107,23 @@ def server_ms(client: httpx.Client, path: str, runs: int = 1) -> float:
     return statistics.median(times)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms_per_request(
+    client: httpx.Client, pid: int, path: str, runs: int, headers: dict[str, str]
+) -> float:
+    """The worker's CPU time per GET of ``path`` over ``runs`` sequential requests: what
+    a request costs, whatever else the machine is doing (wall times are not)."""
+    before = cpu_seconds(pid)
+    for _ in range(runs):
+        assert client.get(path, headers=headers).status_code in (200, 304)
+    return round(1000 * (cpu_seconds(pid) - before) / runs, 1)
+
+
 def main() -> int:
     """Run the page benchmark for one backend and write the results file."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -144,6 +161,7 @@ def main() -> int:
             assert unit_link, "no unit link on the assessment page"
             pages["unit_page"] = f"/units/{unit_link.group(1)}"
             charts = [f"/assessments/{big}/chart/radar.svg", f"/assessments/{big}/analysis/radar.svg"]
+            charts.append(f"/units/{unit_link.group(1)}/analysis/trend.svg")
             # cold: the first view after a change computes and stores; then cached
             token = data["tokens"][0]
             r = client.post(
@@ -156,19 +174,34 @@ def main() -> int:
                     "cached_server_ms": server_ms(client, path, 9),
                 }
             for path in charts:
-                results.setdefault("charts", {})[path] = {
+                chart: dict[str, Any] = {
                     "cold_server_ms": server_ms(client, path),
                     "cached_server_ms": server_ms(client, path, 9),
                 }
+                chart["cpu_ms_per_request"] = cpu_ms_per_request(client, proc.pid, path, 10, {})
+                tag = client.get(path).headers.get("etag")
+                if tag:
+                    chart["cpu_ms_per_request_revalidated"] = cpu_ms_per_request(
+                        client, proc.pid, path, 10, {"If-None-Match": tag}
+                    )
+                results.setdefault("charts", {})[path] = chart
             for name, path in pages.items():
-                etag = client.get(path).headers["etag"]
+                # no tag: an older version of the service (run against it for a baseline)
+                etag = client.get(path).headers.get("etag")
+                runs = 10 if args.quick else 40
+                results[name]["cpu_ms_per_request"] = cpu_ms_per_request(client, proc.pid, path, runs, {})
+                if etag:
+                    results[name]["cpu_ms_per_request_revalidated"] = cpu_ms_per_request(
+                        client, proc.pid, path, runs, {"If-None-Match": etag}
+                    )
                 for connections in (1, 50):
                     results[name][f"cached_{connections}_connections"] = wrk(
                         base, path, connections, seconds, lua, {"Cookie": cookie}
                     )
-                results[name]["revalidated_50_connections"] = wrk(
-                    base, path, 50, seconds, lua, {"Cookie": cookie, "If-None-Match": etag}
-                )
+                if etag:
+                    results[name]["revalidated_50_connections"] = wrk(
+                        base, path, 50, seconds, lua, {"Cookie": cookie, "If-None-Match": etag}
+                    )
                 print(name, json.dumps(results[name]), flush=True)
         results["worker_memory"] = rss_mb(proc.pid)
         stop_server(proc)
@@ -192,6 +225,10 @@ def main() -> int:
                 f"{c}_connections": wrk(f"http://127.0.0.1:{port}", "/page", c, seconds, lua, {})
                 for c in (1, 50)
             }
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as peer:
+                results["peer_bare_jinja_page"]["cpu_ms_per_request"] = cpu_ms_per_request(
+                    peer, bare.pid, "/page", 400, {}
+                )
         finally:
             stop_server(bare)
     finally:
