@@ -6,9 +6,9 @@ A row is valid while its ``etag`` equals :func:`derived_etag` of the assessment 
 now. The tag digests the assessment's ``revision`` (moved on by every change to its
 answers and respondents, :mod:`.revisions`) and everything else on the assessment's own
 row that results derive from (status, targets, profile, question set, framework
-version), the code's version and the kind with its parameters. So an edit that forgot
-to bump the revision still invalidates whatever depends on the row, a new release never
-serves a body an older one wrote, and an HTTP ``If-None-Match`` can be answered from the
+version), a digest of the code (:func:`code_version`) and the kind with its parameters.
+So an edit that forgot to bump the revision still invalidates whatever depends on the
+row, changed code never serves a body older code wrote, and an HTTP ``If-None-Match`` can be answered from the
 row already loaded, before anything is read or drawn.
 
 Reads run in the caller's (read) session. A body computed on a miss is written in a
@@ -22,11 +22,13 @@ computed inside a write transaction could store data that is then rolled back.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -43,6 +45,7 @@ __all__ = [
     "Derived",
     "assessments_etag",
     "cached_body",
+    "code_version",
     "derived",
     "derived_etag",
     "derived_many",
@@ -82,8 +85,21 @@ def _fingerprint(assessment: Assessment) -> list[Any]:
     ]
 
 
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of this package's code, templates and data files: any change to how
+    something is derived or drawn (a chart's palette, a rounding) makes every stored
+    body stale, released or not. Computed once per process (a few milliseconds)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".html", ".yaml", ".json", ".css", ".js") and path.is_file():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _digest(parts: Iterable[Any]) -> str:
-    text = json.dumps([__version__, FORMAT, *parts], sort_keys=True, default=str, separators=(",", ":"))
+    text = json.dumps([code_version(), FORMAT, *parts], sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
