@@ -72,3 +72,6 @@ class Settings(BaseSettings):
     #: GitHub's REST API root for "Create GitHub issues" from a plan (GitHub Enterprise:
     #: ``https://HOST/api/v3``). The token is typed on the form each time, never stored.
     github_api_url: str = "https://api.github.com"
+    #: Heavy pages and charts (scores, analyses, drawings) rendered at once per worker;
+    #: more requests wait their turn, so 50 connections do not run 40 renders at once.
+    render_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, le=64)

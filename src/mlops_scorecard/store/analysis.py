@@ -1,12 +1,14 @@
 """The analysis of stored assessments: their answers loaded in as few queries as possible
 and handed to the core (:mod:`mlops_scorecard.analysis`), for the pages and the API.
 
-Nothing is cached in process memory: workers are stateless, and every request computes
-what it shows from the answers, the source of truth.
+Nothing is cached in process memory: workers are stateless. What is expensive and
+derived from one assessment (each trend point's intervals) is kept per revision in
+``derived_results`` (:mod:`.derived`), so a closed assessment's is computed once.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -17,11 +19,12 @@ from sqlalchemy.orm import Session
 from ..analysis.comparison import Comparison, compare
 from ..analysis.targets import TargetGap
 from ..analysis.trends import Trend, TrendEntry, build_trend, framework_change_notes
-from ..analysis.uncertainty import DEFAULT_CONFIDENCE, Uncertainty, intervals
+from ..analysis.uncertainty import DEFAULT_CONFIDENCE, Interval, Uncertainty, intervals
 from ..answers import AnswerSet
 from ..framework import Framework
 from .answer_sets import answer_sets_for, assessment_framework
 from .assessments import get_assessment, list_assessments
+from .derived import derived_many
 from .distributions import Distribution, distributions
 from .frameworks import session_lookup
 from .models import Assessment, Unit
@@ -37,7 +40,9 @@ __all__ = [
     "compare_assessments",
     "load_unit_trend",
     "org_summary",
+    "stored_intervals",
     "target_value",
+    "uncertainty_from_dict",
     "unit_trend",
     "version_notes",
 ]
@@ -104,9 +109,45 @@ def unit_trend(
         trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, found[a.id]) for a in assessments)
     by_id = {a.id: a for a in assessments}
     shown = [by_id[p.assessment_id] for p in trend.points]
-    sets = answer_sets_for(session, assessments=shown, details=False)
-    spans = {a.id: intervals(assessment_framework(a), sets[a.id], confidence=confidence) for a in shown}
-    return UnitTrend(trend, by_id, spans)
+    return UnitTrend(trend, by_id, stored_intervals(session, assessments=shown, confidence=confidence))
+
+
+def stored_intervals(
+    session: Session, *, assessments: Sequence[Assessment], confidence: float = DEFAULT_CONFIDENCE
+) -> dict[int, Uncertainty]:
+    """Each assessment's intervals (by id), computed once per revision: the stored ones
+    (``derived_results``, kind ``intervals``) as they are, the others from one query of
+    their answers, then stored. A closed assessment's are computed once, ever (at the
+    default confidence; others are computed each time)."""
+
+    def compute(missing: list[Assessment]) -> dict[int, str]:
+        sets = answer_sets_for(session, assessments=missing, details=False)
+        return {
+            a.id: json.dumps(intervals(assessment_framework(a), sets[a.id], confidence=confidence).to_dict())
+            for a in missing
+        }
+
+    if confidence != DEFAULT_CONFIDENCE:
+        # other confidences (the API's parameter) are computed, not kept: one row per
+        # assessment whatever confidences are asked for
+        bodies = compute(list(assessments))
+    else:
+        bodies = derived_many(session, assessments=assessments, kind="intervals", compute=compute)
+    return {aid: uncertainty_from_dict(json.loads(body)) for aid, body in bodies.items()}
+
+
+def uncertainty_from_dict(data: Mapping[str, Any]) -> Uncertainty:
+    """An :class:`~mlops_scorecard.analysis.uncertainty.Uncertainty` from its ``to_dict()``."""
+
+    def interval(value: Any) -> Interval | None:
+        return None if value is None else Interval(float(value["low"]), float(value["high"]))
+
+    return Uncertainty(
+        float(data["confidence"]),
+        int(data["respondents"]),
+        interval(data.get("overall")),
+        {str(k): interval(v) for k, v in (data.get("dimensions") or {}).items()},
+    )
 
 
 def load_unit_trend(

@@ -3,6 +3,7 @@ one at a time, many at once, and each unit's latest."""
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..matrix import left_out
 from ..scoring import ScoreResult, rate, score, unmet_must_haves
 from .answer_sets import answer_codes, answer_set, answer_sets_for, assessment_framework
+from .derived import derived
 from .models import Assessment
 
 __all__ = [
@@ -67,11 +69,19 @@ def result_of(assessment: Assessment, scored: ScoreResult) -> dict[str, Any]:
 
 
 def result_for(session: Session, *, assessment: Assessment) -> dict[str, Any]:
-    """The result as plain data: frozen for a closed assessment, computed otherwise."""
+    """The result as plain data: frozen for a closed assessment, otherwise scored once
+    per revision (kept in ``derived_results``, kind ``result``)."""
     frozen = _frozen(assessment)
     if frozen is not None:
         return frozen
-    return score_assessment(session, assessment=assessment).to_dict()
+    found = derived(
+        session,
+        assessment=assessment,
+        kind="result",
+        compute=lambda: json.dumps(score_assessment(session, assessment=assessment).to_dict()),
+    )
+    data: dict[str, Any] = json.loads(found.body)
+    return data
 
 
 def results_for(session: Session, *, assessments: list[Assessment]) -> dict[int, dict[str, Any]]:

@@ -30,6 +30,7 @@ from ..errors import RateLimitedError, ScorecardError
 from ..settings import Settings
 from ..store.accounts import secret_key
 from ..store.db import DatabaseError, make_engine, needs_migration, session_factory
+from .capacity import install_render_limit
 from .context import AppState
 from .errors import error_response, status_for, wants_json
 from .headers import SecurityHeaders, security_headers
@@ -272,6 +273,7 @@ def create_app(settings: Settings | None = None, *, check_migrations: bool = Tru
     from .routes import register
 
     register(app)
+    install_render_limit(app, settings.render_concurrency)
     return app
 
 

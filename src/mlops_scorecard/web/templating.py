@@ -16,6 +16,9 @@ from .views.crumbs import unit_crumbs
 __all__ = ["render", "templates"]
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Templates ship with the package: checking every file's modification time on every
+# render (Jinja's default) was a sixth of the assessment page's time.
+templates.env.auto_reload = False
 #: base.html colours a custom scale's keys for a page given its ``framework``.
 templates.env.globals["answer_css"] = answer_css
 #: a page's breadcrumbs through its unit's path (``{% set crumbs = unit_crumbs(path) %}``).

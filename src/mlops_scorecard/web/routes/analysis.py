@@ -9,15 +9,26 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from ...analysis.roles import matrix_roles
 from ...analysis.uncertainty import matrix_intervals
 from ...privacy import for_viewers
 from ...scoring import score
-from ...store.analysis import OrgSummary, assessment_answers, compare_assessments, load_unit_trend
+from ...store.analysis import (
+    OrgSummary,
+    assessment_answers,
+    compare_assessments,
+    unit_trend,
+)
 from ...store.answer_sets import assessment_framework
-from ...store.assessments import get_assessment
+from ...store.assessments import get_assessment, list_assessments
 from ...store.distributions import distributions
+from ...store.models import Assessment
+from ...store.results import summary_results
+from ...store.units import get_unit
+from ..caching import assessment_svg, assessments_svg
+from ..capacity import heavy
 from ..context import state
 from ..params import MAX_ID, parse_id
 from ..security import require
@@ -40,52 +51,72 @@ def _svg(body: bytes) -> Response:
 
 
 @router.get("/assessments/{assessment_id}/analysis/radar.svg")
+@heavy
 def assessment_interval_radar(request: Request, assessment_id: str) -> Response:
     """The radar of the scores with their 90% intervals as a band, targets dashed."""
     require(request, "viewer")
-    from ...charts import render_chart
+
+    def draw(s: Session, a: Assessment) -> bytes:
+        from ...charts import render_chart
+
+        answers = assessment_answers(s, assessment=a, details=False)
+        result = score(assessment_framework(a), answers)
+        labels, series = interval_radar(result, matrix_intervals(result.matrix), dict(a.targets or {}))
+        return render_chart("radar", labels, series, "svg", size=5.5)
 
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
-        answers = assessment_answers(s, assessment=a, details=False)
-        fw, targets = assessment_framework(a), dict(a.targets or {})
-    result = score(fw, answers)
-    labels, series = interval_radar(result, matrix_intervals(result.matrix), targets)
-    return _svg(render_chart("radar", labels, series, "svg", size=5.5))
+        return assessment_svg(request, s, assessment=a, kind="chart:intervals", draw=lambda: draw(s, a))
 
 
 @router.get("/assessments/{assessment_id}/analysis/roles.svg")
+@heavy
 def assessment_roles_radar(
     request: Request, assessment_id: str, by: Literal["role", "group"] = "group"
 ) -> Response:
     """The radar of each role's (or role group's) scores, overlaid, with everyone's dashed
     (for viewers, roles of fewer than three respondents merged into "other")."""
     user = require(request, "viewer")
-    from ...charts import render_chart
+    everyone = user.can("facilitator")
+
+    def draw(s: Session, a: Assessment) -> bytes:
+        from ...charts import render_chart
+
+        answers = assessment_answers(s, assessment=a, details=False)
+        result = score(assessment_framework(a), answers if everyone else for_viewers(answers))
+        labels, series = roles_radar(result, matrix_roles(result.matrix), by)
+        return render_chart("radar", labels, series, "svg", size=5.5)
 
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
-        answers = assessment_answers(s, assessment=a, details=False)
-        fw = assessment_framework(a)
-    if not user.can("facilitator"):
-        answers = for_viewers(answers)
-    result = score(fw, answers)
-    labels, series = roles_radar(result, matrix_roles(result.matrix), by)
-    return _svg(render_chart("radar", labels, series, "svg", size=5.5))
+        # what viewers see differs (small roles merged): a kind of its own, never shared
+        kind = f"chart:roles:{by}:{'all' if everyone else 'viewers'}"
+        return assessment_svg(request, s, assessment=a, kind=kind, draw=lambda: draw(s, a))
 
 
 @router.get("/units/{unit_id}/analysis/trend.svg")
+@heavy
 def unit_trend_panels(request: Request, unit_id: str) -> Response:
-    """A unit's trend: a panel per dimension and overall, each with its 90% intervals."""
+    """A unit's trend: a panel per dimension and overall, each with its 90% intervals;
+    drawn again only when one of the unit's assessments changes."""
     require(request, "viewer")
-    from ...charts import render_trend_panels
+
+    def draw(s: Session, found: list[Assessment]) -> bytes:
+        from ...charts import render_trend_panels
+
+        ut = unit_trend(s, assessments=found, results=summary_results(s, assessments=found))
+        return render_trend_panels(ut.trend.labels(), trend_series(ut), "svg")
 
     with state(request).read() as s:
-        _, ut = load_unit_trend(s, unit_id=parse_id(unit_id, "unit"))
-    return _svg(render_trend_panels(ut.trend.labels(), trend_series(ut), "svg"))
+        unit = get_unit(s, unit_id=parse_id(unit_id, "unit"))
+        found = list_assessments(s, unit_ids=[unit.id])
+        return assessments_svg(
+            request, s, assessments=found, kind="chart:unit-trend-panels", draw=lambda: draw(s, found)
+        )
 
 
 @router.get("/compare")
+@heavy
 def compare_page(request: Request, a: AssessmentQuery, b: AssessmentQuery) -> Response:
     """Two assessments side by side: A before, B after."""
     require(request, "viewer")
@@ -95,6 +126,7 @@ def compare_page(request: Request, a: AssessmentQuery, b: AssessmentQuery) -> Re
 
 
 @router.get("/organization/distribution.svg")
+@heavy
 def team_distribution(
     request: Request,
     team: Annotated[int | None, Query(ge=1, le=MAX_ID, description="unit id of a team to highlight")] = None,

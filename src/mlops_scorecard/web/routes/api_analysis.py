@@ -17,6 +17,7 @@ from ...privacy import aggregate_analysis, for_viewers, missing_roles
 from ...store.answer_sets import answer_sets_for, assessment_framework
 from ...store.assessments import get_assessment
 from ..api_models.analysis import AnalysisOut
+from ..capacity import heavy
 from ..context import state
 from .api_common import AssessmentId, Confidence, Viewer, errors
 
@@ -29,6 +30,7 @@ router = APIRouter(tags=["analysis"])
     response_model=AnalysisOut,
     responses=errors(404, 422),
 )
+@heavy
 def assessment_analysis(
     request: Request,
     assessment_id: AssessmentId,

@@ -6,6 +6,7 @@ import copy
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from ...errors import FrameworkError
@@ -22,6 +23,7 @@ from ...store.assessments import (
     update_assessment,
 )
 from ...store.audit import record
+from ...store.derived import derived_etag
 from ...store.frameworks import resolve
 from ...store.reporting import render_stored_report
 from ...store.results import result_for
@@ -30,6 +32,8 @@ from ..api_models.assessments import ArchiveIn, AssessmentIn, AssessmentOut, Ass
 from ..api_models.common import AssessmentStatus
 from ..api_models.results import ResultOut
 from ..audit_trail import note, note_status
+from ..caching import REVALIDATE, matches, not_modified
+from ..capacity import heavy
 from ..context import state
 from ..params import MAX_ID
 from .api_common import AssessmentId, Facilitator, Viewer, assessment_out, errors, file_responses
@@ -241,13 +245,19 @@ def assessments_status(
     response_model=ResultOut,
     responses=errors(404, 422),
 )
-def assessments_results(request: Request, assessment_id: AssessmentId, user: Viewer) -> ResultOut:
+@heavy
+def assessments_results(request: Request, assessment_id: AssessmentId, user: Viewer) -> Response:
     """The scores per dimension and overall, with counts, levels and per-respondent scores
     (the ``result`` of the JSON report); for a closed assessment, the result frozen at
     closing. Each dimension carries its ``target`` and ``gap`` (target - score).
-    Viewers get aggregates only: ``respondents`` is empty for them."""
+    Viewers get aggregates only: ``respondents`` is empty for them. Scored once per
+    revision of the assessment; with the ``ETag`` in ``If-None-Match``, 304 while it holds."""
+    everyone = user.can("facilitator")
     with state(request).read() as session:
         a = get_assessment(session, assessment_id=assessment_id)
+        etag = f'"{derived_etag(a, "api:result", "all" if everyone else "viewers")}"'
+        if matches(request, etag):
+            return not_modified(etag)
         data: dict[str, Any] = copy.deepcopy(result_for(session, assessment=a))
         targets = {k: float(v) for k, v in (a.targets or {}).items()}
         for dim in data.get("dimensions", []):
@@ -255,7 +265,7 @@ def assessments_results(request: Request, assessment_id: AssessmentId, user: Vie
             dim["target"] = target
             score = dim.get("score")
             dim["gap"] = None if target is None or score is None else target - score
-        if not user.can("facilitator"):
+        if not everyone:
             data["respondents"] = []  # names, roles and scores of one person each
         data.update(
             assessment_id=a.id,
@@ -263,7 +273,8 @@ def assessments_results(request: Request, assessment_id: AssessmentId, user: Vie
             frozen=a.status == "closed" and a.frozen_result is not None,
             targets=targets,
         )
-        return ResultOut.model_validate(data)
+        body = ResultOut.model_validate(data).model_dump(mode="json", by_alias=True)
+    return JSONResponse(body, headers={"ETag": etag, "Cache-Control": REVALIDATE})
 
 
 @router.get(
@@ -282,6 +293,7 @@ def assessments_results(request: Request, assessment_id: AssessmentId, user: Vie
         422,
     ),
 )
+@heavy
 def assessments_report(
     request: Request,
     user: Viewer,

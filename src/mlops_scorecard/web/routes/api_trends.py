@@ -23,6 +23,7 @@ from ..api_models.trends import (
     TrendOut,
     TrendPointOut,
 )
+from ..capacity import heavy
 from ..context import state
 from ..params import MAX_ID
 from .api_common import Confidence, UnitId, Viewer, errors, framework_ref
@@ -49,6 +50,7 @@ def assessment_ref(a: Assessment, respondents: int) -> AssessmentRefOut:
     response_model=CompareOut,
     responses=errors(404, 422),
 )
+@heavy
 def compare_assessments(
     request: Request,
     _user: Viewer,
@@ -77,6 +79,7 @@ def compare_assessments(
     response_model=TrendOut,
     responses=errors(404, 422),
 )
+@heavy
 def unit_trend(
     request: Request,
     unit_id: UnitId,

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
@@ -20,7 +21,7 @@ from ...evidence.crosscheck import answer_counts
 from ...format import answer_choices, fmt_number
 from ...framework import Framework, newest_builtin
 from ...privacy import for_viewers, missing_roles
-from ...scoring import score
+from ...scoring import ScoreResult, score
 from ...store.analysis import assessment_answers
 from ...store.answer_sets import answer_set, assessment_framework
 from ...store.answers import comments_of, import_answer_set
@@ -29,6 +30,7 @@ from ...store.audit import AuditFilter, query_log
 from ...store.calibration import assessment_calibration
 from ...store.evidence import evidence_crosscheck, scans_for, stored_scans
 from ...store.frameworks import available_frameworks
+from ...store.models import Assessment
 from ...store.plans import plan_for
 from ...store.reporting import render_stored_report
 from ...store.respondents import contacts_of, progress_of
@@ -36,13 +38,15 @@ from ...store.results import result_of, results_for
 from ...store.share_links import list_share_links
 from ...store.units import default_targets_for, list_units, unit_path
 from ..audit_trail import note, note_status
+from ..caching import assessment_svg, cached_view, page_tagged
+from ..capacity import heavy
 from ..context import state
 from ..mail import mail_enabled
 from ..params import form_int, form_text, parse_id, whole_number
 from ..security import checked_form, require
 from ..templating import render
-from ..views.analysis import assessment_view
-from ..views.assessment import answers_view, page_sections, progress_rows, score_rows, wide_count
+from ..views.analysis import AssessmentAnalysis, assessment_view
+from ..views.assessment import answers_view, page_sections, progress_rows, score_rows
 from ..views.audit import audit_rows
 from ..views.calibration import calibration_section
 from ..views.common import slug
@@ -236,6 +240,7 @@ def _check_other_framework(
 
 
 @router.get("/assessments/{assessment_id}")
+@heavy
 def assessment_page(
     request: Request, assessment_id: str, imported: str = "", source: str = "", saved: str = ""
 ) -> Response:
@@ -249,7 +254,10 @@ def assessment_page(
         path = unit_path(s, unit=unit)
         locked = has_answers(s, assessment_id=a.id) if facilitator else True
         fw = assessment_framework(a)
-        answers = assessment_answers(s, assessment=a)
+        # keys only (several times faster to load) unless the page counts choices; the
+        # analysis, which shows comments, loads them itself when it is not cached
+        chosen = any(q.choices for _, q in fw.iter_questions(cast(Any, a.question_set)))
+        answers = assessment_answers(s, assessment=a, details=chosen)
         # scored once: the result, the plan and the analysis all take this one score
         scored = score(fw, answers)
         result = result_of(a, scored)
@@ -274,30 +282,39 @@ def assessment_page(
         if stored:  # the answers are loaded already: counted here, not queried again
             scans = scans_for(s, assessment=a, stored=stored)
             check = evidence_crosscheck(s, assessment=a, scan=scans, counts=answer_counts(answers))
-    if facilitator:
-        analysed = analyze(fw, answers, result=scored)
-        analysis = assessment_view(analysed)
-    else:  # small roles merged into "other" (docs/analysis.md)
-        analysed = analyze(fw, for_viewers(answers))
-        analysis = assessment_view(analysed, missing=missing_roles(answers))
+        # computed once per revision; viewers' (small roles merged) kept apart
+        analysis = cached_view(
+            s,
+            assessment=a,
+            kind="view:analysis:all" if facilitator else "view:analysis:viewers",
+            cls=AssessmentAnalysis,
+            # answers loaded again are scored again: on PostgreSQL a save may have
+            # come between the two reads
+            compute=lambda: _analysis(
+                fw,
+                answers if chosen else assessment_answers(s, assessment=a),
+                scored if chosen else None,
+                facilitator=facilitator,
+            ),
+        )
     question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - len(skipped)
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
     trust = confidence(
         ConfidenceFacts(
-            respondents=len(analysed.result.respondents),
+            respondents=analysis.respondents,
             invited=len(active),
-            split_questions=len(analysed.hotspots),
-            alpha=analysed.agreement.overall.alpha,
-            wide_intervals=wide_count(analysed.uncertainty),
-            coverage=analysed.result.counts.coverage if analysed.result.counts.total else None,
+            split_questions=analysis.hotspot_total,
+            alpha=analysis.alpha,
+            wide_intervals=analysis.wide_intervals,
+            coverage=analysis.coverage,
             accepting=a.status == "open",
         )
     )
     if not facilitator:
         people = []  # viewers see how many answered, never who (docs/analysis.md)
     rows, overall = score_rows(fw, result, a.targets or {})
-    return render(
+    page = render(
         request,
         "assessment.html",
         a=a,
@@ -341,6 +358,17 @@ def assessment_page(
         saved=saved == "1",
         calibration=calibration_section(fw, agreed, agenda=analysis.hotspot_total, facilitator=facilitator),
     )
+    return page_tagged(request, page, user)
+
+
+def _analysis(
+    fw: Framework, answers: AnswerSet, scored: ScoreResult | None, *, facilitator: bool
+) -> AssessmentAnalysis:
+    """The page's analysis sections (``scored``: ``answers`` scored already, if they
+    are); for viewers with small roles merged into "other" (docs/analysis.md)."""
+    if facilitator:
+        return assessment_view(analyze(fw, answers, result=scored))
+    return assessment_view(analyze(fw, for_viewers(answers)), missing=missing_roles(answers))
 
 
 @router.post("/assessments/{assessment_id}/status")
@@ -366,24 +394,32 @@ async def assessment_status(request: Request, assessment_id: str) -> Response:
 
 
 @router.get("/assessments/{assessment_id}/chart/{kind}.svg")
+@heavy
 def assessment_chart(request: Request, assessment_id: str, kind: str) -> Response:
-    """The radar or stellar chart; current against a dashed target when targets are set."""
+    """The radar or stellar chart; current against a dashed target when targets are set.
+    Drawn once per revision of the assessment (``derived_results``), 304 to a browser
+    that holds it."""
     require(request, "viewer")
     if kind not in ("radar", "stellar"):
         raise NotFoundError(f"no chart {kind!r} (use radar or stellar)")
-    from ...charts import Series, render_chart
-
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
-        result = results_for(s, assessments=[a])[a.id]
+        return assessment_svg(
+            request, s, assessment=a, kind=f"chart:{kind}", draw=lambda: _score_chart(s, a, kind)
+        )
+
+
+def _score_chart(s: Session, a: Assessment, kind: str) -> bytes:
+    from ...charts import Series, render_chart
+
+    result = results_for(s, assessments=[a])[a.id]
     dims = result.get("dimensions") or []
     labels = [str(d.get("title")) for d in dims]
     series = [Series("Current", [d.get("score") for d in dims])]
     targets = a.targets or {}
     if targets:
         series.append(Series("Target", [targets.get(str(d.get("id"))) for d in dims], dashed=True))
-    svg = render_chart(cast(Any, kind), labels, series, "svg", size=5.5)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})
+    return render_chart(cast(Any, kind), labels, series, "svg", size=5.5)
 
 
 def _download(request: Request, assessment_id: str, suffix: str) -> tuple[Framework, AnswerSet, str]:
@@ -395,6 +431,7 @@ def _download(request: Request, assessment_id: str, suffix: str) -> tuple[Framew
 
 
 @router.get("/assessments/{assessment_id}/report.{fmt}")
+@heavy
 def assessment_report(request: Request, assessment_id: str, fmt: str) -> Response:
     """The core report as HTML, PDF, Markdown or JSON. Viewers get it without names."""
     user = require(request, "viewer")

@@ -22,13 +22,15 @@ from ...store.analysis import OrgSummary, unit_trend, version_notes
 from ...store.assessments import get_assessment, list_assessments
 from ...store.distributions import distributions
 from ...store.frameworks import resolve
-from ...store.models import Unit
+from ...store.models import Assessment, Unit
 from ...store.plans import plan_for
 from ...store.results import summary_results
 from ...store.scopes import UnitRow, own_assessments, scope_fingerprint, scope_summaries, top_unit
 from ...store.summaries import Summary, store_summaries
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...store.work_done import done_since
+from ..caching import assessments_svg, page_tagged
+from ..capacity import heavy
 from ..context import state
 from ..params import form_int, form_text, parse_id
 from ..security import checked_form, require
@@ -173,6 +175,7 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
 
 
 @router.get("/")
+@heavy
 def organization(request: Request) -> Response:
     """The unit tree and every unit's latest scores as a heatmap."""
     require(request, "viewer")
@@ -200,16 +203,14 @@ def _unit_create(request: Request, form: FormData) -> Response:
     return RedirectResponse(f"/units/{unit_id}", status_code=303)
 
 
-def _unit_data(request: Request, unit_id: int, *, sections: bool = True) -> dict[str, Any]:
-    """The unit page's data; without ``sections`` only what the trend chart needs."""
+def _unit_data(request: Request, unit_id: int) -> dict[str, Any]:
+    """The unit page's data (each trend point's intervals as stored per revision)."""
     with state(request).read() as s:
         unit = get_unit(s, unit_id=unit_id)
         units = list_units(s)
         assessments = list_assessments(s, unit_ids=[unit.id])
         results = summary_results(s, assessments=assessments)
         trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, results[a.id]) for a in assessments)
-        if not sections:
-            return {"unit": unit, "trend": trend}
         notes = version_notes(s, assessments=assessments, trend=trend)
         ut = unit_trend(s, assessments=assessments, trend=trend)
         plan = _unit_plan(s, unit_id=unit.id, trend=trend)
@@ -279,10 +280,11 @@ def _department_page(request: Request, unit: Unit) -> Response | None:
 
 
 @router.get("/units/{unit_id}")
+@heavy
 def unit_page(request: Request, unit_id: str) -> Response:
     """A unit: its assessments and the trend of each dimension across them; a
     department's page leads with the roll-up from its teams."""
-    require(request, "viewer")
+    user = require(request, "viewer")
     number = parse_id(unit_id, "unit")
     with state(request).read() as s:
         unit = get_unit(s, unit_id=number)
@@ -297,18 +299,29 @@ def unit_page(request: Request, unit_id: str) -> Response:
         data["dept_url"] = f"/units/{unit.id}"
         data["legend"] = heat_legend()
     # with two assessments "since first" is "since previous": one column says it
-    return render(
+    page = render(
         request, "unit.html", trend_table=trend_table(trend), since_first=len(trend.points) > 2, **data
     )
+    return page_tagged(request, page, user)
 
 
 @router.get("/units/{unit_id}/trend.svg")
+@heavy
 def unit_trend_chart(request: Request, unit_id: str) -> Response:
-    """The trend chart of a unit's dimension scores (SVG)."""
+    """The trend chart of a unit's dimension scores (SVG); drawn again only when one of
+    the unit's assessments changes."""
     require(request, "viewer")
-    from ...charts import render_trend
 
-    data = _unit_data(request, parse_id(unit_id, "unit"), sections=False)
-    trend = data["trend"]
-    svg = render_trend(trend.labels(), trend.series(), "svg", size=8.0)
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, no-cache"})
+    def draw(s: Session, found: list[Assessment]) -> bytes:
+        from ...charts import render_trend
+
+        results = summary_results(s, assessments=found)
+        trend = build_trend(TrendEntry(a.id, a.title, a.date, a.status, results[a.id]) for a in found)
+        return render_trend(trend.labels(), trend.series(), "svg", size=8.0)
+
+    with state(request).read() as s:
+        unit = get_unit(s, unit_id=parse_id(unit_id, "unit"))
+        found = list_assessments(s, unit_ids=[unit.id])
+        return assessments_svg(
+            request, s, assessments=found, kind="chart:unit-trend", draw=lambda: draw(s, found)
+        )

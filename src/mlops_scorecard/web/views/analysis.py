@@ -107,6 +107,11 @@ class AssessmentAnalysis:
     roles_chart: str
     #: a split hotspot's answers in the scale's words ("yes and no")
     split_words: str = "yes and no"
+    #: what the trust sentence is built from (analysis.confidence): the overall alpha,
+    #: how many dimensions' intervals are wide, the answered share (None: no questions)
+    alpha: float | None = None
+    wide_intervals: int = 0
+    coverage: float | None = None
 
 
 def assessment_view(an: Analysis, *, missing: Sequence[str] | None = None) -> AssessmentAnalysis:
@@ -199,6 +204,9 @@ def assessment_view(an: Analysis, *, missing: Sequence[str] | None = None) -> As
         who = first if largest.gap > 0 else second
         largest_text = f"The largest gap is in {largest.title}: {who} score it {fmt_score(abs(largest.gap))} points higher."
     return AssessmentAnalysis(
+        alpha=agree.overall.alpha,
+        wide_intervals=sum(1 for iv in u.dimensions.values() if iv is not None and is_wide(iv.width)),
+        coverage=result.counts.coverage if result.counts.total else None,
         respondents=n,
         confidence=round(100 * u.confidence),
         agreement_alpha=fmt_alpha(agree.overall.alpha),
