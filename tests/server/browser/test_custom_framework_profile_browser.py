@@ -113,7 +113,7 @@ def test_custom_framework_profile_from_upload_to_results(
     page.fill("#invitations input[name=name]", "Grace")
     page.fill("#invitations input[name=role]", "ML engineer")
     page.click("text=Create personal link")
-    link = page.locator("#invitation-link").inner_text()
+    link = page.locator("#link-1").input_value()
 
     # 3. the respondent, in a browser of their own: the question the context leaves out
     # is shown with its reason and not asked; every other core question is answered

@@ -69,7 +69,7 @@ def test_facilitator_publishes_and_uses_a_custom_framework(
     page.fill("#invitations input[name=name]", "Ada Lovelace")
     page.fill("#invitations input[name=role]", "ML engineer")
     page.click("text=Create personal link")
-    link = page.locator("#invitation-link").inner_text()
+    link = page.locator("#link-1").input_value()
 
     # the respondent answers every core question in a browser of their own
     with live_server.app.state.scorecard.read() as s:
