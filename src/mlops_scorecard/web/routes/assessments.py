@@ -34,6 +34,7 @@ from ...store.reporting import render_stored_report
 from ...store.respondents import contacts_of, progress_of
 from ...store.results import result_of, results_for
 from ...store.share_links import list_share_links
+from ...store.summary_refresh import refresh_summaries
 from ...store.units import default_targets_for, list_units, unit_path
 from ..audit_trail import note, note_status
 from ..context import state
@@ -461,6 +462,7 @@ def _import(request: Request, aid: int, filename: str, data: bytes) -> Response:
                 source=source,
                 max_respondents=settings.max_respondents_per_assessment,
             )
+            refresh_summaries(s, assessment_ids=[a.id])  # once per file, not per answer
             count = len(added)
             note(
                 request,

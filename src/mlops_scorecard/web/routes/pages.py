@@ -94,7 +94,7 @@ def load_scope(request: Request, unit_id: int | None, unit: Any = None) -> Rolle
             if found is not None:
                 _ROLLED.move_to_end(key)
                 return found
-        scope = scope_summaries(s, unit_id=unit_id)
+        scope = scope_summaries(s, unit_id=unit_id, limit=state(request).settings.summaries_per_view)
         frameworks: dict[str, Framework] = {}
         for ref in sorted({x.framework for x in scope.latest.values()}):
             try:
@@ -113,8 +113,18 @@ def load_scope(request: Request, unit_id: int | None, unit: Any = None) -> Rolle
         scope.units,
         scope.latest,
         frameworks,
-        department_base(unit, scope.units, scope.latest, scope.history, frameworks),
+        department_base(
+            unit,
+            scope.units,
+            scope.latest,
+            scope.history,
+            frameworks,
+            refreshing=len(scope.refreshing),
+            stale=scope.stale,
+        ),
     )
+    if scope.refreshing:  # not kept: the next view refreshes more (the fingerprint is the same)
+        return rolled
     with _ROLLED_LOCK:
         _ROLLED[key] = rolled
         while len(_ROLLED) > ROLLED_KEPT:
