@@ -74,5 +74,5 @@ def stale_rows(session: Session) -> list[SummaryRow]:
     query = select(DerivedResult.assessment_id, DerivedResult.revision).where(
         DerivedResult.kind == KIND, DerivedResult.body.startswith(BODY_HEAD, autoescape=True)
     )
-    fresh: dict[int, int] = dict(session.execute(query).tuples().all())
+    fresh: dict[int, int] = {aid: revision for aid, revision in session.execute(query).all()}  # noqa: C416
     return [r for r in _summary_rows(session, None) if fresh.get(r.id) != r.revision]
