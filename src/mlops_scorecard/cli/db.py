@@ -91,6 +91,11 @@ def db_summaries(database_url: DB_URL = None) -> None:
                 done += refresh_batch(s, rows[start : start + SUMMARY_BATCH])
             seen = min(start + SUMMARY_BATCH, len(rows))
             typer.echo(f"summaries: {seen}/{len(rows)}", err=True)
+    if engine.dialect.name == "sqlite":
+        # thousands of bodies sit in the write-ahead log: folded into the file now, the
+        # server's first reader does not pay for it
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     typer.echo(f"database {where}: {done} summaries computed and stored")
 
 
