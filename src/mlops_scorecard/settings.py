@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     max_respondents_per_file: int = Field(default=5000, ge=1)
     #: Respondents an assessment may hold in all, however many files are imported.
     max_respondents_per_assessment: int = Field(default=10_000, ge=1)
+    #: Stale summaries one roll-up page view computes at most (a few ms each); the others
+    #: show their last stored figures, marked, until later views (or ``mlops-scorecard db
+    #: summaries``) refresh them.
+    summaries_per_view: int = Field(default=40, ge=0)
     #: The service's address as respondents reach it (``https://scorecard.example.com``),
     #: for the links in mailed invitations; empty: the address the request came to.
     public_url: str = ""

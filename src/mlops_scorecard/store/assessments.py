@@ -19,6 +19,7 @@ from .frameworks import resolve
 from .models import Answer, Assessment, Respondent, utcnow
 from .results import score_assessment
 from .revisions import bump_revision
+from .summary_refresh import refresh_summaries
 from .units import default_targets_for, get_unit
 
 __all__ = [
@@ -229,6 +230,10 @@ def set_status(session: Session, *, assessment: Assessment, status: str) -> Asse
         assessment.closed_at = None
     assessment.status = status
     bump_revision(session, assessment_id=assessment.id)
+    if status == "closed":
+        # the frozen result is at hand: its summary now costs little, where a large
+        # organization's page computing it later would cost a page view
+        refresh_summaries(session, assessment_ids=[assessment.id])
     return assessment
 
 

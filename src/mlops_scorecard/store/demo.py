@@ -32,6 +32,7 @@ from .evidence import save_scan
 from .models import Answer, Assessment, AuditEvent, Respondent, User
 from .respondents import create_invitation
 from .share_links import create_share_link
+from .summary_refresh import refresh_summaries
 from .units import create_unit
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USER", "DemoSummary", "demo_departments", "load_demo"]
@@ -158,6 +159,8 @@ def load_demo(
                 _draft(session, fw, team.id, team_name, today, summary, trail)
                 first = False
     _insert_answers(session, filled)
+    # stored now, in bulk: the organization page's first view then computes none
+    refresh_summaries(session, assessment_ids=[a.id for a, _, _ in filled])
     if trail.rows:
         session.connection().execute(insert(AuditEvent), trail.rows)
     return summary

@@ -64,6 +64,10 @@ class Scope:
     history: dict[int, list[Point]]
     latest: dict[int, Summary]
     pending: dict[int, tuple[int, str]]
+    #: teams with summaries left stale by the bound on one view's work (being refreshed)
+    refreshing: frozenset[int] = frozenset()
+    #: teams whose ``latest`` is a stored summary of an older revision, shown until refreshed
+    stale: frozenset[int] = frozenset()
 
 
 def _joined(session: Session, unit_ids: Collection[int]) -> list[tuple[SummaryRow, int | None, str | None]]:
@@ -98,12 +102,16 @@ def _joined(session: Session, unit_ids: Collection[int]) -> list[tuple[SummaryRo
     return out
 
 
-def scope_summaries(session: Session, *, unit_id: int | None) -> Scope:
+def scope_summaries(session: Session, *, unit_id: int | None, limit: int | None = None) -> Scope:
     """The summaries of the teams below ``unit_id`` (every team for ``None``), computed
     where missing or stale and left in :attr:`Scope.pending` for the caller to store with
     :func:`store_summaries` (so a page reads in a read-only transaction and writes only
     when something changed). One pass over the assessments gives both the trend (every
-    assessment with answers) and the latest of each team (the newest of them)."""
+    assessment with answers) and the latest of each team (the newest of them).
+
+    With ``limit``, at most that many are computed (each team's newest first: the
+    heatmap shows them); the others keep their last stored summary, even of an older
+    revision (:attr:`Scope.stale`), and their teams are :attr:`Scope.refreshing`."""
     units = unit_rows(session)
     subtrees = subtree_map(units)
     teams = [u.id for u in units if u.kind == "team"] if unit_id is None else subtrees.get(unit_id, [])
@@ -116,6 +124,16 @@ def scope_summaries(session: Session, *, unit_id: int | None) -> Scope:
         for r, stored, body in joined
         if stored != r.revision or body is None or not body.startswith(BODY_HEAD)
     ]
+    left: set[int] = set()
+    if limit is not None and len(stale) > limit:
+        depth: dict[int, int] = {}
+        rank: dict[int, int] = {}
+        for r, _, _ in joined:  # by unit, newest first
+            rank[r.id] = depth.get(r.unit_id, 0)
+            depth[r.unit_id] = rank[r.id] + 1
+        stale.sort(key=lambda r: rank[r.id])  # stable: by unit within a depth
+        left = {r.id for r in stale[limit:]}
+        stale = stale[:limit]
     fresh: dict[int, str] = {}
     for start in range(0, len(stale), IN_LIMIT):
         part = stale[start : start + IN_LIMIT]
@@ -124,7 +142,11 @@ def scope_summaries(session: Session, *, unit_id: int | None) -> Scope:
         pending.update((r.id, (r.revision, bodies[r.id])) for r in part if r.id in bodies)
     latest: dict[int, Summary] = {}
     newest_first: dict[int, list[Point]] = {}
+    refreshing: set[int] = set()
+    shown_stale: set[int] = set()
     for r, _, stored_body in joined:  # by unit, newest first
+        if r.id in left:
+            refreshing.add(r.unit_id)
         body = fresh.get(r.id, stored_body)
         if body is None:
             continue
@@ -134,9 +156,11 @@ def scope_summaries(session: Session, *, unit_id: int | None) -> Scope:
             continue
         if r.unit_id not in latest:
             latest[r.unit_id] = summary_of(r, data, detail)
+            if r.id in left:
+                shown_stale.add(r.unit_id)
         newest_first.setdefault(r.unit_id, []).append(Point(r.date, data["overall"], data["dims"]))
     history = {u: points[::-1] for u, points in newest_first.items()}
-    return Scope(units, history, latest, pending)
+    return Scope(units, history, latest, pending, frozenset(refreshing), frozenset(shown_stale))
 
 
 def scope_fingerprint(session: Session) -> tuple[int, ...]:

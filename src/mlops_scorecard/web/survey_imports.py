@@ -24,6 +24,7 @@ from ..framework import QuestionSet
 from ..store.answer_sets import assessment_framework
 from ..store.answers import import_answer_set
 from ..store.assessments import get_assessment, lock_assessment
+from ..store.summary_refresh import refresh_summaries
 from .audit_trail import note
 from .context import state
 from .security import CurrentUser
@@ -98,6 +99,7 @@ def import_preview(
             source=preview.source,
             max_respondents=settings.max_respondents_per_assessment,
         )
+        refresh_summaries(s, assessment_ids=[a.id])  # once per import, not per answer
         note(
             request,
             s,

@@ -49,3 +49,5 @@ class RollupOut(BaseModel):
     dimensions: dict[str, RolledOut]
     teams: list[TeamOut]
     distributions: list[DistributionOut]
+    #: teams whose figures are of an earlier revision, being refreshed
+    refreshing: int = 0

@@ -18,6 +18,7 @@ from ...store.invitation_list import one_person
 from ...store.models import User
 from ...store.respondents import create_invitation, named_respondent, progress_of, revoke_respondent
 from ...store.share_links import create_share_link, list_share_links, revoke_share_link
+from ...store.summary_refresh import refresh_summaries
 from ..api_models.common import utc
 from ..api_models.responses import (
     AnswersFile,
@@ -248,6 +249,7 @@ def answers_import(
         added = import_answer_set(
             session, assessment=a, answers=answers, max_respondents=settings.max_respondents_per_assessment
         )
+        refresh_summaries(session, assessment_ids=[a.id])  # once per file, not per answer
         ids = {r.id for r in added}
         note(
             request,

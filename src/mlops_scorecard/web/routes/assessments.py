@@ -36,6 +36,7 @@ from ...store.reporting import render_stored_report
 from ...store.respondents import contacts_of, progress_of
 from ...store.results import result_of, results_for
 from ...store.share_links import list_share_links
+from ...store.summary_refresh import refresh_summaries
 from ...store.units import default_targets_for, list_units, unit_path
 from ..audit_trail import note, note_status
 from ..caching import assessment_svg, cached_view, page_tagged
@@ -498,6 +499,7 @@ def _import(request: Request, aid: int, filename: str, data: bytes) -> Response:
                 source=source,
                 max_respondents=settings.max_respondents_per_assessment,
             )
+            refresh_summaries(s, assessment_ids=[a.id])  # once per file, not per answer
             count = len(added)
             note(
                 request,

@@ -86,6 +86,7 @@ class TeamRow:
     overall: HeatCell
     place: str
     level: str
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,13 @@ def rollup_rows(
 
 
 def team_row(
-    by_id: Mapping[int, Any], s: Summary, t: TeamScore, columns: Sequence[Column], place: Any
+    by_id: Mapping[int, Any],
+    s: Summary,
+    t: TeamScore,
+    columns: Sequence[Column],
+    place: Any,
+    *,
+    stale: bool = False,
 ) -> TeamRow:
     cells = []
     for c in columns:
@@ -250,6 +257,7 @@ def team_row(
         overall=_cell(t.overall, otip, osp is not None and osp.uncertain),
         place="—" if place is None else f"{_ordinal(place.rank)} of {place.of}",
         level=s.level_name or "",
+        stale=stale,
     )
 
 

@@ -83,6 +83,7 @@ class DepartmentView:
     weak_rule: str
     uncertainty_rule: str
     hatch: str
+    refreshing: int = 0
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ class DepartmentBase:
     latest: Mapping[int, Summary]
     scored: int
     groups: list[_Group]
+    refreshing: int = 0
+    stale: frozenset[int] = frozenset()
 
 
 def department_base(
@@ -119,11 +122,15 @@ def department_base(
     latest: Mapping[int, Summary],
     history: Mapping[int, Sequence[Point]],
     frameworks: Mapping[str, Framework],
+    *,
+    refreshing: int = 0,
+    stale: frozenset[int] = frozenset(),
 ) -> DepartmentBase:
     """The roll-up of ``scope`` (a unit that is not a team; ``None``: every unit) from its
     teams' ``latest`` summaries and their ``history`` (team unit id -> points, oldest
     first). ``frameworks`` maps each summary's ``id@version`` to its framework (titles and
-    question sets)."""
+    question sets). ``refreshing`` teams' figures are being refreshed; ``stale`` ones
+    are shown from an older revision's summary (:class:`~mlops_scorecard.store.scopes.Scope`)."""
     order = tree_order(units)
     subtrees = subtree_map(units)
     by_id = {u.id: u for u in units}
@@ -187,6 +194,8 @@ def department_base(
         latest=latest,
         scored=len(teams_all),
         groups=groups,
+        refreshing=refreshing,
+        stale=stale,
     )
 
 
@@ -211,7 +220,10 @@ def department_page(base: DepartmentBase, *, q: str = "", page: str = "") -> Dep
                 columns=g.columns,
                 rollups=g.rollups,
                 blocks=g.blocks,
-                teams=[team_row(by_id, latest[t], g.teams[t], g.columns, g.places.get(t)) for t in shown],
+                teams=[
+                    team_row(by_id, latest[t], g.teams[t], g.columns, g.places.get(t), stale=t in base.stale)
+                    for t in shown
+                ],
                 team_total=len(g.team_ids),
                 matched=len(matched),
                 weak=g.weak,
@@ -234,6 +246,7 @@ def department_page(base: DepartmentBase, *, q: str = "", page: str = "") -> Dep
         weak_rule=WEAK_RULE,
         uncertainty_rule=UNCERTAINTY_RULE,
         hatch=HATCH,
+        refreshing=base.refreshing,
     )
 
 
