@@ -40,7 +40,7 @@ def test_profile_from_creation_to_results(page: Page, live_server: LiveServer) -
     page.fill("#invitations input[name=name]", "Ines")
     page.fill("#invitations input[name=role]", "Compliance")
     page.click("text=Create personal link")
-    link = page.locator("#invitation-link").inner_text()
+    link = page.locator("#link-1").input_value()
 
     # the respondent: the questions the context leaves out are shown, not asked
     respondent = page.context.browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[union-attr]
