@@ -74,7 +74,7 @@ test: lint typecheck unit
 # Every script runs, whatever an earlier one did; the target fails at the end if any
 # script failed or missed a target (each prints MISSED lines and writes its results).
 BENCH     := run.py analysis.py cold.py scan.py lens_import.py survey_import.py
-BENCH_WEB := web.py web_unit.py web_pages.py web_org.py
+BENCH_WEB := web.py web_unit.py web_pages.py web_org.py web_facilitator.py
 
 bench: $(VENV)/.installed
 	@failed=""; for script in $(BENCH); do \
