@@ -94,7 +94,8 @@ def facilitator_pages(client: httpx.Client) -> dict[str, str]:
     kinds: dict[str, str] = {}
     for uid in units:
         html = client.get(f"/units/{uid}").text
-        kind = "team" if re.search(r'href="/assessments/\d+"', html) else "department"
+        # a team's page draws its trend; a department's rolls its teams up
+        kind = "team" if f"/units/{uid}/trend.svg" in html else "department"
         if kind not in kinds:
             kinds[kind] = uid
         if len(kinds) == 2:
@@ -207,9 +208,12 @@ def main() -> int:
         procs.append(start_server(url, port, folder / "server.log"))
         procs.append(start_peer(folder, peer_port))
         base = f"http://127.0.0.1:{port}"
-        with logged_in(base) as client:
+        client = logged_in(base)
+        try:
             pages = facilitator_pages(client)
             timings = {name: server_time(client, path, runs) for name, path in pages.items()}
+        finally:
+            client.close()
         peer = peer_round_trip(peer_port, runs)
         loads = {} if args.no_browser else browser_loads(base, pages)
     finally:

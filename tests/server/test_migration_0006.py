@@ -76,7 +76,9 @@ def test_migration_0006_backfills_each_respondents_answer_count_and_keeps_rows(e
         )
     upgrade(engine)
     with engine.connect() as conn:
-        counts: dict[int, int] = dict(conn.execute(text("SELECT id, answered FROM respondents")).tuples().all())
+        counts: dict[int, int] = dict(
+            conn.execute(text("SELECT id, answered FROM respondents")).tuples().all()
+        )
         assert counts == {first: 3, second: 0}
         assert conn.execute(text("SELECT revision FROM assessments")).scalar_one() == 0
         assert conn.execute(text("SELECT count(*) FROM answers")).scalar_one() == 3
