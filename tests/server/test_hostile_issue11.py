@@ -1,0 +1,119 @@
+"""Hostile input against what issues 11 and 12 added, on SQLite and PostgreSQL.
+
+A sweep found no 500, no wrong status and no half-written data on these surfaces; the
+tests keep it so: every new form POST refuses the anonymous, viewers, admin-only routes
+refuse facilitators, and all refuse a missing CSRF token; the autosave refuses forged,
+negative, huge and wrongly typed revisions with a 4xx and keeps the saved answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from support import csrf_of
+
+from mlops_scorecard.framework import get_framework
+from mlops_scorecard.store.assessments import create_assessment
+from mlops_scorecard.store.respondents import create_invitation
+from mlops_scorecard.store.units import create_unit
+
+
+def _seed(app: FastAPI) -> dict[str, Any]:
+    with app.state.scorecard.write() as s:
+        org = create_unit(s, name="Acme", kind="organization")
+        dep = create_unit(s, name="Platform", kind="department", parent_id=org.id)
+        team = create_unit(s, name="Team A", parent_id=dep.id)
+        a = create_assessment(s, unit_id=team.id, title="Q1", status="open")
+        r, token = create_invitation(s, assessment=a, name="Grace", role="product")
+        return {"aid": a.id, "tid": team.id, "did": dep.id, "rid": r.id, "token": token}
+
+
+def _posts(ids: dict[str, Any], qid: str) -> list[str]:
+    aid, tid, did, rid = ids["aid"], ids["tid"], ids["did"], ids["rid"]
+    return [
+        f"/assessments/{aid}/invitations",
+        f"/assessments/{aid}/invitations/list",
+        f"/assessments/{aid}/reminders",
+        f"/assessments/{aid}/edit",
+        f"/assessments/{aid}/archive",
+        f"/assessments/{aid}/delete",
+        f"/units/{tid}/move",
+        f"/units/{did}/targets",
+        f"/units/{tid}/archive",
+        f"/units/{tid}/delete",
+        f"/assessments/{aid}/plan/order",
+        f"/assessments/{aid}/plan/order/reset",
+        f"/assessments/{aid}/plan/{qid}/move",
+        f"/assessments/{aid}/plan/{qid}",
+        f"/assessments/{aid}/plan/github",
+        f"/assessments/{aid}/calibration/{qid}",
+        f"/assessments/{aid}/calibration/{qid}/remove",
+        f"/assessments/{aid}/respondents/{rid}/reissue",
+        f"/assessments/{aid}/respondents/{rid}/revoke",
+        f"/assessments/{aid}/respondents/{rid}/restore",
+    ]
+
+
+ADMIN_POSTS = ["/admin/users", "/admin/users/1/active", "/admin/users/1/role", "/admin/users/1/password"]
+QID = get_framework("mlops-scorecard").dimensions[0].questions[0].id
+
+
+def test_every_new_form_post_checks_the_login_the_role_and_the_csrf_token(
+    app: FastAPI, client: TestClient, viewer: TestClient, facilitator: TestClient, admin: TestClient
+) -> None:
+    ids = _seed(app)
+    form = {"name": "x", "note": '=HYPERLINK("http://evil")', "role": "admin"}
+    viewer_token = csrf_of(viewer, f"/assessments/{ids['aid']}")
+    facilitator_token = csrf_of(facilitator, f"/assessments/{ids['aid']}")
+    wrong = []
+    for path in [*_posts(ids, QID), *ADMIN_POSTS]:
+        anonymous = client.post(path, data=form, follow_redirects=False)
+        if anonymous.status_code not in (303, 401) or (
+            anonymous.status_code == 303 and "/login" not in anonymous.headers["location"]
+        ):
+            wrong.append(("anonymous", path, anonymous.status_code))
+        seen = viewer.post(path, data={**form, "csrf_token": viewer_token}, follow_redirects=False)
+        if seen.status_code != 403:
+            wrong.append(("viewer", path, seen.status_code))
+        forged = admin.post(path, data=form, follow_redirects=False)
+        if forged.status_code != 403:
+            wrong.append(("no CSRF token", path, forged.status_code))
+    for path in ADMIN_POSTS:
+        seen = facilitator.post(path, data={**form, "csrf_token": facilitator_token}, follow_redirects=False)
+        if seen.status_code != 403:
+            wrong.append(("facilitator", path, seen.status_code))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"answer": "no", "revision": 5}, 409),  # a revision from the future
+        ({"answer": "no", "revision": 0}, 409),  # the page's revision before the first save
+        ({"answer": "no", "revision": -1}, 422),
+        ({"answer": "no", "revision": 2**63}, 422),
+        ({"answer": "no", "revision": "1"}, 422),
+        ({"answer": "no", "revision": 1.0}, 422),
+        ({"answer": "no", "revision": True}, 422),
+        ({"answer": ["no"], "revision": 1}, 422),
+        ({"choices": ["a"], "revision": 1}, 422),
+        ({"answer": "no", "comment": "\x00", "revision": 1}, 422),
+    ],
+)
+def test_a_forged_or_mistyped_autosave_is_a_4xx_and_keeps_the_saved_answer(
+    app: FastAPI, client: TestClient, body: dict[str, Any], status: int
+) -> None:
+    ids = _seed(app)
+    path = f"/r/{ids['token']}/answers"
+    first = client.post(path, json={"question_id": QID, "answer": "yes", "revision": 0})
+    assert first.status_code == 200
+    assert first.json()["revision"] == 1
+    r = client.post(path, json={"question_id": QID, **body})
+    assert r.status_code == status, r.text
+    assert "detail" in r.json()
+    again = client.post(path, json={"question_id": QID, "answer": "yes", "revision": 1})
+    assert again.status_code == 200, "the answer saved first is still the one at revision 1"
+    assert again.json()["revision"] == 2
