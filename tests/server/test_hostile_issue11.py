@@ -117,3 +117,24 @@ def test_a_forged_or_mistyped_autosave_is_a_4xx_and_keeps_the_saved_answer(
     again = client.post(path, json={"question_id": QID, "answer": "yes", "revision": 1})
     assert again.status_code == 200, "the answer saved first is still the one at revision 1"
     assert again.json()["revision"] == 2
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_a_target_that_is_no_finite_number_is_named_so(app: FastAPI, api: TestClient, number: str) -> None:
+    # Python's JSON reader takes NaN and Infinity: they were refused as "less than or
+    # equal to 100" (or "greater than or equal to 0"), which sends the user looking elsewhere
+    ids = _seed(app)
+    dim = get_framework("mlops-scorecard").dimensions[0].id
+    for path, field in (
+        (f"/api/v1/assessments/{ids['aid']}", "targets"),
+        (f"/api/v1/units/{ids['tid']}", "default_targets"),
+    ):
+        r = api.patch(
+            path,
+            content=f'{{"{field}": {{"{dim}": {number}}}}}',
+            headers={"Content-Type": "application/json"},
+        )
+        assert r.status_code == 422, r.text
+        assert r.json()["detail"][0]["msg"] == "Input should be a finite number"
+        assert r.json()["detail"][0]["loc"] == ["body", field, dim]
+    assert api.get(f"/api/v1/assessments/{ids['aid']}").json()["targets"] == {}
