@@ -8,17 +8,24 @@ negative, huge and wrongly typed revisions with a 4xx and keeps the saved answer
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 from support import csrf_of
 
+from conftest import fresh_database
+from mlops_scorecard.errors import ConflictError
 from mlops_scorecard.framework import get_framework
+from mlops_scorecard.settings import Settings
 from mlops_scorecard.store.assessments import create_assessment
 from mlops_scorecard.store.respondents import create_invitation
-from mlops_scorecard.store.units import create_unit
+from mlops_scorecard.store.units import create_unit, get_unit, move_unit, subtree_ids
+from mlops_scorecard.web import create_app
 
 
 def _seed(app: FastAPI) -> dict[str, Any]:
@@ -138,3 +145,47 @@ def test_a_target_that_is_no_finite_number_is_named_so(app: FastAPI, api: TestCl
         assert r.json()["detail"][0]["msg"] == "Input should be a finite number"
         assert r.json()["detail"][0]["loc"] == ["body", field, dim]
     assert api.get(f"/api/v1/assessments/{ids['aid']}").json()["targets"] == {}
+
+
+def test_two_moves_at_once_cannot_make_the_tree_loop(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    # On PostgreSQL two facilitators moving A under B and B under A at once both passed
+    # the loop check (neither saw the other's move), and the tree looped: every walk of
+    # it (subtree_ids, a unit's path) then ran forever. SQLite runs writes one at a time.
+    app = create_app(
+        Settings(database_url=fresh_database("postgresql", request, tmp_path), secret_key="k" * 20)
+    )
+    state = app.state.scorecard
+    with state.write() as s:
+        org = create_unit(s, name="Acme", kind="organization")
+        a_id = create_unit(s, name="A", parent_id=org.id).id
+        b_id = create_unit(s, name="B", parent_id=org.id).id
+    outcome: dict[str, str] = {}
+    done = threading.Event()
+
+    def second() -> None:
+        try:
+            with state.write() as s:
+                move_unit(s, unit=get_unit(s, unit_id=b_id), parent_id=a_id)
+            outcome["second"] = "moved"
+        except ConflictError as exc:
+            outcome["second"] = str(exc)
+        finally:
+            done.set()
+
+    with state.write() as s:
+        move_unit(s, unit=get_unit(s, unit_id=a_id), parent_id=b_id)
+        s.flush()
+        thread = threading.Thread(target=second)
+        thread.start()
+        # the first move stays uncommitted until the second has either finished or
+        # is waiting for a lock (then it must see the first move once it goes on)
+        with state.engine.connect() as watch:
+            waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            while not done.is_set() and not watch.execute(waiting).scalar():
+                done.wait(0.01)
+    thread.join()
+    assert "the tree would loop" in outcome["second"]
+    with state.read() as s:
+        assert sorted(subtree_ids(s, unit_id=org.id)) == sorted([org.id, a_id, b_id])
+        assert get_unit(s, unit_id=b_id).parent_id == org.id
+    state.engine.dispose()
