@@ -8,6 +8,7 @@ negative, huge and wrongly typed revisions with a 4xx and keeps the saved answer
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -189,3 +190,50 @@ def test_two_moves_at_once_cannot_make_the_tree_loop(request: pytest.FixtureRequ
         assert sorted(subtree_ids(s, unit_id=org.id)) == sorted([org.id, a_id, b_id])
         assert get_unit(s, unit_id=b_id).parent_id == org.id
     state.engine.dispose()
+
+
+def test_a_viewer_sees_no_respondent_on_any_new_page_or_api_read(
+    app: FastAPI, viewer: TestClient, facilitator: TestClient, users: dict[str, str]
+) -> None:
+    with app.state.scorecard.write() as s:
+        org = create_unit(s, name="Acme", kind="organization")
+        team = create_unit(s, name="Team A", parent_id=org.id)
+        a = create_assessment(s, unit_id=team.id, title="Q1", status="open")
+        r, token = create_invitation(
+            s, assessment=a, name="Zebulon Quux", role="product", email="zq@example.org"
+        )
+        aid, rid, tid, oid = a.id, r.id, team.id, org.id
+    questions = [q.id for d in get_framework("mlops-scorecard").dimensions for q in d.questions][:8]
+    saved = [viewer.post(f"/r/{token}/answers", json={"question_id": q, "answer": "yes"}) for q in questions]
+    assert any(r.status_code == 200 for r in saved)  # some are outside the core set
+    t = csrf_of(facilitator, f"/assessments/{aid}")
+    agreed = facilitator.post(
+        f"/assessments/{aid}/calibration/{QID}",
+        data={"csrf_token": t, "answer": "no"},
+        follow_redirects=False,
+    )
+    assert agreed.status_code == 303
+    secrets = ("Zebulon", "zq@example.org", token)
+    ids = {"assessment_id": aid, "respondent_id": rid, "unit_id": tid, "question_id": QID}
+    reader = TestClient(app, raise_server_exceptions=False)
+    reader.headers["Authorization"] = f"Bearer {users['viewer']}"
+    shown = []
+    for path, operations in app.openapi()["paths"].items():
+        if "get" in operations:
+            url = re.sub(r"\{(\w+)\}", lambda m: str(ids.get(m.group(1), 1)), path)
+            body = reader.get(url)
+            shown += [(url, body.status_code) for secret in secrets if secret in body.text]
+    pages = [
+        "/",
+        f"/units/{oid}",
+        f"/units/{tid}",
+        f"/assessments/{aid}",
+        f"/assessments/{aid}/plan.csv",
+        f"/assessments/{aid}/plan.md",
+    ]
+    for url in pages:
+        page = viewer.get(url)
+        assert page.status_code == 200, url
+        shown += [(url, page.status_code) for secret in secrets if secret in page.text]
+    assert shown == []
+    assert "Zebulon" in facilitator.get(f"/assessments/{aid}").text  # what the sweep looks for is there
