@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError, ScorecardError
 from .models import Assessment, Unit, utcnow
+from .throttle import one_at_a_time
 
 __all__ = [
     "UNIT_KINDS",
@@ -80,13 +81,17 @@ def unit_path(session: Session, *, unit: Unit) -> list[Unit]:
 
 def subtree_ids(session: Session, *, unit_id: int) -> list[int]:
     """The ids of a unit and every unit below it (archived ones too)."""
-    units = list_units(session, archived=None)
+    # the columns as stored, not loaded units: one loaded earlier in the session keeps
+    # the parent it had then, and the loop check of a move must see the one committed
     children: dict[int | None, list[int]] = {}
-    for u in units:
-        children.setdefault(u.parent_id, []).append(u.id)
-    out, todo = [], [unit_id]
+    for uid, parent_id in session.execute(select(Unit.id, Unit.parent_id).order_by(Unit.id)):
+        children.setdefault(parent_id, []).append(uid)
+    out, todo, seen = [], [unit_id], set()
     while todo:
         current = todo.pop()
+        if current in seen:  # a tree that loops already is walked once, not forever
+            continue
+        seen.add(current)
         out.append(current)
         todo.extend(children.get(current, []))
     return out
@@ -146,6 +151,9 @@ def move_unit(session: Session, *, unit: Unit, parent_id: int | None) -> Unit:
     unit, or where a sibling has its name."""
     if parent_id == unit.parent_id:
         return unit
+    # two moves at once (A under B, B under A) would each pass the loop check without
+    # seeing the other: moves wait for each other, and each checks the committed tree
+    one_at_a_time(session, key="units.move")
     if parent_id is not None:
         parent = get_unit(session, unit_id=parent_id)
         if parent_id in subtree_ids(session, unit_id=unit.id):

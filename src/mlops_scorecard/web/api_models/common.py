@@ -82,7 +82,7 @@ FrameworkRef = Annotated[
     ),
 ]
 DimensionKey = Annotated[str, StringConstraints(max_length=80), AfterValidator(check_text)]
-Target = Annotated[float, Field(ge=0, le=100)]
+Target = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 Targets = dict[DimensionKey, Target]
 ProfileKey = Annotated[str, StringConstraints(max_length=80), AfterValidator(check_text)]
 #: Context answers: context question id -> option id (checked against the framework).
