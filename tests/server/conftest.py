@@ -89,6 +89,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def postgresql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh migrated PostgreSQL database URL (for a test of PostgreSQL's concurrency)."""
+    return fresh_database("postgresql", request, tmp_path)
+
+
+@pytest.fixture
 def sqlite_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh migrated SQLite database URL (for tests that need only one backend)."""
     return fresh_database("sqlite", request, tmp_path)

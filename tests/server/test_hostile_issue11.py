@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from support import csrf_of
 
-from conftest import fresh_database
 from mlops_scorecard.errors import ConflictError
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.settings import Settings
@@ -148,13 +146,11 @@ def test_a_target_that_is_no_finite_number_is_named_so(app: FastAPI, api: TestCl
     assert api.get(f"/api/v1/assessments/{ids['aid']}").json()["targets"] == {}
 
 
-def test_two_moves_at_once_cannot_make_the_tree_loop(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+def test_two_moves_at_once_cannot_make_the_tree_loop(postgresql_url: str) -> None:
     # On PostgreSQL two facilitators moving A under B and B under A at once both passed
     # the loop check (neither saw the other's move), and the tree looped: every walk of
     # it (subtree_ids, a unit's path) then ran forever. SQLite runs writes one at a time.
-    app = create_app(
-        Settings(database_url=fresh_database("postgresql", request, tmp_path), secret_key="k" * 20)
-    )
+    app = create_app(Settings(database_url=postgresql_url, secret_key="k" * 20))
     state = app.state.scorecard
     with state.write() as s:
         org = create_unit(s, name="Acme", kind="organization")
