@@ -3,11 +3,18 @@ on, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from support import csrf_of
 from test_calibration_web import agenda, seed
 
 from mlops_scorecard.store import units
+from mlops_scorecard.store.models import Respondent, utcnow
+
+TOKEN_IN_LINK = re.compile(r"/r/([A-Za-z0-9_-]{40,})")
 
 
 def test_calibration_hides_by_role_when_every_role_is_merged(app: FastAPI, facilitator: TestClient) -> None:
@@ -32,3 +39,38 @@ def test_organization_settings_offer_no_move_archive_or_delete(app: FastAPI, fac
     team_page = facilitator.get(f"/units/{team_id}/settings").text
     assert 'id="move"' in team_page
     assert f"/units/{team_id}/delete" in team_page
+
+
+def test_every_row_but_an_anonymous_one_offers_a_new_link(app: FastAPI, facilitator: TestClient) -> None:
+    aid = seed(app)
+    with app.state.scorecard.write() as s:
+        people = list(
+            s.scalars(select(Respondent).where(Respondent.assessment_id == aid).order_by(Respondent.id))
+        )
+        people[0].submitted_at = utcnow()
+        uploaded = Respondent(
+            assessment_id=aid, name="Ed File", role="manager", source="upload", submitted_at=utcnow()
+        )
+        shared = Respondent(assessment_id=aid, token_hash="0" * 64, role="manager", source="shared")
+        s.add_all([uploaded, shared])
+        s.flush()
+        submitted_id, uploaded_id, shared_id = people[0].id, uploaded.id, shared.id
+    page = facilitator.get(f"/assessments/{aid}").text
+    for rid in [p.id for p in people] + [uploaded_id]:
+        assert f"/respondents/{rid}/reissue" in page, rid
+    assert f"/respondents/{shared_id}/reissue" not in page
+    for rid in (submitted_id, uploaded_id):
+        r = facilitator.post(
+            f"/assessments/{aid}/respondents/{rid}/reissue",
+            data={"csrf_token": csrf_of(facilitator)},
+            follow_redirects=False,
+        )
+        assert r.status_code == 201, r.text
+        token = TOKEN_IN_LINK.search(r.text)
+        assert token is not None
+        assert TestClient(app).get(f"/r/{token.group(1)}/review").status_code == 200
+    refused = facilitator.post(
+        f"/assessments/{aid}/respondents/{shared_id}/reissue", data={"csrf_token": csrf_of(facilitator)}
+    )
+    assert refused.status_code == 409
+    assert "shared link" in refused.text
