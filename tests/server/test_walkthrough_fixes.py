@@ -3,6 +3,7 @@ on, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from fastapi import FastAPI
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from support import csrf_of
 from test_calibration_web import agenda, seed
 
-from mlops_scorecard.store import units
+from mlops_scorecard.store import assessments, respondents, units
 from mlops_scorecard.store.models import Respondent, utcnow
 
 TOKEN_IN_LINK = re.compile(r"/r/([A-Za-z0-9_-]{40,})")
@@ -74,3 +75,20 @@ def test_every_row_but_an_anonymous_one_offers_a_new_link(app: FastAPI, facilita
     )
     assert refused.status_code == 409
     assert "shared link" in refused.text
+
+
+def test_a_draft_nobody_answered_shows_only_its_set_up_and_invitations(
+    app: FastAPI, facilitator: TestClient
+) -> None:
+    with app.state.scorecard.write() as s:
+        org = units.create_unit(s, name="Acme", kind="organization")
+        team = units.create_unit(s, name="Team A", kind="team", parent_id=org.id)
+        draft = assessments.create_assessment(s, unit_id=team.id, title="Next", date=dt.date(2026, 1, 5))
+        respondents.create_invitation(s, assessment=draft, name="Ana", role="ml-engineer")
+        aid = draft.id
+    html = facilitator.get(f"/assessments/{aid}").text
+    assert 'id="setup"' in html
+    assert 'id="progress"' in html
+    for part in ("results", "trust", "plan", "answers", "downloads"):
+        assert f'id="{part}"' not in html, part
+        assert f'href="#{part}"' not in html, part

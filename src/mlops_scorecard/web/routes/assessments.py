@@ -352,6 +352,7 @@ def assessment_page(
             evidence=bool(stored),
             plan=bool(plan_section),
             audit=audit_log is not None,
+            answered=bool(result.get("respondent_count")),
         ),
         audit_log=audit_log,
         audit_rows=audit_rows(audit_log) if audit_log is not None else [],
