@@ -92,3 +92,34 @@ def test_a_draft_nobody_answered_shows_only_its_set_up_and_invitations(
     for part in ("results", "trust", "plan", "answers", "downloads"):
         assert f'id="{part}"' not in html, part
         assert f'href="#{part}"' not in html, part
+
+
+def crumbs_of(html: str) -> list[str]:
+    """The labels of the page's one breadcrumb trail."""
+    navs = re.findall(r'<nav class="crumbs".*?</nav>', html, re.S)
+    assert len(navs) == 1
+    return [re.sub(r"<[^>]+>", "", li) for li in re.findall(r"<li>(.*?)</li>", navs[0], re.S)]
+
+
+def test_calibration_re_issue_and_users_pages_show_the_one_full_trail(
+    app: FastAPI, facilitator: TestClient, admin: TestClient
+) -> None:
+    with app.state.scorecard.write() as s:
+        org = units.create_unit(s, name="Acme", kind="organization")
+        dept = units.create_unit(s, name="Platform", kind="department", parent_id=org.id)
+        team = units.create_unit(s, name="Team A", kind="team", parent_id=dept.id)
+        a = assessments.create_assessment(
+            s, unit_id=team.id, title="Q1 check", date=dt.date(2025, 3, 1), status="open"
+        )
+        r, _ = respondents.create_invitation(s, assessment=a, name="Ana", role="ml-engineer")
+        aid, rid = a.id, r.id
+    trail = ["Organization", "Acme", "Platform", "Team A", "Q1 check"]
+    assert crumbs_of(facilitator.get(f"/assessments/{aid}").text) == trail
+    calibration = facilitator.get(f"/assessments/{aid}/calibration").text
+    assert crumbs_of(calibration) == [*trail, "Calibration meeting"]
+    reissued = facilitator.post(
+        f"/assessments/{aid}/respondents/{rid}/reissue", data={"csrf_token": csrf_of(facilitator)}
+    )
+    assert reissued.status_code == 201
+    assert crumbs_of(reissued.text) == [*trail, "Personal links"]
+    assert crumbs_of(admin.get("/admin/users").text) == ["Organization", "Users"]
