@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from support import csrf_of
 from test_calibration_web import agenda, seed
 
+from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.store import assessments, respondents, units
+from mlops_scorecard.store.invitation_list import parse_invitation_list
 from mlops_scorecard.store.models import Respondent, utcnow
 
 TOKEN_IN_LINK = re.compile(r"/r/([A-Za-z0-9_-]{40,})")
@@ -123,3 +126,17 @@ def test_calibration_re_issue_and_users_pages_show_the_one_full_trail(
     assert reissued.status_code == 201
     assert crumbs_of(reissued.text) == [*trail, "Personal links"]
     assert crumbs_of(admin.get("/admin/users").text) == ["Organization", "Users"]
+
+
+def test_a_pasted_list_reports_its_problems_in_line_order_under_a_capital() -> None:
+    with pytest.raises(ScorecardError) as caught:
+        parse_invitation_list("Ana, ana@example.org\nana, a2@example.org\nBen, bad@x\n, c@example.org")
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "Nobody was invited; fix these and try again:"
+    assert lines[1].startswith("line 2: 'ana' is already at line 1")
+    assert lines[2] == "line 3: 'bad@x' is not an email address"
+    assert lines[3].startswith("line 4: the name is missing")
+    for bad in ("a@b.", "a@.org", "a@b..org"):
+        with pytest.raises(ScorecardError, match="is not an email address"):
+            parse_invitation_list(f"Ana, {bad}")
+    assert parse_invitation_list("Ana, Ana <ana@mail.example.org>")[0].email == "ana@mail.example.org"

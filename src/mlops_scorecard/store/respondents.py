@@ -130,7 +130,7 @@ def create_invitations(
     )
     if clashes:
         raise ConflictError(
-            ["nobody was invited; these people are invited already:"]
+            ["Nobody was invited; these people are invited already:"]
             + [f"{p.place or p.line}: {p.name!r} is already invited to this assessment" for p in clashes[:10]]
         )
     make_room(
