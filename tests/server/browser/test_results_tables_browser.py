@@ -1,14 +1,18 @@
-"""The Results, "Who answered" and role-gap tables in a real browser at 1,280 and 390 px:
-each fits its box, so no column (Gap, Overall, a dimension) is hidden off the side; on a
-phone each row is a card whose values carry their labels. Screenshots in test-artifacts."""
+"""Walkthrough fixes in a real browser: the Results, "Who answered" and role-gap tables
+at 1,280 and 390 px each fit their box, so no column (Gap, Overall, a dimension) is hidden
+off the side (on a phone each row is a card whose values carry their labels); the copy
+button says "Copied" for a moment. Screenshots in test-artifacts."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from browser_support import ARTIFACTS, LiveServer, log_in
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
+from mlops_scorecard.store import assessments, units
 from mlops_scorecard.store.demo import load_demo
 from mlops_scorecard.store.models import Assessment
 
@@ -54,3 +58,31 @@ def test_results_and_role_tables_show_every_column(live_server: LiveServer, page
         # the card says what each number is: the header row is off screen
         label = gap.evaluate("c => getComputedStyle(c, '::before').content")
         assert "Gap" in label
+
+
+def test_the_copy_button_says_copied_for_two_seconds(live_server: LiveServer, browser: Browser) -> None:
+    with live_server.app.state.scorecard.write() as s:
+        org = units.create_unit(s, name="Acme", kind="organization")
+        team = units.create_unit(s, name="Team A", kind="team", parent_id=org.id)
+        a = assessments.create_assessment(
+            s, unit_id=team.id, title="Q1", date=dt.date(2025, 3, 1), status="open"
+        )
+        aid = a.id
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "facilitator")
+        page.goto(f"{live_server.url}/assessments/{aid}")
+        form = page.locator(f"form[action='/assessments/{aid}/invitations']")
+        form.locator("input[name=name]").fill("Ana")
+        form.locator("button[type=submit]").click()
+        button = page.locator("button[data-copy]").first
+        expect(button).to_have_text("Copy")
+        button.click()
+        expect(button).to_have_text("Copied ✓")
+        assert page.evaluate("navigator.clipboard.readText()") == page.input_value("input[data-link]")
+        page.screenshot(path=str(ARTIFACTS / "copy-feedback-390.png"))
+        expect(button).to_have_text("Copy", timeout=5_000)  # and back, ready for another copy
+    finally:
+        context.close()
