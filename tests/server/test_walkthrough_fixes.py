@@ -140,3 +140,37 @@ def test_a_pasted_list_reports_its_problems_in_line_order_under_a_capital() -> N
         with pytest.raises(ScorecardError, match="is not an email address"):
             parse_invitation_list(f"Ana, {bad}")
     assert parse_invitation_list("Ana, Ana <ana@mail.example.org>")[0].email == "ana@mail.example.org"
+
+
+def split_count(html: str) -> int:
+    """How many questions the trust sentence says the respondents split on (0: none)."""
+    found = re.search(r"respondents split on (\d+) question", html, re.I)
+    return int(found.group(1)) if found else 0
+
+
+def test_agreed_answers_show_under_results_and_settle_their_split(
+    app: FastAPI, facilitator: TestClient, viewer: TestClient
+) -> None:
+    aid = seed(app)
+    qid = agenda(app, aid)[0]
+    before = facilitator.get(f"/assessments/{aid}").text
+    assert 'id="results-agreed"' not in before
+    splits = split_count(before)
+    assert splits >= 2
+    done = facilitator.post(
+        f"/assessments/{aid}/calibration/{qid}",
+        data={"csrf_token": csrf_of(facilitator), "answer": "yes"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    for page in (facilitator.get(f"/assessments/{aid}").text, viewer.get(f"/assessments/{aid}").text):
+        results = page[page.index('id="results"') : page.index('id="results-agreed"') + 2000]
+        assert "Agreed in the meeting" in results
+        assert "(1 question)" in results
+        assert re.search(
+            r'data-dimension="overall">Overall: <strong>[\d.]+</strong> \(individual [\d.]+\)', results
+        )
+        assert 'href="#agreed"' in results
+        assert split_count(page) == splits - 1
+        agenda_item = page[page.index(f"({qid},") :][:400]
+        assert ">agreed</a>" in agenda_item
