@@ -10,13 +10,18 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 from support import csrf_of
 from test_calibration_web import agenda, seed
 
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.store import assessments, respondents, units
+from mlops_scorecard.store.answer_sets import answer_set
+from mlops_scorecard.store.db import transaction
+from mlops_scorecard.store.demo import load_demo
 from mlops_scorecard.store.invitation_list import parse_invitation_list
-from mlops_scorecard.store.models import Respondent, utcnow
+from mlops_scorecard.store.models import Assessment, PlanItem, Respondent, Unit, utcnow
+from mlops_scorecard.store.results import score_assessment
 
 TOKEN_IN_LINK = re.compile(r"/r/([A-Za-z0-9_-]{40,})")
 
@@ -174,3 +179,32 @@ def test_agreed_answers_show_under_results_and_settle_their_split(
         assert split_count(page) == splits - 1
         agenda_item = page[page.index(f"({qid},") :][:400]
         assert ">agreed</a>" in agenda_item
+
+
+def test_the_demo_highlights_a_plausible_mid_level_team(sessions: sessionmaker[Session]) -> None:
+    with transaction(sessions) as s:
+        summary = load_demo(s)
+    assert summary.links[0][0].startswith("Feature Store: ")  # the links a new user follows
+    with sessions() as s:
+        team = s.scalars(select(Unit).where(Unit.name == "Feature Store")).one()
+        quarters = s.scalars(select(Assessment).where(Assessment.unit_id == team.id)).all()
+        assert len([a for a in quarters if a.status != "draft"]) == 4
+        for a in quarters:
+            if a.status == "draft":
+                continue
+            result = score_assessment(s, assessment=a)
+            for dim in result.dimensions:
+                assert dim.score is not None
+                assert 15 <= dim.score <= 85, (a.title, dim.id, dim.score)
+        # a plan item marked done had answers other than "no" (it was nearly there)
+        for a in s.scalars(select(Assessment).where(Assessment.status == "open")):
+            answers = answer_set(s, assessment=a)
+            for item in s.scalars(
+                select(PlanItem).where(PlanItem.assessment_id == a.id, PlanItem.status == "done")
+            ):
+                given = {
+                    r.answers[item.question_id].answer
+                    for r in answers.respondents
+                    if item.question_id in r.answers
+                }
+                assert given - {"no", "unknown", "na"}, (a.title, item.question_id, given)
