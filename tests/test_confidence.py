@@ -68,3 +68,8 @@ def test_one_respondent_without_alpha_says_invite_more() -> None:
     assert c.sentence == (
         "Confidence: low. Only 1 person has answered: invite more people before acting on the scores."
     )
+
+
+def test_one_split_question_is_talked_through_as_it() -> None:
+    c = confidence(ConfidenceFacts(respondents=5, invited=5, split_questions=1, alpha=0.85, coverage=0.95))
+    assert c.sentence == "Confidence: medium. Respondents split on 1 question: talk it through first."

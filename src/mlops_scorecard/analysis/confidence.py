@@ -128,7 +128,7 @@ def confidence(facts: ConfidenceFacts) -> Confidence:
         action = "remind those who have not answered before acting on the scores"
     elif facts.split_questions:
         action = (
-            "talk those through first"
+            ("talk it through first" if facts.split_questions == 1 else "talk those through first")
             if reasons[-1].startswith("respondents split")
             else ("talk the split questions through first")
         )

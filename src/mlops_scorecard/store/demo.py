@@ -154,7 +154,9 @@ def load_demo(
         for team_name in team_names:
             team = create_unit(session, name=team_name, kind="team", parent_id=dept.id)
             summary.units += 1
-            filled += _load_team(session, fw, rng, team.id, team_name, quarters, today, summary, trail, seed)
+            filled += _load_team(
+                session, fw, rng, team.id, team_name, quarters, today, summary, trail, seed, first
+            )
             if first:
                 _draft(session, fw, team.id, team_name, today, summary, trail)
                 first = False
@@ -177,10 +179,19 @@ def _load_team(
     summary: DemoSummary,
     trail: Trail,
     seed: int,
+    highlighted: bool = False,
 ) -> list[tuple[Assessment, AnswerSet, dt.datetime]]:
     base = {d: rng.uniform(0.15, 0.5) for d in _DIMENSIONS}
+    if highlighted:
+        # the team the printed links and the draft are in is the one a new user looks at
+        # first: mid-level in every dimension (no 0.0 that reads like a bug), drawn from
+        # the same numbers so every other team stays as it was
+        base = {d: 0.33 + 0.4 * (p - 0.15) for d, p in base.items()}
     pace = rng.uniform(0.03, 0.07)  # per quarter: progress shows through the noise
     offsets = question_offsets(fw, rng)
+    if highlighted:
+        # and no dimension whose every practice lags it: offsets centred per dimension
+        offsets = _centred(fw, offsets)
     size = rng.randint(5, 8)
     # the second person leads: among those who answer every quarter, so the role gap shows
     roles = [rng.choice(_PRACTITIONERS), "leadership"]
@@ -253,6 +264,19 @@ def _load_team(
         save_scan(session, assessment=a, result=scan, by=None)
         plan_in_progress(session, fw, a, answers, [n for n, _ in people], today, trail)
     return filled
+
+
+def _centred(fw: Framework, offsets: dict[str, float]) -> dict[str, float]:
+    """``offsets`` less their dimension's mean, and narrower: the practices of each
+    dimension spread around its level instead of all lagging (or leading) it."""
+    by_dim: dict[str, list[str]] = {}
+    for dim, q in fw.iter_questions("core"):
+        by_dim.setdefault(dim.id, []).append(q.id)
+    out = dict(offsets)
+    for ids in by_dim.values():
+        mean = sum(offsets[i] for i in ids) / len(ids)
+        out.update({i: 0.6 * (offsets[i] - mean) for i in ids})
+    return out
 
 
 def _close(a: Assessment, result: ScoreResult, when: dt.datetime) -> None:

@@ -16,14 +16,16 @@ from .models import Assessment, PlanItem, User
 
 __all__ = ["Trail", "at", "plan_in_progress"]
 
-#: A plan in progress: the status, effort and weeks to the due date of the top items.
+#: A plan in progress: the status, effort and weeks to the due date of the top items;
+#: one of them is done (:data:`_DONE`).
 _PLAN_STEPS = [
     ("in-progress", "M", 3),
-    ("done", "S", -2),
     ("in-progress", "L", 8),
     ("open", "S", 5),
     ("open", "M", 10),
+    ("open", "S", 12),
 ]
+_DONE = ("done", "S", -2)
 
 
 class Trail:
@@ -65,7 +67,15 @@ def plan_in_progress(
 ) -> None:
     """The top items of the assessment's plan taken up: owners, due dates, efforts, one done."""
     plan = build_plan(score(fw, answers))
-    for i, (item, (status, effort, weeks)) in enumerate(zip(plan.items, _PLAN_STEPS, strict=False)):
+    top = plan.items[: len(_PLAN_STEPS)]
+    # done: the item the answers were nearest to already ("partly" from some). One that
+    # everyone answered "no" to, done a week later, would not read true; then none is.
+    nearest = max(range(len(top)), key=lambda i: top[i].value, default=-1)
+    if nearest >= 0 and top[nearest].value <= 0:
+        nearest = -1
+    later = iter(_PLAN_STEPS)
+    steps = [_DONE if i == nearest else next(later) for i in range(len(top))]
+    for i, (item, (status, effort, weeks)) in enumerate(zip(top, steps, strict=True)):
         owner = names[i % len(names)]
         due = today + dt.timedelta(weeks=weeks)
         # a week after the answers came in, one item after another

@@ -21,9 +21,10 @@ __all__ = ["MAX_LIST_LINES", "InvitationLine", "invitation_people", "one_person"
 MAX_LIST_LINES = 1000
 #: Problems listed before "and N more": a long list of errors helps nobody.
 _SHOWN_PROBLEMS = 10
-# Deliberately loose (one @, no spaces or separators): the mail server is the judge of
-# an address; this only catches a field typed into the wrong column.
-_EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+$")
+# Deliberately loose (one @, no spaces or separators, a dot inside the domain): the mail
+# server is the judge of an address; this only catches a field typed into the wrong
+# column or an obvious slip such as ``ana@example``.
+_EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\".]+(\.[^@\s,;<>\".]+)+$")
 _HEADER = {"name", "email", "e-mail", "role", "mail"}
 
 
@@ -114,10 +115,11 @@ def _checked(found: Sequence[InvitationLine | str], place: str) -> list[Invitati
     """The people of ``found`` when none is a problem and no name repeats; else every
     problem at once. ``place`` formats a person's line number for the messages."""
     people: list[InvitationLine] = []
-    problems = [f for f in found if isinstance(f, str)]
+    problems: list[str] = []  # in line order, a repeated name where it repeats
     first: dict[str, int] = {}
     for person in found:
         if isinstance(person, str):
+            problems.append(person)
             continue
         key = person.name.casefold()
         if key in first:
@@ -132,5 +134,5 @@ def _checked(found: Sequence[InvitationLine | str], place: str) -> list[Invitati
     if problems:
         more = len(problems) - _SHOWN_PROBLEMS
         shown = problems[:_SHOWN_PROBLEMS] + ([f"... and {more} more"] if more > 0 else [])
-        raise ScorecardError(["nobody was invited; fix these and try again:", *shown])
+        raise ScorecardError(["Nobody was invited; fix these and try again:", *shown])
     return people

@@ -130,7 +130,7 @@ def create_invitations(
     )
     if clashes:
         raise ConflictError(
-            ["nobody was invited; these people are invited already:"]
+            ["Nobody was invited; these people are invited already:"]
             + [f"{p.place or p.line}: {p.name!r} is already invited to this assessment" for p in clashes[:10]]
         )
     make_room(
@@ -181,14 +181,16 @@ def restore_respondent(session: Session, *, assessment: Assessment, respondent_i
 
 def reissue_link(session: Session, *, assessment: Assessment, respondent_id: int) -> tuple[Respondent, str]:
     """A new personal link for a respondent, who keeps every answer: the old link stops
-    working (404). Only for personal invitations that are not revoked (409 otherwise).
-    The results do not change, so the revision stays."""
+    working (404). For personal invitations and uploaded respondents (who get their first
+    link, to reopen what the file said), whether they submitted or not; not for anonymous
+    shared-link respondents, whose answers a new link would show to whoever holds it, nor
+    revoked ones (409). The results do not change, so the revision stays."""
     r = _respondent(session, assessment, respondent_id)
     check_writable(assessment)
-    if r.source != "invitation":
+    if r.source == "shared":
         raise ConflictError(
-            "only a personal invitation's link can be re-issued; "
-            f"this respondent came from {'a shared link' if r.source == 'shared' else 'an uploaded file'}"
+            "an anonymous respondent from the shared link cannot get a new link: "
+            "it would show their answers to whoever holds it"
         )
     if r.revoked_at is not None:
         raise ConflictError("this respondent's link is revoked; restore it before re-issuing it")

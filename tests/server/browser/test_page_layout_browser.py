@@ -109,13 +109,12 @@ def test_the_table_of_contents_reaches_each_part(live_server: LiveServer, page: 
     live_server.shot(page, f"layout-toc-{width}")
     page.locator("#trust details.statistics > summary").click()
     assert page.locator("#trust details.statistics table.intervals").is_visible()
-    # a draft leads with its set-up and invitations, and draws no empty charts
+    # a draft nobody answered leads with its set-up and invitations, and shows no empty
+    # results, trust, plan, answers or downloads (nor links to them)
     page.goto(live_server.url + paths["assessment-draft"])
     assert page.locator("nav.toc a").all_inner_texts()[:2] == ["Set-up", "Responses and invitations"]
     first = page.locator("main section.card").first
     assert first.get_attribute("id") == "setup"
-    assert page.locator("#results img").count() == 0
-    assert page.locator("#trust .confidence").inner_text() == (
-        "Confidence: low. None of the 2 invited has answered: open the assessment so they can answer."
-    )
+    assert page.locator("#results, #trust, #plan, #answers, #downloads").count() == 0
+    assert "Trust" not in page.locator("nav.toc").inner_text()
     live_server.shot(page, f"layout-draft-top-{width}")

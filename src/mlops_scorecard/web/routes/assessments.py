@@ -301,11 +301,15 @@ def assessment_page(
     question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - len(skipped)
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
+    # a split question the meeting has agreed on is settled: not counted as split, marked
+    # on the agenda (only the agenda's shown questions are known here, the rest still count)
+    settled = {q.question.id for q in agreed.questions}
+    settled_split = sum(1 for h in analysis.hotspots if h.question_id in settled)
     trust = confidence(
         ConfidenceFacts(
             respondents=analysis.respondents,
             invited=len(active),
-            split_questions=analysis.hotspot_total,
+            split_questions=analysis.hotspot_total - settled_split,
             alpha=analysis.alpha,
             wide_intervals=analysis.wide_intervals,
             coverage=analysis.coverage,
@@ -352,12 +356,14 @@ def assessment_page(
             evidence=bool(stored),
             plan=bool(plan_section),
             audit=audit_log is not None,
+            answered=bool(result.get("respondent_count")),
         ),
         audit_log=audit_log,
         audit_rows=audit_rows(audit_log) if audit_log is not None else [],
         locked=locked,
         saved=saved == "1",
         calibration=calibration_section(fw, agreed, agenda=analysis.hotspot_total, facilitator=facilitator),
+        settled=settled,
     )
     return page_tagged(request, page, user)
 

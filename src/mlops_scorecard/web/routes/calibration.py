@@ -17,11 +17,13 @@ from ...analysis.calibration import MAX_NOTE, role_distribution
 from ...errors import NotFoundError, ScorecardError
 from ...store.assessments import get_assessment
 from ...store.calibration import load_meeting, record_agreed, remove_agreed
+from ...store.units import unit_path
 from ..context import state
 from ..params import form_text, parse_id
 from ..security import checked_form, require
 from ..templating import render
 from ..views.calibration import meeting_view
+from ..views.crumbs import unit_crumbs
 
 __all__ = ["router"]
 
@@ -51,6 +53,7 @@ def calibration_page(
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
         meeting = load_meeting(s, assessment=a)
         unit = a.unit
+        path = unit_path(s, unit=unit)
     ids = [h.question.id for h in meeting.agenda]
     if q and q not in ids:
         raise NotFoundError(
@@ -66,6 +69,7 @@ def calibration_page(
         "calibration.html",
         a=a,
         unit=unit,
+        crumbs=unit_crumbs(path, (a.title, f"/assessments/{a.id}"), ("Calibration meeting", None)),
         framework=meeting.framework,
         view=view,
         saved=saved == "1",

@@ -14,10 +14,12 @@ from ...errors import ConflictError
 from ...store.assessments import get_assessment
 from ...store.audit import record
 from ...store.models import Assessment, User
+from ...store.units import unit_path
 from ..context import state
 from ..mail import Delivery, Letter, MailKind, deliver, mail_enabled, public_base
 from ..security import CurrentUser
 from ..templating import render
+from ..views.crumbs import unit_crumbs
 from ..views.invitations import LinkRow, count_status
 from .pages import NO_STORE
 
@@ -81,12 +83,17 @@ def links_page(
     status: int = 201,
     reissued: bool = False,
 ) -> Response:
-    """The page that shows new personal links (once) with what became of their mail."""
+    """The page that shows new personal links (once) with what became of their mail,
+    under the same trail as the assessment page (the unit path included)."""
+    with state(request).read() as s:
+        a = get_assessment(s, assessment_id=a_id)
+        path = unit_path(s, unit=a.unit)
     response = render(
         request,
         "invitation_links.html",
         status_code=status,
         assessment_id=a_id,
+        crumbs=unit_crumbs(path, (title, f"/assessments/{a_id}"), ("Personal links", None)),
         title=title,
         heading=heading,
         rows=rows,

@@ -16,6 +16,7 @@
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var field = document.getElementById(button.getAttribute("data-copy"));
     if (!field) return;
+    var label = button.textContent;
     button.hidden = false;
     button.addEventListener("click", function () {
       var fallback = function () {
@@ -27,7 +28,16 @@
         return;
       }
       navigator.clipboard.writeText(field.value).then(function () {
+        // the note is small and may sit off to the side on a phone: the button itself
+        // says so for two seconds, where the eye already is
         note(button, "Copied");
+        button.textContent = "Copied ✓";
+        button.classList.add("copied");
+        clearTimeout(button.copiedTimer);
+        button.copiedTimer = setTimeout(function () {
+          button.textContent = label;
+          button.classList.remove("copied");
+        }, 2000);
       }, fallback);
     });
   });

@@ -35,12 +35,19 @@ Section = tuple[str, str]
 
 
 def page_sections(
-    status: str, *, facilitator: bool, evidence: bool, plan: bool = True, audit: bool = False
+    status: str,
+    *,
+    facilitator: bool,
+    evidence: bool,
+    plan: bool = True,
+    audit: bool = False,
+    answered: bool = True,
 ) -> list[Section]:
     """The page's parts in the order shown: results first once answers come in; a
-    draft (nothing to score yet) leads with its set-up and invitations. Evidence has a
-    part of its own once a scan is uploaded (before that, how to upload one is set-up);
-    the audit log (``audit``: admins) comes last."""
+    draft (nothing to score yet) leads with its set-up and invitations, and while nobody
+    has ``answered`` it shows nothing else (no empty results, plan or downloads). Evidence
+    has a part of its own once a scan is uploaded (before that, how to upload one is
+    set-up); the audit log (``audit``: admins) comes last."""
     results: list[Section] = [("results", "Results"), ("trust", "Trust")]
     people: Section = ("progress", "Responses and invitations" if facilitator else "Responses")
     rest: list[Section] = [("plan", "Plan")] if plan else []
@@ -50,6 +57,8 @@ def page_sections(
     rest.append(("downloads", "Downloads"))
     last: list[Section] = [("audit", "Audit log")] if audit else []
     setup: list[Section] = [("setup", "Set-up")] if facilitator else []
+    if status == "draft" and not answered:
+        return [*setup, people, *[("evidence", "Evidence")] * evidence, *last]
     if status == "draft":
         return [*setup, people, *results, *rest, *last]
     return [*results, people, *rest, *setup, *last]
