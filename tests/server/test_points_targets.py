@@ -82,8 +82,8 @@ def test_the_page_compares_a_points_target_in_points(
     assert page.status_code == 200
     # the target 3 points, the gap 1 point, not "met" (it was: 3 against 28.6 of 100)
     row = page.text.split('<th scope="row">Monitoring</th>', 1)[1].split("</tr>", 1)[0]
-    assert '<td class="num score">2 / 7 points</td>' in row
-    assert '<td class="num">3</td><td class="num gap">1</td>' in row
+    assert '<td class="num score" data-label="Score">2 / 7 points</td>' in row
+    assert '<td class="num" data-label="Target">3</td><td class="num gap" data-label="Gap">1</td>' in row
     # the plan in points and the scale's words: monitor-3 (no and partly, 0.25) gains 0.75
     assert "+0.75 points in Monitoring" in page.text
     assert (
