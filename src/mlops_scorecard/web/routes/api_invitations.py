@@ -7,13 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fastapi import APIRouter, Request
-from sqlalchemy.orm import Session
 
 from ...errors import ConflictError
 from ...store.assessments import get_assessment, lock_assessment
-from ...store.audit import record
 from ...store.invitation_list import invitation_people
-from ...store.models import Assessment, User
+from ...store.models import Assessment
 from ...store.respondents import (
     contacts_of,
     create_invitations,
@@ -36,22 +34,9 @@ from ..context import state
 from ..mail import Delivery, Letter, MailKind, deliver, mail_enabled, public_base
 from ..security import CurrentUser
 from .api_common import AssessmentId, Facilitator, ItemId, errors, respondent_out
+from .invitation_common import audit_event
 
 router = APIRouter(tags=["invitations and answers"])
-
-
-def _audit(
-    session: Session, user: CurrentUser, a: Assessment, action: str, summary: str, **detail: object
-) -> None:
-    record(
-        session,
-        user=session.get(User, user.id),
-        action=action,
-        summary=summary,
-        assessment_id=a.id,
-        unit_id=a.unit_id,
-        detail=dict(detail) or None,
-    )
 
 
 def _open(a: Assessment) -> Assessment:
@@ -112,7 +97,7 @@ def invitations_bulk(
     with state(request).write() as s:
         a = _open(lock_assessment(s, assessment_id=assessment_id))
         made = create_invitations(s, assessment=a, people=people, max_respondents=cap)
-        _audit(
+        audit_event(
             s,
             user,
             a,
@@ -152,7 +137,7 @@ def respondents_reissue(
     with state(request).write() as s:
         a = _open(get_assessment(s, assessment_id=assessment_id))
         r, token = reissue_link(s, assessment=a, respondent_id=respondent_id)
-        _audit(
+        audit_event(
             s, user, a, "invitation.reissue", f"Re-issued {r.name or 'a respondent'}'s link", respondent=r.id
         )
         letter = (Letter(r.id, r.name or "", r.email or "", token), r.role)
@@ -175,7 +160,7 @@ def respondents_restore(
     with state(request).write() as s:
         a = _open(get_assessment(s, assessment_id=assessment_id))
         r = restore_respondent(s, assessment=a, respondent_id=respondent_id)
-        _audit(
+        audit_event(
             s, user, a, "invitation.restore", f"Restored {r.name or 'a respondent'}'s link", respondent=r.id
         )
         row = next(p for p in progress_of(s, assessment=a) if p["id"] == respondent_id)
