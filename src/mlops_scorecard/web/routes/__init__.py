@@ -31,6 +31,10 @@ def register(app: FastAPI) -> None:
         users,
     )
 
+    # Starlette tries routes in order, and the routers are not indexed by prefix: the
+    # respondents' autosave, the busiest route by far, is matched first (no other router
+    # has a path under /r/, so the order changes no route's meaning).
+    app.include_router(survey.router)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(pages.router)
@@ -47,6 +51,5 @@ def register(app: FastAPI) -> None:
     app.include_router(account.router)
     app.include_router(users.router)
     app.include_router(audit.router)
-    app.include_router(survey.router)
     app.include_router(survey_import.router)
     app.include_router(api.router)
