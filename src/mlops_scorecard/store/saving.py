@@ -42,10 +42,14 @@ __all__ = [
     "MAX_COMMENT",
     "MAX_EVIDENCE",
     "AskedQuestions",
+    "CheckedAnswer",
     "SaveTarget",
     "SavedAnswer",
+    "StaleRevision",
     "answer_key_for",
     "asked_questions",
+    "check_save",
+    "evidence_links",
     "save_target_for_token",
     "store_answer",
 ]
@@ -218,6 +222,57 @@ def _refuse_unless_open(status: str) -> None:
         raise ConflictError(f"this assessment is {status} (not open yet); answers cannot be saved")
 
 
+class StaleRevision(ConflictError):
+    """The stored answer moved on (or was removed) since the revision the client saw."""
+
+
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """An answer ready to store: its scale key and, for a multiple-choice question, the
+    selected choices; ``asked`` are the questions of the assessment it belongs to."""
+
+    key: str
+    choices: tuple[str, ...] | None
+    asked: AskedQuestions
+
+
+def check_save(
+    fw: Framework,
+    target: SaveTarget,
+    *,
+    question_id: str,
+    answer: str,
+    choices: Sequence[str] | None,
+    comment: str,
+    check_applicable: bool,
+) -> CheckedAnswer:
+    """Everything a save checks before it writes: the assessment is open (409), the
+    question exists (404) and is in the set (422), with ``check_applicable`` not left
+    out by the context (422), the answer or choices fit (422), the comment is not too
+    long (422)."""
+    _refuse_unless_open(target.status)
+    found = fw.question(question_id)
+    if found is None:
+        raise NotFoundError(f"unknown question {question_id!r}")
+    if target.question_set == "core" and found[1].set != "core":
+        raise ScorecardError(f"question {question_id!r} is not in this assessment's question set")
+    asked = asked_questions(fw, target.question_set, target.profile)
+    reason = asked.not_applicable.get(question_id)
+    if check_applicable and reason:
+        raise ScorecardError(
+            f"question {question_id!r} is not applicable in this assessment's context: {reason}"
+        )
+    key, picked = answer_key_for(fw, question_id, answer, choices)
+    if len(comment) > MAX_COMMENT:
+        raise ScorecardError(f"comment is longer than {MAX_COMMENT} characters")
+    return CheckedAnswer(key=key, choices=picked, asked=asked)
+
+
+def evidence_links(evidence: Sequence[str] | None) -> list[str]:
+    """The evidence links a save keeps: stripped, blanks dropped, at most :data:`MAX_EVIDENCE`."""
+    return [e.strip() for e in (evidence or []) if e.strip()][:MAX_EVIDENCE]
+
+
 def store_answer(
     session: Session,
     *,
@@ -238,30 +293,25 @@ def store_answer(
     too (422). ``answer`` is a key of the scale, or ``choices`` the selected choice ids
     of a multiple-choice question (the key is the one they give). ``expected_revision``
     is the revision the client last saw (0: none yet); when the stored answer has moved
-    on, or was removed, :class:`ConflictError` is raised and nothing changes.
-    ``None`` saves whatever is stored (a script's blind save).
+    on, or was removed, :class:`StaleRevision` (a :class:`ConflictError`) is raised and
+    nothing changes. ``None`` saves whatever is stored (a script's blind save).
     """
-    _refuse_unless_open(target.status)
     fw = framework or resolve(session, target.framework_ref)
-    found = fw.question(question_id)
-    if found is None:
-        raise NotFoundError(f"unknown question {question_id!r}")
-    if target.question_set == "core" and found[1].set != "core":
-        raise ScorecardError(f"question {question_id!r} is not in this assessment's question set")
-    asked = asked_questions(fw, target.question_set, target.profile)
-    reason = asked.not_applicable.get(question_id)
-    if check_applicable and reason:
-        raise ScorecardError(
-            f"question {question_id!r} is not applicable in this assessment's context: {reason}"
-        )
-    key, picked = answer_key_for(fw, question_id, answer, choices)
-    if len(comment) > MAX_COMMENT:
-        raise ScorecardError(f"comment is longer than {MAX_COMMENT} characters")
+    checked = check_save(
+        fw,
+        target,
+        question_id=question_id,
+        answer=answer,
+        choices=choices,
+        comment=comment,
+        check_applicable=check_applicable,
+    )
+    key, picked, asked = checked.key, checked.choices, checked.asked
     rid = target.respondent_id
     others = tuple(q for q in asked.outside if q != question_id)
     mode = "blind" if expected_revision is None else "new" if expected_revision == 0 else "seen"
     dialect = session.get_bind().dialect.name
-    links = [e.strip() for e in (evidence or []) if e.strip()][:MAX_EVIDENCE]
+    links = evidence_links(evidence)
     now = utcnow()
     params: dict[str, Any] = {
         "rid": rid,
@@ -281,7 +331,7 @@ def store_answer(
                 _ANSWERS.c.respondent_id == rid, _ANSWERS.c.question_id == question_id
             )
         )
-        raise ConflictError(
+        raise StaleRevision(
             f"answer to {question_id!r} was changed elsewhere (revision {stored or 0}, you had "
             f"{expected_revision}); reload to see it"
         )

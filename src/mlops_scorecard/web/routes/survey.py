@@ -22,10 +22,10 @@ from starlette.datastructures import UploadFile
 from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...store.answer_sets import assessment_framework
 from ...store.answers import replace_answers, respondent_answers, save_answer, submit
-from ...store.frameworks import resolve
+from ...store.autosave import autosave
 from ...store.models import Assessment, Respondent
 from ...store.respondents import respondent_for_token
-from ...store.saving import asked_questions, save_target_for_token, store_answer
+from ...store.saving import StaleRevision
 from ...store.share_links import join_shared, share_link_for_token
 from ...store.throttle import JoinThrottle
 from ..context import state
@@ -249,38 +249,34 @@ async def survey_dimension_submit(request: Request, token: str, n: str) -> Respo
 
 
 def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
-    # Two statements (three on a first save): store.saving says which and why.
-    with state(request).write() as session:
-        target = save_target_for_token(session, token=token)
-        _refuse_unless_open(target.status)
-        fw = resolve(session, target.framework_ref)
-        check_answer(fw, target.question_set, data.question_id, data.answer, data.choices)  # 422s
-        try:
-            saved = store_answer(
-                session,
-                target=target,
-                question_id=data.question_id,
-                answer=data.answer,
-                choices=data.choices,
-                comment=data.comment,
-                expected_revision=data.revision,
-                framework=fw,
-                check_applicable=True,
-            )
-        except ConflictError:
-            raise ConflictError(CONFLICT) from None
-        out: dict[str, Any] = {
-            "question_id": saved.question_id,
-            "answer": saved.answer,
-            "comment": saved.comment,
-            "revision": saved.revision,
-            # counted as the pages count them: the questions asked, not those the context leaves out
-            "answered": saved.asked_answered,
-            "total": asked_questions(fw, target.question_set, target.profile).total,
-        }
-        if saved.choices is not None:
-            out["choices"] = saved.choices  # a multiple-choice question answered by its choices
-        return out
+    # One statement on PostgreSQL, a short transaction on SQLite: store.autosave says why.
+    app = state(request)
+    try:
+        done = autosave(
+            app.engine,
+            sessions=app.sessions,
+            token=token,
+            question_id=data.question_id,
+            answer=data.answer,
+            choices=data.choices,
+            comment=data.comment,
+            expected_revision=data.revision,
+        )
+    except StaleRevision:
+        raise ConflictError(CONFLICT) from None
+    saved = done.saved
+    out: dict[str, Any] = {
+        "question_id": saved.question_id,
+        "answer": saved.answer,
+        "comment": saved.comment,
+        "revision": saved.revision,
+        # counted as the pages count them: the questions asked, not those the context leaves out
+        "answered": saved.asked_answered,
+        "total": done.asked.total,
+    }
+    if saved.choices is not None:
+        out["choices"] = saved.choices  # a multiple-choice question answered by its choices
+    return out
 
 
 @router.post("/r/{token}/answers")
