@@ -4,19 +4,25 @@ Usage: make bench-web   (or: python benchmarks/web.py --backend sqlite [--quick]
 
 ``mlops-scorecard serve`` runs on 127.0.0.1 against a fresh database (a SQLite file, or
 a PostgreSQL cluster started in a temporary folder, fsync off as in the tests), and wrk
-(Debian package `wrk`) posts answers, each connection for respondents of its own, at 1
-and 50 connections; with 1 worker on SQLite (the service refuses more: one writer), 1
-and 2 workers on PostgreSQL. Only loopback addresses are used.
+(Debian package `wrk`, one thread) posts answers, the saves in flight always for distinct
+respondents, at 1 and 50 connections, each measurement after a warm-up of its own; with 1
+worker on SQLite (the service refuses more: one writer), 1 and 2 workers on PostgreSQL.
+Only loopback addresses are used.
 
-Peers, served by uvicorn with the same options and worker count, under the same wrk
-script, one at a time on the same cores:
+Peers (``web_peers.py``), served by uvicorn with the same options and worker count, under
+the same wrk script, one at a time on the same cores, each a sync route in the thread pool
+as the app's save is:
 
 - ``bare``: a FastAPI endpoint taking the same JSON body (one pydantic model), no database;
-- ``raw_sqlite``: the same endpoint doing a raw ``sqlite3`` upsert and commit (WAL,
-  synchronous=NORMAL, one connection per thread), the floor a SQLite save can reach.
+- ``raw_sqlite`` (SQLite): the same endpoint doing a raw ``sqlite3`` upsert and commit
+  (WAL, synchronous=NORMAL, one connection per thread), the floor a SQLite save can reach;
+- ``raw_postgres`` (PostgreSQL): the same endpoint doing one raw psycopg ``INSERT ... ON
+  CONFLICT ... DO UPDATE ... RETURNING revision`` in autocommit mode on a connection per
+  thread to the same cluster (a table of its own), the floor a PostgreSQL save can reach.
 
 Results: ``benchmarks/results/web-<backend>.json`` and a table of ratios in
-``web-<backend>.md``. The other web benchmarks import the server helpers from here.
+``web-<backend>.md`` (the app's share of each peer's requests/s, its p99 as a multiple of
+the peer's). The other web benchmarks import the server helpers from here.
 """
 
 from __future__ import annotations
@@ -26,9 +32,9 @@ import datetime as dt
 import json
 import os
 import re
+import resource
 import shutil
 import signal
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -38,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import make_url
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "server"))
@@ -53,20 +60,18 @@ from mlops_scorecard.store.assessments import create_assessment, set_status  # n
 from mlops_scorecard.store.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
 from mlops_scorecard.store.respondents import create_invitation  # noqa: E402
 from mlops_scorecard.store.units import create_unit  # noqa: E402
+from web_peers import prepare_raw_postgres, prepare_raw_sqlite  # noqa: E402
 
 SAVE_LUA = r"""
--- Each connection posts answers for its own respondent, cycling through the questions.
+-- Request n saves question n of respondent n (each list cycled); one wrk thread (run_wrk).
 local tokens = {}
 local questions = {}
 local answers = {"yes", "partly", "no", "na", "unknown"}
 local counter = 0
-local id = 0
 local threads = {}
 bad = ""
 
 function setup(thread)
-  id = id + 1
-  thread:set("tid", id)
   table.insert(threads, thread)
 end
 
@@ -86,9 +91,10 @@ end
 
 function request()
   counter = counter + 1
-  -- the threads take different halves of the respondents at any moment: two in-flight
-  -- saves of one answer row would wait on each other, which real respondents never do
-  local token = tokens[(math.floor((tid - 1) * #tokens / 2) + counter) % #tokens + 1]
+  -- the saves in flight (at most one a connection) are consecutive ones, so for as many
+  -- respondents: two in flight for one respondent or one answer row would wait on each
+  -- other, which real respondents never do
+  local token = tokens[counter % #tokens + 1]
   local q = questions[counter % #questions + 1]
   local a = answers[counter % #answers + 1]
   local body = '{"question_id":"' .. q .. '","answer":"' .. a .. '","comment":"load test"}'
@@ -101,30 +107,6 @@ done = function(summary, latency, requests)
     summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.timeout,
     latency:percentile(50), latency:percentile(99), latency.max))
 end
-"""
-
-
-BARE_APP = """
-from fastapi import FastAPI
-from pydantic import BaseModel
-
-app = FastAPI()
-
-
-class Answer(BaseModel):
-    question_id: str
-    answer: str
-    comment: str = ""
-
-
-@app.get("/login")
-def login() -> dict[str, str]:
-    return {}
-
-
-@app.post("/r/{token}/answers")
-def save(token: str, body: Answer) -> dict[str, str]:
-    return {"question_id": body.question_id, "answer": body.answer}
 """
 
 
@@ -172,16 +154,6 @@ def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
     return wait_until_up(subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT), port, log)
 
 
-def start_bare_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
-    """The bare FastAPI endpoint under uvicorn, with the options ``serve`` uses."""
-    (folder / "bare_app.py").write_text(BARE_APP)
-    cmd = [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(port), "--log-level", "warning"]
-    cmd += ["--no-access-log", "--no-proxy-headers"]
-    log = folder / "bare.log"
-    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=folder)
-    return wait_until_up(proc, port, log)
-
-
 def wait_until_up(proc: subprocess.Popen[bytes], port: int, log: Path) -> subprocess.Popen[bytes]:
     """``proc`` once it answers on ``port``; stops the benchmark if it does not in 60 s
     (several workers each import the app, slowly on a busy machine)."""
@@ -201,21 +173,17 @@ def wait_until_up(proc: subprocess.Popen[bytes], port: int, log: Path) -> subpro
 def run_wrk(
     base: str, lua: Path, duration: int, tokens: list[str], questions: list[str], *, connections: int = 50
 ) -> dict[str, Any]:
-    """Answer saves against ``base`` for ``duration`` seconds: throughput, latency, errors."""
-    threads = min(2, connections)
-    cmd = [
-        "wrk",
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{duration}s",
-        "--latency",
-        "-s",
-        str(lua),
-        base,
-        "--",
-    ]
+    """Answer saves against ``base`` for ``duration`` seconds: throughput, latency, errors,
+    and the CPU time wrk itself took (the cores it shares with the servers)."""
+    # One thread: it drives far more requests per second than any server here does, a
+    # second would only take a core's share from the servers on a 2-core machine, and one
+    # Lua counter keeps the saves in flight on distinct respondents (two counters drift
+    # apart until both threads post the same rows, which then wait on each other's locks).
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(lua), base, "--"]
     cmd += [",".join(tokens), ",".join(questions)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     summary = json.loads(out.split("JSON", 1)[1].strip().splitlines()[0])
     bad = [x for line in out.splitlines() if line.startswith("BAD") for x in line[3:].split("|") if x]
     seconds = summary["duration_us"] / 1e6
@@ -230,6 +198,7 @@ def run_wrk(
         "errors_status": summary["errors_status"],
         "errors_timeout": summary["errors_timeout"],
         "first_error_responses": bad[:10],
+        "wrk_cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2),
     }
 
 
@@ -268,56 +237,6 @@ def rss_mb(pid: int) -> dict[str, float]:
     return {"rss_mb": round(values["VmRSS"], 1), "peak_rss_mb": round(values["VmHWM"], 1)}
 
 
-RAW_SQLITE_APP = """
-import os
-import sqlite3
-import threading
-
-from fastapi import FastAPI
-from pydantic import BaseModel
-
-app = FastAPI()
-DB = os.environ["RAW_SQLITE_DB"]
-local = threading.local()
-
-
-class Answer(BaseModel):
-    question_id: str
-    answer: str
-    comment: str = ""
-
-
-def connection() -> sqlite3.Connection:
-    conn = getattr(local, "conn", None)
-    if conn is None:
-        conn = sqlite3.connect(DB, timeout=5, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA busy_timeout=5000")
-        local.conn = conn
-    return conn
-
-
-@app.get("/login")
-def login() -> dict[str, str]:
-    return {}
-
-
-@app.post("/r/{token}/answers")
-def save(token: str, body: Answer) -> dict[str, object]:
-    conn = connection()
-    conn.execute("BEGIN IMMEDIATE")
-    revision = conn.execute(
-        "INSERT INTO answers (token, question_id, answer, comment, revision) VALUES (?, ?, ?, ?, 1) "
-        "ON CONFLICT (token, question_id) DO UPDATE SET answer = excluded.answer, "
-        "comment = excluded.comment, revision = answers.revision + 1 RETURNING revision",
-        (token, body.question_id, body.answer, body.comment),
-    ).fetchone()[0]
-    conn.execute("COMMIT")
-    return {"question_id": body.question_id, "answer": body.answer, "revision": revision}
-"""
-
-
 def seed_saves(url: str, *, savers: int) -> dict[str, Any]:
     """An open assessment with ``savers`` invited respondents; their tokens and the questions."""
     fw = get_framework("mlops-scorecard")
@@ -342,32 +261,36 @@ def start_app(url: str, port: int, log: Path, workers: int) -> subprocess.Popen[
     return wait_until_up(proc, port, log)
 
 
-def start_peer(folder: Path, name: str, source: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """A peer app under uvicorn with the options ``serve`` uses (``cli/serve.py``)."""
-    (folder / f"{name}.py").write_text(source)
-    env = dict(os.environ, RAW_SQLITE_DB=str(folder / "raw.db"))
-    if name == "raw_sqlite":
-        conn = sqlite3.connect(folder / "raw.db")
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS answers (id INTEGER PRIMARY KEY, token TEXT, question_id TEXT, "
-            "answer TEXT, comment TEXT, revision INTEGER, UNIQUE (token, question_id))"
-        )
-        conn.commit()
-        conn.close()
-    cmd = [sys.executable, "-m", "uvicorn", f"{name}:app", "--port", str(port), "--log-level", "warning"]
-    cmd += ["--no-access-log", "--no-proxy-headers"]
+def start_peer(name: str, port: int, workers: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """The peer ``web_peers.<name>`` under uvicorn with the options ``serve`` uses
+    (``cli/serve.py``) and ``workers`` workers, once it answers."""
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", f"web_peers:{name}", "--app-dir", str(HERE)]
+    cmd += ["--port", str(port), "--log-level", "warning", "--no-access-log", "--no-proxy-headers"]
     if workers > 1:
         cmd += ["--workers", str(workers)]
-    log = folder / f"{name}.log"
-    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=folder, env=env)
+    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=dict(os.environ, **env))
     return wait_until_up(proc, port, log)
 
 
 def warm_up(port: int, lua: Path, data: dict[str, Any]) -> None:
-    """A second of load, not measured: every worker has opened its connections, compiled
-    its statements and loaded the framework before the measurement starts."""
+    """A second of load at 50 connections, not measured: every worker has started its
+    threads, opened its connections, compiled its statements and loaded the framework."""
     run_wrk(f"http://127.0.0.1:{port}", lua, 1, data["tokens"], data["questions"], connections=50)
+
+
+def measure(
+    port: int, lua: Path, data: dict[str, Any], duration: int, connection_counts: list[int]
+) -> dict[int, dict[str, Any]]:
+    """The saves at each connection count against the server on ``port``, each after a
+    warm-up of its own: anyio ends a thread-pool thread idle for 10 s, so a 50-connection
+    run after 10 s at one connection would start with one thread, and a raw peer (a
+    connection per thread) would reconnect during it where the app's pool keeps its own."""
+    measured = {}
+    for c in connection_counts:
+        warm_up(port, lua, data)
+        base = f"http://127.0.0.1:{port}"
+        measured[c] = run_wrk(base, lua, duration, data["tokens"], data["questions"], connections=c)
+    return measured
 
 
 def ratios(app: dict[str, Any], peer: dict[str, Any]) -> dict[str, float]:
@@ -396,6 +319,16 @@ def markdown(report: dict[str, Any]) -> str:
                 f"{name} | {peer['requests_per_s']:,.0f} | {peer['p99_ms']} | "
                 f"{r['requests_per_s_share']:.0%} | {r['p99_multiple']}x |"
             )
+    if report["backend"] == "postgresql":
+        # no target: how far the app is from the database's own floor on this machine
+        row = max((r for r in report["rows"] if r["connections"] == 50), key=lambda r: r["workers"])
+        r = row["ratios"]["raw_postgres"]
+        lines += [
+            "",
+            f"With {row['workers']} workers at 50 connections the app does "
+            f"{r['requests_per_s_share']:.0%} of the raw psycopg peer's requests/s, p99 "
+            f"{r['p99_multiple']}x the peer's (shown, not a target).",
+        ]
     lines += ["", "| check | value | target | |", "|---|---|---|---|"]
     for c in report["checks"]:
         lines.append(f"| {c['name']} | {c['value']} | {c['target']} | {'ok' if c['ok'] else 'MISSED'} |")
@@ -439,41 +372,28 @@ def main() -> int:
         lua = tmp / "save.lua"
         lua.write_text(SAVE_LUA)
         port = free_port()
-        peers = {"bare": BARE_APP}
         if args.backend == "sqlite":
-            peers["raw_sqlite"] = RAW_SQLITE_APP
+            peers, env = ["bare", "raw_sqlite"], {"RAW_SQLITE_DB": str(tmp / "raw.db")}
+            prepare_raw_sqlite(tmp / "raw.db")
+        else:
+            conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+            peers, env = ["bare", "raw_postgres"], {"RAW_POSTGRES_URL": conninfo}
+            prepare_raw_postgres(conninfo)
         for workers in worker_counts:
-            measured: dict[int, dict[str, Any]] = {c: {"peers": {}} for c in connection_counts}
             proc = start_app(url, port, tmp / f"server-{workers}.log", workers)
             try:
-                warm_up(port, lua, data)
-                for c in connection_counts:
-                    measured[c]["app"] = run_wrk(
-                        f"http://127.0.0.1:{port}",
-                        lua,
-                        duration,
-                        data["tokens"],
-                        data["questions"],
-                        connections=c,
-                    )
+                app_rows = measure(port, lua, data, duration, connection_counts)
                 if workers == 1:
                     memory = rss_mb(proc.pid)
             finally:
                 stop_server(proc)
             # the peers run after the app's server has stopped, on the same cores
-            for name, source in peers.items():
-                peer = start_peer(tmp, name, source, port, workers)
+            measured: dict[int, dict[str, Any]] = {c: {"app": app_rows[c], "peers": {}} for c in app_rows}
+            for name in peers:
+                peer = start_peer(name, port, workers, env, tmp / f"peer-{name}-{workers}.log")
                 try:
-                    warm_up(port, lua, data)
-                    for c in connection_counts:
-                        measured[c]["peers"][name] = run_wrk(
-                            f"http://127.0.0.1:{port}",
-                            lua,
-                            duration,
-                            data["tokens"],
-                            data["questions"],
-                            connections=c,
-                        )
+                    for c, result in measure(port, lua, data, duration, connection_counts).items():
+                        measured[c]["peers"][name] = result
                 finally:
                     stop_server(peer)
             for c in connection_counts:
@@ -490,12 +410,15 @@ def main() -> int:
                     ),
                     flush=True,
                 )
-        log_errors = [
-            line
-            for f in sorted(tmp.glob("server-*.log"))
-            for line in f.read_text().splitlines()
-            if "error" in line.lower()
-        ]
+        log_errors = {
+            kind: [
+                line
+                for f in sorted(tmp.glob(f"{kind}-*.log"))
+                for line in f.read_text().splitlines()
+                if "error" in line.lower()
+            ]
+            for kind in ("server", "peer")
+        }
     finally:
         if pg is not None:
             pg.stop()
@@ -535,7 +458,8 @@ def main() -> int:
         },
         "rows": rows,
         "worker_memory_after_saves": memory,
-        "server_log_errors": log_errors[:10],
+        "server_log_errors": log_errors["server"][:10],
+        "peer_log_errors": log_errors["peer"][:10],
         "checks": checks,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
