@@ -79,3 +79,7 @@ class Settings(BaseSettings):
     #: Heavy pages and charts (scores, analyses, drawings) rendered at once per worker;
     #: more requests wait their turn, so 50 connections do not run 40 renders at once.
     render_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, le=64)
+    #: Answer saves run at once per worker on PostgreSQL (SQLite takes one at a time).
+    #: Each holds the GIL between round trips: a few threads keep the database busy,
+    #: forty fight over the interpreter and the tail latency grows (docs/deployment.md).
+    save_concurrency: int = Field(default=4, ge=1, le=64)

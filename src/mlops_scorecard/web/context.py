@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from fastapi import Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +31,7 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     _gate: asyncio.Lock | None = None
+    _writers: anyio.CapacityLimiter | None = None
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
@@ -41,10 +44,14 @@ class AppState:
 
         On SQLite the calls queue on an asyncio lock first: SQLite takes one writer at a
         time anyway, and the asyncio queue is first come, first served, where threads
-        racing for the write lock are not (a few saves would wait far too long).
+        racing for the write lock are not (a few saves would wait far too long). On
+        PostgreSQL at most ``save_concurrency`` run at once, for the same reason: the
+        others wait on the event loop in order, not in forty threads sharing the GIL.
         """
         if self.engine.dialect.name != "sqlite":
-            return await run_in_threadpool(fn, *args)
+            if self._writers is None:
+                self._writers = anyio.CapacityLimiter(self.settings.save_concurrency)
+            return await anyio.to_thread.run_sync(fn, *args, limiter=self._writers)
         if self._gate is None:
             self._gate = asyncio.Lock()
         async with self._gate:
