@@ -145,9 +145,8 @@ def autosave(
                 hint, fresh = _look_up(conn, token_hash), True
                 continue
             params = _params(token_hash, hint, checked, question_id, comment, expected_revision)
-            others = tuple(q for q in checked.asked.outside if q != question_id)
-            params.update({f"out_{i}": q for i, q in enumerate(others)})
-            row = conn.execute(_save_statement(mode, len(others)), params).first()
+            params["outside"] = [q for q in checked.asked.outside if q != question_id]
+            row = conn.execute(_save_statement(mode), params).first()
             if row is None:
                 _forget(token_hash)
                 raise NotFoundError(INVALID_LINK)
@@ -343,21 +342,18 @@ _WRITES = {
         WHERE answers.respondent_id = allowed.rid AND answers.question_id = :qid AND answers.revision = :seen
         RETURNING answers.id, answers.revision, answers.respondent_id""",
 }
-_STATEMENTS: dict[tuple[str, int], TextClause] = {}
+_STATEMENTS: dict[str, TextClause] = {}
 
 
-def _save_statement(mode: str, outside: int) -> TextClause:
-    """The one statement of a save, per mode and number of questions not asked (bound
-    one by one, ``:out_0`` ..., so each shape is prepared once by the driver)."""
-    key = (mode, outside)
-    stmt = _STATEMENTS.get(key)
+def _save_statement(mode: str) -> TextClause:
+    """The one statement of a save, per mode; the questions not asked are one array
+    parameter, so each mode's statement is prepared once by the driver."""
+    stmt = _STATEMENTS.get(mode)
     if stmt is not None:
         return stmt
-    ids = ", ".join(f":out_{i}" for i in range(outside))
     not_asked = (
-        f"(SELECT count(*) FROM answers o WHERE o.respondent_id = t.rid AND o.question_id IN ({ids}))"
-        if outside
-        else "NULL"
+        "(SELECT count(*) FROM answers o WHERE o.respondent_id = t.rid "
+        "AND o.question_id = ANY(CAST(:outside AS VARCHAR[])))"
     )
     stmt = text(
         f"""
@@ -381,5 +377,5 @@ def _save_statement(mode: str, outside: int) -> TextClause:
         """
     )
     with _HINTS_LOCK:
-        _STATEMENTS[key] = stmt
+        _STATEMENTS[mode] = stmt
     return stmt

@@ -32,8 +32,9 @@ def register(app: FastAPI) -> None:
     )
 
     # Starlette tries routes in order, and the routers are not indexed by prefix: the
-    # respondents' autosave, the busiest route by far, is matched first (no other router
-    # has a path under /r/, so the order changes no route's meaning).
+    # respondents' autosave, the busiest route by far, is matched first, then their
+    # pages (no other router has a path under /r/, so the order changes no meaning).
+    app.add_route(survey.AUTOSAVE_PATH, survey.survey_autosave, methods=["POST"], include_in_schema=False)
     app.include_router(survey.router)
     app.include_router(health.router)
     app.include_router(auth.router)
