@@ -82,4 +82,4 @@ class Settings(BaseSettings):
     #: Answer saves run at once per worker on PostgreSQL (SQLite takes one at a time).
     #: Each holds the GIL between round trips: a few threads keep the database busy,
     #: forty fight over the interpreter and the tail latency grows (docs/deployment.md).
-    save_concurrency: int = Field(default=4, ge=1, le=64)
+    save_concurrency: int = Field(default=2, ge=1, le=64)

@@ -55,6 +55,6 @@ def test_no_more_writes_at_once_than_the_database_takes(db_url: str, limit: int)
 
 
 def test_save_concurrency_is_bounded() -> None:
-    assert Settings(database_url="sqlite://").save_concurrency == 4
+    assert Settings(database_url="sqlite://").save_concurrency == 2
     with pytest.raises(ValueError, match="save_concurrency"):
         Settings(database_url="sqlite://", save_concurrency=0)
