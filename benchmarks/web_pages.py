@@ -1,7 +1,8 @@
-"""Page benchmark under load: the assessment page with 50 respondents and the unit page,
-at 1 and 50 connections, with the server's derived results cold and cached and with the
-browser's copy revalidated (If-None-Match -> 304), each beside a bare Jinja 1 KB page
-served by uvicorn with the same options in the same run; plus the worker's memory.
+"""Page benchmark under load: the assessment page with 50 respondents, a team's unit page
+and the organization page with 200 teams, at 1 and 50 connections, with the server's
+derived results cold and cached and with the browser's copy revalidated (If-None-Match
+-> 304), each beside a bare Jinja 1 KB page served by uvicorn with the same options in
+the same run; plus the worker's memory.
 
 Usage: python benchmarks/web_pages.py --backend sqlite   (or postgresql; --quick: 3 s runs)
 Writes benchmarks/results/web-pages-<backend>.json. Targets: throughput at 50
@@ -32,6 +33,9 @@ sys.path.insert(0, str(HERE.parent / "tests" / "server"))
 from support import PASSWORD, PostgresServer, free_port  # noqa: E402
 
 from web import rss_mb, seed, start_server, stop_server, wait_until_up  # noqa: E402
+
+#: The organization, its 10 departments and 200 teams, each with a closed assessment.
+UNITS = 211
 
 BARE_PAGE = """
 from fastapi import FastAPI, Request
@@ -145,7 +149,8 @@ def main() -> int:
     results: dict[str, Any] = {}
     try:
         print(f"seeding {args.backend} ...", flush=True)
-        data = seed(url, units=31, respondents=50, savers=1)
+        # 200 teams (and the organization with its 10 departments): the issue's row
+        data = seed(url, units=UNITS, respondents=50, savers=1)
         port = free_port()
         proc = start_server(url, port, tmp / "server.log")
         base = f"http://127.0.0.1:{port}"
@@ -160,6 +165,7 @@ def main() -> int:
             unit_link = re.search(r'href="/units/(\d+)"', client.get(f"/assessments/{big}").text)
             assert unit_link, "no unit link on the assessment page"
             pages["unit_page"] = f"/units/{unit_link.group(1)}"
+            pages["organization_page_200_teams"] = "/"
             charts = [f"/assessments/{big}/chart/radar.svg", f"/assessments/{big}/analysis/radar.svg"]
             charts.append(f"/units/{unit_link.group(1)}/analysis/trend.svg")
             # cold: the first view after a change computes and stores; then cached
@@ -240,7 +246,7 @@ def main() -> int:
 
     checks = []
     peer = results["peer_bare_jinja_page"]["50_connections"]["requests_per_s"]
-    for name in ("assessment_page_50_respondents", "unit_page"):
+    for name in ("assessment_page_50_respondents", "unit_page", "organization_page_200_teams"):
         one = results[name]["cached_1_connections"]["requests_per_s"]
         fifty = results[name]["cached_50_connections"]["requests_per_s"]
         results[name]["x_peer_50_connections"] = round(peer / max(fifty, 1e-9), 1)
@@ -269,7 +275,7 @@ def main() -> int:
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "backend": args.backend,
         "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0], "platform": sys.platform},
-        "setup": {"units": 31, "respondents": 50, "seconds": seconds},
+        "setup": {"units": UNITS, "respondents": 50, "seconds": seconds},
         "results": results,
         "checks": checks,
     }
