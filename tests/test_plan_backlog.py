@@ -15,14 +15,7 @@ from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.framework import Framework, parse_framework
 from mlops_scorecard.framework.loading import builtin_lookup
-from mlops_scorecard.planning import (
-    NEAR_YES,
-    Plan,
-    PlanOverride,
-    apply_overrides,
-    build_plan,
-    parse_effort,
-)
+from mlops_scorecard.planning import NEAR_YES, Plan, build_plan
 from mlops_scorecard.planning.backlog import FOCUS_MAX, by_gain, focus, gain_of, ordered, priority
 from mlops_scorecard.planning.export import (
     JIRA_COLUMNS,
@@ -33,6 +26,7 @@ from mlops_scorecard.planning.export import (
     issue_title,
     jira_csv,
 )
+from mlops_scorecard.planning.overrides import PlanOverride, apply_overrides, parse_effort
 from mlops_scorecard.scoring import score
 
 LEVELS = [{"id": "low", "name": "Low", "min": 0}, {"id": "high", "name": "High", "min": 50}]

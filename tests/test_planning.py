@@ -14,7 +14,8 @@ import pytest
 from mlops_scorecard.answers import AnswerSet, parse_answers
 from mlops_scorecard.errors import ScorecardError
 from mlops_scorecard.framework import Framework, parse_framework
-from mlops_scorecard.planning import RANKING_RULE, PlanOverride, apply_overrides, build_plan
+from mlops_scorecard.planning import RANKING_RULE, build_plan
+from mlops_scorecard.planning.overrides import PlanOverride, apply_overrides
 from mlops_scorecard.scoring import score
 
 LEVELS = [{"id": "low", "name": "Low", "min": 0}, {"id": "high", "name": "High", "min": 50}]

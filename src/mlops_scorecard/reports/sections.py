@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from ..analysis import Analysis
     from ..analysis.trends import Trend, TrendPoint
     from ..analysis.uncertainty import Uncertainty
-    from ..planning import Plan, PlanOverride
+    from ..planning import Plan
+    from ..planning.overrides import PlanOverride
 
 __all__ = [
     "HistoryEntry",
@@ -273,7 +274,8 @@ def build_sections(
     from ..analysis import analyze
     from ..analysis.trends import score_trend
     from ..analysis.uncertainty import DEFAULT_CONFIDENCE
-    from ..planning import apply_overrides, build_plan
+    from ..planning import build_plan
+    from ..planning.overrides import apply_overrides
 
     if analysis is None:
         analysis = analyze(

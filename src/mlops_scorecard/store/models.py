@@ -225,7 +225,7 @@ class PlanItem(Base):
 
     The plan itself is derived from the answers (``planning.build_plan``); a row exists
     only for an item whose status, owner, due date, note or place in a manual order was
-    set, and is laid over the derived plan with ``planning.apply_overrides``.
+    set, and is laid over the derived plan with ``planning.overrides.apply_overrides``.
     """
 
     __tablename__ = "plan_items"

@@ -22,7 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError, ScorecardError
-from ..planning import STATUSES, Plan, PlanOverride, apply_overrides, build_plan, parse_effort
+from ..planning import STATUSES, Plan, build_plan
+from ..planning.overrides import PlanOverride, apply_overrides, parse_effort
 from ..scoring import ScoreResult, score
 from .answer_sets import answer_sets_for, assessment_framework
 from .assessments import lock_assessment

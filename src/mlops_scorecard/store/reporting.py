@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..answers import AnswerSet
 from ..evidence.crosscheck import answer_counts
-from ..planning import PlanOverride
+from ..planning.overrides import PlanOverride
 from ..privacy import anonymized
 from .answer_sets import answer_sets_for, assessment_framework
 from .assessments import list_assessments
