@@ -60,7 +60,7 @@ def opened(sessions: sessionmaker[Session]) -> tuple[int, list[str]]:
 @pytest.fixture
 def save(engine: Engine, sessions: sessionmaker[Session]) -> Save:
     def run(token: str, question_id: str, answer: str = "yes", **kw: Any) -> Any:
-        return autosave(engine, sessions=sessions, token=token, question_id=question_id, answer=answer, **kw)
+        return autosave(engine, token=token, question_id=question_id, answer=answer, **kw)
 
     return run
 

@@ -1,7 +1,8 @@
 """A respondent's autosave by their personal link: one round trip on PostgreSQL.
 
 On SQLite an autosave is the transaction of :mod:`.saving` (the token lookup, then the
-save statement): the database is in the process, so statements cost no round trip.
+save statement) on a Core connection: the database is in the process, so statements
+cost no round trip, and the ORM session's machinery would be most of the time.
 
 On PostgreSQL every round trip waits for the server and for a core, and a save in a
 transaction is four of them (BEGIN, the lookup, the save, COMMIT). Here it is one
@@ -38,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError, ScorecardError
 from ..framework import Framework
-from .db import transaction
+from .db import write_connection
 from .frameworks import resolve
 from .models import utcnow
 from .saving import (
@@ -106,18 +107,18 @@ def autosave(
     choices: Sequence[str] | None = None,
     comment: str = "",
     expected_revision: int | None = None,
-    sessions: Any = None,
 ) -> Autosaved:
-    """Save one answer by a personal link: a transaction on SQLite (``sessions``, a
-    sessionmaker for ``engine``, is then required), one statement on PostgreSQL.
+    """Save one answer by a personal link: a short transaction on SQLite, one statement
+    on PostgreSQL.
 
     The checks and errors are :func:`.saving.store_answer`'s with ``check_applicable``:
-    404 for an unknown or revoked link or question, 409 for an assessment not open or
-    a stale revision (:class:`~.saving.StaleRevision`), 422 for an answer that does not fit.
+    404 for an unknown or revoked link, 409 for an assessment not open or a stale
+    revision (:class:`~.saving.StaleRevision`), 422 for an unknown question or an
+    answer that does not fit.
     """
     if engine.dialect.name != "postgresql":
         return _in_transaction(
-            sessions,
+            engine,
             token=token,
             question_id=question_id,
             answer=answer,
@@ -231,15 +232,20 @@ def _look_up(conn: Any, token_hash: str) -> _Hint:
     return _remember(conn, token_hash, conn.execute(_LOOKUP, {"token_hash": token_hash}).first(), None)
 
 
-def _in_transaction(sessions: Any, **save: Any) -> Autosaved:
-    if sessions is None:
-        raise TypeError("autosave on this database needs the sessions to open a transaction with")
-    with transaction(sessions) as session:
-        target = save_target_for_token(session, token=save.pop("token"))
-        fw = resolve(session, target.framework_ref)
+def _in_transaction(engine: Engine, **save: Any) -> Autosaved:
+    # a Core connection, not a session: no ORM object is needed, and the session's
+    # machinery was most of a SQLite save's time
+    with write_connection(engine) as conn:
+        target = save_target_for_token(conn, token=save.pop("token"))
+        fw = _framework(conn, target.framework_ref)
         _refuse_unknown(fw, save["question_id"])
-        saved = store_answer(session, target=target, framework=fw, check_applicable=True, **save)
+        saved = store_answer(conn, target=target, framework=fw, check_applicable=True, **save)
         return Autosaved(saved=saved, asked=asked_questions(fw, target.question_set, target.profile))
+
+
+def _framework(conn: Any, ref: str) -> Framework:
+    with Session(bind=conn) as session:
+        return resolve(session, ref)
 
 
 def _refuse_unknown(fw: Framework, question_id: str) -> None:
@@ -273,8 +279,7 @@ def _remember(conn: Any, token_hash: str, row: Any, previous: _Hint | None) -> _
     if previous is not None and previous.target.framework_ref == target.framework_ref:
         framework = previous.framework
     else:
-        with Session(bind=conn) as session:
-            framework = resolve(session, target.framework_ref)
+        framework = _framework(conn, target.framework_ref)
     hint = _Hint(target=target, revoked=row[1] is not None, profile_text=row[9], framework=framework)
     if previous is not None and _same_link(previous, hint):
         return previous

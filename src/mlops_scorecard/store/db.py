@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,6 +34,7 @@ __all__ = [
     "session_factory",
     "transaction",
     "upgrade",
+    "write_connection",
 ]
 
 
@@ -140,6 +141,21 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         try:
             with factory() as session, session.begin():
                 yield session
+        finally:
+            _WRITING.reset(marker)
+
+
+@contextlib.contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """A Core connection in a write transaction, as :func:`transaction` gives a session
+    (the same SQLite writer lock and ``BEGIN IMMEDIATE``): for a hot path that needs
+    no ORM objects. Committed when the block ends, rolled back on any error."""
+    lock = _WRITE_LOCKS.get(engine)
+    with lock or contextlib.nullcontext():
+        marker = _WRITING.set(True)
+        try:
+            with engine.begin() as conn:
+                yield conn
         finally:
             _WRITING.reset(marker)
 

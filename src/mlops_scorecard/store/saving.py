@@ -21,6 +21,7 @@ The assessment's row is not written: its revision is read from the answers
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,7 @@ from typing import Any, cast
 
 from sqlalchemy import JSON, ColumnElement, String, bindparam, func, null, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..errors import ConflictError, NotFoundError, ScorecardError
@@ -173,12 +175,17 @@ _COUNT_FIRST_SAVE = (
 )
 
 
-def save_target_for_token(session: Session, *, token: str) -> SaveTarget:
+def _connection(db: Session | Connection) -> Connection:
+    return db.connection() if isinstance(db, Session) else db
+
+
+def save_target_for_token(db: Session | Connection, *, token: str) -> SaveTarget:
     """The respondent behind a personal link and their assessment, in one SELECT of
-    plain columns. Refuses (404) an unknown or revoked link."""
+    plain columns (in a session's transaction or on a connection). Refuses (404) an
+    unknown or revoked link."""
     if not plausible_token(token):
         raise NotFoundError("this link is not valid")
-    row = session.connection().execute(_LOOKUP, {"token_hash": hash_token(token)}).first()
+    row = _connection(db).execute(_LOOKUP, {"token_hash": hash_token(token)}).first()
     if row is None or row[1] is not None:
         raise NotFoundError("this link is not valid (it may have been revoked)")
     return SaveTarget(
@@ -274,7 +281,7 @@ def evidence_links(evidence: Sequence[str] | None) -> list[str]:
 
 
 def store_answer(
-    session: Session,
+    db: Session | Connection,
     *,
     target: SaveTarget,
     question_id: str,
@@ -286,7 +293,8 @@ def store_answer(
     framework: Framework | None = None,
     check_applicable: bool = False,
 ) -> SavedAnswer:
-    """Save one answer (insert or update) in one statement; see the module's notes.
+    """Save one answer (insert or update) in one statement, in a session's transaction
+    or on a connection in one; see the module's notes.
 
     The question must be in the assessment's set (422) and the assessment open (409);
     with ``check_applicable``, a question its context makes not applicable is refused
@@ -296,7 +304,11 @@ def store_answer(
     on, or was removed, :class:`StaleRevision` (a :class:`ConflictError`) is raised and
     nothing changes. ``None`` saves whatever is stored (a script's blind save).
     """
-    fw = framework or resolve(session, target.framework_ref)
+    conn = _connection(db)
+    if framework is None:
+        with contextlib.nullcontext(db) if isinstance(db, Session) else Session(bind=conn) as session:
+            framework = resolve(session, target.framework_ref)
+    fw = framework
     checked = check_save(
         fw,
         target,
@@ -310,7 +322,7 @@ def store_answer(
     rid = target.respondent_id
     others = tuple(q for q in asked.outside if q != question_id)
     mode = "blind" if expected_revision is None else "new" if expected_revision == 0 else "seen"
-    dialect = session.get_bind().dialect.name
+    dialect = conn.dialect.name
     links = evidence_links(evidence)
     now = utcnow()
     params: dict[str, Any] = {
@@ -323,10 +335,9 @@ def store_answer(
         "updated_at": now,
         "seen": expected_revision or 0,
     }
-    conn = session.connection()
     row = conn.execute(_save_statement(dialect, mode, others), params).first()
     if row is None:
-        stored = session.scalar(
+        stored = conn.scalar(
             select(_ANSWERS.c.revision).where(
                 _ANSWERS.c.respondent_id == rid, _ANSWERS.c.question_id == question_id
             )

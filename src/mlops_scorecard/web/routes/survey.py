@@ -254,7 +254,6 @@ def _autosave(request: Request, token: str, data: AnswerIn) -> dict[str, Any]:
     try:
         done = autosave(
             app.engine,
-            sessions=app.sessions,
             token=token,
             question_id=data.question_id,
             answer=data.answer,
