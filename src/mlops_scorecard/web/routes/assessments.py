@@ -38,12 +38,12 @@ from ...store.share_links import list_share_links
 from ...store.summary_refresh import refresh_summaries
 from ...store.units import default_targets_for, list_units, unit_path
 from ..audit_trail import note, note_status
-from ..caching import assessment_svg, cached_view, page_tagged
+from ..caching import assessment_svg, cached_view, inputs_etag, matches, not_modified, page_tagged
 from ..capacity import heavy
 from ..context import state
 from ..mail import mail_enabled
 from ..params import form_int, form_text, parse_id, whole_number
-from ..security import checked_form, require
+from ..security import checked_form, csrf_token, require
 from ..templating import render
 from ..views.analysis import AssessmentAnalysis, assessment_view
 from ..views.assessment import page_sections, progress_rows
@@ -266,10 +266,22 @@ def assessment_page(
         audit_log = (
             query_log(s, where=AuditFilter(assessment_id=a.id), per_page=10) if user.can("admin") else None
         )
+        edits = plan_rows(s, assessment=a)
+        mail = mail_enabled(state(request).settings)
+        # The page is rendered from these rows and values, the request and the parts
+        # below, which derive from the revision (a column of ``a``) and the code alone:
+        # a browser holding this tag holds this page, answered before any rendering.
+        etag = inputs_etag(
+            request,
+            user,
+            csrf_token(request),
+            [audience, mail, a, unit, path, progress, links, contacts, stored, audit_log, edits],
+        )
+        if etag is not None and matches(request, etag):
+            return not_modified(etag)
         # the answers are loaded and scored only when this revision's parts are not
-        # stored yet, and then once for all of them (read after the row, so never
-        # newer than the revision they are stored under... older is harmless: the next
-        # reader sees a newer revision)
+        # stored yet, and then once for all of them (read after the row: never older
+        # than the revision they are stored under)
         scored = _Scored(s, a, fw)
         analysis = cached_view(
             s,
@@ -286,7 +298,7 @@ def assessment_page(
             compute=lambda: scored.results(facilitator=facilitator, agenda=analysis.hotspot_total),
         )
         plan_section = plan_view(
-            assemble_plan(a, results.plan.plan(fw), plan_rows(s, assessment=a)),
+            assemble_plan(a, results.plan.plan(fw), edits),
             order=request.query_params.get("plan_order", "plan"),
         )
         check = None
@@ -332,9 +344,7 @@ def assessment_page(
         answers=results.answers,
         legend=answer_choices(fw),
         links=links,
-        inv=invitation_panel(progress, contacts, mail=mail_enabled(state(request).settings))
-        if facilitator
-        else None,
+        inv=invitation_panel(progress, contacts, mail=mail) if facilitator else None,
         actions=_STATUS_ACTIONS.get(a.status, []) if facilitator else [],
         facilitator=facilitator,
         imported="" if whole_number(imported) is None else imported,
@@ -361,7 +371,7 @@ def assessment_page(
         calibration=results.calibration,
         settled=settled,
     )
-    return page_tagged(request, page, user)
+    return page_tagged(request, page, user, etag)
 
 
 class _Scored:
