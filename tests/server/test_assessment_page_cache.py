@@ -100,6 +100,23 @@ def test_a_revalidation_is_answered_without_rendering(
     assert not any("derived_results" in q for q in seen)
 
 
+def test_a_full_view_reads_nothing_after_the_tag_but_the_stored_parts(
+    app: FastAPI, admin: TestClient, team: Team
+) -> None:
+    """Every statement of a warm view past those a revalidation runs reads the stored
+    parts (which the revision in the tag fixes): a read added after the tag, and so
+    missing from it, fails here."""
+    tag = admin.get(team.path).headers["etag"]
+    with counting_queries(app) as answered:
+        assert admin.get(team.path, headers={"If-None-Match": tag}).status_code == 304
+    with counting_queries(app) as full:
+        assert admin.get(team.path).status_code == 200
+    assert full[: len(answered)] == answered
+    rest = full[len(answered) :]
+    assert rest
+    assert all("derived_results" in q for q in rest), rest
+
+
 def _save(client: TestClient, team: Team) -> str:
     r = client.post(
         f"/r/{team.token}/answers",
