@@ -33,6 +33,8 @@ from mlops_scorecard.web.caching import inputs_etag
 from mlops_scorecard.web.security import CurrentUser
 
 FW = get_framework("mlops-scorecard")
+#: A change's mark that the page differs afterwards, without one text to look for.
+CHANGED = "\0changed"
 
 
 @dataclass
@@ -147,7 +149,7 @@ def _revoke(app: FastAPI, team: Team) -> str:
         revoke_respondent(
             s, assessment=get_assessment(s, assessment_id=team.assessment), respondent_id=team.respondent
         )
-    return ""
+    return CHANGED
 
 
 def _agree(app: FastAPI, team: Team) -> str:
@@ -166,7 +168,7 @@ def _agree(app: FastAPI, team: Team) -> str:
 def _share(app: FastAPI, team: Team) -> str:
     with app.state.scorecard.write() as s:
         create_share_link(s, assessment=get_assessment(s, assessment_id=team.assessment), max_respondents=37)
-    return ""
+    return CHANGED
 
 
 def _scan(app: FastAPI, team: Team) -> str:
@@ -198,8 +200,8 @@ def _close(app: FastAPI, team: Team) -> str:
     return "Reopen"
 
 
-#: Every kind of change the page shows, and a text it then shows ("": the page changes,
-#: or only its tag must, e.g. when the change shows as a date).
+#: Every kind of change the page shows, and a text it then shows (``CHANGED``: the page
+#: differs; "": only the tag must, the change shows as nothing more than a date).
 CHANGES: list[tuple[str, Callable[[FastAPI, Team], str]]] = [
     ("plan edit", _plan_edit),
     ("invitation", _invite),
@@ -223,7 +225,9 @@ def _revalidated_after(client: TestClient, team: Team, change: Callable[[], str]
     after = client.get(team.path, headers={"If-None-Match": tag})
     assert after.status_code == 200, f"{what}: a stale 304"
     assert after.headers["etag"] != tag, what
-    if shown:
+    if shown == CHANGED:
+        assert after.text != before.text, what
+    elif shown:
         assert shown not in before.text, what
         assert shown in after.text, what
     assert client.get(team.path, headers={"If-None-Match": after.headers["etag"]}).status_code == 304, what
