@@ -5,26 +5,42 @@ chart's kind and parameters (:mod:`mlops_scorecard.store.derived`): a match cost
 session check and one row. Pages are tagged weakly from their rendered body and the
 user who sees them, so a browser revalidates its copy and gets 304 instead of the
 page again; a viewer's tag never matches a facilitator's page (the body differs, and
-the user is part of the tag). Everything is ``Cache-Control: private, no-cache``: kept
-by the browser only, checked with the server on every use.
+the user is part of the tag). A page that can name everything it shows before
+rendering (:func:`inputs_etag`: the rows it read, the user, the session's CSRF token,
+the query, the code) is tagged from those instead, so a revalidation is answered 304
+without rendering. Everything is ``Cache-Control: private, no-cache``: kept by the
+browser only, checked with the server on every use.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import json
 import logging
 from collections.abc import Callable, Hashable, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from fastapi import Request
-from pydantic import PydanticSchemaGenerationError, TypeAdapter, ValidationError
+from pydantic import BaseModel, PydanticSchemaGenerationError, TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import NoInspectionAvailable
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from ..store.derived import assessments_etag, cached_body, derived, derived_etag, derived_over, store_body
+from ..store.derived import (
+    assessments_etag,
+    cached_body,
+    code_version,
+    derived,
+    derived_etag,
+    derived_over,
+    store_body,
+)
 from ..store.models import Assessment
 from .security import CurrentUser
 
@@ -32,6 +48,7 @@ __all__ = [
     "REVALIDATE",
     "assessment_svg",
     "assessments_svg",
+    "inputs_etag",
     "matches",
     "not_modified",
     "page_tagged",
@@ -162,16 +179,77 @@ def cached_view(
     return value
 
 
-def page_tagged(request: Request, response: Response, user: CurrentUser) -> Response:
-    """``response`` (a rendered page or JSON) tagged weakly from its body and ``user``; a
-    304 without the body when the client holds that tag already. Answers other than
-    200 are returned as they are."""
+class Undigestable(TypeError):
+    """A page input :func:`inputs_etag` does not know how to write down."""
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON can hold it, every field kept: a mapped row as its columns (as
+    loaded), a dataclass as its fields, a pydantic model as its JSON data."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=repr)
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    try:
+        state = sa_inspect(value)
+    except NoInspectionAvailable:
+        raise Undigestable(f"{type(value).__name__} is not a page input inputs_etag knows") from None
+    mapper = getattr(state, "mapper", None)
+    if mapper is None:
+        raise Undigestable(f"{type(value).__name__} is not a mapped row")
+    return [type(value).__name__, {c.key: getattr(value, c.key) for c in mapper.column_attrs}]
+
+
+def inputs_etag(request: Request, user: CurrentUser, csrf: str, parts: Sequence[Any]) -> str | None:
+    """A weak tag for a page from everything it is rendered from, known before rendering:
+    ``parts`` (the rows and values the page read: mapped rows digest as all their
+    columns), the user, the session's CSRF token (every form carries it), the request's
+    address and query (flash parameters), and the code and templates
+    (:func:`~mlops_scorecard.store.derived.code_version`). ``None`` when a part cannot be
+    written down: the page is then tagged from its body (:func:`page_tagged`), never
+    from a digest that might miss something."""
+    try:
+        text = json.dumps(
+            [
+                code_version(),
+                user.id,
+                user.username,
+                user.role,
+                csrf,
+                str(request.base_url),
+                request.url.path,
+                request.url.query,
+                *parts,
+            ],
+            default=_plain,
+            sort_keys=True,
+            allow_nan=True,
+            separators=(",", ":"),
+        )
+    except (TypeError, ValueError) as exc:  # Undigestable among them
+        log.warning("page %s tagged from its body: %s", request.url.path, exc)
+        return None
+    return f'W/"i{hashlib.blake2b(text.encode(), digest_size=16).hexdigest()}"'
+
+
+def page_tagged(request: Request, response: Response, user: CurrentUser, etag: str | None = None) -> Response:
+    """``response`` (a rendered page or JSON) tagged weakly from its body and ``user``
+    (or with ``etag``, the page's :func:`inputs_etag`); a 304 without the body when the
+    client holds that tag already. Answers other than 200 are returned as they are."""
     if response.status_code != 200:
         return response
-    tag = hashlib.blake2b(f"{user.id}:{user.role}:".encode(), digest_size=16)
-    tag.update(response.body)
-    digest = tag.hexdigest()
-    etag = f'W/"{digest}"'
+    if etag is None:
+        tag = hashlib.blake2b(f"{user.id}:{user.role}:".encode(), digest_size=16)
+        tag.update(response.body)
+        etag = f'W/"{tag.hexdigest()}"'
     if matches(request, etag):
         return not_modified(etag)
     response.headers["ETag"] = etag

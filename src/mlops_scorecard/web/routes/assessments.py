@@ -17,7 +17,6 @@ from ...analysis import analyze
 from ...analysis.confidence import ConfidenceFacts, confidence
 from ...answers import AnswerSet, read_answers
 from ...errors import ConflictError, NotFoundError, ScorecardError
-from ...evidence.crosscheck import answer_counts
 from ...format import answer_choices, fmt_number
 from ...framework import Framework, newest_builtin
 from ...privacy import for_viewers, missing_roles
@@ -31,7 +30,7 @@ from ...store.calibration import assessment_calibration
 from ...store.evidence import evidence_crosscheck, scans_for, stored_scans
 from ...store.frameworks import available_frameworks
 from ...store.models import Assessment
-from ...store.plans import plan_for
+from ...store.plans import assemble_plan, plan_rows
 from ...store.reporting import render_stored_report
 from ...store.respondents import contacts_of, progress_of
 from ...store.results import result_of, results_for
@@ -39,17 +38,17 @@ from ...store.share_links import list_share_links
 from ...store.summary_refresh import refresh_summaries
 from ...store.units import default_targets_for, list_units, unit_path
 from ..audit_trail import note, note_status
-from ..caching import assessment_svg, cached_view, page_tagged
+from ..caching import assessment_svg, cached_view, inputs_etag, matches, not_modified, page_tagged
 from ..capacity import heavy
 from ..context import state
 from ..mail import mail_enabled
 from ..params import form_int, form_text, parse_id, whole_number
-from ..security import checked_form, require
+from ..security import checked_form, csrf_token, require
 from ..templating import render
 from ..views.analysis import AssessmentAnalysis, assessment_view
-from ..views.assessment import answers_view, page_sections, progress_rows, score_rows
+from ..views.assessment import page_sections, progress_rows
+from ..views.assessment_results import AssessmentResults, assessment_results
 from ..views.audit import audit_rows
-from ..views.calibration import calibration_section
 from ..views.common import slug
 from ..views.crumbs import unit_crumbs
 from ..views.evidence import evidence_view
@@ -249,61 +248,71 @@ def assessment_page(
     table of contents leads to each, and a draft leads with its set-up and invitations."""
     user = require(request, "viewer")
     facilitator = user.can("facilitator")
+    audience = "all" if facilitator else "viewers"
     with state(request).read() as s:
         a = get_assessment(s, assessment_id=parse_id(assessment_id, "assessment"))
         unit = a.unit
         path = unit_path(s, unit=unit)
-        locked = has_answers(s, assessment_id=a.id) if facilitator else True
         fw = assessment_framework(a)
-        # keys only (several times faster to load) unless the page counts choices; the
-        # analysis, which shows comments, loads them itself when it is not cached
-        chosen = any(q.choices for _, q in fw.iter_questions(cast(Any, a.question_set)))
-        answers = assessment_answers(s, assessment=a, details=chosen)
-        # scored once: the result, the plan and the analysis all take this one score
-        scored = score(fw, answers)
-        result = result_of(a, scored)
         context = context_view(fw, cast(Any, a.question_set), a.profile)
         # the survey does not ask the questions the context makes not applicable: an
         # imported answer to one is kept but not counted as answered
         skipped = [qid for qid, _, _ in context.not_applicable] if context else []
         progress = progress_of(s, assessment=a, not_counted=skipped)
-        comments = comments_of(s, assessment=a)
         links = list_share_links(s, assessment=a) if facilitator else []
         contacts = contacts_of(s, assessment=a) if facilitator else {}
-        plan_section = plan_view(
-            plan_for(s, assessment=a, result=scored), order=request.query_params.get("plan_order", "plan")
-        )
         stored = stored_scans(s, assessment=a)
         # the assessment's own log, for admins only (the log names who changed what)
         audit_log = (
             query_log(s, where=AuditFilter(assessment_id=a.id), per_page=10) if user.can("admin") else None
         )
-        agreed = assessment_calibration(s, assessment=a, matrix=scored.matrix)
-        check = None
-        if stored:  # the answers are loaded already: counted here, not queried again
-            scans = scans_for(s, assessment=a, stored=stored)
-            check = evidence_crosscheck(s, assessment=a, scan=scans, counts=answer_counts(answers))
-        # computed once per revision; viewers' (small roles merged) kept apart
+        edits = plan_rows(s, assessment=a)
+        mail = mail_enabled(state(request).settings)
+        # The page is rendered from these rows and values, the request and the parts
+        # below, which derive from the revision (a column of ``a``) and the code alone:
+        # a browser holding this tag holds this page, answered before any rendering.
+        etag = inputs_etag(
+            request,
+            user,
+            csrf_token(request),
+            [audience, mail, a, unit, path, progress, links, contacts, stored, audit_log, edits],
+        )
+        if etag is not None and matches(request, etag):
+            return not_modified(etag)
+        # the answers are loaded and scored only when this revision's parts are not
+        # stored yet, and then once for all of them (read after the row: never older
+        # than the revision they are stored under)
+        scored = _Scored(s, a, fw)
         analysis = cached_view(
             s,
             assessment=a,
-            kind="view:analysis:all" if facilitator else "view:analysis:viewers",
+            kind=f"view:analysis:{audience}",
             cls=AssessmentAnalysis,
-            # answers loaded again are scored again: on PostgreSQL a save may have
-            # come between the two reads
-            compute=lambda: _analysis(
-                fw,
-                answers if chosen else assessment_answers(s, assessment=a),
-                scored if chosen else None,
-                facilitator=facilitator,
-            ),
+            compute=lambda: _analysis(fw, scored.answers(), scored.result(), facilitator=facilitator),
         )
+        results = cached_view(
+            s,
+            assessment=a,
+            kind=f"view:results:{audience}",
+            cls=AssessmentResults,
+            compute=lambda: scored.results(facilitator=facilitator, agenda=analysis.hotspot_total),
+        )
+        plan_section = plan_view(
+            assemble_plan(a, results.plan.plan(fw), edits),
+            order=request.query_params.get("plan_order", "plan"),
+        )
+        check = None
+        if stored:
+            scans = scans_for(s, assessment=a, stored=stored)
+            check = evidence_crosscheck(s, assessment=a, scan=scans, counts=results.counts)
+    result = results.result()
+    locked = results.has_answers if facilitator else True
     question_count = sum(1 for _ in fw.iter_questions(cast(Any, a.question_set))) - len(skipped)
     people = progress_rows(progress, question_count)
     active = [p for p in people if not p.revoked]
     # a split question the meeting has agreed on is settled: not counted as split, marked
     # on the agenda (only the agenda's shown questions are known here, the rest still count)
-    settled = {q.question.id for q in agreed.questions}
+    settled = set(results.settled)
     settled_split = sum(1 for h in analysis.hotspots if h.question_id in settled)
     trust = confidence(
         ConfidenceFacts(
@@ -318,7 +327,6 @@ def assessment_page(
     )
     if not facilitator:
         people = []  # viewers see how many answered, never who (docs/analysis.md)
-    rows, overall = score_rows(fw, result, a.targets or {})
     page = render(
         request,
         "assessment.html",
@@ -326,19 +334,17 @@ def assessment_page(
         unit=unit,
         framework=fw,
         result=result,
-        rows=rows,
-        overall=overall,
+        rows=results.rows,
+        overall=results.overall,
         has_targets=bool(a.targets),
         people=people,
         started=sum(1 for p in active if p.answered),
         submitted=sum(1 for p in active if p.submitted),
         active=len(active),
-        answers=answers_view(fw, result, comments, answers),
+        answers=results.answers,
         legend=answer_choices(fw),
         links=links,
-        inv=invitation_panel(progress, contacts, mail=mail_enabled(state(request).settings))
-        if facilitator
-        else None,
+        inv=invitation_panel(progress, contacts, mail=mail) if facilitator else None,
         actions=_STATUS_ACTIONS.get(a.status, []) if facilitator else [],
         facilitator=facilitator,
         imported="" if whole_number(imported) is None else imported,
@@ -362,10 +368,54 @@ def assessment_page(
         audit_rows=audit_rows(audit_log) if audit_log is not None else [],
         locked=locked,
         saved=saved == "1",
-        calibration=calibration_section(fw, agreed, agenda=analysis.hotspot_total, facilitator=facilitator),
+        calibration=results.calibration,
         settled=settled,
     )
-    return page_tagged(request, page, user)
+    return page_tagged(request, page, user, etag)
+
+
+class _Scored:
+    """The assessment's answers and their score, loaded on first use (a warm view never
+    uses them: what derives from them is stored by revision)."""
+
+    def __init__(self, session: Session, assessment: Assessment, framework: Framework) -> None:
+        self.session = session
+        self.assessment = assessment
+        self.framework = framework
+        self._loaded: tuple[AnswerSet, ScoreResult] | None = None
+
+    def _load(self) -> tuple[AnswerSet, ScoreResult]:
+        if self._loaded is None:
+            # with their comments and choices: the analysis shows the one, the answers
+            # section counts the other
+            answers = assessment_answers(self.session, assessment=self.assessment)
+            self._loaded = (answers, score(self.framework, answers))
+        return self._loaded
+
+    def answers(self) -> AnswerSet:
+        """The answers (with comments and choices)."""
+        return self._load()[0]
+
+    def result(self) -> ScoreResult:
+        """The answers scored."""
+        return self._load()[1]
+
+    def results(self, *, facilitator: bool, agenda: int) -> AssessmentResults:
+        """The page's revision-derived parts (``agenda``: the questions that split)."""
+        s, a, fw = self.session, self.assessment, self.framework
+        answers, scored = self._load()
+        return assessment_results(
+            fw,
+            result=result_of(a, scored),
+            targets=a.targets or {},
+            scored=scored,
+            answers=answers,
+            comments=comments_of(s, assessment=a),
+            agreed=assessment_calibration(s, assessment=a, matrix=scored.matrix),
+            agenda=agenda,
+            facilitator=facilitator,
+            has_answers=has_answers(s, assessment_id=a.id),
+        )
 
 
 def _analysis(
