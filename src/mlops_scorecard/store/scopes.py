@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import String, case, func, select, type_coerce
@@ -21,6 +21,7 @@ __all__ = [
     "Point",
     "Scope",
     "UnitRow",
+    "decoded_summary",
     "own_assessments",
     "scope_fingerprint",
     "scope_summaries",
@@ -61,13 +62,25 @@ class Scope:
     :class:`Point`, oldest first (``history``: the latest is its last)."""
 
     units: list[UnitRow]
-    history: dict[int, list[Point]]
+    history: Mapping[int, Sequence[Point]]
     latest: dict[int, Summary]
     pending: dict[int, tuple[int, str]]
     #: teams with summaries left stale by the bound on one view's work (being refreshed)
     refreshing: frozenset[int] = frozenset()
     #: teams whose ``latest`` is a stored summary of an older revision, shown until refreshed
     stale: frozenset[int] = frozenset()
+
+
+def decoded_summary(row: SummaryRow, body: str) -> tuple[Summary | None, Point | None] | None:
+    """A stored body as the roll-ups use it: the summary and the trend's point, both
+    ``None`` when nobody answered; ``None`` for a body of another format."""
+    head, _, detail = body.partition("\n")
+    data = json.loads(head)
+    if not isinstance(data, dict) or data.get("v") != FORMAT:
+        return None
+    if not data.get("n"):
+        return None, None
+    return summary_of(row, data, detail), Point(row.date, data["overall"], data["dims"])
 
 
 def _joined(session: Session, unit_ids: Collection[int]) -> list[tuple[SummaryRow, int | None, str | None]]:

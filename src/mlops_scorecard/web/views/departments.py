@@ -8,7 +8,7 @@ from :mod:`mlops_scorecard.store.rollup`, :mod:`~mlops_scorecard.store.rolled` a
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +125,8 @@ def department_base(
     *,
     refreshing: int = 0,
     stale: frozenset[int] = frozenset(),
+    previous: DepartmentBase | None = None,
+    changed: Collection[int] | None = None,
 ) -> DepartmentBase:
     """The roll-up of ``scope`` (a unit that is not a team; ``None``: every unit) from its
     teams' ``latest`` summaries and their ``history`` (team unit id -> points, oldest
