@@ -18,19 +18,20 @@ summary's text and its decoded scores), whose pages compute from what they read.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
-from .models import DerivedResult
+from .models import Answer, Assessment, DerivedResult, Respondent
 from .rollup import subtree_map
 from .scopes import Point, Scope, UnitRow, decoded_summary, unit_rows
-from .summaries import BODY_HEAD, IN_LIMIT, KIND, Summary, SummaryRow, assessment_rows, compute_bodies
+from .summaries import BODY_HEAD, IN_LIMIT, KIND, Summary, SummaryRow, compute_bodies
 
 __all__ = [
     "DATABASES_KEPT",
@@ -142,6 +143,11 @@ class SummaryCache:
         self._snapshot: Snapshot | None = None
         # (version before, version, units whose state changed; None: the units changed)
         self._changes: deque[tuple[int, int, frozenset[int] | None]] = deque(maxlen=_LOG)
+        # the closed assessments' fingerprint and rows as last read; the open ones' ids;
+        # the assessments whose summary the bound on a view's work left stale
+        self._closed: tuple[tuple[int, ...], list[SummaryRow]] | None = None
+        self._open: set[int] = set()
+        self._retry: set[int] = set()
 
     def changed_since(self, version: int) -> frozenset[int] | None:
         """The units whose state changed after snapshot ``version``; ``None`` when that is
@@ -161,46 +167,76 @@ class SummaryCache:
     def refresh(self, session: Session, *, limit: int | None) -> tuple[Snapshot, dict[int, tuple[int, str]]]:
         """The snapshot as of now and the summaries computed for it (assessment id ->
         (revision, body), for the caller to store with
-        :func:`~.summaries.store_summaries`). Reads the units and every assessment's row;
-        the stored summaries only of the assessments whose row changed."""
+        :func:`~.summaries.store_summaries`). Reads the units, the open assessments'
+        rows and a fingerprint of the closed ones (their rows too when it moved); the
+        stored summaries only of the assessments whose row changed."""
         units = unit_rows(session)
-        rows = assessment_rows(session)
+        closed_key = _closed_fingerprint(session)
+        open_rows = _live_rows(session, closed=False)
         with self._lock:
-            if len(rows) > MAX_KEPT:  # nothing kept: computed from what was read, each view
-                self._known, self._snapshot = {}, None
+            reread = self._closed is None or closed_key != self._closed[0]
+            closed_rows = (
+                _live_rows(session, closed=True) if reread or self._closed is None else self._closed[1]
+            )
+            if len(closed_rows) + len(open_rows) > MAX_KEPT:  # nothing kept: computed from what was read
+                self._known, self._snapshot, self._closed, self._retry = {}, None, None, set()
                 self._changes.clear()
-                return SummaryCache()._refresh(session, units, rows, limit)
-            return self._refresh(session, units, rows, limit)
+                return SummaryCache()._refresh(session, units, open_rows, closed_rows, True, limit)
+            out = self._refresh(session, units, open_rows, closed_rows, reread, limit)
+            self._closed = (closed_key, closed_rows)
+            return out
 
     def _refresh(
-        self, session: Session, units: list[UnitRow], rows: list[SummaryRow], limit: int | None
+        self,
+        session: Session,
+        units: list[UnitRow],
+        open_rows: list[SummaryRow],
+        closed_rows: list[SummaryRow],
+        reread: bool,
+        limit: int | None,
     ) -> tuple[Snapshot, dict[int, tuple[int, str]]]:
         known = self._known
         old = self._snapshot
-        changed = [r for r in rows if (k := known.get(r.id)) is None or k.row != r or k.held != r.revision]
-        removed: list[int] = []
-        if len(rows) - sum(1 for r in changed if r.id not in known) != len(known):
-            present = {r.id for r in rows}
+        # what may have changed: the open assessments, the closed ones when their
+        # fingerprint moved, and those whose summary was left stale by the bound
+        candidates = [*open_rows, *closed_rows] if reread else open_rows
+        if self._retry and not reread:
+            candidates = [*candidates, *(r for r in closed_rows if r.id in self._retry)]
+        changed = [
+            r for r in candidates if (k := known.get(r.id)) is None or k.row != r or k.held != r.revision
+        ]
+        if reread:
+            present = {r.id for r in open_rows} | {r.id for r in closed_rows}
             removed = [aid for aid in known if aid not in present]
+        else:
+            now_open = {r.id for r in open_rows}
+            removed = [aid for aid in self._open if aid not in now_open]
         units_changed = old is None or units != old.units
         if old is not None and not changed and not removed and not units_changed:
             return old, {}
+        rows = [*open_rows, *closed_rows]
         fresh, pending = _read_changed(session, rows, changed, limit)
         affected: set[int] = {r.unit_id for r in changed}
         for aid in removed:
-            affected.add(known.pop(aid).row.unit_id)
+            gone = known.pop(aid, None)
+            if gone is not None:
+                affected.add(gone.row.unit_id)
         for r in changed:
             was = known.get(r.id)
             if was is not None:
                 affected.add(was.row.unit_id)
         known.update(fresh)
+        self._open = {r.id for r in open_rows}
+        self._retry = {aid for aid, k in fresh.items() if k.held != k.row.revision} | {
+            aid for aid in self._retry if aid not in fresh and aid in known
+        }
         by_unit: dict[int, list[SummaryRow]] = {}
-        for r in rows:  # by unit, newest first
+        for r in rows:
             if r.unit_id in affected:
                 by_unit.setdefault(r.unit_id, []).append(r)
         teams = dict(old.teams) if old is not None else {}
         for unit_id in affected:
-            state = _team_state(by_unit.get(unit_id, []), known)
+            state = _team_state(_newest_first(by_unit.get(unit_id, [])), known)
             if state.latest is None and not state.history and not state.refreshing:
                 teams.pop(unit_id, None)
             else:
@@ -211,6 +247,66 @@ class SummaryCache:
         before = old.version if old is not None else 0
         self._changes.append((before, version, None if units_changed else frozenset(affected)))
         return self._snapshot, pending
+
+
+def _newest_first(rows: list[SummaryRow]) -> list[SummaryRow]:
+    """A unit's rows newest first (by date, then id), as the trend and the latest read them."""
+    return sorted(rows, key=lambda r: (r.date, r.id), reverse=True)
+
+
+def _closed_fingerprint(session: Session) -> tuple[int, ...]:
+    """A fingerprint of the closed assessments (that are not archived), from one
+    aggregate of their own rows: a closed assessment's revision is its stored column
+    (:mod:`.revisions`), and its title and date cannot change while it is closed, so it
+    moves when one is closed, reopened, archived, restored, deleted, or bumped."""
+    found = (
+        session.connection()
+        .execute(
+            select(
+                func.count(),
+                func.coalesce(func.max(Assessment.id), 0),
+                func.coalesce(func.sum(Assessment.id), 0),
+                func.coalesce(func.sum(Assessment.stored_revision * Assessment.id), 0),
+                func.coalesce(func.sum(Assessment.stored_revision), 0),
+                func.coalesce(func.sum(Assessment.unit_id * Assessment.id), 0),
+            ).where(Assessment.status == "closed", Assessment.archived_at.is_(None))
+        )
+        .one()
+    )
+    return tuple(int(v) for v in found)
+
+
+def _live_rows(session: Session, *, closed: bool) -> list[SummaryRow]:
+    """The closed (or the open) assessments that are not archived, with their revision:
+    for open ones the stored part plus their answers' revisions (:mod:`.revisions`),
+    summed in one grouped join (a subquery per row is slower on both databases)."""
+    live = (Assessment.status == ("closed" if closed else "open"), Assessment.archived_at.is_(None))
+    columns = (
+        Assessment.id,
+        Assessment.unit_id,
+        Assessment.title,
+        # as text on SQLite, parsed by date.fromisoformat: the dialect's own parsing costs
+        # more than the query (PostgreSQL's driver gives dates either way)
+        type_coerce(Assessment.date, String),
+        Assessment.status,
+        Assessment.stored_revision,
+    )
+    if closed:
+        query = select(*columns, literal(0)).where(*live)
+    else:
+        sums = (
+            select(Respondent.assessment_id.label("aid"), func.sum(Answer.revision).label("total"))
+            .join(Answer, Answer.respondent_id == Respondent.id)
+            .where(Respondent.assessment_id.in_(select(Assessment.id).where(*live)))
+            .group_by(Respondent.assessment_id)
+            .subquery()
+        )
+        query = select(*columns, sums.c.total).outerjoin(sums, sums.c.aid == Assessment.id).where(*live)
+    out = []
+    for aid, unit_id, title, date, status, stored, total in session.connection().execute(query):
+        when = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])
+        out.append(SummaryRow(aid, unit_id, title, when, status, int(stored) + int(total or 0)))
+    return out
 
 
 def _stored(session: Session, changed: Sequence[SummaryRow]) -> dict[int, tuple[int, str]]:
@@ -249,7 +345,7 @@ def _read_changed(
     if limit is not None and len(stale) > limit:
         depth: dict[int, int] = {}
         rank: dict[int, int] = {}
-        for r in rows:  # by unit, newest first
+        for r in sorted(rows, key=lambda r: (r.unit_id, -r.date.toordinal(), -r.id)):  # newest first
             rank[r.id] = depth.get(r.unit_id, 0)
             depth[r.unit_id] = rank[r.id] + 1
         stale.sort(key=lambda r: rank[r.id])  # stable: by unit within a depth

@@ -9,28 +9,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...framework import Framework
-from ...store.rolled import TREND_RULE, WEAK_RULE, places
+from ...store.rolled import TREND_RULE, WEAK_RULE
 from ...store.rollup import ROLLUP_RULE, TeamScore, subtree_map, summary_teams
 from ...store.scopes import Point
 from ...store.spreads import UNCERTAINTY_RULE
 from ...store.summaries import Summary
 from ..params import whole_number
+from .department_groups import Group, Layout, build_group, update_group
 from .department_rows import (
     Column,
     RollRow,
     SubBlock,
     TeamRow,
     TrendLine,
-    rollup_rows,
+    asked_questions,
     short_labels,
     team_row,
     tree_order,
-    trend_lines,
-    weak_sentences,
 )
 from .org import HATCH
 
@@ -87,33 +86,50 @@ class DepartmentView:
 
 
 @dataclass(frozen=True)
-class _Group:
-    framework_id: str
-    title: str
-    columns: list[Column]
-    rollups: list[RollRow]
-    blocks: list[SubBlock]
-    team_ids: list[int]
-    teams: dict[int, TeamScore]
-    places: dict[int, Any]
-    weak: list[str]
-    trend: list[TrendLine]
-
-
-@dataclass(frozen=True)
 class DepartmentBase:
     """Everything about a department's roll-up that does not depend on the search or the
     page: what :func:`department_page` slices (and what a route may keep while the data
-    it came from is unchanged)."""
+    it came from is unchanged, or start the next roll-up from after a change)."""
 
     name: str
     by_id: dict[int, Any]
     team_ids: list[int]
     latest: Mapping[int, Summary]
     scored: int
-    groups: list[_Group]
+    groups: list[Group]
     refreshing: int = 0
     stale: frozenset[int] = frozenset()
+    layout: Layout | None = None
+    teams: Mapping[int, TeamScore] = field(default_factory=dict)
+    framework_refs: frozenset[str] = frozenset()
+
+
+def _layout(scope: Any | None, units: Sequence[Any]) -> Layout:
+    order = tree_order(units)
+    subtrees = subtree_map(units)
+    depth = {n.id: n.depth for n in order}
+    if scope is None:
+        return Layout(
+            None,
+            [n.id for n in order],
+            {u.id: u for u in units},
+            subtrees,
+            depth,
+            [n.id for n in order if n.kind == "team"],
+        )
+    team_set = set(subtrees.get(scope.id, []))
+    scope_ids = []
+    inside = False
+    for n in order:  # the scope's subtree is a contiguous run of the tree order
+        if n.id == scope.id:
+            inside = True
+            base = n.depth
+        elif inside and n.depth <= base:
+            break
+        if inside:
+            scope_ids.append(n.id)
+    team_ids = [n.id for n in order if n.id in team_set]
+    return Layout(scope, scope_ids, {u.id: u for u in units}, subtrees, depth, team_ids)
 
 
 def department_base(
@@ -132,28 +148,31 @@ def department_base(
     teams' ``latest`` summaries and their ``history`` (team unit id -> points, oldest
     first). ``frameworks`` maps each summary's ``id@version`` to its framework (titles and
     question sets). ``refreshing`` teams' figures are being refreshed; ``stale`` ones
-    are shown from an older revision's summary (:class:`~mlops_scorecard.store.scopes.Scope`)."""
-    order = tree_order(units)
-    subtrees = subtree_map(units)
-    by_id = {u.id: u for u in units}
-    depth = {n.id: n.depth for n in order}
-    if scope is None:
-        scope_ids = [n.id for n in order]
-        team_ids = [n.id for n in order if n.kind == "team"]
+    are shown from an older revision's summary (:class:`~mlops_scorecard.store.scopes.Scope`).
+
+    With ``previous`` (the roll-up of the same scope over the same units) and
+    ``changed`` (the teams whose summaries or points changed since), only what those
+    teams are part of is computed again (:mod:`.department_groups`): the same page."""
+    same = (
+        previous is not None
+        and changed is not None
+        and previous.layout is not None
+        and getattr(previous.layout.scope, "id", None) == getattr(scope, "id", None)
+        and previous.framework_refs == frozenset(frameworks)
+    )
+    if same and previous is not None and previous.layout is not None and changed is not None:
+        layout = previous.layout
+        dirty = set(changed) & set(layout.team_ids)  # the scope's teams only
+        teams_all = dict(previous.teams)
+        for t in dirty:
+            teams_all.pop(t, None)
+        teams_all.update(summary_teams((layout.by_id[t] for t in dirty), latest))
     else:
-        team_set = set(subtrees.get(scope.id, []))
-        team_ids = [n.id for n in order if n.id in team_set]
-        scope_ids = []
-        inside = False
-        for n in order:  # the scope's subtree is a contiguous run of the tree order
-            if n.id == scope.id:
-                inside = True
-                base = n.depth
-            elif inside and n.depth <= base:
-                break
-            if inside:
-                scope_ids.append(n.id)
-    teams_all = summary_teams((by_id[i] for i in team_ids), latest)
+        layout = _layout(scope, units)
+        dirty = set()
+        teams_all = summary_teams((layout.by_id[i] for i in layout.team_ids), latest)
+    by_id = layout.by_id
+    team_ids = layout.team_ids
     # frameworks by how many teams use them, most first; titles from the newest version seen
     fw_teams: dict[str, list[int]] = {}
     fw_of: dict[str, Framework] = {}
@@ -165,6 +184,8 @@ def department_base(
         fw = frameworks.get(s.framework)
         if fw is not None and s.framework_id not in fw_of:
             fw_of[s.framework_id] = fw
+    olds = {g.framework_id: g for g in previous.groups} if same and previous is not None else {}
+    asked = asked_questions(frameworks)
     groups = []
     for fid, tids in sorted(fw_teams.items(), key=lambda p: (-len(p[1]), p[0])):
         fw = fw_of.get(fid)
@@ -174,21 +195,13 @@ def department_base(
                 titles.setdefault(did, did)
         columns = short_labels(list(titles.items()))
         teams = {t: teams_all[t] for t in tids if t in teams_all}
-        rollups, blocks = rollup_rows(scope, scope_ids, by_id, subtrees, depth, teams, columns)
-        groups.append(
-            _Group(
-                framework_id=fid,
-                title=fid if fw is None else fw.title,
-                columns=columns,
-                rollups=rollups,
-                blocks=blocks,
-                team_ids=tids,
-                teams=teams,
-                places=places({t: teams[t].overall for t in teams}),
-                weak=weak_sentences(fw, [latest[t] for t in tids], frameworks),
-                trend=trend_lines([history.get(t, []) for t in tids], tids, columns),
-            )
-        )
+        old = olds.get(fid)
+        if old is not None and previous is not None and old.team_ids == tids and old.columns == columns:
+            here = [t for t in tids if t in dirty]
+            groups.append(update_group(old, layout, fw, teams, here, previous.latest, latest, history, asked))
+        else:
+            title = fid if fw is None else fw.title
+            groups.append(build_group(layout, fid, title, fw, columns, tids, teams, latest, history, asked))
     return DepartmentBase(
         name="the organization" if scope is None else scope.name,
         by_id=by_id,
@@ -198,6 +211,9 @@ def department_base(
         groups=groups,
         refreshing=refreshing,
         stale=stale,
+        layout=layout,
+        teams=teams_all,
+        framework_refs=frozenset(frameworks),
     )
 
 
