@@ -29,6 +29,7 @@ __all__ = [
     "TREND_RULE",
     "WEAK_RULE",
     "Place",
+    "Places",
     "RolledPoint",
     "WeakCounts",
     "WeakQuestion",
@@ -205,14 +206,31 @@ class Place:
     of: int
 
 
+class Places:
+    """Each scored team's :class:`Place` among the scored teams of ``scores`` (unit id ->
+    overall), worked out when asked (a page shows 50 of thousands): one sort."""
+
+    def __init__(self, scores: Mapping[int, float | None]) -> None:
+        self._scores = scores
+        self._sorted = sorted(v for v in scores.values() if v is not None)
+
+    def get(self, unit_id: int) -> Place | None:
+        """The team's place; ``None`` when it has no score (or is not one of them)."""
+        v = self._scores.get(unit_id)
+        if v is None:
+            return None
+        n = len(self._sorted)
+        # teams strictly above, with the same tolerance as Distribution.position
+        return Place(n - bisect.bisect_right(self._sorted, v + 1e-9) + 1, n)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Places) and dict(self._scores) == dict(other._scores)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def places(scores: Mapping[int, float | None]) -> dict[int, Place]:
     """Each scored team's :class:`Place` among the scored teams of ``scores`` (unit id ->
     overall); one sort, so thousands of teams cost milliseconds."""
-    scored = sorted(v for v in scores.values() if v is not None)
-    n = len(scored)
-    out = {}
-    for unit_id, v in scores.items():
-        if v is not None:
-            # teams strictly above, with the same tolerance as Distribution.position
-            out[unit_id] = Place(n - bisect.bisect_right(scored, v + 1e-9) + 1, n)
-    return out
+    found = Places(scores)
+    return {unit_id: p for unit_id in scores if (p := found.get(unit_id)) is not None}

@@ -98,7 +98,7 @@ class Summary:
         standard deviation of their own scores (``None`` below two); decoded on first use."""
         return {k: (int(v[0]), v[1]) for k, v in self._line(1).items()}
 
-    @property
+    @cached_property
     def framework_id(self) -> str:
         """The framework's id, without the version."""
         return self.framework.split("@", 1)[0]

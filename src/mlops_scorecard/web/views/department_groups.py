@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...framework import Framework
-from ...store.rolled import WeakCounts, places, quarter_picks, rolled_point, weakest
+from ...store.rolled import Places, WeakCounts, quarter_picks, rolled_point, weakest
 from ...store.rollup import TeamScore
 from ...store.scopes import Point
 from ...store.summaries import Summary
@@ -56,7 +56,7 @@ class Group:
     blocks: list[SubBlock]
     team_ids: list[int]
     teams: dict[int, TeamScore]
-    places: dict[int, Any]
+    places: Places
     weak: list[str]
     trend: list[TrendLine]
     made: dict[int, RollRow | None]
@@ -115,7 +115,7 @@ def build_group(
         blocks=blocks,
         team_ids=tids,
         teams=teams,
-        places=places({t: teams[t].overall for t in teams}),
+        places=Places({t: teams[t].overall for t in teams}),
         weak=weak_lines(fw, weakest(counts)),
         trend=[lines[label] for label in sorted(quarters)],
         made=made,
@@ -179,7 +179,7 @@ def update_group(
         blocks=blocks,
         team_ids=old.team_ids,
         teams=teams,
-        places=places({t: teams[t].overall for t in teams}),
+        places=Places({t: teams[t].overall for t in teams}),
         weak=weak_lines(fw, weakest(counts)),
         trend=[lines[label] for label in sorted(quarters)],
         made=made,

@@ -102,6 +102,7 @@ class DepartmentBase:
     layout: Layout | None = None
     teams: Mapping[int, TeamScore] = field(default_factory=dict)
     framework_refs: frozenset[str] = frozenset()
+    fw_of: dict[str, Framework] = field(default_factory=dict)
 
 
 def _layout(scope: Any | None, units: Sequence[Any]) -> Layout:
@@ -173,32 +174,51 @@ def department_base(
         teams_all = summary_teams((layout.by_id[i] for i in layout.team_ids), latest)
     by_id = layout.by_id
     team_ids = layout.team_ids
-    # frameworks by how many teams use them, most first; titles from the newest version seen
+    was = previous.latest if same and previous is not None else {}
+    # a change that moves no team to another framework (or version), nor in or out of
+    # the roll-up, keeps the grouping: no pass over every team
+    regroup = not same or any(
+        (t in was) != (t in latest) or (t in latest and was[t].framework != latest[t].framework)
+        for t in dirty
+    )
     fw_teams: dict[str, list[int]] = {}
     fw_of: dict[str, Framework] = {}
-    for tid in team_ids:
-        s = latest.get(tid)
-        if s is None:
-            continue
-        fw_teams.setdefault(s.framework_id, []).append(tid)
-        fw = frameworks.get(s.framework)
-        if fw is not None and s.framework_id not in fw_of:
-            fw_of[s.framework_id] = fw
+    if regroup or previous is None:
+        # frameworks by how many teams use them, most first; titles from the newest version seen
+        for tid in team_ids:
+            s = latest.get(tid)
+            if s is None:
+                continue
+            fw_teams.setdefault(s.framework_id, []).append(tid)
+            fw = frameworks.get(s.framework)
+            if fw is not None and s.framework_id not in fw_of:
+                fw_of[s.framework_id] = fw
+    else:
+        fw_teams = {g.framework_id: g.team_ids for g in previous.groups}
+        fw_of = previous.fw_of
     olds = {g.framework_id: g for g in previous.groups} if same and previous is not None else {}
     asked = asked_questions(frameworks)
     groups = []
     for fid, tids in sorted(fw_teams.items(), key=lambda p: (-len(p[1]), p[0])):
         fw = fw_of.get(fid)
-        titles: dict[str, str] = {} if fw is None else {d.id: d.title for d in fw.dimensions}
-        for tid in tids:
-            for did in latest[tid].dimensions:
-                titles.setdefault(did, did)
-        columns = short_labels(list(titles.items()))
-        teams = {t: teams_all[t] for t in tids if t in teams_all}
         old = olds.get(fid)
+        here = [t for t in tids if t in dirty]
+        known = set() if fw is None else {d.id for d in fw.dimensions}
+        if (
+            old is not None
+            and not regroup
+            and all(d in known for t in here for d in (*was[t].dimensions, *latest[t].dimensions))
+        ):
+            columns = old.columns  # every changed team's dimensions are its framework's: the same columns
+        else:
+            titles: dict[str, str] = {} if fw is None else {d.id: d.title for d in fw.dimensions}
+            for tid in tids:
+                for did in latest[tid].dimensions:
+                    titles.setdefault(did, did)
+            columns = short_labels(list(titles.items()))
+        teams = {t: teams_all[t] for t in tids if t in teams_all}
         if old is not None and previous is not None and old.team_ids == tids and old.columns == columns:
-            here = [t for t in tids if t in dirty]
-            groups.append(update_group(old, layout, fw, teams, here, previous.latest, latest, history, asked))
+            groups.append(update_group(old, layout, fw, teams, here, was, latest, history, asked))
         else:
             title = fid if fw is None else fw.title
             groups.append(build_group(layout, fid, title, fw, columns, tids, teams, latest, history, asked))
@@ -214,6 +234,7 @@ def department_base(
         layout=layout,
         teams=teams_all,
         framework_refs=frozenset(frameworks),
+        fw_of=fw_of,
     )
 
 
