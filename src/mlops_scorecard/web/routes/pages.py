@@ -212,7 +212,11 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
             if "roots" not in rolled.extra:
                 roots, order = unit_tree(rolled.units)
                 rolled.extra.update(roots=roots, order=order)
-            peers, columns = main_framework_teams(rolled.units, rolled.latest, rolled.frameworks)
+            # the roll-up's team scores when it is over every team (one top unit, no orphans)
+            whole = len(rolled.base.team_ids) == sum(1 for u in rolled.units if u.kind == "team")
+            peers, columns = main_framework_teams(
+                rolled.units, rolled.latest, rolled.frameworks, rolled.base.teams if whole else None
+            )
             summary = OrgSummary(peers, [], distributions(peers.values(), [*columns, ("overall", "Overall")]))
             rolled.extra.update(columns=columns, summary=summary)
     x = rolled.extra

@@ -310,17 +310,22 @@ def _matches(by_id: Mapping[int, Any], team_id: int, needle: str) -> bool:
 
 
 def main_framework_teams(
-    units: Sequence[Any], latest: Mapping[int, Summary], frameworks: Mapping[str, Framework]
+    units: Sequence[Any],
+    latest: Mapping[int, Summary],
+    frameworks: Mapping[str, Framework],
+    scored: Mapping[int, TeamScore] | None = None,
 ) -> tuple[dict[int, TeamScore], list[tuple[str, str]]]:
     """The teams on the framework most teams use, and its columns (dimension id, title):
-    what the distribution of team scores compares (other frameworks' dimensions differ)."""
+    what the distribution of team scores compares (other frameworks' dimensions differ).
+    ``scored``: the teams' scores when at hand (:attr:`DepartmentBase.teams` of every unit)."""
     counts: dict[str, int] = {}
     for s in latest.values():
         counts[s.framework_id] = counts.get(s.framework_id, 0) + 1
     if not counts:
         return {}, []
     main = min(counts, key=lambda f: (-counts[f], f))
-    teams = {t: v for t, v in summary_teams(units, latest).items() if latest[t].framework_id == main}
+    every = summary_teams(units, latest) if scored is None else scored
+    teams = {t: v for t, v in every.items() if latest[t].framework_id == main}
     titles: dict[str, str] = {}
     fw = next(
         (
