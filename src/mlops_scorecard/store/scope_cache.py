@@ -40,6 +40,7 @@ __all__ = [
     "Snapshot",
     "SummaryCache",
     "TeamState",
+    "drop_caches",
     "summary_cache",
 ]
 
@@ -383,3 +384,9 @@ def summary_cache(database: str) -> SummaryCache:
         while len(_CACHES) > DATABASES_KEPT:
             _CACHES.popitem(last=False)
         return found
+
+
+def drop_caches() -> None:
+    """Forget every database's summaries (what a new worker holds: nothing)."""
+    with _CACHES_LOCK:
+        _CACHES.clear()

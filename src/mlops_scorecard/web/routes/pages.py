@@ -28,7 +28,7 @@ from ...store.frameworks import resolve
 from ...store.models import Assessment, Unit
 from ...store.plans import plan_for
 from ...store.results import summary_results
-from ...store.scope_cache import summary_cache
+from ...store.scope_cache import drop_caches, summary_cache
 from ...store.scopes import UnitRow, own_assessments, top_unit
 from ...store.summaries import Summary, store_summaries
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
@@ -53,7 +53,7 @@ from ..views.units import assessment_rows, trend_table, unit_view
 
 router = APIRouter(include_in_schema=False)
 
-__all__ = ["ROLLED_KEPT", "Rolled", "load_org", "load_scope", "router"]
+__all__ = ["ROLLED_KEPT", "Rolled", "forget_rollups", "load_org", "load_scope", "router"]
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -180,6 +180,14 @@ def load_scope(request: Request, unit_id: int | None, unit: Any = None) -> Rolle
         while len(_ROLLED) > ROLLED_KEPT:
             _ROLLED.popitem(last=False)
     return rolled
+
+
+def forget_rollups() -> None:
+    """Forget the roll-ups and summaries this worker keeps (it then computes them as a
+    new worker would, from the database)."""
+    drop_caches()
+    with _ROLLED_LOCK:
+        _ROLLED.clear()
 
 
 def _department(request: Request, rolled: Rolled) -> DepartmentView:
