@@ -1,23 +1,29 @@
 """The organization and department pages after one change (an answer saved through the
-autosave route, an assessment closed): the same page and roll-up API as a worker that
-keeps nothing computes, on SQLite and PostgreSQL; and the view after a change reads only
-the changed assessments' summaries (the statements counted)."""
+autosave route, an assessment closed or archived, a save by another worker): the same
+page and roll-up API as a worker that keeps nothing computes, on SQLite and PostgreSQL;
+the view after a change reads only the changed assessments' summaries (the statements
+counted); SQLite's count of commits sees every connection's."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import event, make_url, select
 
 from mlops_scorecard.framework import get_framework
+from mlops_scorecard.settings import Settings
 from mlops_scorecard.store import answers, assessments, respondents, units
+from mlops_scorecard.store.db import make_engine, upgrade
 from mlops_scorecard.store.models import Assessment, Respondent
+from mlops_scorecard.store.scope_rows import Commits
+from mlops_scorecard.web import create_app
 from mlops_scorecard.web.routes import pages
 
 FW = get_framework("mlops-scorecard")
@@ -184,3 +190,42 @@ def test_a_view_after_a_change_reads_only_the_changed_summaries(
         assert all(found == {closed} for found in seen)
     finally:
         event.remove(app.state.scorecard.engine, "before_cursor_execute", record)
+
+
+def test_a_change_by_another_worker_is_shown(
+    app: FastAPI, viewer: TestClient, api: TestClient, settings: Settings, fresh: None
+) -> None:
+    ids = seed(app)
+    before = views(viewer, api, ids)
+    other = create_app(settings)  # another worker's engine, on the same database
+    try:
+        with TestClient(other) as c:  # the answer was "no"
+            r = c.post(f"/r/{ids['token']}/answers", json={"question_id": CORE[0], "answer": "yes"})
+            assert r.status_code == 200, r.text
+    finally:
+        other.state.scorecard.engine.dispose()
+    after = views(viewer, api, ids)
+    assert after != before
+    forget()
+    assert views(viewer, api, ids) == after
+
+
+def test_sqlite_commits_are_counted_from_any_connection(sqlite_url: str) -> None:
+    path = make_url(sqlite_url).database
+    assert path
+    engine = make_engine(sqlite_url)
+    upgrade(engine)
+    probe = Commits(path)
+    first = probe.read()
+    assert first is not None
+    assert probe.read() == first  # nothing committed
+    with engine.begin() as conn:  # another connection of this process
+        conn.exec_driver_sql("INSERT INTO units (name, kind, created_at) VALUES ('A', 'team', '2026-01-01')")
+    second = probe.read()
+    assert second != first
+    raw = sqlite3.connect(path)  # as another process would
+    raw.execute("UPDATE units SET name = 'B'")
+    raw.commit()
+    raw.close()
+    assert probe.read() != second
+    engine.dispose()

@@ -18,18 +18,19 @@ summary's text and its decoded scores), whose pages compute from what they read.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
+import os
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, func, literal, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Answer, Assessment, DerivedResult, Respondent
+from .models import DerivedResult
 from .rollup import subtree_map
+from .scope_rows import Commits, closed_fingerprint, live_rows
 from .scopes import Point, Scope, UnitRow, decoded_summary, unit_rows
 from .summaries import BODY_HEAD, IN_LIMIT, KIND, Summary, SummaryRow, compute_bodies
 
@@ -149,6 +150,8 @@ class SummaryCache:
         self._closed: tuple[tuple[int, ...], list[SummaryRow]] | None = None
         self._open: set[int] = set()
         self._retry: set[int] = set()
+        self._probe: Commits | None = None
+        self._mark: tuple[int, int, int, int] | None = None
 
     def changed_since(self, version: int) -> frozenset[int] | None:
         """The units whose state changed after snapshot ``version``; ``None`` when that is
@@ -170,22 +173,43 @@ class SummaryCache:
         (revision, body), for the caller to store with
         :func:`~.summaries.store_summaries`). Reads the units, the open assessments'
         rows and a fingerprint of the closed ones (their rows too when it moved); the
-        stored summaries only of the assessments whose row changed."""
+        stored summaries only of the assessments whose row changed. On a SQLite file,
+        nothing when no connection has committed since the last read
+        (:class:`~.scope_rows.Commits`)."""
+        mark = self._commits(session)
+        with self._lock:
+            if mark is not None and mark == self._mark and self._snapshot is not None and not self._retry:
+                return self._snapshot, {}
         units = unit_rows(session)
-        closed_key = _closed_fingerprint(session)
-        open_rows = _live_rows(session, closed=False)
+        closed_key = closed_fingerprint(session)
+        open_rows = live_rows(session, closed=False)
         with self._lock:
             reread = self._closed is None or closed_key != self._closed[0]
             closed_rows = (
-                _live_rows(session, closed=True) if reread or self._closed is None else self._closed[1]
+                live_rows(session, closed=True) if reread or self._closed is None else self._closed[1]
             )
             if len(closed_rows) + len(open_rows) > MAX_KEPT:  # nothing kept: computed from what was read
                 self._known, self._snapshot, self._closed, self._retry = {}, None, None, set()
                 self._changes.clear()
+                self._mark = None
                 return SummaryCache()._refresh(session, units, open_rows, closed_rows, True, limit)
             out = self._refresh(session, units, open_rows, closed_rows, reread, limit)
             self._closed = (closed_key, closed_rows)
+            # read before the rows: a commit after it moves it on, so it is never newer
+            # than what the snapshot holds
+            self._mark = mark
             return out
+
+    def _commits(self, session: Session) -> tuple[int, int, int, int] | None:
+        """:meth:`Commits.read` of the session's SQLite file (``None`` on PostgreSQL or
+        an in-memory database)."""
+        url = session.get_bind().engine.url
+        path = url.database
+        if url.get_backend_name() != "sqlite" or not path or path == ":memory:" or "mode=memory" in str(url):
+            return None
+        if self._probe is None:
+            self._probe = Commits(os.path.expanduser(path))
+        return self._probe.read()
 
     def _refresh(
         self,
@@ -253,61 +277,6 @@ class SummaryCache:
 def _newest_first(rows: list[SummaryRow]) -> list[SummaryRow]:
     """A unit's rows newest first (by date, then id), as the trend and the latest read them."""
     return sorted(rows, key=lambda r: (r.date, r.id), reverse=True)
-
-
-def _closed_fingerprint(session: Session) -> tuple[int, ...]:
-    """A fingerprint of the closed assessments (that are not archived), from one
-    aggregate of their own rows: a closed assessment's revision is its stored column
-    (:mod:`.revisions`), and its title and date cannot change while it is closed, so it
-    moves when one is closed, reopened, archived, restored, deleted, or bumped."""
-    found = (
-        session.connection()
-        .execute(
-            select(
-                func.count(),
-                func.coalesce(func.max(Assessment.id), 0),
-                func.coalesce(func.sum(Assessment.id), 0),
-                func.coalesce(func.sum(Assessment.stored_revision * Assessment.id), 0),
-                func.coalesce(func.sum(Assessment.stored_revision), 0),
-                func.coalesce(func.sum(Assessment.unit_id * Assessment.id), 0),
-            ).where(Assessment.status == "closed", Assessment.archived_at.is_(None))
-        )
-        .one()
-    )
-    return tuple(int(v) for v in found)
-
-
-def _live_rows(session: Session, *, closed: bool) -> list[SummaryRow]:
-    """The closed (or the open) assessments that are not archived, with their revision:
-    for open ones the stored part plus their answers' revisions (:mod:`.revisions`),
-    summed in one grouped join (a subquery per row is slower on both databases)."""
-    live = (Assessment.status == ("closed" if closed else "open"), Assessment.archived_at.is_(None))
-    columns = (
-        Assessment.id,
-        Assessment.unit_id,
-        Assessment.title,
-        # as text on SQLite, parsed by date.fromisoformat: the dialect's own parsing costs
-        # more than the query (PostgreSQL's driver gives dates either way)
-        type_coerce(Assessment.date, String),
-        Assessment.status,
-        Assessment.stored_revision,
-    )
-    if closed:
-        query = select(*columns, literal(0)).where(*live)
-    else:
-        sums = (
-            select(Respondent.assessment_id.label("aid"), func.sum(Answer.revision).label("total"))
-            .join(Answer, Answer.respondent_id == Respondent.id)
-            .where(Respondent.assessment_id.in_(select(Assessment.id).where(*live)))
-            .group_by(Respondent.assessment_id)
-            .subquery()
-        )
-        query = select(*columns, sums.c.total).outerjoin(sums, sums.c.aid == Assessment.id).where(*live)
-    out = []
-    for aid, unit_id, title, date, status, stored, total in session.connection().execute(query):
-        when = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])
-        out.append(SummaryRow(aid, unit_id, title, when, status, int(stored) + int(total or 0)))
-    return out
 
 
 def _stored(session: Session, changed: Sequence[SummaryRow]) -> dict[int, tuple[int, str]]:

@@ -1,0 +1,105 @@
+"""What the roll-up pages' check against the database reads (:mod:`.scope_cache`): the
+open assessments' rows with their revisions, a fingerprint and the rows of the closed
+ones, and on SQLite whether anything was committed at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import threading
+
+from sqlalchemy import String, func, literal, select, type_coerce
+from sqlalchemy.orm import Session
+
+from .models import Answer, Assessment, Respondent
+from .summaries import SummaryRow
+
+__all__ = ["Commits", "closed_fingerprint", "live_rows"]
+
+
+class Commits:
+    """Whether anything was committed to a SQLite file: SQLite's ``PRAGMA data_version``
+    on a connection of its own, which moves on whenever any other connection (of this
+    process or another) commits, and the file's identity (a file replaced under the same
+    name is another database). Microseconds, where reading the rows costs a hundred
+    milliseconds at 5,000 teams; PostgreSQL has no such count, so it reads the rows."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._inode: tuple[int, int, int] | None = None
+
+    def read(self) -> tuple[int, int, int, int] | None:
+        """(the file's identity, its data version); ``None`` when it cannot be read. The
+        identity holds the inode's change time: a file deleted and made again may get
+        the same inode number, never the same change time."""
+        with self._lock:
+            try:
+                st = os.stat(self._path)
+                inode = (st.st_dev, st.st_ino, st.st_ctime_ns)
+                if self._conn is None or inode != self._inode:
+                    if self._conn is not None:
+                        self._conn.close()
+                    self._conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+                    self._inode = inode
+                version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            except (OSError, sqlite3.Error):
+                return None
+            return (*inode, version)
+
+
+def closed_fingerprint(session: Session) -> tuple[int, ...]:
+    """A fingerprint of the closed assessments (that are not archived), from one
+    aggregate of their own rows: a closed assessment's revision is its stored column
+    (:mod:`.revisions`), and its title and date cannot change while it is closed, so it
+    moves when one is closed, reopened, archived, restored, deleted, or bumped."""
+    found = (
+        session.connection()
+        .execute(
+            select(
+                func.count(),
+                func.coalesce(func.max(Assessment.id), 0),
+                func.coalesce(func.sum(Assessment.id), 0),
+                func.coalesce(func.sum(Assessment.stored_revision * Assessment.id), 0),
+                func.coalesce(func.sum(Assessment.stored_revision), 0),
+                func.coalesce(func.sum(Assessment.unit_id * Assessment.id), 0),
+            ).where(Assessment.status == "closed", Assessment.archived_at.is_(None))
+        )
+        .one()
+    )
+    return tuple(int(v) for v in found)
+
+
+def live_rows(session: Session, *, closed: bool) -> list[SummaryRow]:
+    """The closed (or the open) assessments that are not archived, with their revision:
+    for open ones the stored part plus their answers' revisions (:mod:`.revisions`),
+    summed in one grouped join (a subquery per row is slower on both databases)."""
+    live = (Assessment.status == ("closed" if closed else "open"), Assessment.archived_at.is_(None))
+    columns = (
+        Assessment.id,
+        Assessment.unit_id,
+        Assessment.title,
+        # as text on SQLite, parsed by date.fromisoformat: the dialect's own parsing costs
+        # more than the query (PostgreSQL's driver gives dates either way)
+        type_coerce(Assessment.date, String),
+        Assessment.status,
+        Assessment.stored_revision,
+    )
+    if closed:
+        query = select(*columns, literal(0)).where(*live)
+    else:
+        sums = (
+            select(Respondent.assessment_id.label("aid"), func.sum(Answer.revision).label("total"))
+            .join(Answer, Answer.respondent_id == Respondent.id)
+            .where(Respondent.assessment_id.in_(select(Assessment.id).where(*live)))
+            .group_by(Respondent.assessment_id)
+            .subquery()
+        )
+        query = select(*columns, sums.c.total).outerjoin(sums, sums.c.aid == Assessment.id).where(*live)
+    out = []
+    for aid, unit_id, title, date, status, stored, total in session.connection().execute(query):
+        when = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])
+        out.append(SummaryRow(aid, unit_id, title, when, status, int(stored) + int(total or 0)))
+    return out
