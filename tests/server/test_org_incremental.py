@@ -2,7 +2,7 @@
 autosave route, an assessment closed or archived, a save by another worker): the same
 page and roll-up API as a worker that keeps nothing computes, on SQLite and PostgreSQL;
 the view after a change reads only the changed assessments' summaries (the statements
-counted); SQLite's count of commits sees every connection's."""
+counted); SQLite's count of commits and PostgreSQL's snapshot see every connection's."""
 
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ from sqlalchemy import event, make_url, select
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.settings import Settings
 from mlops_scorecard.store import answers, assessments, respondents, units
-from mlops_scorecard.store.db import make_engine, upgrade
+from mlops_scorecard.store.db import make_engine, session_factory, upgrade
 from mlops_scorecard.store.models import Assessment, Respondent
-from mlops_scorecard.store.scope_rows import Commits
+from mlops_scorecard.store.scope_rows import Commits, pg_snapshot
 from mlops_scorecard.web import create_app
 from mlops_scorecard.web.routes import pages
 
@@ -228,4 +228,19 @@ def test_sqlite_commits_are_counted_from_any_connection(sqlite_url: str) -> None
     raw.commit()
     raw.close()
     assert probe.read() != second
+    engine.dispose()
+
+
+def test_postgresql_snapshot_moves_with_any_commit(postgresql_url: str) -> None:
+    engine = make_engine(postgresql_url)
+    upgrade(engine)
+    sessions = session_factory(engine)
+    with sessions() as s:
+        first = pg_snapshot(s)
+    with sessions() as s:
+        assert pg_snapshot(s) == first  # nothing committed
+    with engine.begin() as conn:  # another worker's write
+        conn.exec_driver_sql("INSERT INTO units (name, kind, created_at) VALUES ('A', 'team', now())")
+    with sessions() as s:
+        assert pg_snapshot(s) != first
     engine.dispose()

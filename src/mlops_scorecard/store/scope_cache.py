@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from .models import DerivedResult
 from .rollup import subtree_map
-from .scope_rows import Commits, closed_fingerprint, live_rows
+from .scope_rows import Commits, closed_fingerprint, live_rows, pg_snapshot
 from .scopes import Point, Scope, UnitRow, decoded_summary, unit_rows
 from .summaries import BODY_HEAD, IN_LIMIT, KIND, Summary, SummaryRow, compute_bodies
 
@@ -151,7 +151,7 @@ class SummaryCache:
         self._open: set[int] = set()
         self._retry: set[int] = set()
         self._probe: Commits | None = None
-        self._mark: tuple[int, int, int, int] | None = None
+        self._mark: tuple[object, ...] | None = None
 
     def changed_since(self, version: int) -> frozenset[int] | None:
         """The units whose state changed after snapshot ``version``; ``None`` when that is
@@ -173,12 +173,12 @@ class SummaryCache:
         (revision, body), for the caller to store with
         :func:`~.summaries.store_summaries`). Reads the units, the open assessments'
         rows and a fingerprint of the closed ones (their rows too when it moved); the
-        stored summaries only of the assessments whose row changed. On a SQLite file,
-        nothing when no connection has committed since the last read
-        (:class:`~.scope_rows.Commits`)."""
+        stored summaries only of the assessments whose row changed; nothing when no
+        transaction has committed since the last read (:meth:`commits`)."""
         mark = self._commits(session)
         with self._lock:
             if mark is not None and mark == self._mark and self._snapshot is not None and not self._retry:
+                # nothing committed since the rows of this snapshot were read
                 return self._snapshot, {}
         units = unit_rows(session)
         closed_key = closed_fingerprint(session)
@@ -200,10 +200,13 @@ class SummaryCache:
             self._mark = mark
             return out
 
-    def _commits(self, session: Session) -> tuple[int, int, int, int] | None:
-        """:meth:`Commits.read` of the session's SQLite file (``None`` on PostgreSQL or
-        an in-memory database)."""
+    def _commits(self, session: Session) -> tuple[object, ...] | None:
+        """What moves on with every commit to the session's database: on a SQLite file
+        :meth:`~.scope_rows.Commits.read`, on PostgreSQL :func:`~.scope_rows.pg_snapshot`;
+        ``None`` (always read the rows) for an in-memory database."""
         url = session.get_bind().engine.url
+        if url.get_backend_name() == "postgresql":
+            return ("postgresql", pg_snapshot(session))
         path = url.database
         if url.get_backend_name() != "sqlite" or not path or path == ":memory:" or "mode=memory" in str(url):
             return None

@@ -1,6 +1,6 @@
 """What the roll-up pages' check against the database reads (:mod:`.scope_cache`): the
 open assessments' rows with their revisions, a fingerprint and the rows of the closed
-ones, and on SQLite whether anything was committed at all."""
+ones, and whether anything was committed at all since the last look."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from .models import Answer, Assessment, Respondent
 from .summaries import SummaryRow
 
-__all__ = ["Commits", "closed_fingerprint", "live_rows"]
+__all__ = ["Commits", "closed_fingerprint", "live_rows", "pg_snapshot"]
 
 
 class Commits:
@@ -103,3 +103,12 @@ def live_rows(session: Session, *, closed: bool) -> list[SummaryRow]:
         when = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])
         out.append(SummaryRow(aid, unit_id, title, when, status, int(stored) + int(total or 0)))
     return out
+
+
+def pg_snapshot(session: Session) -> str:
+    """PostgreSQL's current snapshot (``xmin:xmax:in-progress ids``), in the session's
+    transaction. Every transaction that writes is given an id: while none is given nor
+    ends, the snapshot stays the same, so an unchanged snapshot means that nothing was
+    committed (to any database of the server) since it was last read. The
+    ``txid_`` form, which every supported version has."""
+    return str(session.connection().exec_driver_sql("SELECT txid_current_snapshot()::text").scalar())
