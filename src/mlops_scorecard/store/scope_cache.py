@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from .models import DerivedResult
 from .rollup import subtree_map
-from .scope_rows import Commits, closed_fingerprint, live_rows, pg_snapshot
+from .scope_rows import Commits, closed_fingerprint, live_rows, one_snapshot, pg_snapshot
 from .scopes import Point, Scope, UnitRow, decoded_summary, unit_rows
 from .summaries import BODY_HEAD, IN_LIMIT, KIND, Summary, SummaryRow, compute_bodies
 
@@ -175,6 +175,7 @@ class SummaryCache:
         rows and a fingerprint of the closed ones (their rows too when it moved); the
         stored summaries only of the assessments whose row changed; nothing when no
         transaction has committed since the last read (:meth:`commits`)."""
+        one_snapshot(session)
         mark = self._commits(session)
         with self._lock:
             if mark is not None and mark == self._mark and self._snapshot is not None and not self._retry:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from .models import Answer, Assessment, Respondent
 from .summaries import SummaryRow
 
-__all__ = ["Commits", "closed_fingerprint", "live_rows", "pg_snapshot"]
+__all__ = ["Commits", "closed_fingerprint", "live_rows", "one_snapshot", "pg_snapshot"]
 
 
 class Commits:
@@ -112,3 +112,12 @@ def pg_snapshot(session: Session) -> str:
     committed (to any database of the server) since it was last read. The
     ``txid_`` form, which every supported version has."""
     return str(session.connection().exec_driver_sql("SELECT txid_current_snapshot()::text").scalar())
+
+
+def one_snapshot(session: Session) -> None:
+    """Have the session's reads see one snapshot of the database: on PostgreSQL a
+    REPEATABLE READ transaction (under READ COMMITTED each statement sees its own, and an
+    assessment closed between reading the open rows and the closed ones would be in
+    neither), when its transaction has not begun; SQLite's read transactions do already."""
+    if session.get_bind().engine.dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
