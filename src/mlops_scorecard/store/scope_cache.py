@@ -1,15 +1,17 @@
 """The teams' summaries as this worker last read them, checked against the database on
 every view, so that a roll-up page after one change reads and decodes only what changed.
 
-Every view reads the units and every assessment's row (id, unit, title, date, status,
-revision: the revision moves on with every save and every other change results derive
-from, :mod:`.revisions`) in two queries, and compares them with what the worker holds.
-Only the assessments whose row differs, or that are new, have their stored summaries
-read and decoded (or computed, when stale, as :func:`~.scopes.scope_summaries` does,
-at most ``limit`` per view); only their teams' latest summary and trend points are
-rebuilt. Nothing is trusted without that comparison: a worker holding nothing, or
-something older, shows the same numbers after more work, and several workers (or
-machines) each see every change the moment it is committed.
+A view first asks whether anything was committed since the worker last read the rows
+(:mod:`.scope_rows`: SQLite's data version, PostgreSQL's snapshot); when nothing was, it
+reads nothing more. Otherwise it reads the units, the open assessments' rows with their
+revisions (the revision moves on with every save and every other change results derive
+from, :mod:`.revisions`) and a fingerprint of the closed ones (their rows too when it
+moved), and compares them with what the worker holds. Only the assessments whose row
+differs, or that are new, have their stored summaries read and decoded (or computed,
+when stale, as :func:`~.scopes.scope_summaries` does, at most ``limit`` per view); only
+their teams' latest summary and trend points are rebuilt. Nothing is trusted without
+that check: a worker holding nothing, or something older, shows the same numbers after
+more work, and several workers (or machines) each see every change once it is committed.
 
 Bounded: one :class:`SummaryCache` per database (the last :data:`DATABASES_KEPT`), and
 none for a database of more than :data:`MAX_KEPT` assessments (about 1 KB each: a
