@@ -48,6 +48,7 @@ def seed(app: FastAPI) -> dict[str, Any]:
         parents.append(sub.id)
         for n, parent in enumerate(parents):
             team = units.create_unit(s, name=f"Team {n}", kind="team", parent_id=parent)
+            out.setdefault("team", team.id)  # the first: where it stands among its peers
             for q, status in ((1, "closed"), (4, "open")):
                 a = assessments.create_assessment(
                     s, unit_id=team.id, title=f"Q{q}", date=dt.date(2025, q, 10), status="open"
@@ -81,7 +82,8 @@ def views(viewer: TestClient, api: TestClient, ids: dict[str, Any]) -> list[Any]
     """The organization page (two pages of teams and a search), a department's page and
     the roll-up API of the organization and a department."""
     out: list[Any] = []
-    for path in ("/", "/?page=2", "/?q=Team+1", f"/units/{ids['dept0']}", f"/units/{ids['dept1']}"):
+    paths = ["/", "/?page=2", "/?q=Team+1", f"/units/{ids['dept0']}", f"/units/{ids['dept1']}"]
+    for path in [*paths, f"/?team={ids['team']}"]:
         r = viewer.get(path)
         assert r.status_code == 200, r.text
         out.append(comparable(r.text))
@@ -114,7 +116,7 @@ def test_pages_after_a_save_are_a_full_rebuilds(
     rebuilt = views(viewer, api, ids)
     assert after == rebuilt
     assert after[0] != before[0]  # the organization page moved with the save
-    assert after[5] != before[5]  # and the roll-up API
+    assert after[6] != before[6]  # and the roll-up API
     assert after[4] == before[4]  # the other department's page did not
 
 

@@ -23,7 +23,6 @@ from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...framework import Framework
 from ...store.analysis import OrgSummary, unit_trend, version_notes
 from ...store.assessments import get_assessment, list_assessments
-from ...store.distributions import distributions
 from ...store.frameworks import resolve
 from ...store.models import Assessment, Unit
 from ...store.plans import plan_for
@@ -46,6 +45,7 @@ from ..views.departments import (
     department_base,
     department_page,
     main_framework_teams,
+    updated_distributions,
 )
 from ..views.org import OrgAnalysis, org_analysis, unit_tree
 from ..views.plans import UnitPlanView, unit_plan_view
@@ -75,6 +75,8 @@ class Rolled:
     #: the :class:`~mlops_scorecard.store.scope_cache.Snapshot` it was computed from
     version: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the teams changed since the roll-up it was updated from (``None``: built whole)
+    changed: frozenset[int] | None = None
 
 
 # Roll-ups computed in this worker, by database and scope, with the snapshot of the
@@ -171,7 +173,9 @@ def load_scope(request: Request, unit_id: int | None, unit: Any = None) -> Rolle
     extra: dict[str, Any] = {}
     if kept is not None and changed is not None and "roots" in kept.extra:  # the same units: the same tree
         extra.update(roots=kept.extra["roots"], order=kept.extra["order"])
-    rolled = Rolled(scope.units, scope.latest, frameworks, base, snapshot.version, extra)
+        if "summary" in kept.extra:  # what the distribution of team scores is updated from
+            extra["was"] = {"summary": kept.extra["summary"]}
+    rolled = Rolled(scope.units, scope.latest, frameworks, base, snapshot.version, extra, changed)
     with _ROLLED_LOCK:
         newer = _ROLLED.get(key)
         if newer is not None and newer.version > rolled.version:
@@ -225,7 +229,15 @@ def _org_page(request: Request, status: int = 200, error: str | None = None, val
             peers, columns = main_framework_teams(
                 rolled.units, rolled.latest, rolled.frameworks, rolled.base.teams if whole else None
             )
-            summary = OrgSummary(peers, [], distributions(peers.values(), [*columns, ("overall", "Overall")]))
+            was = rolled.extra.pop("was", None)  # the roll-up before the last change's
+            dists = updated_distributions(
+                None if was is None else was["summary"].distributions,
+                {} if was is None else was["summary"].teams,
+                peers,
+                rolled.changed,
+                [*columns, ("overall", "Overall")],
+            )
+            summary = OrgSummary(peers, [], dists)
             rolled.extra.update(columns=columns, summary=summary)
     x = rolled.extra
     roots, order = x["roots"], x["order"]

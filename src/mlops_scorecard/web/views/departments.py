@@ -7,12 +7,14 @@ from :mod:`mlops_scorecard.store.rollup`, :mod:`~mlops_scorecard.store.rolled` a
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...framework import Framework
+from ...store.distributions import Distribution, distributions
 from ...store.rolled import TREND_RULE, WEAK_RULE
 from ...store.rollup import ROLLUP_RULE, TeamScore, subtree_map, summary_teams
 from ...store.scopes import Point
@@ -42,6 +44,7 @@ __all__ = [
     "department_page",
     "department_view",
     "main_framework_teams",
+    "updated_distributions",
 ]
 
 #: Teams per page of the teams heatmap.
@@ -341,3 +344,47 @@ def main_framework_teams(
         for did in latest[t].dimensions:
             titles.setdefault(did, did)
     return teams, list(titles.items())
+
+
+def updated_distributions(
+    previous: Sequence[Distribution] | None,
+    was: Mapping[int, TeamScore],
+    peers: Mapping[int, TeamScore],
+    changed: Collection[int] | None,
+    columns: Sequence[tuple[str, str]],
+) -> list[Distribution]:
+    """:func:`~mlops_scorecard.store.distributions.distributions` of ``peers`` over
+    ``columns``, from ``previous`` (those of ``was``, the same teams on the same columns)
+    when only the ``changed`` teams' scores moved: each one's old score taken out of the
+    sorted scores and its new one put in its place, the same lists a whole sort gives
+    (sorted by score, then unit id: no two alike)."""
+    if (
+        previous is None
+        or changed is None
+        or [(d.dimension_id, d.title) for d in previous] != list(columns)
+        or was.keys() != peers.keys()
+    ):
+        return distributions(peers.values(), columns)
+    out = []
+    for d in previous:
+        scores = list(d.scores)
+        for t in changed:
+            if t not in peers:
+                continue
+            old, new = was[t].score(d.dimension_id), peers[t].score(d.dimension_id)
+            if old == new:
+                continue
+            if old is not None:
+                i = bisect.bisect_left(scores, (old, t), key=_by_score)
+                if i >= len(scores) or scores[i] != (t, old):  # not of these scores after all
+                    return distributions(peers.values(), columns)
+                del scores[i]
+            if new is not None:
+                bisect.insort(scores, (t, new), key=_by_score)
+        out.append(Distribution(d.dimension_id, d.title, scores))
+    return out
+
+
+def _by_score(p: tuple[int, float]) -> tuple[float, int]:
+    """The order of a distribution's (unit id, score) pairs: by score, then unit id."""
+    return p[1], p[0]
