@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event, make_url, select
+from sqlalchemy.orm import Session
 
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.settings import Settings
@@ -145,7 +146,7 @@ def test_pages_after_closing_one_are_a_full_rebuilds(
     assert views(viewer, api, ids) == archived
 
 
-def a_respondent(s: Any, a: Assessment) -> Respondent:
+def a_respondent(s: Session, a: Assessment) -> Respondent:
     return s.scalars(select(Respondent).where(Respondent.assessment_id == a.id).limit(1)).one()
 
 
