@@ -29,11 +29,16 @@ __all__ = [
     "TREND_RULE",
     "WEAK_RULE",
     "Place",
+    "Places",
     "RolledPoint",
+    "WeakCounts",
     "WeakQuestion",
     "places",
     "quarter_of",
+    "quarter_picks",
+    "rolled_point",
     "rolled_trend",
+    "weakest",
     "weakest_questions",
 ]
 
@@ -85,26 +90,35 @@ class RolledPoint:
     dimensions: dict[str, RolledScore]
 
 
-def rolled_trend(history: Mapping[int, Sequence[Any]], dimension_ids: Sequence[str]) -> list[RolledPoint]:
-    """The rolled-up trend (:data:`TREND_RULE`) of the teams in ``history`` (team unit id
-    -> points with ``date``, ``overall`` and ``dimensions``, oldest first,
-    :attr:`~.summaries.Scope.history`), oldest quarter first."""
+def quarter_picks(history: Mapping[int, Sequence[Any]]) -> dict[str, dict[int, Any]]:
+    """Per quarter, each team's point that counts in it (its newest there), the teams in
+    the order of ``history`` (team unit id -> points, oldest first)."""
     by_quarter: dict[str, dict[int, Any]] = {}
     for unit_id, summaries in history.items():
         for s in summaries:  # oldest first: the newest in a quarter wins
             by_quarter.setdefault(quarter_of(s.date), {})[unit_id] = s
-    out = []
-    for label in sorted(by_quarter):
-        teams = list(by_quarter[label].values())
-        out.append(
-            RolledPoint(
-                label=label,
-                teams=len(teams),
-                overall=_rolled(t.overall for t in teams),
-                dimensions={d: _rolled(t.dimensions.get(d) for t in teams) for d in dimension_ids},
-            )
-        )
-    return out
+    return by_quarter
+
+
+def rolled_point(label: str, teams: Sequence[Any], dimension_ids: Sequence[str]) -> RolledPoint:
+    """One quarter of the rolled-up trend from the points that count in it (in the
+    teams' order: the sums are added in it)."""
+    return RolledPoint(
+        label=label,
+        teams=len(teams),
+        overall=_rolled(t.overall for t in teams),
+        dimensions={d: _rolled(t.dimensions.get(d) for t in teams) for d in dimension_ids},
+    )
+
+
+def rolled_trend(history: Mapping[int, Sequence[Any]], dimension_ids: Sequence[str]) -> list[RolledPoint]:
+    """The rolled-up trend (:data:`TREND_RULE`) of the teams in ``history`` (team unit id
+    -> points with ``date``, ``overall`` and ``dimensions``, oldest first,
+    :attr:`~.summaries.Scope.history`), oldest quarter first."""
+    by_quarter = quarter_picks(history)
+    return [
+        rolled_point(label, list(by_quarter[label].values()), dimension_ids) for label in sorted(by_quarter)
+    ]
 
 
 @dataclass(frozen=True)
@@ -119,27 +133,63 @@ class WeakQuestion:
     answers_valued: int
 
 
+@dataclass
+class WeakCounts:
+    """What :func:`weakest` ranks, per question id: the teams answering it mostly with
+    the lowest answer, the teams asked it, and the respondents' lowest and valued
+    answers. Whole numbers, so a team's part can be taken out and put back exactly
+    (:meth:`add` with ``sign=-1``): a roll-up after one change need not add up every team."""
+
+    low_teams: dict[str, int]
+    asked_teams: dict[str, int]
+    low_answers: dict[str, int]
+    valued_answers: dict[str, int]
+
+    def copy(self) -> WeakCounts:
+        """An independent copy (the counts of a kept roll-up stay as they are)."""
+        return WeakCounts(
+            dict(self.low_teams), dict(self.asked_teams), dict(self.low_answers), dict(self.valued_answers)
+        )
+
+    def add(self, team: Any, asked: Collection[str], sign: int = 1) -> None:
+        """Count one team's summary (``sign=-1``: take it out); ``asked`` its question ids."""
+        for qid in asked:
+            self.asked_teams[qid] = self.asked_teams.get(qid, 0) + sign
+        for qid, (low, valued) in team.weak.items():
+            self.low_answers[qid] = self.low_answers.get(qid, 0) + sign * low
+            self.valued_answers[qid] = self.valued_answers.get(qid, 0) + sign * valued
+            if 2 * low > valued:
+                n = self.low_teams.get(qid, 0) + sign
+                if n:
+                    self.low_teams[qid] = n
+                else:  # as if never counted: a question no team answers mostly "no" is not listed
+                    del self.low_teams[qid]
+
+    @classmethod
+    def of(cls, teams: Iterable[Any], asked: Callable[[Any], Collection[str]]) -> WeakCounts:
+        """The counts over ``teams`` (summaries); ``asked(summary)`` gives its question ids."""
+        counts = cls({}, {}, {}, {})
+        for t in teams:
+            counts.add(t, asked(t))
+        return counts
+
+
 def weakest_questions(
     teams: Iterable[Any], asked: Callable[[Any], Collection[str]], limit: int = 8
 ) -> list[WeakQuestion]:
     """The ``limit`` weakest questions (:data:`WEAK_RULE`) over ``teams`` (summaries);
     ``asked(summary)`` gives the question ids that team's question set has. Questions no
     team answers mostly with the lowest answer are left out."""
-    low_teams: dict[str, int] = {}
-    asked_teams: dict[str, int] = {}
-    low_answers: dict[str, int] = {}
-    valued_answers: dict[str, int] = {}
-    for t in teams:
-        for qid in asked(t):
-            asked_teams[qid] = asked_teams.get(qid, 0) + 1
-        for qid, (low, valued) in t.weak.items():
-            low_answers[qid] = low_answers.get(qid, 0) + low
-            valued_answers[qid] = valued_answers.get(qid, 0) + valued
-            if 2 * low > valued:
-                low_teams[qid] = low_teams.get(qid, 0) + 1
+    return weakest(WeakCounts.of(teams, asked), limit)
+
+
+def weakest(counts: WeakCounts, limit: int = 8) -> list[WeakQuestion]:
+    """The ``limit`` weakest questions of :class:`WeakCounts` (:func:`weakest_questions`)."""
     found = [
-        WeakQuestion(q, n, max(n, asked_teams.get(q, 0)), low_answers[q], valued_answers[q])
-        for q, n in low_teams.items()
+        WeakQuestion(
+            q, n, max(n, counts.asked_teams.get(q, 0)), counts.low_answers[q], counts.valued_answers[q]
+        )
+        for q, n in counts.low_teams.items()
     ]
     found.sort(
         key=lambda w: (-w.teams_low / max(w.teams_asked, 1), -w.teams_low, -w.answers_low, w.question_id)
@@ -156,14 +206,31 @@ class Place:
     of: int
 
 
+class Places:
+    """Each scored team's :class:`Place` among the scored teams of ``scores`` (unit id ->
+    overall), worked out when asked (a page shows 50 of thousands): one sort."""
+
+    def __init__(self, scores: Mapping[int, float | None]) -> None:
+        self._scores = scores
+        self._sorted = sorted(v for v in scores.values() if v is not None)
+
+    def get(self, unit_id: int) -> Place | None:
+        """The team's place; ``None`` when it has no score (or is not one of them)."""
+        v = self._scores.get(unit_id)
+        if v is None:
+            return None
+        n = len(self._sorted)
+        # teams strictly above, with the same tolerance as Distribution.position
+        return Place(n - bisect.bisect_right(self._sorted, v + 1e-9) + 1, n)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Places) and dict(self._scores) == dict(other._scores)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def places(scores: Mapping[int, float | None]) -> dict[int, Place]:
     """Each scored team's :class:`Place` among the scored teams of ``scores`` (unit id ->
     overall); one sort, so thousands of teams cost milliseconds."""
-    scored = sorted(v for v in scores.values() if v is not None)
-    n = len(scored)
-    out = {}
-    for unit_id, v in scores.items():
-        if v is not None:
-            # teams strictly above, with the same tolerance as Distribution.position
-            out[unit_id] = Place(n - bisect.bisect_right(scored, v + 1e-9) + 1, n)
-    return out
+    found = Places(scores)
+    return {unit_id: p for unit_id in scores if (p := found.get(unit_id)) is not None}

@@ -1,16 +1,16 @@
 """A department's (or the organization's) teams as the roll-up pages read them: every
 unit in four columns, each team's latest :class:`~.summaries.Summary` and its trend's
-points, from one joined query of the assessments and their stored summaries; and a
-fingerprint of that data, so a page may keep what it computed from it."""
+points, from one joined query of the assessments and their stored summaries (what a
+worker keeps of them between views is :mod:`.scope_cache`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import String, case, func, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from .models import Assessment, DerivedResult, Unit
@@ -21,8 +21,8 @@ __all__ = [
     "Point",
     "Scope",
     "UnitRow",
+    "decoded_summary",
     "own_assessments",
-    "scope_fingerprint",
     "scope_summaries",
     "top_unit",
     "unit_rows",
@@ -61,13 +61,25 @@ class Scope:
     :class:`Point`, oldest first (``history``: the latest is its last)."""
 
     units: list[UnitRow]
-    history: dict[int, list[Point]]
+    history: Mapping[int, Sequence[Point]]
     latest: dict[int, Summary]
     pending: dict[int, tuple[int, str]]
     #: teams with summaries left stale by the bound on one view's work (being refreshed)
     refreshing: frozenset[int] = frozenset()
     #: teams whose ``latest`` is a stored summary of an older revision, shown until refreshed
     stale: frozenset[int] = frozenset()
+
+
+def decoded_summary(row: SummaryRow, body: str) -> tuple[Summary | None, Point | None] | None:
+    """A stored body as the roll-ups use it: the summary and the trend's point, both
+    ``None`` when nobody answered; ``None`` for a body of another format."""
+    head, _, detail = body.partition("\n")
+    data = json.loads(head)
+    if not isinstance(data, dict) or data.get("v") != FORMAT:
+        return None
+    if not data.get("n"):
+        return None, None
+    return summary_of(row, data, detail), Point(row.date, data["overall"], data["dims"])
 
 
 def _joined(session: Session, unit_ids: Collection[int]) -> list[tuple[SummaryRow, int | None, str | None]]:
@@ -161,45 +173,6 @@ def scope_summaries(session: Session, *, unit_id: int | None, limit: int | None 
         newest_first.setdefault(r.unit_id, []).append(Point(r.date, data["overall"], data["dims"]))
     history = {u: points[::-1] for u, points in newest_first.items()}
     return Scope(units, history, latest, pending, frozenset(refreshing), frozenset(shown_stale))
-
-
-def scope_fingerprint(session: Session) -> tuple[int, ...]:
-    """A fingerprint of what a roll-up page is computed from, from two aggregate queries
-    (a few milliseconds at 20,000 assessments, where reading the rows costs a hundred).
-
-    It moves when a unit is added, removed, moved or its kind or name's length changes,
-    and when an assessment is added, removed, opened or closed or its revision moves on
-    (every change to what its results derive from bumps it, :mod:`.revisions`, and a
-    summary is a function of its assessment's revision). A page may keep what it
-    computed while the fingerprint stays the same."""
-    units = (
-        session.connection()
-        .execute(
-            select(
-                func.count(),
-                func.coalesce(func.max(Unit.id), 0),
-                func.coalesce(func.sum(Unit.id * func.coalesce(Unit.parent_id, -1)), 0),
-                func.coalesce(func.sum(func.length(Unit.name) * Unit.id), 0),
-                func.coalesce(func.sum(case((Unit.kind == "team", Unit.id), else_=0)), 0),
-            ).where(Unit.archived_at.is_(None))
-        )
-        .one()
-    )
-    assessments = (
-        session.connection()
-        .execute(
-            select(
-                func.count(),
-                func.coalesce(func.max(Assessment.id), 0),
-                func.coalesce(func.sum(Assessment.revision), 0),
-                func.coalesce(func.sum(Assessment.revision * Assessment.id), 0),
-                func.coalesce(func.sum(Assessment.unit_id * Assessment.id), 0),
-                func.coalesce(func.sum(case((Assessment.status == "open", Assessment.id), else_=0)), 0),
-            ).where(Assessment.status != "draft", Assessment.archived_at.is_(None))
-        )
-        .one()
-    )
-    return tuple(int(v) for v in (*units, *assessments))
 
 
 def top_unit(session: Session) -> Unit | None:

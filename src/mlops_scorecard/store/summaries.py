@@ -37,6 +37,7 @@ __all__ = [
     "KIND",
     "Summary",
     "SummaryRow",
+    "assessment_rows",
     "compute_bodies",
     "latest_summaries",
     "store_summaries",
@@ -97,7 +98,7 @@ class Summary:
         standard deviation of their own scores (``None`` below two); decoded on first use."""
         return {k: (int(v[0]), v[1]) for k, v in self._line(1).items()}
 
-    @property
+    @cached_property
     def framework_id(self) -> str:
         """The framework's id, without the version."""
         return self.framework.split("@", 1)[0]
@@ -318,6 +319,13 @@ def _rows(session: Session, unit_ids: Collection[int] | None = None) -> list[Sum
             when = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date)[:10])
             out.append(SummaryRow(aid, unit_id, title, when, status, revision))
     return out
+
+
+def assessment_rows(session: Session) -> list[SummaryRow]:
+    """Every assessment that is not a draft nor archived, by unit, newest first: the
+    columns a summary is read for, its revision included (what moves on with every
+    save), in one query."""
+    return _rows(session)
 
 
 def summaries_for(session: Session, *, assessment_ids: Sequence[int]) -> dict[int, Summary]:

@@ -23,12 +23,12 @@ from ...errors import ConflictError, NotFoundError, ScorecardError
 from ...framework import Framework
 from ...store.analysis import OrgSummary, unit_trend, version_notes
 from ...store.assessments import get_assessment, list_assessments
-from ...store.distributions import distributions
 from ...store.frameworks import resolve
 from ...store.models import Assessment, Unit
 from ...store.plans import plan_for
 from ...store.results import summary_results
-from ...store.scopes import UnitRow, own_assessments, scope_fingerprint, scope_summaries, top_unit
+from ...store.scope_cache import drop_caches, summary_cache
+from ...store.scopes import UnitRow, own_assessments, top_unit
 from ...store.summaries import Summary, store_summaries
 from ...store.units import UNIT_KINDS, create_unit, get_unit, list_units
 from ...store.work_done import done_since
@@ -45,6 +45,7 @@ from ..views.departments import (
     department_base,
     department_page,
     main_framework_teams,
+    updated_distributions,
 )
 from ..views.org import OrgAnalysis, org_analysis, unit_tree
 from ..views.plans import UnitPlanView, unit_plan_view
@@ -52,7 +53,7 @@ from ..views.units import assessment_rows, trend_table, unit_view
 
 router = APIRouter(include_in_schema=False)
 
-__all__ = ["ROLLED_KEPT", "Rolled", "load_org", "load_scope", "router"]
+__all__ = ["ROLLED_KEPT", "Rolled", "forget_rollups", "load_org", "load_scope", "router"]
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -71,13 +72,18 @@ class Rolled:
     latest: dict[int, Summary]
     frameworks: dict[str, Framework]
     base: DepartmentBase
+    #: the :class:`~mlops_scorecard.store.scope_cache.Snapshot` it was computed from
+    version: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the teams changed since the roll-up it was updated from (``None``: built whole)
+    changed: frozenset[int] | None = None
 
 
-# Roll-ups computed in this worker, by scope and the fingerprint of the data they came
-# from: a page of 5,000 teams recomputes only when a unit or an assessment has changed.
-# Keyed by the data itself, so it is never stale and workers need not share it.
-_ROLLED: OrderedDict[tuple[str, int | None, tuple[int, ...]], Rolled] = OrderedDict()
+# Roll-ups computed in this worker, by database and scope, with the snapshot of the
+# summaries they came from (store.scope_cache, checked against the database on every
+# view): a page of 5,000 teams recomputes only when a unit or an assessment has
+# changed, and then only the parts of the roll-up the changed teams are in.
+_ROLLED: OrderedDict[tuple[str, int | None], Rolled] = OrderedDict()
 _ROLLED_LOCK = threading.Lock()
 ROLLED_KEPT = 8
 
@@ -114,21 +120,29 @@ def load_scope(request: Request, unit_id: int | None, unit: Any = None) -> Rolle
     """The teams' summaries below ``unit_id`` (every team for ``None``), their frameworks,
     and the roll-up of ``unit`` (a unit row or object; ``None``: the whole organization).
 
-    Read in a read-only transaction; summaries that had to be computed are stored after,
-    in a short write of their own. The cache is only a shortcut: when that write fails
-    (the database busy past its timeout), the page is still right and the next view
-    tries again, so the failure is logged, not shown."""
+    Read in a read-only transaction: the units and every assessment's row, compared with
+    what this worker holds (:mod:`~mlops_scorecard.store.scope_cache`), then only the
+    summaries of what changed. Summaries that had to be computed are stored after, in a
+    short write of their own. The cache is only a shortcut: when that write fails (the
+    database busy past its timeout), the page is still right and the next view (of any
+    worker) computes them again, so the failure is logged, not shown."""
+    # the database too: two databases (tests, or two apps in one process) may hold
+    # the same units and revisions with different answers
+    url = str(state(request).engine.url)
+    cache = summary_cache(url)
+    key = (url, unit_id)
     with state(request).read() as s:
-        # the database too: two databases (tests, or two apps in one process) may hold
-        # the same units and revisions with different answers
-        key = (str(state(request).engine.url), unit_id, scope_fingerprint(s))
-        with _ROLLED_LOCK:
-            found = _ROLLED.get(key)
-            if found is not None:
-                _ROLLED.move_to_end(key)
-                return found
         with _gc_paused():
-            scope = scope_summaries(s, unit_id=unit_id, limit=state(request).settings.summaries_per_view)
+            snapshot, pending = cache.refresh(s, limit=state(request).settings.summaries_per_view)
+        with _ROLLED_LOCK:
+            kept = _ROLLED.get(key)
+            if kept is not None:
+                _ROLLED.move_to_end(key)
+        if kept is not None and kept.version == snapshot.version:
+            return kept
+        if kept is not None and kept.version > snapshot.version:  # another thread's, newer
+            kept = None
+        scope = snapshot.scope(unit_id, pending)
         frameworks: dict[str, Framework] = {}
         for ref in sorted({x.framework for x in scope.latest.values()}):
             try:
@@ -143,6 +157,7 @@ def load_scope(request: Request, unit_id: int | None, unit: Any = None) -> Rolle
             log.warning("summaries not stored (%s); they are computed again on the next view", exc)
     if unit is None and unit_id is not None:
         unit = next((u for u in scope.units if u.id == unit_id), None)
+    changed = None if kept is None else cache.changed_since(kept.version)
     with _gc_paused():
         base = department_base(
             unit,
@@ -152,15 +167,31 @@ def load_scope(request: Request, unit_id: int | None, unit: Any = None) -> Rolle
             frameworks,
             refreshing=len(scope.refreshing),
             stale=scope.stale,
+            previous=None if kept is None or changed is None else kept.base,
+            changed=changed,
         )
-    rolled = Rolled(scope.units, scope.latest, frameworks, base)
-    if scope.refreshing:  # not kept: the next view refreshes more (the fingerprint is the same)
-        return rolled
+    extra: dict[str, Any] = {}
+    if kept is not None and changed is not None and "roots" in kept.extra:  # the same units: the same tree
+        extra.update(roots=kept.extra["roots"], order=kept.extra["order"])
+        if "summary" in kept.extra:  # what the distribution of team scores is updated from
+            extra["was"] = {"summary": kept.extra["summary"]}
+    rolled = Rolled(scope.units, scope.latest, frameworks, base, snapshot.version, extra, changed)
     with _ROLLED_LOCK:
+        newer = _ROLLED.get(key)
+        if newer is not None and newer.version > rolled.version:
+            return rolled
         _ROLLED[key] = rolled
         while len(_ROLLED) > ROLLED_KEPT:
             _ROLLED.popitem(last=False)
     return rolled
+
+
+def forget_rollups() -> None:
+    """Forget the roll-ups and summaries this worker keeps (it then computes them as a
+    new worker would, from the database)."""
+    drop_caches()
+    with _ROLLED_LOCK:
+        _ROLLED.clear()
 
 
 def _department(request: Request, rolled: Rolled) -> DepartmentView:
@@ -188,12 +219,26 @@ def _org_analysis(rolled: Rolled, team: str | None) -> OrgAnalysis:
 
 def _org_page(request: Request, status: int = 200, error: str | None = None, values: Any = None) -> Response:
     rolled = load_org(request)
-    if not rolled.extra:  # once per roll-up: the tree and the distribution of team scores
+    if "summary" not in rolled.extra:  # once per roll-up: the tree and the distribution of team scores
         with _gc_paused():
-            roots, order = unit_tree(rolled.units)
-            peers, columns = main_framework_teams(rolled.units, rolled.latest, rolled.frameworks)
-            summary = OrgSummary(peers, [], distributions(peers.values(), [*columns, ("overall", "Overall")]))
-            rolled.extra.update(roots=roots, order=order, columns=columns, summary=summary)
+            if "roots" not in rolled.extra:
+                roots, order = unit_tree(rolled.units)
+                rolled.extra.update(roots=roots, order=order)
+            # the roll-up's team scores when it is over every team (one top unit, no orphans)
+            whole = len(rolled.base.team_ids) == sum(1 for u in rolled.units if u.kind == "team")
+            peers, columns = main_framework_teams(
+                rolled.units, rolled.latest, rolled.frameworks, rolled.base.teams if whole else None
+            )
+            was = rolled.extra.pop("was", None)  # the roll-up before the last change's
+            dists = updated_distributions(
+                None if was is None else was["summary"].distributions,
+                {} if was is None else was["summary"].teams,
+                peers,
+                rolled.changed,
+                [*columns, ("overall", "Overall")],
+            )
+            summary = OrgSummary(peers, [], dists)
+            rolled.extra.update(columns=columns, summary=summary)
     x = rolled.extra
     roots, order = x["roots"], x["order"]
     dept = _department(request, rolled)

@@ -4,14 +4,14 @@ rolled-up trend's lines; formatting only."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ...analysis import WIDE_INTERVAL
 from ...format import answer_label, fmt_interval, fmt_score, plural
 from ...framework import Framework
-from ...store.rolled import rolled_trend, weakest_questions
+from ...store.rolled import RolledPoint, WeakQuestion, rolled_trend, weakest_questions
 from ...store.rollup import RolledScore, TeamScore, rollup_over
 from ...store.scopes import Point
 from ...store.summaries import Summary
@@ -25,11 +25,14 @@ __all__ = [
     "SubBlock",
     "TeamRow",
     "TrendLine",
+    "asked_questions",
     "rollup_rows",
     "short_labels",
     "team_row",
     "tree_order",
+    "trend_line",
     "trend_lines",
+    "weak_lines",
     "weak_sentences",
 ]
 
@@ -185,14 +188,29 @@ def rollup_rows(
     depth: Mapping[int, int],
     teams: Mapping[int, TeamScore],
     columns: Sequence[Column],
+    made: dict[int, RollRow | None] | None = None,
+    keep: Callable[[int], RollRow | None] | None = None,
 ) -> tuple[list[RollRow], list[SubBlock]]:
     """The scope's own row and its child departments' (always shown), and per child
-    department with departments below it, those rows (collapsed)."""
+    department with departments below it, those rows (collapsed). Each row (or ``None``
+    for a department without a scored team) is put in ``made`` by unit id; ``keep``,
+    when given, is asked first for a row that is still right (``None``: compute it):
+    a roll-up after one change computes only the rows of the changed teams' departments."""
     departments = [i for i in scope_ids if by_id[i].kind != "team"]
     top = depth[scope.id] + 1 if scope is not None else min((depth[i] for i in departments), default=0)
+    out: dict[int, RollRow | None] = {} if made is None else made
+    ask = keep or (lambda _: None)
+
+    def row_of(unit: Any, d: int, own: bool = False) -> RollRow | None:
+        found = ask(unit.id)
+        if found is None:
+            found = _roll_row(unit, d, subtrees, teams, columns, own=own)
+        out[unit.id] = found
+        return found
+
     rows: list[RollRow] = []
     if scope is not None:
-        own = _roll_row(scope, 0, subtrees, teams, columns, own=True)
+        own = row_of(scope, 0, own=True)
         if own is not None:
             rows.append(own)
     blocks: list[SubBlock] = []
@@ -202,13 +220,13 @@ def rollup_rows(
         if scope is not None and i == scope.id:
             continue
         if d == top:
-            row = _roll_row(by_id[i], 1 if scope is not None else 0, subtrees, teams, columns)
+            row = row_of(by_id[i], 1 if scope is not None else 0)
             if row is not None:
                 rows.append(row)
             current = (by_id[i], [])
             blocks.append(SubBlock(i, by_id[i].name, "", current[1]))
         elif d > top and current is not None:
-            row = _roll_row(by_id[i], d - top, subtrees, teams, columns)
+            row = row_of(by_id[i], d - top)
             if row is not None:
                 current[1].append(row)
     kept = [
@@ -261,10 +279,9 @@ def team_row(
     )
 
 
-def weak_sentences(
-    fw: Framework | None, summaries: Sequence[Summary], frameworks: Mapping[str, Framework]
-) -> list[str]:
-    """Sentences for the weakest questions: "4 of 6 teams answer mostly “No” to ..."."""
+def asked_questions(frameworks: Mapping[str, Framework]) -> Callable[[Summary], Collection[str]]:
+    """The question ids a summary's question set asks (from its framework; none when the
+    framework is unknown), each set worked out once."""
     asked_cache: dict[tuple[str, str], frozenset[str]] = {}
 
     def asked(s: Summary) -> frozenset[str]:
@@ -276,9 +293,21 @@ def weak_sentences(
             )
         return asked_cache[key]
 
+    return asked
+
+
+def weak_sentences(
+    fw: Framework | None, summaries: Sequence[Summary], frameworks: Mapping[str, Framework]
+) -> list[str]:
+    """Sentences for the weakest questions: "4 of 6 teams answer mostly “No” to ..."."""
+    return weak_lines(fw, weakest_questions(summaries, asked_questions(frameworks)))
+
+
+def weak_lines(fw: Framework | None, weakest: Sequence[WeakQuestion]) -> list[str]:
+    """:func:`weak_sentences` of questions already ranked."""
     out = []
     lowest = "the lowest answer" if fw is None else f"\u201c{answer_label(fw, fw.ranked_keys[0])}\u201d"
-    for w in weakest_questions(summaries, asked):
+    for w in weakest:
         found = None if fw is None else fw.question(w.question_id)
         what = w.question_id if found is None else f"{found[1].text} ({found[0].title})"
         out.append(
@@ -292,24 +321,24 @@ def trend_lines(
     histories: Sequence[Sequence[Point]], tids: Sequence[int], columns: Sequence[Column]
 ) -> list[TrendLine]:
     points = rolled_trend(dict(zip(tids, histories, strict=True)), [c.id for c in columns])
-    out = []
-    for p in points:
-        cells = []
-        for title, s in [*((c.title, p.dimensions[c.id]) for c in columns), ("Overall", p.overall)]:
-            if s.mean is None:
-                cells.append((_cell(None, f"{title}: no team has a score"), ""))
-                continue
-            wide = s.low is not None and s.high is not None and s.high - s.low > WIDE_INTERVAL
-            interval = (
-                "no interval with one team"
-                if s.low is None
-                else f"90% interval {fmt_interval(s.low, s.high)}"
-            )
-            cell = HeatCell(
-                fmt_score(s.mean, 0),
-                heat_style(s.mean) + (f";{HATCH}" if wide or s.low is None else ""),
-                f"{title}: mean of {plural(s.teams, 'team')}, {interval}",
-            )
-            cells.append((cell, "" if s.low is None else fmt_interval(s.low, s.high, 0)))
-        out.append(TrendLine(p.label, p.teams, cells))
-    return out
+    return [trend_line(p, columns) for p in points]
+
+
+def trend_line(p: RolledPoint, columns: Sequence[Column]) -> TrendLine:
+    """One quarter's line of the rolled-up trend."""
+    cells = []
+    for title, s in [*((c.title, p.dimensions[c.id]) for c in columns), ("Overall", p.overall)]:
+        if s.mean is None:
+            cells.append((_cell(None, f"{title}: no team has a score"), ""))
+            continue
+        wide = s.low is not None and s.high is not None and s.high - s.low > WIDE_INTERVAL
+        interval = (
+            "no interval with one team" if s.low is None else f"90% interval {fmt_interval(s.low, s.high)}"
+        )
+        cell = HeatCell(
+            fmt_score(s.mean, 0),
+            heat_style(s.mean) + (f";{HATCH}" if wide or s.low is None else ""),
+            f"{title}: mean of {plural(s.teams, 'team')}, {interval}",
+        )
+        cells.append((cell, "" if s.low is None else fmt_interval(s.low, s.high, 0)))
+    return TrendLine(p.label, p.teams, cells)

@@ -7,30 +7,31 @@ from :mod:`mlops_scorecard.store.rollup`, :mod:`~mlops_scorecard.store.rolled` a
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...framework import Framework
-from ...store.rolled import TREND_RULE, WEAK_RULE, places
+from ...store.distributions import Distribution, distributions
+from ...store.rolled import TREND_RULE, WEAK_RULE
 from ...store.rollup import ROLLUP_RULE, TeamScore, subtree_map, summary_teams
 from ...store.scopes import Point
 from ...store.spreads import UNCERTAINTY_RULE
 from ...store.summaries import Summary
 from ..params import whole_number
+from .department_groups import Group, Layout, build_group, update_group
 from .department_rows import (
     Column,
     RollRow,
     SubBlock,
     TeamRow,
     TrendLine,
-    rollup_rows,
+    asked_questions,
     short_labels,
     team_row,
     tree_order,
-    trend_lines,
-    weak_sentences,
 )
 from .org import HATCH
 
@@ -43,6 +44,7 @@ __all__ = [
     "department_page",
     "department_view",
     "main_framework_teams",
+    "updated_distributions",
 ]
 
 #: Teams per page of the teams heatmap.
@@ -87,33 +89,51 @@ class DepartmentView:
 
 
 @dataclass(frozen=True)
-class _Group:
-    framework_id: str
-    title: str
-    columns: list[Column]
-    rollups: list[RollRow]
-    blocks: list[SubBlock]
-    team_ids: list[int]
-    teams: dict[int, TeamScore]
-    places: dict[int, Any]
-    weak: list[str]
-    trend: list[TrendLine]
-
-
-@dataclass(frozen=True)
 class DepartmentBase:
     """Everything about a department's roll-up that does not depend on the search or the
     page: what :func:`department_page` slices (and what a route may keep while the data
-    it came from is unchanged)."""
+    it came from is unchanged, or start the next roll-up from after a change)."""
 
     name: str
     by_id: dict[int, Any]
     team_ids: list[int]
     latest: Mapping[int, Summary]
     scored: int
-    groups: list[_Group]
+    groups: list[Group]
     refreshing: int = 0
     stale: frozenset[int] = frozenset()
+    layout: Layout | None = None
+    teams: Mapping[int, TeamScore] = field(default_factory=dict)
+    framework_refs: frozenset[str] = frozenset()
+    fw_of: dict[str, Framework] = field(default_factory=dict)
+
+
+def _layout(scope: Any | None, units: Sequence[Any]) -> Layout:
+    order = tree_order(units)
+    subtrees = subtree_map(units)
+    depth = {n.id: n.depth for n in order}
+    if scope is None:
+        return Layout(
+            None,
+            [n.id for n in order],
+            {u.id: u for u in units},
+            subtrees,
+            depth,
+            [n.id for n in order if n.kind == "team"],
+        )
+    team_set = set(subtrees.get(scope.id, []))
+    scope_ids = []
+    inside = False
+    for n in order:  # the scope's subtree is a contiguous run of the tree order
+        if n.id == scope.id:
+            inside = True
+            base = n.depth
+        elif inside and n.depth <= base:
+            break
+        if inside:
+            scope_ids.append(n.id)
+    team_ids = [n.id for n in order if n.id in team_set]
+    return Layout(scope, scope_ids, {u.id: u for u in units}, subtrees, depth, team_ids)
 
 
 def department_base(
@@ -125,68 +145,86 @@ def department_base(
     *,
     refreshing: int = 0,
     stale: frozenset[int] = frozenset(),
+    previous: DepartmentBase | None = None,
+    changed: Collection[int] | None = None,
 ) -> DepartmentBase:
     """The roll-up of ``scope`` (a unit that is not a team; ``None``: every unit) from its
     teams' ``latest`` summaries and their ``history`` (team unit id -> points, oldest
     first). ``frameworks`` maps each summary's ``id@version`` to its framework (titles and
     question sets). ``refreshing`` teams' figures are being refreshed; ``stale`` ones
-    are shown from an older revision's summary (:class:`~mlops_scorecard.store.scopes.Scope`)."""
-    order = tree_order(units)
-    subtrees = subtree_map(units)
-    by_id = {u.id: u for u in units}
-    depth = {n.id: n.depth for n in order}
-    if scope is None:
-        scope_ids = [n.id for n in order]
-        team_ids = [n.id for n in order if n.kind == "team"]
+    are shown from an older revision's summary (:class:`~mlops_scorecard.store.scopes.Scope`).
+
+    With ``previous`` (the roll-up of the same scope over the same units) and
+    ``changed`` (the teams whose summaries or points changed since), only what those
+    teams are part of is computed again (:mod:`.department_groups`): the same page."""
+    same = (
+        previous is not None
+        and changed is not None
+        and previous.layout is not None
+        and getattr(previous.layout.scope, "id", None) == getattr(scope, "id", None)
+        and previous.framework_refs == frozenset(frameworks)
+    )
+    if same and previous is not None and previous.layout is not None and changed is not None:
+        layout = previous.layout
+        dirty = set(changed) & set(layout.team_ids)  # the scope's teams only
+        teams_all = dict(previous.teams)
+        for t in dirty:
+            teams_all.pop(t, None)
+        teams_all.update(summary_teams((layout.by_id[t] for t in dirty), latest))
     else:
-        team_set = set(subtrees.get(scope.id, []))
-        team_ids = [n.id for n in order if n.id in team_set]
-        scope_ids = []
-        inside = False
-        for n in order:  # the scope's subtree is a contiguous run of the tree order
-            if n.id == scope.id:
-                inside = True
-                base = n.depth
-            elif inside and n.depth <= base:
-                break
-            if inside:
-                scope_ids.append(n.id)
-    teams_all = summary_teams((by_id[i] for i in team_ids), latest)
-    # frameworks by how many teams use them, most first; titles from the newest version seen
+        layout = _layout(scope, units)
+        dirty = set()
+        teams_all = summary_teams((layout.by_id[i] for i in layout.team_ids), latest)
+    by_id = layout.by_id
+    team_ids = layout.team_ids
+    was = previous.latest if same and previous is not None else {}
+    # a change that moves no team to another framework (or version), nor in or out of
+    # the roll-up, keeps the grouping: no pass over every team
+    regroup = not same or any(
+        (t in was) != (t in latest) or (t in latest and was[t].framework != latest[t].framework)
+        for t in dirty
+    )
     fw_teams: dict[str, list[int]] = {}
     fw_of: dict[str, Framework] = {}
-    for tid in team_ids:
-        s = latest.get(tid)
-        if s is None:
-            continue
-        fw_teams.setdefault(s.framework_id, []).append(tid)
-        fw = frameworks.get(s.framework)
-        if fw is not None and s.framework_id not in fw_of:
-            fw_of[s.framework_id] = fw
+    if regroup or previous is None:
+        # frameworks by how many teams use them, most first; titles from the newest version seen
+        for tid in team_ids:
+            s = latest.get(tid)
+            if s is None:
+                continue
+            fw_teams.setdefault(s.framework_id, []).append(tid)
+            fw = frameworks.get(s.framework)
+            if fw is not None and s.framework_id not in fw_of:
+                fw_of[s.framework_id] = fw
+    else:
+        fw_teams = {g.framework_id: g.team_ids for g in previous.groups}
+        fw_of = previous.fw_of
+    olds = {g.framework_id: g for g in previous.groups} if same and previous is not None else {}
+    asked = asked_questions(frameworks)
     groups = []
     for fid, tids in sorted(fw_teams.items(), key=lambda p: (-len(p[1]), p[0])):
         fw = fw_of.get(fid)
-        titles: dict[str, str] = {} if fw is None else {d.id: d.title for d in fw.dimensions}
-        for tid in tids:
-            for did in latest[tid].dimensions:
-                titles.setdefault(did, did)
-        columns = short_labels(list(titles.items()))
+        old = olds.get(fid)
+        here = [t for t in tids if t in dirty]
+        known = set() if fw is None else {d.id for d in fw.dimensions}
+        if (
+            old is not None
+            and not regroup
+            and all(d in known for t in here for d in (*was[t].dimensions, *latest[t].dimensions))
+        ):
+            columns = old.columns  # every changed team's dimensions are its framework's: the same columns
+        else:
+            titles: dict[str, str] = {} if fw is None else {d.id: d.title for d in fw.dimensions}
+            for tid in tids:
+                for did in latest[tid].dimensions:
+                    titles.setdefault(did, did)
+            columns = short_labels(list(titles.items()))
         teams = {t: teams_all[t] for t in tids if t in teams_all}
-        rollups, blocks = rollup_rows(scope, scope_ids, by_id, subtrees, depth, teams, columns)
-        groups.append(
-            _Group(
-                framework_id=fid,
-                title=fid if fw is None else fw.title,
-                columns=columns,
-                rollups=rollups,
-                blocks=blocks,
-                team_ids=tids,
-                teams=teams,
-                places=places({t: teams[t].overall for t in teams}),
-                weak=weak_sentences(fw, [latest[t] for t in tids], frameworks),
-                trend=trend_lines([history.get(t, []) for t in tids], tids, columns),
-            )
-        )
+        if old is not None and previous is not None and old.team_ids == tids and old.columns == columns:
+            groups.append(update_group(old, layout, fw, teams, here, was, latest, history, asked))
+        else:
+            title = fid if fw is None else fw.title
+            groups.append(build_group(layout, fid, title, fw, columns, tids, teams, latest, history, asked))
     return DepartmentBase(
         name="the organization" if scope is None else scope.name,
         by_id=by_id,
@@ -196,6 +234,10 @@ def department_base(
         groups=groups,
         refreshing=refreshing,
         stale=stale,
+        layout=layout,
+        teams=teams_all,
+        framework_refs=frozenset(frameworks),
+        fw_of=fw_of,
     )
 
 
@@ -271,17 +313,22 @@ def _matches(by_id: Mapping[int, Any], team_id: int, needle: str) -> bool:
 
 
 def main_framework_teams(
-    units: Sequence[Any], latest: Mapping[int, Summary], frameworks: Mapping[str, Framework]
+    units: Sequence[Any],
+    latest: Mapping[int, Summary],
+    frameworks: Mapping[str, Framework],
+    scored: Mapping[int, TeamScore] | None = None,
 ) -> tuple[dict[int, TeamScore], list[tuple[str, str]]]:
     """The teams on the framework most teams use, and its columns (dimension id, title):
-    what the distribution of team scores compares (other frameworks' dimensions differ)."""
+    what the distribution of team scores compares (other frameworks' dimensions differ).
+    ``scored``: the teams' scores when at hand (:attr:`DepartmentBase.teams` of every unit)."""
     counts: dict[str, int] = {}
     for s in latest.values():
         counts[s.framework_id] = counts.get(s.framework_id, 0) + 1
     if not counts:
         return {}, []
     main = min(counts, key=lambda f: (-counts[f], f))
-    teams = {t: v for t, v in summary_teams(units, latest).items() if latest[t].framework_id == main}
+    every = summary_teams(units, latest) if scored is None else scored
+    teams = {t: v for t, v in every.items() if latest[t].framework_id == main}
     titles: dict[str, str] = {}
     fw = next(
         (
@@ -297,3 +344,47 @@ def main_framework_teams(
         for did in latest[t].dimensions:
             titles.setdefault(did, did)
     return teams, list(titles.items())
+
+
+def updated_distributions(
+    previous: Sequence[Distribution] | None,
+    was: Mapping[int, TeamScore],
+    peers: Mapping[int, TeamScore],
+    changed: Collection[int] | None,
+    columns: Sequence[tuple[str, str]],
+) -> list[Distribution]:
+    """:func:`~mlops_scorecard.store.distributions.distributions` of ``peers`` over
+    ``columns``, from ``previous`` (those of ``was``, the same teams on the same columns)
+    when only the ``changed`` teams' scores moved: each one's old score taken out of the
+    sorted scores and its new one put in its place, the same lists a whole sort gives
+    (sorted by score, then unit id: no two alike)."""
+    if (
+        previous is None
+        or changed is None
+        or [(d.dimension_id, d.title) for d in previous] != list(columns)
+        or was.keys() != peers.keys()
+    ):
+        return distributions(peers.values(), columns)
+    out = []
+    for d in previous:
+        scores = list(d.scores)
+        for t in changed:
+            if t not in peers:
+                continue
+            old, new = was[t].score(d.dimension_id), peers[t].score(d.dimension_id)
+            if old == new:
+                continue
+            if old is not None:
+                i = bisect.bisect_left(scores, (old, t), key=_by_score)
+                if i >= len(scores) or scores[i] != (t, old):  # not of these scores after all
+                    return distributions(peers.values(), columns)
+                del scores[i]
+            if new is not None:
+                bisect.insort(scores, (t, new), key=_by_score)
+        out.append(Distribution(d.dimension_id, d.title, scores))
+    return out
+
+
+def _by_score(p: tuple[int, float]) -> tuple[float, int]:
+    """The order of a distribution's (unit id, score) pairs: by score, then unit id."""
+    return p[1], p[0]
