@@ -47,7 +47,10 @@ def test_no_more_writes_at_once_than_the_database_takes(db_url: str, limit: int)
 
                 tg.start_soon(one)
 
-    anyio.run(main)
+    # in a thread of its own: the browser tests leave Playwright's loop in the main thread
+    runner = threading.Thread(target=anyio.run, args=(main,))
+    runner.start()
+    runner.join()
     engine.dispose()
     assert sorted(results) == list(range(12))
     expected = 1 if engine.dialect.name == "sqlite" else limit
