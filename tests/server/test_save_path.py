@@ -68,6 +68,38 @@ def _kept_counts(s: Session, assessment_id: int) -> dict[int, int]:
     return {rid: n for rid, n in rows}  # noqa: C416 (rows are Row objects)
 
 
+def true_revision_sums(s: Session) -> dict[int, int]:
+    """Every respondent's sum of their answers' revisions, summed from the answers (what
+    the triggers must keep in ``respondents.answer_revisions``)."""
+    rows = s.execute(
+        select(Respondent.id, func.coalesce(func.sum(Answer.revision), 0))
+        .outerjoin(Answer, Answer.respondent_id == Respondent.id)
+        .group_by(Respondent.id)
+    )
+    return {rid: int(n) for rid, n in rows}
+
+
+def revision_from_answers(s: Session, assessment_id: int) -> int:
+    """The revision as the answers themselves give it (the formula of ``store/revisions.py``
+    before the respondents kept their sums): what reading the sums must still give."""
+    a = s.get(Assessment, assessment_id)
+    assert a is not None
+    s.refresh(a)
+    if a.status == "closed":
+        return a.stored_revision
+    answers = s.scalar(
+        select(func.coalesce(func.sum(Answer.revision), 0))
+        .join(Respondent, Respondent.id == Answer.respondent_id)
+        .where(Respondent.assessment_id == assessment_id)
+    )
+    return a.stored_revision + int(answers or 0)
+
+
+def kept_revision_sums(s: Session) -> dict[int, int]:
+    """Every respondent's ``answer_revisions`` as the triggers kept it."""
+    return {rid: int(n) for rid, n in s.execute(select(Respondent.id, Respondent.answer_revisions))}
+
+
 # --- the statements of one autosave ------------------------------------------------------
 
 
@@ -143,6 +175,7 @@ def test_an_autosave_is_one_statement_on_postgresql_and_two_or_three_on_sqlite(
     assert not [w for w, _ in seen if "update assessments" in " ".join(w.lower().split())]
     with app.state.scorecard.read() as s:
         assert _kept_counts(s, assessment_id) == _true_counts(s, assessment_id)
+        assert kept_revision_sums(s) == true_revision_sums(s)
 
 
 def test_a_stale_revision_is_refused_and_changes_nothing(app: FastAPI, client: TestClient) -> None:
@@ -161,6 +194,7 @@ def test_a_stale_revision_is_refused_and_changes_nothing(app: FastAPI, client: T
     with app.state.scorecard.read() as s:
         assert current_revision(s, assessment_id=assessment_id) == before
         assert _kept_counts(s, assessment_id) == _true_counts(s, assessment_id)
+        assert kept_revision_sums(s) == true_revision_sums(s)
         stored = s.execute(select(Answer.question_id, Answer.answer, Answer.revision)).all()
     assert [tuple(x) for x in stored] == [(CORE[0], "yes", 1)]
 
@@ -181,6 +215,7 @@ def test_the_survey_counts_only_the_questions_it_asks(app: FastAPI, client: Test
     assert refused.status_code == 422
     with app.state.scorecard.read() as s:
         assert _kept_counts(s, assessment_id) == _true_counts(s, assessment_id) == {r.id: 2}
+        assert kept_revision_sums(s) == true_revision_sums(s)
         a = s.get(Assessment, assessment_id)
         assert a is not None
         # the facilitator's view counts every stored answer unless told otherwise
@@ -219,6 +254,8 @@ class Revisions:
                 self.assessment_id: revision
             }
             assert _kept_counts(s, self.assessment_id) == _true_counts(s, self.assessment_id)
+            assert kept_revision_sums(s) == true_revision_sums(s)
+            assert revision == revision_from_answers(s, self.assessment_id)
             # what other code reads: the loaded row's revision, and the column in a query
             loaded = s.get(Assessment, self.assessment_id)
             assert loaded is not None
