@@ -479,9 +479,9 @@ def test_revoking_deleting_a_respondent_and_deleting_an_assessment_keep_the_sums
     with sessions() as s:
         assert sorted(kept_revision_sums(s).values()) == [4, 4, 4]  # 2 + 1 + 1 each
     with transaction(sessions) as s:
-        a = s.get(Assessment, assessment_id)
-        assert a is not None
-        revoke_respondent(s, assessment=a, respondent_id=respondent_for_token(s, token=bo)[0].id)
+        found = s.get(Assessment, assessment_id)
+        assert found is not None
+        revoke_respondent(s, assessment=found, respondent_id=respondent_for_token(s, token=bo)[0].id)
     revisions.check()
     # the ORM deletes a respondent's answers one by one, then the respondent
     with transaction(sessions) as s:
