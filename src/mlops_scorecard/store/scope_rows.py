@@ -79,7 +79,7 @@ def live_rows(session: Session, *, closed: bool) -> list[SummaryRow]:
     databases: about three respondents per assessment, found by their index. At 5,000
     open assessments on PostgreSQL that is 30-50 ms where a grouped scan of the
     respondents takes 85-115 (it reads every respondent, closed assessments' too), and
-    summing the answers took 175-230; on SQLite 45-90 ms, where summing the answers
+    summing the answers took 175-310; on SQLite 45-90 ms, where summing the answers
     took 120-180."""
     live = (Assessment.status == ("closed" if closed else "open"), Assessment.archived_at.is_(None))
     columns = (
