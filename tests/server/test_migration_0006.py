@@ -17,8 +17,8 @@ def _columns(engine: Engine, table: str) -> set[str]:
     return {c["name"] for c in inspect(engine).get_columns(table)}
 
 
-def test_0006_is_the_head() -> None:
-    assert head_revision() == "0006"
+def test_0006_is_in_the_chain() -> None:
+    assert head_revision() >= "0006"
 
 
 def test_migration_0006_goes_down_and_up_and_matches_the_models(engine: Engine) -> None:
@@ -76,9 +76,9 @@ def test_migration_0006_backfills_each_respondents_answer_count_and_keeps_rows(e
         )
     upgrade(engine)
     with engine.connect() as conn:
-        counts: dict[int, int] = dict(
-            conn.execute(text("SELECT id, answered FROM respondents")).tuples().all()
-        )
+        counts = {
+            int(r.id): int(r.answered) for r in conn.execute(text("SELECT id, answered FROM respondents"))
+        }
         assert counts == {first: 3, second: 0}
         assert conn.execute(text("SELECT revision FROM assessments")).scalar_one() == 0
         assert conn.execute(text("SELECT count(*) FROM answers")).scalar_one() == 3

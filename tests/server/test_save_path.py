@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -23,10 +25,16 @@ from mlops_scorecard.answers import Respondent as CoreRespondent
 from mlops_scorecard.errors import ConflictError
 from mlops_scorecard.framework import get_framework
 from mlops_scorecard.store.answers import import_answer_set, replace_answers, save_answer
-from mlops_scorecard.store.assessments import create_assessment, set_status
+from mlops_scorecard.store.assessments import create_assessment, delete_assessment, set_status
+from mlops_scorecard.store.autosave import autosave, forget_hints
 from mlops_scorecard.store.db import transaction
 from mlops_scorecard.store.models import Answer, Assessment, Respondent
-from mlops_scorecard.store.respondents import create_invitation, progress_of, respondent_for_token
+from mlops_scorecard.store.respondents import (
+    create_invitation,
+    progress_of,
+    respondent_for_token,
+    revoke_respondent,
+)
 from mlops_scorecard.store.revisions import bump_revision, current_revision, current_revisions
 from mlops_scorecard.store.saving import save_target_for_token, store_answer
 from mlops_scorecard.store.units import create_unit
@@ -42,9 +50,11 @@ def _work(statements: list[str]) -> list[str]:
     return [s for s in statements if not s.lstrip().upper().startswith(CONTROL)]
 
 
-def _open_survey(sessions: sessionmaker[Session], names: tuple[str, ...] = ("Ana",)) -> tuple[int, list[str]]:
+def _open_survey(
+    sessions: sessionmaker[Session], names: tuple[str, ...] = ("Ana",), *, team_name: str = "Team"
+) -> tuple[int, list[str]]:
     with transaction(sessions) as s:
-        team = create_unit(s, name="Team")
+        team = create_unit(s, name=team_name)
         a = create_assessment(s, unit_id=team.id, title="Q1", date=dt.date(2026, 1, 1), status="open")
         tokens = [create_invitation(s, assessment=a, name=n)[1] for n in names]
         return a.id, tokens
@@ -66,6 +76,38 @@ def _kept_counts(s: Session, assessment_id: int) -> dict[int, int]:
         select(Respondent.id, Respondent.answered).where(Respondent.assessment_id == assessment_id)
     )
     return {rid: n for rid, n in rows}  # noqa: C416 (rows are Row objects)
+
+
+def true_revision_sums(s: Session) -> dict[int, int]:
+    """Every respondent's sum of their answers' revisions, summed from the answers (what
+    the triggers must keep in ``respondents.answer_revisions``)."""
+    rows = s.execute(
+        select(Respondent.id, func.coalesce(func.sum(Answer.revision), 0))
+        .outerjoin(Answer, Answer.respondent_id == Respondent.id)
+        .group_by(Respondent.id)
+    )
+    return {rid: int(n) for rid, n in rows}
+
+
+def revision_from_answers(s: Session, assessment_id: int) -> int:
+    """The revision as the answers themselves give it (the formula of ``store/revisions.py``
+    before the respondents kept their sums): what reading the sums must still give."""
+    a = s.get(Assessment, assessment_id)
+    assert a is not None
+    s.refresh(a)
+    if a.status == "closed":
+        return a.stored_revision
+    answers = s.scalar(
+        select(func.coalesce(func.sum(Answer.revision), 0))
+        .join(Respondent, Respondent.id == Answer.respondent_id)
+        .where(Respondent.assessment_id == assessment_id)
+    )
+    return a.stored_revision + int(answers or 0)
+
+
+def kept_revision_sums(s: Session) -> dict[int, int]:
+    """Every respondent's ``answer_revisions`` as the triggers kept it."""
+    return {rid: int(n) for rid, n in s.execute(select(Respondent.id, Respondent.answer_revisions))}
 
 
 # --- the statements of one autosave ------------------------------------------------------
@@ -143,6 +185,7 @@ def test_an_autosave_is_one_statement_on_postgresql_and_two_or_three_on_sqlite(
     assert not [w for w, _ in seen if "update assessments" in " ".join(w.lower().split())]
     with app.state.scorecard.read() as s:
         assert _kept_counts(s, assessment_id) == _true_counts(s, assessment_id)
+        assert kept_revision_sums(s) == true_revision_sums(s)
 
 
 def test_a_stale_revision_is_refused_and_changes_nothing(app: FastAPI, client: TestClient) -> None:
@@ -161,6 +204,7 @@ def test_a_stale_revision_is_refused_and_changes_nothing(app: FastAPI, client: T
     with app.state.scorecard.read() as s:
         assert current_revision(s, assessment_id=assessment_id) == before
         assert _kept_counts(s, assessment_id) == _true_counts(s, assessment_id)
+        assert kept_revision_sums(s) == true_revision_sums(s)
         stored = s.execute(select(Answer.question_id, Answer.answer, Answer.revision)).all()
     assert [tuple(x) for x in stored] == [(CORE[0], "yes", 1)]
 
@@ -181,6 +225,7 @@ def test_the_survey_counts_only_the_questions_it_asks(app: FastAPI, client: Test
     assert refused.status_code == 422
     with app.state.scorecard.read() as s:
         assert _kept_counts(s, assessment_id) == _true_counts(s, assessment_id) == {r.id: 2}
+        assert kept_revision_sums(s) == true_revision_sums(s)
         a = s.get(Assessment, assessment_id)
         assert a is not None
         # the facilitator's view counts every stored answer unless told otherwise
@@ -219,6 +264,8 @@ class Revisions:
                 self.assessment_id: revision
             }
             assert _kept_counts(s, self.assessment_id) == _true_counts(s, self.assessment_id)
+            assert kept_revision_sums(s) == true_revision_sums(s)
+            assert revision == revision_from_answers(s, self.assessment_id)
             # what other code reads: the loaded row's revision, and the column in a query
             loaded = s.get(Assessment, self.assessment_id)
             assert loaded is not None
@@ -382,3 +429,72 @@ def test_a_connection_killed_while_idle_is_replaced_on_checkout(
         assert second != first
     finally:
         engine.dispose()
+
+
+# --- each respondent's sum of their answers' revisions, kept by the database ---------------
+
+
+def test_concurrent_first_saves_of_one_respondent_keep_their_count_and_sum(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    # on PostgreSQL each autosave is one statement whose CTE counts the first answer in
+    # the respondent's row while the trigger adds its revision to the same row
+    assessment_id, (token,) = _open_survey(sessions)
+    questions = CORE[:16]
+    barrier = threading.Barrier(8)
+
+    def save(i: int) -> list[int]:
+        barrier.wait(timeout=30)
+        revisions = []
+        for qid in questions[i::8]:
+            revisions.append(autosave(engine, token=token, question_id=qid, answer="yes").saved.revision)
+            revisions.append(autosave(engine, token=token, question_id=qid, answer="no").saved.revision)
+        return revisions
+
+    forget_hints()
+    with ThreadPoolExecutor(8) as pool:
+        got = [r for rs in pool.map(save, range(8)) for r in rs]
+    assert sorted(got) == [1] * 16 + [2] * 16
+    with sessions() as s:
+        assert _kept_counts(s, assessment_id) == _true_counts(s, assessment_id)
+        assert list(_kept_counts(s, assessment_id).values()) == [16]
+        assert kept_revision_sums(s) == true_revision_sums(s)
+        assert list(kept_revision_sums(s).values()) == [32]
+    Revisions(sessions, assessment_id).check()
+
+
+def test_revoking_deleting_a_respondent_and_deleting_an_assessment_keep_the_sums(
+    sessions: sessionmaker[Session],
+) -> None:
+    assessment_id, (ana, bo) = _open_survey(sessions, ("Ana", "Bo"))
+    other_id, (cy,) = _open_survey(sessions, ("Cy",), team_name="Other")
+    for token in (ana, bo, cy):
+        with transaction(sessions) as s:
+            r, a = respondent_for_token(s, token=token)
+            for qid in CORE[:3]:
+                save_answer(s, respondent=r, assessment=a, question_id=qid, answer="yes")
+            save_answer(s, respondent=r, assessment=a, question_id=CORE[0], answer="no")
+    revisions = Revisions(sessions, assessment_id)
+    revisions.check()
+    with sessions() as s:
+        assert sorted(kept_revision_sums(s).values()) == [4, 4, 4]  # 2 + 1 + 1 each
+    with transaction(sessions) as s:
+        found = s.get(Assessment, assessment_id)
+        assert found is not None
+        revoke_respondent(s, assessment=found, respondent_id=respondent_for_token(s, token=bo)[0].id)
+    revisions.check()
+    # the ORM deletes a respondent's answers one by one, then the respondent
+    with transaction(sessions) as s:
+        s.delete(respondent_for_token(s, token=ana)[0])
+    with sessions() as s:
+        assert len(kept_revision_sums(s)) == 2
+        assert kept_revision_sums(s) == true_revision_sums(s)
+    with transaction(sessions) as s:
+        other = s.get(Assessment, other_id)
+        assert other is not None
+        delete_assessment(s, assessment=other)
+    with sessions() as s:
+        assert kept_revision_sums(s) == true_revision_sums(s)
+        assert list(kept_revision_sums(s).values()) == [4]
+    revisions.seen.clear()  # the deletion took Ana's answers off: the revision went down
+    revisions.check()

@@ -173,6 +173,10 @@ class Respondent(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
     #: How many answers the respondent has stored, kept by the save path (no count(*)).
     answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The sum of the respondent's answers' own revisions, kept by triggers on
+    #: ``answers`` (migration 0007), never written by the code: an open assessment's
+    #: revision adds these up (``store/revisions.py``), a row per respondent, not per answer.
+    answer_revisions: Mapped[int] = mapped_column(Integer, server_default="0")
     email: Mapped[str | None] = mapped_column(String(320), default=None)
     #: When an invitation was last mailed, and a reminder (``None``: never).
     invited_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
@@ -203,16 +207,15 @@ class Answer(Base):
 
 # Saves never write the assessment's row (no lock every saver queues on): each moves one
 # answer's own revision on, and the assessment's revision adds them up until it closes
-# (the bump at close folds them into the stored part).
+# (the bump at close folds them into the stored part), through each respondent's sum.
 Assessment.revision = column_property(
     case(
         (Assessment.status == "closed", Assessment.stored_revision),
         else_=Assessment.stored_revision
         + func.coalesce(
-            select(func.sum(Answer.revision))
-            .join(Respondent, Respondent.id == Answer.respondent_id)
+            select(func.sum(Respondent.answer_revisions))
             .where(Respondent.assessment_id == Assessment.id)
-            .correlate_except(Answer, Respondent)
+            .correlate_except(Respondent)
             .scalar_subquery(),
             0,
         ),
