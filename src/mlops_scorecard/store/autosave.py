@@ -43,6 +43,7 @@ from .db import write_connection
 from .frameworks import resolve
 from .models import utcnow
 from .saving import (
+    INVALID_LINK,
     AskedQuestions,
     CheckedAnswer,
     SavedAnswer,
@@ -52,6 +53,7 @@ from .saving import (
     check_save,
     save_target_for_token,
     store_answer,
+    target_of_row,
 )
 from .tokens import hash_token, plausible_token
 
@@ -62,8 +64,6 @@ MAX_HINTS = 20_000
 #: A save whose link keeps changing under it (closed and reopened, re-targeted) gives up
 #: after this many tries with a 409 rather than loop.
 MAX_TRIES = 3
-
-INVALID_LINK = "this link is not valid (it may have been revoked)"
 
 
 @dataclass(frozen=True)
@@ -267,15 +267,7 @@ def _remember(conn: Any, token_hash: str, row: Any, previous: _Hint | None) -> _
     if row is None:
         _forget(token_hash)
         raise NotFoundError(INVALID_LINK)
-    target = SaveTarget(
-        respondent_id=row[0],
-        answered=row[2],
-        assessment_id=row[3],
-        status=row[4],
-        framework_ref=f"{row[5]}@{row[6]}",
-        question_set=row[7],
-        profile=row[8],
-    )
+    target = target_of_row(row)
     if previous is not None and previous.target.framework_ref == target.framework_ref:
         framework = previous.framework
     else:

@@ -41,6 +41,7 @@ from .models import Answer, Assessment, Respondent, utcnow
 from .tokens import hash_token, plausible_token
 
 __all__ = [
+    "INVALID_LINK",
     "MAX_COMMENT",
     "MAX_EVIDENCE",
     "AskedQuestions",
@@ -54,7 +55,11 @@ __all__ = [
     "evidence_links",
     "save_target_for_token",
     "store_answer",
+    "target_of_row",
 ]
+
+#: What an unknown or revoked personal link gets (404).
+INVALID_LINK = "this link is not valid (it may have been revoked)"
 
 #: The longest comment a saved answer keeps, and the most evidence links.
 MAX_COMMENT = 5000
@@ -187,7 +192,13 @@ def save_target_for_token(db: Session | Connection, *, token: str) -> SaveTarget
         raise NotFoundError("this link is not valid")
     row = _connection(db).execute(_LOOKUP, {"token_hash": hash_token(token)}).first()
     if row is None or row[1] is not None:
-        raise NotFoundError("this link is not valid (it may have been revoked)")
+        raise NotFoundError(INVALID_LINK)
+    return target_of_row(row)
+
+
+def target_of_row(row: Sequence[Any]) -> SaveTarget:
+    """The :class:`SaveTarget` of a lookup row: respondent id, revoked at, answered,
+    assessment id, status, framework id and version, question set, profile."""
     return SaveTarget(
         respondent_id=row[0],
         answered=row[2],
